@@ -1,0 +1,56 @@
+package io.blueshift.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Aggregates over one column, skipping null rows. {@code sel == null} means rows
+ * {@code [0, count)}, otherwise the {@code count} row ids in {@code sel}.
+ *
+ * <p>Ungrouped forms return the result; MIN/MAX of no rows return the type's identity
+ * ({@code Long.MAX_VALUE} for min, ...): callers use {@link #countValid} to tell an empty
+ * input. INT64 sums are exact: they throw {@link ArithmeticException} if the true sum does
+ * not fit in 64 bits. FLOAT64 sums may differ from a sequential sum in the last bits.
+ *
+ * <p>Grouped forms update accumulators in {@code acc} (one slot per group, int64 or float64
+ * as named) at index {@code groupIds[i]} for the i-th candidate row ({@code groupIds} is
+ * dense: one int32 per candidate, not per row id).
+ */
+public interface AggregateKernels {
+    long countValid(MemorySegment validity, MemorySegment sel, int count);
+
+    long sumInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    /** Sum of INT32 values as an exact 64-bit sum. */
+    long sumInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    double sumFloat64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    long minInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    long maxInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    int minInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    int maxInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    double minFloat64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    double maxFloat64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
+
+    /** {@code acc[g] += data[row]} with overflow checks, for each valid candidate row. */
+    void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+                         MemorySegment groupIds, MemorySegment acc);
+
+    void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+                           MemorySegment groupIds, MemorySegment acc);
+
+    /** {@code acc[g] += 1} for each valid candidate row ({@code validity == null}: every row). */
+    void countGrouped(MemorySegment validity, MemorySegment sel, int count,
+                      MemorySegment groupIds, MemorySegment acc);
+
+    void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+                         MemorySegment groupIds, MemorySegment acc);
+
+    void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+                         MemorySegment groupIds, MemorySegment acc);
+}

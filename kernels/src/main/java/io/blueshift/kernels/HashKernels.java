@@ -1,0 +1,30 @@
+package io.blueshift.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * 64-bit hashes of key columns for hash joins and aggregation. Results go to {@code out}
+ * densely: the i-th candidate's hash at index i ({@code sel == null}: candidate i is row i).
+ * Every implementation must produce the same bits for the same input, so a table built by
+ * one provider can be probed by another. Null keys hash to {@link #NULL_HASH}.
+ */
+public interface HashKernels {
+    long NULL_HASH = 0x5bd1e9955bd1e995L;
+
+    void hashInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out);
+
+    void hashInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out);
+
+    /** Hash of the string bytes a view points to (equal strings hash equal, whatever the buffer). */
+    void hashStringViews(MemorySegment views, List<MemorySegment> buffers, MemorySegment validity,
+                         MemorySegment sel, int count, MemorySegment out);
+
+    /** {@code out[i] = combine(out[i], hash(data[row]))}: adds a further INT64 key column. */
+    void combineInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out);
+
+    void combineInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out);
+
+    void combineStringViews(MemorySegment views, List<MemorySegment> buffers, MemorySegment validity,
+                            MemorySegment sel, int count, MemorySegment out);
+}

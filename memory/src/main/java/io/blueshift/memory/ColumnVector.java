@@ -1,0 +1,223 @@
+package io.blueshift.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One column of values in Arrow layout: a data buffer (fixed-width values, or 16-byte views
+ * for VARCHAR), an optional validity bitmap (absent = no nulls) and, for VARCHAR, the
+ * variadic data buffers the views point into. A vector either owns its buffers (made by
+ * {@link #allocate}) or is a view of someone else's ({@link #wrap}, {@link #slice}).
+ */
+public final class ColumnVector implements AutoCloseable {
+    /** Size of each out-of-line string buffer a writable VARCHAR vector adds as it fills. */
+    static final int STRING_BUFFER_BYTES = 1 << 20;
+
+    private final DataType type;
+    private final int capacity;
+    private final MemorySegment data;
+    private MemorySegment validity;
+    private final List<MemorySegment> varBuffers;
+    private final List<Allocation> owned;
+    private final MemoryPool pool;
+    private final String owner;
+    // write position in the last string buffer, for setString on an owned vector
+    private long stringFill;
+
+    private ColumnVector(DataType type, int capacity, MemorySegment data, MemorySegment validity,
+                         List<MemorySegment> varBuffers, List<Allocation> owned, MemoryPool pool, String owner) {
+        this.type = Objects.requireNonNull(type, "type is null");
+        this.capacity = capacity;
+        this.data = Objects.requireNonNull(data, "data is null");
+        this.validity = validity;
+        this.varBuffers = varBuffers;
+        this.owned = owned;
+        this.pool = pool;
+        this.owner = owner;
+        this.stringFill = STRING_BUFFER_BYTES; // forces a new buffer on first out-of-line write
+    }
+
+    /** Allocates a writable vector of {@code capacity} values from {@code pool}. */
+    public static ColumnVector allocate(MemoryPool pool, DataType type, int capacity, boolean nullable, String owner) {
+        List<Allocation> owned = new ArrayList<>(2);
+        long dataBytes = type instanceof DataType.BooleanType
+                ? Validity.bytesFor(capacity)
+                : (long) capacity * type.byteWidth();
+        Allocation data = pool.allocate(dataBytes, owner);
+        owned.add(data);
+        MemorySegment validity = null;
+        if (nullable) {
+            try {
+                Allocation v = pool.allocate(Validity.bytesFor(capacity), owner + " validity");
+                owned.add(v);
+                validity = v.segment();
+                Validity.setAll(validity, true);
+            } catch (RuntimeException e) {
+                data.close();
+                throw e;
+            }
+        }
+        return new ColumnVector(type, capacity, data.segment(), validity, new ArrayList<>(), owned, pool, owner);
+    }
+
+    /** A view over memory owned elsewhere (a table block, an imported Arrow array). */
+    public static ColumnVector wrap(DataType type, int capacity, MemorySegment data, MemorySegment validity,
+                                    List<MemorySegment> varBuffers) {
+        return new ColumnVector(type, capacity, data, validity,
+                varBuffers == null ? List.of() : varBuffers, List.of(), null, "view");
+    }
+
+    public DataType type() { return type; }
+    public int capacity() { return capacity; }
+    public MemorySegment data() { return data; }
+    /** The validity bitmap, or {@code null} when the vector has no nulls. */
+    public MemorySegment validity() { return validity; }
+    public List<MemorySegment> varBuffers() { return varBuffers; }
+    public boolean mayHaveNulls() { return validity != null; }
+
+    /**
+     * A view of {@code length} values from {@code offset}. Offsets must be multiples of 8 when
+     * the vector has a validity bitmap, so the bitmap slices on a byte boundary.
+     */
+    public ColumnVector slice(int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, capacity);
+        MemorySegment d;
+        MemorySegment v = null;
+        if (type instanceof DataType.BooleanType) {
+            requireByteAligned(offset);
+            d = data.asSlice(offset >>> 3);
+        } else {
+            d = data.asSlice((long) offset * type.byteWidth(), (long) length * type.byteWidth());
+        }
+        if (validity != null) {
+            requireByteAligned(offset);
+            v = validity.asSlice(offset >>> 3);
+        }
+        return new ColumnVector(type, length, d, v, varBuffers, List.of(), null, "view");
+    }
+
+    private static void requireByteAligned(int offset) {
+        if ((offset & 7) != 0) {
+            throw new IllegalArgumentException("bitmap slices must start at a multiple of 8, got " + offset);
+        }
+    }
+
+    // ---- null handling ----
+
+    public boolean isNull(int i) {
+        return validity != null && !Validity.isValid(validity, i);
+    }
+
+    public void setNull(int i) {
+        if (validity == null) {
+            if (owned.isEmpty()) {
+                throw new IllegalStateException("cannot add nulls to a view");
+            }
+            Allocation v = pool.allocate(Validity.bytesFor(capacity), owner + " validity");
+            owned.add(v);
+            validity = v.segment();
+            Validity.setAll(validity, true);
+        }
+        Validity.set(validity, i, false);
+    }
+
+    public void setValid(int i) {
+        if (validity != null) {
+            Validity.set(validity, i, true);
+        }
+    }
+
+    // ---- fixed-width access ----
+
+    public int getInt(int i) { return data.getAtIndex(ValueLayout.JAVA_INT, i); }
+    public void setInt(int i, int v) { data.setAtIndex(ValueLayout.JAVA_INT, i, v); }
+    public long getLong(int i) { return data.getAtIndex(ValueLayout.JAVA_LONG, i); }
+    public void setLong(int i, long v) { data.setAtIndex(ValueLayout.JAVA_LONG, i, v); }
+    public double getDouble(int i) { return data.getAtIndex(ValueLayout.JAVA_DOUBLE, i); }
+    public void setDouble(int i, double v) { data.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v); }
+
+    public boolean getBoolean(int i) {
+        return (data.get(ValueLayout.JAVA_BYTE, i >>> 3) & (1 << (i & 7))) != 0;
+    }
+
+    public void setBoolean(int i, boolean v) { Validity.set(data, i, v); }
+
+    // ---- strings ----
+
+    public String getString(int i) {
+        return StringViews.string(data, varBuffers, i);
+    }
+
+    public byte[] getStringBytes(int i) {
+        return StringViews.bytes(data, varBuffers, i);
+    }
+
+    public void setString(int i, String s) {
+        setString(i, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a string into an owned VARCHAR vector, adding a data buffer when the last is full. */
+    public void setString(int i, byte[] utf8) {
+        if (utf8.length <= StringViews.INLINE_MAX) {
+            StringViews.writeInline(data, i, utf8, 0, utf8.length);
+            return;
+        }
+        if (owned.isEmpty()) {
+            throw new IllegalStateException("cannot write strings into a view");
+        }
+        if (stringFill + utf8.length > currentBufferSize()) {
+            long size = Math.max(STRING_BUFFER_BYTES, utf8.length);
+            Allocation buf = pool.allocate(size, owner + " string data");
+            owned.add(buf);
+            varBuffers.add(buf.segment());
+            stringFill = 0;
+        }
+        int bufferIndex = varBuffers.size() - 1;
+        MemorySegment.copy(utf8, 0, varBuffers.get(bufferIndex), ValueLayout.JAVA_BYTE, stringFill, utf8.length);
+        StringViews.writeReference(data, i, utf8, 0, utf8.length, bufferIndex, (int) stringFill);
+        stringFill += utf8.length;
+    }
+
+    private long currentBufferSize() {
+        return varBuffers.isEmpty() ? 0 : varBuffers.get(varBuffers.size() - 1).byteSize();
+    }
+
+    /** The value at {@code i} as a plain Java object (null for SQL NULL); for tests and printing. */
+    public Object getObject(int i) {
+        if (isNull(i)) {
+            return null;
+        }
+        return switch (type) {
+            case DataType.BooleanType t -> getBoolean(i);
+            case DataType.Int32Type t -> getInt(i);
+            case DataType.Int64Type t -> getLong(i);
+            case DataType.Float64Type t -> getDouble(i);
+            case DataType.DateType t -> LocalDate.ofEpochDay(getInt(i));
+            case DataType.TimestampType t -> getLong(i);
+            case DataType.DecimalType t -> BigDecimal.valueOf(getLong(i), t.scale());
+            case DataType.VarcharType t -> getString(i);
+        };
+    }
+
+    /** Bytes this vector owns (zero for views). */
+    public long ownedBytes() {
+        long total = 0;
+        for (Allocation a : owned) {
+            total += a.byteSize();
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        for (Allocation a : owned) {
+            a.close();
+        }
+    }
+}

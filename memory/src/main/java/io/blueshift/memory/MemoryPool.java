@@ -1,0 +1,189 @@
+package io.blueshift.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Accounts every off-heap byte against a limit. Pools form a tree (global → query →
+ * operator); a reservation must fit every pool up to the root. Closing a pool that still
+ * holds memory throws and names what is left, so every test is a leak check.
+ */
+public final class MemoryPool implements AutoCloseable {
+    /** Buffers are aligned for the widest vector loads (AVX-512, one cache line). */
+    public static final long ALIGNMENT = 64;
+
+    private final String name;
+    private final MemoryPool parent;
+    private final long limit;
+    private final AtomicLong reserved = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final Map<Allocation, Boolean> live = new ConcurrentHashMap<>();
+    private final List<MemoryPool> children = new ArrayList<>();
+    private volatile boolean closed;
+
+    private MemoryPool(String name, MemoryPool parent, long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("memory limit of pool '" + name + "' must be positive, got " + limit);
+        }
+        this.name = name;
+        this.parent = parent;
+        this.limit = limit;
+    }
+
+    public static MemoryPool root(String name, long limitBytes) {
+        return new MemoryPool(name, null, limitBytes);
+    }
+
+    /** An unbounded root pool, for tools and tests that need no limit. */
+    public static MemoryPool unbounded(String name) {
+        return new MemoryPool(name, null, Long.MAX_VALUE);
+    }
+
+    public synchronized MemoryPool child(String childName, long limitBytes) {
+        checkOpen();
+        MemoryPool child = new MemoryPool(name + "/" + childName, this, limitBytes);
+        children.add(child);
+        return child;
+    }
+
+    public MemoryPool child(String childName) {
+        return child(childName, Long.MAX_VALUE);
+    }
+
+    public String name() { return name; }
+    public long limit() { return limit; }
+    public long reserved() { return reserved.get(); }
+    public long peak() { return peak.get(); }
+
+    /** Allocates {@code bytes} zeroed bytes, 64-byte aligned, for {@code owner} (named in errors). */
+    public Allocation allocate(long bytes, String owner) {
+        checkOpen();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative allocation: " + bytes);
+        }
+        long size = Math.max(bytes, 1);
+        reserve(size, owner);
+        Arena arena;
+        MemorySegment segment;
+        try {
+            arena = Arena.ofShared();
+            segment = arena.allocate(size, ALIGNMENT);
+        } catch (OutOfMemoryError e) {
+            unreserve(size);
+            throw new MemoryLimitExceededException("out of native memory allocating " + mib(size) + " for " + owner, size, limit);
+        }
+        Allocation allocation = new Allocation(this, arena, segment.asSlice(0, bytes), owner);
+        live.put(allocation, Boolean.TRUE);
+        return allocation;
+    }
+
+    void release(Allocation allocation) {
+        if (live.remove(allocation) != null) {
+            unreserve(Math.max(allocation.byteSize(), 1));
+        }
+    }
+
+    private void reserve(long bytes, String owner) {
+        MemoryPool pool = this;
+        while (pool != null) {
+            if (!pool.tryReserve(bytes)) {
+                // roll back the pools below the one that refused
+                for (MemoryPool p = this; p != pool; p = p.parent) {
+                    p.reserved.addAndGet(-bytes);
+                }
+                throw new MemoryLimitExceededException(
+                        "memory limit exceeded: " + owner + " needed " + mib(bytes) + ", limit " + mib(pool.limit)
+                                + " (pool '" + pool.name + "' has " + mib(pool.reserved.get()) + " in use)",
+                        bytes, pool.limit);
+            }
+            pool = pool.parent;
+        }
+    }
+
+    private boolean tryReserve(long bytes) {
+        while (true) {
+            long current = reserved.get();
+            long next = current + bytes;
+            if (next > limit || next < 0) {
+                return false;
+            }
+            if (reserved.compareAndSet(current, next)) {
+                peak.accumulateAndGet(next, Math::max);
+                return true;
+            }
+        }
+    }
+
+    private void unreserve(long bytes) {
+        for (MemoryPool p = this; p != null; p = p.parent) {
+            p.reserved.addAndGet(-bytes);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("memory pool '" + name + "' is closed");
+        }
+    }
+
+    /**
+     * Closes the pool. Throws {@link IllegalStateException} naming the owners of any memory
+     * still held (a leak); children must be closed first.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        StringBuilder leaks = new StringBuilder();
+        for (MemoryPool child : children) {
+            if (!child.closed) {
+                leaks.append(" child pool '").append(child.name).append("' still open;");
+            }
+        }
+        for (Allocation a : live.keySet()) {
+            leaks.append(' ').append(a.owner()).append(" (").append(a.byteSize()).append(" bytes);");
+        }
+        if (!leaks.isEmpty()) {
+            throw new IllegalStateException("memory pool '" + name + "' closed with " + reserved.get()
+                    + " bytes still allocated:" + leaks);
+        }
+        closed = true;
+        if (parent != null) {
+            synchronized (parent) {
+                parent.children.remove(this);
+            }
+        }
+    }
+
+    public static String mib(long bytes) {
+        if (bytes == Long.MAX_VALUE) {
+            return "unlimited";
+        }
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+
+    /** Parses sizes like {@code 512m}, {@code 4GiB}, {@code 1024}. */
+    public static long parseSize(String text) {
+        String t = text.trim().toLowerCase().replace("ib", "").replace("b", "");
+        long mult = 1;
+        if (t.endsWith("k")) { mult = 1L << 10; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("m")) { mult = 1L << 20; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("g")) { mult = 1L << 30; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("t")) { mult = 1L << 40; t = t.substring(0, t.length() - 1); }
+        try {
+            double v = Double.parseDouble(t.trim());
+            if (v <= 0 || Double.isNaN(v)) {
+                throw new IllegalArgumentException("memory size must be positive: '" + text + "'");
+            }
+            return (long) (v * mult);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a memory size: '" + text + "' (try 512m or 4g)");
+        }
+    }
+}
