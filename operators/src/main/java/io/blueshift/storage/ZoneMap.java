@@ -1,0 +1,88 @@
+package io.blueshift.storage;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+
+/**
+ * Min and max of one column in one block, so a scan can skip blocks a predicate rules out.
+ * Integer-like types (INT32, INT64, DATE, TIMESTAMP, DECIMAL unscaled) use the long bounds,
+ * FLOAT64 the double bounds; other types keep no bounds and are never skipped.
+ */
+public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
+                      int nullCount, int rowCount) {
+
+    public static ZoneMap compute(ColumnVector column, int rows) {
+        int nulls = 0;
+        long minL = Long.MAX_VALUE;
+        long maxL = Long.MIN_VALUE;
+        double minD = Double.POSITIVE_INFINITY;
+        double maxD = Double.NEGATIVE_INFINITY;
+        DataType type = column.type();
+        boolean integral = isIntegral(type);
+        boolean floating = type instanceof DataType.Float64Type;
+        boolean sawNaN = false;
+        for (int i = 0; i < rows; i++) {
+            if (column.isNull(i)) {
+                nulls++;
+                continue;
+            }
+            if (integral) {
+                long v = type.byteWidth() == 4 ? column.getInt(i) : column.getLong(i);
+                minL = Math.min(minL, v);
+                maxL = Math.max(maxL, v);
+            } else if (floating) {
+                double v = column.getDouble(i);
+                if (Double.isNaN(v)) {
+                    sawNaN = true;
+                } else {
+                    minD = Math.min(minD, v);
+                    maxD = Math.max(maxD, v);
+                }
+            }
+        }
+        boolean bounds = (integral || (floating && !sawNaN)) && nulls < rows;
+        return new ZoneMap(bounds, minL, maxL, minD, maxD, nulls, rows);
+    }
+
+    static boolean isIntegral(DataType type) {
+        return type instanceof DataType.Int32Type || type instanceof DataType.Int64Type
+                || type instanceof DataType.DateType || type instanceof DataType.TimestampType
+                || type instanceof DataType.DecimalType;
+    }
+
+    /** True when no row of the block can satisfy {@code value OP constant}. */
+    public boolean excludes(CompareOp op, long constant) {
+        if (nullCount == rowCount) {
+            return true; // all NULL: no comparison is true
+        }
+        if (!hasBounds) {
+            return false;
+        }
+        return switch (op) {
+            case EQ -> constant < minLong || constant > maxLong;
+            case NE -> minLong == maxLong && minLong == constant;
+            case LT -> minLong >= constant;
+            case LE -> minLong > constant;
+            case GT -> maxLong <= constant;
+            case GE -> maxLong < constant;
+        };
+    }
+
+    public boolean excludes(CompareOp op, double constant) {
+        if (nullCount == rowCount) {
+            return true;
+        }
+        if (!hasBounds || Double.isNaN(constant)) {
+            return false;
+        }
+        return switch (op) {
+            case EQ -> constant < minDouble || constant > maxDouble;
+            case NE -> false;
+            case LT -> minDouble >= constant;
+            case LE -> minDouble > constant;
+            case GT -> maxDouble <= constant;
+            case GE -> maxDouble < constant;
+        };
+    }
+}
