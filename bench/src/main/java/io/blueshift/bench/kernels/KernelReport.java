@@ -17,12 +17,14 @@ import java.util.function.LongSupplier;
 /**
  * A quick kernel report without JMH forks, for {@code blueshift bench kernels}: the read
  * bandwidth probe, then each kernel on out-of-cache data with each available provider, as
- * GB/s of input read and as a share of the probe. Warm-up passes, then the median of timed
- * passes; about 15-30 s in all. Figures from JMH ({@link FilterKernelBenchmark},
+ * GB/s of input read and as a share of the probe. Warm-up passes (at least 1 s), then the
+ * median of timed passes; about 15-30 s in all. Figures from JMH ({@link FilterKernelBenchmark},
  * {@link SumKernelBenchmark}) are the ones to quote; this one is for a quick look.
  */
 public final class KernelReport {
     static final int WARMUP = 3;
+    /** Warm-up also lasts at least this long, so C2 has compiled the kernel loop, not just OSR'd it. */
+    static final long WARMUP_NANOS = 1_000_000_000L;
     static final int REPETITIONS = 7;
 
     /** One measured line; {@code percentOfProbe} is {@code gbs} over the probe's GB/s. */
@@ -100,10 +102,11 @@ public final class KernelReport {
         out.print(format(rows));
     }
 
-    /** Median GB/s over {@link #REPETITIONS} timed passes after {@link #WARMUP}; every pass must agree. */
+    /** Median GB/s over {@link #REPETITIONS} timed passes after the warm-up; every pass must agree. */
     private static double medianGBs(long bytes, LongSupplier pass) {
         long expected = 0;
-        for (int i = 0; i < WARMUP; i++) expected = pass.getAsLong();
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < WARMUP || System.nanoTime() - warmStart < WARMUP_NANOS; i++) expected = pass.getAsLong();
         double[] gbs = new double[REPETITIONS];
         for (int r = 0; r < REPETITIONS; r++) {
             long start = System.nanoTime();

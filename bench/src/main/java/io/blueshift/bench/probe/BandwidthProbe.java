@@ -21,6 +21,7 @@ public final class BandwidthProbe {
     public static final long MIN_BYTES = 1L << 30;
     public static final long MAX_BYTES = 2L << 30;
     static final int WARMUP = 2;
+    static final long WARMUP_NANOS = 500_000_000L;
 
     /** Medians in GB/s; {@code vectorGBs} is {@code -1} when the Vector API is unavailable. */
     public record Result(long bytes, double scalarGBs, double vectorGBs) {
@@ -85,7 +86,8 @@ public final class BandwidthProbe {
 
     private static double medianGBs(long bytes, int repetitions, java.util.function.LongSupplier sum) {
         long expected = 0;
-        for (int i = 0; i < WARMUP; i++) expected = sum.getAsLong();
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < WARMUP || System.nanoTime() - warmStart < WARMUP_NANOS; i++) expected = sum.getAsLong();
         double[] gbs = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
             long start = System.nanoTime();
