@@ -9,11 +9,15 @@ import java.lang.foreign.MemorySegment;
  * <p>Ungrouped forms return the result; MIN/MAX of no rows return the type's identity
  * ({@code Long.MAX_VALUE} for min, ...): callers use {@link #countValid} to tell an empty
  * input. INT64 sums are exact: they throw {@link ArithmeticException} if the true sum does
- * not fit in 64 bits. FLOAT64 sums may differ from a sequential sum in the last bits.
+ * not fit in 64 bits. FLOAT64 sums may differ from a sequential sum in the last bits (and, near
+ * {@code Double.MAX_VALUE}, in whether an intermediate overflows to infinity). FLOAT64 MIN/MAX
+ * order NaN above every number (as SQL does): MAX is NaN if any valid value is, MIN only if all
+ * are; -0.0 counts as less than 0.0; no rows give +Infinity for MIN and -Infinity for MAX.
  *
  * <p>Grouped forms update accumulators in {@code acc} (one slot per group, int64 or float64
  * as named) at index {@code groupIds[i]} for the i-th candidate row ({@code groupIds} is
- * dense: one int32 per candidate, not per row id).
+ * dense: one int32 per candidate, not per row id). The caller initializes {@code acc} (0 for
+ * sums and counts, the identity for min/max); grouped INT64 sums check overflow at each step.
  */
 public interface AggregateKernels {
     long countValid(MemorySegment validity, MemorySegment sel, int count);

@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
  * the {@code count} row ids in {@code sel}. Results go to {@code out} at the same row id,
  * so the output keeps the input's row space and selection. Null rows are computed on
  * whatever their slot holds, except that overflow there is ignored; the caller merges
- * validity.
+ * validity. {@code out} may be {@code a} or {@code b} (in-place); when a row overflows the
+ * exception names the first such row, and rows before it may already have been written.
  */
 public interface ArithmeticKernels {
     void addInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,

@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * in {@code sel} (ascending) and keep their order. {@code out} has room for every candidate
  * and may be the same memory as {@code sel}. DECIMAL uses the INT64 forms on unscaled values,
  * DATE the INT32 forms on day numbers. FLOAT64 compares follow IEEE: NaN passes only NE.
- * BETWEEN is inclusive on both ends.
+ * BETWEEN is inclusive on both ends. Slots of {@code out} past the returned count (up to the
+ * number of candidates) may be overwritten with scratch values.
  */
 public interface FilterKernels {
     int compareInt32(CompareOp op, MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out);

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Compaction by row ids: {@code dst[i] = src[rows[i]]} for i in {@code [0, count)}. Used to
  * make selected rows dense and to fetch build-side rows in joins. Row ids need not be sorted.
+ * {@code dst} must not overlap {@code src} or {@code rows}.
  */
 public interface GatherKernels {
     void gatherInt32(MemorySegment src, MemorySegment rows, int count, MemorySegment dst);

@@ -7,7 +7,9 @@ import java.util.List;
  * 64-bit hashes of key columns for hash joins and aggregation. Results go to {@code out}
  * densely: the i-th candidate's hash at index i ({@code sel == null}: candidate i is row i).
  * Every implementation must produce the same bits for the same input, so a table built by
- * one provider can be probed by another. Null keys hash to {@link #NULL_HASH}.
+ * one provider can be probed by another. Null keys hash to {@link #NULL_HASH}. The functions
+ * are those of {@link KeyHash}: an INT32 key hashes like the same value as INT64, and
+ * combining is order-sensitive ({@code (a, b)} and {@code (b, a)} differ).
  */
 public interface HashKernels {
     long NULL_HASH = 0x5bd1e9955bd1e995L;

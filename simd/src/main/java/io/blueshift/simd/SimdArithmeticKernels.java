@@ -1,0 +1,230 @@
+package io.blueshift.simd;
+
+import static io.blueshift.simd.SimdSpecies.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.blueshift.kernels.ArithmeticKernels;
+import io.blueshift.kernels.BitmapWords;
+import io.blueshift.kernels.ScalarArithmeticKernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dense INT64 arithmetic with overflow found a vector at a time: sign tests for add and
+ * subtract; for multiply, lanes whose magnitudes' leading zeros add to 65 or more cannot
+ * overflow, and only the other lanes are checked exactly (with {@link Math#multiplyHigh}).
+ * Validity is read only when a lane overflows. With a selection, results scatter to row ids,
+ * which the Vector API cannot do on a MemorySegment: the scalar twin runs.
+ */
+final class SimdArithmeticKernels implements ArithmeticKernels {
+    static final SimdArithmeticKernels INSTANCE = new SimdArithmeticKernels();
+
+    private static final ArithmeticKernels SCALAR = ScalarArithmeticKernels.INSTANCE;
+    private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
+    private static final VectorSpecies<Double> DOUBLE = SimdSpecies.DOUBLE;
+    private static final ValueLayout.OfLong LONG_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private SimdArithmeticKernels() {}
+
+    private enum Op {
+        ADD("+"), SUBTRACT("-"), MULTIPLY("*");
+
+        final String symbol;
+
+        Op(String symbol) { this.symbol = symbol; }
+    }
+
+    private static LongVector apply(Op op, LongVector x, LongVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUBTRACT -> x.sub(y);
+            case MULTIPLY -> x.mul(y);
+        };
+    }
+
+    /** Lanes whose result may have overflowed: exact for add and subtract, a superset for multiply. */
+    private static VectorMask<Long> suspect(Op op, LongVector x, LongVector y, LongVector r) {
+        return switch (op) {
+            case ADD -> x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case SUBTRACT -> x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case MULTIPLY -> x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
+                    .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
+                    .compare(VectorOperators.LT, 65);
+        };
+    }
+
+    /**
+     * Throws for the first valid lane among {@code suspects} (bits of rows {@code i..}) that
+     * truly overflows; returns if none does.
+     */
+    private static void check(Op op, long suspects, int i, MemorySegment a, MemorySegment b, long bConstant,
+                              boolean constantFirst, MemorySegment aValidity, MemorySegment bValidity) {
+        long lanes = suspects & BitmapWords.lanes(aValidity, i, LONG.length())
+                & BitmapWords.lanes(bValidity, i, LONG.length());
+        for (; lanes != 0; lanes &= lanes - 1) {
+            int row = i + Long.numberOfTrailingZeros(lanes);
+            long v = a.getAtIndex(LONG_LAYOUT, row);
+            long w = b != null ? b.getAtIndex(LONG_LAYOUT, row) : bConstant;
+            long x = constantFirst ? w : v;
+            long y = constantFirst ? v : w;
+            boolean overflows = switch (op) {
+                case ADD, SUBTRACT -> true; // the sign test is exact
+                case MULTIPLY -> Math.multiplyHigh(x, y) != ((x * y) >> 63);
+            };
+            if (overflows) {
+                throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
+            }
+        }
+    }
+
+    private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
+                               MemorySegment bValidity, int count, MemorySegment out) {
+        int lanes = LONG.length();
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER);
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
+            if (suspects.anyTrue()) {
+                check(op, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
+            }
+            r.intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange);
+            LongVector r = apply(op, x, y);
+            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, b, 0, false, aValidity, bValidity);
+            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
+        }
+    }
+
+    private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
+                                     boolean constantFirst, int count, MemorySegment out) {
+        int lanes = LONG.length();
+        LongVector c = LongVector.broadcast(LONG, constant);
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector x = constantFirst ? c : v;
+            LongVector y = constantFirst ? v : c;
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
+            if (suspects.anyTrue()) {
+                check(op, suspects.toLong(), i, a, null, constant, constantFirst, aValidity, null);
+            }
+            r.intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+            LongVector x = constantFirst ? c : v;
+            LongVector y = constantFirst ? v : c;
+            LongVector r = apply(op, x, y);
+            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, null, constant, constantFirst, aValidity, null);
+            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
+        }
+    }
+
+    @Override
+    public void addInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                         MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
+        } else {
+            binary(Op.ADD, a, b, aValidity, bValidity, count, out);
+        }
+    }
+
+    @Override
+    public void subtractInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                              MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
+        } else {
+            binary(Op.SUBTRACT, a, b, aValidity, bValidity, count, out);
+        }
+    }
+
+    @Override
+    public void multiplyInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                              MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
+        } else {
+            binary(Op.MULTIPLY, a, b, aValidity, bValidity, count, out);
+        }
+    }
+
+    @Override
+    public void addInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
+                                 MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
+        } else {
+            withConstant(Op.ADD, a, aValidity, constant, false, count, out);
+        }
+    }
+
+    @Override
+    public void subtractFromConstantInt64(long constant, MemorySegment a, MemorySegment aValidity,
+                                          MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
+        } else {
+            withConstant(Op.SUBTRACT, a, aValidity, constant, true, count, out);
+        }
+    }
+
+    @Override
+    public void multiplyInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
+                                      MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
+        } else {
+            withConstant(Op.MULTIPLY, a, aValidity, constant, false, count, out);
+        }
+    }
+
+    @Override
+    public void scaleUpInt64(MemorySegment a, MemorySegment aValidity, int digits,
+                             MemorySegment sel, int count, MemorySegment out) {
+        long factor = ScalarArithmeticKernels.powerOfTen(digits);
+        if (sel != null) {
+            SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
+        } else {
+            withConstant(Op.MULTIPLY, a, aValidity, factor, false, count, out);
+        }
+    }
+
+    @Override
+    public void decimalToFloat64(MemorySegment a, int scale, MemorySegment sel, int count, MemorySegment out) {
+        double divisor = ScalarArithmeticKernels.powerOfTen(scale);
+        if (sel != null) {
+            SCALAR.decimalToFloat64(a, scale, sel, count, out);
+            return;
+        }
+        int lanes = LONG.length();
+        DoubleVector d = DoubleVector.broadcast(DOUBLE, divisor);
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            ((DoubleVector) v.convert(VectorOperators.L2D, 0)).div(d).intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+            ((DoubleVector) v.convert(VectorOperators.L2D, 0)).div(d)
+                    .intoMemorySegment(out, (long) i << 3, ORDER, inRange.cast(DOUBLE));
+        }
+    }
+}

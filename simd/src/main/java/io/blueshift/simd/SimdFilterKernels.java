@@ -1,0 +1,276 @@
+package io.blueshift.simd;
+
+import static io.blueshift.simd.SimdSpecies.ORDER;
+
+import java.lang.foreign.MemorySegment;
+
+import io.blueshift.kernels.BitmapWords;
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.kernels.FilterKernels;
+import io.blueshift.kernels.ScalarFilterKernels;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dense filters as compare masks ANDed with the rows' validity bits, then {@code compress} of
+ * the row ids and one full-vector store at {@code out[k]}: {@code k <= i} keeps that store
+ * inside the candidates' room. The last partial vector uses a masked load and store.
+ */
+final class SimdFilterKernels implements FilterKernels {
+    static final SimdFilterKernels INSTANCE = new SimdFilterKernels();
+
+    private static final FilterKernels SCALAR = ScalarFilterKernels.INSTANCE;
+    private static final VectorSpecies<Integer> INT = SimdSpecies.INT;
+    private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
+    private static final VectorSpecies<Double> DOUBLE = SimdSpecies.DOUBLE;
+    private static final VectorSpecies<Integer> ROW_IDS = SimdSpecies.INT_PER_LONG;
+
+    private SimdFilterKernels() {}
+
+    // each case names a constant operator: a non-constant one is not intrinsified
+
+    private static VectorMask<Integer> test(CompareOp op, IntVector v, IntVector c) {
+        return switch (op) {
+            case EQ -> v.compare(VectorOperators.EQ, c);
+            case NE -> v.compare(VectorOperators.NE, c);
+            case LT -> v.compare(VectorOperators.LT, c);
+            case LE -> v.compare(VectorOperators.LE, c);
+            case GT -> v.compare(VectorOperators.GT, c);
+            case GE -> v.compare(VectorOperators.GE, c);
+        };
+    }
+
+    private static VectorMask<Long> test(CompareOp op, LongVector v, LongVector c) {
+        return switch (op) {
+            case EQ -> v.compare(VectorOperators.EQ, c);
+            case NE -> v.compare(VectorOperators.NE, c);
+            case LT -> v.compare(VectorOperators.LT, c);
+            case LE -> v.compare(VectorOperators.LE, c);
+            case GT -> v.compare(VectorOperators.GT, c);
+            case GE -> v.compare(VectorOperators.GE, c);
+        };
+    }
+
+    private static VectorMask<Double> test(CompareOp op, DoubleVector v, DoubleVector c) {
+        return switch (op) {
+            case EQ -> v.compare(VectorOperators.EQ, c);
+            case NE -> v.compare(VectorOperators.NE, c);
+            case LT -> v.compare(VectorOperators.LT, c);
+            case LE -> v.compare(VectorOperators.LE, c);
+            case GT -> v.compare(VectorOperators.GT, c);
+            case GE -> v.compare(VectorOperators.GE, c);
+        };
+    }
+
+    private static <E> VectorMask<E> valid(VectorSpecies<E> species, MemorySegment validity, int i) {
+        return VectorMask.fromLong(species, BitmapWords.lanes(validity, i, species.length()));
+    }
+
+    /** Stores the ids of {@code pass} at {@code out[k]}; returns the new {@code k}. */
+    private static int emit(IntVector ids, VectorMask<Integer> pass, MemorySegment out, int k) {
+        ids.compress(pass).intoMemorySegment(out, (long) k << 2, ORDER);
+        return k + pass.trueCount();
+    }
+
+    /** As {@link #emit} for the last partial vector: stores only the passing ids. */
+    private static int emitTail(IntVector ids, VectorMask<Integer> pass, MemorySegment out, int k) {
+        int n = pass.trueCount();
+        ids.compress(pass).intoMemorySegment(out, (long) k << 2, ORDER, ids.species().indexInRange(0, n));
+        return k + n;
+    }
+
+    @Override
+    public int compareInt32(CompareOp op, MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
+        int lanes = INT.length();
+        IntVector c = IntVector.broadcast(INT, constant);
+        IntVector ids = IntVector.zero(INT).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER), c);
+            if (validity != null) {
+                pass = pass.and(valid(INT, validity, i));
+            }
+            k = emit(ids, pass, out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Integer> inRange = INT.indexInRange(i, count);
+            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange), c)
+                    .and(inRange).and(valid(INT, validity, i));
+            k = emitTail(ids, pass, out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int betweenInt32(MemorySegment data, MemorySegment validity, int count, int low, int high, MemorySegment out) {
+        int lanes = INT.length();
+        IntVector lo = IntVector.broadcast(INT, low);
+        IntVector hi = IntVector.broadcast(INT, high);
+        IntVector ids = IntVector.zero(INT).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            IntVector v = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER);
+            VectorMask<Integer> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+            if (validity != null) {
+                pass = pass.and(valid(INT, validity, i));
+            }
+            k = emit(ids, pass, out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Integer> inRange = INT.indexInRange(i, count);
+            IntVector v = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange);
+            VectorMask<Integer> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
+                    .and(inRange).and(valid(INT, validity, i));
+            k = emitTail(ids, pass, out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int compareInt64(CompareOp op, MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
+        int lanes = LONG.length();
+        LongVector c = LongVector.broadcast(LONG, constant);
+        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER), c);
+            if (validity != null) {
+                pass = pass.and(valid(LONG, validity, i));
+            }
+            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange), c)
+                    .and(inRange).and(valid(LONG, validity, i));
+            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int betweenInt64(MemorySegment data, MemorySegment validity, int count, long low, long high, MemorySegment out) {
+        int lanes = LONG.length();
+        LongVector lo = LongVector.broadcast(LONG, low);
+        LongVector hi = LongVector.broadcast(LONG, high);
+        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            VectorMask<Long> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+            if (validity != null) {
+                pass = pass.and(valid(LONG, validity, i));
+            }
+            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
+            VectorMask<Long> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
+                    .and(inRange).and(valid(LONG, validity, i));
+            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int compareFloat64(CompareOp op, MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
+        int lanes = DOUBLE.length();
+        DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
+        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Double> pass = test(op, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER), c);
+            if (validity != null) {
+                pass = pass.and(valid(DOUBLE, validity, i));
+            }
+            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
+            VectorMask<Double> pass = test(op, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange), c)
+                    .and(inRange).and(valid(DOUBLE, validity, i));
+            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int betweenFloat64(MemorySegment data, MemorySegment validity, int count, double low, double high, MemorySegment out) {
+        int lanes = DOUBLE.length();
+        DoubleVector lo = DoubleVector.broadcast(DOUBLE, low);
+        DoubleVector hi = DoubleVector.broadcast(DOUBLE, high);
+        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER);
+            VectorMask<Double> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+            if (validity != null) {
+                pass = pass.and(valid(DOUBLE, validity, i));
+            }
+            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange);
+            VectorMask<Double> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
+                    .and(inRange).and(valid(DOUBLE, validity, i));
+            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
+
+    // Selected forms read data[sel[j]]: the Vector API cannot gather from a MemorySegment, so scalar.
+
+    @Override
+    public int compareInt32Selected(CompareOp op, MemorySegment data, MemorySegment validity,
+                                    MemorySegment sel, int selCount, int constant, MemorySegment out) {
+        return SCALAR.compareInt32Selected(op, data, validity, sel, selCount, constant, out);
+    }
+
+    @Override
+    public int compareInt64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
+                                    MemorySegment sel, int selCount, long constant, MemorySegment out) {
+        return SCALAR.compareInt64Selected(op, data, validity, sel, selCount, constant, out);
+    }
+
+    @Override
+    public int compareFloat64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
+                                      MemorySegment sel, int selCount, double constant, MemorySegment out) {
+        return SCALAR.compareFloat64Selected(op, data, validity, sel, selCount, constant, out);
+    }
+
+    @Override
+    public int betweenInt32Selected(MemorySegment data, MemorySegment validity,
+                                    MemorySegment sel, int selCount, int low, int high, MemorySegment out) {
+        return SCALAR.betweenInt32Selected(data, validity, sel, selCount, low, high, out);
+    }
+
+    @Override
+    public int betweenInt64Selected(MemorySegment data, MemorySegment validity,
+                                    MemorySegment sel, int selCount, long low, long high, MemorySegment out) {
+        return SCALAR.betweenInt64Selected(data, validity, sel, selCount, low, high, out);
+    }
+
+    @Override
+    public int betweenFloat64Selected(MemorySegment data, MemorySegment validity,
+                                      MemorySegment sel, int selCount, double low, double high, MemorySegment out) {
+        return SCALAR.betweenFloat64Selected(data, validity, sel, selCount, low, high, out);
+    }
+}

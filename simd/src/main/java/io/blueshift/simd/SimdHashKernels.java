@@ -1,0 +1,113 @@
+package io.blueshift.simd;
+
+import static io.blueshift.simd.SimdSpecies.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import io.blueshift.kernels.BitmapWords;
+import io.blueshift.kernels.HashKernels;
+import io.blueshift.kernels.KeyHash;
+import io.blueshift.kernels.ScalarHashKernels;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link KeyHash#hashLong} lane-wise over dense INT64/INT32 keys (INT32 widened first), null
+ * lanes blended to {@link #NULL_HASH}. Selected rows need a gather and strings a loop over
+ * bytes of varying length: those run the scalar twin.
+ */
+final class SimdHashKernels implements HashKernels {
+    static final SimdHashKernels INSTANCE = new SimdHashKernels();
+
+    private static final HashKernels SCALAR = ScalarHashKernels.INSTANCE;
+    private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
+    private static final VectorSpecies<Integer> INT_PER_LONG = SimdSpecies.INT_PER_LONG;
+
+    private SimdHashKernels() {}
+
+    private static LongVector mix(LongVector v) {
+        LongVector k = v.lanewise(VectorOperators.XOR, KeyHash.SEED);
+        k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
+        k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
+        return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
+    }
+
+    /** Hashes of rows {@code [i, i + lanes)}; lanes at or past {@code count} are unspecified. */
+    private static LongVector hashes(boolean int32, MemorySegment data, MemorySegment validity, int i, int count) {
+        VectorMask<Long> inRange = LONG.indexInRange(i, count);
+        LongVector v = int32
+                ? (LongVector) IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER, inRange.cast(INT_PER_LONG))
+                        .convertShape(VectorOperators.I2L, LONG, 0)
+                : LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
+        LongVector h = mix(v);
+        if (validity != null) {
+            VectorMask<Long> valid = VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, LONG.length()));
+            h = LongVector.broadcast(LONG, NULL_HASH).blend(h, valid);
+        }
+        return h;
+    }
+
+    private static void hash(boolean int32, boolean combine, MemorySegment data, MemorySegment validity,
+                             int count, MemorySegment out) {
+        for (int i = 0; i < count; i += LONG.length()) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            LongVector h = hashes(int32, data, validity, i, count);
+            if (combine) {
+                h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER, inRange).mul(KeyHash.P1).add(h);
+            }
+            h.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
+        }
+    }
+
+    @Override
+    public void hashInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.hashInt64(data, validity, sel, count, out);
+        } else {
+            hash(false, false, data, validity, count, out);
+        }
+    }
+
+    @Override
+    public void hashInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.hashInt32(data, validity, sel, count, out);
+        } else {
+            hash(true, false, data, validity, count, out);
+        }
+    }
+
+    @Override
+    public void combineInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.combineInt64(data, validity, sel, count, out);
+        } else {
+            hash(false, true, data, validity, count, out);
+        }
+    }
+
+    @Override
+    public void combineInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            SCALAR.combineInt32(data, validity, sel, count, out);
+        } else {
+            hash(true, true, data, validity, count, out);
+        }
+    }
+
+    @Override
+    public void hashStringViews(MemorySegment views, List<MemorySegment> buffers, MemorySegment validity,
+                                MemorySegment sel, int count, MemorySegment out) {
+        SCALAR.hashStringViews(views, buffers, validity, sel, count, out);
+    }
+
+    @Override
+    public void combineStringViews(MemorySegment views, List<MemorySegment> buffers, MemorySegment validity,
+                                   MemorySegment sel, int count, MemorySegment out) {
+        SCALAR.combineStringViews(views, buffers, validity, sel, count, out);
+    }
+}
