@@ -320,6 +320,25 @@ class ArrowRoundTripTest {
     }
 
     @Test
+    void batchWithoutColumns() {
+        MemorySegment array = ArrowArray.allocate(arena);
+        MemorySegment schema = ArrowSchema.allocate(arena);
+        ArrowExport.exportBatch(new Batch(List.of(), 4), List.of(), pool, array, schema);
+        try (ImportedBatch imported = ArrowImport.importBatch(array, schema, pool)) {
+            assertEquals(0, imported.batch().columnCount());
+            assertEquals(4, imported.batch().rowCount());
+        }
+        try (org.apache.arrow.c.ArrowArray ca = org.apache.arrow.c.ArrowArray.allocateNew(allocator);
+             org.apache.arrow.c.ArrowSchema cs = org.apache.arrow.c.ArrowSchema.allocateNew(allocator)) {
+            ArrowExport.exportBatch(new Batch(List.of(), 0), List.of(), pool,
+                    ArrowArray.at(ca.memoryAddress()), ArrowSchema.at(cs.memoryAddress()));
+            try (VectorSchemaRoot root = Data.importVectorSchemaRoot(allocator, ca, cs, null)) {
+                assertEquals(0, root.getFieldVectors().size());
+            }
+        }
+    }
+
+    @Test
     void exportRejectsMismatchedNames() {
         Batch batch = SampleBatch.create(pool, 3);
         MemorySegment array = ArrowArray.allocate(arena);
