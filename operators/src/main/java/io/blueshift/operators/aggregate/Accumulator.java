@@ -1,0 +1,241 @@
+package io.blueshift.operators.aggregate;
+
+import io.blueshift.kernels.AggregateKernels;
+import io.blueshift.memory.Allocation;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.MemoryPool;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * The state of one aggregate for every group: a value slot (int64 or float64) and, once the
+ * input has shown a NULL, a count of non-null inputs per group (until then it equals the
+ * group's row count, kept by the table). Grows with the group count; memory from the pool.
+ */
+final class Accumulator implements AutoCloseable {
+    private final AggregateCall call;
+    private final MemoryPool pool;
+    private final boolean floating;     // value slots hold doubles
+    private final boolean wideInput;    // input values are 8-byte integers
+    private Allocation values;
+    private Allocation counts;          // non-null inputs per group, once nulls were seen
+    private int capacity;
+
+    Accumulator(AggregateCall call, MemoryPool pool, int capacity) {
+        this.call = call;
+        this.pool = pool;
+        DataType in = call.inputType();
+        this.floating = in instanceof DataType.Float64Type
+                && call.function() != AggregateFunction.COUNT && call.function() != AggregateFunction.COUNT_STAR;
+        this.wideInput = in != null && in.byteWidth() == 8 && !(in instanceof DataType.Float64Type);
+        grow(capacity);
+    }
+
+    AggregateCall call() { return call; }
+
+    private long identity() {
+        return switch (call.function()) {
+            case MIN -> floating ? Double.doubleToRawLongBits(Double.POSITIVE_INFINITY) : Long.MAX_VALUE;
+            case MAX -> floating ? Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY) : Long.MIN_VALUE;
+            default -> 0L;
+        };
+    }
+
+    void grow(int newCapacity) {
+        if (newCapacity <= capacity) {
+            return;
+        }
+        Allocation v = pool.allocate(newCapacity * 8L, "aggregate " + call.name());
+        long id = identity();
+        if (values != null) {
+            MemorySegment.copy(values.segment(), 0, v.segment(), 0, capacity * 8L);
+            values.close();
+        }
+        if (id != 0) {
+            for (int g = capacity; g < newCapacity; g++) {
+                v.segment().setAtIndex(ValueLayout.JAVA_LONG, g, id);
+            }
+        }
+        values = v;
+        if (counts != null) {
+            Allocation c = pool.allocate(newCapacity * 8L, "aggregate " + call.name() + " counts");
+            MemorySegment.copy(counts.segment(), 0, c.segment(), 0, capacity * 8L);
+            counts.close();
+            counts = c;
+        }
+        capacity = newCapacity;
+    }
+
+    /**
+     * Folds one batch in: {@code groupIds[i]} is the group of the i-th live row.
+     * {@code groupRows} holds each group's row count before this batch.
+     */
+    void update(AggregateKernels k, ColumnVector input, MemorySegment sel, int n, MemorySegment groupIds,
+                MemorySegment groupRows, int groupCount) {
+        AggregateFunction f = call.function();
+        if (f == AggregateFunction.COUNT_STAR) {
+            k.countGrouped(null, sel, n, groupIds, values.segment());
+            return;
+        }
+        MemorySegment validity = input.validity();
+        if (validity != null && counts == null && f != AggregateFunction.COUNT) {
+            counts = pool.allocate(capacity * 8L, "aggregate " + call.name() + " counts");
+            MemorySegment.copy(groupRows, 0, counts.segment(), 0, groupCount * 8L);
+        }
+        if (counts != null && validity != null) {
+            k.countGrouped(validity, sel, n, groupIds, counts.segment());
+        } else if (counts != null) {
+            k.countGrouped(null, sel, n, groupIds, counts.segment());
+        }
+        MemorySegment data = input.data();
+        MemorySegment acc = values.segment();
+        switch (f) {
+            case COUNT -> k.countGrouped(validity, sel, n, groupIds, acc);
+            case SUM, AVG -> {
+                if (floating) {
+                    k.sumFloat64Grouped(data, validity, sel, n, groupIds, acc);
+                } else if (wideInput) {
+                    try {
+                        k.sumInt64Grouped(data, validity, sel, n, groupIds, acc);
+                    } catch (ArithmeticException e) {
+                        throw new ArithmeticException("overflow in " + call.name() + ": the sum does not fit in 64 bits");
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                        if (!input.isNull(r)) {
+                            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+                            acc.setAtIndex(ValueLayout.JAVA_LONG, g,
+                                    Math.addExact(acc.getAtIndex(ValueLayout.JAVA_LONG, g), input.getInt(r)));
+                        }
+                    }
+                }
+            }
+            case MIN, MAX -> {
+                boolean min = f == AggregateFunction.MIN;
+                if (wideInput) {
+                    if (min) {
+                        k.minInt64Grouped(data, validity, sel, n, groupIds, acc);
+                    } else {
+                        k.maxInt64Grouped(data, validity, sel, n, groupIds, acc);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                        if (input.isNull(r)) {
+                            continue;
+                        }
+                        int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+                        if (floating) {
+                            double cur = acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g);
+                            double v = input.getDouble(r);
+                            acc.setAtIndex(ValueLayout.JAVA_DOUBLE, g, min ? Math.min(cur, v) : Math.max(cur, v));
+                        } else {
+                            long cur = acc.getAtIndex(ValueLayout.JAVA_LONG, g);
+                            long v = input.getInt(r);
+                            acc.setAtIndex(ValueLayout.JAVA_LONG, g, min ? Math.min(cur, v) : Math.max(cur, v));
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(f.name());
+        }
+    }
+
+    private long nonNull(int g, MemorySegment groupRows) {
+        return counts != null ? counts.segment().getAtIndex(ValueLayout.JAVA_LONG, g)
+                : groupRows.getAtIndex(ValueLayout.JAVA_LONG, g);
+    }
+
+    /** Folds group {@code from} of {@code other} (same call) into group {@code to} here. */
+    void merge(Accumulator other, int from, MemorySegment otherRows, int to, MemorySegment myRows) {
+        MemorySegment mine = values.segment();
+        MemorySegment theirs = other.values.segment();
+        if (other.counts != null && counts == null) {
+            counts = pool.allocate(capacity * 8L, "aggregate " + call.name() + " counts");
+            MemorySegment.copy(myRows, 0, counts.segment(), 0, Math.min(capacity, myRows.byteSize() / 8) * 8L);
+        }
+        if (counts != null) {
+            long add = other.nonNull(from, otherRows);
+            counts.segment().setAtIndex(ValueLayout.JAVA_LONG, to, counts.segment().getAtIndex(ValueLayout.JAVA_LONG, to) + add);
+        }
+        switch (call.function()) {
+            case COUNT_STAR, COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG, to,
+                    mine.getAtIndex(ValueLayout.JAVA_LONG, to) + theirs.getAtIndex(ValueLayout.JAVA_LONG, from));
+            case SUM, AVG -> {
+                if (floating) {
+                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE, to,
+                            mine.getAtIndex(ValueLayout.JAVA_DOUBLE, to) + theirs.getAtIndex(ValueLayout.JAVA_DOUBLE, from));
+                } else {
+                    mine.setAtIndex(ValueLayout.JAVA_LONG, to,
+                            Math.addExact(mine.getAtIndex(ValueLayout.JAVA_LONG, to), theirs.getAtIndex(ValueLayout.JAVA_LONG, from)));
+                }
+            }
+            case MIN, MAX -> {
+                boolean min = call.function() == AggregateFunction.MIN;
+                if (floating) {
+                    double a = mine.getAtIndex(ValueLayout.JAVA_DOUBLE, to);
+                    double b = theirs.getAtIndex(ValueLayout.JAVA_DOUBLE, from);
+                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE, to, min ? Math.min(a, b) : Math.max(a, b));
+                } else {
+                    long a = mine.getAtIndex(ValueLayout.JAVA_LONG, to);
+                    long b = theirs.getAtIndex(ValueLayout.JAVA_LONG, from);
+                    mine.setAtIndex(ValueLayout.JAVA_LONG, to, min ? Math.min(a, b) : Math.max(a, b));
+                }
+            }
+        }
+    }
+
+    /** Writes each group's final value into {@code out} (rows {@code [0, groups)}). */
+    void finish(ColumnVector out, int groups, MemorySegment groupRows) {
+        MemorySegment acc = values.segment();
+        AggregateFunction f = call.function();
+        for (int g = 0; g < groups; g++) {
+            if (f == AggregateFunction.COUNT_STAR || f == AggregateFunction.COUNT) {
+                out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                continue;
+            }
+            long n = nonNull(g, groupRows);
+            if (n == 0) {
+                out.setNull(g);
+                continue;
+            }
+            switch (f) {
+                case AVG -> {
+                    double avg;
+                    if (floating) {
+                        avg = acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g) / n;
+                    } else {
+                        int scale = call.inputType() instanceof DecimalType d ? d.scale() : 0;
+                        avg = BigDecimal.valueOf(acc.getAtIndex(ValueLayout.JAVA_LONG, g), scale)
+                                .divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
+                    }
+                    out.setDouble(g, avg);
+                }
+                default -> {
+                    DataType t = out.type();
+                    if (t instanceof DataType.Float64Type) {
+                        out.setDouble(g, acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g));
+                    } else if (t.byteWidth() == 4) {
+                        out.setInt(g, (int) acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                    } else {
+                        out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        values.close();
+        if (counts != null) {
+            counts.close();
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package io.blueshift.operators.aggregate;
+
+import io.blueshift.kernels.HashKernels;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.memory.Allocation;
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.StringViews;
+import io.blueshift.memory.Validity;
+import io.blueshift.operators.expr.Scratch;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A hash table from GROUP BY keys to dense group ids, with the aggregates' accumulators.
+ * Open addressing with linear probing over (hash, group id + 1) slots at most half full;
+ * the full 64-bit hash is compared before the keys. Keys are stored in growable vectors that
+ * become the key columns of the result. One table per worker; {@link #mergeFrom} combines.
+ */
+final class GroupTable implements AutoCloseable {
+    private static final int INITIAL_GROUPS = 1024;
+
+    private final KernelProvider kernels;
+    private final MemoryPool pool;
+    private final int[] keyColumns;
+    private final List<DataType> keyTypes;
+    private final List<AggregateCall> calls;
+    private final List<Accumulator> accumulators = new ArrayList<>();
+    private final Scratch scratch;
+
+    private List<ColumnVector> keys = new ArrayList<>();
+    private Allocation slotHashes;
+    private Allocation slotGroups;
+    private Allocation groupRows;     // rows per group (COUNT(*) of the group)
+    private int slotMask;
+    private int groupCapacity;
+    private int groupCount;
+
+    GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
+               List<AggregateCall> calls) {
+        this.kernels = kernels;
+        this.pool = pool;
+        this.keyColumns = keyColumns.clone();
+        this.keyTypes = List.copyOf(keyTypes);
+        this.calls = List.copyOf(calls);
+        this.scratch = new Scratch(pool, "group table scratch");
+        try {
+            allocateKeys(INITIAL_GROUPS);
+            groupRows = pool.allocate(INITIAL_GROUPS * 8L, "group row counts");
+            for (AggregateCall c : calls) {
+                accumulators.add(new Accumulator(c, pool, INITIAL_GROUPS));
+            }
+            groupCapacity = INITIAL_GROUPS;
+            allocateSlots(INITIAL_GROUPS * 2);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    int groupCount() { return groupCount; }
+
+    private void allocateKeys(int capacity) {
+        List<ColumnVector> grown = new ArrayList<>(keyTypes.size());
+        for (int k = 0; k < keyTypes.size(); k++) {
+            ColumnVector v = ColumnVector.allocate(pool, keyTypes.get(k), capacity, true, "group key " + k);
+            grown.add(v);
+            if (k < keys.size()) {
+                copyKeys(keys.get(k), v, groupCount);
+            }
+        }
+        keys.forEach(ColumnVector::close);
+        keys = grown;
+    }
+
+    private static void copyKeys(ColumnVector from, ColumnVector to, int n) {
+        if (from.type() instanceof DataType.VarcharType) {
+            for (int g = 0; g < n; g++) {
+                if (from.isNull(g)) {
+                    to.setNull(g);
+                } else {
+                    to.setString(g, from.getStringBytes(g));
+                }
+            }
+            return;
+        }
+        long bytes = from.type() instanceof DataType.BooleanType ? Validity.bytesFor(n) : (long) n * from.type().byteWidth();
+        MemorySegment.copy(from.data(), 0, to.data(), 0, bytes);
+        if (from.validity() != null) {
+            MemorySegment.copy(from.validity(), 0, to.validity(), 0, Validity.bytesFor(n));
+        }
+    }
+
+    private void allocateSlots(int slots) {
+        Allocation hashes = pool.allocate(slots * 8L, "group hash slots");
+        Allocation groups;
+        try {
+            groups = pool.allocate(slots * 4L, "group id slots");
+        } catch (RuntimeException e) {
+            hashes.close();
+            throw e;
+        }
+        if (slotHashes != null) {
+            slotHashes.close();
+            slotGroups.close();
+        }
+        slotHashes = hashes;
+        slotGroups = groups;
+        slotMask = slots - 1;
+        // re-insert existing groups
+        MemorySegment h = slotHashes.segment();
+        MemorySegment id = slotGroups.segment();
+        if (groupCount > 0) {
+            try (Allocation keyHashAlloc = hashKeys()) {
+            MemorySegment keyHashes = keyHashAlloc.segment();
+            for (int g = 0; g < groupCount; g++) {
+                long hash = keyHashes.getAtIndex(ValueLayout.JAVA_LONG, g);
+                int pos = (int) mix(hash) & slotMask;
+                while (id.getAtIndex(ValueLayout.JAVA_INT, pos) != 0) {
+                    pos = (pos + 1) & slotMask;
+                }
+                h.setAtIndex(ValueLayout.JAVA_LONG, pos, hash);
+                id.setAtIndex(ValueLayout.JAVA_INT, pos, g + 1);
+            }
+            }
+        }
+    }
+
+    private static long mix(long h) {
+        return h ^ (h >>> 29);
+    }
+
+    /** Hashes of every stored group's keys, in memory the caller closes. */
+    private Allocation hashKeys() {
+        Allocation out = pool.allocate(Math.max(8, groupCount * 8L), "group key hashes");
+        hash(keys, null, groupCount, out.segment());
+        return out;
+    }
+
+    private void hash(List<ColumnVector> cols, MemorySegment sel, int n, MemorySegment out) {
+        HashKernels h = kernels.hash();
+        for (int k = 0; k < cols.size(); k++) {
+            ColumnVector v = cols.get(k);
+            boolean first = k == 0;
+            switch (v.type()) {
+                case DataType.VarcharType t -> {
+                    if (first) h.hashStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
+                    else h.combineStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
+                }
+                case DataType.Float64Type t -> {
+                    if (first) h.hashInt64(v.data(), v.validity(), sel, n, out);
+                    else h.combineInt64(v.data(), v.validity(), sel, n, out);
+                }
+                case DataType.BooleanType t -> throw new UnsupportedOperationException("not supported yet: GROUP BY a BOOLEAN");
+                default -> {
+                    if (v.type().byteWidth() == 4) {
+                        if (first) h.hashInt32(v.data(), v.validity(), sel, n, out);
+                        else h.combineInt32(v.data(), v.validity(), sel, n, out);
+                    } else {
+                        if (first) h.hashInt64(v.data(), v.validity(), sel, n, out);
+                        else h.combineInt64(v.data(), v.validity(), sel, n, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds a batch: finds or creates each live row's group, then updates every aggregate. */
+    void add(Batch batch) {
+        int n = batch.liveCount();
+        if (n == 0) {
+            return;
+        }
+        scratch.reset();
+        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        List<ColumnVector> keyInputs = new ArrayList<>(keyColumns.length);
+        for (int c : keyColumns) {
+            keyInputs.add(batch.column(c));
+        }
+        MemorySegment hashes = scratch.take(n * 8L);
+        hash(keyInputs, sel, n, hashes);
+        MemorySegment groupIds = scratch.take(n * 4L);
+        for (int i = 0; i < n; i++) {
+            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+            groupIds.setAtIndex(ValueLayout.JAVA_INT, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG, i), keyInputs, row));
+        }
+        MemorySegment rows = groupRows.segment();
+        for (int a = 0; a < accumulators.size(); a++) {
+            AggregateCall call = calls.get(a);
+            ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
+            accumulators.get(a).update(kernels.aggregate(), input, sel, n, groupIds, rows, groupCount);
+        }
+        kernels.aggregate().countGrouped(null, sel, n, groupIds, rows);
+    }
+
+    private int findOrInsert(long hash, List<ColumnVector> keyInputs, int row) {
+        MemorySegment h = slotHashes.segment();
+        MemorySegment id = slotGroups.segment();
+        int pos = (int) mix(hash) & slotMask;
+        while (true) {
+            int g = id.getAtIndex(ValueLayout.JAVA_INT, pos) - 1;
+            if (g < 0) {
+                return insert(hash, keyInputs, row, pos);
+            }
+            if (h.getAtIndex(ValueLayout.JAVA_LONG, pos) == hash && keysEqual(g, keyInputs, row)) {
+                return g;
+            }
+            pos = (pos + 1) & slotMask;
+        }
+    }
+
+    private boolean keysEqual(int g, List<ColumnVector> keyInputs, int row) {
+        for (int k = 0; k < keyInputs.size(); k++) {
+            ColumnVector in = keyInputs.get(k);
+            ColumnVector stored = keys.get(k);
+            boolean inNull = in.isNull(row);
+            boolean storedNull = stored.isNull(g);
+            if (inNull || storedNull) {
+                if (inNull != storedNull) {
+                    return false;
+                }
+                continue;
+            }
+            boolean eq = switch (in.type()) {
+                case DataType.VarcharType t -> StringViews.equals(in.data(), in.varBuffers(), row, stored.data(), stored.varBuffers(), g);
+                default -> in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
+            };
+            if (!eq) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int insert(long hash, List<ColumnVector> keyInputs, int row, int pos) {
+        int g = groupCount;
+        if (g == groupCapacity) {
+            growGroups(groupCapacity * 2);
+        }
+        for (int k = 0; k < keyInputs.size(); k++) {
+            ColumnVector in = keyInputs.get(k);
+            ColumnVector stored = keys.get(k);
+            if (in.isNull(row)) {
+                stored.setNull(g);
+                continue;
+            }
+            switch (in.type()) {
+                case DataType.VarcharType t -> stored.setString(g, in.getStringBytes(row));
+                default -> {
+                    if (in.type().byteWidth() == 4) stored.setInt(g, in.getInt(row));
+                    else stored.setLong(g, in.getLong(row));
+                }
+            }
+        }
+        groupCount++;
+        if (groupCount * 2 > slotMask + 1) {
+            allocateSlots((slotMask + 1) * 2);
+            // re-probe: the table was rebuilt, including this group
+            return g;
+        }
+        slotHashes.segment().setAtIndex(ValueLayout.JAVA_LONG, pos, hash);
+        slotGroups.segment().setAtIndex(ValueLayout.JAVA_INT, pos, g + 1);
+        return g;
+    }
+
+    private void growGroups(int capacity) {
+        allocateKeys(capacity);
+        Allocation rows = pool.allocate(capacity * 8L, "group row counts");
+        MemorySegment.copy(groupRows.segment(), 0, rows.segment(), 0, groupCapacity * 8L);
+        groupRows.close();
+        groupRows = rows;
+        for (Accumulator a : accumulators) {
+            a.grow(capacity);
+        }
+        groupCapacity = capacity;
+    }
+
+    /** Folds another worker's table into this one. */
+    void mergeFrom(GroupTable other) {
+        if (other.groupCount == 0) {
+            return;
+        }
+        try (Allocation hashAlloc = other.hashKeys()) {
+        MemorySegment otherHashes = hashAlloc.segment();
+        MemorySegment otherRows = other.groupRows.segment();
+        for (int g = 0; g < other.groupCount; g++) {
+            int to = findOrInsert(otherHashes.getAtIndex(ValueLayout.JAVA_LONG, g), other.keys, g);
+            for (int a = 0; a < accumulators.size(); a++) {
+                accumulators.get(a).merge(other.accumulators.get(a), g, otherRows, to, groupRows.segment());
+            }
+            MemorySegment rows = groupRows.segment();
+            rows.setAtIndex(ValueLayout.JAVA_LONG, to, rows.getAtIndex(ValueLayout.JAVA_LONG, to) + otherRows.getAtIndex(ValueLayout.JAVA_LONG, g));
+        }
+        }
+    }
+
+    /**
+     * Hands the key vectors and finished aggregate vectors over (the caller owns them now).
+     * Columns are keys then aggregates, rows {@code [0, groupCount)}.
+     */
+    List<ColumnVector> finish() {
+        List<ColumnVector> out = new ArrayList<>(keys);
+        keys = new ArrayList<>();
+        for (int a = 0; a < accumulators.size(); a++) {
+            AggregateCall call = calls.get(a);
+            ColumnVector v = ColumnVector.allocate(pool, call.resultType(), Math.max(groupCount, 1), false, call.name());
+            accumulators.get(a).finish(v, groupCount, groupRows.segment());
+            out.add(v);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        keys.forEach(ColumnVector::close);
+        keys = new ArrayList<>();
+        accumulators.forEach(Accumulator::close);
+        accumulators.clear();
+        if (slotHashes != null) slotHashes.close();
+        if (slotGroups != null) slotGroups.close();
+        if (groupRows != null) groupRows.close();
+        scratch.close();
+    }
+}

@@ -1,0 +1,21 @@
+package io.blueshift.operators.exec;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.Schema;
+
+/**
+ * A streaming step of a pipeline (filter, project, limit, probe...). Immutable: all that
+ * changes lives in the per-thread {@link OperatorState}. Pushes zero or more batches on.
+ */
+public interface Operator {
+    Schema outputSchema();
+
+    default OperatorState createState(ExecutionContext ctx) {
+        return OperatorState.NONE;
+    }
+
+    void process(Batch input, OperatorState state, BatchConsumer downstream);
+
+    /** One line for EXPLAIN. */
+    String describe();
+}

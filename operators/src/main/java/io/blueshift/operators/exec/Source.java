@@ -1,0 +1,21 @@
+package io.blueshift.operators.exec;
+
+import io.blueshift.memory.Schema;
+
+/**
+ * The start of a pipeline. Work is cut into morsels that worker threads take one at a time;
+ * {@link #nextMorsel} is thread-safe, {@link #scan} pushes a morsel's batches downstream.
+ */
+public interface Source {
+    Schema outputSchema();
+
+    /** Resets the morsel cursor; called once before workers start. */
+    void open(ExecutionContext ctx);
+
+    /** The next morsel to scan, or -1 when there is none left. Thread-safe. */
+    int nextMorsel();
+
+    void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream);
+
+    String describe();
+}

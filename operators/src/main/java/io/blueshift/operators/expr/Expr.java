@@ -1,0 +1,75 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.memory.DataType;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Scalar expressions over the columns of a batch, typed when built (see {@link ExprTypes}).
+ * Column references are by position in the input of the node that holds the expression.
+ */
+public sealed interface Expr {
+    DataType type();
+
+    /** Column {@code index} of the input. */
+    record ColumnRef(int index, DataType type, String name) implements Expr {
+        public ColumnRef {
+            Objects.requireNonNull(type, "type is null");
+        }
+    }
+
+    /**
+     * A constant. Values: Boolean, Long (INT32/INT64/DATE days/TIMESTAMP µs/DECIMAL unscaled),
+     * Double, String; {@code null} is SQL NULL of the given type.
+     */
+    record Literal(Object value, DataType type) implements Expr {
+        public Literal {
+            Objects.requireNonNull(type, "type is null");
+        }
+
+        public long longValue() { return ((Number) value).longValue(); }
+        public double doubleValue() { return ((Number) value).doubleValue(); }
+        public boolean isNull() { return value == null; }
+    }
+
+    enum ArithmeticOp {
+        ADD("+"), SUBTRACT("-"), MULTIPLY("*"), DIVIDE("/");
+
+        private final String symbol;
+        ArithmeticOp(String symbol) { this.symbol = symbol; }
+        public String symbol() { return symbol; }
+    }
+
+    record Arithmetic(ArithmeticOp op, Expr left, Expr right, DataType type) implements Expr {}
+
+    record Comparison(CompareOp op, Expr left, Expr right) implements Expr {
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    /** {@code value BETWEEN low AND high}, inclusive. */
+    record Between(Expr value, Expr low, Expr high) implements Expr {
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    record And(List<Expr> terms) implements Expr {
+        public And { terms = List.copyOf(terms); }
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    record Or(List<Expr> terms) implements Expr {
+        public Or { terms = List.copyOf(terms); }
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    record Not(Expr term) implements Expr {
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    record IsNull(Expr term, boolean negated) implements Expr {
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    record Cast(Expr term, DataType type) implements Expr {}
+}

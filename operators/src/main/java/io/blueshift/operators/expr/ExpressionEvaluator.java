@@ -1,0 +1,316 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.kernels.ArithmeticKernels;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.Validity;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Evaluates value expressions a batch at a time through the kernels. Results are vectors in
+ * the input batch's row space: only live rows (the batch's selection) hold defined values.
+ * Column references return the input vector itself; computed vectors live in per-thread
+ * scratch memory until {@link #reset}, which the owning operator calls once per batch.
+ */
+public final class ExpressionEvaluator implements AutoCloseable {
+    private final KernelProvider kernels;
+    private final Scratch scratch;
+
+    public ExpressionEvaluator(KernelProvider kernels, MemoryPool pool) {
+        this.kernels = kernels;
+        this.scratch = new Scratch(pool, "expression scratch");
+    }
+
+    public void reset() {
+        scratch.reset();
+    }
+
+    Scratch scratch() { return scratch; }
+
+    public ColumnVector evaluate(Expr expr, Batch batch) {
+        return switch (expr) {
+            case Expr.ColumnRef ref -> batch.column(ref.index());
+            case Expr.Literal lit -> broadcast(lit, batch.rowCount());
+            case Expr.Arithmetic a -> arithmetic(a, batch);
+            case Expr.Cast c -> cast(evaluate(c.term(), batch), c.type(), batch);
+            default -> throw new UnsupportedOperationException(
+                    "not supported: " + expr.getClass().getSimpleName() + " as a value (only in filters for now)");
+        };
+    }
+
+    private MemorySegment sel(Batch b) {
+        return b.selection() == null ? null : b.selection().segment();
+    }
+
+    private ColumnVector newVector(DataType type, int rows, MemorySegment validity) {
+        MemorySegment data = scratch.take(Math.max(1, (long) rows * Math.max(type.byteWidth(), 1)));
+        return ColumnVector.wrap(type, rows, data, validity, null);
+    }
+
+    private ColumnVector broadcast(Expr.Literal lit, int rows) {
+        MemorySegment validity = null;
+        if (lit.isNull()) {
+            validity = scratch.take(Validity.bytesFor(rows));
+            Validity.setAll(validity, false);
+        }
+        ColumnVector v = newVector(lit.type(), rows, validity);
+        if (!lit.isNull()) {
+            switch (lit.type()) {
+                case DataType.Int32Type t -> fillInt(v, rows, (int) lit.longValue());
+                case DataType.DateType t -> fillInt(v, rows, (int) lit.longValue());
+                case DataType.Float64Type t -> { for (int i = 0; i < rows; i++) v.setDouble(i, lit.doubleValue()); }
+                case DataType.Int64Type t -> fillLong(v, rows, lit.longValue());
+                case DataType.TimestampType t -> fillLong(v, rows, lit.longValue());
+                case DataType.DecimalType t -> fillLong(v, rows, lit.longValue());
+                default -> throw new UnsupportedOperationException("not supported: " + lit.type().sqlName() + " literal as a value");
+            }
+        }
+        return v;
+    }
+
+    private static void fillInt(ColumnVector v, int rows, int value) {
+        for (int i = 0; i < rows; i++) v.setInt(i, value);
+    }
+
+    private static void fillLong(ColumnVector v, int rows, long value) {
+        for (int i = 0; i < rows; i++) v.setLong(i, value);
+    }
+
+    /** AND of two validity bitmaps (either may be null = all valid). */
+    private MemorySegment mergeValidity(MemorySegment a, MemorySegment b, int rows) {
+        if (a == null) return b;
+        if (b == null) return a;
+        long bytes = Validity.bytesFor(rows);
+        MemorySegment out = scratch.take(bytes);
+        for (long off = 0; off < bytes; off += 8) {
+            out.set(ValueLayout.JAVA_LONG_UNALIGNED, off,
+                    a.get(ValueLayout.JAVA_LONG_UNALIGNED, off) & b.get(ValueLayout.JAVA_LONG_UNALIGNED, off));
+        }
+        return out;
+    }
+
+    private ColumnVector arithmetic(Expr.Arithmetic a, Batch batch) {
+        DataType type = a.type();
+        if (type instanceof DataType.Float64Type) {
+            return floatArithmetic(a, batch);
+        }
+        // INT64 or DECIMAL: operands brought to the result's scale, then int64 kernels.
+        int scale = type instanceof DecimalType d ? d.scale() : 0;
+        ArithmeticKernels k = kernels.arithmetic();
+        int rows = batch.rowCount();
+        MemorySegment sel = sel(batch);
+        int count = batch.liveCount();
+        Expr left = a.left();
+        Expr right = a.right();
+        Expr.ArithmeticOp op = a.op();
+        if (left instanceof Expr.Literal && !(right instanceof Expr.Literal)
+                && (op == Expr.ArithmeticOp.ADD || op == Expr.ArithmeticOp.MULTIPLY)) {
+            Expr t = left; left = right; right = t;
+        }
+        try {
+            if (right instanceof Expr.Literal lit && !(left instanceof Expr.Literal)) {
+                ColumnVector l = operandAt(left, batch, op, scale);
+                if (lit.isNull()) {
+                    return broadcast(new Expr.Literal(null, type), rows);
+                }
+                long c = literalAt(lit, op, scale);
+                ColumnVector out = newVector(type, rows, l.validity());
+                switch (op) {
+                    case ADD -> k.addInt64Constant(l.data(), l.validity(), c, sel, count, out.data());
+                    case SUBTRACT -> k.addInt64Constant(l.data(), l.validity(), Math.negateExact(c), sel, count, out.data());
+                    case MULTIPLY -> k.multiplyInt64Constant(l.data(), l.validity(), c, sel, count, out.data());
+                    default -> throw new IllegalStateException(op.name());
+                }
+                return out;
+            }
+            if (left instanceof Expr.Literal lit && op == Expr.ArithmeticOp.SUBTRACT) {
+                ColumnVector r = operandAt(right, batch, op, scale);
+                if (lit.isNull()) {
+                    return broadcast(new Expr.Literal(null, type), rows);
+                }
+                long c = literalAt(lit, op, scale);
+                ColumnVector out = newVector(type, rows, r.validity());
+                k.subtractFromConstantInt64(c, r.data(), r.validity(), sel, count, out.data());
+                return out;
+            }
+            ColumnVector l = operandAt(left, batch, op, scale);
+            ColumnVector r = operandAt(right, batch, op, scale);
+            ColumnVector out = newVector(type, rows, mergeValidity(l.validity(), r.validity(), rows));
+            switch (op) {
+                case ADD -> k.addInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
+                case SUBTRACT -> k.subtractInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
+                case MULTIPLY -> k.multiplyInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
+                default -> throw new IllegalStateException(op.name());
+            }
+            return out;
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("overflow in " + ExprPrinter.print(a) + " (result type " + type.sqlName() + ")");
+        }
+    }
+
+    /** An operand as int64 values at the scale the operation needs (for * each keeps its own). */
+    private ColumnVector operandAt(Expr e, Batch batch, Expr.ArithmeticOp op, int resultScale) {
+        ColumnVector v = evaluate(e, batch);
+        ColumnVector wide = toInt64(v, batch);
+        if (op == Expr.ArithmeticOp.MULTIPLY) {
+            return wide;
+        }
+        int s = scaleOf(e.type());
+        if (s == resultScale) {
+            return wide;
+        }
+        ColumnVector out = newVector(DataType.INT64, batch.rowCount(), wide.validity());
+        kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), resultScale - s, sel(batch), batch.liveCount(), out.data());
+        return out;
+    }
+
+    private long literalAt(Expr.Literal lit, Expr.ArithmeticOp op, int resultScale) {
+        long v = lit.longValue();
+        if (op == Expr.ArithmeticOp.MULTIPLY) {
+            return v;
+        }
+        return Math.multiplyExact(v, ExprTypes.pow10(resultScale - scaleOf(lit.type())));
+    }
+
+    private static int scaleOf(DataType t) {
+        return t instanceof DecimalType d ? d.scale() : 0;
+    }
+
+    private ColumnVector toInt64(ColumnVector v, Batch batch) {
+        DataType t = v.type();
+        if (t.byteWidth() == 8 && !(t instanceof DataType.Float64Type)) {
+            return v;
+        }
+        if (t instanceof DataType.Int32Type || t instanceof DataType.DateType) {
+            ColumnVector out = newVector(DataType.INT64, batch.rowCount(), v.validity());
+            for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                int r = batch.liveRow(i);
+                out.setLong(r, v.getInt(r));
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("expected an integer or decimal, got " + t.sqlName());
+    }
+
+    private ColumnVector toFloat64(ColumnVector v, Batch batch) {
+        DataType t = v.type();
+        int rows = batch.rowCount();
+        switch (t) {
+            case DataType.Float64Type f -> { return v; }
+            case DecimalType d -> {
+                ColumnVector out = newVector(DataType.FLOAT64, rows, v.validity());
+                kernels.arithmetic().decimalToFloat64(v.data(), d.scale(), sel(batch), batch.liveCount(), out.data());
+                return out;
+            }
+            default -> {
+                ColumnVector wide = toInt64(v, batch);
+                ColumnVector out = newVector(DataType.FLOAT64, rows, v.validity());
+                for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                    int r = batch.liveRow(i);
+                    out.setDouble(r, (double) wide.getLong(r));
+                }
+                return out;
+            }
+        }
+    }
+
+    private ColumnVector floatArithmetic(Expr.Arithmetic a, Batch batch) {
+        ColumnVector l = toFloat64(evaluate(a.left(), batch), batch);
+        ColumnVector r = toFloat64(evaluate(a.right(), batch), batch);
+        int rows = batch.rowCount();
+        ColumnVector out = newVector(DataType.FLOAT64, rows, mergeValidity(l.validity(), r.validity(), rows));
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int row = batch.liveRow(i);
+            double x = l.getDouble(row);
+            double y = r.getDouble(row);
+            out.setDouble(row, switch (a.op()) {
+                case ADD -> x + y;
+                case SUBTRACT -> x - y;
+                case MULTIPLY -> x * y;
+                case DIVIDE -> x / y;
+            });
+        }
+        // division by zero yields NULL, as in DuckDB
+        if (a.op() == Expr.ArithmeticOp.DIVIDE) {
+            MemorySegment validity = null;
+            for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                int row = batch.liveRow(i);
+                if (r.getDouble(row) == 0.0 && !r.isNull(row) && !l.isNull(row)) {
+                    if (validity == null) {
+                        validity = scratch.take(Validity.bytesFor(rows));
+                        if (out.validity() == null) {
+                            Validity.setAll(validity, true);
+                        } else {
+                            MemorySegment.copy(out.validity(), 0, validity, 0, Validity.bytesFor(rows));
+                        }
+                    }
+                    Validity.set(validity, row, false);
+                }
+            }
+            if (validity != null) {
+                return ColumnVector.wrap(DataType.FLOAT64, rows, out.data(), validity, null);
+            }
+        }
+        return out;
+    }
+
+    private ColumnVector cast(ColumnVector v, DataType target, Batch batch) {
+        DataType from = v.type();
+        if (from.equals(target)) {
+            return v;
+        }
+        int rows = batch.rowCount();
+        switch (target) {
+            case DataType.Float64Type f -> { return toFloat64(v, batch); }
+            case DataType.Int64Type l when !(from instanceof DecimalType) && !(from instanceof DataType.Float64Type) -> {
+                return toInt64(v, batch);
+            }
+            case DecimalType d -> {
+                ColumnVector out = newVector(target, rows, v.validity());
+                if (from instanceof DataType.Float64Type) {
+                    for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                        int r = batch.liveRow(i);
+                        if (!v.isNull(r)) {
+                            out.setLong(r, checkedDecimal(BigDecimal.valueOf(v.getDouble(r)).setScale(d.scale(), RoundingMode.HALF_UP), d));
+                        }
+                    }
+                    return out;
+                }
+                ColumnVector wide = toInt64(v, batch);
+                int fromScale = scaleOf(from);
+                if (d.scale() >= fromScale) {
+                    kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), d.scale() - fromScale, sel(batch), batch.liveCount(), out.data());
+                } else {
+                    for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                        int r = batch.liveRow(i);
+                        if (!wide.isNull(r)) {
+                            out.setLong(r, checkedDecimal(BigDecimal.valueOf(wide.getLong(r), fromScale).setScale(d.scale(), RoundingMode.HALF_UP), d));
+                        }
+                    }
+                }
+                return out;
+            }
+            default -> throw new UnsupportedOperationException("not supported: CAST(" + from.sqlName() + " AS " + target.sqlName() + ")");
+        }
+    }
+
+    private static long checkedDecimal(BigDecimal value, DecimalType type) {
+        if (value.precision() - value.scale() > type.precision() - type.scale()) {
+            throw new ArithmeticException("value " + value + " does not fit in " + type.sqlName());
+        }
+        return value.unscaledValue().longValueExact();
+    }
+
+    @Override
+    public void close() {
+        scratch.close();
+    }
+}

@@ -1,0 +1,383 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.kernels.FilterKernels;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.StringViews;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+import java.util.List;
+
+/**
+ * Turns a predicate into the selection of rows for which it is TRUE (SQL three-valued logic:
+ * NULL and FALSE both drop the row). Column-versus-constant comparisons and BETWEEN run as
+ * filter kernels; AND refines the selection term by term; OR unions; NOT is pushed inward
+ * (De Morgan, flipped comparisons), which preserves three-valued semantics.
+ */
+public final class PredicateEvaluator {
+    private final KernelProvider kernels;
+    private final ExpressionEvaluator values;
+
+    public PredicateEvaluator(KernelProvider kernels, ExpressionEvaluator values) {
+        this.kernels = kernels;
+        this.values = values;
+    }
+
+    /**
+     * Evaluates {@code predicate} over the batch's live rows and writes passing row ids to
+     * {@code out} (room for {@code batch.rowCount()} ints); returns how many.
+     */
+    public int select(Expr predicate, Batch batch, MemorySegment out) {
+        MemorySegment in = batch.selection() == null ? null : batch.selection().segment();
+        return eval(predicate, batch, in, batch.liveCount(), out);
+    }
+
+    private int eval(Expr e, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        if (inCount == 0) {
+            return 0;
+        }
+        return switch (e) {
+            case Expr.And and -> {
+                MemorySegment cur = in;
+                int n = inCount;
+                for (Expr term : and.terms()) {
+                    n = eval(term, b, cur, n, out);
+                    cur = out;
+                    if (n == 0) {
+                        break;
+                    }
+                }
+                yield n;
+            }
+            case Expr.Or or -> {
+                MemorySegment acc = null;
+                int accCount = 0;
+                for (Expr term : or.terms()) {
+                    MemorySegment part = values.scratch().take((long) b.rowCount() * 4);
+                    int n = eval(term, b, in, inCount, part);
+                    if (acc == null) {
+                        acc = part;
+                        accCount = n;
+                    } else {
+                        MemorySegment merged = values.scratch().take((long) b.rowCount() * 4);
+                        accCount = kernels.selection().or(acc, accCount, part, n, merged);
+                        acc = merged;
+                    }
+                }
+                MemorySegment.copy(acc, 0, out, 0, accCount * 4L);
+                yield accCount;
+            }
+            case Expr.Not not -> eval(negate(not.term()), b, in, inCount, out);
+            case Expr.Comparison c -> comparison(c, b, in, inCount, out);
+            case Expr.Between between -> between(between, b, in, inCount, out);
+            case Expr.IsNull isNull -> {
+                ColumnVector v = values.evaluate(isNull.term(), b);
+                int k = 0;
+                for (int i = 0; i < inCount; i++) {
+                    int r = candidate(in, i);
+                    if (v.isNull(r) != isNull.negated()) {
+                        out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                    }
+                }
+                yield k;
+            }
+            case Expr.Literal lit -> {
+                if (lit.value() instanceof Boolean t && t) {
+                    yield copyCandidates(in, inCount, out);
+                }
+                yield 0;
+            }
+            case Expr.ColumnRef ref when ref.type() instanceof DataType.BooleanType -> {
+                ColumnVector v = b.column(ref.index());
+                int k = 0;
+                for (int i = 0; i < inCount; i++) {
+                    int r = candidate(in, i);
+                    if (!v.isNull(r) && v.getBoolean(r)) {
+                        out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                    }
+                }
+                yield k;
+            }
+            default -> throw new UnsupportedOperationException("not supported: " + ExprPrinter.print(e) + " as a filter");
+        };
+    }
+
+    private static int candidate(MemorySegment in, int i) {
+        return in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+    }
+
+    private static int copyCandidates(MemorySegment in, int n, MemorySegment out) {
+        if (in == null) {
+            for (int i = 0; i < n; i++) {
+                out.setAtIndex(ValueLayout.JAVA_INT, i, i);
+            }
+        } else if (in != out) {
+            MemorySegment.copy(in, 0, out, 0, n * 4L);
+        }
+        return n;
+    }
+
+    /** NOT pushed one level in; exact under three-valued logic. */
+    static Expr negate(Expr e) {
+        return switch (e) {
+            case Expr.Not n -> n.term();
+            case Expr.And a -> new Expr.Or(a.terms().stream().map(PredicateEvaluator::negate).toList());
+            case Expr.Or o -> new Expr.And(o.terms().stream().map(PredicateEvaluator::negate).toList());
+            case Expr.Comparison c -> new Expr.Comparison(switch (c.op()) {
+                case EQ -> CompareOp.NE;
+                case NE -> CompareOp.EQ;
+                case LT -> CompareOp.GE;
+                case LE -> CompareOp.GT;
+                case GT -> CompareOp.LE;
+                case GE -> CompareOp.LT;
+            }, c.left(), c.right());
+            case Expr.Between bt -> new Expr.Or(List.of(
+                    new Expr.Comparison(CompareOp.LT, bt.value(), bt.low()),
+                    new Expr.Comparison(CompareOp.GT, bt.value(), bt.high())));
+            case Expr.IsNull n -> new Expr.IsNull(n.term(), !n.negated());
+            case Expr.Literal l -> new Expr.Literal(l.value() == null ? null : !(Boolean) l.value(), DataType.BOOLEAN);
+            default -> throw new UnsupportedOperationException("not supported: NOT " + ExprPrinter.print(e));
+        };
+    }
+
+    private int comparison(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        if (c.left() instanceof Expr.Literal && !(c.right() instanceof Expr.Literal)) {
+            return comparison(new Expr.Comparison(c.op().flip(), c.right(), c.left()), b, in, inCount, out);
+        }
+        if (c.right() instanceof Expr.Literal lit) {
+            if (lit.isNull()) {
+                return 0; // comparison with NULL is never TRUE
+            }
+            ColumnVector v = values.evaluate(c.left(), b);
+            DataType t = v.type();
+            if (isIntegral(t) && (lit.value() instanceof Long || lit.value() instanceof Integer)) {
+                Bound bound = integralBound(c.op(), lit, scaleOf(t), scaleOf(lit.type()));
+                return compareIntegral(bound.op(), bound.value(), bound.always(), v, in, inCount, out);
+            }
+            if (t instanceof DataType.VarcharType && lit.value() instanceof String str) {
+                return compareString(c.op(), v, str.getBytes(java.nio.charset.StandardCharsets.UTF_8), in, inCount, out);
+            }
+            if (t instanceof DataType.Float64Type && lit.value() instanceof Number num) {
+                double constant = lit.type() instanceof DecimalType d
+                        ? BigDecimal.valueOf(num.longValue(), d.scale()).doubleValue() : num.doubleValue();
+                FilterKernels f = kernels.filter();
+                return in == null
+                        ? f.compareFloat64(c.op(), v.data(), v.validity(), inCount, constant, out)
+                        : f.compareFloat64Selected(c.op(), v.data(), v.validity(), in, inCount, constant, out);
+            }
+        }
+        return genericCompare(c, b, in, inCount, out);
+    }
+
+    private static int compareString(CompareOp op, ColumnVector v, byte[] constant,
+                                     MemorySegment in, int inCount, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            if (v.isNull(r)) {
+                continue;
+            }
+            int cmp;
+            if (op == CompareOp.EQ || op == CompareOp.NE) {
+                cmp = StringViews.length(v.data(), r) != constant.length ? 1
+                        : java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant);
+            } else {
+                cmp = java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant);
+            }
+            if (op.test(cmp)) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    /** Result of moving a constant to a column's scale: the op/value to use, or a fixed outcome. */
+    public record Bound(CompareOp op, long value, Boolean always) {}
+
+    /**
+     * {@code col(scale s) OP lit(scale ls)} as a comparison of unscaled values. A literal with
+     * more fractional digits than the column rounds up or down by the operator (x < 6.5 is
+     * x <= 6 for integers); one out of the column's range becomes always/never.
+     */
+    static Bound integralBound(CompareOp op, Expr.Literal lit, int colScale, int litScale) {
+        BigDecimal value = BigDecimal.valueOf(lit.longValue(), litScale).movePointRight(colScale);
+        boolean exact = value.stripTrailingZeros().scale() <= 0;
+        BigDecimal floor = value.setScale(0, RoundingMode.FLOOR);
+        BigDecimal ceil = value.setScale(0, RoundingMode.CEILING);
+        CompareOp useOp = op;
+        BigDecimal use;
+        if (exact) {
+            use = floor;
+        } else {
+            switch (op) {
+                case EQ -> { return new Bound(op, 0, false); }
+                case NE -> { return new Bound(op, 0, true); }
+                case LT, GE -> use = ceil;   // x < 6.5 ⇔ x < 7 ; x >= 6.5 ⇔ x >= 7
+                default -> use = floor;       // x <= 6.5 ⇔ x <= 6 ; x > 6.5 ⇔ x > 6
+            }
+        }
+        if (use.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 || use.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
+            boolean above = use.signum() > 0;
+            return new Bound(useOp, 0, switch (op) {
+                case EQ -> false;
+                case NE -> true;
+                case LT, LE -> above;
+                case GT, GE -> !above;
+            });
+        }
+        return new Bound(useOp, use.longValueExact(), null);
+    }
+
+    private int compareIntegral(CompareOp op, long constant, Boolean always, ColumnVector v,
+                                MemorySegment in, int inCount, MemorySegment out) {
+        FilterKernels f = kernels.filter();
+        if (always == null && v.type().byteWidth() == 4 && (constant > Integer.MAX_VALUE || constant < Integer.MIN_VALUE)) {
+            boolean above = constant > 0;
+            always = switch (op) {
+                case EQ -> false;
+                case NE -> true;
+                case LT, LE -> above;
+                case GT, GE -> !above;
+            };
+        }
+        if (always != null) {
+            return always ? selectNonNull(v, in, inCount, out) : 0;
+        }
+        if (v.type().byteWidth() == 4) {
+            return in == null
+                    ? f.compareInt32(op, v.data(), v.validity(), inCount, (int) constant, out)
+                    : f.compareInt32Selected(op, v.data(), v.validity(), in, inCount, (int) constant, out);
+        }
+        return in == null
+                ? f.compareInt64(op, v.data(), v.validity(), inCount, constant, out)
+                : f.compareInt64Selected(op, v.data(), v.validity(), in, inCount, constant, out);
+    }
+
+    private static int selectNonNull(ColumnVector v, MemorySegment in, int inCount, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            if (!v.isNull(r)) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    private int between(Expr.Between bt, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        if (bt.low() instanceof Expr.Literal lo && bt.high() instanceof Expr.Literal hi && !lo.isNull() && !hi.isNull()) {
+            ColumnVector v = values.evaluate(bt.value(), b);
+            DataType t = v.type();
+            FilterKernels f = kernels.filter();
+            if (isIntegral(t) && lo.value() instanceof Long && hi.value() instanceof Long) {
+                Bound low = integralBound(CompareOp.GE, lo, scaleOf(t), scaleOf(lo.type()));
+                Bound high = integralBound(CompareOp.LE, hi, scaleOf(t), scaleOf(hi.type()));
+                if (low.always() != null || high.always() != null) {
+                    // a bound out of range: evaluate as two comparisons
+                    return eval(new Expr.And(List.of(new Expr.Comparison(CompareOp.GE, bt.value(), lo),
+                            new Expr.Comparison(CompareOp.LE, bt.value(), hi))), b, in, inCount, out);
+                }
+                long l = low.value();
+                long h = high.value();
+                if (t.byteWidth() == 4) {
+                    if (l > Integer.MAX_VALUE || h < Integer.MIN_VALUE || l > h) {
+                        return 0;
+                    }
+                    int li = (int) Math.max(l, Integer.MIN_VALUE);
+                    int hiI = (int) Math.min(h, Integer.MAX_VALUE);
+                    return in == null
+                            ? f.betweenInt32(v.data(), v.validity(), inCount, li, hiI, out)
+                            : f.betweenInt32Selected(v.data(), v.validity(), in, inCount, li, hiI, out);
+                }
+                return in == null
+                        ? f.betweenInt64(v.data(), v.validity(), inCount, l, h, out)
+                        : f.betweenInt64Selected(v.data(), v.validity(), in, inCount, l, h, out);
+            }
+            if (t instanceof DataType.Float64Type && lo.value() instanceof Number ln && hi.value() instanceof Number hn) {
+                double l = lo.type() instanceof DecimalType d ? BigDecimal.valueOf(ln.longValue(), d.scale()).doubleValue() : ln.doubleValue();
+                double h = hi.type() instanceof DecimalType d ? BigDecimal.valueOf(hn.longValue(), d.scale()).doubleValue() : hn.doubleValue();
+                return in == null
+                        ? f.betweenFloat64(v.data(), v.validity(), inCount, l, h, out)
+                        : f.betweenFloat64Selected(v.data(), v.validity(), in, inCount, l, h, out);
+            }
+        }
+        return eval(new Expr.And(List.of(new Expr.Comparison(CompareOp.GE, bt.value(), bt.low()),
+                new Expr.Comparison(CompareOp.LE, bt.value(), bt.high()))), b, in, inCount, out);
+    }
+
+    /** Row-at-a-time comparison of two values of comparable types (strings, mixed columns). */
+    private int genericCompare(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        ColumnVector l = values.evaluate(c.left(), b);
+        ColumnVector r = values.evaluate(c.right(), b);
+        ValueComparator cmp = ValueComparator.of(l, r);
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int row = candidate(in, i);
+            if (l.isNull(row) || r.isNull(row)) {
+                continue;
+            }
+            if (c.op().test(cmp.compare(row, row))) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, row);
+            }
+        }
+        return k;
+    }
+
+    static boolean isIntegral(DataType t) {
+        return t instanceof DataType.Int32Type || t instanceof DataType.Int64Type || t instanceof DataType.DateType
+                || t instanceof DataType.TimestampType || t instanceof DecimalType;
+    }
+
+    private static int scaleOf(DataType t) {
+        return t instanceof DecimalType d ? d.scale() : 0;
+    }
+
+    /** Compares row a of one vector with row b of another; both non-null. */
+    public interface ValueComparator {
+        int compare(int a, int b);
+
+        static ValueComparator of(ColumnVector l, ColumnVector r) {
+            DataType lt = l.type();
+            DataType rt = r.type();
+            if (lt instanceof DataType.VarcharType && rt instanceof DataType.VarcharType) {
+                return (a, b) -> StringViews.compare(l.data(), l.varBuffers(), a, r.data(), r.varBuffers(), b);
+            }
+            if (isIntegral(lt) && isIntegral(rt)) {
+                int ls = scaleOf(lt);
+                int rs = scaleOf(rt);
+                if (ls == rs) {
+                    return (a, b) -> Long.compare(integral(l, a), integral(r, b));
+                }
+                return (a, b) -> BigDecimal.valueOf(integral(l, a), ls).compareTo(BigDecimal.valueOf(integral(r, b), rs));
+            }
+            if (lt instanceof DataType.BooleanType && rt instanceof DataType.BooleanType) {
+                return (a, b) -> Boolean.compare(l.getBoolean(a), r.getBoolean(b));
+            }
+            if (ExprTypes.isNumeric(lt) && ExprTypes.isNumeric(rt)) {
+                return (a, b) -> Double.compare(asDouble(l, a), asDouble(r, b));
+            }
+            throw new IllegalArgumentException("cannot compare " + lt.sqlName() + " with " + rt.sqlName());
+        }
+
+        private static long integral(ColumnVector v, int row) {
+            return v.type().byteWidth() == 4 ? v.getInt(row) : v.getLong(row);
+        }
+
+        private static double asDouble(ColumnVector v, int row) {
+            return switch (v.type()) {
+                case DataType.Float64Type f -> v.getDouble(row);
+                case DecimalType d -> BigDecimal.valueOf(v.getLong(row), d.scale()).doubleValue();
+                default -> integral(v, row);
+            };
+        }
+    }
+
+}

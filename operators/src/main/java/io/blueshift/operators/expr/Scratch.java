@@ -1,0 +1,56 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.memory.Allocation;
+import io.blueshift.memory.MemoryPool;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-thread scratch buffers reused batch after batch: {@link #reset} at the start of a
+ * batch, then {@link #take} hands out slots in call order, growing one only when a bigger
+ * batch needs it. Buffers handed out are valid until the next reset.
+ */
+public final class Scratch implements AutoCloseable {
+    private final MemoryPool pool;
+    private final String owner;
+    private final List<Allocation> slots = new ArrayList<>();
+    private int next;
+
+    public Scratch(MemoryPool pool, String owner) {
+        this.pool = pool;
+        this.owner = owner;
+    }
+
+    public void reset() {
+        next = 0;
+    }
+
+    /** A buffer of at least {@code bytes} bytes; contents are whatever the last use left. */
+    public MemorySegment take(long bytes) {
+        if (next < slots.size()) {
+            Allocation a = slots.get(next);
+            if (a.byteSize() >= bytes) {
+                next++;
+                return a.segment().asSlice(0, bytes);
+            }
+            a.close();
+            Allocation bigger = pool.allocate(Math.max(bytes, a.byteSize() * 2), owner);
+            slots.set(next++, bigger);
+            return bigger.segment().asSlice(0, bytes);
+        }
+        Allocation a = pool.allocate(bytes, owner);
+        slots.add(a);
+        next++;
+        return a.segment();
+    }
+
+    @Override
+    public void close() {
+        for (Allocation a : slots) {
+            a.close();
+        }
+        slots.clear();
+    }
+}

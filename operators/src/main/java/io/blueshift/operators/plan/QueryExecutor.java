@@ -1,0 +1,187 @@
+package io.blueshift.operators.plan;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.memory.DataType;
+import io.blueshift.operators.aggregate.HashAggregate;
+import io.blueshift.operators.aggregate.UngroupedAggregate;
+import io.blueshift.operators.exec.CollectSink;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.operators.exec.Operator;
+import io.blueshift.operators.exec.Pipeline;
+import io.blueshift.operators.exec.PipelineExecutor;
+import io.blueshift.operators.exec.ResultSource;
+import io.blueshift.operators.exec.Sink;
+import io.blueshift.operators.exec.Source;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.filter.FilterOperator;
+import io.blueshift.operators.order.OrderBy;
+import io.blueshift.operators.projection.ProjectOperator;
+import io.blueshift.operators.scan.ScanPredicate;
+import io.blueshift.operators.scan.TableScan;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a physical plan: cuts it into pipelines at the breakers (aggregation, sort), runs each
+ * pipeline morsel-driven, and feeds each breaker's result to the pipeline above it.
+ * Filters directly over a scan also give the scan their simple conjuncts for zone-map
+ * skipping. The caller owns (and closes) the returned result.
+ */
+public final class QueryExecutor {
+    private final ExecutionContext ctx;
+
+    public QueryExecutor(ExecutionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** A pipeline under construction: where it starts and what runs so far. */
+    private record Open(Source source, List<Operator> operators, MaterializedResult feeding) {}
+
+    public MaterializedResult execute(PlanNode plan) {
+        return switch (plan) {
+            case PlanNode.Sort s -> {
+                try (MaterializedResult input = execute(s.input())) {
+                    yield OrderBy.sort(input, s.keys(), s.offset(), s.limit(), ctx);
+                }
+            }
+            case PlanNode.Limit l -> {
+                try (MaterializedResult input = execute(l.input())) {
+                    yield OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx);
+                }
+            }
+            default -> {
+                Open open = open(plan);
+                yield run(open, new CollectSink(plan.schema()));
+            }
+        };
+    }
+
+    private MaterializedResult run(Open open, Sink sink) {
+        try {
+            return PipelineExecutor.run(new Pipeline(open.source(), open.operators(), sink), ctx);
+        } finally {
+            if (open.feeding() != null) {
+                open.feeding().close();
+            }
+        }
+    }
+
+    private Open open(PlanNode node) {
+        return switch (node) {
+            case PlanNode.Scan s -> new Open(new TableScan(s.table(), s.columns(), List.of()), new ArrayList<>(), null);
+            case PlanNode.Filter f when f.input() instanceof PlanNode.Scan s -> {
+                List<ScanPredicate> skips = zoneMapPredicates(f.predicate(), s);
+                List<Operator> ops = new ArrayList<>();
+                ops.add(new FilterOperator(f.schema(), f.predicate()));
+                yield new Open(new TableScan(s.table(), s.columns(), skips), ops, null);
+            }
+            case PlanNode.Filter f -> {
+                Open in = open(f.input());
+                in.operators().add(new FilterOperator(f.schema(), f.predicate()));
+                yield in;
+            }
+            case PlanNode.Project p -> {
+                Open in = open(p.input());
+                in.operators().add(new ProjectOperator(p.schema(), p.expressions()));
+                yield in;
+            }
+            case PlanNode.Aggregate a -> {
+                Open in = open(a.input());
+                Sink sink = a.keys().length == 0
+                        ? new UngroupedAggregate(a.input().schema(), a.aggregates())
+                        : new HashAggregate(a.input().schema(), a.keys(), a.aggregates());
+                yield materialized(run(in, sink));
+            }
+            case PlanNode.Sort s -> materialized(execute(s));
+            case PlanNode.Limit l -> materialized(execute(l));
+        };
+    }
+
+    private static Open materialized(MaterializedResult r) {
+        return new Open(new ResultSource(r), new ArrayList<>(), r);
+    }
+
+    /** Conjuncts of the form {@code column OP constant} (or BETWEEN) on a scanned column. */
+    static List<ScanPredicate> zoneMapPredicates(Expr predicate, PlanNode.Scan scan) {
+        List<ScanPredicate> out = new ArrayList<>();
+        List<Expr> conjuncts = predicate instanceof Expr.And and ? and.terms() : List.of(predicate);
+        for (Expr e : conjuncts) {
+            switch (e) {
+                case Expr.Comparison c -> addComparison(c.op(), c.left(), c.right(), scan, out);
+                case Expr.Between b -> {
+                    addComparison(CompareOp.GE, b.value(), b.low(), scan, out);
+                    addComparison(CompareOp.LE, b.value(), b.high(), scan, out);
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    private static void addComparison(CompareOp op, Expr left, Expr right, PlanNode.Scan scan, List<ScanPredicate> out) {
+        if (left instanceof Expr.Literal && right instanceof Expr.ColumnRef) {
+            addComparison(op.flip(), right, left, scan, out);
+            return;
+        }
+        if (!(left instanceof Expr.ColumnRef col) || !(right instanceof Expr.Literal lit) || lit.isNull()) {
+            return;
+        }
+        int tableColumn = scan.columns()[col.index()];
+        DataType t = col.type();
+        if (t instanceof DataType.Float64Type && lit.value() instanceof Number n) {
+            double v = lit.type() instanceof DataType.DecimalType d
+                    ? BigDecimal.valueOf(n.longValue(), d.scale()).doubleValue() : n.doubleValue();
+            out.add(ScanPredicate.ofDouble(tableColumn, op, v));
+            return;
+        }
+        boolean integral = t instanceof DataType.Int32Type || t instanceof DataType.Int64Type
+                || t instanceof DataType.DateType || t instanceof DataType.TimestampType || t instanceof DataType.DecimalType;
+        if (integral && lit.value() instanceof Long) {
+            int colScale = t instanceof DataType.DecimalType d ? d.scale() : 0;
+            int litScale = lit.type() instanceof DataType.DecimalType d ? d.scale() : 0;
+            var bound = io.blueshift.operators.expr.PredicateEvaluatorAccess.bound(op, lit, colScale, litScale);
+            if (bound != null) {
+                out.add(ScanPredicate.ofLong(tableColumn, bound.op(), bound.value()));
+            }
+        }
+    }
+
+    /** EXPLAIN text: one line per pipeline step, breakers first as they run. */
+    public static String explain(PlanNode plan) {
+        StringBuilder sb = new StringBuilder();
+        explain(plan, 0, sb);
+        return sb.toString();
+    }
+
+    private static void explain(PlanNode node, int depth, StringBuilder sb) {
+        sb.append("  ".repeat(depth));
+        switch (node) {
+            case PlanNode.Scan s -> sb.append("Scan ").append(s.table().name()).append(' ').append(s.schema().names());
+            case PlanNode.Filter f -> sb.append("Filter ").append(io.blueshift.operators.expr.ExprPrinter.print(f.predicate()));
+            case PlanNode.Project p -> {
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < p.expressions().size(); i++) {
+                    parts.add(io.blueshift.operators.expr.ExprPrinter.print(p.expressions().get(i)) + " AS " + p.names().get(i));
+                }
+                sb.append("Project ").append(String.join(", ", parts));
+            }
+            case PlanNode.Aggregate a -> {
+                List<String> keys = new ArrayList<>();
+                for (int k : a.keys()) keys.add(a.input().schema().field(k).name());
+                List<String> aggs = new ArrayList<>();
+                for (var c : a.aggregates()) aggs.add(c.describe(c.input() < 0 ? "*" : a.input().schema().field(c.input()).name()) + " AS " + c.name());
+                sb.append(a.keys().length == 0 ? "UngroupedAggregate " : "HashAggregate keys=" + keys + " ").append(aggs);
+            }
+            case PlanNode.Sort s -> sb.append("Sort ").append(s.keys().stream().map(k -> s.schema().field(k.column()).name() + (k.ascending() ? "" : " DESC")).toList())
+                    .append(s.limit() == Long.MAX_VALUE ? "" : " LIMIT " + s.limit());
+            case PlanNode.Limit l -> sb.append("Limit ").append(l.limit()).append(l.offset() > 0 ? " OFFSET " + l.offset() : "");
+        }
+        sb.append('\n');
+        for (PlanNode in : node.inputs()) {
+            explain(in, depth + 1, sb);
+        }
+    }
+}
