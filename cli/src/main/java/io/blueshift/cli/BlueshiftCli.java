@@ -1,0 +1,57 @@
+package io.blueshift.cli;
+
+import io.blueshift.memory.MemoryLimitExceededException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** The {@code blueshift} command. Errors are one line on stderr and a non-zero exit. */
+@Command(name = "blueshift", mixinStandardHelpOptions = true, version = "blueshift 0.1.0",
+        description = "Blueshift: a vectorized SQL execution engine for the JVM.",
+        subcommands = {TpchCommand.class, BenchCommand.class})
+public final class BlueshiftCli implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new BlueshiftCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            System.err.println("blueshift: error: " + message(e));
+            if (Boolean.getBoolean("blueshift.debug")) {
+                e.printStackTrace();
+            }
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            System.err.println("blueshift: " + e.getMessage());
+            System.err.println("try: blueshift " + String.join(" ", e.getCommandLine().getCommandSpec().qualifiedName().replace("blueshift", "").trim()) + " --help");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        if (e instanceof MemoryLimitExceededException) {
+            return e.getMessage();
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "the JVM heap is exhausted (" + e.getMessage() + "); set BLUESHIFT_JAVA_OPTS=-Xmx..";
+        }
+        String m = e.getMessage();
+        Throwable cause = e.getCause();
+        while ((m == null || m.isBlank()) && cause != null) {
+            m = cause.getMessage();
+            cause = cause.getCause();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,71 @@
+package io.blueshift.cli;
+
+import io.blueshift.hwprofiles.HardwareProfile;
+import io.blueshift.hwprofiles.TuningParameters;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.Kernels;
+import io.blueshift.memory.MemoryPool;
+import picocli.CommandLine.Option;
+
+/** Options every engine command shares: threads, memory limits, kernels. */
+final class EngineOptions {
+    @Option(names = "--threads", description = "Worker threads for each query (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE",
+            description = "Limit on all off-heap memory, data included, e.g. 8g (default: 75% of RAM).")
+    String memoryLimit;
+
+    @Option(names = "--query-memory-limit", paramLabel = "SIZE",
+            description = "Limit on the memory one query may use, e.g. 512m (default: the memory limit).")
+    String queryMemoryLimit;
+
+    @Option(names = "--simd", paramLabel = "auto|simd|scalar",
+            description = "Kernel implementation: Vector API (simd), scalar twins, or auto (default).")
+    String simd;
+
+    @Option(names = "--batch-rows", description = "Rows per batch (default: derived from the L2 cache size).")
+    Integer batchRows;
+
+    /** Applies --simd before any kernel is looked up, and returns the chosen provider. */
+    KernelProvider kernels() {
+        if (simd != null) {
+            String s = simd.toLowerCase();
+            if (!s.equals("auto") && !s.equals("simd") && !s.equals("scalar")) {
+                throw new IllegalArgumentException("--simd must be auto, simd or scalar, got '" + simd + "'");
+            }
+            System.setProperty(Kernels.PROPERTY, s);
+        }
+        return Kernels.provider();
+    }
+
+    MemoryPool rootPool() {
+        long limit;
+        if (memoryLimit != null) {
+            limit = MemoryPool.parseSize(memoryLimit);
+        } else {
+            long ram = HardwareProfile.detect().memoryBytes();
+            limit = ram > 0 ? ram / 4 * 3 : 16L << 30;
+        }
+        return MemoryPool.root("blueshift", limit);
+    }
+
+    long queryLimit(MemoryPool root) {
+        return queryMemoryLimit == null ? root.limit() : MemoryPool.parseSize(queryMemoryLimit);
+    }
+
+    int batchRows() {
+        int rows = batchRows != null ? batchRows : TuningParameters.derive(HardwareProfile.detect()).batchRows();
+        if (rows <= 0 || (rows & 63) != 0) {
+            throw new IllegalArgumentException("--batch-rows must be a positive multiple of 64, got " + rows);
+        }
+        return rows;
+    }
+
+    int threads() {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        return threads;
+    }
+}
