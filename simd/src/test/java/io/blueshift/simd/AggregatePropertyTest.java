@@ -1,0 +1,154 @@
+package io.blueshift.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.blueshift.kernels.AggregateKernels;
+import io.blueshift.simd.RandomColumns.Nulls;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+
+/** SIMD aggregates equal the scalar twins: exactly for integers, within a tolerance for sums of doubles. */
+@AddLifecycleHook(RequiresVectorized.class)
+class AggregatePropertyTest {
+    private final AggregateKernels scalar = RandomColumns.scalarAggregate();
+    private final AggregateKernels simd = RandomColumns.simdAggregate();
+
+    @Provide
+    Arbitrary<Integer> sizes() {
+        return RandomColumns.sizes();
+    }
+
+    private record Rows(MemorySegment sel, int count) {}
+
+    private static Rows rows(RandomColumns r, int n, boolean selected) {
+        if (!selected) {
+            return new Rows(null, n);
+        }
+        MemorySegment sel = r.selection(n);
+        return new Rows(sel, RandomColumns.count(sel));
+    }
+
+    @Property(tries = 150)
+    void integers(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean selected) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment ints = r.ints(n, 1000);
+            MemorySegment longs = r.longs(n, 1000);
+            MemorySegment validity = r.validity(n, nulls);
+            Rows s = rows(r, n, selected);
+            assertEquals(scalar.countValid(validity, s.sel, s.count), simd.countValid(validity, s.sel, s.count));
+            assertEquals(scalar.sumInt32(ints, validity, s.sel, s.count), simd.sumInt32(ints, validity, s.sel, s.count));
+            assertEquals(scalar.minInt32(ints, validity, s.sel, s.count), simd.minInt32(ints, validity, s.sel, s.count));
+            assertEquals(scalar.maxInt32(ints, validity, s.sel, s.count), simd.maxInt32(ints, validity, s.sel, s.count));
+            assertEquals(scalar.minInt64(longs, validity, s.sel, s.count), simd.minInt64(longs, validity, s.sel, s.count));
+            assertEquals(scalar.maxInt64(longs, validity, s.sel, s.count), simd.maxInt64(longs, validity, s.sel, s.count));
+            assertSameSum(longs, validity, s);
+            assertSameSum(r.boundedLongs(n), validity, s);
+        }
+    }
+
+    /** Either both return the same exact sum or both throw: extremes make many sums overflow. */
+    private void assertSameSum(MemorySegment longs, MemorySegment validity, Rows s) {
+        Long expected;
+        try {
+            expected = scalar.sumInt64(longs, validity, s.sel, s.count);
+        } catch (ArithmeticException e) {
+            expected = null;
+        }
+        if (expected == null) {
+            assertThrows(ArithmeticException.class, () -> simd.sumInt64(longs, validity, s.sel, s.count));
+        } else {
+            assertEquals(expected, simd.sumInt64(longs, validity, s.sel, s.count));
+        }
+    }
+
+    @Property(tries = 150)
+    void doubles(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean selected) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment all = r.doubles(n, true);
+            MemorySegment finite = r.doubles(n, false);
+            MemorySegment validity = r.validity(n, nulls);
+            Rows s = rows(r, n, selected);
+            assertEquals(scalar.minFloat64(all, validity, s.sel, s.count), simd.minFloat64(all, validity, s.sel, s.count));
+            assertEquals(scalar.maxFloat64(all, validity, s.sel, s.count), simd.maxFloat64(all, validity, s.sel, s.count));
+            assertEquals(scalar.minFloat64(finite, validity, s.sel, s.count), simd.minFloat64(finite, validity, s.sel, s.count));
+            assertClose(scalar.sumFloat64(finite, validity, s.sel, s.count), simd.sumFloat64(finite, validity, s.sel, s.count), n);
+            double expected = scalar.sumFloat64(all, validity, s.sel, s.count);
+            double actual = simd.sumFloat64(all, validity, s.sel, s.count);
+            if (Double.isNaN(expected) || Double.isInfinite(expected)) {
+                // a NaN, or infinities of one sign, decide the sum in any order (no MAX_VALUE overflow: see below)
+                assertTrue(Double.isNaN(actual) || Double.isInfinite(actual), "expected " + expected + ", got " + actual);
+            }
+        }
+    }
+
+    /** Relative tolerance scaled by the number of terms, as in Lucene's tests. */
+    private static void assertClose(double expected, double actual, int terms) {
+        double scale = Math.max(1.0, Math.abs(expected));
+        assertEquals(expected, actual, scale * 1e-12 * Math.max(1, terms), "sum of doubles");
+    }
+
+    @Property(tries = 100)
+    void grouped(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean selected) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment longs = r.boundedLongs(n);
+            MemorySegment doubles = r.doubles(n, false);
+            MemorySegment validity = r.validity(n, nulls);
+            Rows s = rows(r, n, selected);
+            int groups = 1 + r.random.nextInt(17);
+            MemorySegment groupIds = r.segment(4L * s.count);
+            for (int i = 0; i < s.count; i++) {
+                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, r.random.nextInt(groups));
+            }
+            MemorySegment a = arena.allocate(8L * groups);
+            MemorySegment b = arena.allocate(8L * groups);
+            scalar.sumInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
+            simd.sumInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
+            assertArrayEquals(RandomColumns.longs(a, groups), RandomColumns.longs(b, groups));
+            scalar.countGrouped(validity, s.sel, s.count, groupIds, a);
+            simd.countGrouped(validity, s.sel, s.count, groupIds, b);
+            assertArrayEquals(RandomColumns.longs(a, groups), RandomColumns.longs(b, groups));
+            a.fill((byte) 0);
+            b.fill((byte) 0);
+            scalar.sumFloat64Grouped(doubles, validity, s.sel, s.count, groupIds, a);
+            simd.sumFloat64Grouped(doubles, validity, s.sel, s.count, groupIds, b);
+            assertArrayEquals(RandomColumns.doubles(a, groups), RandomColumns.doubles(b, groups));
+            a.fill((byte) 0);
+            b.fill((byte) 0);
+            scalar.minInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
+            simd.minInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
+            scalar.maxInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
+            simd.maxInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
+            assertArrayEquals(RandomColumns.longs(a, groups), RandomColumns.longs(b, groups));
+        }
+    }
+
+    @Example
+    void int64SumIsExactWhenPartialSumsOverflow() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(8L * 100);
+            for (int i = 0; i < 100; i++) {
+                data.setAtIndex(ValueLayout.JAVA_LONG, i, i % 2 == 0 ? Long.MAX_VALUE : -Long.MAX_VALUE);
+            }
+            data.setAtIndex(ValueLayout.JAVA_LONG, 99, 7);
+            // 50 * MAX - 49 * MAX + 7 overflows; partial sums wrap many times on the way
+            assertThrows(ArithmeticException.class, () -> simd.sumInt64(data, null, null, 100));
+            data.setAtIndex(ValueLayout.JAVA_LONG, 98, 0);
+            assertEquals(7, simd.sumInt64(data, null, null, 100));
+            assertEquals(7, scalar.sumInt64(data, null, null, 100));
+        }
+    }
+}
