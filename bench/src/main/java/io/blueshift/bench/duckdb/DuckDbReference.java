@@ -36,7 +36,8 @@ import java.util.Objects;
  * SQL errors surface as {@link IllegalStateException}s naming the statement. Not thread-safe.
  */
 public final class DuckDbReference implements AutoCloseable {
-    private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
+    private static final long PROGRESS_INTERVAL_MILLIS = 250;
+    private static final long ROWS_PER_CHUNK = 1 << 20;
 
     private final DuckDBConnection connection;
 
@@ -70,45 +71,111 @@ public final class DuckDbReference implements AutoCloseable {
         }
     }
 
-    /** Loads every table of {@code catalog}, with a progress line on stderr. */
+    /** Loads every table of {@code catalog} on all cores, with a progress line on stderr. */
     public void load(Catalog catalog) {
         load(catalog, System.err);
     }
 
+    /** As {@link #load(Catalog, PrintStream, int)} on all available processors. */
+    public void load(Catalog catalog, PrintStream progress) {
+        load(catalog, progress, Runtime.getRuntime().availableProcessors());
+    }
+
     /**
      * Creates (or replaces) one DuckDB table per catalog table, same names and types, and
-     * appends all rows. {@code progress} gets a line updated at most four times a second and a
-     * final summary; null for silence.
+     * appends all rows: runs of blocks go to {@code threads} appenders on connections of their
+     * own, so DuckDB's row order within a table may differ from ours (TPC-H does not depend on
+     * it). {@code progress} gets a line updated at most four times a second and a final summary;
+     * null for silence.
      */
-    public void load(Catalog catalog, PrintStream progress) {
+    public void load(Catalog catalog, PrintStream progress, int threads) {
         Objects.requireNonNull(catalog, "catalog is null");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         long start = System.nanoTime();
         List<Table> tables = List.copyOf(catalog.tables());
         long total = 0;
-        for (Table t : tables) {
-            total += t.rowCount();
-        }
-        long[] done = {0};
-        long[] lastPrint = {start};
-        long totalRows = total;
+        List<Chunk> chunks = new ArrayList<>();
         for (Table t : tables) {
             execute(createTable(t));
-            long before = done[0];
-            appendRows(t, () -> {
-                long now = System.nanoTime();
-                if (progress != null && now - lastPrint[0] >= PROGRESS_INTERVAL_NANOS) {
-                    lastPrint[0] = now;
-                    progress.print(String.format(Locale.ROOT, "\rduckdb load: %s %s/%s rows, total %s/%s    ",
-                            t.name(), count(done[0] - before), count(t.rowCount()), count(done[0]), count(totalRows)));
+            total += t.rowCount();
+            List<TableBlock> blocks = t.blocks();
+            int from = 0;
+            long rows = 0;
+            for (int b = 0; b < blocks.size(); b++) {
+                rows += blocks.get(b).rowCount();
+                if (rows >= ROWS_PER_CHUNK || b == blocks.size() - 1) {
+                    chunks.add(new Chunk(t, blocks.subList(from, b + 1), rows));
+                    from = b + 1;
+                    rows = 0;
+                }
+            }
+        }
+        chunks.sort(java.util.Comparator.comparingLong((Chunk c) -> -c.rows()));
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        long totalRows = total;
+        Thread reporter = progress == null ? null : Thread.ofPlatform().daemon().name("duckdb-load-progress").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(PROGRESS_INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (progress) {
+                    progress.print("\rduckdb load: " + count(done.get()) + "/" + count(totalRows) + " rows    ");
                     progress.flush();
                 }
-            }, done);
+            }
+        });
+        int workers = Math.min(threads, Math.max(1, chunks.size()));
+        java.util.concurrent.ConcurrentLinkedQueue<Chunk> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(chunks);
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> running = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                running.add(Thread.ofPlatform().name("duckdb-load-" + w).start(() -> {
+                    try (DuckDBConnection c = connection.duplicate()) {
+                        Chunk chunk;
+                        while (errors.isEmpty() && (chunk = queue.poll()) != null) {
+                            appendRows(c, chunk, done);
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            for (Thread t : running) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            errors.add(e);
+        } finally {
+            if (reporter != null) {
+                reporter.interrupt();
+                try {
+                    reporter.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            Throwable e = errors.getFirst();
+            throw e instanceof RuntimeException re ? re
+                    : new IllegalStateException("loading into DuckDB failed: " + e.getMessage(), e);
         }
         if (progress != null) {
-            progress.printf(Locale.ROOT, "\rduckdb load: %,d rows in %d tables, %.1f s%s%n",
-                    total, tables.size(), (System.nanoTime() - start) / 1e9, " ".repeat(30));
-            progress.flush();
+            synchronized (progress) {
+                progress.printf(Locale.ROOT, "\rduckdb load: %,d rows in %d tables, %.1f s%s%n",
+                        total, tables.size(), (System.nanoTime() - start) / 1e9, " ".repeat(20));
+                progress.flush();
+            }
         }
+    }
+
+    private record Chunk(Table table, List<TableBlock> blocks, long rows) {
     }
 
     private static String count(long n) {
@@ -147,26 +214,27 @@ public final class DuckDbReference implements AutoCloseable {
         };
     }
 
-    private void appendRows(Table t, Runnable tick, long[] done) {
+    private static void appendRows(DuckDBConnection c, Chunk chunk, java.util.concurrent.atomic.AtomicLong done) {
+        Table t = chunk.table();
         Schema schema = t.schema();
         int columns = schema.size();
         int[] kinds = new int[columns];
-        for (int c = 0; c < columns; c++) {
-            kinds[c] = kind(schema.type(c));
+        for (int col = 0; col < columns; col++) {
+            kinds[col] = kind(schema.type(col));
         }
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, t.name())) {
-            for (TableBlock block : t.blocks()) {
+        try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, t.name())) {
+            for (TableBlock block : chunk.blocks()) {
                 int rows = block.rowCount();
                 ColumnVector[] vectors = block.columns().toArray(new ColumnVector[0]);
                 for (int r = 0; r < rows; r++) {
                     appender.beginRow();
-                    for (int c = 0; c < columns; c++) {
-                        ColumnVector v = vectors[c];
+                    for (int col = 0; col < columns; col++) {
+                        ColumnVector v = vectors[col];
                         if (v.isNull(r)) {
                             appender.appendNull();
                             continue;
                         }
-                        switch (kinds[c]) {
+                        switch (kinds[col]) {
                             case BOOLEAN -> appender.append(v.getBoolean(r));
                             case INT -> appender.append(v.getInt(r));
                             case LONG -> appender.append(v.getLong(r));
@@ -180,10 +248,8 @@ public final class DuckDbReference implements AutoCloseable {
                         }
                     }
                     appender.endRow();
-                    if ((++done[0] & 4095) == 0) {
-                        tick.run();
-                    }
                 }
+                done.addAndGet(rows);
             }
             appender.flush();
         } catch (SQLException e) {
