@@ -38,6 +38,18 @@ final class Accumulator implements AutoCloseable {
 
     AggregateCall call() { return call; }
 
+    /**
+     * Calls whose running state is the same share one accumulator: SUM(x) and AVG(x) both keep
+     * the sum and non-null count of x; COUNT(*) keeps nothing of its own.
+     */
+    static String stateKey(AggregateCall c) {
+        return switch (c.function()) {
+            case SUM, AVG -> "sum:" + c.input();
+            case COUNT_STAR -> "rows";
+            default -> c.function() + ":" + c.input();
+        };
+    }
+
     private long identity() {
         return switch (call.function()) {
             case MIN -> floating ? Double.doubleToRawLongBits(Double.POSITIVE_INFINITY) : Long.MAX_VALUE;
@@ -79,8 +91,7 @@ final class Accumulator implements AutoCloseable {
                 MemorySegment groupRows, int groupCount) {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {
-            k.countGrouped(null, sel, n, groupIds, values.segment());
-            return;
+            return; // the table's per-group row counts are the answer
         }
         MemorySegment validity = input.validity();
         if (validity != null && counts == null && f != AggregateFunction.COUNT) {
@@ -165,7 +176,8 @@ final class Accumulator implements AutoCloseable {
             counts.segment().setAtIndex(ValueLayout.JAVA_LONG, to, counts.segment().getAtIndex(ValueLayout.JAVA_LONG, to) + add);
         }
         switch (call.function()) {
-            case COUNT_STAR, COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG, to,
+            case COUNT_STAR -> { }
+            case COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG, to,
                     mine.getAtIndex(ValueLayout.JAVA_LONG, to) + theirs.getAtIndex(ValueLayout.JAVA_LONG, from));
             case SUM, AVG -> {
                 if (floating) {
@@ -192,11 +204,14 @@ final class Accumulator implements AutoCloseable {
     }
 
     /** Writes each group's final value into {@code out} (rows {@code [0, groups)}). */
-    void finish(ColumnVector out, int groups, MemorySegment groupRows) {
+    void finish(AggregateFunction f, ColumnVector out, int groups, MemorySegment groupRows) {
         MemorySegment acc = values.segment();
-        AggregateFunction f = call.function();
         for (int g = 0; g < groups; g++) {
-            if (f == AggregateFunction.COUNT_STAR || f == AggregateFunction.COUNT) {
+            if (f == AggregateFunction.COUNT_STAR) {
+                out.setLong(g, groupRows.getAtIndex(ValueLayout.JAVA_LONG, g));
+                continue;
+            }
+            if (f == AggregateFunction.COUNT) {
                 out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG, g));
                 continue;
             }

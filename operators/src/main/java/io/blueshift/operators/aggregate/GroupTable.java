@@ -31,6 +31,7 @@ final class GroupTable implements AutoCloseable {
     private final List<DataType> keyTypes;
     private final List<AggregateCall> calls;
     private final List<Accumulator> accumulators = new ArrayList<>();
+    private int[] callState;          // call index -> accumulator index (shared states)
     private final Scratch scratch;
 
     private List<ColumnVector> keys = new ArrayList<>();
@@ -52,8 +53,17 @@ final class GroupTable implements AutoCloseable {
         try {
             allocateKeys(INITIAL_GROUPS);
             groupRows = pool.allocate(INITIAL_GROUPS * 8L, "group row counts");
-            for (AggregateCall c : calls) {
-                accumulators.add(new Accumulator(c, pool, INITIAL_GROUPS));
+            callState = new int[calls.size()];
+            java.util.Map<String, Integer> byKey = new java.util.HashMap<>();
+            for (int i = 0; i < calls.size(); i++) {
+                AggregateCall c = calls.get(i);
+                Integer at = byKey.get(Accumulator.stateKey(c));
+                if (at == null) {
+                    at = accumulators.size();
+                    byKey.put(Accumulator.stateKey(c), at);
+                    accumulators.add(new Accumulator(c, pool, INITIAL_GROUPS));
+                }
+                callState[i] = at;
             }
             groupCapacity = INITIAL_GROUPS;
             allocateSlots(INITIAL_GROUPS * 2);
@@ -190,10 +200,10 @@ final class GroupTable implements AutoCloseable {
             groupIds.setAtIndex(ValueLayout.JAVA_INT, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG, i), keyInputs, row));
         }
         MemorySegment rows = groupRows.segment();
-        for (int a = 0; a < accumulators.size(); a++) {
-            AggregateCall call = calls.get(a);
+        for (Accumulator acc : accumulators) {
+            AggregateCall call = acc.call();
             ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
-            accumulators.get(a).update(kernels.aggregate(), input, sel, n, groupIds, rows, groupCount);
+            acc.update(kernels.aggregate(), input, sel, n, groupIds, rows, groupCount);
         }
         kernels.aggregate().countGrouped(null, sel, n, groupIds, rows);
     }
@@ -306,10 +316,10 @@ final class GroupTable implements AutoCloseable {
     List<ColumnVector> finish() {
         List<ColumnVector> out = new ArrayList<>(keys);
         keys = new ArrayList<>();
-        for (int a = 0; a < accumulators.size(); a++) {
+        for (int a = 0; a < calls.size(); a++) {
             AggregateCall call = calls.get(a);
             ColumnVector v = ColumnVector.allocate(pool, call.resultType(), Math.max(groupCount, 1), false, call.name());
-            accumulators.get(a).finish(v, groupCount, groupRows.segment());
+            accumulators.get(callState[a]).finish(call.function(), v, groupCount, groupRows.segment());
             out.add(v);
         }
         return out;

@@ -123,10 +123,10 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 }
                 long c = literalAt(lit, op, scale);
                 ColumnVector out = newVector(type, rows, l.validity());
+                long addend = op == Expr.ArithmeticOp.SUBTRACT ? Math.negateExact(c) : c;
                 switch (op) {
-                    case ADD -> k.addInt64Constant(l.data(), l.validity(), c, sel, count, out.data());
-                    case SUBTRACT -> k.addInt64Constant(l.data(), l.validity(), Math.negateExact(c), sel, count, out.data());
-                    case MULTIPLY -> k.multiplyInt64Constant(l.data(), l.validity(), c, sel, count, out.data());
+                    case ADD, SUBTRACT -> runLive(batch, (s, n) -> k.addInt64Constant(l.data(), l.validity(), addend, s, n, out.data()));
+                    case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64Constant(l.data(), l.validity(), c, s, n, out.data()));
                     default -> throw new IllegalStateException(op.name());
                 }
                 return out;
@@ -138,16 +138,16 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 }
                 long c = literalAt(lit, op, scale);
                 ColumnVector out = newVector(type, rows, r.validity());
-                k.subtractFromConstantInt64(c, r.data(), r.validity(), sel, count, out.data());
+                runLive(batch, (s, n) -> k.subtractFromConstantInt64(c, r.data(), r.validity(), s, n, out.data()));
                 return out;
             }
             ColumnVector l = operandAt(left, batch, op, scale);
             ColumnVector r = operandAt(right, batch, op, scale);
             ColumnVector out = newVector(type, rows, mergeValidity(l.validity(), r.validity(), rows));
             switch (op) {
-                case ADD -> k.addInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
-                case SUBTRACT -> k.subtractInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
-                case MULTIPLY -> k.multiplyInt64(l.data(), r.data(), l.validity(), r.validity(), sel, count, out.data());
+                case ADD -> runLive(batch, (s, n) -> k.addInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
+                case SUBTRACT -> runLive(batch, (s, n) -> k.subtractInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
+                case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
                 default -> throw new IllegalStateException(op.name());
             }
             return out;
@@ -155,6 +155,39 @@ public final class ExpressionEvaluator implements AutoCloseable {
             throw new ArithmeticException("overflow in " + ExprPrinter.print(a) + " (result type " + type.sqlName() + ")");
         }
     }
+
+    /** A kernel call over a set of rows: {@code sel} (null = dense) and how many. */
+    @FunctionalInterface
+    private interface RowsKernel {
+        void run(MemorySegment sel, int count);
+    }
+
+    /**
+     * Runs a kernel over the batch's live rows. When most rows are live, the dense (SIMD)
+     * form over all rows is faster than following the selection; rows outside the selection
+     * are then computed too, so an overflow there is not an error: the kernel is re-run on
+     * the live rows only, which throws only if a live row overflows.
+     */
+    private static void runLive(Batch batch, RowsKernel kernel) {
+        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        int live = batch.liveCount();
+        if (sel == null) {
+            kernel.run(null, live);
+            return;
+        }
+        if ((long) live * 4 >= (long) batch.rowCount() * DENSE_QUARTERS) {
+            try {
+                kernel.run(null, batch.rowCount());
+                return;
+            } catch (ArithmeticException ignored) {
+                // an unselected row overflowed; decide on the live rows alone
+            }
+        }
+        kernel.run(sel, live);
+    }
+
+    /** Compute densely when at least this many quarters of the rows are live. */
+    private static final int DENSE_QUARTERS = 3;
 
     /** An operand as int64 values at the scale the operation needs (for * each keeps its own). */
     private ColumnVector operandAt(Expr e, Batch batch, Expr.ArithmeticOp op, int resultScale) {
@@ -168,7 +201,8 @@ public final class ExpressionEvaluator implements AutoCloseable {
             return wide;
         }
         ColumnVector out = newVector(DataType.INT64, batch.rowCount(), wide.validity());
-        kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), resultScale - s, sel(batch), batch.liveCount(), out.data());
+        int digits = resultScale - s;
+        runLive(batch, (rs, n) -> kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), digits, rs, n, out.data()));
         return out;
     }
 
@@ -207,7 +241,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
             case DataType.Float64Type f -> { return v; }
             case DecimalType d -> {
                 ColumnVector out = newVector(DataType.FLOAT64, rows, v.validity());
-                kernels.arithmetic().decimalToFloat64(v.data(), d.scale(), sel(batch), batch.liveCount(), out.data());
+                runLive(batch, (rs, n) -> kernels.arithmetic().decimalToFloat64(v.data(), d.scale(), rs, n, out.data()));
                 return out;
             }
             default -> {

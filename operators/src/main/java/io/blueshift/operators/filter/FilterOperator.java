@@ -13,6 +13,7 @@ import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.expr.ExprPrinter;
 import io.blueshift.operators.expr.ExpressionEvaluator;
 import io.blueshift.operators.expr.PredicateEvaluator;
+import io.blueshift.operators.expr.PredicateRewriter;
 
 /**
  * Keeps the rows for which the predicate is TRUE by narrowing the batch's selection; the
@@ -25,7 +26,7 @@ public final class FilterOperator implements Operator {
 
     public FilterOperator(Schema schema, Expr predicate) {
         this.schema = schema;
-        this.predicate = predicate;
+        this.predicate = PredicateRewriter.rewrite(predicate);
     }
 
     public Expr predicate() { return predicate; }
