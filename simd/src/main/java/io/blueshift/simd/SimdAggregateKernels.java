@@ -37,32 +37,19 @@ final class SimdAggregateKernels implements AggregateKernels {
         return i + species.length() <= count ? m : m.and(species.indexInRange(i, count));
     }
 
+    /** Validity of rows {@code [i, i + lanes)} as a mask: all true without a bitmap. */
+    private static <E> VectorMask<E> valid(VectorSpecies<E> species, MemorySegment validity, int i) {
+        return VectorMask.fromLong(species, BitmapWords.lanes(validity, i, species.length()));
+    }
+
     @Override
     public long countValid(MemorySegment validity, MemorySegment sel, int count) {
-        if (validity == null) {
-            return count;
-        }
-        if (sel != null) {
-            return SCALAR.countValid(validity, sel, count);
-        }
-        int fullWords = count >>> 6;
-        int lanes = LONG.length();
-        LongVector acc = LongVector.zero(LONG);
-        int w = 0;
-        for (; w <= fullWords - lanes; w += lanes) {
-            acc = acc.add(LongVector.fromMemorySegment(LONG, validity, (long) w << 3, SimdSpecies.ORDER)
-                    .lanewise(VectorOperators.BIT_COUNT));
-        }
-        long n = acc.reduceLanes(VectorOperators.ADD);
-        for (; w < fullWords; w++) {
-            n += Long.bitCount(BitmapWords.word(validity, w));
-        }
-        int rest = count & 63;
-        if (rest != 0) {
-            n += Long.bitCount(BitmapWords.word(validity, fullWords) & ((1L << rest) - 1));
-        }
-        return n;
+        // a popcount per 64-row word already runs at memory bandwidth in the scalar twin
+        return SCALAR.countValid(validity, sel, count);
     }
+
+    // Each loop below: full vectors with plain loads (validity, when present, as a lane mask),
+    // then one masked load for the last partial vector.
 
     @Override
     public long sumInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count) {
@@ -70,9 +57,19 @@ final class SimdAggregateKernels implements AggregateKernels {
             return SCALAR.sumInt64(data, validity, sel, count);
         }
         // high (signed) and low (unsigned) 32-bit halves per lane: neither can overflow for < 2^31 rows
-        LongVector high = LongVector.zero(LONG);
-        LongVector low = LongVector.zero(LONG);
-        for (int i = 0; i < count; i += LONG.length()) {
+        LongVector zero = LongVector.zero(LONG);
+        LongVector high = zero;
+        LongVector low = zero;
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            if (validity != null) {
+                v = zero.blend(v, valid(LONG, validity, i));
+            }
+            high = high.add(v.lanewise(VectorOperators.ASHR, 32));
+            low = low.add(v.and(0xFFFF_FFFFL));
+        }
+        if (i < count) {
             VectorMask<Long> m = rows(LONG, validity, i, count);
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, m);
             high = high.add(v.lanewise(VectorOperators.ASHR, 32));
@@ -86,8 +83,17 @@ final class SimdAggregateKernels implements AggregateKernels {
         if (sel != null) {
             return SCALAR.sumInt32(data, validity, sel, count);
         }
+        IntVector zero = IntVector.zero(INT_PER_LONG);
         LongVector acc = LongVector.zero(LONG);
-        for (int i = 0; i < count; i += INT_PER_LONG.length()) {
+        int i = 0;
+        for (; i <= count - INT_PER_LONG.length(); i += INT_PER_LONG.length()) {
+            IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER);
+            if (validity != null) {
+                v = zero.blend(v, valid(INT_PER_LONG, validity, i));
+            }
+            acc = acc.add((LongVector) v.convertShape(VectorOperators.I2L, LONG, 0));
+        }
+        if (i < count) {
             VectorMask<Integer> m = rows(INT_PER_LONG, validity, i, count);
             IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER, m);
             acc = acc.add((LongVector) v.convertShape(VectorOperators.I2L, LONG, 0));
@@ -100,64 +106,91 @@ final class SimdAggregateKernels implements AggregateKernels {
         if (sel != null) {
             return SCALAR.sumFloat64(data, validity, sel, count);
         }
-        DoubleVector acc = DoubleVector.zero(DOUBLE);
-        for (int i = 0; i < count; i += DOUBLE.length()) {
-            VectorMask<Double> m = rows(DOUBLE, validity, i, count);
-            acc = acc.add(DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m), m);
+        // two accumulators hide the latency of the adds
+        DoubleVector zero = DoubleVector.zero(DOUBLE);
+        DoubleVector acc0 = zero;
+        DoubleVector acc1 = zero;
+        int lanes = DOUBLE.length();
+        int i = 0;
+        for (; i <= count - 2 * lanes; i += 2 * lanes) {
+            DoubleVector v0 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER);
+            DoubleVector v1 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (i + lanes) << 3, ORDER);
+            if (validity != null) {
+                v0 = zero.blend(v0, valid(DOUBLE, validity, i));
+                v1 = zero.blend(v1, valid(DOUBLE, validity, i + lanes));
+            }
+            acc0 = acc0.add(v0);
+            acc1 = acc1.add(v1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        for (; i < count; i += lanes) {
+            VectorMask<Double> m = rows(DOUBLE, validity, i, count);
+            acc0 = acc0.add(DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m), m);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public long minInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count) {
-        if (sel != null) {
-            return SCALAR.minInt64(data, validity, sel, count);
-        }
-        LongVector acc = LongVector.broadcast(LONG, Long.MAX_VALUE);
-        for (int i = 0; i < count; i += LONG.length()) {
-            VectorMask<Long> m = rows(LONG, validity, i, count);
-            acc = acc.lanewise(VectorOperators.MIN, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, m), m);
-        }
-        return acc.reduceLanes(VectorOperators.MIN);
+        return sel != null ? SCALAR.minInt64(data, validity, sel, count)
+                : extremeInt64(VectorOperators.MIN, Long.MAX_VALUE, data, validity, count);
     }
 
     @Override
     public long maxInt64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count) {
-        if (sel != null) {
-            return SCALAR.maxInt64(data, validity, sel, count);
+        return sel != null ? SCALAR.maxInt64(data, validity, sel, count)
+                : extremeInt64(VectorOperators.MAX, Long.MIN_VALUE, data, validity, count);
+    }
+
+    private static long extremeInt64(VectorOperators.Associative op, long identity, MemorySegment data,
+                                     MemorySegment validity, int count) {
+        LongVector none = LongVector.broadcast(LONG, identity);
+        LongVector acc = none;
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            if (validity != null) {
+                v = none.blend(v, valid(LONG, validity, i));
+            }
+            acc = op == VectorOperators.MIN ? acc.min(v) : acc.max(v);
         }
-        LongVector acc = LongVector.broadcast(LONG, Long.MIN_VALUE);
-        for (int i = 0; i < count; i += LONG.length()) {
+        if (i < count) {
             VectorMask<Long> m = rows(LONG, validity, i, count);
-            acc = acc.lanewise(VectorOperators.MAX, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, m), m);
+            LongVector v = none.blend(LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, m), m);
+            acc = op == VectorOperators.MIN ? acc.min(v) : acc.max(v);
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        return op == VectorOperators.MIN ? acc.reduceLanes(VectorOperators.MIN) : acc.reduceLanes(VectorOperators.MAX);
     }
 
     @Override
     public int minInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count) {
-        if (sel != null) {
-            return SCALAR.minInt32(data, validity, sel, count);
-        }
-        IntVector acc = IntVector.broadcast(INT, Integer.MAX_VALUE);
-        for (int i = 0; i < count; i += INT.length()) {
-            VectorMask<Integer> m = rows(INT, validity, i, count);
-            acc = acc.lanewise(VectorOperators.MIN, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, m), m);
-        }
-        return acc.reduceLanes(VectorOperators.MIN);
+        return sel != null ? SCALAR.minInt32(data, validity, sel, count)
+                : extremeInt32(VectorOperators.MIN, Integer.MAX_VALUE, data, validity, count);
     }
 
     @Override
     public int maxInt32(MemorySegment data, MemorySegment validity, MemorySegment sel, int count) {
-        if (sel != null) {
-            return SCALAR.maxInt32(data, validity, sel, count);
+        return sel != null ? SCALAR.maxInt32(data, validity, sel, count)
+                : extremeInt32(VectorOperators.MAX, Integer.MIN_VALUE, data, validity, count);
+    }
+
+    private static int extremeInt32(VectorOperators.Associative op, int identity, MemorySegment data,
+                                    MemorySegment validity, int count) {
+        IntVector none = IntVector.broadcast(INT, identity);
+        IntVector acc = none;
+        int i = 0;
+        for (; i <= count - INT.length(); i += INT.length()) {
+            IntVector v = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER);
+            if (validity != null) {
+                v = none.blend(v, valid(INT, validity, i));
+            }
+            acc = op == VectorOperators.MIN ? acc.min(v) : acc.max(v);
         }
-        IntVector acc = IntVector.broadcast(INT, Integer.MIN_VALUE);
-        for (int i = 0; i < count; i += INT.length()) {
+        if (i < count) {
             VectorMask<Integer> m = rows(INT, validity, i, count);
-            acc = acc.lanewise(VectorOperators.MAX, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, m), m);
+            IntVector v = none.blend(IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, m), m);
+            acc = op == VectorOperators.MIN ? acc.min(v) : acc.max(v);
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        return op == VectorOperators.MIN ? acc.reduceLanes(VectorOperators.MIN) : acc.reduceLanes(VectorOperators.MAX);
     }
 
     @Override
@@ -165,17 +198,21 @@ final class SimdAggregateKernels implements AggregateKernels {
         if (sel != null) {
             return SCALAR.minFloat64(data, validity, sel, count);
         }
-        DoubleVector acc = DoubleVector.broadcast(DOUBLE, Double.POSITIVE_INFINITY);
+        DoubleVector none = DoubleVector.broadcast(DOUBLE, Double.POSITIVE_INFINITY);
+        DoubleVector acc = none;
         VectorMask<Double> sawNaN = DOUBLE.maskAll(false);
         VectorMask<Double> sawNumber = DOUBLE.maskAll(false);
         for (int i = 0; i < count; i += DOUBLE.length()) {
-            VectorMask<Double> m = rows(DOUBLE, validity, i, count);
-            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m);
+            VectorMask<Double> m = i + DOUBLE.length() <= count && validity == null
+                    ? DOUBLE.maskAll(true) : rows(DOUBLE, validity, i, count);
+            DoubleVector v = i + DOUBLE.length() <= count
+                    ? DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER)
+                    : DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m);
             VectorMask<Double> nan = v.test(VectorOperators.IS_NAN).and(m);
             VectorMask<Double> number = m.andNot(nan);
             sawNaN = sawNaN.or(nan);
             sawNumber = sawNumber.or(number);
-            acc = acc.lanewise(VectorOperators.MIN, v, number);
+            acc = acc.min(none.blend(v, number));
         }
         return ScalarAggregateKernels.minFloat64Result(acc.reduceLanes(VectorOperators.MIN),
                 sawNaN.anyTrue(), sawNumber.anyTrue());
@@ -186,10 +223,41 @@ final class SimdAggregateKernels implements AggregateKernels {
         if (sel != null) {
             return SCALAR.maxFloat64(data, validity, sel, count);
         }
-        DoubleVector acc = DoubleVector.broadcast(DOUBLE, Double.NEGATIVE_INFINITY);
-        for (int i = 0; i < count; i += DOUBLE.length()) {
+        DoubleVector none = DoubleVector.broadcast(DOUBLE, Double.NEGATIVE_INFINITY);
+        // four accumulators: a Math.max-exact vector max (NaN, -0.0) is a chain of several instructions
+        DoubleVector acc = none;
+        DoubleVector acc1 = none;
+        DoubleVector acc2 = none;
+        DoubleVector acc3 = none;
+        int lanes = DOUBLE.length();
+        int i = 0;
+        for (; i <= count - 4 * lanes; i += 4 * lanes) {
+            DoubleVector v0 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER);
+            DoubleVector v1 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (i + lanes) << 3, ORDER);
+            DoubleVector v2 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (i + 2 * lanes) << 3, ORDER);
+            DoubleVector v3 = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (i + 3 * lanes) << 3, ORDER);
+            if (validity != null) {
+                v0 = none.blend(v0, valid(DOUBLE, validity, i));
+                v1 = none.blend(v1, valid(DOUBLE, validity, i + lanes));
+                v2 = none.blend(v2, valid(DOUBLE, validity, i + 2 * lanes));
+                v3 = none.blend(v3, valid(DOUBLE, validity, i + 3 * lanes));
+            }
+            acc = acc.max(v0);
+            acc1 = acc1.max(v1);
+            acc2 = acc2.max(v2);
+            acc3 = acc3.max(v3);
+        }
+        acc = acc.max(acc1).max(acc2.max(acc3));
+        for (; i <= count - lanes; i += lanes) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER);
+            if (validity != null) {
+                v = none.blend(v, valid(DOUBLE, validity, i));
+            }
+            acc = acc.max(v);
+        }
+        if (i < count) {
             VectorMask<Double> m = rows(DOUBLE, validity, i, count);
-            acc = acc.lanewise(VectorOperators.MAX, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m), m);
+            acc = acc.max(none.blend(DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, m), m));
         }
         return acc.reduceLanes(VectorOperators.MAX);
     }

@@ -36,14 +36,21 @@ final class SimdHashKernels implements HashKernels {
         return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
     }
 
-    /** Hashes of rows {@code [i, i + lanes)}; lanes at or past {@code count} are unspecified. */
-    private static LongVector hashes(boolean int32, MemorySegment data, MemorySegment validity, int i, int count) {
-        VectorMask<Long> inRange = LONG.indexInRange(i, count);
-        LongVector v = int32
-                ? (LongVector) IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER, inRange.cast(INT_PER_LONG))
-                        .convertShape(VectorOperators.I2L, LONG, 0)
+    /** Keys of rows {@code [i, i + lanes)} widened to longs; {@code inRange == null}: all lanes in range. */
+    private static LongVector keys(boolean int32, MemorySegment data, int i, VectorMask<Long> inRange) {
+        if (int32) {
+            IntVector v = inRange == null
+                    ? IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER)
+                    : IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER, inRange.cast(INT_PER_LONG));
+            return (LongVector) v.convertShape(VectorOperators.I2L, LONG, 0);
+        }
+        return inRange == null
+                ? LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER)
                 : LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
-        LongVector h = mix(v);
+    }
+
+    private static LongVector hashes(LongVector keys, MemorySegment validity, int i) {
+        LongVector h = mix(keys);
         if (validity != null) {
             VectorMask<Long> valid = VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, LONG.length()));
             h = LongVector.broadcast(LONG, NULL_HASH).blend(h, valid);
@@ -53,9 +60,17 @@ final class SimdHashKernels implements HashKernels {
 
     private static void hash(boolean int32, boolean combine, MemorySegment data, MemorySegment validity,
                              int count, MemorySegment out) {
-        for (int i = 0; i < count; i += LONG.length()) {
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            LongVector h = hashes(keys(int32, data, i, null), validity, i);
+            if (combine) {
+                h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h);
+            }
+            h.intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector h = hashes(int32, data, validity, i, count);
+            LongVector h = hashes(keys(int32, data, i, inRange), validity, i);
             if (combine) {
                 h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER, inRange).mul(KeyHash.P1).add(h);
             }
