@@ -1,0 +1,91 @@
+package io.blueshift.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI end to end: exit codes, and errors as one line without a stack trace. */
+class BlueshiftCliTest {
+
+    private record Outcome(int exit, String out, String err) {
+        void assertCleanError(String mustMention) {
+            assertNotEquals(0, exit, "exit code; stderr: " + err);
+            String lower = err.toLowerCase();
+            assertTrue(lower.contains(mustMention.toLowerCase()), "stderr should mention '" + mustMention + "': " + err);
+            assertFalse(err.contains("Exception"), "stack trace or exception name in stderr: " + err);
+            assertFalse(err.contains("\tat "), "stack trace in stderr: " + err);
+        }
+
+        /** Error lines, ignoring picocli's usage hint. */
+        long errorLines() {
+            return err.lines().filter(l -> !l.isBlank() && !l.startsWith("try:")).count();
+        }
+    }
+
+    private static synchronized Outcome run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = BlueshiftCli.run(args);
+            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void tpchVerifiesAgainstDuckDb() {
+        Outcome o = run("tpch", "--sf", "0.01", "--queries", "1,6", "--verify");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("2 of 2 verified"), o.out());
+    }
+
+    @Test
+    void queryWithoutPlanIsAOneLineError() {
+        Outcome o = run("tpch", "--sf", "0.01", "--queries", "23");
+        o.assertCleanError("23");
+        assertEquals(1, o.errorLines(), o.err());
+    }
+
+    @Test
+    void negativeScaleFactorIsRejected() {
+        Outcome o = run("tpch", "--sf", "-1");
+        o.assertCleanError("scale factor");
+    }
+
+    @Test
+    void processMemoryLimitTooSmall() {
+        Outcome o = run("tpch", "--sf", "0.01", "--queries", "1", "--memory-limit", "1m");
+        o.assertCleanError("memory limit");
+        assertEquals(1, o.errorLines(), o.err());
+    }
+
+    @Test
+    void queryMemoryLimitTooSmall() {
+        Outcome o = run("tpch", "--sf", "0.01", "--queries", "1", "--query-memory-limit", "64k");
+        o.assertCleanError("memory limit");
+    }
+
+    @Test
+    void benchWritesCsv(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("timings.csv");
+        Outcome o = run("bench", "tpch", "--sf", "0.01", "--queries", "6", "--runs", "1", "--warmups", "0", "--csv", csv.toString());
+        assertEquals(0, o.exit(), o.err());
+        var lines = Files.readAllLines(csv);
+        assertEquals("query,blueshift_ms,duckdb_ms,ratio", lines.getFirst());
+        assertEquals(2, lines.size(), String.join("\n", lines));
+    }
+}
