@@ -236,41 +236,237 @@ final class SimdFilterKernels implements FilterKernels {
         return k;
     }
 
-    // Selected forms read data[sel[j]]: the Vector API cannot gather from a MemorySegment, so scalar.
+    // Selected forms. The Vector API cannot gather from a MemorySegment, so when the candidates
+    // are dense enough (one per DENSE_SPAN rows or more) the predicate runs as dense SIMD over
+    // the rows they span, into a bitmap, and the candidates then just test their bit; sparse
+    // selections use the scalar loop, which touches only the candidates.
+
+    private static final int DENSE_SPAN = 8;
+    private static final int MIN_DENSE_CANDIDATES = 64;
+    private static final java.lang.foreign.ValueLayout.OfInt SEL = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+    private static final java.lang.foreign.ValueLayout.OfInt I32 = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+    private static final java.lang.foreign.ValueLayout.OfLong I64 = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final java.lang.foreign.ValueLayout.OfDouble F64 = java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    private static final ThreadLocal<long[]> PASS_BITS = ThreadLocal.withInitial(() -> new long[256]);
+
+    /** The first candidate's row when a dense pass pays, else -1. */
+    private static int denseFirst(MemorySegment sel, int selCount) {
+        if (selCount < MIN_DENSE_CANDIDATES) {
+            return -1;
+        }
+        int first = sel.getAtIndex(SEL, 0);
+        int last = sel.getAtIndex(SEL, selCount - 1);
+        return (long) selCount * DENSE_SPAN >= (long) last - first + 1 ? first : -1;
+    }
+
+    private static int span(MemorySegment sel, int selCount, int first) {
+        return sel.getAtIndex(SEL, selCount - 1) - first + 1;
+    }
+
+    /** A zeroed bitmap of at least {@code span} bits, reused per thread. */
+    private static long[] passBits(int span) {
+        int words = (span + 63) >>> 6;
+        long[] bits = PASS_BITS.get();
+        if (bits.length < words) {
+            bits = new long[Math.max(words, bits.length * 2)];
+            PASS_BITS.set(bits);
+        } else {
+            java.util.Arrays.fill(bits, 0, words, 0L);
+        }
+        return bits;
+    }
+
+    /** Keeps the candidates whose bit is set and that are valid. */
+    private static int collect(MemorySegment sel, int selCount, int first, long[] bits,
+                               MemorySegment validity, MemorySegment out) {
+        int k = 0;
+        if (validity == null) {
+            for (int i = 0; i < selCount; i++) {
+                int r = sel.getAtIndex(SEL, i);
+                int d = r - first;
+                out.setAtIndex(SEL, k, r);
+                k += (int) (bits[d >>> 6] >>> d) & 1;
+            }
+        } else {
+            for (int i = 0; i < selCount; i++) {
+                int r = sel.getAtIndex(SEL, i);
+                int d = r - first;
+                out.setAtIndex(SEL, k, r);
+                k += (int) (bits[d >>> 6] >>> d) & BitmapWords.bit(validity, r);
+            }
+        }
+        return k;
+    }
+
+    private static boolean scalarTest(CompareOp op, long v, long c) {
+        return switch (op) {
+            case EQ -> v == c;
+            case NE -> v != c;
+            case LT -> v < c;
+            case LE -> v <= c;
+            case GT -> v > c;
+            case GE -> v >= c;
+        };
+    }
+
+    private static boolean scalarTest(CompareOp op, double v, double c) {
+        return switch (op) {
+            case EQ -> v == c;
+            case NE -> v != c;
+            case LT -> v < c;
+            case LE -> v <= c;
+            case GT -> v > c;
+            case GE -> v >= c;
+        };
+    }
 
     @Override
     public int compareInt32Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, int constant, MemorySegment out) {
-        return SCALAR.compareInt32Selected(op, data, validity, sel, selCount, constant, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.compareInt32Selected(op, data, validity, sel, selCount, constant, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        IntVector c = IntVector.broadcast(INT, constant);
+        int lanes = INT.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            IntVector v = IntVector.fromMemorySegment(INT, data, (long) (first + i) << 2, ORDER);
+            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            if (scalarTest(op, data.getAtIndex(I32, first + i), constant)) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 
     @Override
     public int compareInt64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, long constant, MemorySegment out) {
-        return SCALAR.compareInt64Selected(op, data, validity, sel, selCount, constant, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.compareInt64Selected(op, data, validity, sel, selCount, constant, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        LongVector c = LongVector.broadcast(LONG, constant);
+        int lanes = LONG.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) (first + i) << 3, ORDER);
+            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            if (scalarTest(op, data.getAtIndex(I64, first + i), constant)) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 
     @Override
     public int compareFloat64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                       MemorySegment sel, int selCount, double constant, MemorySegment out) {
-        return SCALAR.compareFloat64Selected(op, data, validity, sel, selCount, constant, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.compareFloat64Selected(op, data, validity, sel, selCount, constant, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
+        int lanes = DOUBLE.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (first + i) << 3, ORDER);
+            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            if (scalarTest(op, data.getAtIndex(F64, first + i), constant)) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 
     @Override
     public int betweenInt32Selected(MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, int low, int high, MemorySegment out) {
-        return SCALAR.betweenInt32Selected(data, validity, sel, selCount, low, high, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.betweenInt32Selected(data, validity, sel, selCount, low, high, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        IntVector lo = IntVector.broadcast(INT, low);
+        IntVector hi = IntVector.broadcast(INT, high);
+        int lanes = INT.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            IntVector v = IntVector.fromMemorySegment(INT, data, (long) (first + i) << 2, ORDER);
+            bits[i >>> 6] |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            int v = data.getAtIndex(I32, first + i);
+            if (v >= low && v <= high) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 
     @Override
     public int betweenInt64Selected(MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, long low, long high, MemorySegment out) {
-        return SCALAR.betweenInt64Selected(data, validity, sel, selCount, low, high, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.betweenInt64Selected(data, validity, sel, selCount, low, high, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        LongVector lo = LongVector.broadcast(LONG, low);
+        LongVector hi = LongVector.broadcast(LONG, high);
+        int lanes = LONG.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) (first + i) << 3, ORDER);
+            bits[i >>> 6] |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            long v = data.getAtIndex(I64, first + i);
+            if (v >= low && v <= high) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 
     @Override
     public int betweenFloat64Selected(MemorySegment data, MemorySegment validity,
                                       MemorySegment sel, int selCount, double low, double high, MemorySegment out) {
-        return SCALAR.betweenFloat64Selected(data, validity, sel, selCount, low, high, out);
+        int first = denseFirst(sel, selCount);
+        if (first < 0) {
+            return SCALAR.betweenFloat64Selected(data, validity, sel, selCount, low, high, out);
+        }
+        int span = span(sel, selCount, first);
+        long[] bits = passBits(span);
+        DoubleVector lo = DoubleVector.broadcast(DOUBLE, low);
+        DoubleVector hi = DoubleVector.broadcast(DOUBLE, high);
+        int lanes = DOUBLE.length();
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (first + i) << 3, ORDER);
+            bits[i >>> 6] |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << (i & 63);
+        }
+        for (; i < span; i++) {
+            double v = data.getAtIndex(F64, first + i);
+            if (v >= low && v <= high) {
+                bits[i >>> 6] |= 1L << i;
+            }
+        }
+        return collect(sel, selCount, first, bits, validity, out);
     }
 }
