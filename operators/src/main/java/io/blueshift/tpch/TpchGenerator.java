@@ -426,6 +426,7 @@ public final class TpchGenerator {
                     : ", " + active.name() + " " + count(active.done().sum()) + "/" + count(active.estimatedRows());
             out.print("\r" + prefix + count(done) + "/~" + count(total) + " rows" + detail + "    ");
             out.flush();
+            lineOpen = true;
         }
 
         synchronized void finish(long rows, long bytes, double seconds) {
@@ -433,6 +434,7 @@ public final class TpchGenerator {
                 return;
             }
             running = false;
+            lineOpen = false;
             out.printf(Locale.ROOT, "\r%s%,d rows in %d tables, %.1f MiB, %.1f s%n",
                     prefix, rows, TABLES.size(), bytes / (1024.0 * 1024.0), seconds);
             out.flush();
@@ -448,7 +450,15 @@ public final class TpchGenerator {
                     Thread.currentThread().interrupt();
                 }
             }
+            synchronized (this) {
+                if (lineOpen && out != null) {
+                    out.println(); // a failure must not continue the progress line
+                    lineOpen = false;
+                }
+            }
         }
+
+        private boolean lineOpen;
 
         private static String count(long n) {
             if (n >= 1_000_000) {

@@ -195,10 +195,7 @@ final class GroupTable implements AutoCloseable {
         MemorySegment hashes = scratch.take(n * 8L);
         hash(keyInputs, sel, n, hashes);
         MemorySegment groupIds = scratch.take(n * 4L);
-        for (int i = 0; i < n; i++) {
-            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
-            groupIds.setAtIndex(ValueLayout.JAVA_INT, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG, i), keyInputs, row));
-        }
+        assignGroups(keyInputs, sel, n, hashes, groupIds);
         MemorySegment rows = groupRows.segment();
         for (Accumulator acc : accumulators) {
             AggregateCall call = acc.call();
@@ -206,6 +203,73 @@ final class GroupTable implements AutoCloseable {
             acc.update(kernels.aggregate(), input, sel, n, groupIds, rows, groupCount);
         }
         kernels.aggregate().countGrouped(null, sel, n, groupIds, rows);
+    }
+
+    /**
+     * Finds each live row's group in three passes, so the hot loops stay tight: probe by hash
+     * alone (the first slot with an equal hash is the likely group); check the keys of those
+     * candidates column by column; then rows with no candidate or a wrong one (new groups,
+     * hash collisions) take the full find-or-insert, in row order.
+     */
+    private void assignGroups(List<ColumnVector> keyInputs, MemorySegment sel, int n,
+                              MemorySegment hashes, MemorySegment groupIds) {
+        MemorySegment h = slotHashes.segment();
+        MemorySegment id = slotGroups.segment();
+        int mask = slotMask;
+        for (int i = 0; i < n; i++) {
+            long hash = hashes.getAtIndex(ValueLayout.JAVA_LONG, i);
+            int pos = (int) mix(hash) & mask;
+            int g;
+            while (true) {
+                g = id.getAtIndex(ValueLayout.JAVA_INT, pos) - 1;
+                if (g < 0 || h.getAtIndex(ValueLayout.JAVA_LONG, pos) == hash) {
+                    break;
+                }
+                pos = (pos + 1) & mask;
+            }
+            groupIds.setAtIndex(ValueLayout.JAVA_INT, i, g);
+        }
+        for (int k = 0; k < keyInputs.size(); k++) {
+            verifyColumn(keyInputs.get(k), keys.get(k), sel, n, groupIds);
+        }
+        for (int i = 0; i < n; i++) {
+            if (groupIds.getAtIndex(ValueLayout.JAVA_INT, i) < 0) {
+                int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG, i), keyInputs, row));
+            }
+        }
+    }
+
+    /** Sets a candidate group id to -1 where this key column does not match it. */
+    private static void verifyColumn(ColumnVector in, ColumnVector stored, MemorySegment sel, int n, MemorySegment groupIds) {
+        MemorySegment a = in.data();
+        MemorySegment b = stored.data();
+        boolean nulls = in.validity() != null || stored.validity() != null;
+        DataType type = in.type();
+        for (int i = 0; i < n; i++) {
+            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+            if (g < 0) {
+                continue;
+            }
+            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+            boolean eq;
+            if (nulls && (in.isNull(row) || stored.isNull(g))) {
+                eq = in.isNull(row) == stored.isNull(g);
+            } else if (type instanceof DataType.VarcharType) {
+                long a0 = a.get(LONG_U, (long) row << 4);
+                eq = a0 == b.get(LONG_U, (long) g << 4)
+                        && ((int) a0 <= StringViews.INLINE_MAX
+                            ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
+                            : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g));
+            } else if (type.byteWidth() == 4) {
+                eq = a.getAtIndex(ValueLayout.JAVA_INT, row) == b.getAtIndex(ValueLayout.JAVA_INT, g);
+            } else {
+                eq = a.getAtIndex(ValueLayout.JAVA_LONG, row) == b.getAtIndex(ValueLayout.JAVA_LONG, g);
+            }
+            if (!eq) {
+                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, -1);
+            }
+        }
     }
 
     private int findOrInsert(long hash, List<ColumnVector> keyInputs, int row) {
@@ -224,6 +288,8 @@ final class GroupTable implements AutoCloseable {
         }
     }
 
+    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
+
     private boolean keysEqual(int g, List<ColumnVector> keyInputs, int row) {
         for (int k = 0; k < keyInputs.size(); k++) {
             ColumnVector in = keyInputs.get(k);
@@ -236,10 +302,21 @@ final class GroupTable implements AutoCloseable {
                 }
                 continue;
             }
-            boolean eq = switch (in.type()) {
-                case DataType.VarcharType t -> StringViews.equals(in.data(), in.varBuffers(), row, stored.data(), stored.varBuffers(), g);
-                default -> in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
-            };
+            boolean eq;
+            if (in.type() instanceof DataType.VarcharType) {
+                // length+prefix in one word; strings of up to 12 bytes live wholly in the view
+                MemorySegment a = in.data();
+                MemorySegment b = stored.data();
+                long a0 = a.get(LONG_U, (long) row << 4);
+                if (a0 != b.get(LONG_U, (long) g << 4)) {
+                    return false;
+                }
+                eq = (int) a0 <= StringViews.INLINE_MAX
+                        ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
+                        : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g);
+            } else {
+                eq = in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
+            }
             if (!eq) {
                 return false;
             }
