@@ -38,7 +38,9 @@ public final class Allocation implements AutoCloseable {
             return;
         }
         closed = true;
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
         pool.release(this);
     }
 }

@@ -82,6 +82,32 @@ public final class MemoryPool implements AutoCloseable {
         return allocation;
     }
 
+    /**
+     * Allocates {@code bytes} zeroed bytes on the Java heap (a {@code long[]} seen as a
+     * segment), accounted exactly like off-heap memory. For small, hot, per-thread state such
+     * as aggregate accumulators and scratch row ids: stores into a heap segment cannot alias
+     * an off-heap segment's session, so the JIT keeps liveness checks out of loops that read
+     * table data and write this state.
+     */
+    public Allocation allocateHeap(long bytes, String owner) {
+        checkOpen();
+        if (bytes < 0 || bytes > (long) Integer.MAX_VALUE * 8) {
+            throw new IllegalArgumentException("heap allocation out of range: " + bytes);
+        }
+        long size = Math.max(bytes, 1);
+        reserve(size, owner);
+        MemorySegment segment;
+        try {
+            segment = MemorySegment.ofArray(new long[(int) ((size + 7) >>> 3)]);
+        } catch (OutOfMemoryError e) {
+            unreserve(size);
+            throw new MemoryLimitExceededException("out of Java heap allocating " + mib(size) + " for " + owner, size, limit);
+        }
+        Allocation allocation = new Allocation(this, null, segment.asSlice(0, bytes), owner);
+        live.put(allocation, Boolean.TRUE);
+        return allocation;
+    }
+
     void release(Allocation allocation) {
         if (live.remove(allocation) != null) {
             unreserve(Math.max(allocation.byteSize(), 1));
@@ -165,7 +191,16 @@ public final class MemoryPool implements AutoCloseable {
         if (bytes == Long.MAX_VALUE) {
             return "unlimited";
         }
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+        if (bytes < 1024) {
+            return bytes + " bytes";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KiB", bytes / 1024.0);
+        }
+        if (bytes < (1L << 30)) {
+            return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+        }
+        return String.format("%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
     }
 
     /** Parses sizes like {@code 512m}, {@code 4GiB}, {@code 1024}. */

@@ -22,7 +22,7 @@ class MemoryPoolTest {
         try (MemoryPool pool = MemoryPool.root("query-7", 1 << 20)) {
             Allocation held = pool.allocate(600 * 1024, "hash table");
             var e = assertThrows(MemoryLimitExceededException.class, () -> pool.allocate(600 * 1024, "sort buffer"));
-            assertEquals("memory limit exceeded: sort buffer needed 0.6 MiB, limit 1.0 MiB (pool 'query-7' has 0.6 MiB in use)",
+            assertEquals("memory limit exceeded: sort buffer needed 600.0 KiB, limit 1.0 MiB (pool 'query-7' has 600.0 KiB in use)",
                     e.getMessage());
             assertEquals(600 * 1024, e.requested());
             assertEquals(1 << 20, e.limit());

@@ -62,7 +62,7 @@ final class Accumulator implements AutoCloseable {
         if (newCapacity <= capacity) {
             return;
         }
-        Allocation v = pool.allocate(newCapacity * 8L, "aggregate " + call.name());
+        Allocation v = pool.allocateHeap(newCapacity * 8L, "aggregate " + call.name());
         long id = identity();
         if (values != null) {
             MemorySegment.copy(values.segment(), 0, v.segment(), 0, capacity * 8L);
@@ -75,7 +75,7 @@ final class Accumulator implements AutoCloseable {
         }
         values = v;
         if (counts != null) {
-            Allocation c = pool.allocate(newCapacity * 8L, "aggregate " + call.name() + " counts");
+            Allocation c = pool.allocateHeap(newCapacity * 8L, "aggregate " + call.name() + " counts");
             MemorySegment.copy(counts.segment(), 0, c.segment(), 0, capacity * 8L);
             counts.close();
             counts = c;
@@ -95,7 +95,7 @@ final class Accumulator implements AutoCloseable {
         }
         MemorySegment validity = input.validity();
         if (validity != null && counts == null && f != AggregateFunction.COUNT) {
-            counts = pool.allocate(capacity * 8L, "aggregate " + call.name() + " counts");
+            counts = pool.allocateHeap(capacity * 8L, "aggregate " + call.name() + " counts");
             MemorySegment.copy(groupRows, 0, counts.segment(), 0, groupCount * 8L);
         }
         if (counts != null && validity != null) {
@@ -168,7 +168,7 @@ final class Accumulator implements AutoCloseable {
         MemorySegment mine = values.segment();
         MemorySegment theirs = other.values.segment();
         if (other.counts != null && counts == null) {
-            counts = pool.allocate(capacity * 8L, "aggregate " + call.name() + " counts");
+            counts = pool.allocateHeap(capacity * 8L, "aggregate " + call.name() + " counts");
             MemorySegment.copy(myRows, 0, counts.segment(), 0, Math.min(capacity, myRows.byteSize() / 8) * 8L);
         }
         if (counts != null) {

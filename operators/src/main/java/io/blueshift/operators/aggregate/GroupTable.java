@@ -49,10 +49,10 @@ final class GroupTable implements AutoCloseable {
         this.keyColumns = keyColumns.clone();
         this.keyTypes = List.copyOf(keyTypes);
         this.calls = List.copyOf(calls);
-        this.scratch = new Scratch(pool, "group table scratch");
+        this.scratch = new Scratch(pool, "group table scratch", true);
         try {
             allocateKeys(INITIAL_GROUPS);
-            groupRows = pool.allocate(INITIAL_GROUPS * 8L, "group row counts");
+            groupRows = pool.allocateHeap(INITIAL_GROUPS * 8L, "group row counts");
             callState = new int[calls.size()];
             java.util.Map<String, Integer> byKey = new java.util.HashMap<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -107,10 +107,10 @@ final class GroupTable implements AutoCloseable {
     }
 
     private void allocateSlots(int slots) {
-        Allocation hashes = pool.allocate(slots * 8L, "group hash slots");
+        Allocation hashes = pool.allocateHeap(slots * 8L, "group hash slots");
         Allocation groups;
         try {
-            groups = pool.allocate(slots * 4L, "group id slots");
+            groups = pool.allocateHeap(slots * 4L, "group id slots");
         } catch (RuntimeException e) {
             hashes.close();
             throw e;
@@ -357,7 +357,7 @@ final class GroupTable implements AutoCloseable {
 
     private void growGroups(int capacity) {
         allocateKeys(capacity);
-        Allocation rows = pool.allocate(capacity * 8L, "group row counts");
+        Allocation rows = pool.allocateHeap(capacity * 8L, "group row counts");
         MemorySegment.copy(groupRows.segment(), 0, rows.segment(), 0, groupCapacity * 8L);
         groupRows.close();
         groupRows = rows;

@@ -18,9 +18,21 @@ public final class Scratch implements AutoCloseable {
     private final List<Allocation> slots = new ArrayList<>();
     private int next;
 
+    private final boolean heap;
+
     public Scratch(MemoryPool pool, String owner) {
+        this(pool, owner, false);
+    }
+
+    /** {@code heap}: buffers on the Java heap (see {@link MemoryPool#allocateHeap}). */
+    public Scratch(MemoryPool pool, String owner, boolean heap) {
         this.pool = pool;
         this.owner = owner;
+        this.heap = heap;
+    }
+
+    private Allocation allocate(long bytes) {
+        return heap ? pool.allocateHeap(bytes, owner) : pool.allocate(bytes, owner);
     }
 
     public void reset() {
@@ -36,11 +48,11 @@ public final class Scratch implements AutoCloseable {
                 return a.segment().asSlice(0, bytes);
             }
             a.close();
-            Allocation bigger = pool.allocate(Math.max(bytes, a.byteSize() * 2), owner);
+            Allocation bigger = allocate(Math.max(bytes, a.byteSize() * 2));
             slots.set(next++, bigger);
             return bigger.segment().asSlice(0, bytes);
         }
-        Allocation a = pool.allocate(bytes, owner);
+        Allocation a = allocate(bytes);
         slots.add(a);
         next++;
         return a.segment();
