@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** Options every engine command shares: threads, memory limits, kernels. */
 final class EngineOptions {
-    @Option(names = "--threads", description = "Worker threads for each query (default: ${DEFAULT-VALUE}).")
-    int threads = 1;
+    @Option(names = "--threads", description = "Worker threads for each query (default: the effective core count).")
+    Integer threads;
 
     @Option(names = "--memory-limit", paramLabel = "SIZE",
             description = "Limit on all off-heap memory, data included, e.g. 8g (default: 75% of RAM).")
@@ -63,6 +63,9 @@ final class EngineOptions {
     }
 
     int threads() {
+        if (threads == null) {
+            threads = TuningParameters.derive(HardwareProfile.detect()).threads();
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
