@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
         int runs = 5;
 
         @Option(names = "--warmups", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
-        int warmups = 2;
+        int warmups = 5;
 
         @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV: query,blueshift_ms,duckdb_ms,ratio.")
         Path csv;
