@@ -72,4 +72,49 @@ public sealed interface Expr {
     }
 
     record Cast(Expr term, DataType type) implements Expr {}
+
+    /** {@code CASE WHEN c1 THEN r1 ... ELSE e END}; a missing ELSE is a NULL literal. */
+    record Case(List<Expr> conditions, List<Expr> results, Expr elseResult, DataType type) implements Expr {
+        public Case {
+            conditions = List.copyOf(conditions);
+            results = List.copyOf(results);
+            Objects.requireNonNull(elseResult, "elseResult is null (use a NULL literal)");
+        }
+    }
+
+    /** {@code value [NOT] LIKE pattern [ESCAPE escape]} with SQL's % and _. */
+    record Like(Expr value, String pattern, Character escape, boolean negated) implements Expr {
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    /** {@code value [NOT] IN (constants)}; a NULL constant makes a non-match NULL, as in SQL. */
+    record InList(Expr value, List<Literal> values, boolean negated) implements Expr {
+        public InList {
+            values = List.copyOf(values);
+        }
+
+        public DataType type() { return DataType.BOOLEAN; }
+    }
+
+    /** Scalar functions evaluated by the engine. */
+    enum Function {
+        /** SUBSTRING(s, start [, length]), 1-based, in characters. */
+        SUBSTRING,
+        /** EXTRACT(YEAR|MONTH|DAY FROM date) as INT64. */
+        EXTRACT_YEAR, EXTRACT_MONTH, EXTRACT_DAY,
+        /** First non-NULL argument. */
+        COALESCE,
+        NEGATE, ABS, UPPER, LOWER, LENGTH,
+        /** ROUND(decimal or double, digits). */
+        ROUND,
+        /** String concatenation {@code a || b}. */
+        CONCAT
+    }
+
+    record Call(Function function, List<Expr> args, DataType type) implements Expr {
+        public Call {
+            args = List.copyOf(args);
+            Objects.requireNonNull(type, "type is null");
+        }
+    }
 }

@@ -22,6 +22,23 @@ public final class ExprPrinter {
             case Expr.Not n -> "NOT " + print(n.term());
             case Expr.IsNull n -> print(n.term()) + (n.negated() ? " IS NOT NULL" : " IS NULL");
             case Expr.Cast c -> "CAST(" + print(c.term()) + " AS " + c.type().sqlName() + ")";
+            case Expr.Case c -> {
+                StringBuilder sb = new StringBuilder("CASE");
+                for (int i = 0; i < c.conditions().size(); i++) {
+                    sb.append(" WHEN ").append(print(c.conditions().get(i))).append(" THEN ").append(print(c.results().get(i)));
+                }
+                yield sb.append(" ELSE ").append(print(c.elseResult())).append(" END").toString();
+            }
+            case Expr.Like l -> print(l.value()) + (l.negated() ? " NOT LIKE '" : " LIKE '") + l.pattern().replace("'", "''") + "'"
+                    + (l.escape() == null ? "" : " ESCAPE '" + l.escape() + "'");
+            case Expr.InList in -> print(in.value()) + (in.negated() ? " NOT IN " : " IN ")
+                    + in.values().stream().map(ExprPrinter::print).collect(Collectors.joining(", ", "(", ")"));
+            case Expr.Call call -> switch (call.function()) {
+                case NEGATE -> "-" + print(call.args().getFirst());
+                case CONCAT -> call.args().stream().map(ExprPrinter::print).collect(Collectors.joining(" || ", "(", ")"));
+                case EXTRACT_YEAR, EXTRACT_MONTH, EXTRACT_DAY -> "EXTRACT(" + call.function().name().substring(8) + " FROM " + print(call.args().getFirst()) + ")";
+                default -> call.function().name() + call.args().stream().map(ExprPrinter::print).collect(Collectors.joining(", ", "(", ")"));
+            };
         };
     }
 

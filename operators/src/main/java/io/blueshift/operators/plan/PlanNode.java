@@ -86,4 +86,77 @@ public sealed interface PlanNode {
         public Schema schema() { return input.schema(); }
         public List<PlanNode> inputs() { return List.of(input); }
     }
+
+    /** How a hash join combines its sides (probe = the streamed side, build = the hashed side). */
+    enum JoinType {
+        /** Probe rows with their matching build rows. */
+        INNER,
+        /** Every probe row; build columns NULL where nothing matches. */
+        LEFT,
+        /** Probe rows that have a match (EXISTS, IN); probe columns only. */
+        SEMI,
+        /** Probe rows that have no match (NOT EXISTS); probe columns only. NULL keys never match. */
+        ANTI,
+        /** Every probe row plus a BOOLEAN column: TRUE on a match, FALSE if none, NULL if none but a NULL was involved (NOT IN semantics). */
+        MARK,
+        /** Every probe row with at most one matching build row (scalar subqueries); a second match is an error. */
+        SINGLE
+    }
+
+    /**
+     * Equi-join on {@code probeKeys[i] = buildKeys[i]} (NULL never equals NULL), plus an optional
+     * {@code residual} condition over the output row (probe columns then build columns),
+     * evaluated on candidate pairs. Output: probe columns then build columns (INNER, LEFT,
+     * SINGLE), probe columns only (SEMI, ANTI), or probe columns and the mark (MARK).
+     */
+    record HashJoin(PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, JoinType type,
+                    Expr residual) implements PlanNode {
+        public Schema schema() {
+            List<Field> fields = new ArrayList<>(probe.schema().fields());
+            switch (type) {
+                case INNER, SINGLE -> fields.addAll(build.schema().fields());
+                case LEFT -> {
+                    for (Field f : build.schema().fields()) {
+                        fields.add(new Field(f.name(), f.type(), true));
+                    }
+                }
+                case MARK -> fields.add(new Field("mark", io.blueshift.memory.DataType.BOOLEAN, true));
+                case SEMI, ANTI -> { }
+            }
+            return new Schema(fields);
+        }
+
+        public List<PlanNode> inputs() { return List.of(probe, build); }
+    }
+
+    /**
+     * Every pair of rows of the two inputs that satisfies {@code condition} (null = all
+     * pairs): for joins without equality keys, typically against a one-row side.
+     * {@code type} is INNER or LEFT (SINGLE for scalar subqueries).
+     */
+    record NestedLoopJoin(PlanNode left, PlanNode right, Expr condition, JoinType type) implements PlanNode {
+        public Schema schema() {
+            List<Field> fields = new ArrayList<>(left.schema().fields());
+            for (Field f : right.schema().fields()) {
+                fields.add(type == JoinType.INNER ? f : new Field(f.name(), f.type(), true));
+            }
+            return new Schema(fields);
+        }
+
+        public List<PlanNode> inputs() { return List.of(left, right); }
+    }
+
+    /** UNION ALL of inputs with the same column types. */
+    record UnionAll(List<PlanNode> inputs) implements PlanNode {
+        public UnionAll {
+            inputs = List.copyOf(inputs);
+        }
+
+        public Schema schema() { return inputs.getFirst().schema(); }
+    }
+
+    /** Constant rows (VALUES, or a FROM-less SELECT); values as in {@link Expr.Literal}. */
+    record Values(Schema schema, List<List<Object>> rows) implements PlanNode {
+        public List<PlanNode> inputs() { return List.of(); }
+    }
 }

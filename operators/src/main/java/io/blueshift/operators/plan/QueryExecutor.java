@@ -97,6 +97,10 @@ public final class QueryExecutor {
             }
             case PlanNode.Sort s -> materialized(execute(s));
             case PlanNode.Limit l -> materialized(execute(l));
+            case PlanNode.HashJoin j -> throw new UnsupportedOperationException("not supported yet: hash join");
+            case PlanNode.NestedLoopJoin j -> throw new UnsupportedOperationException("not supported yet: nested loop join");
+            case PlanNode.UnionAll u -> throw new UnsupportedOperationException("not supported yet: UNION ALL");
+            case PlanNode.Values v -> throw new UnsupportedOperationException("not supported yet: VALUES");
         };
     }
 
@@ -178,6 +182,19 @@ public final class QueryExecutor {
             case PlanNode.Sort s -> sb.append("Sort ").append(s.keys().stream().map(k -> s.schema().field(k.column()).name() + (k.ascending() ? "" : " DESC")).toList())
                     .append(s.limit() == Long.MAX_VALUE ? "" : " LIMIT " + s.limit());
             case PlanNode.Limit l -> sb.append("Limit ").append(l.limit()).append(l.offset() > 0 ? " OFFSET " + l.offset() : "");
+            case PlanNode.HashJoin j -> {
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < j.probeKeys().length; i++) {
+                    keys.add(j.probe().schema().field(j.probeKeys()[i]).name() + " = " + j.build().schema().field(j.buildKeys()[i]).name());
+                }
+                sb.append("HashJoin ").append(j.type()).append(' ').append(keys)
+                        .append(j.residual() == null ? "" : " residual " + io.blueshift.operators.expr.ExprPrinter.print(j.residual()))
+                        .append("  (probe first, build second)");
+            }
+            case PlanNode.NestedLoopJoin j -> sb.append("NestedLoopJoin ").append(j.type())
+                    .append(j.condition() == null ? "" : " on " + io.blueshift.operators.expr.ExprPrinter.print(j.condition()));
+            case PlanNode.UnionAll u -> sb.append("UnionAll");
+            case PlanNode.Values v -> sb.append("Values ").append(v.rows().size()).append(" rows");
         }
         sb.append('\n');
         for (PlanNode in : node.inputs()) {
