@@ -11,6 +11,7 @@ import java.util.Objects;
  * memory limit; {@code effectiveCores} is the logical core count capped by the cgroup CPU
  * quota ({@code cpu.max} or {@code cpu.cfs_quota_us}), rounded up as the JVM does.
  * {@code cpuQuotaCores} is that quota as a fraction of cores, {@code -1} when unlimited.
+ * {@code numaNodes} counts {@code /sys/devices/system/node/nodeN} entries.
  *
  * <p>{@code vectorBits} is not detected here (that would need {@code jdk.incubator.vector}):
  * the caller that owns the Vector API fills it with {@link #withVectorBits}.
@@ -26,9 +27,12 @@ public record HardwareProfile(
         long l3Bytes,
         int cacheLineBytes,
         long memoryBytes,
+        int numaNodes,
         int vectorBits) {
 
     public static final int UNKNOWN = -1;
+    /** Integer vectors narrower than this lose to scalar code (as {@code Kernels} decides). */
+    public static final int FAST_VECTOR_BITS = 256;
 
     public HardwareProfile {
         Objects.requireNonNull(cpuModel, "cpuModel is null");
@@ -44,7 +48,7 @@ public record HardwareProfile(
             int jvm = Runtime.getRuntime().availableProcessors();
             p = new HardwareProfile(p.cpuModel(), jvm, p.physicalCores(), jvm, p.cpuQuotaCores(),
                     p.l1dBytes(), p.l2Bytes(), p.l3Bytes(), p.cacheLineBytes(), p.memoryBytes(),
-                    p.vectorBits());
+                    p.numaNodes(), p.vectorBits());
         }
         return p;
     }
@@ -56,6 +60,11 @@ public record HardwareProfile(
 
     public HardwareProfile withVectorBits(int bits) {
         return new HardwareProfile(cpuModel, logicalCores, physicalCores, effectiveCores, cpuQuotaCores,
-                l1dBytes, l2Bytes, l3Bytes, cacheLineBytes, memoryBytes, bits);
+                l1dBytes, l2Bytes, l3Bytes, cacheLineBytes, memoryBytes, numaNodes, bits);
+    }
+
+    /** Whether integer vectors are wide enough to beat scalar code; empty when the width is unknown. */
+    public java.util.Optional<Boolean> fastIntegerVectors() {
+        return vectorBits <= 0 ? java.util.Optional.empty() : java.util.Optional.of(vectorBits >= FAST_VECTOR_BITS);
     }
 }

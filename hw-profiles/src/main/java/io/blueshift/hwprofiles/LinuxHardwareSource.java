@@ -87,7 +87,19 @@ final class LinuxHardwareSource {
             effective = logicalCores == -1 ? quota : Math.min(logicalCores, quota);
         }
         return new HardwareProfile(model, logicalCores, physicalCores, effective, cg.cpuQuotaCores,
-                l1d, l2, l3, (int) line, memory, -1);
+                l1d, l2, l3, (int) line, memory, numaNodes(), -1);
+    }
+
+    /** Entries {@code nodeN} under /sys/devices/system/node; unknown when the folder is absent. */
+    private int numaNodes() {
+        Path dir = root.resolve("sys/devices/system/node");
+        if (!Files.isDirectory(dir)) return -1;
+        try (var entries = Files.list(dir)) {
+            int n = (int) entries.filter(e -> e.getFileName().toString().matches("node\\d+")).count();
+            return n == 0 ? -1 : n;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private record CgroupLimits(long memoryBytes, double cpuQuotaCores) { }

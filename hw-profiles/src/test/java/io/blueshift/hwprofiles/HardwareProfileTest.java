@@ -29,7 +29,9 @@ class HardwareProfileTest {
         assertEquals(32 << 20, p.l3Bytes());
         assertEquals(64, p.cacheLineBytes());
         assertEquals(65_536_000L * 1024, p.memoryBytes());
+        assertEquals(2, p.numaNodes());
         assertEquals(-1, p.vectorBits());
+        assertTrue(p.fastIntegerVectors().isEmpty());
     }
 
     @Test
@@ -43,6 +45,7 @@ class HardwareProfileTest {
         assertEquals(48 << 10, p.l1dBytes());
         assertEquals(2 << 20, p.l2Bytes());
         assertEquals(105L << 20, p.l3Bytes());
+        assertEquals(-1, p.numaNodes(), "no /sys/devices/system/node in the fixture: unknown");
     }
 
     @Test
@@ -76,6 +79,8 @@ class HardwareProfileTest {
         assertTrue(p.logicalCores() > 0, p.toString());
         assertTrue(p.effectiveCores() > 0, p.toString());
         assertEquals(256, p.withVectorBits(256).vectorBits());
+        assertEquals(true, p.withVectorBits(256).fastIntegerVectors().orElseThrow());
+        assertEquals(false, p.withVectorBits(128).fastIntegerVectors().orElseThrow());
     }
 
     @Test

@@ -1,13 +1,18 @@
 package io.blueshift.hwprofiles;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 class TuningParametersTest {
     private static HardwareProfile withL2(long l2, int effectiveCores) {
-        return new HardwareProfile("test", 8, 4, effectiveCores, -1, 32 << 10, l2, 32 << 20, 64, 1L << 34, -1);
+        return new HardwareProfile("test", 8, 4, effectiveCores, -1, 32 << 10, l2, 32 << 20, 64, 1L << 34, 1, -1);
     }
 
     @Test
@@ -53,6 +58,57 @@ class TuningParametersTest {
         assertEquals(64 * 4096, d.morselRows());
         assertEquals(5, d.hashPartitionBits());
         assertEquals(Runtime.getRuntime().availableProcessors(), d.threads());
+    }
+
+    @Test
+    void simdFollowsVectorWidthThenCalibration() {
+        HardwareProfile p = withL2(1 << 20, 4);
+        assertTrue(TuningParameters.derive(p).simd(), "unknown width: let the kernel lookup decide");
+        assertTrue(TuningParameters.derive(p.withVectorBits(512)).simd());
+        assertTrue(TuningParameters.derive(p.withVectorBits(256)).simd());
+        assertFalse(TuningParameters.derive(p.withVectorBits(128)).simd());
+        Calibration slowSimd = calibration(2048, 2.0, 3.0);
+        TuningParameters.Derivation d = TuningParameters.derive(p.withVectorBits(512), Optional.empty(), Optional.of(slowSimd));
+        assertFalse(d.parameters().simd());
+        assertTrue(d.choices().get(4).source().startsWith("measured"), d.choices().toString());
+    }
+
+    @Test
+    void calibratedBatchRowsWinOverTheL2Rule() {
+        TuningParameters.Derivation d = TuningParameters.derive(withL2(1 << 20, 4), Optional.empty(),
+                Optional.of(calibration(2048, 3.0, 9.0)));
+        assertEquals(2048, d.parameters().batchRows());
+        assertEquals(2048 * 64, d.parameters().morselRows());
+        assertEquals(4, d.parameters().hashPartitionBits(), "partition bits stay on the rule");
+        assertTrue(d.choices().getFirst().source().contains("the L2 rule alone gives 8192"), d.choices().getFirst().source());
+        Calibration unmeasured = calibration(-1, -1, -1);
+        assertEquals(8192, TuningParameters.derive(withL2(1 << 20, 4), Optional.empty(), Optional.of(unmeasured))
+                .parameters().batchRows());
+    }
+
+    @Test
+    void offloadOnlyWithAnAccelerator() {
+        assertEquals(-1, TuningParameters.derive(withL2(1 << 20, 4)).offloadMinRows());
+        Accelerator aqua = new Accelerator("aqua", "scan/filter", List.of("scan", "filter"), 65536);
+        TuningParameters.Derivation d = TuningParameters.derive(withL2(1 << 20, 4), Optional.of(aqua), Optional.empty());
+        assertEquals(65536, d.parameters().offloadMinRows());
+        assertTrue(d.choices().getLast().source().contains("aqua"));
+    }
+
+    @Test
+    void everyParameterIsExplained() {
+        TuningParameters.Derivation d = TuningParameters.derive(HardwareProfile.detect(HardwareProfileTest.fixture("container")),
+                Optional.empty(), Optional.empty());
+        assertEquals(List.of("batchRows", "morselRows", "hashPartitionBits", "threads", "simd", "offloadMinRows"),
+                d.choices().stream().map(TuningParameters.Choice::parameter).toList());
+        assertTrue(d.choices().get(3).source().contains("cgroup CPU quota of 1.00"), d.choices().get(3).source());
+        assertTrue(d.choices().getFirst().source().contains("L2 2 MiB"), d.choices().getFirst().source());
+    }
+
+    static Calibration calibration(int batchRows, double simdGBs, double scalarGBs) {
+        return new Calibration("2026-11-25", "test", 4, true, 5.0, 20, 30, 90, scalarGBs, simdGBs, 4, 8,
+                "group-by sum", List.of(new Calibration.SweepPoint(1024, 12.0), new Calibration.SweepPoint(2048, 10.0)),
+                batchRows, 8192);
     }
 
     @Test
