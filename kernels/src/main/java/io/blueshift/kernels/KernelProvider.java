@@ -16,4 +16,6 @@ public interface KernelProvider {
     HashKernels hash();
 
     GatherKernels gather();
+
+    StringKernels strings();
 }

@@ -13,6 +13,7 @@ public final class ScalarKernelProvider implements KernelProvider {
     @Override public AggregateKernels aggregate() { return ScalarAggregateKernels.INSTANCE; }
     @Override public HashKernels hash() { return ScalarHashKernels.INSTANCE; }
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
+    @Override public StringKernels strings() { return ScalarStringKernels.INSTANCE; }
 
     @Override public String toString() { return name(); }
 }

@@ -8,6 +8,7 @@ import io.blueshift.kernels.HashKernels;
 import io.blueshift.kernels.KernelProvider;
 import io.blueshift.kernels.ScalarGatherKernels;
 import io.blueshift.kernels.SelectionKernels;
+import io.blueshift.kernels.StringKernels;
 
 /** The Vector API kernels. */
 final class SimdKernelProvider implements KernelProvider {
@@ -25,6 +26,7 @@ final class SimdKernelProvider implements KernelProvider {
     @Override public HashKernels hash() { return SimdHashKernels.INSTANCE; }
     // the Vector API has no gather from a MemorySegment by index: the scalar loop is the best we have
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
+    @Override public StringKernels strings() { return SimdStringKernels.INSTANCE; }
 
     @Override public String toString() { return name; }
 }

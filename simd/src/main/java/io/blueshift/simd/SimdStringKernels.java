@@ -1,0 +1,64 @@
+package io.blueshift.simd;
+
+import static io.blueshift.simd.SimdSpecies.ORDER;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.blueshift.kernels.ScalarStringKernels;
+import io.blueshift.kernels.StringKernels;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * View-header tests on whole vectors of views: each view's first 8 bytes (length, prefix) are
+ * one long lane, its second 8 bytes the lane after, so the even lanes carry the test and the
+ * passing rows are read off the even bits of the mask. Selected rows (no gather from memory
+ * segments in the Vector API) and the tail use the scalar twin.
+ */
+final class SimdStringKernels implements StringKernels {
+    static final SimdStringKernels INSTANCE = new SimdStringKernels();
+
+    private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
+    private static final long EVEN_BITS = 0x5555_5555_5555_5555L;
+    private static final ScalarStringKernels SCALAR = ScalarStringKernels.INSTANCE;
+
+    private SimdStringKernels() {}
+
+    @Override
+    public int selectByHeader(MemorySegment views, MemorySegment validity, MemorySegment sel, int count,
+                              int minLength, int maxLength, int prefix, int prefixMask, MemorySegment out) {
+        if (sel != null || LONG.length() < 2) {
+            return SCALAR.selectByHeader(views, validity, sel, count, minLength, maxLength, prefix, prefixMask, out);
+        }
+        int lanes = LONG.length();
+        int perVector = lanes / 2;
+        // length in the low half of the lane (little-endian), prefix in the high half
+        LongVector wantPrefix = LongVector.broadcast(LONG, (long) (prefix & prefixMask) << 32);
+        LongVector prefixBits = LongVector.broadcast(LONG, (long) prefixMask << 32);
+        LongVector lengthBits = LongVector.broadcast(LONG, 0xFFFF_FFFFL);
+        int k = 0;
+        int i = 0;
+        for (; i <= count - perVector; i += perVector) {
+            LongVector w = LongVector.fromMemorySegment(LONG, views, (long) i << 4, ORDER);
+            LongVector len = w.and(lengthBits);
+            VectorMask<Long> pass = w.and(prefixBits).compare(VectorOperators.EQ, wantPrefix)
+                    .and(len.compare(VectorOperators.GE, minLength))
+                    .and(len.compare(VectorOperators.LE, maxLength));
+            long bits = pass.toLong() & EVEN_BITS;
+            while (bits != 0) {
+                int row = i + (Long.numberOfTrailingZeros(bits) >>> 1);
+                bits &= bits - 1;
+                if (validity == null || (validity.get(ValueLayout.JAVA_BYTE, row >>> 3) >>> (row & 7) & 1) != 0) {
+                    out.setAtIndex(ValueLayout.JAVA_INT, k++, row);
+                }
+            }
+        }
+        for (; i < count; i++) {
+            k = ScalarStringKernels.test(views, validity, i, minLength, maxLength, prefix, prefixMask, out, k);
+        }
+        return k;
+    }
+}
