@@ -1,0 +1,43 @@
+package io.blueshift.api;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.exec.MaterializedResult;
+
+import java.util.List;
+
+/** A finished query's rows, held off-heap until closed. */
+public final class QueryResult implements AutoCloseable {
+    private final MaterializedResult result;
+    private final MemoryPool pool;
+    private final double millis;
+
+    QueryResult(MaterializedResult result, MemoryPool pool, double millis) {
+        this.result = result;
+        this.pool = pool;
+        this.millis = millis;
+    }
+
+    public Schema schema() { return result.schema(); }
+
+    /** Dense batches (no selection vectors), valid until {@link #close}. */
+    public List<Batch> batches() { return result.batches(); }
+
+    public long rowCount() { return result.rowCount(); }
+
+    /** Rows as Java values: Long/Integer, BigDecimal, Double, LocalDate, String, Boolean, null. */
+    public List<List<Object>> rows() { return result.rows(); }
+
+    /** Wall time of planning and execution. */
+    public double millis() { return millis; }
+
+    @Override
+    public void close() {
+        try {
+            result.close();
+        } finally {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.blueshift.sql;
+
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Field;
+import io.blueshift.storage.Catalog;
+import io.blueshift.storage.Table;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.util.List;
+
+/** Our catalog as a Calcite schema: table row types and row counts for the optimizer. */
+final class CalciteCatalog {
+    private CalciteCatalog() {}
+
+    static SchemaPlus rootSchema(Catalog catalog) {
+        SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+        for (Table t : catalog.tables()) {
+            root.add(t.name().toLowerCase(), new CalciteTable(t));
+        }
+        return root;
+    }
+
+    /** A table Calcite can validate and plan against; it never runs it. */
+    static final class CalciteTable extends AbstractTable {
+        final Table table;
+
+        CalciteTable(Table table) {
+            this.table = table;
+        }
+
+        @Override
+        public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            RelDataTypeFactory.Builder b = typeFactory.builder();
+            for (Field f : table.schema().fields()) {
+                b.add(f.name().toLowerCase(), typeFactory.createTypeWithNullability(toCalcite(typeFactory, f.type()), f.nullable()));
+            }
+            return b.build();
+        }
+
+        @Override
+        public Statistic getStatistic() {
+            return Statistics.of(table.rowCount(), List.of());
+        }
+    }
+
+    static RelDataType toCalcite(RelDataTypeFactory f, DataType type) {
+        return switch (type) {
+            case DataType.BooleanType t -> f.createSqlType(SqlTypeName.BOOLEAN);
+            case DataType.Int32Type t -> f.createSqlType(SqlTypeName.INTEGER);
+            case DataType.Int64Type t -> f.createSqlType(SqlTypeName.BIGINT);
+            case DataType.Float64Type t -> f.createSqlType(SqlTypeName.DOUBLE);
+            case DataType.DateType t -> f.createSqlType(SqlTypeName.DATE);
+            case DataType.TimestampType t -> f.createSqlType(SqlTypeName.TIMESTAMP, 6);
+            case DataType.DecimalType d -> f.createSqlType(SqlTypeName.DECIMAL, d.precision(), d.scale());
+            case DataType.VarcharType t -> f.createSqlType(SqlTypeName.VARCHAR);
+        };
+    }
+
+    /** Calcite's type in ours; wider DECIMALs are refused with the type named. */
+    static DataType fromCalcite(RelDataType type) {
+        SqlTypeName name = type.getSqlTypeName();
+        return switch (name) {
+            case BOOLEAN -> DataType.BOOLEAN;
+            case TINYINT, SMALLINT, INTEGER -> DataType.INT32;
+            case BIGINT -> DataType.INT64;
+            case FLOAT, REAL, DOUBLE -> DataType.FLOAT64;
+            case DATE -> DataType.DATE;
+            case TIMESTAMP -> DataType.TIMESTAMP;
+            case DECIMAL -> {
+                int p = type.getPrecision();
+                int s = type.getScale();
+                if (p > DataType.DecimalType.MAX_PRECISION) {
+                    // wide intermediate types: keep the scale, cap the precision (overflow is checked)
+                    if (s > DataType.DecimalType.MAX_PRECISION) {
+                        throw new UnsupportedOperationException("not supported: " + type.getFullTypeString());
+                    }
+                    p = DataType.DecimalType.MAX_PRECISION;
+                }
+                yield DataType.decimal(Math.max(p, Math.max(s, 1)), s);
+            }
+            case CHAR, VARCHAR -> DataType.VARCHAR;
+            case NULL -> DataType.INT32;
+            default -> throw new UnsupportedOperationException("not supported: type " + type.getFullTypeString());
+        };
+    }
+}

@@ -1,0 +1,360 @@
+package io.blueshift.sql;
+
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Field;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.aggregate.AggregateCall;
+import io.blueshift.operators.aggregate.AggregateFunction;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.order.SortKey;
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.storage.Catalog;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.util.ImmutableBitSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Optimized Calcite logical plans to our physical plans. Choices made here: scans read only
+ * the columns used above them; a hash join builds on the smaller input by estimated rows
+ * (INNER) or on the right input (LEFT, SEMI, ANTI); joins without equality keys become
+ * nested-loop joins; Calcite types are replaced by ours.
+ */
+final class RelTranslator {
+    private final Catalog catalog;
+
+    RelTranslator(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    PlanNode translate(RelNode rel) {
+        return switch (rel) {
+            case TableScan s -> scan(s, IntStream.range(0, s.getRowType().getFieldCount()).toArray());
+            case Project p -> project(p);
+            case Filter f -> filter(f);
+            case Aggregate a -> aggregate(a);
+            case Join j -> join(j);
+            case Sort s -> sort(s);
+            case Union u -> union(u);
+            case Values v -> values(v);
+            case Correlate c -> throw new UnsupportedOperationException("not supported: a correlated subquery that could not be decorrelated");
+            default -> throw new UnsupportedOperationException("not supported: " + rel.getRelTypeName());
+        };
+    }
+
+    private RexTranslator rex(RelNode rel) {
+        return new RexTranslator(rel.getCluster().getRexBuilder());
+    }
+
+    private PlanNode.Scan scan(TableScan s, int[] columns) {
+        CalciteCatalog.CalciteTable t = s.getTable().unwrap(CalciteCatalog.CalciteTable.class);
+        if (t == null) {
+            throw new UnsupportedOperationException("not supported: table " + s.getTable().getQualifiedName());
+        }
+        return new PlanNode.Scan(t.table, columns);
+    }
+
+    /** Columns of {@code fieldCount} referenced by the expressions. */
+    private static int[] used(List<RexNode> exprs, int fieldCount) {
+        ImmutableBitSet bits = RelOptUtilBits.inputs(exprs);
+        int[] cols = bits.toArray();
+        return cols.length == 0 && fieldCount > 0 ? new int[] {0} : cols;
+    }
+
+    private static List<RexNode> remap(List<RexNode> exprs, int[] columns, RexBuilder b) {
+        int[] to = new int[Math.max(1, maxOf(columns) + 1)];
+        java.util.Arrays.fill(to, -1);
+        for (int i = 0; i < columns.length; i++) {
+            to[columns[i]] = i;
+        }
+        RexShuttle shuttle = new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(to[ref.getIndex()], ref.getType());
+            }
+        };
+        List<RexNode> out = new ArrayList<>();
+        for (RexNode e : exprs) {
+            out.add(e.accept(shuttle));
+        }
+        return out;
+    }
+
+    private static int maxOf(int[] a) {
+        int m = -1;
+        for (int v : a) m = Math.max(m, v);
+        return m;
+    }
+
+    private PlanNode project(Project p) {
+        RelNode input = p.getInput();
+        List<RexNode> exprs = p.getProjects();
+        List<String> names = p.getRowType().getFieldNames();
+        RexBuilder b = p.getCluster().getRexBuilder();
+        PlanNode in;
+        if (input instanceof TableScan s) {
+            int[] cols = used(exprs, s.getRowType().getFieldCount());
+            in = scan(s, cols);
+            exprs = remap(exprs, cols, b);
+        } else if (input instanceof Filter f && f.getInput() instanceof TableScan s) {
+            List<RexNode> all = new ArrayList<>(exprs);
+            all.add(f.getCondition());
+            int[] cols = used(all, s.getRowType().getFieldCount());
+            PlanNode scan = scan(s, cols);
+            RexNode cond = remap(List.of(f.getCondition()), cols, b).getFirst();
+            in = new PlanNode.Filter(scan, predicate(cond, scan.schema(), f));
+            exprs = remap(exprs, cols, b);
+        } else {
+            in = translate(input);
+        }
+        if (isIdentity(exprs, in.schema().size())) {
+            return renamed(in, names);
+        }
+        List<Expr> out = new ArrayList<>();
+        RexTranslator t = rex(p);
+        for (RexNode e : exprs) {
+            out.add(t.translate(e, in.schema()));
+        }
+        return new PlanNode.Project(in, out, names);
+    }
+
+    private static boolean isIdentity(List<RexNode> exprs, int inputSize) {
+        if (exprs.size() != inputSize) {
+            return false;
+        }
+        for (int i = 0; i < exprs.size(); i++) {
+            if (!(exprs.get(i) instanceof RexInputRef r) || r.getIndex() != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Keeps a node but names its columns as the query does (a projection of plain refs). */
+    private static PlanNode renamed(PlanNode in, List<String> names) {
+        Schema s = in.schema();
+        boolean same = true;
+        for (int i = 0; i < names.size(); i++) {
+            same &= s.field(i).name().equalsIgnoreCase(names.get(i));
+        }
+        if (same) {
+            return in;
+        }
+        List<Expr> refs = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            refs.add(new Expr.ColumnRef(i, s.type(i), s.field(i).name()));
+        }
+        return new PlanNode.Project(in, refs, names);
+    }
+
+    private Expr predicate(RexNode cond, Schema schema, RelNode owner) {
+        Expr e = rex(owner).translate(cond, schema);
+        if (!(e.type() instanceof DataType.BooleanType)) {
+            throw new IllegalArgumentException("a WHERE condition must be BOOLEAN, got " + e.type().sqlName());
+        }
+        return e;
+    }
+
+    private PlanNode filter(Filter f) {
+        PlanNode in = translate(f.getInput());
+        return new PlanNode.Filter(in, predicate(f.getCondition(), in.schema(), f));
+    }
+
+    private PlanNode aggregate(Aggregate a) {
+        if (a.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw new UnsupportedOperationException("not supported: GROUPING SETS, ROLLUP or CUBE");
+        }
+        PlanNode in = translate(a.getInput());
+        Schema inSchema = in.schema();
+        int[] keys = a.getGroupSet().toArray();
+        List<AggregateCall> calls = new ArrayList<>();
+        List<String> names = a.getRowType().getFieldNames();
+        int k = keys.length;
+        for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
+            String name = names.get(k++);
+            if (c.isDistinct()) {
+                throw new UnsupportedOperationException("not supported: DISTINCT inside " + c.getAggregation().getName());
+            }
+            if (c.filterArg >= 0) {
+                throw new UnsupportedOperationException("not supported: FILTER on an aggregate");
+            }
+            List<Integer> args = c.getArgList();
+            AggregateFunction f = switch (c.getAggregation().getKind()) {
+                case COUNT -> args.isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
+                case SUM, SUM0 -> AggregateFunction.SUM;
+                case MIN -> AggregateFunction.MIN;
+                case MAX -> AggregateFunction.MAX;
+                case AVG -> AggregateFunction.AVG;
+                case SINGLE_VALUE -> AggregateFunction.MAX;
+                default -> throw new UnsupportedOperationException("not supported: aggregate " + c.getAggregation().getName());
+            };
+            if (f != AggregateFunction.COUNT_STAR && args.size() != 1) {
+                throw new UnsupportedOperationException("not supported: " + c.getAggregation().getName() + " of " + args.size() + " arguments");
+            }
+            int arg = f == AggregateFunction.COUNT_STAR ? -1 : args.getFirst();
+            calls.add(new AggregateCall(f, arg, arg < 0 ? null : inSchema.type(arg), name));
+        }
+        PlanNode agg = new PlanNode.Aggregate(in, keys, calls);
+        // Calcite may name group keys differently from the input
+        return renamed(agg, names);
+    }
+
+    private PlanNode sort(Sort s) {
+        PlanNode in = translate(s.getInput());
+        long offset = s.offset == null ? 0 : RexLiteral.intValue(s.offset);
+        long fetch = s.fetch == null ? Long.MAX_VALUE : RexLiteral.intValue(s.fetch);
+        List<SortKey> keys = new ArrayList<>();
+        for (RelFieldCollation fc : s.getCollation().getFieldCollations()) {
+            boolean asc = !fc.direction.isDescending();
+            boolean nullsFirst = switch (fc.nullDirection) {
+                case FIRST -> true;
+                case LAST -> false;
+                default -> !asc;
+            };
+            keys.add(new SortKey(fc.getFieldIndex(), asc, nullsFirst));
+        }
+        if (keys.isEmpty()) {
+            return new PlanNode.Limit(in, offset, fetch);
+        }
+        return new PlanNode.Sort(in, keys, offset, fetch);
+    }
+
+    private PlanNode join(Join j) {
+        PlanNode left = translate(j.getLeft());
+        PlanNode right = translate(j.getRight());
+        int nLeft = left.schema().size();
+        int nRight = right.schema().size();
+        JoinInfo info = j.analyzeCondition();
+        RexBuilder b = j.getCluster().getRexBuilder();
+        RexNode residualRex = info.nonEquiConditions.isEmpty() ? null
+                : RexUtil.composeConjunction(b, info.nonEquiConditions);
+        List<Field> both = new ArrayList<>(left.schema().fields());
+        both.addAll(right.schema().fields());
+        Schema pair = new Schema(both);
+        RexTranslator t = rex(j);
+        if (info.leftKeys.isEmpty()) {
+            Expr cond = residualRex == null ? null : t.translate(residualRex, pair);
+            PlanNode.JoinType type = switch (j.getJoinType()) {
+                case INNER -> PlanNode.JoinType.INNER;
+                case LEFT -> PlanNode.JoinType.LEFT;
+                default -> throw new UnsupportedOperationException("not supported: " + j.getJoinType() + " join without an equality condition");
+            };
+            return new PlanNode.NestedLoopJoin(left, right, cond, type);
+        }
+        int[] lk = info.leftKeys.toIntArray();
+        int[] rk = info.rightKeys.toIntArray();
+        switch (j.getJoinType()) {
+            case INNER -> {
+                double leftRows = j.getCluster().getMetadataQuery().getRowCount(j.getLeft());
+                double rightRows = j.getCluster().getMetadataQuery().getRowCount(j.getRight());
+                if (leftRows < rightRows) {
+                    // build on the left: probe = right; the output is right ++ left, put back in order
+                    Expr residual = residualRex == null ? null
+                            : t.translate(swapSides(residualRex, nLeft, nRight, b), swapped(pair, nLeft));
+                    PlanNode joined = new PlanNode.HashJoin(right, left, rk, lk, PlanNode.JoinType.INNER, residual);
+                    return reorder(joined, nLeft, nRight);
+                }
+                Expr residual = residualRex == null ? null : t.translate(residualRex, pair);
+                return new PlanNode.HashJoin(left, right, lk, rk, PlanNode.JoinType.INNER, residual);
+            }
+            case LEFT, SEMI, ANTI -> {
+                Expr residual = residualRex == null ? null : t.translate(residualRex, pair);
+                PlanNode.JoinType type = switch (j.getJoinType()) {
+                    case LEFT -> PlanNode.JoinType.LEFT;
+                    case SEMI -> PlanNode.JoinType.SEMI;
+                    default -> PlanNode.JoinType.ANTI;
+                };
+                return new PlanNode.HashJoin(left, right, lk, rk, type, residual);
+            }
+            case RIGHT -> {
+                Expr residual = residualRex == null ? null
+                        : t.translate(swapSides(residualRex, nLeft, nRight, b), swapped(pair, nLeft));
+                PlanNode joined = new PlanNode.HashJoin(right, left, rk, lk, PlanNode.JoinType.LEFT, residual);
+                return reorder(joined, nLeft, nRight);
+            }
+            default -> throw new UnsupportedOperationException("not supported: " + j.getJoinType() + " join");
+        }
+    }
+
+    /** References to (left ++ right) rewritten as references to (right ++ left). */
+    private static RexNode swapSides(RexNode e, int nLeft, int nRight, RexBuilder b) {
+        return e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                int i = ref.getIndex();
+                return new RexInputRef(i < nLeft ? i + nRight : i - nLeft, ref.getType());
+            }
+        });
+    }
+
+    private static Schema swapped(Schema pair, int nLeft) {
+        List<Field> f = new ArrayList<>(pair.fields().subList(nLeft, pair.size()));
+        f.addAll(pair.fields().subList(0, nLeft));
+        return new Schema(f);
+    }
+
+    /** A (right ++ left) join output projected back to (left ++ right). */
+    private static PlanNode reorder(PlanNode joined, int nLeft, int nRight) {
+        Schema s = joined.schema();
+        List<Expr> refs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < nLeft; i++) {
+            int at = nRight + i;
+            refs.add(new Expr.ColumnRef(at, s.type(at), s.field(at).name()));
+            names.add(s.field(at).name());
+        }
+        for (int i = 0; i < nRight; i++) {
+            refs.add(new Expr.ColumnRef(i, s.type(i), s.field(i).name()));
+            names.add(s.field(i).name());
+        }
+        return new PlanNode.Project(joined, refs, names);
+    }
+
+    private PlanNode union(Union u) {
+        List<PlanNode> inputs = new ArrayList<>();
+        for (RelNode in : u.getInputs()) {
+            inputs.add(translate(in));
+        }
+        PlanNode all = new PlanNode.UnionAll(inputs);
+        if (u.all) {
+            return all;
+        }
+        int[] keys = IntStream.range(0, all.schema().size()).toArray();
+        return new PlanNode.Aggregate(all, keys, List.of());
+    }
+
+    private PlanNode values(Values v) {
+        List<Field> fields = new ArrayList<>();
+        for (var f : v.getRowType().getFieldList()) {
+            fields.add(new Field(f.getName(), CalciteCatalog.fromCalcite(f.getType()), true));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (var tuple : v.getTuples()) {
+            List<Object> row = new ArrayList<>();
+            for (RexLiteral lit : tuple) {
+                row.add(RexTranslator.literal(lit).value());
+            }
+            rows.add(row);
+        }
+        return new PlanNode.Values(new Schema(fields), rows);
+    }
+}

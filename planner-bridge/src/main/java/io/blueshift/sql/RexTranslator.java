@@ -1,0 +1,222 @@
+package io.blueshift.sql;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.expr.ExprTypes;
+import io.blueshift.operators.plan.Exprs;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.DateString;
+import org.apache.calcite.util.NlsString;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Calcite row expressions to ours, typed by our rules against the input's schema (our
+ * DECIMAL arithmetic, FLOAT64 averages), not by Calcite's inferred types.
+ */
+final class RexTranslator {
+    private final RexBuilder rexBuilder;
+
+    RexTranslator(RexBuilder rexBuilder) {
+        this.rexBuilder = rexBuilder;
+    }
+
+    Expr translate(RexNode node, Schema input) {
+        return switch (node) {
+            case RexInputRef ref -> new Expr.ColumnRef(ref.getIndex(), input.type(ref.getIndex()), input.field(ref.getIndex()).name());
+            case RexLiteral lit -> literal(lit);
+            case RexCall call -> call(call, input);
+            default -> throw new UnsupportedOperationException("not supported: expression " + node);
+        };
+    }
+
+    static Expr.Literal literal(RexLiteral lit) {
+        if (lit.isNull()) {
+            return Exprs.nullOf(CalciteCatalog.fromCalcite(lit.getType()));
+        }
+        return switch (lit.getType().getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER -> new Expr.Literal(lit.getValueAs(Long.class), DataType.INT32);
+            case BIGINT -> new Expr.Literal(lit.getValueAs(Long.class), DataType.INT64);
+            case DECIMAL -> {
+                BigDecimal d = lit.getValueAs(BigDecimal.class);
+                if (d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
+                    yield new Expr.Literal(d.longValueExact(), DataType.INT32);
+                }
+                yield Exprs.decimal(d.toPlainString());
+            }
+            case FLOAT, REAL, DOUBLE -> Exprs.float64(lit.getValueAs(Double.class));
+            case CHAR, VARCHAR -> Exprs.string(lit.getValueAs(String.class));
+            case BOOLEAN -> new Expr.Literal(lit.getValueAs(Boolean.class), DataType.BOOLEAN);
+            case DATE -> new Expr.Literal((long) lit.getValueAs(DateString.class).getDaysSinceEpoch(), DataType.DATE);
+            default -> throw new UnsupportedOperationException("not supported: literal " + lit + " of type " + lit.getType());
+        };
+    }
+
+    private Expr call(RexCall call, Schema input) {
+        SqlKind kind = call.getKind();
+        List<RexNode> ops = call.getOperands();
+        return switch (kind) {
+            case SEARCH -> translate(RexUtil.expandSearch(rexBuilder, null, call), input);
+            case EQUALS -> compare(CompareOp.EQ, ops, input);
+            case NOT_EQUALS -> compare(CompareOp.NE, ops, input);
+            case LESS_THAN -> compare(CompareOp.LT, ops, input);
+            case LESS_THAN_OR_EQUAL -> compare(CompareOp.LE, ops, input);
+            case GREATER_THAN -> compare(CompareOp.GT, ops, input);
+            case GREATER_THAN_OR_EQUAL -> compare(CompareOp.GE, ops, input);
+            case AND -> new Expr.And(all(ops, input));
+            case OR -> new Expr.Or(all(ops, input));
+            case NOT -> new Expr.Not(translate(ops.getFirst(), input));
+            case IS_NULL -> new Expr.IsNull(translate(ops.getFirst(), input), false);
+            case IS_NOT_NULL -> new Expr.IsNull(translate(ops.getFirst(), input), true);
+            case IS_TRUE, IS_NOT_FALSE -> translate(ops.getFirst(), input);
+            case PLUS -> arithmetic(Expr.ArithmeticOp.ADD, ops, input, call);
+            case MINUS -> arithmetic(Expr.ArithmeticOp.SUBTRACT, ops, input, call);
+            case TIMES -> arithmetic(Expr.ArithmeticOp.MULTIPLY, ops, input, call);
+            case DIVIDE -> arithmetic(Expr.ArithmeticOp.DIVIDE, ops, input, call);
+            case MINUS_PREFIX -> {
+                Expr e = translate(ops.getFirst(), input);
+                yield new Expr.Call(Expr.Function.NEGATE, List.of(e), e.type());
+            }
+            case PLUS_PREFIX -> translate(ops.getFirst(), input);
+            case CAST -> {
+                Expr e = translate(ops.getFirst(), input);
+                DataType target = CalciteCatalog.fromCalcite(call.getType());
+                yield sameType(e.type(), target) ? e : new Expr.Cast(e, target);
+            }
+            case CASE -> caseExpr(call, input);
+            case LIKE -> {
+                if (!(ops.get(1) instanceof RexLiteral p)) {
+                    throw new UnsupportedOperationException("not supported: LIKE with a non-constant pattern");
+                }
+                Character escape = null;
+                if (ops.size() > 2 && ops.get(2) instanceof RexLiteral e) {
+                    String s = e.getValueAs(String.class);
+                    escape = s == null || s.isEmpty() ? null : s.charAt(0);
+                }
+                yield new Expr.Like(translate(ops.getFirst(), input), p.getValueAs(String.class), escape, false);
+            }
+            case EXTRACT -> {
+                TimeUnitRange unit = ((RexLiteral) ops.getFirst()).getValueAs(TimeUnitRange.class);
+                Expr.Function f = switch (unit) {
+                    case YEAR -> Expr.Function.EXTRACT_YEAR;
+                    case MONTH -> Expr.Function.EXTRACT_MONTH;
+                    case DAY -> Expr.Function.EXTRACT_DAY;
+                    default -> throw new UnsupportedOperationException("not supported: EXTRACT(" + unit + ")");
+                };
+                yield new Expr.Call(f, List.of(translate(ops.get(1), input)), DataType.INT64);
+            }
+            case COALESCE -> new Expr.Call(Expr.Function.COALESCE, all(ops, input), CalciteCatalog.fromCalcite(call.getType()));
+            default -> function(call, input);
+        };
+    }
+
+    private Expr function(RexCall call, Schema input) {
+        String name = call.getOperator().getName().toUpperCase();
+        List<Expr> args = all(call.getOperands(), input);
+        DataType type = CalciteCatalog.fromCalcite(call.getType());
+        Expr.Function f = switch (name) {
+            case "SUBSTRING" -> Expr.Function.SUBSTRING;
+            case "UPPER" -> Expr.Function.UPPER;
+            case "LOWER" -> Expr.Function.LOWER;
+            case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> Expr.Function.LENGTH;
+            case "ABS" -> Expr.Function.ABS;
+            case "ROUND" -> Expr.Function.ROUND;
+            case "||", "CONCAT" -> Expr.Function.CONCAT;
+            default -> throw new UnsupportedOperationException("not supported: function " + call.getOperator().getName());
+        };
+        if (f == Expr.Function.LENGTH) {
+            type = DataType.INT64;
+        } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND) {
+            type = args.getFirst().type();
+        }
+        return new Expr.Call(f, args, type);
+    }
+
+    private List<Expr> all(List<RexNode> ops, Schema input) {
+        List<Expr> out = new ArrayList<>(ops.size());
+        for (RexNode op : ops) {
+            out.add(translate(op, input));
+        }
+        return out;
+    }
+
+    private Expr compare(CompareOp op, List<RexNode> ops, Schema input) {
+        return new Expr.Comparison(op, translate(ops.get(0), input), translate(ops.get(1), input));
+    }
+
+    private Expr arithmetic(Expr.ArithmeticOp op, List<RexNode> ops, Schema input, RexCall call) {
+        Expr l = translate(ops.get(0), input);
+        Expr r = translate(ops.get(1), input);
+        if (l.type() instanceof DataType.DateType || r.type() instanceof DataType.DateType) {
+            throw new UnsupportedOperationException("not supported: date arithmetic on a non-constant date (" + call + ")");
+        }
+        return new Expr.Arithmetic(op, l, r, ExprTypes.arithmetic(op, l.type(), r.type()));
+    }
+
+    private Expr caseExpr(RexCall call, Schema input) {
+        List<RexNode> ops = call.getOperands();
+        List<Expr> conditions = new ArrayList<>();
+        List<Expr> results = new ArrayList<>();
+        for (int i = 0; i + 1 < ops.size(); i += 2) {
+            conditions.add(translate(ops.get(i), input));
+            results.add(translate(ops.get(i + 1), input));
+        }
+        Expr otherwise = translate(ops.getLast(), input);
+        DataType type = commonType(results, otherwise, CalciteCatalog.fromCalcite(call.getType()));
+        List<Expr> cast = new ArrayList<>();
+        for (Expr r : results) {
+            cast.add(castTo(r, type));
+        }
+        return new Expr.Case(conditions, cast, castTo(otherwise, type), type);
+    }
+
+    /** The branches' type when they agree, else Calcite's (our CAST aligns the others). */
+    private static DataType commonType(List<Expr> results, Expr otherwise, DataType calcite) {
+        DataType t = null;
+        List<Expr> all = new ArrayList<>(results);
+        all.add(otherwise);
+        for (Expr e : all) {
+            if (e instanceof Expr.Literal l && l.isNull()) {
+                continue;
+            }
+            if (t == null) {
+                t = e.type();
+            } else if (!t.equals(e.type())) {
+                if (t instanceof DataType.DecimalType a && e.type() instanceof DataType.DecimalType b) {
+                    int scale = Math.max(a.scale(), b.scale());
+                    t = DataType.decimal(DataType.DecimalType.MAX_PRECISION, scale);
+                } else {
+                    return calcite;
+                }
+            }
+        }
+        return t == null ? calcite : t;
+    }
+
+    private static Expr castTo(Expr e, DataType type) {
+        if (e instanceof Expr.Literal l && l.isNull()) {
+            return Exprs.nullOf(type);
+        }
+        return sameType(e.type(), type) ? e : new Expr.Cast(e, type);
+    }
+
+    private static boolean sameType(DataType a, DataType b) {
+        return a.equals(b);
+    }
+
+    static String string(RexLiteral lit) {
+        Object v = lit.getValue();
+        return v instanceof NlsString n ? n.getValue() : String.valueOf(v);
+    }
+}

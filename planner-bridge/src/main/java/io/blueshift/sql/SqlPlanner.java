@@ -1,0 +1,163 @@
+package io.blueshift.sql;
+
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.storage.Catalog;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.config.Lex;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlExplainFormat;
+import org.apache.calcite.sql.SqlExplainLevel;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.Planner;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.tools.ValidationException;
+
+/**
+ * SQL text to our physical plan: Calcite parses, validates against our catalog and rewrites
+ * the logical plan (subqueries to joins, decorrelation, predicate push-down, constant
+ * folding, join order by estimated cardinality, column pruning); {@link RelTranslator}
+ * turns the result into a {@link PlanNode} that our operators run. Calcite never executes.
+ */
+public final class SqlPlanner {
+    private final Catalog catalog;
+
+    public SqlPlanner(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** The optimized logical plan (for EXPLAIN and tests). */
+    public RelNode logicalPlan(String sql) {
+        SchemaPlus root = CalciteCatalog.rootSchema(catalog);
+        FrameworkConfig config = Frameworks.newConfigBuilder()
+                .defaultSchema(root)
+                .parserConfig(SqlParser.config()
+                        .withLex(Lex.MYSQL_ANSI)
+                        .withUnquotedCasing(Casing.TO_LOWER)
+                        .withQuotedCasing(Casing.UNCHANGED)
+                        .withCaseSensitive(false)
+                        .withConformance(SqlConformanceEnum.LENIENT))
+                .sqlToRelConverterConfig(SqlToRelConverter.config()
+                        .withExpand(false)
+                        .withTrimUnusedFields(true))
+                .build();
+        Planner planner = Frameworks.getPlanner(config);
+        SqlNode parsed;
+        try {
+            parsed = planner.parse(sql);
+        } catch (SqlParseException e) {
+            var pos = e.getPos();
+            int line = pos == null ? 0 : pos.getLineNum();
+            int col = pos == null ? 0 : pos.getColumnNum();
+            throw new SqlException("syntax error at line " + line + ", column " + col + ": " + firstLine(e.getMessage()), line, col, e);
+        }
+        SqlNode validated;
+        try {
+            validated = planner.validate(parsed);
+        } catch (ValidationException e) {
+            throw validationError(e);
+        }
+        RelRoot relRoot;
+        try {
+            relRoot = planner.rel(validated);
+        } catch (Exception e) {
+            throw new SqlException("cannot plan the query: " + firstLine(e.getMessage()), 0, 0, e);
+        }
+        RelNode rel = relRoot.project();
+        RelBuilder relBuilder = RelBuilder.create(config);
+        rel = hep(rel, HepProgram.builder()
+                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+                .build());
+        rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        rel = hep(rel, HepProgram.builder()
+                .addRuleCollection(java.util.List.of(
+                        CoreRules.FILTER_REDUCE_EXPRESSIONS,
+                        CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+                        CoreRules.JOIN_REDUCE_EXPRESSIONS,
+                        CoreRules.FILTER_INTO_JOIN,
+                        CoreRules.JOIN_CONDITION_PUSH,
+                        CoreRules.JOIN_PUSH_TRANSITIVE_PREDICATES,
+                        CoreRules.FILTER_PROJECT_TRANSPOSE,
+                        CoreRules.FILTER_AGGREGATE_TRANSPOSE,
+                        CoreRules.FILTER_MERGE,
+                        CoreRules.PROJECT_MERGE,
+                        CoreRules.PROJECT_REMOVE,
+                        CoreRules.AGGREGATE_PROJECT_MERGE,
+                        CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN))
+                .build());
+        rel = hep(rel, HepProgram.builder()
+                .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+                .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
+                .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
+                .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+                .build());
+        rel = hep(rel, HepProgram.builder()
+                .addRuleCollection(java.util.List.of(
+                        CoreRules.FILTER_INTO_JOIN,
+                        CoreRules.JOIN_CONDITION_PUSH,
+                        CoreRules.FILTER_PROJECT_TRANSPOSE,
+                        CoreRules.FILTER_MERGE,
+                        CoreRules.PROJECT_MERGE,
+                        CoreRules.PROJECT_REMOVE))
+                .build());
+        rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        return rel;
+    }
+
+    /** Plans {@code sql} into a physical plan for our executor. */
+    public PlanNode plan(String sql) {
+        RelNode rel = logicalPlan(sql);
+        return new RelTranslator(catalog).translate(rel);
+    }
+
+    public String explainLogical(String sql) {
+        return RelOptUtil.dumpPlan("", logicalPlan(sql), SqlExplainFormat.TEXT, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+    }
+
+    private static RelNode hep(RelNode rel, HepProgram program) {
+        HepPlanner hep = new HepPlanner(program);
+        hep.setRoot(rel);
+        return hep.findBestExp();
+    }
+
+    private static SqlException validationError(ValidationException e) {
+        Throwable t = e;
+        while (t != null && !(t instanceof CalciteContextException)) {
+            t = t.getCause();
+        }
+        if (t instanceof CalciteContextException c) {
+            String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
+            msg = msg.replace("Object '", "unknown table or column '").replace("Column '", "column '");
+            return new SqlException("error at line " + c.getPosLine() + ", column " + c.getPosColumn() + ": " + firstLine(msg),
+                    c.getPosLine(), c.getPosColumn(), e);
+        }
+        return new SqlException(firstLine(e.getMessage()), 0, 0, e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
