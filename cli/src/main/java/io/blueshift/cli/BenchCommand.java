@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<Integer> qs = TpchCli.checkQueries(queries);
+            List<Integer> qs = TpchCli.checkQueries(queries, false);
             TpchCli.checkScaleFactor(scaleFactor);
             if (runs < 1 || warmups < 0) {
                 throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0");

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The {@code blueshift} command. Errors are one line on stderr and a non-zero exit. */
 @Command(name = "blueshift", mixinStandardHelpOptions = true, version = "blueshift 0.1.0",
         description = "Blueshift: a vectorized SQL execution engine for the JVM.",
-        subcommands = {TpchCommand.class, BenchCommand.class})
+        subcommands = {SqlCommand.class, TpchCommand.class, BenchCommand.class})
 public final class BlueshiftCli implements Callable<Integer> {
 
     @Override
@@ -39,7 +39,7 @@ public final class BlueshiftCli implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         if (e instanceof MemoryLimitExceededException) {
             return e.getMessage();
         }

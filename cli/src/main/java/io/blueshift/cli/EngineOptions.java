@@ -62,6 +62,16 @@ final class EngineOptions {
         return rows;
     }
 
+    /** These options as a session's settings. */
+    io.blueshift.api.Options sessionOptions() {
+        kernels();
+        MemoryPool probe = rootPool();
+        long limit = probe.limit();
+        probe.close();
+        long queryLimit = queryMemoryLimit == null ? limit : MemoryPool.parseSize(queryMemoryLimit);
+        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit);
+    }
+
     int threads() {
         if (threads == null) {
             threads = TuningParameters.derive(HardwareProfile.detect()).threads();

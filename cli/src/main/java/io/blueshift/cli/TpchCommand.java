@@ -4,7 +4,6 @@ import io.blueshift.bench.duckdb.DuckDbReference;
 import io.blueshift.bench.tpch.TpchBenchHarness;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.bench.plans.TpchPlans;
-import io.blueshift.operators.plan.QueryExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,27 +28,42 @@ final class TpchCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Print each query's physical plan.")
     boolean explain;
 
+    @Option(names = "--hand-built", description = "Run Q1 and Q6 from plans built with the plan builder instead of SQL.")
+    boolean handBuilt;
+
     @Mixin
     EngineOptions engine = new EngineOptions();
 
     @Override
     public Integer call() {
-        List<Integer> qs = TpchCli.checkQueries(queries);
+        List<Integer> qs = TpchCli.checkQueries(queries, handBuilt);
         TpchCli.checkScaleFactor(scaleFactor);
         PrintStream out = System.out;
         PrintStream err = System.err;
-        try (TpchEngine bs = new TpchEngine(scaleFactor, engine, err)) {
+        try (TpchEngine bs = new TpchEngine(scaleFactor, engine, err, handBuilt)) {
             err.println("kernels: " + bs.kernels().name() + ", threads: " + engine.threads());
+            int failed = 0;
             for (int q : qs) {
-                if (explain) {
-                    out.print(QueryExecutor.explain(bs.plan(q)));
+                try {
+                    if (explain) {
+                        out.print(bs.explain(q));
+                    }
+                    long t0 = System.nanoTime();
+                    List<List<Object>> rows = bs.rows(q);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    out.printf("TPC-H Q%d (sf %s): %d rows in %.1f ms%n", q, TpchCli.sf(scaleFactor), rows.size(), ms);
+                    ResultPrinter.print(bs.schema(q), rows, out);
+                    out.println();
+                } catch (io.blueshift.memory.MemoryLimitExceededException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failed++;
+                    err.println("TPC-H Q" + q + " failed: " + BlueshiftCli.message(e));
                 }
-                long t0 = System.nanoTime();
-                List<List<Object>> rows = bs.rows(q);
-                double ms = (System.nanoTime() - t0) / 1e6;
-                out.printf("TPC-H Q%d (sf %s): %d rows in %.1f ms%n", q, TpchCli.sf(scaleFactor), rows.size(), ms);
-                ResultPrinter.print(bs.plan(q).schema(), rows, out);
-                out.println();
+            }
+            if (failed > 0 && !verify) {
+                err.println(failed + " of " + qs.size() + " queries failed");
+                return 1;
             }
             if (verify) {
                 int ok = 0;

@@ -1,66 +1,69 @@
 package io.blueshift.cli;
 
+import io.blueshift.api.Blueshift;
+import io.blueshift.api.QueryResult;
+import io.blueshift.api.Session;
 import io.blueshift.bench.plans.TpchPlans;
+import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.kernels.KernelProvider;
-import io.blueshift.memory.MemoryPool;
-import io.blueshift.operators.exec.ExecutionContext;
-import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.memory.Schema;
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.operators.plan.QueryExecutor;
 import io.blueshift.storage.Catalog;
-import io.blueshift.tpch.TpchGenerator;
 
 import java.io.PrintStream;
 import java.util.List;
 
-/** Built-in TPC-H data plus a way to run the hand-built query plans on it. */
+/**
+ * Built-in TPC-H data in a session, and the 22 queries run through SQL (or, with
+ * {@code handBuilt}, Q1 and Q6 from the plans built with the plan builder).
+ */
 final class TpchEngine implements AutoCloseable {
-    private final MemoryPool root;
-    private final MemoryPool data;
-    private final Catalog catalog;
-    private final KernelProvider kernels;
-    private final EngineOptions options;
-    private final int batchRows;
+    private final Session session;
+    private final boolean handBuilt;
 
     TpchEngine(double scaleFactor, EngineOptions options, PrintStream progress) {
-        this.options = options;
-        this.kernels = options.kernels();
-        this.batchRows = options.batchRows();
-        options.threads();
-        this.root = options.rootPool();
-        this.data = root.child("tpch data");
-        Catalog c;
-        try {
-            c = TpchGenerator.generate(scaleFactor, data, progress);
-        } catch (RuntimeException e) {
-            data.close();
-            throw e;
-        }
-        this.catalog = c;
+        this(scaleFactor, options, progress, false);
     }
 
-    Catalog catalog() { return catalog; }
+    TpchEngine(double scaleFactor, EngineOptions options, PrintStream progress, boolean handBuilt) {
+        this.handBuilt = handBuilt;
+        this.session = Blueshift.open(options.sessionOptions());
+        try {
+            session.loadTpch(scaleFactor, progress);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
 
-    KernelProvider kernels() { return kernels; }
+    Session session() { return session; }
+
+    Catalog catalog() { return session.catalog(); }
+
+    KernelProvider kernels() { return session.kernels(); }
 
     PlanNode plan(int query) {
-        return TpchPlans.plan(query, catalog);
+        return handBuilt ? TpchPlans.plan(query, session.catalog()) : session.plan(TpchQueries.sql(query));
+    }
+
+    String explain(int query) {
+        return QueryExecutor.explain(plan(query));
+    }
+
+    Schema schema(int query) {
+        return plan(query).schema();
     }
 
     /** Runs one query; returns its rows (the engine's memory is freed before returning). */
     List<List<Object>> rows(int query) {
-        PlanNode plan = plan(query);
-        try (MemoryPool pool = root.child("query " + query, options.queryLimit(root))) {
-            ExecutionContext ctx = new ExecutionContext(pool, kernels, batchRows, options.threads());
-            try (MaterializedResult r = new QueryExecutor(ctx).execute(plan)) {
-                return r.rows();
-            }
+        try (QueryResult r = session.execute(plan(query))) {
+            return r.rows();
         }
     }
 
     @Override
     public void close() {
-        catalog.close();
-        data.close();
+        session.close();
     }
 }

@@ -1,0 +1,126 @@
+package io.blueshift.cli;
+
+import io.blueshift.api.Blueshift;
+import io.blueshift.api.QueryResult;
+import io.blueshift.api.Session;
+import io.blueshift.bench.duckdb.DuckDbReference;
+import io.blueshift.bench.duckdb.ResultComparator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code blueshift sql}: runs SQL statements on built-in TPC-H tables. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = "Run SQL (statements separated by ';') on built-in TPC-H tables and print the results.")
+final class SqlCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "SQL", description = "The statement(s) to run.")
+    String sqlText;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from a file.")
+    Path file;
+
+    @Option(names = "--tpch", paramLabel = "SF", description = "Load TPC-H tables at this scale factor (default: ${DEFAULT-VALUE}).")
+    double tpch = 0.01;
+
+    @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format = "table";
+
+    @Option(names = "--verify", description = "Also run each statement on DuckDB (same data) and compare the answers.")
+    boolean verify;
+
+    @Option(names = "--timer", description = "Print each statement's time on stderr.")
+    boolean timer;
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        String text;
+        if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read SQL file " + file);
+            }
+            text = Files.readString(file);
+        } else if (sqlText != null) {
+            text = sqlText;
+        } else {
+            throw new IllegalArgumentException("give the SQL as an argument or with -f FILE");
+        }
+        if (!List.of("table", "csv", "json").contains(format)) {
+            throw new IllegalArgumentException("--format must be table, csv or json, got '" + format + "'");
+        }
+        TpchCli.checkScaleFactor(tpch);
+        List<String> statements = SqlScripts.split(text);
+        if (statements.isEmpty()) {
+            throw new IllegalArgumentException("no SQL statement given");
+        }
+        PrintStream out = System.out;
+        try (Session session = Blueshift.open(engine.sessionOptions())) {
+            session.loadTpch(tpch, System.err);
+            DuckDbReference duck = null;
+            try {
+                if (verify) {
+                    duck = new DuckDbReference();
+                    duck.load(session.catalog(), System.err);
+                }
+                int mismatches = 0;
+                for (String sql : statements) {
+                    mismatches += run(session, duck, sql, out);
+                }
+                return mismatches == 0 ? 0 : 1;
+            } finally {
+                if (duck != null) {
+                    duck.close();
+                }
+            }
+        }
+    }
+
+    private int run(Session session, DuckDbReference duck, String sql, PrintStream out) {
+        String trimmed = sql.strip();
+        String upper = trimmed.toUpperCase();
+        if (upper.startsWith("EXPLAIN ANALYZE")) {
+            String query = trimmed.substring("EXPLAIN ANALYZE".length());
+            out.print(session.explain(query));
+            try (QueryResult r = session.sql(query)) {
+                out.printf("%d rows in %.1f ms%n", r.rowCount(), r.millis());
+            }
+            return 0;
+        }
+        if (upper.startsWith("EXPLAIN")) {
+            out.print(session.explain(trimmed.substring("EXPLAIN".length())));
+            return 0;
+        }
+        try (QueryResult r = session.sql(trimmed)) {
+            List<List<Object>> rows = r.rows();
+            switch (format) {
+                case "csv" -> ResultFormats.csv(r.schema(), rows, out);
+                case "json" -> ResultFormats.json(r.schema(), rows, out);
+                default -> {
+                    ResultPrinter.print(r.schema(), rows, out);
+                    out.println(rows.size() + (rows.size() == 1 ? " row" : " rows"));
+                }
+            }
+            if (timer) {
+                System.err.printf("time: %.1f ms%n", r.millis());
+            }
+            if (duck != null) {
+                boolean ordered = upper.contains("ORDER BY");
+                ResultComparator.Result cmp = ResultComparator.compare(duck.query(trimmed), rows, ordered);
+                System.err.println(cmp.matched() ? "verified against DuckDB" : "MISMATCH with DuckDB: " + cmp.message());
+                return cmp.matched() ? 0 : 1;
+            }
+        }
+        return 0;
+    }
+}
