@@ -24,8 +24,24 @@ final class EngineOptions {
             description = "Kernel implementation: Vector API (simd), scalar twins, or auto (default).")
     String simd;
 
-    @Option(names = "--batch-rows", description = "Rows per batch (default: derived from the L2 cache size).")
+    @Option(names = "--batch-rows", description = "Rows per batch (default: from the profile: calibrated, or derived from the L2 cache size).")
     Integer batchRows;
+
+    @Option(names = "--profile", paramLabel = "NAME|FILE",
+            description = "Hardware profile for the default batch rows and threads: auto (this machine, calibrated if "
+                    + "`profile calibrate` ran; the default), ra3.xlplus, ra3.4xlarge, ra3.16xlarge, aqua, laptop, or a profile file. "
+                    + "--batch-rows and --threads win over it.")
+    String profile;
+
+    private TuningParameters tuning;
+
+    /** The chosen profile's tuning, resolved once. */
+    TuningParameters tuning() {
+        if (tuning == null) {
+            tuning = ProfileSupport.resolve(profile == null ? "auto" : profile).tuning();
+        }
+        return tuning;
+    }
 
     /** Applies --simd before any kernel is looked up, and returns the chosen provider. */
     KernelProvider kernels() {
@@ -55,7 +71,7 @@ final class EngineOptions {
     }
 
     int batchRows() {
-        int rows = batchRows != null ? batchRows : TuningParameters.derive(HardwareProfile.detect()).batchRows();
+        int rows = batchRows != null ? batchRows : tuning().batchRows();
         if (rows <= 0 || (rows & 63) != 0) {
             throw new IllegalArgumentException("--batch-rows must be a positive multiple of 64, got " + rows);
         }
@@ -74,7 +90,7 @@ final class EngineOptions {
 
     int threads() {
         if (threads == null) {
-            threads = TuningParameters.derive(HardwareProfile.detect()).threads();
+            threads = tuning().threads();
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);

@@ -160,8 +160,8 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
             v /= 1024;
             u++;
         }
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%d %s", (long) v, units[u])
-                : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        String n = String.format(Locale.ROOT, "%.2f", v).replaceAll("\\.?0+$", "");
+        return n + " " + units[u];
     }
 
     private static long ceilDiv(long a, long b) {
