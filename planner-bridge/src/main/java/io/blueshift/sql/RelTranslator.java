@@ -189,8 +189,14 @@ final class RelTranslator {
         List<AggregateCall> calls = new ArrayList<>();
         List<String> names = a.getRowType().getFieldNames();
         int k = keys.length;
+        // output position -> literal, for LITERAL_AGG calls (a constant per group)
+        java.util.Map<Integer, Expr.Literal> literals = new java.util.HashMap<>();
         for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
             String name = names.get(k++);
+            if (c.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LITERAL_AGG) {
+                literals.put(k - 1, RexTranslator.literal((RexLiteral) c.rexList.getFirst()));
+                continue;
+            }
             if (c.isDistinct()) {
                 throw new UnsupportedOperationException("not supported: DISTINCT inside " + c.getAggregation().getName());
             }
@@ -214,6 +220,21 @@ final class RelTranslator {
             calls.add(new AggregateCall(f, arg, arg < 0 ? null : inSchema.type(arg), name));
         }
         PlanNode agg = new PlanNode.Aggregate(in, keys, calls);
+        if (!literals.isEmpty()) {
+            Schema s = agg.schema();
+            List<Expr> exprs = new ArrayList<>();
+            int from = 0;
+            for (int out = 0; out < names.size(); out++) {
+                Expr.Literal lit = literals.get(out);
+                if (lit != null) {
+                    exprs.add(lit);
+                } else {
+                    exprs.add(new Expr.ColumnRef(from, s.type(from), s.field(from).name()));
+                    from++;
+                }
+            }
+            return new PlanNode.Project(agg, exprs, names);
+        }
         // Calcite may name group keys differently from the input
         return renamed(agg, names);
     }
@@ -243,8 +264,13 @@ final class RelTranslator {
         PlanNode right = translate(j.getRight());
         int nLeft = left.schema().size();
         int nRight = right.schema().size();
-        JoinInfo info = j.analyzeCondition();
         RexBuilder b = j.getCluster().getRexBuilder();
+        JoinInfo info = j.analyzeCondition();
+        if (info.leftKeys.isEmpty()) {
+            // (a = b AND x) OR (a = b AND y): pull the common equality out so it can be hashed
+            RexNode factored = RexUtil.pullFactors(b, j.getCondition());
+            info = JoinInfo.of(j.getLeft(), j.getRight(), factored);
+        }
         RexNode residualRex = info.nonEquiConditions.isEmpty() ? null
                 : RexUtil.composeConjunction(b, info.nonEquiConditions);
         List<Field> both = new ArrayList<>(left.schema().fields());

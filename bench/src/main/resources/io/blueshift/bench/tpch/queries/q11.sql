@@ -2,7 +2,7 @@
 -- (the spec's FRACTION is 0.0001 / SF; this is the SF 1 text, as DuckDB's tpch extension uses)
 SELECT
     ps_partkey,
-    sum(ps_supplycost * ps_availqty) AS value
+    sum(ps_supplycost * ps_availqty) AS "value"
 FROM
     partsupp,
     supplier,
@@ -26,4 +26,4 @@ HAVING
             AND s_nationkey = n_nationkey
             AND n_name = 'GERMANY')
 ORDER BY
-    value DESC
+    "value" DESC
