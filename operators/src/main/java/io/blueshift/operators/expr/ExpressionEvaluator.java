@@ -7,12 +7,16 @@ import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.DataType.DecimalType;
 import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.SelectionVector;
 import io.blueshift.memory.Validity;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Evaluates value expressions a batch at a time through the kernels. Results are vectors in
@@ -23,6 +27,10 @@ import java.math.RoundingMode;
 public final class ExpressionEvaluator implements AutoCloseable {
     private final KernelProvider kernels;
     private final Scratch scratch;
+    private final Functions functions = new Functions(this);
+    private final Casts casts = new Casts(this);
+    private final Map<Expr, MembershipFilter> compiled = new IdentityHashMap<>();
+    private PredicateEvaluator predicates;
 
     public ExpressionEvaluator(KernelProvider kernels, MemoryPool pool) {
         this.kernels = kernels;
@@ -35,27 +43,153 @@ public final class ExpressionEvaluator implements AutoCloseable {
 
     Scratch scratch() { return scratch; }
 
+    KernelProvider kernels() { return kernels; }
+
+    /** The predicate evaluator that computes this evaluator's boolean values and CASE conditions. */
+    PredicateEvaluator predicates() {
+        if (predicates == null) {
+            predicates = new PredicateEvaluator(kernels, this);
+        }
+        return predicates;
+    }
+
+    /** The compiled LIKE pattern or IN set of an expression, kept across batches. */
+    MembershipFilter filterFor(Expr e) {
+        return compiled.computeIfAbsent(e, x -> switch (x) {
+            case Expr.Like l -> new MembershipFilter.Like(l);
+            case Expr.InList l -> new MembershipFilter.InList(l);
+            default -> throw new IllegalArgumentException(ExprPrinter.print(x));
+        });
+    }
+
+    /**
+     * The value of {@code expr} at each live row of {@code batch}. Boolean expressions are
+     * values too (TRUE, FALSE or NULL by three-valued logic); CASE and COALESCE evaluate each
+     * branch or argument only at the rows that reach it.
+     */
     public ColumnVector evaluate(Expr expr, Batch batch) {
         return switch (expr) {
             case Expr.ColumnRef ref -> batch.column(ref.index());
             case Expr.Literal lit -> broadcast(lit, batch.rowCount());
             case Expr.Arithmetic a -> arithmetic(a, batch);
             case Expr.Cast c -> cast(evaluate(c.term(), batch), c.type(), batch);
-            default -> throw new UnsupportedOperationException(
-                    "not supported: " + expr.getClass().getSimpleName() + " as a value (only in filters for now)");
+            case Expr.Comparison c -> booleanValue(c, batch);
+            case Expr.Between b -> booleanValue(b, batch);
+            case Expr.And a -> booleanValue(a, batch);
+            case Expr.Or o -> booleanValue(o, batch);
+            case Expr.Not n -> booleanValue(n, batch);
+            case Expr.IsNull n -> booleanValue(n, batch);
+            case Expr.Like l -> booleanValue(l, batch);
+            case Expr.InList l -> booleanValue(l, batch);
+            case Expr.Case c -> caseValue(c, batch);
+            case Expr.Call c -> functions.evaluate(c, batch);
         };
+    }
+
+    /** {@code expr} evaluated and cast to {@code type} when its own type differs. */
+    ColumnVector evaluateAs(Expr expr, DataType type, Batch batch) {
+        if (expr instanceof Expr.Literal lit && lit.isNull()) {
+            return broadcast(new Expr.Literal(null, type), batch.rowCount());
+        }
+        ColumnVector v = evaluate(expr, batch);
+        return v.type().equals(type) ? v : cast(v, type, batch);
+    }
+
+    /** TRUE rows and FALSE rows (NOT pushed inward) as two selections; the rest are NULL. */
+    private ColumnVector booleanValue(Expr e, Batch batch) {
+        int rows = batch.rowCount();
+        PredicateEvaluator p = predicates();
+        MemorySegment t = scratch.take(Math.max(4L, rows * 4L));
+        int nt = p.select(e, batch, t);
+        MemorySegment f = scratch.take(Math.max(4L, rows * 4L));
+        int nf = p.select(new Expr.Not(e), batch, f);
+        MemorySegment data = scratch.take(Validity.bytesFor(rows));
+        Validity.setAll(data, false);
+        for (int i = 0; i < nt; i++) {
+            Validity.set(data, t.getAtIndex(ValueLayout.JAVA_INT, i), true);
+        }
+        MemorySegment validity = null;
+        if (nt + nf < batch.liveCount()) {
+            validity = scratch.take(Validity.bytesFor(rows));
+            MemorySegment.copy(data, 0, validity, 0, validity.byteSize());
+            for (int i = 0; i < nf; i++) {
+                Validity.set(validity, f.getAtIndex(ValueLayout.JAVA_INT, i), true);
+            }
+        }
+        return ColumnVector.wrap(DataType.BOOLEAN, rows, data, validity, null);
+    }
+
+    /** The live rows as a selection segment (the batch's own, or 0..n-1 in scratch). */
+    MemorySegment liveRows(Batch batch) {
+        if (batch.selection() != null) {
+            return batch.selection().segment();
+        }
+        int n = batch.rowCount();
+        MemorySegment rows = scratch.take(Math.max(4L, n * 4L));
+        for (int i = 0; i < n; i++) {
+            rows.setAtIndex(ValueLayout.JAVA_INT, i, i);
+        }
+        return rows;
+    }
+
+    /** Rows of ascending {@code a} not in ascending {@code b}. */
+    static int except(MemorySegment a, int an, MemorySegment b, int bn, MemorySegment out) {
+        int k = 0;
+        int j = 0;
+        for (int i = 0; i < an; i++) {
+            int r = a.getAtIndex(ValueLayout.JAVA_INT, i);
+            while (j < bn && b.getAtIndex(ValueLayout.JAVA_INT, j) < r) {
+                j++;
+            }
+            if (j < bn && b.getAtIndex(ValueLayout.JAVA_INT, j) == r) {
+                continue;
+            }
+            out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+        }
+        return k;
+    }
+
+    /**
+     * Each WHEN runs as a filter over the rows no earlier WHEN took (NULL counts as not
+     * taken); its THEN is evaluated at the rows it took only, so a THEN that would fail on
+     * other rows (a division, an overflow, a bad cast) does not.
+     */
+    private ColumnVector caseValue(Expr.Case c, Batch batch) {
+        int rows = batch.rowCount();
+        VectorAssembler out = new VectorAssembler(scratch, c.type(), rows);
+        MemorySegment remaining = liveRows(batch);
+        int remCount = batch.liveCount();
+        for (int i = 0; i < c.conditions().size() && remCount > 0; i++) {
+            Batch rest = batch.withSelection(new SelectionVector(remaining, remCount));
+            MemorySegment hit = scratch.take(Math.max(4L, remCount * 4L));
+            int nh = predicates().select(c.conditions().get(i), rest, hit);
+            if (nh == 0) {
+                continue;
+            }
+            ColumnVector v = evaluateAs(c.results().get(i), c.type(), batch.withSelection(new SelectionVector(hit, nh)));
+            out.copy(v, hit, nh);
+            MemorySegment next = scratch.take(Math.max(4L, remCount * 4L));
+            remCount = except(remaining, remCount, hit, nh, next);
+            remaining = next;
+        }
+        if (remCount > 0) {
+            ColumnVector v = evaluateAs(c.elseResult(), c.type(), batch.withSelection(new SelectionVector(remaining, remCount)));
+            out.copy(v, remaining, remCount);
+        }
+        return out.finish();
     }
 
     private MemorySegment sel(Batch b) {
         return b.selection() == null ? null : b.selection().segment();
     }
 
-    private ColumnVector newVector(DataType type, int rows, MemorySegment validity) {
-        MemorySegment data = scratch.take(Math.max(1, (long) rows * Math.max(type.byteWidth(), 1)));
+    ColumnVector newVector(DataType type, int rows, MemorySegment validity) {
+        long bytes = type instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * type.byteWidth();
+        MemorySegment data = scratch.take(Math.max(8, bytes));
         return ColumnVector.wrap(type, rows, data, validity, null);
     }
 
-    private ColumnVector broadcast(Expr.Literal lit, int rows) {
+    ColumnVector broadcast(Expr.Literal lit, int rows) {
         MemorySegment validity = null;
         if (lit.isNull()) {
             validity = scratch.take(Validity.bytesFor(rows));
@@ -70,7 +204,18 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 case DataType.Int64Type t -> fillLong(v, rows, lit.longValue());
                 case DataType.TimestampType t -> fillLong(v, rows, lit.longValue());
                 case DataType.DecimalType t -> fillLong(v, rows, lit.longValue());
-                default -> throw new UnsupportedOperationException("not supported: " + lit.type().sqlName() + " literal as a value");
+                case DataType.BooleanType t -> Validity.setAll(v.data(), (Boolean) lit.value());
+                case DataType.VarcharType t -> {
+                    StringOutput out = new StringOutput(scratch, rows);
+                    byte[] bytes = lit.value().toString().getBytes(StandardCharsets.UTF_8);
+                    if (rows > 0) {
+                        out.put(0, bytes);
+                        for (int i = 1; i < rows; i++) {
+                            out.copyRow(0, i);
+                        }
+                    }
+                    return out.finish(validity);
+                }
             }
         }
         return v;
@@ -85,7 +230,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
     }
 
     /** AND of two validity bitmaps (either may be null = all valid). */
-    private MemorySegment mergeValidity(MemorySegment a, MemorySegment b, int rows) {
+    MemorySegment mergeValidity(MemorySegment a, MemorySegment b, int rows) {
         if (a == null) return b;
         if (b == null) return a;
         long bytes = Validity.bytesFor(rows);
@@ -158,7 +303,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
 
     /** A kernel call over a set of rows: {@code sel} (null = dense) and how many. */
     @FunctionalInterface
-    private interface RowsKernel {
+    interface RowsKernel {
         void run(MemorySegment sel, int count);
     }
 
@@ -168,7 +313,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
      * are then computed too, so an overflow there is not an error: the kernel is re-run on
      * the live rows only, which throws only if a live row overflows.
      */
-    private static void runLive(Batch batch, RowsKernel kernel) {
+    static void runLive(Batch batch, RowsKernel kernel) {
         MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
         int live = batch.liveCount();
         if (sel == null) {
@@ -218,7 +363,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
         return t instanceof DecimalType d ? d.scale() : 0;
     }
 
-    private ColumnVector toInt64(ColumnVector v, Batch batch) {
+    ColumnVector toInt64(ColumnVector v, Batch batch) {
         DataType t = v.type();
         if (t.byteWidth() == 8 && !(t instanceof DataType.Float64Type)) {
             return v;
@@ -234,7 +379,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
         throw new IllegalArgumentException("expected an integer or decimal, got " + t.sqlName());
     }
 
-    private ColumnVector toFloat64(ColumnVector v, Batch batch) {
+    ColumnVector toFloat64(ColumnVector v, Batch batch) {
         DataType t = v.type();
         int rows = batch.rowCount();
         switch (t) {
@@ -272,36 +417,19 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 case DIVIDE -> x / y;
             });
         }
-        // division by zero yields NULL, as in DuckDB
-        if (a.op() == Expr.ArithmeticOp.DIVIDE) {
-            MemorySegment validity = null;
-            for (int i = 0, n = batch.liveCount(); i < n; i++) {
-                int row = batch.liveRow(i);
-                if (r.getDouble(row) == 0.0 && !r.isNull(row) && !l.isNull(row)) {
-                    if (validity == null) {
-                        validity = scratch.take(Validity.bytesFor(rows));
-                        if (out.validity() == null) {
-                            Validity.setAll(validity, true);
-                        } else {
-                            MemorySegment.copy(out.validity(), 0, validity, 0, Validity.bytesFor(rows));
-                        }
-                    }
-                    Validity.set(validity, row, false);
-                }
-            }
-            if (validity != null) {
-                return ColumnVector.wrap(DataType.FLOAT64, rows, out.data(), validity, null);
-            }
-        }
+        // x / 0 follows IEEE 754 (±Infinity, NaN for 0/0), as DuckDB 2.0 does
         return out;
     }
 
-    private ColumnVector cast(ColumnVector v, DataType target, Batch batch) {
+    ColumnVector cast(ColumnVector v, DataType target, Batch batch) {
         DataType from = v.type();
         if (from.equals(target)) {
             return v;
         }
         int rows = batch.rowCount();
+        if (!ExprTypes.isNumeric(from) || !ExprTypes.isNumeric(target) || target instanceof DataType.Int32Type) {
+            return casts.cast(v, target, batch);
+        }
         switch (target) {
             case DataType.Float64Type f -> { return toFloat64(v, batch); }
             case DataType.Int64Type l when !(from instanceof DecimalType) && !(from instanceof DataType.Float64Type) -> {
@@ -332,7 +460,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 }
                 return out;
             }
-            default -> throw new UnsupportedOperationException("not supported: CAST(" + from.sqlName() + " AS " + target.sqlName() + ")");
+            default -> { return casts.cast(v, target, batch); }
         }
     }
 

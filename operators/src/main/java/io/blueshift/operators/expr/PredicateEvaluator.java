@@ -7,6 +7,7 @@ import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.SelectionVector;
 import io.blueshift.memory.StringViews;
 
 import java.lang.foreign.MemorySegment;
@@ -48,8 +49,15 @@ public final class PredicateEvaluator {
             case Expr.And and -> {
                 MemorySegment cur = in;
                 int n = inCount;
+                Batch narrowed = b;
                 for (Expr term : and.terms()) {
-                    n = eval(term, b, cur, n, out);
+                    if (n < narrowed.liveCount() && computes(term)) {
+                        // later terms see only the rows earlier ones kept: no errors from rows already dropped
+                        MemorySegment rows = values.scratch().take(Math.max(4L, n * 4L));
+                        MemorySegment.copy(cur, 0, rows, 0, n * 4L);
+                        narrowed = b.withSelection(new SelectionVector(rows, n));
+                    }
+                    n = eval(term, narrowed, cur, n, out);
                     cur = out;
                     if (n == 0) {
                         break;
@@ -75,7 +83,10 @@ public final class PredicateEvaluator {
                 MemorySegment.copy(acc, 0, out, 0, accCount * 4L);
                 yield accCount;
             }
-            case Expr.Not not -> eval(negate(not.term()), b, in, inCount, out);
+            case Expr.Not not when negatable(not.term()) -> eval(negate(not.term()), b, in, inCount, out);
+            case Expr.Not not -> booleanValues(values.evaluate(not.term(), b), false, in, inCount, out);
+            case Expr.Like like -> values.filterFor(like).select(values.evaluate(like.value(), b), in, inCount, out, kernels, values.scratch());
+            case Expr.InList list -> values.filterFor(list).select(values.evaluate(list.value(), b), in, inCount, out, kernels, values.scratch());
             case Expr.Comparison c -> comparison(c, b, in, inCount, out);
             case Expr.Between between -> between(between, b, in, inCount, out);
             case Expr.IsNull isNull -> {
@@ -95,18 +106,55 @@ public final class PredicateEvaluator {
                 }
                 yield 0;
             }
-            case Expr.ColumnRef ref when ref.type() instanceof DataType.BooleanType -> {
-                ColumnVector v = b.column(ref.index());
-                int k = 0;
-                for (int i = 0; i < inCount; i++) {
-                    int r = candidate(in, i);
-                    if (!v.isNull(r) && v.getBoolean(r)) {
-                        out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
-                    }
-                }
-                yield k;
-            }
+            case Expr other when other.type() instanceof DataType.BooleanType ->
+                    booleanValues(values.evaluate(other, b), true, in, inCount, out);
             default -> throw new UnsupportedOperationException("not supported: " + ExprPrinter.print(e) + " as a filter");
+        };
+    }
+
+    /** Rows of {@code in} where the BOOLEAN vector holds {@code wanted} (NULL never matches). */
+    private static int booleanValues(ColumnVector v, boolean wanted, MemorySegment in, int inCount, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            if (!v.isNull(r) && v.getBoolean(r) == wanted) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    /** Whether a term computes values that may fail on rows earlier conjuncts dropped. */
+    private static boolean computes(Expr e) {
+        return switch (e) {
+            case Expr.ColumnRef c -> false;
+            case Expr.Literal l -> false;
+            case Expr.Comparison c -> computes(c.left()) || computes(c.right());
+            case Expr.Between bt -> computes(bt.value()) || computes(bt.low()) || computes(bt.high());
+            case Expr.IsNull n -> computes(n.term());
+            case Expr.Like l -> computes(l.value());
+            case Expr.InList l -> computes(l.value());
+            case Expr.Not n -> computes(n.term());
+            case Expr.And a -> a.terms().stream().anyMatch(PredicateEvaluator::computes);
+            case Expr.Or o -> o.terms().stream().anyMatch(PredicateEvaluator::computes);
+            default -> true;
+        };
+    }
+
+    /** Whether {@link #negate} can push NOT into this term. */
+    static boolean negatable(Expr e) {
+        return switch (e) {
+            case Expr.Not n -> true;
+            // leaves NOT cannot enter stay wrapped in NOT (see negate) and are read as values
+            case Expr.And a -> true;
+            case Expr.Or o -> true;
+            case Expr.Comparison c -> true;
+            case Expr.Between b -> true;
+            case Expr.IsNull n -> true;
+            case Expr.Literal l -> true;
+            case Expr.Like l -> true;
+            case Expr.InList l -> true;
+            default -> false;
         };
     }
 
@@ -144,6 +192,9 @@ public final class PredicateEvaluator {
                     new Expr.Comparison(CompareOp.GT, bt.value(), bt.high())));
             case Expr.IsNull n -> new Expr.IsNull(n.term(), !n.negated());
             case Expr.Literal l -> new Expr.Literal(l.value() == null ? null : !(Boolean) l.value(), DataType.BOOLEAN);
+            case Expr.Like l -> new Expr.Like(l.value(), l.pattern(), l.escape(), !l.negated());
+            case Expr.InList l -> new Expr.InList(l.value(), l.values(), !l.negated());
+            case Expr other when other.type() instanceof DataType.BooleanType -> new Expr.Not(other);
             default -> throw new UnsupportedOperationException("not supported: NOT " + ExprPrinter.print(e));
         };
     }

@@ -1,0 +1,426 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.SelectionVector;
+import io.blueshift.memory.Validity;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The scalar functions of {@link Expr.Function}, a batch at a time over the live rows. A NULL
+ * argument gives NULL (COALESCE aside). Strings are read in place from their views; results
+ * that are a piece of the input (SUBSTRING) point into the input's buffers.
+ */
+final class Functions {
+    private final ExpressionEvaluator eval;
+
+    Functions(ExpressionEvaluator eval) {
+        this.eval = eval;
+    }
+
+    ColumnVector evaluate(Expr.Call call, Batch batch) {
+        try {
+            return switch (call.function()) {
+                case COALESCE -> coalesce(call, batch);
+                case SUBSTRING -> substring(call, batch);
+                case EXTRACT_YEAR, EXTRACT_MONTH, EXTRACT_DAY -> extract(call, batch);
+                case NEGATE, ABS -> signed(call, batch);
+                case UPPER, LOWER -> changeCase(call, batch);
+                case LENGTH -> length(call, batch);
+                case ROUND -> round(call, batch);
+                case CONCAT -> concat(call, batch);
+            };
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException(e.getMessage() + " in " + ExprPrinter.print(call));
+        }
+    }
+
+    private static void requireArgs(Expr.Call call, int min, int max) {
+        int n = call.args().size();
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(call.function() + " takes " + (min == max ? min : min + " to " + max)
+                    + " arguments, got " + n);
+        }
+    }
+
+    /** Validity of the rows where every argument is non-null (null = all valid). */
+    private MemorySegment allValid(ColumnVector[] args, int rows) {
+        MemorySegment v = null;
+        for (ColumnVector a : args) {
+            v = eval.mergeValidity(v, a.validity(), rows);
+        }
+        return v;
+    }
+
+    /** An integer-like value of a column (INT32, INT64, DATE). */
+    static long integral(ColumnVector v, int r) {
+        return v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+    }
+
+    private static void setIntegral(ColumnVector out, int r, long value) {
+        if (out.type().byteWidth() == 4) {
+            out.setInt(r, Math.toIntExact(value));
+        } else {
+            out.setLong(r, value);
+        }
+    }
+
+    // ---- COALESCE ----
+
+    /** Each argument is evaluated only at the rows still NULL after the ones before it. */
+    private ColumnVector coalesce(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, Integer.MAX_VALUE);
+        int rows = batch.rowCount();
+        VectorAssembler out = new VectorAssembler(eval.scratch(), call.type(), rows);
+        MemorySegment remaining = eval.liveRows(batch);
+        int remCount = batch.liveCount();
+        for (Expr arg : call.args()) {
+            if (remCount == 0) {
+                break;
+            }
+            if (arg instanceof Expr.Literal lit && lit.isNull()) {
+                continue;
+            }
+            ColumnVector v = eval.evaluateAs(arg, call.type(), batch.withSelection(new SelectionVector(remaining, remCount)));
+            MemorySegment stillNull = eval.scratch().take(Math.max(4L, remCount * 4L));
+            int k = 0;
+            for (int i = 0; i < remCount; i++) {
+                int r = remaining.getAtIndex(ValueLayout.JAVA_INT, i);
+                if (v.isNull(r)) {
+                    stillNull.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                } else {
+                    out.copyRow(v, r);
+                }
+            }
+            remaining = stillNull;
+            remCount = k;
+        }
+        for (int i = 0; i < remCount; i++) {
+            out.setNull(remaining.getAtIndex(ValueLayout.JAVA_INT, i));
+        }
+        return out.finish();
+    }
+
+    // ---- strings ----
+
+    /** Characters in {@code len} UTF-8 bytes (bytes that are not continuation bytes). */
+    static int charCount(MemorySegment s, long off, int len) {
+        int n = 0;
+        for (int i = 0; i < len; i++) {
+            if ((s.get(ValueLayout.JAVA_BYTE, off + i) & 0xC0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Byte offset of character {@code chars} (0-based), or {@code len} past the end. */
+    static int byteOffsetOfChar(MemorySegment s, long off, int len, long chars) {
+        int i = 0;
+        for (long c = 0; c < chars && i < len; c++) {
+            i += LikePattern.charBytes(s.get(ValueLayout.JAVA_BYTE, off + i));
+        }
+        return Math.min(i, len);
+    }
+
+    private ColumnVector length(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 1);
+        ColumnVector s = eval.evaluate(call.args().getFirst(), batch);
+        ColumnVector out = eval.newVector(call.type(), batch.rowCount(), s.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (!s.isNull(r)) {
+                setIntegral(out, r, charCount(StringOutput.segment(s, r), StringOutput.offset(s, r), StringOutput.length(s, r)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * SUBSTRING(s, start [, length]) in characters, 1-based, with DuckDB's reading of the
+     * edge cases: start 0 begins one before the first character, a negative start counts
+     * from the end, a negative length takes the characters before start.
+     */
+    private ColumnVector substring(Expr.Call call, Batch batch) {
+        requireArgs(call, 2, 3);
+        ColumnVector s = eval.evaluate(call.args().get(0), batch);
+        ColumnVector start = eval.evaluate(call.args().get(1), batch);
+        ColumnVector count = call.args().size() == 3 ? eval.evaluate(call.args().get(2), batch) : null;
+        int rows = batch.rowCount();
+        MemorySegment validity = allValid(count == null ? new ColumnVector[]{s, start} : new ColumnVector[]{s, start, count}, rows);
+        StringOutput out = new StringOutput(eval.scratch(), rows);
+        int shared = out.share(s.varBuffers());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            MemorySegment seg = StringOutput.segment(s, r);
+            long off = StringOutput.offset(s, r);
+            int len = StringOutput.length(s, r);
+            boolean ascii = isAscii(seg, off, len);
+            long size = ascii ? len : charCount(seg, off, len);
+            long offset = integral(start, r);
+            long length = count == null ? Math.max(size, 1) + 1 : integral(count, r);
+            long from;
+            long to;
+            if (length == 0) {
+                from = to = 0;
+            } else {
+                if (offset > 0) {
+                    from = Math.min(size, offset - 1);
+                } else if (offset < 0) {
+                    from = Math.max(size + offset, 0);
+                } else {
+                    from = 0;
+                    length--;
+                }
+                if (length == 0) {
+                    to = from;
+                } else if (length > 0) {
+                    to = Math.min(size, from + length);
+                } else {
+                    to = from;
+                    from = Math.max(0, from + length);
+                }
+            }
+            int fromByte = ascii ? (int) from : byteOffsetOfChar(seg, off, len, from);
+            int toByte = ascii ? (int) to : byteOffsetOfChar(seg, off, len, to);
+            int pieceLen = toByte - fromByte;
+            if (pieceLen > 12 && len > 12) {
+                out.reference(r, shared + s.data().get(ValueLayout.JAVA_INT_UNALIGNED, (long) r * 16 + 8), (int) (off + fromByte), pieceLen);
+            } else {
+                out.put(r, seg, off + fromByte, Math.max(pieceLen, 0));
+            }
+        }
+        return out.finish(validity);
+    }
+
+    static boolean isAscii(MemorySegment s, long off, int len) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if ((s.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i) & 0x8080_8080_8080_8080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
+            if (s.get(ValueLayout.JAVA_BYTE, off + i) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ColumnVector changeCase(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 1);
+        boolean upper = call.function() == Expr.Function.UPPER;
+        ColumnVector s = eval.evaluate(call.args().getFirst(), batch);
+        StringOutput out = new StringOutput(eval.scratch(), batch.rowCount());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (s.isNull(r)) {
+                continue;
+            }
+            MemorySegment seg = StringOutput.segment(s, r);
+            long off = StringOutput.offset(s, r);
+            int len = StringOutput.length(s, r);
+            byte[] bytes = new byte[len];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, bytes, 0, len);
+            if (isAscii(seg, off, len)) {
+                for (int b = 0; b < len; b++) {
+                    byte c = bytes[b];
+                    if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
+                        bytes[b] = (byte) (c ^ 0x20);
+                    }
+                }
+            } else {
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                bytes = (upper ? text.toUpperCase(Locale.ROOT) : text.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8);
+            }
+            out.put(r, bytes);
+        }
+        return out.finish(s.validity());
+    }
+
+    /** {@code a || b || ...}: NULL when any part is NULL. Non-strings are cast to VARCHAR. */
+    private ColumnVector concat(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, Integer.MAX_VALUE);
+        int rows = batch.rowCount();
+        ColumnVector[] parts = new ColumnVector[call.args().size()];
+        for (int a = 0; a < parts.length; a++) {
+            parts[a] = eval.evaluateAs(call.args().get(a), DataType.VARCHAR, batch);
+        }
+        MemorySegment validity = allValid(parts, rows);
+        StringOutput out = new StringOutput(eval.scratch(), rows);
+        byte[] buf = new byte[64];
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            int total = 0;
+            for (ColumnVector p : parts) {
+                total += StringOutput.length(p, r);
+            }
+            if (buf.length < total) {
+                buf = new byte[Math.max(total, buf.length * 2)];
+            }
+            int at = 0;
+            for (ColumnVector p : parts) {
+                int len = StringOutput.length(p, r);
+                MemorySegment.copy(StringOutput.segment(p, r), ValueLayout.JAVA_BYTE, StringOutput.offset(p, r), buf, at, len);
+                at += len;
+            }
+            out.put(r, MemorySegment.ofArray(buf), 0, total);
+        }
+        return out.finish(validity);
+    }
+
+    // ---- dates ----
+
+    private ColumnVector extract(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 1);
+        ColumnVector d = eval.evaluate(call.args().getFirst(), batch);
+        boolean timestamp = d.type() instanceof DataType.TimestampType;
+        if (!timestamp && !(d.type() instanceof DataType.DateType)) {
+            throw new IllegalArgumentException("EXTRACT needs a DATE or TIMESTAMP, got " + d.type().sqlName());
+        }
+        ColumnVector out = eval.newVector(call.type(), batch.rowCount(), d.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (d.isNull(r)) {
+                continue;
+            }
+            long days = timestamp ? Math.floorDiv(d.getLong(r), 86_400_000_000L) : d.getInt(r);
+            long ymd = civil(days);
+            setIntegral(out, r, switch (call.function()) {
+                case EXTRACT_YEAR -> ymd / 10_000;
+                case EXTRACT_MONTH -> Math.abs(ymd / 100 % 100);
+                default -> Math.abs(ymd % 100);
+            });
+        }
+        return out;
+    }
+
+    /** Days since 1970-01-01 as year * 10000 + month * 100 + day (H. Hinnant's civil_from_days). */
+    static long civil(long days) {
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long day = doy - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        return year * 10_000 + (year < 0 ? -1 : 1) * (month * 100 + day);
+    }
+
+    // ---- numbers ----
+
+    private ColumnVector signed(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 1);
+        boolean negate = call.function() == Expr.Function.NEGATE;
+        DataType type = call.type();
+        ColumnVector v = eval.evaluateAs(call.args().getFirst(), type, batch);
+        ColumnVector out = eval.newVector(type, batch.rowCount(), v.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (v.isNull(r)) {
+                continue;
+            }
+            switch (type) {
+                case DataType.Float64Type f -> {
+                    double x = v.getDouble(r);
+                    out.setDouble(r, negate ? -x : Math.abs(x));
+                }
+                case DataType.Int32Type t -> {
+                    int x = v.getInt(r);
+                    out.setInt(r, negate || x < 0 ? Math.negateExact(x) : x);
+                }
+                case DataType.Int64Type t -> {
+                    long x = v.getLong(r);
+                    out.setLong(r, negate || x < 0 ? Math.negateExact(x) : x);
+                }
+                case DecimalType t -> {
+                    long x = v.getLong(r);
+                    out.setLong(r, negate || x < 0 ? Math.negateExact(x) : x);
+                }
+                default -> throw new IllegalArgumentException(call.function() + " needs a number, got " + type.sqlName());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * ROUND(x, digits), half away from zero. DECIMAL stays exact (the result's scale is the
+     * call's type); DOUBLE rounds {@code x * 10^digits} as DuckDB does. Digits must be constant.
+     */
+    private ColumnVector round(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 2);
+        int digits = 0;
+        if (call.args().size() == 2) {
+            if (!(call.args().get(1) instanceof Expr.Literal lit) || lit.isNull()) {
+                throw new IllegalArgumentException("not supported: ROUND with non-constant digits");
+            }
+            digits = (int) lit.longValue();
+        }
+        ColumnVector v = eval.evaluate(call.args().getFirst(), batch);
+        DataType type = call.type();
+        ColumnVector out = eval.newVector(type, batch.rowCount(), v.validity());
+        if (v.type() instanceof DataType.Float64Type || !ExprTypes.isNumeric(v.type()) || type instanceof DataType.Float64Type) {
+            if (!(v.type() instanceof DataType.Float64Type)) {
+                v = eval.cast(v, DataType.FLOAT64, batch);
+            }
+            out = eval.newVector(DataType.FLOAT64, batch.rowCount(), v.validity());
+            double p = Math.pow(10, Math.abs(digits));
+            for (int i = 0, n = batch.liveCount(); i < n; i++) {
+                int r = batch.liveRow(i);
+                if (v.isNull(r)) continue;
+                double x = v.getDouble(r);
+                double scaled = digits >= 0 ? x * p : x / p;
+                double rounded = Math.signum(scaled) * Math.floor(Math.abs(scaled) + 0.5);
+                double result = digits >= 0 ? rounded / p : rounded * p;
+                out.setDouble(r, Double.isFinite(result) ? result : x);
+            }
+            return type instanceof DataType.Float64Type ? out : eval.cast(out, type, batch);
+        }
+        int scale = v.type() instanceof DecimalType d ? d.scale() : 0;
+        int outScale = type instanceof DecimalType d ? d.scale() : 0;
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (v.isNull(r)) continue;
+            long x = integral(v, r);
+            long atDigits; // x rounded, at scale min(scale, digits)
+            int s;
+            if (digits >= scale) {
+                atDigits = x;
+                s = scale;
+            } else {
+                int drop = scale - digits;
+                if (drop > 18) {
+                    atDigits = 0;
+                } else {
+                    long div = ExprTypes.pow10(drop);
+                    long q = x / div;
+                    long rem = Math.abs(x % div);
+                    if (rem * 2 >= div) {
+                        q += Long.signum(x);
+                    }
+                    atDigits = digits < 0 ? Math.multiplyExact(q, ExprTypes.pow10(-digits)) : q;
+                }
+                s = Math.max(digits, 0);
+            }
+            long result = outScale >= s ? Math.multiplyExact(atDigits, ExprTypes.pow10(outScale - s))
+                    : atDigits / ExprTypes.pow10(s - outScale);
+            setIntegral(out, r, result);
+        }
+        return out;
+    }
+}

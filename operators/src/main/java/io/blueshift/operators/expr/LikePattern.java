@@ -1,0 +1,201 @@
+package io.blueshift.operators.expr;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A LIKE pattern compiled once into UTF-8 units: literal bytes, {@code _} (one character) and
+ * {@code %} (any run). Common shapes get a direct test ({@code 'abc'}, {@code 'abc%'},
+ * {@code '%abc'}, {@code '%abc%'}); the rest run a greedy matcher that backtracks to the last
+ * {@code %} only, which is exact for these wildcards. Every pattern also yields a view-header
+ * prefilter: its leading literal bytes and the fewest bytes a match can have.
+ */
+final class LikePattern {
+    enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, GENERAL }
+
+    private static final int ONE = -1;
+    private static final int MANY = -2;
+
+    final Shape shape;
+    /** The literal of the fast shapes. */
+    final byte[] literal;
+    /** Literal bytes before the first wildcard. */
+    final byte[] leading;
+    /** Fewest bytes a matching string has. */
+    final int minLength;
+    /** Most bytes a matching string has (no % in the pattern), else Integer.MAX_VALUE. */
+    final int maxLength;
+    private final int[] units;
+
+    private LikePattern(Shape shape, byte[] literal, byte[] leading, int minLength, int maxLength, int[] units) {
+        this.shape = shape;
+        this.literal = literal;
+        this.leading = leading;
+        this.minLength = minLength;
+        this.maxLength = maxLength;
+        this.units = units;
+    }
+
+    static LikePattern compile(String pattern, Character escape) {
+        List<Object> tokens = new ArrayList<>(); // String literal, or Integer ONE/MANY
+        StringBuilder lit = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (escape != null && c == escape) {
+                if (i + 1 == pattern.length()) {
+                    throw new IllegalArgumentException("LIKE pattern must not end with the escape character: '" + pattern + "'");
+                }
+                lit.append(pattern.charAt(++i));
+            } else if (c == '%' || c == '_') {
+                if (!lit.isEmpty()) {
+                    tokens.add(lit.toString());
+                    lit.setLength(0);
+                }
+                int t = c == '%' ? MANY : ONE;
+                if (t == MANY && !tokens.isEmpty() && tokens.getLast().equals(MANY)) {
+                    continue;
+                }
+                tokens.add(t);
+            } else {
+                lit.append(c);
+            }
+        }
+        if (!lit.isEmpty()) {
+            tokens.add(lit.toString());
+        }
+        List<Integer> units = new ArrayList<>();
+        int min = 0;
+        boolean many = false;
+        for (Object t : tokens) {
+            if (t instanceof String s) {
+                for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                    units.add(b & 0xFF);
+                    min++;
+                }
+            } else {
+                units.add((Integer) t);
+                if (t.equals(ONE)) {
+                    min++;
+                } else {
+                    many = true;
+                }
+            }
+        }
+        int[] u = units.stream().mapToInt(Integer::intValue).toArray();
+        int lead = 0;
+        while (lead < u.length && u[lead] >= 0) {
+            lead++;
+        }
+        byte[] leading = new byte[lead];
+        for (int i = 0; i < lead; i++) {
+            leading[i] = (byte) u[i];
+        }
+        // a _ matches up to 4 bytes
+        int ones = (int) Arrays.stream(u).filter(x -> x == ONE).count();
+        int max = many ? Integer.MAX_VALUE : min + 3 * ones;
+        Shape shape = Shape.GENERAL;
+        byte[] literal = null;
+        if (ones == 0) {
+            boolean first = !tokens.isEmpty() && tokens.getFirst().equals(MANY);
+            boolean last = !tokens.isEmpty() && tokens.getLast().equals(MANY);
+            long literals = tokens.stream().filter(t -> t instanceof String).count();
+            if (literals == 0) {
+                shape = many ? Shape.PREFIX : Shape.EXACT; // '%' is the empty prefix
+                literal = new byte[0];
+            } else if (literals == 1) {
+                literal = tokens.stream().filter(t -> t instanceof String).findFirst().map(s -> ((String) s).getBytes(StandardCharsets.UTF_8)).orElseThrow();
+                shape = first ? (last ? Shape.CONTAINS : Shape.SUFFIX) : (last ? Shape.PREFIX : Shape.EXACT);
+            }
+        }
+        return new LikePattern(shape, literal, leading, min, max, u);
+    }
+
+    /** Whether the {@code len} bytes at {@code s[off..]} match. */
+    boolean matches(MemorySegment s, long off, int len) {
+        return switch (shape) {
+            case EXACT -> len == literal.length && equalsAt(s, off, literal, 0);
+            case PREFIX -> len >= literal.length && equalsAt(s, off, literal, 0);
+            case SUFFIX -> len >= literal.length && equalsAt(s, off + len - literal.length, literal, 0);
+            case CONTAINS -> indexOf(s, off, len, literal) >= 0;
+            case GENERAL -> general(s, off, len);
+        };
+    }
+
+    /** As {@link #matches} when the first {@code checked} bytes are already known to match the leading literal. */
+    boolean matchesAfterPrefix(MemorySegment s, long off, int len, int checked) {
+        return switch (shape) {
+            case EXACT, PREFIX -> equalsAt(s, off, literal, checked);
+            default -> matches(s, off, len);
+        };
+    }
+
+    private static boolean equalsAt(MemorySegment s, long off, byte[] lit, int from) {
+        for (int i = from; i < lit.length; i++) {
+            if (s.get(ValueLayout.JAVA_BYTE, off + i) != lit[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static long indexOf(MemorySegment s, long off, int len, byte[] lit) {
+        if (lit.length == 0) {
+            return 0;
+        }
+        byte first = lit[0];
+        for (long i = 0, last = len - lit.length; i <= last; i++) {
+            if (s.get(ValueLayout.JAVA_BYTE, off + i) == first && equalsAt(s, off + i, lit, 1)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean general(MemorySegment s, long off, int len) {
+        int[] u = units;
+        int p = 0;
+        int i = 0;
+        int starP = -1;
+        int starI = -1;
+        while (i < len) {
+            int unit = p < u.length ? u[p] : Integer.MIN_VALUE;
+            if (unit == ONE) {
+                i += charBytes(s.get(ValueLayout.JAVA_BYTE, off + i));
+                p++;
+            } else if (unit >= 0 && (s.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF) == unit) {
+                i++;
+                p++;
+            } else if (unit == MANY) {
+                starP = p++;
+                starI = i;
+            } else if (starP >= 0) {
+                p = starP + 1;
+                starI += charBytes(s.get(ValueLayout.JAVA_BYTE, off + starI));
+                i = starI;
+            } else {
+                return false;
+            }
+        }
+        if (i > len) {
+            return false; // a truncated character at the end
+        }
+        while (p < u.length && u[p] == MANY) {
+            p++;
+        }
+        return p == u.length;
+    }
+
+    /** Bytes of the UTF-8 character that starts with {@code lead}. */
+    static int charBytes(byte lead) {
+        int b = lead & 0xFF;
+        if (b < 0x80) return 1;
+        if (b >= 0xF0) return 4;
+        if (b >= 0xE0) return 3;
+        if (b >= 0xC0) return 2;
+        return 1; // a stray continuation byte counts as one
+    }
+}

@@ -1,0 +1,197 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.StringKernels;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.DataType.DecimalType;
+import io.blueshift.memory.StringViews;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The compiled form of {@code LIKE} and {@code IN (constants)} for one value type: selects the
+ * rows where the predicate is TRUE. Both read a string's 16-byte view first (length and
+ * 4-byte prefix) and touch its bytes only when those agree.
+ */
+abstract sealed class MembershipFilter {
+    /** Writes the rows of {@code in} (null = {@code [0, inCount)}) for which the test is TRUE. */
+    abstract int select(ColumnVector v, MemorySegment in, int inCount, MemorySegment out, KernelProvider kernels, Scratch scratch);
+
+    static int candidate(MemorySegment in, int i) {
+        return in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+    }
+
+    /** Non-null rows of {@code in} that are not among the {@code mCount} ascending rows of {@code m}. */
+    static int nonNullExcept(ColumnVector v, MemorySegment in, int inCount, MemorySegment m, int mCount, MemorySegment out) {
+        int k = 0;
+        int j = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            while (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) < r) {
+                j++;
+            }
+            if (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) == r) {
+                continue;
+            }
+            if (!v.isNull(r)) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    static final class Like extends MembershipFilter {
+        private final LikePattern pattern;
+        private final boolean negated;
+        private final int prefix;
+        private final int prefixMask;
+        private final int checked;
+
+        Like(Expr.Like like) {
+            this.pattern = LikePattern.compile(like.pattern(), like.escape());
+            this.negated = like.negated();
+            this.checked = Math.min(4, pattern.leading.length);
+            this.prefixMask = StringKernels.prefixMask(checked);
+            this.prefix = StringKernels.prefixWord(pattern.leading) & prefixMask;
+        }
+
+        @Override
+        int select(ColumnVector v, MemorySegment in, int inCount, MemorySegment out, KernelProvider kernels, Scratch scratch) {
+            if (!(v.type() instanceof DataType.VarcharType)) {
+                throw new IllegalArgumentException("LIKE needs a VARCHAR, got " + v.type().sqlName());
+            }
+            MemorySegment matches = negated ? scratch.take(Math.max(4L, inCount * 4L)) : out;
+            // header pass (SIMD where dense): length range and leading bytes, then the bytes
+            int n = kernels.strings().selectByHeader(v.data(), v.validity(), in, inCount,
+                    pattern.minLength, pattern.maxLength, prefix, prefixMask, matches);
+            boolean whole = pattern.shape == LikePattern.Shape.EXACT || pattern.shape == LikePattern.Shape.PREFIX;
+            int k = 0;
+            if (whole && pattern.literal.length <= checked) {
+                k = n; // the header said it all
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int r = matches.getAtIndex(ValueLayout.JAVA_INT, i);
+                    if (pattern.matchesAfterPrefix(StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.length(v, r), checked)) {
+                        matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                    }
+                }
+            }
+            return negated ? nonNullExcept(v, in, inCount, matches, k, out) : k;
+        }
+    }
+
+    static final class InList extends MembershipFilter {
+        private final boolean negated;
+        private final boolean hasNull;
+        private final List<Expr.Literal> values;
+        private DataType compiledFor;
+        private long[] longs;
+        private double[] doubles;
+        private byte[][] strings;
+        private int[] stringHeads;
+        private boolean[] booleans;
+
+        InList(Expr.InList in) {
+            this.negated = in.negated();
+            this.values = in.values();
+            this.hasNull = values.stream().anyMatch(Expr.Literal::isNull);
+        }
+
+        private void compile(DataType t) {
+            compiledFor = t;
+            List<Expr.Literal> present = values.stream().filter(l -> !l.isNull()).toList();
+            if (PredicateEvaluator.isIntegral(t) && present.stream().allMatch(l -> l.value() instanceof Long && PredicateEvaluator.isIntegral(l.type()))) {
+                TreeSet<Long> set = new TreeSet<>();
+                int scale = t instanceof DecimalType d ? d.scale() : 0;
+                for (Expr.Literal l : present) {
+                    PredicateEvaluator.Bound b = PredicateEvaluator.integralBound(CompareOp.EQ, l, scale,
+                            l.type() instanceof DecimalType d ? d.scale() : 0);
+                    if (b.always() == null) {
+                        set.add(b.value());
+                    }
+                }
+                longs = set.stream().mapToLong(Long::longValue).toArray();
+            } else if (ExprTypes.isNumeric(t)) {
+                doubles = present.stream().mapToDouble(l -> l.type() instanceof DecimalType d
+                        ? BigDecimal.valueOf(l.longValue(), d.scale()).doubleValue() : ((Number) l.value()).doubleValue()).sorted().toArray();
+            } else if (t instanceof DataType.VarcharType) {
+                strings = present.stream().map(l -> l.value().toString().getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+                stringHeads = Arrays.stream(strings).mapToInt(StringKernels::prefixWord).toArray();
+            } else if (t instanceof DataType.BooleanType) {
+                booleans = new boolean[2];
+                for (Expr.Literal l : present) {
+                    booleans[(Boolean) l.value() ? 1 : 0] = true;
+                }
+            } else {
+                throw new IllegalArgumentException("not supported: IN list over " + t.sqlName());
+            }
+        }
+
+        @Override
+        int select(ColumnVector v, MemorySegment in, int inCount, MemorySegment out, KernelProvider kernels, Scratch scratch) {
+            if (!v.type().equals(compiledFor)) {
+                compile(v.type());
+            }
+            if (negated && hasNull) {
+                return 0; // x NOT IN (..., NULL) is never TRUE
+            }
+            int k = 0;
+            for (int i = 0; i < inCount; i++) {
+                int r = candidate(in, i);
+                if (v.isNull(r)) {
+                    continue;
+                }
+                if (contains(v, r) != negated) {
+                    out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
+        }
+
+        private boolean contains(ColumnVector v, int r) {
+            if (longs != null) {
+                long x = v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+                if (longs.length <= 8) {
+                    for (long c : longs) {
+                        if (c == x) return true;
+                    }
+                    return false;
+                }
+                return Arrays.binarySearch(longs, x) >= 0;
+            }
+            if (doubles != null) {
+                double x = switch (v.type()) {
+                    case DataType.Float64Type f -> v.getDouble(r);
+                    case DecimalType d -> BigDecimal.valueOf(v.getLong(r), d.scale()).doubleValue();
+                    default -> v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+                };
+                for (double c : doubles) {
+                    if (c == x) return true;
+                }
+                return false;
+            }
+            if (strings != null) {
+                long base = (long) r * StringViews.VIEW_BYTES;
+                int len = v.data().get(ValueLayout.JAVA_INT_UNALIGNED, base);
+                int head = v.data().get(ValueLayout.JAVA_INT_UNALIGNED, base + 4);
+                for (int c = 0; c < strings.length; c++) {
+                    if (strings[c].length == len && stringHeads[c] == head
+                            && MemorySegment.mismatch(StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.offset(v, r) + len,
+                                    MemorySegment.ofArray(strings[c]), 0, len) == -1) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return booleans[v.getBoolean(r) ? 1 : 0];
+        }
+    }
+}
