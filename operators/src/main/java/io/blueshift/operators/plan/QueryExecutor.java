@@ -15,10 +15,14 @@ import io.blueshift.operators.exec.Sink;
 import io.blueshift.operators.exec.Source;
 import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.filter.FilterOperator;
+import io.blueshift.operators.join.HashJoinBuild;
+import io.blueshift.operators.join.HashJoinProbe;
 import io.blueshift.operators.order.OrderBy;
 import io.blueshift.operators.projection.ProjectOperator;
 import io.blueshift.operators.scan.ScanPredicate;
 import io.blueshift.operators.scan.TableScan;
+import io.blueshift.operators.set.ConstantRows;
+import io.blueshift.operators.set.UnionAllResult;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -97,11 +101,58 @@ public final class QueryExecutor {
             }
             case PlanNode.Sort s -> materialized(execute(s));
             case PlanNode.Limit l -> materialized(execute(l));
-            case PlanNode.HashJoin j -> throw new UnsupportedOperationException("not supported yet: hash join");
-            case PlanNode.NestedLoopJoin j -> throw new UnsupportedOperationException("not supported yet: nested loop join");
-            case PlanNode.UnionAll u -> throw new UnsupportedOperationException("not supported yet: UNION ALL");
-            case PlanNode.Values v -> throw new UnsupportedOperationException("not supported yet: VALUES");
+            case PlanNode.HashJoin j -> join(j.probe(), j.build(), j.probeKeys(), j.buildKeys(), j.type(), j.residual(), j.schema());
+            case PlanNode.NestedLoopJoin j -> {
+                if (j.type() != PlanNode.JoinType.INNER && j.type() != PlanNode.JoinType.LEFT && j.type() != PlanNode.JoinType.SINGLE) {
+                    throw new UnsupportedOperationException("not supported: nested loop join of type " + j.type());
+                }
+                yield join(j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
+            }
+            case PlanNode.UnionAll u -> materialized(unionAll(u));
+            case PlanNode.Values v -> materialized(ConstantRows.materialize(v.schema(), v.rows(), ctx));
         };
+    }
+
+    /**
+     * A join: the build side runs first into a hash table (no keys: every row is a candidate,
+     * the nested-loop join), then the probe side's pipeline goes on through the probe. The
+     * table lives until that pipeline ends.
+     */
+    private Open join(PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, PlanNode.JoinType type,
+                      Expr residual, io.blueshift.memory.Schema schema) {
+        HashJoinBuild sink = new HashJoinBuild(build.schema(), buildKeys);
+        MaterializedResult table;
+        try {
+            table = run(open(build), sink);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+        try {
+            HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
+            Open in = open(probe);
+            in.operators().add(op);
+            MaterializedResult feeding = in.feeding() == null ? table
+                    : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
+            return new Open(in.source(), in.operators(), feeding);
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    private MaterializedResult unionAll(PlanNode.UnionAll u) {
+        io.blueshift.memory.Schema schema = UnionAllResult.unionSchema(u.inputs().stream().map(PlanNode::schema).toList());
+        List<MaterializedResult> parts = new ArrayList<>();
+        try {
+            for (PlanNode in : u.inputs()) {
+                parts.add(execute(in));
+            }
+        } catch (RuntimeException e) {
+            parts.forEach(MaterializedResult::close);
+            throw e;
+        }
+        return UnionAllResult.concat(schema, parts);
     }
 
     private static Open materialized(MaterializedResult r) {

@@ -1,0 +1,244 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.kernels.GatherKernels;
+import io.blueshift.memory.Allocation;
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.Schema;
+import io.blueshift.memory.StringViews;
+import io.blueshift.memory.Validity;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The build side of a join as dense, owned columns that grow by doubling: fixed-width values
+ * and string views in one buffer per column, strings longer than a view holds copied into
+ * buffers this object owns. Row ids are dense, so probes fetch build values by gathering.
+ */
+final class BuildRows implements AutoCloseable {
+    private static final int INITIAL_ROWS = 1024;
+    private static final long STRING_BUFFER_BYTES = 1 << 20;
+    private static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
+
+    private final MemoryPool pool;
+    private final Schema schema;
+    private final Column[] columns;
+    private int size;
+    private int capacity;
+
+    /** One column's buffers; validity is allocated at the first NULL, all valid before it. */
+    private static final class Column {
+        final DataType type;
+        Allocation data;
+        Allocation validity;
+        final List<Allocation> strings = new ArrayList<>();
+        long stringFill = STRING_BUFFER_BYTES;
+
+        Column(DataType type) { this.type = type; }
+
+        long bytesFor(int rows) {
+            return type instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * type.byteWidth();
+        }
+    }
+
+    BuildRows(MemoryPool pool, Schema schema) {
+        this.pool = pool;
+        this.schema = schema;
+        this.columns = new Column[schema.size()];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = new Column(schema.type(c));
+        }
+    }
+
+    int size() { return size; }
+    Schema schema() { return schema; }
+
+    private void ensureCapacity(int rows) {
+        if (rows <= capacity) {
+            return;
+        }
+        int grown = Math.max(INITIAL_ROWS, capacity);
+        while (grown < rows) {
+            grown = grown > (1 << 29) ? Integer.MAX_VALUE - 64 : grown * 2;
+        }
+        for (Column c : columns) {
+            Allocation data = pool.allocate(c.bytesFor(grown), "hash join build rows");
+            if (c.data != null) {
+                MemorySegment.copy(c.data.segment(), 0, data.segment(), 0, c.bytesFor(size));
+                c.data.close();
+            }
+            c.data = data;
+            if (c.validity != null) {
+                c.validity = grownValidity(c.validity, grown);
+            }
+        }
+        capacity = grown;
+    }
+
+    private Allocation grownValidity(Allocation old, int rows) {
+        Allocation v = pool.allocate(Validity.bytesFor(rows), "hash join build validity");
+        Validity.setAll(v.segment(), true);
+        if (old != null) {
+            MemorySegment.copy(old.segment(), 0, v.segment(), 0, Validity.bytesFor(size));
+            old.close();
+        }
+        return v;
+    }
+
+    /** Appends the live rows of {@code batch} (same column types as the schema). */
+    void append(Batch batch, GatherKernels gather) {
+        int n = batch.liveCount();
+        if (n == 0) {
+            return;
+        }
+        ensureCapacity(size + n);
+        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        for (int c = 0; c < columns.length; c++) {
+            Column col = columns[c];
+            ColumnVector src = batch.column(c);
+            MemorySegment dst = col.data.segment();
+            int width = col.type.byteWidth();
+            if (col.type instanceof DataType.BooleanType) {
+                for (int i = 0; i < n; i++) {
+                    Validity.set(dst, size + i, src.getBoolean(batch.liveRow(i)));
+                }
+            } else if (sel == null) {
+                MemorySegment.copy(src.data(), 0, dst, (long) size * width, (long) n * width);
+            } else {
+                MemorySegment to = dst.asSlice((long) size * width, (long) n * width);
+                switch (width) {
+                    case 4 -> gather.gatherInt32(src.data(), sel, n, to);
+                    case 8 -> gather.gatherInt64(src.data(), sel, n, to);
+                    default -> gather.gatherInt128(src.data(), sel, n, to);
+                }
+            }
+            if (src.validity() != null) {
+                for (int i = 0; i < n; i++) {
+                    if (src.isNull(batch.liveRow(i))) {
+                        if (col.validity == null) {
+                            col.validity = grownValidity(null, capacity);
+                        }
+                        Validity.set(col.validity.segment(), size + i, false);
+                    }
+                }
+            }
+            if (col.type instanceof DataType.VarcharType) {
+                ownStrings(col, src.varBuffers(), size, n);
+            }
+        }
+        size += n;
+    }
+
+    /** Copies the bytes of out-of-line views in rows {@code [from, from+n)} into owned buffers. */
+    private void ownStrings(Column col, List<MemorySegment> srcBuffers, int from, int n) {
+        MemorySegment views = col.data.segment();
+        MemorySegment validity = col.validity == null ? null : col.validity.segment();
+        for (int r = from; r < from + n; r++) {
+            long base = (long) r * StringViews.VIEW_BYTES;
+            if (validity != null && !Validity.isValid(validity, r)) {
+                views.set(ValueLayout.JAVA_LONG_UNALIGNED, base, 0L);
+                views.set(ValueLayout.JAVA_LONG_UNALIGNED, base + 8, 0L);
+                continue;
+            }
+            int len = views.get(INT_U, base);
+            if (len <= StringViews.INLINE_MAX) {
+                continue;
+            }
+            if (col.stringFill + len > currentBufferBytes(col)) {
+                col.strings.add(pool.allocate(Math.max(STRING_BUFFER_BYTES, len), "hash join build strings"));
+                col.stringFill = 0;
+            }
+            MemorySegment src = srcBuffers.get(views.get(INT_U, base + 8));
+            MemorySegment dst = col.strings.getLast().segment();
+            MemorySegment.copy(src, Integer.toUnsignedLong(views.get(INT_U, base + 12)), dst, col.stringFill, len);
+            views.set(INT_U, base + 8, col.strings.size() - 1);
+            views.set(INT_U, base + 12, (int) col.stringFill);
+            col.stringFill += len;
+        }
+    }
+
+    private static long currentBufferBytes(Column col) {
+        return col.strings.isEmpty() ? 0 : col.strings.getLast().byteSize();
+    }
+
+    /**
+     * Moves {@code other}'s rows to the end of these: fixed-width data is copied, string
+     * buffers change owner (views are renumbered). {@code other} is empty afterwards.
+     */
+    void absorb(BuildRows other) {
+        if (other.size == 0) {
+            return;
+        }
+        ensureCapacity(size + other.size);
+        for (int c = 0; c < columns.length; c++) {
+            Column col = columns[c];
+            Column from = other.columns[c];
+            if (col.type instanceof DataType.BooleanType) {
+                for (int i = 0; i < other.size; i++) {
+                    Validity.set(col.data.segment(), size + i, Validity.isValid(from.data.segment(), i));
+                }
+            } else {
+                MemorySegment.copy(from.data.segment(), 0, col.data.segment(), col.bytesFor(size), col.bytesFor(other.size));
+            }
+            if (from.validity != null) {
+                if (col.validity == null) {
+                    col.validity = grownValidity(null, capacity);
+                }
+                for (int i = 0; i < other.size; i++) {
+                    if (!Validity.isValid(from.validity.segment(), i)) {
+                        Validity.set(col.validity.segment(), size + i, false);
+                    }
+                }
+            }
+            if (col.type instanceof DataType.VarcharType && !from.strings.isEmpty()) {
+                int shift = col.strings.size();
+                MemorySegment views = col.data.segment();
+                for (int r = size; r < size + other.size; r++) {
+                    long base = (long) r * StringViews.VIEW_BYTES;
+                    if (views.get(INT_U, base) > StringViews.INLINE_MAX) {
+                        views.set(INT_U, base + 8, views.get(INT_U, base + 8) + shift);
+                    }
+                }
+                // appending after the moved buffers would need their fill; start a fresh one
+                col.strings.addAll(from.strings);
+                from.strings.clear();
+                col.stringFill = STRING_BUFFER_BYTES;
+            }
+        }
+        size += other.size;
+        other.close();
+    }
+
+    /** A view of column {@code c} over rows {@code [0, size)}, valid while this object is open. */
+    ColumnVector column(int c) {
+        Column col = columns[c];
+        int rows = Math.max(size, 1);
+        if (col.data == null) {
+            ensureCapacity(1);
+        }
+        List<MemorySegment> buffers = new ArrayList<>(col.strings.size());
+        for (Allocation a : col.strings) {
+            buffers.add(a.segment());
+        }
+        return ColumnVector.wrap(col.type, rows, col.data.segment(), col.validity == null ? null : col.validity.segment(), buffers);
+    }
+
+    @Override
+    public void close() {
+        for (Column c : columns) {
+            if (c.data != null) c.data.close();
+            if (c.validity != null) c.validity.close();
+            c.strings.forEach(Allocation::close);
+            c.strings.clear();
+            c.data = null;
+            c.validity = null;
+        }
+        size = 0;
+        capacity = 0;
+    }
+}

@@ -1,0 +1,110 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.operators.exec.Sink;
+import io.blueshift.operators.exec.SinkState;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Ends the build pipeline of a join: each worker copies its rows into its own
+ * {@link BuildRows}, combine concatenates them, and finish builds one {@link JoinHashTable}
+ * over all rows. The table is then {@link #table()}; the result finish returns has no rows and
+ * owns the table, so closing it frees the build side. Call {@link #close} if the pipeline
+ * fails before finish.
+ */
+public final class HashJoinBuild implements Sink, AutoCloseable {
+    private final Schema schema;
+    private final int[] keys;
+    private BuildRows rows;
+    private JoinHashTable table;
+
+    /** {@code keys}: the build columns to hash; none for a nested-loop join. */
+    public HashJoinBuild(Schema schema, int[] keys) {
+        this.schema = Objects.requireNonNull(schema, "schema is null");
+        this.keys = keys.clone();
+        for (int k : keys) {
+            JoinKeys.checkType(schema.type(k));
+        }
+    }
+
+    @Override
+    public Schema outputSchema() { return schema; }
+
+    private static final class Local implements SinkState {
+        final ExecutionContext ctx;
+        BuildRows rows;
+
+        Local(ExecutionContext ctx, BuildRows rows) {
+            this.ctx = ctx;
+            this.rows = rows;
+        }
+
+        @Override
+        public void close() {
+            if (rows != null) {
+                rows.close();
+            }
+        }
+    }
+
+    @Override
+    public SinkState createLocalState(ExecutionContext ctx) {
+        return new Local(ctx, new BuildRows(ctx.pool(), schema));
+    }
+
+    @Override
+    public void sink(Batch batch, SinkState local) {
+        Local l = (Local) local;
+        l.rows.append(batch, l.ctx.kernels().gather());
+    }
+
+    @Override
+    public void combine(SinkState local) {
+        Local l = (Local) local;
+        if (rows == null) {
+            rows = l.rows;
+        } else {
+            rows.absorb(l.rows);
+        }
+        l.rows = null;
+    }
+
+    @Override
+    public MaterializedResult finish(ExecutionContext ctx) {
+        BuildRows all = rows != null ? rows : new BuildRows(ctx.pool(), schema);
+        rows = null;
+        table = new JoinHashTable(all, keys, ctx.kernels(), ctx.pool());
+        return new MaterializedResult(schema, List.of(), List.of(table));
+    }
+
+    int keyCount() { return keys.length; }
+
+    DataType keyType(int i) { return schema.type(keys[i]); }
+
+    /** The table finish built. */
+    JoinHashTable table() {
+        if (table == null) {
+            throw new IllegalStateException("the build side has not finished");
+        }
+        return table;
+    }
+
+    @Override
+    public void close() {
+        if (rows != null) {
+            rows.close();
+            rows = null;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "HashJoinBuild keys=" + java.util.Arrays.toString(keys);
+    }
+}

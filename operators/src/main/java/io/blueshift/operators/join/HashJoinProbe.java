@@ -1,0 +1,348 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Schema;
+import io.blueshift.memory.SelectionVector;
+import io.blueshift.memory.StringViews;
+import io.blueshift.memory.Validity;
+import io.blueshift.operators.exec.BatchConsumer;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.Operator;
+import io.blueshift.operators.exec.OperatorState;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.expr.ExprPrinter;
+import io.blueshift.operators.expr.ExpressionEvaluator;
+import io.blueshift.operators.expr.PredicateEvaluator;
+import io.blueshift.operators.expr.PredicateRewriter;
+import io.blueshift.operators.expr.Scratch;
+import io.blueshift.operators.plan.PlanNode.JoinType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Probes a {@link JoinHashTable} with each batch of the probe pipeline. Every live probe row
+ * gets its first matching build row; then, in rounds, the build columns of the current match
+ * of each still-active row are gathered into the probe batch's row space, so an output batch
+ * is the probe batch's own columns (never copied) plus those gathered columns, under a
+ * selection of the rows that matched in this round (narrowed by the residual condition).
+ * Each row then steps to the next build row with its key; a key-unique build side needs one
+ * round. LEFT and SINGLE add the unmatched rows with NULL build columns at the end; SEMI, ANTI
+ * and MARK emit the probe batch under a selection, or with the mark column.
+ */
+public final class HashJoinProbe implements Operator {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+
+    private final Schema schema;
+    private final JoinHashTable table;
+    private final int[] probeKeys;
+    private final JoinType type;
+    private final Expr residual;
+
+    /**
+     * {@code build} must have finished; {@code residual} (may be null) refers to probe columns
+     * then build columns. A keyless table with {@code probeKeys} empty is a nested-loop join.
+     */
+    public HashJoinProbe(Schema output, Schema probe, HashJoinBuild build, int[] probeKeys, JoinType type, Expr residual) {
+        this.schema = Objects.requireNonNull(output, "output schema is null");
+        this.table = build.table();
+        this.probeKeys = probeKeys.clone();
+        this.type = Objects.requireNonNull(type, "type is null");
+        this.residual = residual == null ? null : PredicateRewriter.rewrite(residual);
+        if (probeKeys.length != build.keyCount()) {
+            throw new IllegalArgumentException(probeKeys.length + " probe keys for " + build.keyCount() + " build keys");
+        }
+        for (int i = 0; i < probeKeys.length; i++) {
+            DataType p = probe.type(probeKeys[i]);
+            JoinKeys.checkType(p);
+            if ((p instanceof DataType.VarcharType) != (build.keyType(i) instanceof DataType.VarcharType)) {
+                throw new IllegalArgumentException("join keys of types " + p.sqlName() + " and " + build.keyType(i).sqlName());
+            }
+        }
+    }
+
+    @Override
+    public Schema outputSchema() { return schema; }
+
+    private static final class State implements OperatorState {
+        final ExecutionContext ctx;
+        final Scratch heap;
+        final Scratch buffers;
+        final ExpressionEvaluator values;
+        final PredicateEvaluator predicates;
+
+        State(ExecutionContext ctx) {
+            this.ctx = ctx;
+            this.heap = new Scratch(ctx.pool(), "hash join probe state", true);
+            this.buffers = new Scratch(ctx.pool(), "hash join probe output");
+            this.values = new ExpressionEvaluator(ctx.kernels(), ctx.pool());
+            this.predicates = new PredicateEvaluator(ctx.kernels(), values);
+        }
+
+        @Override
+        public void close() {
+            heap.close();
+            buffers.close();
+            values.close();
+        }
+    }
+
+    @Override
+    public OperatorState createState(ExecutionContext ctx) {
+        return new State(ctx);
+    }
+
+    @Override
+    public void process(Batch input, OperatorState state, BatchConsumer downstream) {
+        int n = input.liveCount();
+        if (n == 0) {
+            return;
+        }
+        State s = (State) state;
+        s.heap.reset();
+        s.buffers.reset();
+        MemorySegment sel = input.selection() == null ? null : input.selection().segment();
+        List<ColumnVector> keys = new ArrayList<>(probeKeys.length);
+        for (int k : probeKeys) {
+            keys.add(input.column(k));
+        }
+        MemorySegment cand = s.heap.take(n * 4L);
+        MemorySegment hashes = null;
+        if (!table.keyless()) {
+            hashes = s.heap.take(n * 8L);
+            JoinKeys.hash(s.ctx.kernels().hash(), keys, sel, n, hashes);
+        }
+        table.findMatches(keys, sel, n, hashes, cand, s.heap.take(n * 4L));
+
+        MemorySegment matched = s.heap.take(n);
+        matched.fill((byte) 0);
+        boolean probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
+        if (probeOnly && residual == null) {
+            for (int i = 0; i < n; i++) {
+                if (cand.getAtIndex(INT, i) >= 0) {
+                    matched.set(ValueLayout.JAVA_BYTE, i, (byte) 1);
+                }
+            }
+        } else {
+            rounds(input, s, sel, n, cand, matched, downstream);
+        }
+        switch (type) {
+            case INNER -> { }
+            case LEFT, SINGLE -> emitUnmatched(input, s, sel, n, matched, downstream);
+            case SEMI, ANTI -> {
+                MemorySegment rows = s.buffers.take(n * 4L);
+                byte want = (byte) (type == JoinType.SEMI ? 1 : 0);
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    if (matched.get(ValueLayout.JAVA_BYTE, i) == want) {
+                        rows.setAtIndex(INT, k++, sel == null ? i : sel.getAtIndex(INT, i));
+                    }
+                }
+                emit(input.columns(), input.rowCount(), rows, k, s, downstream);
+            }
+            case MARK -> emitMark(input, s, sel, n, keys, matched, downstream);
+        }
+    }
+
+    /** Emits matching pairs round by round (INNER, LEFT, SINGLE) or records which rows match. */
+    private void rounds(Batch input, State s, MemorySegment sel, int n, MemorySegment cand,
+                        MemorySegment matched, BatchConsumer downstream) {
+        int rowCount = input.rowCount();
+        MemorySegment active = s.buffers.take(n * 4L);
+        MemorySegment passed = residual == null ? null : s.buffers.take(rowCount * 4L);
+        MemorySegment activeIndex = s.heap.take(n * 4L);
+        MemorySegment buildRow = s.heap.take(n * 4L);
+        List<ColumnVector> built = new ArrayList<>();
+        for (ColumnVector c : table.columns()) {
+            built.add(rowSpaceVector(s, c, rowCount, false));
+        }
+        List<ColumnVector> columns = new ArrayList<>(input.columns());
+        columns.addAll(built);
+        boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE;
+        boolean stopAtMatch = !emitPairs;
+        MemorySegment next = table.next();
+        boolean unique = table.unique();
+        while (true) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int c = cand.getAtIndex(INT, i);
+                if (c >= 0) {
+                    active.setAtIndex(INT, m, sel == null ? i : sel.getAtIndex(INT, i));
+                    activeIndex.setAtIndex(INT, m, i);
+                    buildRow.setAtIndex(INT, m, c);
+                    m++;
+                }
+            }
+            if (m == 0) {
+                return;
+            }
+            for (int c = 0; c < built.size(); c++) {
+                gatherInto(table.columns().get(c), built.get(c), active, buildRow, m);
+            }
+            MemorySegment out = active;
+            int k = m;
+            if (residual != null) {
+                s.values.reset();
+                k = s.predicates.select(residual, new Batch(columns, rowCount, new SelectionVector(active, m)), passed);
+                out = passed;
+            }
+            if (type != JoinType.INNER) {
+                for (int q = 0, j = 0; q < k; q++, j++) {
+                    int row = out.getAtIndex(INT, q);
+                    while (active.getAtIndex(INT, j) != row) {
+                        j++;
+                    }
+                    int i = activeIndex.getAtIndex(INT, j);
+                    if (type == JoinType.SINGLE && matched.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                        throw new IllegalStateException("more than one row returned by a subquery used as an expression");
+                    }
+                    matched.set(ValueLayout.JAVA_BYTE, i, (byte) 1);
+                }
+            }
+            if (emitPairs && k > 0) {
+                emit(columns, rowCount, out, k, s, downstream);
+            }
+            for (int j = 0; j < m; j++) {
+                int i = activeIndex.getAtIndex(INT, j);
+                boolean done = unique || (stopAtMatch && matched.get(ValueLayout.JAVA_BYTE, i) != 0);
+                cand.setAtIndex(INT, i, done ? -1 : next.getAtIndex(INT, buildRow.getAtIndex(INT, j)));
+            }
+        }
+    }
+
+    /** A scratch vector of {@code rows} values shaped like build column {@code c}; all NULL if asked. */
+    private static ColumnVector rowSpaceVector(State s, ColumnVector c, int rows, boolean allNull) {
+        DataType t = c.type();
+        long bytes = t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
+        MemorySegment data = s.buffers.take(Math.max(bytes, 1));
+        MemorySegment validity = null;
+        if (allNull) {
+            data.fill((byte) 0);
+            validity = s.buffers.take(Validity.bytesFor(rows));
+            validity.fill((byte) 0);
+        } else if (c.validity() != null) {
+            validity = s.buffers.take(Validity.bytesFor(rows));
+        }
+        return ColumnVector.wrap(t, rows, data, validity, c.varBuffers());
+    }
+
+    /** {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included. */
+    private static void gatherInto(ColumnVector src, ColumnVector dst, MemorySegment active, MemorySegment buildRow, int m) {
+        MemorySegment from = src.data();
+        MemorySegment to = dst.data();
+        switch (src.type()) {
+            case DataType.BooleanType t -> {
+                for (int j = 0; j < m; j++) {
+                    Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow.getAtIndex(INT, j)));
+                }
+            }
+            case DataType.VarcharType t -> {
+                for (int j = 0; j < m; j++) {
+                    long a = (long) active.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
+                    long b = (long) buildRow.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
+                    to.set(ValueLayout.JAVA_LONG_UNALIGNED, a, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b));
+                    to.set(ValueLayout.JAVA_LONG_UNALIGNED, a + 8, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b + 8));
+                }
+            }
+            default -> {
+                if (src.type().byteWidth() == 4) {
+                    for (int j = 0; j < m; j++) {
+                        to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow.getAtIndex(INT, j)));
+                    }
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow.getAtIndex(INT, j)));
+                    }
+                }
+            }
+        }
+        MemorySegment validity = src.validity();
+        if (validity != null) {
+            MemorySegment out = dst.validity();
+            for (int j = 0; j < m; j++) {
+                Validity.set(out, active.getAtIndex(INT, j), Validity.isValid(validity, buildRow.getAtIndex(INT, j)));
+            }
+        }
+    }
+
+    /** LEFT and SINGLE: rows without a (passing) match, with every build column NULL. */
+    private void emitUnmatched(Batch input, State s, MemorySegment sel, int n, MemorySegment matched, BatchConsumer downstream) {
+        MemorySegment rows = s.buffers.take(n * 4L);
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (matched.get(ValueLayout.JAVA_BYTE, i) == 0) {
+                rows.setAtIndex(INT, k++, sel == null ? i : sel.getAtIndex(INT, i));
+            }
+        }
+        if (k == 0) {
+            return;
+        }
+        List<ColumnVector> columns = new ArrayList<>(input.columns());
+        for (ColumnVector c : table.columns()) {
+            columns.add(rowSpaceVector(s, c, input.rowCount(), true));
+        }
+        emit(columns, input.rowCount(), rows, k, s, downstream);
+    }
+
+    /**
+     * MARK: TRUE where a row matched; where not, NULL if its key is NULL or the build side has
+     * a NULL key (x IN (..., NULL) is never FALSE), else FALSE; FALSE for an empty build side.
+     */
+    private void emitMark(Batch input, State s, MemorySegment sel, int n, List<ColumnVector> keys,
+                          MemorySegment matched, BatchConsumer downstream) {
+        int rowCount = input.rowCount();
+        MemorySegment data = s.buffers.take(Validity.bytesFor(rowCount));
+        MemorySegment validity = s.buffers.take(Validity.bytesFor(rowCount));
+        data.fill((byte) 0);
+        Validity.setAll(validity, true);
+        boolean empty = table.rowCount() == 0;
+        for (int i = 0; i < n; i++) {
+            int row = sel == null ? i : sel.getAtIndex(INT, i);
+            if (matched.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                Validity.set(data, row, true);
+            } else if (!empty && (table.hasNullKey() || JoinKeys.anyNull(keys, row))) {
+                Validity.set(validity, row, false);
+            }
+        }
+        List<ColumnVector> columns = new ArrayList<>(input.columns());
+        columns.add(ColumnVector.wrap(DataType.BOOLEAN, rowCount, data, validity, null));
+        emit(columns, rowCount, sel, n, s, downstream);
+    }
+
+    /** Pushes the {@code count} rows of {@code rows} (null = all) in batches of at most batchRows live rows. */
+    private static void emit(List<ColumnVector> columns, int rowCount, MemorySegment rows, int count, State s,
+                             BatchConsumer downstream) {
+        if (count == 0) {
+            return;
+        }
+        int limit = s.ctx.batchRows();
+        if (count <= limit) {
+            boolean all = rows == null || count == rowCount;
+            downstream.accept(new Batch(columns, rowCount, all ? null : new SelectionVector(rows, count)));
+            return;
+        }
+        if (rows == null) {
+            rows = s.buffers.take(count * 4L);
+            for (int i = 0; i < count; i++) {
+                rows.setAtIndex(INT, i, i);
+            }
+        }
+        for (int from = 0; from < count; from += limit) {
+            int c = Math.min(limit, count - from);
+            downstream.accept(new Batch(columns, rowCount, new SelectionVector(rows.asSlice(from * 4L, c * 4L), c)));
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "HashJoinProbe " + type + " keys=" + Arrays.toString(probeKeys)
+                + (residual == null ? "" : " residual " + ExprPrinter.print(residual));
+    }
+}

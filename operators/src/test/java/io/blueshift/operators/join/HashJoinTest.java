@@ -1,0 +1,238 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.kernels.Kernels;
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Field;
+import io.blueshift.memory.MemoryLimitExceededException;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.MixedTable;
+import io.blueshift.operators.OperatorTestBase;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.plan.Exprs;
+import io.blueshift.operators.plan.PlanBuilder;
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.operators.plan.PlanNode.JoinType;
+import io.blueshift.operators.plan.QueryExecutor;
+import io.blueshift.storage.Catalog;
+import io.blueshift.storage.InMemoryTable;
+import io.blueshift.tpch.TpchGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hash joins of every type against nested loops over Java values: duplicates on both sides,
+ * NULL keys, multi-column keys with long strings, residual conditions, empty sides, thread
+ * counts, the memory limit, and lineitem ⋈ orders.
+ */
+class HashJoinTest extends OperatorTestBase {
+    static final Schema PROBE = Schema.of(Field.of("pid", DataType.INT64), Field.of("pk", DataType.INT32),
+            Field.of("ps", DataType.VARCHAR), Field.of("pv", DataType.INT64), Field.of("pd", DataType.DATE));
+    static final Schema BUILD = Schema.of(Field.of("bid", DataType.INT64), Field.of("bk", DataType.INT32),
+            Field.of("bs", DataType.VARCHAR), Field.of("bw", DataType.INT64), Field.of("bdec", DataType.decimal(15, 2)));
+    static final List<String> STRINGS = new ArrayList<>(List.of("", "twelve bytes", "Ünïcödé strings over 12 bytes"));
+    static {
+        for (int i = 0; i < 16; i++) {
+            STRINGS.add(i % 2 == 0 ? "s" + i : "a string well over twelve bytes #" + i);
+        }
+    }
+    static final int PROBE_WIDTH = 5;
+
+    private List<Object[]> probeRows;
+    private List<Object[]> buildRows;
+    private InMemoryTable probe;
+    private InMemoryTable build;
+
+    @BeforeEach
+    void createTables() {
+        Random rnd = new Random(7);
+        probeRows = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            probeRows.add(new Object[] {(long) i, nullOr(rnd, rnd.nextInt(40)), nullOr(rnd, STRINGS.get(rnd.nextInt(STRINGS.size()))),
+                    nullOr(rnd, (long) rnd.nextInt(100)), nullOr(rnd, LocalDate.of(1996, 1, 1).plusDays(rnd.nextInt(50)))});
+        }
+        buildRows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            buildRows.add(new Object[] {(long) i, nullOr(rnd, rnd.nextInt(60)), nullOr(rnd, STRINGS.get(rnd.nextInt(STRINGS.size()))),
+                    nullOr(rnd, (long) rnd.nextInt(100)), nullOr(rnd, BigDecimal.valueOf(rnd.nextInt(41) - 20, 2))});
+        }
+        probe = MixedTable.build(pool, "probe", PROBE, probeRows, 96);
+        build = MixedTable.build(pool, "build", BUILD, buildRows, 88);
+    }
+
+    @AfterEach
+    void dropTables() {
+        probe.close();
+        build.close();
+    }
+
+    private static Object nullOr(Random rnd, Object v) {
+        return rnd.nextInt(10) == 0 ? null : v;
+    }
+
+    private static Expr col(int i, Schema s, int offset) {
+        return new Expr.ColumnRef(offset + i, s.type(i), s.field(i).name());
+    }
+
+    /** pv < bw */
+    static Expr lessResidual() {
+        return new Expr.Comparison(CompareOp.LT, col(3, PROBE, 0), col(3, BUILD, PROBE_WIDTH));
+    }
+
+    static Boolean less(Object[] p, Object[] b) {
+        return p[3] == null || b[3] == null ? null : (Long) p[3] < (Long) b[3];
+    }
+
+    /** pv < bw OR bdec IS NULL */
+    static Expr orResidual() {
+        return new Expr.Or(List.of(lessResidual(), new Expr.IsNull(col(4, BUILD, PROBE_WIDTH), false)));
+    }
+
+    static Boolean lessOrNull(Object[] p, Object[] b) {
+        if (b[4] == null) return true;
+        return less(p, b);
+    }
+
+    private PlanNode join(PlanNode p, PlanNode b, int[] pk, int[] bk, JoinType type, Expr residual) {
+        return new PlanNode.HashJoin(p, b, pk, bk, type, residual);
+    }
+
+    private void check(PlanNode p, List<Object[]> pRows, PlanNode b, List<Object[]> bRows, int[] pk, int[] bk,
+                       JoinType type, Expr residual, NaiveJoin.Residual naive, int... threads) {
+        List<List<Object>> expected = NaiveJoin.join(pRows, bRows, pk, bk, type, naive, BUILD.size());
+        for (int t : threads) {
+            List<List<Object>> actual = run(join(p, b, pk, bk, type, residual), ctx(t));
+            assertEquals(canonical(expected), canonical(actual), type + " keys " + java.util.Arrays.toString(pk)
+                    + " residual " + residual + " on " + t + " threads");
+        }
+    }
+
+    /** Rows as sorted strings (each row printed once; sorting rows by toString is slow). */
+    static List<String> canonical(List<List<Object>> rows) {
+        return rows.stream().map(Object::toString).sorted().toList();
+    }
+
+    private PlanNode scanProbe() { return PlanBuilder.scan(probe).build(); }
+    private PlanNode scanBuild() { return PlanBuilder.scan(build).build(); }
+
+    @Test
+    void everyJoinTypeMatchesNestedLoops() {
+        int[][][] keySets = {{{1}, {1}}, {{1, 2}, {1, 2}}, {{2}, {2}}};
+        List<Expr> residuals = new ArrayList<>(java.util.Arrays.asList(null, lessResidual(), orResidual()));
+        List<NaiveJoin.Residual> naive = new ArrayList<>(java.util.Arrays.asList(null, HashJoinTest::less, HashJoinTest::lessOrNull));
+        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.SEMI, JoinType.ANTI, JoinType.MARK)) {
+            for (int[][] keys : keySets) {
+                for (int r = 0; r < residuals.size(); r++) {
+                    check(scanProbe(), probeRows, scanBuild(), buildRows, keys[0], keys[1], type,
+                            residuals.get(r), naive.get(r), 1, 4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void singleJoinOnUniqueKeysAndWithResidual() {
+        // bid is unique: pid = bid has at most one match
+        for (var r : List.of(new Object[] {null, null}, new Object[] {lessResidual(), (NaiveJoin.Residual) HashJoinTest::less})) {
+            check(scanProbe(), probeRows, scanBuild(), buildRows, new int[] {0}, new int[] {0}, JoinType.SINGLE,
+                    (Expr) r[0], (NaiveJoin.Residual) r[1], 1, 2, 4);
+        }
+    }
+
+    @Test
+    void singleJoinWithTwoMatchesFails() {
+        PlanNode plan = join(scanProbe(), scanBuild(), new int[] {1}, new int[] {1}, JoinType.SINGLE, null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(plan, ctx(1)));
+        assertEquals("more than one row returned by a subquery used as an expression", e.getMessage());
+    }
+
+    @Test
+    void emptyBuildAndEmptyProbe() {
+        PlanNode emptyBuild = PlanBuilder.scan(build).filter(b -> b.lt(b.col("bid"), Exprs.bigint(0))).build();
+        PlanNode emptyProbe = PlanBuilder.scan(probe).filter(b -> b.lt(b.col("pid"), Exprs.bigint(0))).build();
+        for (JoinType type : JoinType.values()) {
+            for (int[] keys : new int[][] {{1}, {1, 2}}) {
+                check(scanProbe(), probeRows, emptyBuild, List.of(), keys, keys, type, null, null, 1, 2);
+                check(emptyProbe, List.of(), scanBuild(), type == JoinType.SINGLE ? List.of() : buildRows, keys, keys, type, null, null, 1, 2);
+            }
+        }
+    }
+
+    @Test
+    void markWithoutNullBuildKeysGivesFalse() {
+        PlanNode noNulls = PlanBuilder.scan(build).filter(b -> b.isNotNull(b.col("bk"))).build();
+        List<Object[]> rows = buildRows.stream().filter(r -> r[1] != null).toList();
+        check(scanProbe(), probeRows, noNulls, rows, new int[] {1}, new int[] {1}, JoinType.MARK, null, null, 1, 4);
+        List<List<Object>> marks = run(join(scanProbe(), noNulls, new int[] {1}, new int[] {1}, JoinType.MARK, null), ctx(1));
+        assertTrue(marks.stream().anyMatch(r -> Boolean.FALSE.equals(r.get(PROBE_WIDTH))));
+        assertTrue(marks.stream().anyMatch(r -> r.get(PROBE_WIDTH) == null)); // NULL probe keys
+    }
+
+    @Test
+    void outputBatchesHoldAtMostBatchRows() {
+        // every probe row matches many build rows: one probe batch gives several output batches
+        PlanNode plan = join(scanProbe(), scanBuild(), new int[] {4}, new int[] {4}, JoinType.INNER, null);
+        plan = new PlanNode.HashJoin(scanProbe(), PlanBuilder.scan(build).filter(b -> b.lt(b.col("bid"), Exprs.bigint(150))).build(),
+                new int[] {1}, new int[] {1}, JoinType.INNER, null);
+        try (MaterializedResult r = new QueryExecutor(ctx(1)).execute(plan)) {
+            assertTrue(r.rowCount() > probeRows.size(), "rows " + r.rowCount());
+            for (Batch b : r.batches()) {
+                assertTrue(b.liveCount() <= BATCH_ROWS, "batch of " + b.liveCount());
+            }
+        }
+    }
+
+    @Test
+    void buildOverTheMemoryLimitFailsAndLeavesNothingBehind() {
+        PlanNode plan = join(scanProbe(), scanBuild(), new int[] {1}, new int[] {1}, JoinType.INNER, null);
+        for (int threads : new int[] {1, 4}) {
+            MemoryPool small = MemoryPool.root("query", 24 * 1024);
+            ExecutionContext ctx = new ExecutionContext(small, Kernels.provider(), BATCH_ROWS, threads);
+            MemoryLimitExceededException e = assertThrows(MemoryLimitExceededException.class,
+                    () -> new QueryExecutor(ctx).execute(plan).close());
+            assertTrue(e.getMessage().contains("hash join"), e.getMessage());
+            assertEquals(0, small.reserved(), "bytes left reserved on " + threads + " threads");
+            small.close();
+        }
+    }
+
+    @Test
+    void lineitemJoinOrdersKeepsEveryLineitem() {
+        try (Catalog tpch = TpchGenerator.generate(0.01, pool, null)) {
+            PlanNode lineitem = PlanBuilder.scan(tpch.table("lineitem"), "l_orderkey", "l_quantity").build();
+            PlanNode orders = PlanBuilder.scan(tpch.table("orders"), "o_orderkey", "o_orderdate", "o_orderpriority").build();
+            PlanNode plan = new PlanNode.HashJoin(lineitem, orders, new int[] {0}, new int[] {0}, JoinType.INNER, null);
+            long lines = tpch.table("lineitem").rowCount();
+            for (int threads : new int[] {1, 2}) {
+                try (MaterializedResult r = new QueryExecutor(ctx(threads)).execute(plan)) {
+                    assertEquals(lines, r.rowCount());
+                    for (List<Object> row : r.rows().subList(0, 100)) {
+                        assertEquals(row.get(0), row.get(2));
+                        assertFalse(((String) row.get(4)).isEmpty());
+                    }
+                }
+            }
+            // orders as the probe side: every order has lines, so SEMI keeps them all and ANTI none
+            PlanNode semi = new PlanNode.HashJoin(orders, lineitem, new int[] {0}, new int[] {0}, JoinType.SEMI, null);
+            assertEquals(tpch.table("orders").rowCount(), run(semi, ctx(2)).size());
+            PlanNode anti = new PlanNode.HashJoin(orders, lineitem, new int[] {0}, new int[] {0}, JoinType.ANTI, null);
+            assertEquals(0, run(anti, ctx(2)).size());
+        }
+    }
+}
