@@ -7,7 +7,6 @@ import io.blueshift.memory.Schema;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.MaterializedResult;
 import io.blueshift.operators.exec.MaterializedResults;
-import io.blueshift.operators.expr.PredicateEvaluator.ValueComparator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,10 +34,19 @@ public final class OrderBy {
                 refs[k++] = ((long) b << 32) | batch.liveRow(i);
             }
         }
-        Long[] boxed = Arrays.stream(refs).boxed().toArray(Long[]::new);
-        Arrays.sort(boxed, comparator(batches, keys));
-        int from = (int) Math.min(offset, total);
-        int to = (int) Math.min(total, from + Math.min(limit, Integer.MAX_VALUE));
+        Comparator<Long> order = comparator(batches, keys, input.schema());
+        long wanted = limit == Long.MAX_VALUE ? Long.MAX_VALUE : offset + limit;
+        Long[] boxed;
+        if (!keys.isEmpty() && wanted < total / 4) {
+            boxed = topN(refs, (int) wanted, order);
+        } else {
+            boxed = Arrays.stream(refs).boxed().toArray(Long[]::new);
+            if (!keys.isEmpty()) {
+                Arrays.sort(boxed, order);
+            }
+        }
+        int from = (int) Math.min(offset, boxed.length);
+        int to = (int) Math.min(boxed.length, from + Math.min(limit, Integer.MAX_VALUE));
         int n = to - from;
         Schema schema = input.schema();
         List<ColumnVector> out = new ArrayList<>();
@@ -60,13 +68,55 @@ public final class OrderBy {
         return MaterializedResults.chunked(schema, out, n, ctx.batchRows());
     }
 
-    private static Comparator<Long> comparator(List<Batch> batches, List<SortKey> keys) {
+    /**
+     * Top-N: the first {@code n} refs in order, kept in a bounded max-heap while scanning, so
+     * {@code ORDER BY ... LIMIT n} costs O(rows log n) and n entries of memory. Ties keep
+     * input order as the full stable sort would (the ref itself breaks ties).
+     */
+    private static Long[] topN(long[] refs, int n, Comparator<Long> order) {
+        Comparator<Long> stable = order.thenComparingLong(r -> r);
+        java.util.PriorityQueue<Long> heap = new java.util.PriorityQueue<>(Math.max(n, 1), stable.reversed());
+        for (long r : refs) {
+            if (heap.size() < n) {
+                heap.add(r);
+            } else if (n > 0 && stable.compare(r, heap.peek()) < 0) {
+                heap.poll();
+                heap.add(r);
+            }
+        }
+        Long[] out = heap.toArray(new Long[0]);
+        Arrays.sort(out, stable);
+        return out;
+    }
+
+    /** Compares one key column of two rows, both non-null; chosen once per key by type. */
+    private interface KeyComparator {
+        int compare(ColumnVector a, int ra, ColumnVector b, int rb);
+    }
+
+    private static KeyComparator keyComparator(DataType type) {
+        return switch (type) {
+            case DataType.VarcharType t -> (a, ra, b, rb) -> io.blueshift.memory.StringViews.compare(a.data(), a.varBuffers(), ra, b.data(), b.varBuffers(), rb);
+            case DataType.Float64Type t -> (a, ra, b, rb) -> Double.compare(a.getDouble(ra), b.getDouble(rb));
+            case DataType.BooleanType t -> (a, ra, b, rb) -> Boolean.compare(a.getBoolean(ra), b.getBoolean(rb));
+            default -> type.byteWidth() == 4
+                    ? (a, ra, b, rb) -> Integer.compare(a.getInt(ra), b.getInt(rb))
+                    : (a, ra, b, rb) -> Long.compare(a.getLong(ra), b.getLong(rb));
+        };
+    }
+
+    private static Comparator<Long> comparator(List<Batch> batches, List<SortKey> keys, Schema schema) {
+        KeyComparator[] cmps = new KeyComparator[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            cmps[k] = keyComparator(schema.type(keys.get(k).column()));
+        }
         return (x, y) -> {
             Batch bx = batches.get((int) (x >>> 32));
             Batch by = batches.get((int) (y >>> 32));
             int rx = (int) (long) x;
             int ry = (int) (long) y;
-            for (SortKey key : keys) {
+            for (int k = 0; k < cmps.length; k++) {
+                SortKey key = keys.get(k);
                 ColumnVector cx = bx.column(key.column());
                 ColumnVector cy = by.column(key.column());
                 boolean nx = cx.isNull(rx);
@@ -79,7 +129,7 @@ public final class OrderBy {
                     cmp = nx == key.nullsFirst() ? -1 : 1;
                     return cmp;
                 }
-                cmp = ValueComparator.of(cx, cy).compare(rx, ry);
+                cmp = cmps[k].compare(cx, rx, cy, ry);
                 if (cmp != 0) {
                     return key.ascending() ? cmp : -cmp;
                 }
