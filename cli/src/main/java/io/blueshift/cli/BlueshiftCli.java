@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The {@code blueshift} command. Errors are one line on stderr and a non-zero exit. */
 @Command(name = "blueshift", mixinStandardHelpOptions = true, version = "blueshift 0.1.0",
         description = "Blueshift: a vectorized SQL execution engine for the JVM.",
-        subcommands = {SqlCommand.class, TpchCommand.class, BenchCommand.class, ProfileCommand.class})
+        subcommands = {SqlCommand.class, ShellCommand.class, TpchCommand.class, BenchCommand.class, ProfileCommand.class})
 public final class BlueshiftCli implements Callable<Integer> {
 
     @Override
