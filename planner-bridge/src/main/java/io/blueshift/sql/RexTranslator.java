@@ -79,7 +79,23 @@ final class RexTranslator {
             case NOT -> new Expr.Not(translate(ops.getFirst(), input));
             case IS_NULL -> new Expr.IsNull(translate(ops.getFirst(), input), false);
             case IS_NOT_NULL -> new Expr.IsNull(translate(ops.getFirst(), input), true);
-            case IS_TRUE, IS_NOT_FALSE -> translate(ops.getFirst(), input);
+            // IS [NOT] TRUE/FALSE never yield NULL: spell them with IS [NOT] NULL
+            case IS_TRUE -> {
+                Expr x = translate(ops.getFirst(), input);
+                yield new Expr.And(List.of(new Expr.IsNull(x, true), x));
+            }
+            case IS_NOT_FALSE -> {
+                Expr x = translate(ops.getFirst(), input);
+                yield new Expr.Or(List.of(new Expr.IsNull(x, false), x));
+            }
+            case IS_FALSE -> {
+                Expr x = translate(ops.getFirst(), input);
+                yield new Expr.And(List.of(new Expr.IsNull(x, true), new Expr.Not(x)));
+            }
+            case IS_NOT_TRUE -> {
+                Expr x = translate(ops.getFirst(), input);
+                yield new Expr.Or(List.of(new Expr.IsNull(x, false), new Expr.Not(x)));
+            }
             case PLUS -> arithmetic(Expr.ArithmeticOp.ADD, ops, input, call);
             case MINUS -> arithmetic(Expr.ArithmeticOp.SUBTRACT, ops, input, call);
             case TIMES -> arithmetic(Expr.ArithmeticOp.MULTIPLY, ops, input, call);

@@ -166,7 +166,16 @@ final class GroupTable implements AutoCloseable {
                     if (first) h.hashInt64(v.data(), v.validity(), sel, n, out);
                     else h.combineInt64(v.data(), v.validity(), sel, n, out);
                 }
-                case DataType.BooleanType t -> throw new UnsupportedOperationException("not supported yet: GROUP BY a BOOLEAN");
+                case DataType.BooleanType t -> {
+                    // bits as 0/1 int32 values, hashed like INT32 keys
+                    int rows = v.capacity();
+                    MemorySegment ints = scratch.take(Math.max(4, rows * 4L));
+                    for (int r = 0; r < rows; r++) {
+                        ints.setAtIndex(ValueLayout.JAVA_INT, r, v.getBoolean(r) ? 1 : 0);
+                    }
+                    if (first) h.hashInt32(ints, v.validity(), sel, n, out);
+                    else h.combineInt32(ints, v.validity(), sel, n, out);
+                }
                 default -> {
                     if (v.type().byteWidth() == 4) {
                         if (first) h.hashInt32(v.data(), v.validity(), sel, n, out);
@@ -261,6 +270,8 @@ final class GroupTable implements AutoCloseable {
                         && ((int) a0 <= StringViews.INLINE_MAX
                             ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
                             : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g));
+            } else if (type instanceof DataType.BooleanType) {
+                eq = in.getBoolean(row) == stored.getBoolean(g);
             } else if (type.byteWidth() == 4) {
                 eq = a.getAtIndex(ValueLayout.JAVA_INT, row) == b.getAtIndex(ValueLayout.JAVA_INT, g);
             } else {
@@ -315,7 +326,8 @@ final class GroupTable implements AutoCloseable {
                         ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
                         : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g);
             } else {
-                eq = in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
+                eq = in.type() instanceof DataType.BooleanType ? in.getBoolean(row) == stored.getBoolean(g)
+                        : in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
             }
             if (!eq) {
                 return false;
@@ -338,6 +350,7 @@ final class GroupTable implements AutoCloseable {
             }
             switch (in.type()) {
                 case DataType.VarcharType t -> stored.setString(g, in.getStringBytes(row));
+                case DataType.BooleanType t -> stored.setBoolean(g, in.getBoolean(row));
                 default -> {
                     if (in.type().byteWidth() == 4) stored.setInt(g, in.getInt(row));
                     else stored.setLong(g, in.getLong(row));
