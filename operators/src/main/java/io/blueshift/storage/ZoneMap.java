@@ -10,7 +10,12 @@ import io.blueshift.memory.DataType;
  * FLOAT64 the double bounds; other types keep no bounds and are never skipped.
  */
 public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
-                      int nullCount, int rowCount) {
+                      int nullCount, int rowCount, boolean strictlyIncreasing) {
+
+    public ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
+                   int nullCount, int rowCount) {
+        this(hasBounds, minLong, maxLong, minDouble, maxDouble, nullCount, rowCount, false);
+    }
 
     public static ZoneMap compute(ColumnVector column, int rows) {
         int nulls = 0;
@@ -22,13 +27,18 @@ public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minD
         boolean integral = isIntegral(type);
         boolean floating = type instanceof DataType.Float64Type;
         boolean sawNaN = false;
+        boolean increasing = integral;
+        long prev = Long.MIN_VALUE;
         for (int i = 0; i < rows; i++) {
             if (column.isNull(i)) {
                 nulls++;
+                increasing = false;
                 continue;
             }
             if (integral) {
                 long v = type.byteWidth() == 4 ? column.getInt(i) : column.getLong(i);
+                increasing &= i == 0 || v > prev;
+                prev = v;
                 minL = Math.min(minL, v);
                 maxL = Math.max(maxL, v);
             } else if (floating) {
@@ -42,7 +52,7 @@ public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minD
             }
         }
         boolean bounds = (integral || (floating && !sawNaN)) && nulls < rows;
-        return new ZoneMap(bounds, minL, maxL, minD, maxD, nulls, rows);
+        return new ZoneMap(bounds, minL, maxL, minD, maxD, nulls, rows, increasing && rows > 0);
     }
 
     static boolean isIntegral(DataType type) {

@@ -75,7 +75,11 @@ public final class Session implements AutoCloseable {
             MaterializedResult r = new QueryExecutor(ctx).execute(plan);
             return new QueryResult(r, pool, (System.nanoTime() - t0) / 1e6);
         } catch (RuntimeException | Error e) {
-            pool.close();
+            try {
+                pool.close();
+            } catch (RuntimeException leak) {
+                e.addSuppressed(leak); // the query's own error is what the user needs to see
+            }
             throw e;
         }
     }

@@ -46,7 +46,11 @@ final class CalciteCatalog {
 
         @Override
         public Statistic getStatistic() {
-            return Statistics.of(table.rowCount(), List.of());
+            List<org.apache.calcite.util.ImmutableBitSet> keys = new java.util.ArrayList<>();
+            for (int c : table.uniqueColumns()) {
+                keys.add(org.apache.calcite.util.ImmutableBitSet.of(c));
+            }
+            return Statistics.of(table.rowCount(), keys);
         }
     }
 

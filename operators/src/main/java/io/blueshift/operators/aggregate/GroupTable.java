@@ -77,12 +77,17 @@ final class GroupTable implements AutoCloseable {
 
     private void allocateKeys(int capacity) {
         List<ColumnVector> grown = new ArrayList<>(keyTypes.size());
-        for (int k = 0; k < keyTypes.size(); k++) {
-            ColumnVector v = ColumnVector.allocate(pool, keyTypes.get(k), capacity, true, "group key " + k);
-            grown.add(v);
-            if (k < keys.size()) {
-                copyKeys(keys.get(k), v, groupCount);
+        try {
+            for (int k = 0; k < keyTypes.size(); k++) {
+                ColumnVector v = ColumnVector.allocate(pool, keyTypes.get(k), capacity, true, "group key " + k);
+                grown.add(v);
+                if (k < keys.size()) {
+                    copyKeys(keys.get(k), v, groupCount);
+                }
             }
+        } catch (RuntimeException e) {
+            grown.forEach(ColumnVector::close);
+            throw e;
         }
         keys.forEach(ColumnVector::close);
         keys = grown;
@@ -406,11 +411,16 @@ final class GroupTable implements AutoCloseable {
     List<ColumnVector> finish() {
         List<ColumnVector> out = new ArrayList<>(keys);
         keys = new ArrayList<>();
-        for (int a = 0; a < calls.size(); a++) {
-            AggregateCall call = calls.get(a);
-            ColumnVector v = ColumnVector.allocate(pool, call.resultType(), Math.max(groupCount, 1), false, call.name());
-            accumulators.get(callState[a]).finish(call.function(), v, groupCount, groupRows.segment());
-            out.add(v);
+        try {
+            for (int a = 0; a < calls.size(); a++) {
+                AggregateCall call = calls.get(a);
+                ColumnVector v = ColumnVector.allocate(pool, call.resultType(), Math.max(groupCount, 1), false, call.name());
+                out.add(v);
+                accumulators.get(callState[a]).finish(call.function(), v, groupCount, groupRows.segment());
+            }
+        } catch (RuntimeException e) {
+            out.forEach(ColumnVector::close);
+            throw e;
         }
         return out;
     }
