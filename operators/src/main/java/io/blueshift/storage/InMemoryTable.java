@@ -18,6 +18,14 @@ public final class InMemoryTable implements Table, AutoCloseable {
         this.blocks = List.copyOf(blocks);
     }
 
+    private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Estimated distinct values of a column, computed once on first request (like ANALYZE). */
+    @Override
+    public long distinctValues(int column) {
+        return distinct.computeIfAbsent(column, c -> DistinctCount.estimate(this, c));
+    }
+
     @Override public String name() { return name; }
     @Override public Schema schema() { return schema; }
     @Override public List<TableBlock> blocks() { return blocks; }

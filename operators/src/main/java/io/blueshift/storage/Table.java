@@ -38,6 +38,11 @@ public interface Table {
         return out;
     }
 
+    /** Estimated number of distinct non-null values in a column. */
+    default long distinctValues(int column) {
+        return DistinctCount.estimate(this, column);
+    }
+
     default long rowCount() {
         long rows = 0;
         for (TableBlock b : blocks()) {

@@ -108,6 +108,10 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                 .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
                 .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
+                .build());
+        // inner join graphs: ordered by our estimates; the rest by Calcite's rule
+        rel = GreedyJoinOrder.apply(rel);
+        rel = hep(rel, HepProgram.builder()
                 .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
                 .build());
         rel = hep(rel, HepProgram.builder()

@@ -1,0 +1,251 @@
+package io.blueshift.sql;
+
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelShuttleImpl;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.rules.MultiJoin;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.ImmutableBitSet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Orders the inputs of each inner {@link MultiJoin} greedily by estimated intermediate size:
+ * start from the connected pair with the smallest estimated join, then add the connected input
+ * that keeps the running result smallest (a cross product only when nothing is connected).
+ * A join of {@code A.x = B.y} is estimated as {@code |A| * |B| / max(ndv(A.x), ndv(B.y))},
+ * with distinct counts from the tables' statistics (capped by the inputs' estimated rows).
+ * MultiJoins with outer joins are left for Calcite's own rule.
+ */
+final class GreedyJoinOrder {
+    private GreedyJoinOrder() {}
+
+    static RelNode apply(RelNode root) {
+        return root.accept(new RelShuttleImpl() {
+            @Override
+            public RelNode visit(RelNode other) {
+                RelNode visited = super.visit(other);
+                if (visited instanceof MultiJoin mj && plainInner(mj)) {
+                    return order(mj);
+                }
+                return visited;
+            }
+        });
+    }
+
+    private static boolean plainInner(MultiJoin mj) {
+        if (mj.isFullOuterJoin()) {
+            return false;
+        }
+        for (JoinRelType t : mj.getJoinTypes()) {
+            if (t != JoinRelType.INNER) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One equality between a column of input {@code a} and one of input {@code b}. */
+    private record Edge(int a, int colA, int b, int colB) {}
+
+    private static RelNode order(MultiJoin mj) {
+        List<RelNode> inputs = mj.getInputs();
+        int n = inputs.size();
+        RelMetadataQuery mq = mj.getCluster().getMetadataQuery();
+        RexBuilder rex = mj.getCluster().getRexBuilder();
+        int[] offset = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            offset[i + 1] = offset[i] + inputs.get(i).getRowType().getFieldCount();
+        }
+        double[] rows = new double[n];
+        for (int i = 0; i < n; i++) {
+            Double r = mq.getRowCount(inputs.get(i));
+            rows[i] = r == null ? 1e6 : Math.max(1, r);
+        }
+        List<RexNode> conjuncts = new ArrayList<>(RelOptUtil.conjunctions(mj.getJoinFilter()));
+        List<Edge> edges = new ArrayList<>();
+        for (RexNode c : conjuncts) {
+            if (c instanceof RexCall call && call.getKind() == SqlKind.EQUALS
+                    && call.getOperands().get(0) instanceof RexInputRef l && call.getOperands().get(1) instanceof RexInputRef r) {
+                int a = inputOf(l.getIndex(), offset);
+                int b = inputOf(r.getIndex(), offset);
+                if (a != b) {
+                    edges.add(new Edge(a, l.getIndex() - offset[a], b, r.getIndex() - offset[b]));
+                }
+            }
+        }
+        if (edges.isEmpty()) {
+            return mj; // nothing to order by; keep Calcite's
+        }
+        // greedy
+        boolean[] in = new boolean[n];
+        List<Integer> sequence = new ArrayList<>();
+        double best = Double.MAX_VALUE;
+        int bestA = -1;
+        int bestB = -1;
+        for (Edge e : edges) {
+            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, inputs, mq);
+            if (est < best || (est == best && Math.min(rows[e.a()], rows[e.b()]) < Math.min(rows[bestA], rows[bestB]))) {
+                best = est;
+                bestA = e.a();
+                bestB = e.b();
+            }
+        }
+        // the smaller of the pair first: it becomes the build side of the first join
+        int first = rows[bestA] >= rows[bestB] ? bestA : bestB;
+        int second = first == bestA ? bestB : bestA;
+        sequence.add(first);
+        sequence.add(second);
+        in[first] = true;
+        in[second] = true;
+        double current = best;
+        while (sequence.size() < n) {
+            int pick = -1;
+            double pickRows = Double.MAX_VALUE;
+            boolean pickConnected = false;
+            for (int k = 0; k < n; k++) {
+                if (in[k]) {
+                    continue;
+                }
+                boolean connected = connected(sequence, k, edges);
+                double est = connected ? joinRows(sequence, current, k, rows, edges, inputs, mq) : current * rows[k];
+                if ((connected && !pickConnected) || (connected == pickConnected && est < pickRows)) {
+                    pick = k;
+                    pickRows = est;
+                    pickConnected = connected;
+                }
+            }
+            sequence.add(pick);
+            in[pick] = true;
+            current = pickRows;
+        }
+        return build(mj, sequence, offset, conjuncts, rex);
+    }
+
+    private static int inputOf(int field, int[] offset) {
+        for (int i = 0; i + 1 < offset.length; i++) {
+            if (field < offset[i + 1]) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("field " + field + " outside the join");
+    }
+
+    private static boolean connected(List<Integer> set, int k, List<Edge> edges) {
+        for (Edge e : edges) {
+            if ((e.a() == k && set.contains(e.b())) || (e.b() == k && set.contains(e.a()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Estimated rows of (set, with {@code setRows}) joined with input k over the edges between them. */
+    private static double joinRows(List<Integer> set, double setRows, int k, double[] rows, List<Edge> edges,
+                                   List<RelNode> inputs, RelMetadataQuery mq) {
+        double est = setRows * rows[k];
+        for (Edge e : edges) {
+            int mine;
+            int myCol;
+            int theirCol;
+            if (e.b() == k && set.contains(e.a())) {
+                mine = e.a();
+                myCol = e.colA();
+                theirCol = e.colB();
+            } else if (e.a() == k && set.contains(e.b())) {
+                mine = e.b();
+                myCol = e.colB();
+                theirCol = e.colA();
+            } else {
+                continue;
+            }
+            double ndvMine = Math.min(setRows, ndv(inputs.get(mine), myCol, rows[mine], mq));
+            double ndvTheirs = ndv(inputs.get(k), theirCol, rows[k], mq);
+            est /= Math.max(1, Math.max(ndvMine, ndvTheirs));
+        }
+        return Math.max(1, est);
+    }
+
+    private static double ndv(RelNode input, int col, double rows, RelMetadataQuery mq) {
+        RelColumnOrigin origin = mq.getColumnOrigin(input, col);
+        if (origin != null && !origin.isDerived()) {
+            CalciteCatalog.CalciteTable t = origin.getOriginTable().unwrap(CalciteCatalog.CalciteTable.class);
+            if (t != null) {
+                return Math.min(rows, t.table.distinctValues(origin.getOriginColumnOrdinal()));
+            }
+        }
+        return rows;
+    }
+
+    /** Left-deep joins in {@code sequence} order, each with the conjuncts it can apply; original field order restored. */
+    private static RelNode build(MultiJoin mj, List<Integer> sequence, int[] offset, List<RexNode> conjuncts, RexBuilder rex) {
+        List<RelNode> inputs = mj.getInputs();
+        int total = offset[offset.length - 1];
+        int[] position = new int[total];   // global field -> position in the tree's row
+        List<RexNode> pending = new ArrayList<>(conjuncts);
+        java.util.BitSet joined = new java.util.BitSet();
+        RelNode tree = null;
+        int width = 0;
+        for (int idx : sequence) {
+            RelNode input = inputs.get(idx);
+            for (int f = offset[idx]; f < offset[idx + 1]; f++) {
+                position[f] = width + (f - offset[idx]);
+            }
+            width += input.getRowType().getFieldCount();
+            for (int f = offset[idx]; f < offset[idx + 1]; f++) {
+                joined.set(f);
+            }
+            if (tree == null) {
+                tree = input;
+                continue;
+            }
+            ImmutableBitSet have = ImmutableBitSet.fromBitSet(joined);
+            List<RexNode> apply = new ArrayList<>();
+            for (RexNode c : List.copyOf(pending)) {
+                if (have.contains(RelOptUtil.InputFinder.bits(c))) {
+                    apply.add(remap(c, position, mj));
+                    pending.remove(c);
+                }
+            }
+            RexNode condition = apply.isEmpty() ? rex.makeLiteral(true) : RexUtil.composeConjunction(rex, apply);
+            tree = LogicalJoin.create(tree, input, List.of(), condition, java.util.Set.of(), JoinRelType.INNER);
+        }
+        // restore the MultiJoin's field order
+        List<RexNode> projects = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < total; f++) {
+            projects.add(new RexInputRef(position[f], mj.getRowType().getFieldList().get(f).getType()));
+            names.add(mj.getRowType().getFieldList().get(f).getName());
+        }
+        RelNode out = LogicalProject.create(tree, List.of(), projects, names, java.util.Set.of());
+        if (!pending.isEmpty() || mj.getPostJoinFilter() != null) {
+            List<RexNode> rest = new ArrayList<>(pending);
+            if (mj.getPostJoinFilter() != null) {
+                rest.add(mj.getPostJoinFilter());
+            }
+            out = org.apache.calcite.rel.logical.LogicalFilter.create(out, RexUtil.composeConjunction(rex, rest));
+        }
+        return out;
+    }
+
+    private static RexNode remap(RexNode c, int[] position, MultiJoin mj) {
+        return c.accept(new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(position[ref.getIndex()], ref.getType());
+            }
+        });
+    }
+}
