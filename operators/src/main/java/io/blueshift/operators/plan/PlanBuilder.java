@@ -143,6 +143,28 @@ public final class PlanBuilder {
         return this;
     }
 
+    /**
+     * Hash join with {@code build} on {@code probeKeys[i] = buildKeys[i]} (column names of each
+     * side); this plan is the probe side. {@code residual} (may be null) is built over the
+     * joined row, probe columns then build columns, as {@link #joined} gives them.
+     */
+    public PlanBuilder join(PlanNode.JoinType type, PlanBuilder build, List<String> probeKeys, List<String> buildKeys,
+                            ExprFn residual) {
+        if (probeKeys.size() != buildKeys.size()) {
+            throw new IllegalArgumentException("join needs as many probe keys as build keys");
+        }
+        int[] pk = probeKeys.stream().mapToInt(n -> node.schema().require(n)).toArray();
+        int[] bk = buildKeys.stream().mapToInt(n -> build.schema().require(n)).toArray();
+        Expr r = residual == null ? null : residual.apply(joined(node, build.node));
+        node = new PlanNode.HashJoin(node, build.node, pk, bk, type, r);
+        return this;
+    }
+
+    /** A builder over the columns of {@code probe} then {@code build}, for join conditions. */
+    public static PlanBuilder joined(PlanNode probe, PlanNode build) {
+        return new PlanBuilder(new PlanNode.NestedLoopJoin(probe, build, null, PlanNode.JoinType.INNER));
+    }
+
     public PlanBuilder limit(long limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("LIMIT must be >= 0, got " + limit);

@@ -156,6 +156,16 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void planBuilderJoinByColumnNames() {
+        PlanNode plan = PlanBuilder.scan(probe).join(JoinType.LEFT, PlanBuilder.scan(build), List.of("pk", "ps"), List.of("bk", "bs"),
+                b -> b.lt(b.col("pv"), b.col("bw"))).build();
+        List<List<Object>> expected = NaiveJoin.join(probeRows, buildRows, new int[] {1, 2}, new int[] {1, 2}, JoinType.LEFT,
+                HashJoinTest::less, BUILD.size());
+        assertEquals(canonical(expected), canonical(run(plan, ctx(2))));
+        assertEquals(PROBE.size() + BUILD.size(), plan.schema().size());
+    }
+
+    @Test
     void singleJoinWithTwoMatchesFails() {
         PlanNode plan = join(scanProbe(), scanBuild(), new int[] {1}, new int[] {1}, JoinType.SINGLE, null);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(plan, ctx(1)));
