@@ -70,9 +70,9 @@ final class GreedyJoinOrder {
             offset[i + 1] = offset[i] + inputs.get(i).getRowType().getFieldCount();
         }
         double[] rows = new double[n];
+        RowEstimator estimator = new RowEstimator(mq);
         for (int i = 0; i < n; i++) {
-            Double r = mq.getRowCount(inputs.get(i));
-            rows[i] = r == null ? 1e6 : Math.max(1, r);
+            rows[i] = estimator.rows(inputs.get(i));
         }
         List<RexNode> conjuncts = new ArrayList<>(RelOptUtil.conjunctions(mj.getJoinFilter()));
         List<Edge> edges = new ArrayList<>();

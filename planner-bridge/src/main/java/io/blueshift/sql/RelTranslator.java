@@ -290,8 +290,9 @@ final class RelTranslator {
         int[] rk = info.rightKeys.toIntArray();
         switch (j.getJoinType()) {
             case INNER -> {
-                double leftRows = j.getCluster().getMetadataQuery().getRowCount(j.getLeft());
-                double rightRows = j.getCluster().getMetadataQuery().getRowCount(j.getRight());
+                RowEstimator estimator = new RowEstimator(j.getCluster().getMetadataQuery());
+                double leftRows = estimator.rows(j.getLeft());
+                double rightRows = estimator.rows(j.getRight());
                 if (leftRows < rightRows) {
                     // build on the left: probe = right; the output is right ++ left, put back in order
                     Expr residual = residualRex == null ? null
