@@ -60,11 +60,7 @@ public final class HashJoinProbe implements Operator {
             throw new IllegalArgumentException(probeKeys.length + " probe keys for " + build.keyCount() + " build keys");
         }
         for (int i = 0; i < probeKeys.length; i++) {
-            DataType p = probe.type(probeKeys[i]);
-            JoinKeys.checkType(p);
-            if ((p instanceof DataType.VarcharType) != (build.keyType(i) instanceof DataType.VarcharType)) {
-                throw new IllegalArgumentException("join keys of types " + p.sqlName() + " and " + build.keyType(i).sqlName());
-            }
+            JoinKeys.checkComparable(probe.type(probeKeys[i]), build.keyType(i));
         }
     }
 
@@ -183,6 +179,7 @@ public final class HashJoinProbe implements Operator {
             if (m == 0) {
                 return;
             }
+            s.ctx.checkCancelled();
             for (int c = 0; c < built.size(); c++) {
                 gatherInto(table.columns().get(c), built.get(c), active, buildRow, m);
             }

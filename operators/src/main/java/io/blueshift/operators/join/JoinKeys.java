@@ -24,6 +24,30 @@ final class JoinKeys {
         }
     }
 
+    /**
+     * Keys are compared by their stored bits, so both sides must store a value the same way:
+     * the same type, INT32 with INT64 (hashed alike), or DECIMALs of one scale (an integer
+     * counts as scale 0). Anything else needs a cast in the plan.
+     */
+    static void checkComparable(DataType probe, DataType build) {
+        checkType(probe);
+        checkType(build);
+        if (probe.equals(build) || scale(probe) >= 0 && scale(probe) == scale(build)) {
+            return;
+        }
+        throw new UnsupportedOperationException("not supported: join keys of types " + probe.sqlName()
+                + " and " + build.sqlName() + " (cast one side)");
+    }
+
+    private static int scale(DataType t) {
+        return switch (t) {
+            case DataType.Int32Type i -> 0;
+            case DataType.Int64Type i -> 0;
+            case DataType.DecimalType d -> d.scale();
+            default -> -1;
+        };
+    }
+
     /** Hash of every candidate's keys into {@code out} (dense, index i for the i-th candidate). */
     static void hash(HashKernels h, List<ColumnVector> keys, MemorySegment sel, int n, MemorySegment out) {
         for (int k = 0; k < keys.size(); k++) {

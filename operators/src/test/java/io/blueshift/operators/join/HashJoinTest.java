@@ -166,6 +166,20 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void integerKeysOfDifferentWidthsMatchAndIncomparableKeysAreRefused() {
+        // pk INT32 = bid INT64
+        check(scanProbe(), probeRows, scanBuild(), buildRows.stream().map(r -> {
+            Object[] c = r.clone();
+            c[0] = ((Long) r[0]).intValue();
+            return c;
+        }).toList(), new int[] {1}, new int[] {0}, JoinType.INNER, null, null, 1);
+        // pv BIGINT = bdec DECIMAL(15,2) would compare unscaled values
+        PlanNode bad = join(scanProbe(), scanBuild(), new int[] {3}, new int[] {4}, JoinType.INNER, null);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> run(bad, ctx(1)));
+        assertEquals("not supported: join keys of types BIGINT and DECIMAL(15,2) (cast one side)", e.getMessage());
+    }
+
+    @Test
     void singleJoinWithTwoMatchesFails() {
         PlanNode plan = join(scanProbe(), scanBuild(), new int[] {1}, new int[] {1}, JoinType.SINGLE, null);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(plan, ctx(1)));
