@@ -155,11 +155,7 @@ final class ShellInterpreter {
         try {
             String upper = sql.toUpperCase(Locale.ROOT);
             if (upper.startsWith("EXPLAIN ANALYZE")) {
-                String query = sql.substring("EXPLAIN ANALYZE".length());
-                out.print(session.explain(query));
-                try (QueryResult r = session.sql(query)) {
-                    out.printf(Locale.ROOT, "%d rows in %.1f ms%n", r.rowCount(), r.millis());
-                }
+                out.print(session.explainAnalyze(sql.substring("EXPLAIN ANALYZE".length())));
                 return;
             }
             if (upper.startsWith("EXPLAIN")) {

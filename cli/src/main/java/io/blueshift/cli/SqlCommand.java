@@ -90,11 +90,7 @@ final class SqlCommand implements Callable<Integer> {
         String trimmed = sql.strip();
         String upper = trimmed.toUpperCase();
         if (upper.startsWith("EXPLAIN ANALYZE")) {
-            String query = trimmed.substring("EXPLAIN ANALYZE".length());
-            out.print(session.explain(query));
-            try (QueryResult r = session.sql(query)) {
-                out.printf("%d rows in %.1f ms%n", r.rowCount(), r.millis());
-            }
+            out.print(session.explainAnalyze(trimmed.substring("EXPLAIN ANALYZE".length())));
             return 0;
         }
         if (upper.startsWith("EXPLAIN")) {

@@ -58,6 +58,23 @@ public final class Session implements AutoCloseable {
         return QueryExecutor.explain(plan(sql));
     }
 
+    /** Runs the query and returns the plan with each node's rows and own time. */
+    public String explainAnalyze(String sql) {
+        long t0 = System.nanoTime();
+        PlanNode plan = plan(sql);
+        io.blueshift.operators.exec.QueryProfile profile = new io.blueshift.operators.exec.QueryProfile();
+        try (MemoryPool pool = root.child("query " + (++queryCounter), options.queryMemoryLimit())) {
+            ExecutionContext ctx = new ExecutionContext(pool, kernels, options.batchRows(), options.threads());
+            long rows;
+            try (MaterializedResult r = new QueryExecutor(ctx, profile).execute(plan)) {
+                rows = r.rowCount();
+            }
+            return QueryExecutor.explain(plan, profile)
+                    + String.format("%,d rows in %.1f ms (times are each operator's own, summed over threads)%n",
+                            rows, (System.nanoTime() - t0) / 1e6);
+        }
+    }
+
     public QueryResult sql(String sql) {
         long t0 = System.nanoTime();
         PlanNode plan = plan(sql);

@@ -37,8 +37,40 @@ import java.util.List;
 public final class QueryExecutor {
     private final ExecutionContext ctx;
 
+    private final io.blueshift.operators.exec.QueryProfile profile;
+
     public QueryExecutor(ExecutionContext ctx) {
+        this(ctx, null);
+    }
+
+    /** With a profile, every plan node's rows and time are recorded (EXPLAIN ANALYZE). */
+    public QueryExecutor(ExecutionContext ctx, io.blueshift.operators.exec.QueryProfile profile) {
         this.ctx = ctx;
+        this.profile = profile;
+    }
+
+    private Operator prof(PlanNode node, Operator op) {
+        return profile == null ? op : profile.wrap(node, op);
+    }
+
+    private Source prof(PlanNode node, Source src) {
+        return profile == null ? src : profile.wrap(node, src);
+    }
+
+    private Sink prof(PlanNode node, Sink sink) {
+        return profile == null ? sink : profile.wrap(node, sink);
+    }
+
+    private MaterializedResult timed(PlanNode node, java.util.function.Supplier<MaterializedResult> work) {
+        if (profile == null) {
+            return work.get();
+        }
+        long t0 = System.nanoTime();
+        MaterializedResult r = work.get();
+        var stats = profile.of(node);
+        stats.addNanos(System.nanoTime() - t0);
+        stats.addRows(r.rowCount());
+        return r;
     }
 
     /** A pipeline under construction: where it starts and what runs so far. */
@@ -48,12 +80,12 @@ public final class QueryExecutor {
         return switch (plan) {
             case PlanNode.Sort s -> {
                 try (MaterializedResult input = execute(s.input())) {
-                    yield OrderBy.sort(input, s.keys(), s.offset(), s.limit(), ctx);
+                    yield timed(s, () -> OrderBy.sort(input, s.keys(), s.offset(), s.limit(), ctx));
                 }
             }
             case PlanNode.Limit l -> {
                 try (MaterializedResult input = execute(l.input())) {
-                    yield OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx);
+                    yield timed(l, () -> OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx));
                 }
             }
             default -> {
@@ -75,21 +107,21 @@ public final class QueryExecutor {
 
     private Open open(PlanNode node) {
         return switch (node) {
-            case PlanNode.Scan s -> new Open(new TableScan(s.table(), s.columns(), List.of()), new ArrayList<>(), null);
+            case PlanNode.Scan s -> new Open(prof(s, new TableScan(s.table(), s.columns(), List.of())), new ArrayList<>(), null);
             case PlanNode.Filter f when f.input() instanceof PlanNode.Scan s -> {
                 List<ScanPredicate> skips = zoneMapPredicates(f.predicate(), s);
                 List<Operator> ops = new ArrayList<>();
-                ops.add(new FilterOperator(f.schema(), f.predicate()));
-                yield new Open(new TableScan(s.table(), s.columns(), skips), ops, null);
+                ops.add(prof(f, new FilterOperator(f.schema(), f.predicate())));
+                yield new Open(prof(s, new TableScan(s.table(), s.columns(), skips)), ops, null);
             }
             case PlanNode.Filter f -> {
                 Open in = open(f.input());
-                in.operators().add(new FilterOperator(f.schema(), f.predicate()));
+                in.operators().add(prof(f, new FilterOperator(f.schema(), f.predicate())));
                 yield in;
             }
             case PlanNode.Project p -> {
                 Open in = open(p.input());
-                in.operators().add(new ProjectOperator(p.schema(), p.expressions()));
+                in.operators().add(prof(p, new ProjectOperator(p.schema(), p.expressions())));
                 yield in;
             }
             case PlanNode.Aggregate a -> {
@@ -97,16 +129,16 @@ public final class QueryExecutor {
                 Sink sink = a.keys().length == 0
                         ? new UngroupedAggregate(a.input().schema(), a.aggregates())
                         : new HashAggregate(a.input().schema(), a.keys(), a.aggregates());
-                yield materialized(run(in, sink));
+                yield materialized(run(in, prof(a, sink)));
             }
             case PlanNode.Sort s -> materialized(execute(s));
             case PlanNode.Limit l -> materialized(execute(l));
-            case PlanNode.HashJoin j -> join(j.probe(), j.build(), j.probeKeys(), j.buildKeys(), j.type(), j.residual(), j.schema());
+            case PlanNode.HashJoin j -> join(j, j.probe(), j.build(), j.probeKeys(), j.buildKeys(), j.type(), j.residual(), j.schema());
             case PlanNode.NestedLoopJoin j -> {
                 if (j.type() != PlanNode.JoinType.INNER && j.type() != PlanNode.JoinType.LEFT && j.type() != PlanNode.JoinType.SINGLE) {
                     throw new UnsupportedOperationException("not supported: nested loop join of type " + j.type());
                 }
-                yield join(j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
+                yield join(j, j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
             }
             case PlanNode.UnionAll u -> materialized(unionAll(u));
             case PlanNode.Values v -> materialized(ConstantRows.materialize(v.schema(), v.rows(), ctx));
@@ -118,12 +150,16 @@ public final class QueryExecutor {
      * the nested-loop join), then the probe side's pipeline goes on through the probe. The
      * table lives until that pipeline ends.
      */
-    private Open join(PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, PlanNode.JoinType type,
+    private Open join(PlanNode node, PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, PlanNode.JoinType type,
                       Expr residual, io.blueshift.memory.Schema schema) {
         HashJoinBuild sink = new HashJoinBuild(build.schema(), buildKeys);
         MaterializedResult table;
         try {
+            long t0 = System.nanoTime();
             table = run(open(build), sink);
+            if (profile != null) {
+                profile.of(node).addNanos(System.nanoTime() - t0 - buildSideNanos(build));
+            }
         } catch (RuntimeException e) {
             sink.close();
             throw e;
@@ -131,7 +167,7 @@ public final class QueryExecutor {
         try {
             HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
             Open in = open(probe);
-            in.operators().add(op);
+            in.operators().add(prof(node, op));
             MaterializedResult feeding = in.feeding() == null ? table
                     : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
             return new Open(in.source(), in.operators(), feeding);
@@ -157,6 +193,48 @@ public final class QueryExecutor {
 
     private static Open materialized(MaterializedResult r) {
         return new Open(new ResultSource(r), new ArrayList<>(), r);
+    }
+
+    /** Time already recorded for the nodes of a build side, so the join's build time excludes them. */
+    private long buildSideNanos(PlanNode build) {
+        if (profile == null) {
+            return 0;
+        }
+        long total = 0;
+        java.util.ArrayDeque<PlanNode> todo = new java.util.ArrayDeque<>(List.of(build));
+        while (!todo.isEmpty()) {
+            PlanNode n = todo.pop();
+            var s = profile.find(n);
+            if (s != null) {
+                total += (long) (s.millis() * 1e6);
+            }
+            todo.addAll(n.inputs());
+        }
+        return total;
+    }
+
+    /** EXPLAIN ANALYZE text: the plan tree with each node's rows out and own time. */
+    public static String explain(PlanNode plan, io.blueshift.operators.exec.QueryProfile profile) {
+        String[] lines = explain(plan).split("\n");
+        StringBuilder sb = new StringBuilder();
+        List<PlanNode> order = new ArrayList<>();
+        preorder(plan, order);
+        for (int i = 0; i < lines.length; i++) {
+            sb.append(lines[i]);
+            var s = i < order.size() ? profile.find(order.get(i)) : null;
+            if (s != null) {
+                sb.append(String.format("   [rows=%,d time=%.1f ms]", s.rows(), s.millis()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void preorder(PlanNode node, List<PlanNode> out) {
+        out.add(node);
+        for (PlanNode in : node.inputs()) {
+            preorder(in, out);
+        }
     }
 
     /** Conjuncts of the form {@code column OP constant} (or BETWEEN) on a scanned column. */

@@ -1,0 +1,117 @@
+package io.blueshift.operators.exec;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.Schema;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Rows and time per plan node for EXPLAIN ANALYZE. Times are exclusive: an operator's time
+ * does not include the operators it pushes batches into. Wrappers made here record into the
+ * node's counters from any worker thread.
+ */
+public final class QueryProfile {
+    /** Counters of one plan node. */
+    public static final class NodeStats {
+        private final LongAdder rows = new LongAdder();
+        private final LongAdder nanos = new LongAdder();
+
+        public long rows() { return rows.sum(); }
+        public double millis() { return nanos.sum() / 1e6; }
+        public void addRows(long n) { rows.add(n); }
+        public void addNanos(long n) { nanos.add(n); }
+    }
+
+    private final Map<Object, NodeStats> stats = new IdentityHashMap<>();
+
+    /** The counters of {@code node} (any object identifying a plan node). */
+    public synchronized NodeStats of(Object node) {
+        return stats.computeIfAbsent(node, k -> new NodeStats());
+    }
+
+    public synchronized NodeStats find(Object node) {
+        return stats.get(node);
+    }
+
+    /** Counts rows out of {@code op} and its own time. */
+    public Operator wrap(Object node, Operator op) {
+        NodeStats s = of(node);
+        return new Operator() {
+            @Override public Schema outputSchema() { return op.outputSchema(); }
+            @Override public OperatorState createState(ExecutionContext ctx) { return op.createState(ctx); }
+            @Override public String describe() { return op.describe(); }
+
+            @Override
+            public void process(Batch input, OperatorState state, BatchConsumer downstream) {
+                long[] below = new long[1];
+                long t0 = System.nanoTime();
+                op.process(input, state, b -> {
+                    s.addRows(b.liveCount());
+                    long t1 = System.nanoTime();
+                    downstream.accept(b);
+                    below[0] += System.nanoTime() - t1;
+                });
+                s.addNanos(System.nanoTime() - t0 - below[0]);
+            }
+        };
+    }
+
+    /** Counts rows a source emits and its own time. */
+    public Source wrap(Object node, Source src) {
+        NodeStats s = of(node);
+        return new Source() {
+            @Override public Schema outputSchema() { return src.outputSchema(); }
+            @Override public void open(ExecutionContext ctx) { src.open(ctx); }
+            @Override public int nextMorsel() { return src.nextMorsel(); }
+            @Override public String describe() { return src.describe(); }
+
+            @Override
+            public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
+                long[] below = new long[1];
+                long t0 = System.nanoTime();
+                src.scan(morsel, ctx, b -> {
+                    s.addRows(b.liveCount());
+                    long t1 = System.nanoTime();
+                    downstream.accept(b);
+                    below[0] += System.nanoTime() - t1;
+                });
+                s.addNanos(System.nanoTime() - t0 - below[0]);
+            }
+        };
+    }
+
+    /** Times a sink (its rows out are counted when it finishes). */
+    public Sink wrap(Object node, Sink sink) {
+        NodeStats s = of(node);
+        return new Sink() {
+            @Override public Schema outputSchema() { return sink.outputSchema(); }
+            @Override public SinkState createLocalState(ExecutionContext ctx) { return sink.createLocalState(ctx); }
+            @Override public String describe() { return sink.describe(); }
+
+            @Override
+            public void sink(Batch batch, SinkState local) {
+                long t0 = System.nanoTime();
+                sink.sink(batch, local);
+                s.addNanos(System.nanoTime() - t0);
+            }
+
+            @Override
+            public void combine(SinkState local) {
+                long t0 = System.nanoTime();
+                sink.combine(local);
+                s.addNanos(System.nanoTime() - t0);
+            }
+
+            @Override
+            public MaterializedResult finish(ExecutionContext ctx) {
+                long t0 = System.nanoTime();
+                MaterializedResult r = sink.finish(ctx);
+                s.addNanos(System.nanoTime() - t0);
+                s.addRows(r.rowCount());
+                return r;
+            }
+        };
+    }
+}
