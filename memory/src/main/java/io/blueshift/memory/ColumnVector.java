@@ -184,6 +184,24 @@ public final class ColumnVector implements AutoCloseable {
         stringFill += utf8.length;
     }
 
+    /**
+     * Makes sure the next {@code bytes} bytes of out-of-line strings fit in the current data
+     * buffer, adding one of exactly that size if not (instead of the default 1 MiB), so
+     * copies of small batches stay small.
+     */
+    public void reserveStringBytes(long bytes) {
+        if (bytes <= 0 || stringFill + bytes <= currentBufferSize()) {
+            return;
+        }
+        if (owned.isEmpty()) {
+            throw new IllegalStateException("cannot write strings into a view");
+        }
+        Allocation buf = pool.allocate(bytes, owner + " string data");
+        owned.add(buf);
+        varBuffers.add(buf.segment());
+        stringFill = 0;
+    }
+
     private long currentBufferSize() {
         return varBuffers.isEmpty() ? 0 : varBuffers.get(varBuffers.size() - 1).byteSize();
     }

@@ -18,7 +18,7 @@ import java.util.List;
  * GROUP BY: each worker aggregates into its own {@link GroupTable}; combine folds the worker
  * tables into the first; finish hands out key and aggregate columns as the result.
  */
-public final class HashAggregate implements Sink {
+public final class HashAggregate implements Sink, AutoCloseable {
     private final Schema input;
     private final int[] keyColumns;
     private final List<AggregateCall> calls;
@@ -94,6 +94,15 @@ public final class HashAggregate implements Sink {
             return MaterializedResults.chunked(schema, columns, groups, ctx.batchRows());
         } finally {
             table.close();
+        }
+    }
+
+    /** Frees the combined table when the pipeline failed before {@link #finish}. */
+    @Override
+    public synchronized void close() {
+        if (global != null) {
+            global.close();
+            global = null;
         }
     }
 

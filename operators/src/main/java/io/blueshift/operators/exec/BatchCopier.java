@@ -19,6 +19,19 @@ final class BatchCopier {
         try {
             MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
             GatherKernels g = ctx.kernels().gather();
+            if (type instanceof DataType.VarcharType) {
+                long outOfLine = 0;
+                for (int i = 0; i < n; i++) {
+                    int r = batch.liveRow(i);
+                    if (!src.isNull(r)) {
+                        int len = io.blueshift.memory.StringViews.length(src.data(), r);
+                        if (len > io.blueshift.memory.StringViews.INLINE_MAX) {
+                            outOfLine += len;
+                        }
+                    }
+                }
+                out.reserveStringBytes(outOfLine);
+            }
             if (type instanceof DataType.VarcharType || type instanceof DataType.BooleanType) {
                 for (int i = 0; i < n; i++) {
                     int r = batch.liveRow(i);

@@ -11,7 +11,7 @@ import java.util.List;
  * Collects a pipeline's output as dense owned batches (live rows copied out, strings deep
  * copied), for the final result or for a breaker that needs all rows (ORDER BY).
  */
-public final class CollectSink implements Sink {
+public final class CollectSink implements Sink, AutoCloseable {
     private final Schema schema;
     private final List<Batch> batches = new ArrayList<>();
     private final List<ColumnVector> owned = new ArrayList<>();
@@ -77,5 +77,13 @@ public final class CollectSink implements Sink {
     @Override
     public String describe() {
         return "Collect";
+    }
+
+    /** Frees what workers combined when the pipeline failed before {@link #finish}. */
+    @Override
+    public void close() {
+        owned.forEach(ColumnVector::close);
+        owned.clear();
+        batches.clear();
     }
 }

@@ -13,6 +13,22 @@ public final class PipelineExecutor {
     private PipelineExecutor() {}
 
     public static MaterializedResult run(Pipeline pipeline, ExecutionContext ctx) {
+        try {
+            return execute(pipeline, ctx);
+        } catch (RuntimeException | Error e) {
+            // workers that finished may have combined state into the sink: free it
+            if (pipeline.sink() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx) {
         pipeline.source().open(ctx);
         int workers = ctx.threads();
         if (workers == 1) {

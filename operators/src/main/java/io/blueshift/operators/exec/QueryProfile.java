@@ -84,34 +84,50 @@ public final class QueryProfile {
 
     /** Times a sink (its rows out are counted when it finishes). */
     public Sink wrap(Object node, Sink sink) {
-        NodeStats s = of(node);
-        return new Sink() {
-            @Override public Schema outputSchema() { return sink.outputSchema(); }
-            @Override public SinkState createLocalState(ExecutionContext ctx) { return sink.createLocalState(ctx); }
-            @Override public String describe() { return sink.describe(); }
+        return new ProfiledSink(of(node), sink);
+    }
 
-            @Override
-            public void sink(Batch batch, SinkState local) {
-                long t0 = System.nanoTime();
-                sink.sink(batch, local);
-                s.addNanos(System.nanoTime() - t0);
-            }
+    private static final class ProfiledSink implements Sink, AutoCloseable {
+        private final NodeStats s;
+        private final Sink sink;
 
-            @Override
-            public void combine(SinkState local) {
-                long t0 = System.nanoTime();
-                sink.combine(local);
-                s.addNanos(System.nanoTime() - t0);
-            }
+        ProfiledSink(NodeStats s, Sink sink) {
+            this.s = s;
+            this.sink = sink;
+        }
 
-            @Override
-            public MaterializedResult finish(ExecutionContext ctx) {
-                long t0 = System.nanoTime();
-                MaterializedResult r = sink.finish(ctx);
-                s.addNanos(System.nanoTime() - t0);
-                s.addRows(r.rowCount());
-                return r;
+        @Override public Schema outputSchema() { return sink.outputSchema(); }
+        @Override public SinkState createLocalState(ExecutionContext ctx) { return sink.createLocalState(ctx); }
+        @Override public String describe() { return sink.describe(); }
+
+        @Override
+        public void sink(Batch batch, SinkState local) {
+            long t0 = System.nanoTime();
+            sink.sink(batch, local);
+            s.addNanos(System.nanoTime() - t0);
+        }
+
+        @Override
+        public void combine(SinkState local) {
+            long t0 = System.nanoTime();
+            sink.combine(local);
+            s.addNanos(System.nanoTime() - t0);
+        }
+
+        @Override
+        public MaterializedResult finish(ExecutionContext ctx) {
+            long t0 = System.nanoTime();
+            MaterializedResult r = sink.finish(ctx);
+            s.addNanos(System.nanoTime() - t0);
+            s.addRows(r.rowCount());
+            return r;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (sink instanceof AutoCloseable c) {
+                c.close();
             }
-        };
+        }
     }
 }
