@@ -25,7 +25,8 @@ import java.util.List;
  * Orders the inputs of each inner {@link MultiJoin} greedily by estimated intermediate size:
  * start from the connected pair with the smallest estimated join, then add the connected input
  * that keeps the running result smallest (a cross product only when nothing is connected).
- * A join of {@code A.x = B.y} is estimated as {@code |A| * |B| / max(ndv(A.x), ndv(B.y))},
+ * A join of {@code A.x = B.y} is estimated as {@code |A| * |B| / max(ndv(A.x), ndv(B.y))} (with
+ * several keys, the largest such divisor),
  * with distinct counts from the tables' statistics (capped by the inputs' estimated rows).
  * MultiJoins with outer joins are left for Calcite's own rule.
  */
@@ -155,7 +156,10 @@ final class GreedyJoinOrder {
     /** Estimated rows of (set, with {@code setRows}) joined with input k over the edges between them. */
     private static double joinRows(List<Integer> set, double setRows, int k, double[] rows, List<Edge> edges,
                                    List<RelNode> inputs, RelMetadataQuery mq) {
-        double est = setRows * rows[k];
+        // keys between the same inputs are usually correlated (a composite foreign key), so
+        // only the most selective one divides: multiplying their selectivities would
+        // underestimate such joins by orders of magnitude
+        double divisor = 1;
         for (Edge e : edges) {
             int mine;
             int myCol;
@@ -173,9 +177,9 @@ final class GreedyJoinOrder {
             }
             double ndvMine = Math.min(setRows, ndv(inputs.get(mine), myCol, rows[mine], mq));
             double ndvTheirs = ndv(inputs.get(k), theirCol, rows[k], mq);
-            est /= Math.max(1, Math.max(ndvMine, ndvTheirs));
+            divisor = Math.max(divisor, Math.max(ndvMine, ndvTheirs));
         }
-        return Math.max(1, est);
+        return Math.max(1, setRows * rows[k] / divisor);
     }
 
     private static double ndv(RelNode input, int col, double rows, RelMetadataQuery mq) {

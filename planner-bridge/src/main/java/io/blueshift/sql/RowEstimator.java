@@ -49,10 +49,11 @@ final class RowEstimator {
                 double l = rows(j.getLeft());
                 double r = rows(j.getRight());
                 JoinInfo info = j.analyzeCondition();
-                double est = l * r;
+                double divisor = 1;   // composite keys: only the most selective divides
                 for (int i = 0; i < info.leftKeys.size(); i++) {
-                    est /= Math.max(1, Math.max(ndv(j.getLeft(), info.leftKeys.get(i), l), ndv(j.getRight(), info.rightKeys.get(i), r)));
+                    divisor = Math.max(divisor, Math.max(ndv(j.getLeft(), info.leftKeys.get(i), l), ndv(j.getRight(), info.rightKeys.get(i), r)));
                 }
+                double est = l * r / divisor;
                 yield switch (j.getJoinType()) {
                     case SEMI, ANTI -> l;
                     case LEFT -> Math.max(l, est);
