@@ -230,8 +230,16 @@ final class GroupTable implements AutoCloseable {
         MemorySegment h = slotHashes.segment();
         MemorySegment id = slotGroups.segment();
         int mask = slotMask;
+        long prevHash = 0;
+        int prevGroup = -1;
         for (int i = 0; i < n; i++) {
             long hash = hashes.getAtIndex(ValueLayout.JAVA_LONG, i);
+            if (hash == prevHash && prevGroup >= 0) {
+                // clustered input (sorted or grouped keys): same hash as the row before, so the
+                // same likely group, without touching the table; verified with the others below
+                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, prevGroup);
+                continue;
+            }
             int pos = (int) mix(hash) & mask;
             int g;
             while (true) {
@@ -242,6 +250,8 @@ final class GroupTable implements AutoCloseable {
                 pos = (pos + 1) & mask;
             }
             groupIds.setAtIndex(ValueLayout.JAVA_INT, i, g);
+            prevHash = hash;
+            prevGroup = g;
         }
         for (int k = 0; k < keyInputs.size(); k++) {
             verifyColumn(keyInputs.get(k), keys.get(k), sel, n, groupIds);
