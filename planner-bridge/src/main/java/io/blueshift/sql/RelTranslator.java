@@ -184,6 +184,30 @@ final class RelTranslator {
             throw new UnsupportedOperationException("not supported: GROUPING SETS, ROLLUP or CUBE");
         }
         PlanNode in = translate(a.getInput());
+        // AGG(x) FILTER (WHERE f) is AGG(CASE WHEN f THEN x END): a projection adds those columns
+        java.util.Map<org.apache.calcite.rel.core.AggregateCall, Integer> filtered = new java.util.HashMap<>();
+        if (a.getAggCallList().stream().anyMatch(c -> c.filterArg >= 0)) {
+            Schema base = in.schema();
+            List<Expr> exprs = new ArrayList<>();
+            List<String> cols = new ArrayList<>();
+            for (int i = 0; i < base.size(); i++) {
+                exprs.add(new Expr.ColumnRef(i, base.type(i), base.field(i).name()));
+                cols.add(base.field(i).name());
+            }
+            for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
+                if (c.filterArg < 0) {
+                    continue;
+                }
+                Expr value = c.getArgList().isEmpty()
+                        ? new Expr.Literal(1L, io.blueshift.memory.DataType.INT32)
+                        : new Expr.ColumnRef(c.getArgList().getFirst(), base.type(c.getArgList().getFirst()), base.field(c.getArgList().getFirst()).name());
+                Expr cond = new Expr.ColumnRef(c.filterArg, base.type(c.filterArg), base.field(c.filterArg).name());
+                exprs.add(new Expr.Case(List.of(cond), List.of(value), new Expr.Literal(null, value.type()), value.type()));
+                filtered.put(c, exprs.size() - 1);
+                cols.add("$filtered" + filtered.size());
+            }
+            in = new PlanNode.Project(in, exprs, cols);
+        }
         Schema inSchema = in.schema();
         int[] keys = a.getGroupSet().toArray();
         List<AggregateCall> calls = new ArrayList<>();
@@ -200,12 +224,12 @@ final class RelTranslator {
             if (c.isDistinct()) {
                 throw new UnsupportedOperationException("not supported: DISTINCT inside " + c.getAggregation().getName());
             }
-            if (c.filterArg >= 0) {
-                throw new UnsupportedOperationException("not supported: FILTER on an aggregate");
-            }
             List<Integer> args = c.getArgList();
+            if (c.filterArg >= 0) {
+                args = List.of(filtered.get(c));
+            }
             AggregateFunction f = switch (c.getAggregation().getKind()) {
-                case COUNT -> args.isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
+                case COUNT -> args.isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;   // COUNT(*) FILTER counts its CASE column
                 case SUM, SUM0 -> AggregateFunction.SUM;
                 case MIN -> AggregateFunction.MIN;
                 case MAX -> AggregateFunction.MAX;

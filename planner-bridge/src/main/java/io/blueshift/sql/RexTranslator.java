@@ -149,12 +149,21 @@ final class RexTranslator {
             case "ABS" -> Expr.Function.ABS;
             case "ROUND" -> Expr.Function.ROUND;
             case "||", "CONCAT" -> Expr.Function.CONCAT;
+            case "MOD", "%" -> Expr.Function.MOD;
+            case "FLOOR" -> Expr.Function.FLOOR;
+            case "CEIL", "CEILING" -> Expr.Function.CEIL;
             default -> throw new UnsupportedOperationException("not supported: function " + call.getOperator().getName());
         };
         if (f == Expr.Function.LENGTH) {
             type = DataType.INT64;
-        } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND) {
+        } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND || f == Expr.Function.FLOOR || f == Expr.Function.CEIL) {
             type = args.getFirst().type();
+        } else if (f == Expr.Function.MOD) {
+            DataType a = args.get(0).type();
+            DataType b = args.get(1).type();
+            type = a instanceof DataType.Float64Type || b instanceof DataType.Float64Type
+                    || a instanceof DataType.DecimalType || b instanceof DataType.DecimalType ? DataType.FLOAT64
+                    : a instanceof DataType.Int64Type || b instanceof DataType.Int64Type ? DataType.INT64 : DataType.INT32;
         }
         return new Expr.Call(f, args, type);
     }
@@ -172,12 +181,57 @@ final class RexTranslator {
     }
 
     private Expr arithmetic(Expr.ArithmeticOp op, List<RexNode> ops, Schema input, RexCall call) {
+        Expr interval = dateInterval(op, ops, input);
+        if (interval != null) {
+            return interval;
+        }
         Expr l = translate(ops.get(0), input);
         Expr r = translate(ops.get(1), input);
         if (l.type() instanceof DataType.DateType || r.type() instanceof DataType.DateType) {
             throw new UnsupportedOperationException("not supported: date arithmetic on a non-constant date (" + call + ")");
         }
         return new Expr.Arithmetic(op, l, r, ExprTypes.arithmetic(op, l.type(), r.type()));
+    }
+
+    /** {@code date ± INTERVAL literal} (either order for +) as a day or month addition; else null. */
+    private Expr dateInterval(Expr.ArithmeticOp op, List<RexNode> ops, Schema input) {
+        if (op != Expr.ArithmeticOp.ADD && op != Expr.ArithmeticOp.SUBTRACT) {
+            return null;
+        }
+        RexNode a = ops.get(0);
+        RexNode b = ops.get(1);
+        if (op == Expr.ArithmeticOp.ADD && isInterval(a) && !isInterval(b)) {
+            RexNode t = a; a = b; b = t;
+        }
+        if (!isInterval(b) || !(b instanceof RexLiteral lit)) {
+            return null;
+        }
+        Expr date = translate(a, input);
+        if (!(date.type() instanceof DataType.DateType)) {
+            throw new UnsupportedOperationException("not supported: interval arithmetic on " + date.type().sqlName());
+        }
+        java.math.BigDecimal v = lit.getValueAs(java.math.BigDecimal.class);
+        var typeName = lit.getType().getSqlTypeName();
+        boolean months = typeName.getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_YEAR_MONTH;
+        long amount;
+        if (months) {
+            amount = v.longValueExact();
+        } else {
+            java.math.BigDecimal days = v.divide(java.math.BigDecimal.valueOf(86_400_000L));
+            if (days.stripTrailingZeros().scale() > 0) {
+                throw new UnsupportedOperationException("not supported: adding a fraction of a day to a DATE");
+            }
+            amount = days.longValueExact();
+        }
+        if (op == Expr.ArithmeticOp.SUBTRACT) {
+            amount = -amount;
+        }
+        return new Expr.Call(months ? Expr.Function.DATE_ADD_MONTHS : Expr.Function.DATE_ADD_DAYS,
+                List.of(date, new Expr.Literal(amount, DataType.INT64)), DataType.DATE);
+    }
+
+    private static boolean isInterval(RexNode n) {
+        return org.apache.calcite.sql.type.SqlTypeUtil.isInterval(n.getType());
     }
 
     private Expr caseExpr(RexCall call, Schema input) {

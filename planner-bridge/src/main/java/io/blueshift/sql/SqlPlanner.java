@@ -101,7 +101,9 @@ public final class SqlPlanner {
                         CoreRules.PROJECT_MERGE,
                         CoreRules.PROJECT_REMOVE,
                         CoreRules.AGGREGATE_PROJECT_MERGE,
-                        CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN))
+                        CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN,
+                        CoreRules.INTERSECT_TO_DISTINCT,
+                        CoreRules.MINUS_TO_DISTINCT))
                 .build());
         rel = hep(rel, HepProgram.builder()
                 .addMatchOrder(HepMatchOrder.BOTTOM_UP)

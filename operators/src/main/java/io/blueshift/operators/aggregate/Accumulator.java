@@ -25,6 +25,8 @@ final class Accumulator implements AutoCloseable {
     private Allocation values;
     private Allocation counts;          // non-null inputs per group, once nulls were seen
     private int capacity;
+    /** MIN/MAX of VARCHAR: the best string so far per group (null = none yet), on the heap. */
+    private byte[][] strings;
 
     Accumulator(AggregateCall call, MemoryPool pool, int capacity) {
         this.call = call;
@@ -58,9 +60,17 @@ final class Accumulator implements AutoCloseable {
         };
     }
 
+    private boolean stringMinMax() {
+        return call.inputType() instanceof DataType.VarcharType
+                && (call.function() == AggregateFunction.MIN || call.function() == AggregateFunction.MAX);
+    }
+
     void grow(int newCapacity) {
         if (newCapacity <= capacity) {
             return;
+        }
+        if (stringMinMax()) {
+            strings = strings == null ? new byte[newCapacity][] : java.util.Arrays.copyOf(strings, newCapacity);
         }
         Allocation v = pool.allocateHeap(newCapacity * 8L, "aggregate " + call.name());
         long id = identity();
@@ -92,6 +102,22 @@ final class Accumulator implements AutoCloseable {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {
             return; // the table's per-group row counts are the answer
+        }
+        if (strings != null) {
+            boolean min = f == AggregateFunction.MIN;
+            for (int i = 0; i < n; i++) {
+                int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                if (input.isNull(r)) {
+                    continue;
+                }
+                int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+                byte[] v = input.getStringBytes(r);
+                byte[] cur = strings[g];
+                if (cur == null || (min ? java.util.Arrays.compareUnsigned(v, cur) < 0 : java.util.Arrays.compareUnsigned(v, cur) > 0)) {
+                    strings[g] = v;
+                }
+            }
+            return;
         }
         MemorySegment validity = input.validity();
         if (validity != null && counts == null && f != AggregateFunction.COUNT) {
@@ -165,6 +191,15 @@ final class Accumulator implements AutoCloseable {
 
     /** Folds group {@code from} of {@code other} (same call) into group {@code to} here. */
     void merge(Accumulator other, int from, MemorySegment otherRows, int to, MemorySegment myRows) {
+        if (strings != null) {
+            byte[] v = other.strings[from];
+            byte[] cur = strings[to];
+            boolean min = call.function() == AggregateFunction.MIN;
+            if (v != null && (cur == null || (min ? java.util.Arrays.compareUnsigned(v, cur) < 0 : java.util.Arrays.compareUnsigned(v, cur) > 0))) {
+                strings[to] = v;
+            }
+            return;
+        }
         MemorySegment mine = values.segment();
         MemorySegment theirs = other.values.segment();
         if (other.counts != null && counts == null) {
@@ -205,6 +240,16 @@ final class Accumulator implements AutoCloseable {
 
     /** Writes each group's final value into {@code out} (rows {@code [0, groups)}). */
     void finish(AggregateFunction f, ColumnVector out, int groups, MemorySegment groupRows) {
+        if (strings != null) {
+            for (int g = 0; g < groups; g++) {
+                if (strings[g] == null) {
+                    out.setNull(g);
+                } else {
+                    out.setString(g, strings[g]);
+                }
+            }
+            return;
+        }
         MemorySegment acc = values.segment();
         for (int g = 0; g < groups; g++) {
             if (f == AggregateFunction.COUNT_STAR) {

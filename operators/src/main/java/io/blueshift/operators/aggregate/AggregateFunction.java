@@ -25,7 +25,7 @@ public enum AggregateFunction {
                 default -> throw new IllegalArgumentException("AVG is not defined for " + input.sqlName());
             };
             case MIN, MAX -> {
-                if (input instanceof DataType.VarcharType || input instanceof DataType.BooleanType) {
+                if (input instanceof DataType.BooleanType) {
                     throw new UnsupportedOperationException("not supported yet: " + name() + " of " + input.sqlName());
                 }
                 yield input;

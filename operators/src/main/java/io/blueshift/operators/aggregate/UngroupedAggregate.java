@@ -48,6 +48,7 @@ public final class UngroupedAggregate implements Sink {
         final long[] longs;       // sums of integers/decimals, min/max of integers
         final double[] doubles;   // sums and min/max of floats
         final long[] counts;      // non-null inputs (or rows for COUNT(*))
+        final byte[][] strings;   // MIN/MAX of VARCHAR: best so far
         AggregateKernels kernels;
 
         Local(List<AggregateCall> calls) {
@@ -55,6 +56,7 @@ public final class UngroupedAggregate implements Sink {
             longs = new long[n];
             doubles = new double[n];
             counts = new long[n];
+            strings = new byte[n][];
             for (int i = 0; i < n; i++) {
                 switch (calls.get(i).function()) {
                     case MIN -> { longs[i] = Long.MAX_VALUE; doubles[i] = Double.POSITIVE_INFINITY; }
@@ -100,6 +102,16 @@ public final class UngroupedAggregate implements Sink {
                 continue;
             }
             DataType t = v.type();
+            if (t instanceof DataType.VarcharType) {
+                boolean min = call.function() == AggregateFunction.MIN;
+                for (int i = 0; i < n; i++) {
+                    int r = batch.liveRow(i);
+                    if (!v.isNull(r)) {
+                        l.strings[a] = better(min, v.getStringBytes(r), l.strings[a]);
+                    }
+                }
+                continue;
+            }
             boolean floating = t instanceof DataType.Float64Type;
             boolean narrow = t.byteWidth() == 4;
             switch (call.function()) {
@@ -128,11 +140,26 @@ public final class UngroupedAggregate implements Sink {
         }
     }
 
+    private static byte[] better(boolean min, byte[] candidate, byte[] current) {
+        if (candidate == null) {
+            return current;
+        }
+        if (current == null) {
+            return candidate;
+        }
+        int cmp = java.util.Arrays.compareUnsigned(candidate, current);
+        return (min ? cmp < 0 : cmp > 0) ? candidate : current;
+    }
+
     @Override
     public synchronized void combine(SinkState state) {
         Local l = (Local) state;
         for (int a = 0; a < calls.size(); a++) {
             global.counts[a] += l.counts[a];
+            if (l.strings[a] != null || global.strings[a] != null) {
+                global.strings[a] = better(calls.get(a).function() == AggregateFunction.MIN, l.strings[a], global.strings[a]);
+                continue;
+            }
             switch (calls.get(a).function()) {
                 case SUM, AVG -> {
                     global.doubles[a] += l.doubles[a];
@@ -166,6 +193,8 @@ public final class UngroupedAggregate implements Sink {
                     default -> {
                         if (count == 0) {
                             v.setNull(0);
+                        } else if (type instanceof DataType.VarcharType) {
+                            v.setString(0, global.strings[a]);
                         } else if (call.function() == AggregateFunction.AVG) {
                             if (call.inputType() instanceof DataType.Float64Type) {
                                 v.setDouble(0, global.doubles[a] / count);

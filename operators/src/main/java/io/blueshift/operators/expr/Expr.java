@@ -108,7 +108,14 @@ public sealed interface Expr {
         /** ROUND(decimal or double, digits). */
         ROUND,
         /** String concatenation {@code a || b}. */
-        CONCAT
+        CONCAT,
+        /** DATE plus a number of days (negative subtracts): {@code d + INTERVAL 'n' DAY}. */
+        DATE_ADD_DAYS,
+        /** DATE plus a number of months, clamped to the month's last day (as SQL's interval arithmetic). */
+        DATE_ADD_MONTHS,
+        /** Integer remainder with the sign of the dividend; division by zero is an error. */
+        MOD,
+        FLOOR, CEIL
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

@@ -37,6 +37,8 @@ public final class ExprPrinter {
                 case NEGATE -> "-" + print(call.args().getFirst());
                 case CONCAT -> call.args().stream().map(ExprPrinter::print).collect(Collectors.joining(" || ", "(", ")"));
                 case EXTRACT_YEAR, EXTRACT_MONTH, EXTRACT_DAY -> "EXTRACT(" + call.function().name().substring(8) + " FROM " + print(call.args().getFirst()) + ")";
+                case DATE_ADD_DAYS -> "(" + print(call.args().get(0)) + " + INTERVAL " + print(call.args().get(1)) + " DAY)";
+                case DATE_ADD_MONTHS -> "(" + print(call.args().get(0)) + " + INTERVAL " + print(call.args().get(1)) + " MONTH)";
                 default -> call.function().name() + call.args().stream().map(ExprPrinter::print).collect(Collectors.joining(", ", "(", ")"));
             };
         };

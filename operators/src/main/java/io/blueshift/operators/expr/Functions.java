@@ -35,6 +35,9 @@ final class Functions {
                 case LENGTH -> length(call, batch);
                 case ROUND -> round(call, batch);
                 case CONCAT -> concat(call, batch);
+                case DATE_ADD_DAYS, DATE_ADD_MONTHS -> dateAdd(call, batch);
+                case MOD -> mod(call, batch);
+                case FLOOR, CEIL -> floorCeil(call, batch);
             };
         } catch (ArithmeticException e) {
             throw new ArithmeticException(e.getMessage() + " in " + ExprPrinter.print(call));
@@ -304,6 +307,88 @@ final class Functions {
                 case EXTRACT_MONTH -> Math.abs(ymd / 100 % 100);
                 default -> Math.abs(ymd % 100);
             });
+        }
+        return out;
+    }
+
+    /** DATE + n days or months; n is an integer argument (a constant or a column). */
+    private ColumnVector dateAdd(Expr.Call call, Batch batch) {
+        requireArgs(call, 2, 2);
+        ColumnVector d = eval.evaluate(call.args().get(0), batch);
+        ColumnVector n = eval.evaluate(call.args().get(1), batch);
+        int rows = batch.rowCount();
+        ColumnVector out = eval.newVector(DataType.DATE, rows, allValid(new ColumnVector[] {d, n}, rows));
+        boolean months = call.function() == Expr.Function.DATE_ADD_MONTHS;
+        for (int i = 0, live = batch.liveCount(); i < live; i++) {
+            int r = batch.liveRow(i);
+            if (d.isNull(r) || n.isNull(r)) {
+                continue;
+            }
+            long amount = integral(n, r);
+            long days = months
+                    ? java.time.LocalDate.ofEpochDay(d.getInt(r)).plusMonths(amount).toEpochDay()
+                    : Math.addExact(d.getInt(r), amount);
+            out.setInt(r, Math.toIntExact(days));
+        }
+        return out;
+    }
+
+    private ColumnVector mod(Expr.Call call, Batch batch) {
+        requireArgs(call, 2, 2);
+        ColumnVector a = eval.evaluate(call.args().get(0), batch);
+        ColumnVector b = eval.evaluate(call.args().get(1), batch);
+        int rows = batch.rowCount();
+        DataType type = call.type();
+        ColumnVector out = eval.newVector(type, rows, allValid(new ColumnVector[] {a, b}, rows));
+        for (int i = 0, live = batch.liveCount(); i < live; i++) {
+            int r = batch.liveRow(i);
+            if (a.isNull(r) || b.isNull(r)) {
+                continue;
+            }
+            if (type instanceof DataType.Float64Type) {
+                out.setDouble(r, asDouble(a, r) % asDouble(b, r));
+                continue;
+            }
+            long y = integral(b, r);
+            if (y == 0) {
+                throw new ArithmeticException("division by zero");
+            }
+            setIntegral(out, r, integral(a, r) % y);
+        }
+        return out;
+    }
+
+    private static double asDouble(ColumnVector v, int r) {
+        return switch (v.type()) {
+            case DataType.Float64Type f -> v.getDouble(r);
+            case DecimalType d -> java.math.BigDecimal.valueOf(v.getLong(r), d.scale()).doubleValue();
+            default -> integral(v, r);
+        };
+    }
+
+    /** FLOOR/CEIL: DECIMAL keeps its type with the fraction cleared, FLOAT64 stays FLOAT64, integers pass. */
+    private ColumnVector floorCeil(Expr.Call call, Batch batch) {
+        requireArgs(call, 1, 1);
+        ColumnVector a = eval.evaluate(call.args().getFirst(), batch);
+        boolean floor = call.function() == Expr.Function.FLOOR;
+        DataType type = a.type();
+        if (!(type instanceof DecimalType) && !(type instanceof DataType.Float64Type)) {
+            return a;
+        }
+        int rows = batch.rowCount();
+        ColumnVector out = eval.newVector(type, rows, a.validity());
+        for (int i = 0, live = batch.liveCount(); i < live; i++) {
+            int r = batch.liveRow(i);
+            if (a.isNull(r)) {
+                continue;
+            }
+            if (type instanceof DecimalType d) {
+                long unit = ExprTypes.pow10(d.scale());
+                long v = a.getLong(r);
+                out.setLong(r, (floor ? Math.floorDiv(v, unit) : -Math.floorDiv(-v, unit)) * unit);
+            } else {
+                out.setDouble(r, floor ? Math.floor(a.getDouble(r)) : Math.ceil(a.getDouble(r)));
+            }
         }
         return out;
     }
