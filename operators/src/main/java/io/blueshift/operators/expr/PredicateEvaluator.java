@@ -230,6 +230,9 @@ public final class PredicateEvaluator {
 
     private static int compareString(CompareOp op, ColumnVector v, byte[] constant,
                                      MemorySegment in, int inCount, MemorySegment out) {
+        if (op == CompareOp.EQ || op == CompareOp.NE) {
+            return equalString(op == CompareOp.EQ, v, constant, in, inCount, out);
+        }
         int k = 0;
         for (int i = 0; i < inCount; i++) {
             int r = candidate(in, i);
@@ -244,6 +247,50 @@ public final class PredicateEvaluator {
                 cmp = java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant);
             }
             if (op.test(cmp)) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    /**
+     * String (in)equality without copying: the constant is laid out as a view once, the first
+     * 8 bytes of each view (length and prefix) decide most rows, strings of up to 12 bytes are
+     * settled by the second word, longer ones by comparing the bytes in place.
+     */
+    private static int equalString(boolean eq, ColumnVector v, byte[] constant,
+                                   MemorySegment in, int inCount, MemorySegment out) {
+        MemorySegment constView = MemorySegment.ofArray(new long[2]);
+        if (constant.length <= StringViews.INLINE_MAX) {
+            StringViews.writeInline(constView, 0, constant, 0, constant.length);
+        } else {
+            StringViews.writeReference(constView, 0, constant, 0, constant.length, 0, 0);
+        }
+        long head = constView.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+        long tail = constView.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+        boolean inline = constant.length <= StringViews.INLINE_MAX;
+        MemorySegment constBytes = MemorySegment.ofArray(constant);
+        MemorySegment views = v.data();
+        MemorySegment validity = v.validity();
+        java.util.List<MemorySegment> buffers = v.varBuffers();
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            if (validity != null && !io.blueshift.memory.Validity.isValid(validity, r)) {
+                continue;
+            }
+            long base = (long) r << 4;
+            boolean same = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base) == head;
+            if (same) {
+                if (inline) {
+                    same = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 8) == tail;
+                } else {
+                    MemorySegment buf = buffers.get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8));
+                    long off = views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12);
+                    same = MemorySegment.mismatch(buf, off, off + constant.length, constBytes, 0, constant.length) == -1;
+                }
+            }
+            if (same == eq) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
             }
         }
