@@ -38,7 +38,12 @@ final class BatchCopier {
                     if (src.isNull(r)) {
                         out.setNull(i);
                     } else if (type instanceof DataType.VarcharType) {
-                        out.setString(i, src.getStringBytes(r));
+                        if (io.blueshift.memory.StringViews.length(src.data(), r) <= io.blueshift.memory.StringViews.INLINE_MAX) {
+                            // an inline view is the whole string: copy its 16 bytes
+                            MemorySegment.copy(src.data(), (long) r << 4, out.data(), (long) i << 4, 16);
+                        } else {
+                            out.setString(i, src.getStringBytes(r));
+                        }
                     } else {
                         out.setBoolean(i, src.getBoolean(r));
                     }
