@@ -1,0 +1,344 @@
+package io.blueshift.storage.parquet;
+
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.storage.parquet.ParquetColumn.Conversion;
+import org.apache.parquet.format.CompressionCodec;
+import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.PageHeader;
+import shaded.parquet.org.apache.thrift.TConfiguration;
+import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
+import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Decodes one column chunk (all pages of one column in one row group) into a vector. Pages are
+ * decoded in mini-batches of {@link #BATCH} values, so heap scratch stays fixed however many
+ * rows a (possibly corrupt) page claims; only the output vector grows, through the pool.
+ */
+final class ColumnChunkReader {
+    static final int BATCH = 4096;
+    /** A page may inflate at most this much (or to 64 MiB), so a lying header cannot exhaust the heap. */
+    private static final long MAX_RATIO = 1100;
+    private static final long MIN_UNCOMPRESSED_CAP = 64L << 20;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    private final Path file;
+    private final ParquetColumn column;
+    private final CompressionCodec codec;
+    private final PageValues values;
+    private final int[] levels = new int[BATCH];
+    private final int[] indices = new int[BATCH];
+    private PageValues dictionary;
+
+    ColumnChunkReader(Path file, ParquetColumn column, CompressionCodec codec) {
+        this.file = file;
+        this.column = column;
+        this.codec = codec;
+        this.values = new PageValues(column, BATCH);
+    }
+
+    /** Reads {@code rows} values from {@code chunk}, which starts at byte {@code chunkOffset} of the file. */
+    void read(byte[] chunk, long chunkOffset, int rows, ColumnVector out) {
+        int pos = 0;
+        int done = 0;
+        while (done < rows) {
+            long pageOffset = chunkOffset + pos;
+            if (pos >= chunk.length) {
+                throw error(pageOffset, "column chunk ends after " + done + " of " + rows + " values");
+            }
+            CountingInput in = new CountingInput(chunk, pos, chunk.length - pos);
+            PageHeader header;
+            try {
+                TConfiguration config = new TConfiguration(chunk.length - pos, chunk.length - pos, 64);
+                header = new PageHeader();
+                header.read(new TCompactProtocol(new TIOStreamTransport(config, in)));
+            } catch (Exception e) {
+                throw error(pageOffset, "cannot decode page header: " + e.getMessage(), e);
+            }
+            int dataStart = in.position();
+            int size = header.getCompressed_page_size();
+            if (size < 0 || size > chunk.length - dataStart) {
+                throw error(pageOffset, "page of " + size + " bytes at offset " + (chunkOffset + dataStart)
+                        + " runs past the end of its column chunk (which ends at offset " + (chunkOffset + chunk.length) + ")");
+            }
+            int uncompressed = header.getUncompressed_page_size();
+            if (uncompressed < 0 || uncompressed > Math.max(MIN_UNCOMPRESSED_CAP, size * MAX_RATIO)) {
+                throw error(pageOffset, "page header claims " + uncompressed + " uncompressed bytes from " + size + " compressed");
+            }
+            try {
+                switch (header.getType()) {
+                    case DICTIONARY_PAGE -> readDictionary(header, chunk, dataStart, size, uncompressed);
+                    case DATA_PAGE -> done += readDataPageV1(header.getData_page_header(), chunk, dataStart, size,
+                            uncompressed, rows - done, done, out);
+                    case DATA_PAGE_V2 -> done += readDataPageV2(header.getData_page_header_v2(), chunk, dataStart, size,
+                            uncompressed, rows - done, done, out);
+                    default -> { } // index pages and unknown kinds carry no values
+                }
+            } catch (ParquetException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw error(pageOffset, (header.getType() == null ? "page" : header.getType() + " page") + ": " + e.getMessage(), e);
+            }
+            pos = dataStart + size;
+        }
+    }
+
+    private void readDictionary(PageHeader header, byte[] chunk, int start, int size, int uncompressed) throws IOException {
+        var dh = header.getDictionary_page_header();
+        if (dh == null) {
+            throw new IOException("dictionary page without a dictionary page header");
+        }
+        if (dh.getEncoding() != Encoding.PLAIN && dh.getEncoding() != Encoding.PLAIN_DICTIONARY) {
+            throw new IOException("not supported yet: dictionary encoding " + dh.getEncoding());
+        }
+        byte[] page = decompress(chunk, start, size, uncompressed);
+        int n = dh.getNum_values();
+        long minBits = PageValues.minPlainBits(column);
+        if (n < 0 || n * Math.max(1, minBits) > (long) page.length * 8) {
+            throw new IOException("dictionary claims " + n + " values in " + page.length + " bytes");
+        }
+        PageValues dict = new PageValues(column, n);
+        dict.decodePlain(column, page, 0, page.length, n);
+        dictionary = dict;
+    }
+
+    private int readDataPageV1(DataPageHeader h, byte[] chunk, int start, int size, int uncompressed,
+                               int rowsLeft, int rowBase, ColumnVector out) throws IOException {
+        if (h == null) {
+            throw new IOException("data page without a data page header");
+        }
+        int n = checkCount(h.getNum_values(), rowsLeft);
+        byte[] page = decompress(chunk, start, size, uncompressed);
+        int p = 0;
+        RleBitPackedDecoder defs = null;
+        if (column.optional()) {
+            if (h.getDefinition_level_encoding() != Encoding.RLE) {
+                throw new IOException("not supported yet: definition level encoding " + h.getDefinition_level_encoding());
+            }
+            int len = readLength(page, p);
+            defs = new RleBitPackedDecoder(page, p + 4, p + 4 + len, 1);
+            p += 4 + len;
+        }
+        decodeValues(h.getEncoding(), page, p, page.length, n, defs, rowBase, out);
+        return n;
+    }
+
+    private int readDataPageV2(DataPageHeaderV2 h, byte[] chunk, int start, int size, int uncompressed,
+                               int rowsLeft, int rowBase, ColumnVector out) throws IOException {
+        if (h == null) {
+            throw new IOException("data page v2 without its header");
+        }
+        int n = checkCount(h.getNum_values(), rowsLeft);
+        int repLen = h.getRepetition_levels_byte_length();
+        int defLen = h.getDefinition_levels_byte_length();
+        if (repLen < 0 || defLen < 0 || (long) repLen + defLen > size || (long) repLen + defLen > uncompressed) {
+            throw new IOException("level lengths " + repLen + " + " + defLen + " exceed the page's " + size + " bytes");
+        }
+        if (repLen != 0) {
+            throw new IOException("repetition levels in a flat column");
+        }
+        RleBitPackedDecoder defs = column.optional() ? new RleBitPackedDecoder(chunk, start, start + defLen, 1) : null;
+        int valuesStart = start + repLen + defLen;
+        int valuesSize = size - repLen - defLen;
+        byte[] page;
+        int p;
+        int end;
+        if (!h.isSetIs_compressed() || h.isIs_compressed()) {
+            page = decompress(chunk, valuesStart, valuesSize, uncompressed - repLen - defLen);
+            p = 0;
+            end = page.length;
+        } else {
+            page = chunk;
+            p = valuesStart;
+            end = valuesStart + valuesSize;
+        }
+        decodeValues(h.getEncoding(), page, p, end, n, defs, rowBase, out);
+        return n;
+    }
+
+    private static int checkCount(int n, int rowsLeft) throws IOException {
+        if (n < 0 || n > rowsLeft) {
+            throw new IOException("page claims " + n + " values but only " + rowsLeft + " rows of the row group are left");
+        }
+        return n;
+    }
+
+    private static int readLength(byte[] page, int p) throws IOException {
+        if (p + 4 > page.length) {
+            throw new IOException("level length past the end of the page");
+        }
+        int len = (page[p] & 0xFF) | (page[p + 1] & 0xFF) << 8 | (page[p + 2] & 0xFF) << 16 | (page[p + 3] & 0xFF) << 24;
+        if (len < 0 || len > page.length - p - 4) {
+            throw new IOException("level data of " + len + " bytes runs past the end of the page");
+        }
+        return len;
+    }
+
+    private byte[] decompress(byte[] chunk, int start, int size, int uncompressed) throws IOException {
+        if (codec == CompressionCodec.UNCOMPRESSED) {
+            if (size != uncompressed) {
+                throw new IOException("uncompressed page of " + size + " bytes, header says " + uncompressed);
+            }
+            return Arrays.copyOfRange(chunk, start, start + size);
+        }
+        return PageDecompressor.decompress(codec, chunk, start, size, uncompressed);
+    }
+
+    private void decodeValues(Encoding encoding, byte[] page, int p, int end, int n, RleBitPackedDecoder defs,
+                              int rowBase, ColumnVector out) throws IOException {
+        RleBitPackedDecoder dictIndices = null;
+        RleBitPackedDecoder rleBooleans = null;
+        switch (encoding) {
+            case PLAIN -> { }
+            case PLAIN_DICTIONARY, RLE_DICTIONARY -> {
+                if (dictionary == null) {
+                    throw new IOException("dictionary-encoded page without a dictionary page");
+                }
+                if (p >= end) {
+                    if (n > 0 && defs == null) {
+                        throw new IOException("dictionary page data is empty");
+                    }
+                    dictIndices = new RleBitPackedDecoder(page, end, end, 0);
+                } else {
+                    dictIndices = new RleBitPackedDecoder(page, p + 1, end, page[p] & 0xFF);
+                }
+            }
+            case RLE -> {
+                if (column.conversion() != Conversion.BOOLEAN) {
+                    throw new IOException("not supported yet: RLE encoding for " + column.physical());
+                }
+                int len = readLength(page, p);
+                rleBooleans = new RleBitPackedDecoder(page, p + 4, p + 4 + len, 1);
+            }
+            default -> throw new IOException("not supported yet: encoding " + encoding);
+        }
+        long bitPos = (long) p * 8;
+        for (int done = 0; done < n; ) {
+            int m = Math.min(BATCH, n - done);
+            int nonNull = m;
+            if (defs != null) {
+                defs.decode(levels, m);
+                nonNull = 0;
+                for (int i = 0; i < m; i++) {
+                    int level = levels[i];
+                    if (level > 1) {
+                        throw new IOException("definition level " + level + " above the column's maximum of 1");
+                    }
+                    nonNull += level;
+                }
+            }
+            int row = rowBase + done;
+            if (dictIndices != null) {
+                gather(dictIndices, nonNull);
+            } else if (rleBooleans != null) {
+                rleBooleans.decode(indices, nonNull);
+                for (int i = 0; i < nonNull; i++) {
+                    values.longs[i] = indices[i];
+                }
+                values.count = nonNull;
+            } else if (nonNull == m && copyDense(page, bitPos, end, m, row, out)) {
+                bitPos += (long) m * PageValues.minPlainBits(column);
+                done += m;
+                continue;
+            } else {
+                bitPos = values.decodePlain(column, page, bitPos, end, nonNull);
+            }
+            if (nonNull == m) {
+                for (int i = 0; i < m; i++) {
+                    write(out, row + i, i);
+                }
+            } else {
+                int k = 0;
+                for (int i = 0; i < m; i++) {
+                    if (levels[i] == 1) {
+                        write(out, row + i, k++);
+                    } else {
+                        out.setNull(row + i);
+                    }
+                }
+            }
+            done += m;
+        }
+    }
+
+    /** PLAIN values whose bytes are already the engine's layout: one bulk copy, no per-value work. */
+    private boolean copyDense(byte[] page, long bitPos, int end, int m, int row, ColumnVector out) {
+        int width = switch (column.conversion()) {
+            case INT32 -> 4;
+            case INT64, TIMESTAMP_MICROS, DOUBLE -> 8;
+            default -> 0;
+        };
+        if (width == 0 || !LITTLE_ENDIAN || (bitPos & 7) != 0) {
+            return false;
+        }
+        long from = bitPos >>> 3;
+        long bytes = (long) m * width;
+        if (from + bytes > end) {
+            throw new IllegalStateException(m + " PLAIN values need " + bytes + " bytes but the page has " + (end - from) + " left");
+        }
+        MemorySegment.copy(MemorySegment.ofArray(page), from, out.data(), (long) row * width, bytes);
+        return true;
+    }
+
+    private void gather(RleBitPackedDecoder decoder, int n) throws IOException {
+        decoder.decode(indices, n);
+        PageValues dict = dictionary;
+        int size = dict.count;
+        for (int i = 0; i < n; i++) {
+            if (Integer.compareUnsigned(indices[i], size) >= 0) {
+                throw new IOException("bad dictionary index " + Integer.toUnsignedString(indices[i])
+                        + " (the dictionary has " + size + " values)");
+            }
+        }
+        if (dict.longs != null) {
+            for (int i = 0; i < n; i++) values.longs[i] = dict.longs[indices[i]];
+        } else if (dict.doubles != null) {
+            for (int i = 0; i < n; i++) values.doubles[i] = dict.doubles[indices[i]];
+        } else {
+            values.bytes = dict.bytes;
+            for (int i = 0; i < n; i++) {
+                values.offsets[i] = dict.offsets[indices[i]];
+                values.lengths[i] = dict.lengths[indices[i]];
+            }
+        }
+        values.count = n;
+    }
+
+    private void write(ColumnVector out, int row, int k) {
+        switch (column.type()) {
+            case DataType.BooleanType t -> out.setBoolean(row, values.longs[k] != 0);
+            case DataType.Int32Type t -> out.setInt(row, (int) values.longs[k]);
+            case DataType.DateType t -> out.setInt(row, (int) values.longs[k]);
+            case DataType.Float64Type t -> out.setDouble(row, values.doubles[k]);
+            case DataType.VarcharType t -> out.setString(row,
+                    Arrays.copyOfRange(values.bytes, values.offsets[k], values.offsets[k] + values.lengths[k]));
+            default -> out.setLong(row, values.longs[k]);
+        }
+    }
+
+    private ParquetException error(long offset, String message) {
+        return new ParquetException(file, column.name(), offset, message);
+    }
+
+    private ParquetException error(long offset, String message, Throwable cause) {
+        return new ParquetException(file, column.name(), offset, message, cause);
+    }
+
+    /** A byte-array stream that knows how far the Thrift decoder read. */
+    private static final class CountingInput extends ByteArrayInputStream {
+        CountingInput(byte[] buf, int offset, int length) {
+            super(buf, offset, length);
+        }
+
+        int position() { return pos; }
+    }
+}

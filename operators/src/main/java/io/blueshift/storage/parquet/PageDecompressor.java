@@ -1,0 +1,62 @@
+package io.blueshift.storage.parquet;
+
+import com.github.luben.zstd.Zstd;
+import org.apache.parquet.format.CompressionCodec;
+import org.xerial.snappy.Snappy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Decompresses one page with the column chunk's codec. The output is exactly the size the
+ * page header declares; a codec that produces another size, or fails, is a corrupt page.
+ */
+final class PageDecompressor {
+    private PageDecompressor() {}
+
+    static boolean supported(CompressionCodec codec) {
+        return switch (codec) {
+            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP -> true;
+            default -> false;
+        };
+    }
+
+    /** Returns the page's bytes; for UNCOMPRESSED a copy is avoided by returning null (use the input). */
+    static byte[] decompress(CompressionCodec codec, byte[] in, int off, int len, int uncompressedSize) throws IOException {
+        byte[] out = new byte[uncompressedSize];
+        int produced;
+        switch (codec) {
+            case SNAPPY -> {
+                if (!Snappy.isValidCompressedBuffer(in, off, len)) {
+                    throw new IOException("invalid SNAPPY data");
+                }
+                int declared = Snappy.uncompressedLength(in, off, len);
+                if (declared != uncompressedSize) {
+                    throw new IOException("SNAPPY data holds " + declared + " bytes, page header says " + uncompressedSize);
+                }
+                produced = Snappy.uncompress(in, off, len, out, 0);
+            }
+            case ZSTD -> {
+                long r = Zstd.decompressByteArray(out, 0, out.length, in, off, len);
+                if (Zstd.isError(r)) {
+                    throw new IOException("ZSTD: " + Zstd.getErrorName(r));
+                }
+                produced = (int) r;
+            }
+            case GZIP -> {
+                try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(in, off, len), 8192)) {
+                    produced = gz.readNBytes(out, 0, out.length);
+                    if (produced == out.length && gz.read() != -1) {
+                        throw new IOException("GZIP data longer than the page header's " + uncompressedSize + " bytes");
+                    }
+                }
+            }
+            default -> throw new IOException("not supported yet: compression codec " + codec);
+        }
+        if (produced != uncompressedSize) {
+            throw new IOException(codec + " data decompressed to " + produced + " bytes, page header says " + uncompressedSize);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,232 @@
+package io.blueshift.storage.parquet;
+
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.ZoneMap;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnMetaData;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.Util;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An open Parquet file: its checked footer, its columns mapped to engine types, and row groups
+ * read on request. Every offset and length in the footer is checked against the file before
+ * any read or allocation, so a corrupt file gives a {@link ParquetException}.
+ */
+public final class ParquetFile {
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_ROWS_PER_GROUP = Integer.MAX_VALUE - 64;
+
+    private final Path path;
+    private final long fileSize;
+    private final long footerStart;
+    private final FileMetaData metadata;
+    private final List<ParquetSchemaMapping.TopLevel> fields;
+
+    private ParquetFile(Path path, long fileSize, long footerStart, FileMetaData metadata,
+                        List<ParquetSchemaMapping.TopLevel> fields) {
+        this.path = path;
+        this.fileSize = fileSize;
+        this.footerStart = footerStart;
+        this.metadata = metadata;
+        this.fields = fields;
+    }
+
+    public static ParquetFile open(Path path) {
+        Objects.requireNonNull(path, "path is null");
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 12) {
+                throw new ParquetException(path, null, 0, "file of " + size + " bytes is too small to be Parquet");
+            }
+            byte[] head = read(ch, 0, 4);
+            byte[] tail = read(ch, size - 8, 8);
+            if (!java.util.Arrays.equals(head, MAGIC)) {
+                throw new ParquetException(path, null, 0, "wrong magic at the start: expected PAR1, found " + show(head));
+            }
+            byte[] tailMagic = java.util.Arrays.copyOfRange(tail, 4, 8);
+            if ("PARE".equals(new String(tailMagic, StandardCharsets.US_ASCII))) {
+                throw new ParquetException(path, null, size - 4, "not supported yet: encrypted footer");
+            }
+            if (!java.util.Arrays.equals(tailMagic, MAGIC)) {
+                throw new ParquetException(path, null, size - 4, "wrong magic at the end: expected PAR1, found "
+                        + show(tailMagic) + " (truncated or not a Parquet file)");
+            }
+            long footerLength = Integer.toUnsignedLong(ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+            if (footerLength > size - 12) {
+                throw new ParquetException(path, null, size - 8, "footer length " + footerLength
+                        + " goes beyond the start of the file (file size " + size + ")");
+            }
+            long footerStart = size - 8 - footerLength;
+            byte[] footer = read(ch, footerStart, (int) footerLength);
+            FileMetaData md;
+            try {
+                md = Util.readFileMetaData(new ByteArrayInputStream(footer), (int) Math.max(footerLength, 1));
+            } catch (IOException | RuntimeException e) {
+                throw new ParquetException(path, null, footerStart, "cannot decode footer: " + e.getMessage(), e);
+            }
+            List<ParquetSchemaMapping.TopLevel> fields = ParquetSchemaMapping.map(path, md.getSchema());
+            ParquetFile f = new ParquetFile(path, size, footerStart, md, fields);
+            f.checkRowGroups();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkRowGroups() {
+        int leaves = ParquetSchemaMapping.leafCount(path, metadata.getSchema());
+        long total = 0;
+        List<RowGroup> groups = metadata.getRow_groups() == null ? List.of() : metadata.getRow_groups();
+        for (int g = 0; g < groups.size(); g++) {
+            RowGroup rg = groups.get(g);
+            if (rg.getNum_rows() < 0 || rg.getNum_rows() > MAX_ROWS_PER_GROUP) {
+                throw new ParquetException(path, null, footerStart, "row group " + g + " claims " + rg.getNum_rows() + " rows");
+            }
+            total += rg.getNum_rows();
+            int chunks = rg.getColumns() == null ? 0 : rg.getColumns().size();
+            if (chunks != leaves) {
+                throw new ParquetException(path, null, footerStart, "row group " + g + " has " + chunks
+                        + " column chunks but the schema has " + leaves + " columns");
+            }
+        }
+        if (total != metadata.getNum_rows()) {
+            throw new ParquetException(path, null, footerStart, "row groups hold " + total
+                    + " rows but the footer says " + metadata.getNum_rows());
+        }
+    }
+
+    public Path path() { return path; }
+
+    public long rowCount() { return metadata.getNum_rows(); }
+
+    public int rowGroupCount() { return metadata.getRow_groups() == null ? 0 : metadata.getRow_groups().size(); }
+
+    public long rowGroupRows(int group) { return metadata.getRow_groups().get(group).getNum_rows(); }
+
+    /** Names of the top-level fields, nested ones included. */
+    public List<String> fieldNames() {
+        return fields.stream().map(ParquetSchemaMapping.TopLevel::name).toList();
+    }
+
+    /** All columns, failing with "not supported yet" on the first nested or unsupported one. */
+    public List<ParquetColumn> columns() {
+        return columns(fieldNames());
+    }
+
+    /** The named columns, in the order given. */
+    public List<ParquetColumn> columns(List<String> names) {
+        List<ParquetColumn> out = new ArrayList<>(names.size());
+        for (String name : names) {
+            ParquetSchemaMapping.TopLevel f = fields.stream().filter(t -> t.name().equals(name)).findFirst()
+                    .or(() -> fields.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst())
+                    .orElseThrow(() -> new ParquetException(path, name, -1, "no such column (the file has "
+                            + fieldNames() + ")"));
+            if (f.column() == null) {
+                throw new ParquetException(path, name, -1, f.unsupported());
+            }
+            out.add(f.column());
+        }
+        return out;
+    }
+
+    /** Reads one row group's columns into a block of vectors from {@code pool}, with zone maps. */
+    public TableBlock readRowGroup(int group, List<ParquetColumn> columns, MemoryPool pool) {
+        RowGroup rg = metadata.getRow_groups().get(group);
+        int rows = (int) rg.getNum_rows();
+        List<ColumnVector> vectors = new ArrayList<>(columns.size());
+        List<ZoneMap> zones = new ArrayList<>(columns.size());
+        boolean ok = false;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (ParquetColumn c : columns) {
+                ColumnChunk chunk = rg.getColumns().get(c.leafIndex());
+                ColumnMetaData md = checkChunk(group, c, chunk);
+                long start = chunkStart(md);
+                byte[] bytes = read(ch, start, (int) md.getTotal_compressed_size());
+                ColumnVector v = ColumnVector.allocate(pool, c.type(), rows, c.optional(), path.getFileName() + "." + c.name());
+                vectors.add(v);
+                new ColumnChunkReader(path, c, md.getCodec()).read(bytes, start, rows, v);
+                zones.add(ZoneMap.compute(v, rows));
+            }
+            ok = true;
+            return new TableBlock(vectors, zones, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (!ok) {
+                vectors.forEach(ColumnVector::close);
+            }
+        }
+    }
+
+    private ColumnMetaData checkChunk(int group, ParquetColumn c, ColumnChunk chunk) {
+        if (chunk.isSetFile_path()) {
+            throw new ParquetException(path, c.name(), chunk.getFile_offset(), "not supported yet: column chunk in another file");
+        }
+        ColumnMetaData md = chunk.getMeta_data();
+        if (md == null) {
+            throw new ParquetException(path, c.name(), chunk.getFile_offset(), "column chunk without metadata (encrypted?)");
+        }
+        if (md.getType() != c.physical()) {
+            throw new ParquetException(path, c.name(), footerStart, "row group " + group + " stores " + md.getType()
+                    + " but the schema says " + c.physical());
+        }
+        if (md.getCodec() == null || !PageDecompressor.supported(md.getCodec())) {
+            throw new ParquetException(path, c.name(), chunkStart(md), "not supported yet: compression codec " + md.getCodec());
+        }
+        long start = chunkStart(md);
+        long length = md.getTotal_compressed_size();
+        if (start < 4 || length < 0 || length > footerStart - start) {
+            throw new ParquetException(path, c.name(), start, "column chunk of " + length + " bytes at offset " + start
+                    + " lies outside the file's data (bytes 4 to " + footerStart + ", file size " + fileSize + ")");
+        }
+        if (md.getNum_values() != rowGroupRows(group)) {
+            throw new ParquetException(path, c.name(), start, "column chunk holds " + md.getNum_values()
+                    + " values but its row group has " + rowGroupRows(group) + " rows");
+        }
+        return md;
+    }
+
+    private static long chunkStart(ColumnMetaData md) {
+        long data = md.getData_page_offset();
+        if (md.isSetDictionary_page_offset() && md.getDictionary_page_offset() > 0) {
+            return Math.min(data, md.getDictionary_page_offset());
+        }
+        return data;
+    }
+
+    private static byte[] read(FileChannel ch, long position, int length) throws IOException {
+        byte[] out = new byte[length];
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, position + buf.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file at offset " + (position + buf.position()));
+            }
+        }
+        return out;
+    }
+
+    private static String show(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : b) {
+            sb.append(x >= 32 && x < 127 ? String.valueOf((char) x) : String.format("\\x%02x", x & 0xFF));
+        }
+        return "\"" + sb + "\"";
+    }
+}
