@@ -62,7 +62,7 @@ final class GreedyJoinOrder {
     private record Edge(int a, int colA, int b, int colB) {}
 
     private static RelNode order(MultiJoin mj) {
-        List<RelNode> inputs = mj.getInputs();
+        List<RelNode> inputs = new ArrayList<>(mj.getInputs());
         int n = inputs.size();
         RelMetadataQuery mq = mj.getCluster().getMetadataQuery();
         RexBuilder rex = mj.getCluster().getRexBuilder();
@@ -70,6 +70,7 @@ final class GreedyJoinOrder {
         for (int i = 0; i < n; i++) {
             offset[i + 1] = offset[i] + inputs.get(i).getRowType().getFieldCount();
         }
+        pushDisjunctionFilters(mj, inputs, offset, rex);
         double[] rows = new double[n];
         RowEstimator estimator = new RowEstimator(mq);
         for (int i = 0; i < n; i++) {
@@ -132,7 +133,50 @@ final class GreedyJoinOrder {
             in[pick] = true;
             current = pickRows;
         }
-        return build(mj, sequence, offset, conjuncts, rex);
+        return build(mj, inputs, sequence, offset, conjuncts, rex);
+    }
+
+    /**
+     * From a disjunctive join condition such as {@code (n1 = 'A' AND n2 = 'B') OR (n1 = 'B'
+     * AND n2 = 'A')}, derives for each input a filter it can apply on its own ({@code n1 IN
+     * ('A','B')}): an input gets one when every branch constrains it. The full condition is
+     * still applied at the join, so this only removes rows that could never match.
+     */
+    private static void pushDisjunctionFilters(MultiJoin mj, List<RelNode> inputs, int[] offset, RexBuilder rex) {
+        for (RexNode c : RelOptUtil.conjunctions(mj.getJoinFilter())) {
+            if (c.getKind() != SqlKind.OR) {
+                continue;
+            }
+            List<RexNode> branches = RelOptUtil.disjunctions(c);
+            for (int i = 0; i < inputs.size(); i++) {
+                List<RexNode> perBranch = new ArrayList<>();
+                for (RexNode branch : branches) {
+                    List<RexNode> mine = new ArrayList<>();
+                    for (RexNode term : RelOptUtil.conjunctions(branch)) {
+                        ImmutableBitSet refs = RelOptUtil.InputFinder.bits(term);
+                        if (!refs.isEmpty() && refs.nextSetBit(0) >= offset[i] && refs.length() <= offset[i + 1]) {
+                            mine.add(term);
+                        }
+                    }
+                    if (mine.isEmpty()) {
+                        perBranch = null;
+                        break;
+                    }
+                    perBranch.add(RexUtil.composeConjunction(rex, mine));
+                }
+                if (perBranch == null) {
+                    continue;
+                }
+                int shift = offset[i];
+                RexNode local = RexUtil.composeDisjunction(rex, perBranch).accept(new RexShuttle() {
+                    @Override
+                    public RexNode visitInputRef(RexInputRef ref) {
+                        return new RexInputRef(ref.getIndex() - shift, ref.getType());
+                    }
+                });
+                inputs.set(i, org.apache.calcite.rel.logical.LogicalFilter.create(inputs.get(i), local));
+            }
+        }
     }
 
     private static int inputOf(int field, int[] offset) {
@@ -194,8 +238,8 @@ final class GreedyJoinOrder {
     }
 
     /** Left-deep joins in {@code sequence} order, each with the conjuncts it can apply; original field order restored. */
-    private static RelNode build(MultiJoin mj, List<Integer> sequence, int[] offset, List<RexNode> conjuncts, RexBuilder rex) {
-        List<RelNode> inputs = mj.getInputs();
+    private static RelNode build(MultiJoin mj, List<RelNode> inputs, List<Integer> sequence, int[] offset,
+                                 List<RexNode> conjuncts, RexBuilder rex) {
         int total = offset[offset.length - 1];
         int[] position = new int[total];   // global field -> position in the tree's row
         List<RexNode> pending = new ArrayList<>(conjuncts);
