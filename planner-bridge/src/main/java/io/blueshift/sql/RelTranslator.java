@@ -215,6 +215,9 @@ final class RelTranslator {
         int k = keys.length;
         // output position -> literal, for LITERAL_AGG calls (a constant per group)
         java.util.Map<Integer, Expr.Literal> literals = new java.util.HashMap<>();
+        // SINGLE_VALUE(x) is MAX(x) checked by a COUNT(*) that must not exceed 1: aggregate position -> count call
+        java.util.Map<Integer, Integer> singles = new java.util.HashMap<>();
+        List<AggregateCall> rowCounts = new ArrayList<>();
         for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
             String name = names.get(k++);
             if (c.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LITERAL_AGG) {
@@ -241,10 +244,16 @@ final class RelTranslator {
                 throw new UnsupportedOperationException("not supported: " + c.getAggregation().getName() + " of " + args.size() + " arguments");
             }
             int arg = f == AggregateFunction.COUNT_STAR ? -1 : args.getFirst();
+            if (c.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.SINGLE_VALUE) {
+                singles.put(keys.length + calls.size(), rowCounts.size());
+                rowCounts.add(new AggregateCall(AggregateFunction.COUNT_STAR, -1, null, "$rows" + rowCounts.size()));
+            }
             calls.add(new AggregateCall(f, arg, arg < 0 ? null : inSchema.type(arg), name));
         }
+        int firstRowCount = keys.length + calls.size();
+        calls.addAll(rowCounts);
         PlanNode agg = new PlanNode.Aggregate(in, keys, calls);
-        if (!literals.isEmpty()) {
+        if (!literals.isEmpty() || !singles.isEmpty()) {
             Schema s = agg.schema();
             List<Expr> exprs = new ArrayList<>();
             int from = 0;
@@ -253,7 +262,14 @@ final class RelTranslator {
                 if (lit != null) {
                     exprs.add(lit);
                 } else {
-                    exprs.add(new Expr.ColumnRef(from, s.type(from), s.field(from).name()));
+                    Expr value = new Expr.ColumnRef(from, s.type(from), s.field(from).name());
+                    Integer rowCount = singles.get(from);
+                    if (rowCount != null) {
+                        int at = firstRowCount + rowCount;
+                        value = new Expr.Call(Expr.Function.SINGLE_VALUE, List.of(value,
+                                new Expr.ColumnRef(at, s.type(at), s.field(at).name())), value.type());
+                    }
+                    exprs.add(value);
                     from++;
                 }
             }

@@ -115,7 +115,9 @@ public sealed interface Expr {
         DATE_ADD_MONTHS,
         /** Integer remainder with the sign of the dividend; division by zero is an error. */
         MOD,
-        FLOOR, CEIL
+        FLOOR, CEIL,
+        /** SINGLE_VALUE(x, rows): x, or an error where a scalar subquery's group had more than one row. */
+        SINGLE_VALUE
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

@@ -38,6 +38,7 @@ final class Functions {
                 case DATE_ADD_DAYS, DATE_ADD_MONTHS -> dateAdd(call, batch);
                 case MOD -> mod(call, batch);
                 case FLOOR, CEIL -> floorCeil(call, batch);
+                case SINGLE_VALUE -> singleValue(call, batch);
             };
         } catch (ArithmeticException e) {
             throw new ArithmeticException(e.getMessage() + " in " + ExprPrinter.print(call));
@@ -405,6 +406,19 @@ final class Functions {
         long month = mp < 10 ? mp + 3 : mp - 9;
         long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
         return year * 10_000 + (year < 0 ? -1 : 1) * (month * 100 + day);
+    }
+
+    /** The value, after checking that no row's group counted more than one row. */
+    private ColumnVector singleValue(Expr.Call call, Batch batch) {
+        requireArgs(call, 2, 2);
+        ColumnVector rows = eval.evaluate(call.args().get(1), batch);
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (!rows.isNull(r) && integral(rows, r) > 1) {
+                throw new IllegalStateException("more than one row returned by a subquery used as an expression");
+            }
+        }
+        return eval.evaluate(call.args().getFirst(), batch);
     }
 
     // ---- numbers ----
