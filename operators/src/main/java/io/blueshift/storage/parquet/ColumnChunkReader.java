@@ -197,6 +197,7 @@ final class ColumnChunkReader {
                               int rowBase, ColumnVector out) throws IOException {
         RleBitPackedDecoder dictIndices = null;
         RleBitPackedDecoder rleBooleans = null;
+        DeltaAndSplitValues.Source other = null;
         switch (encoding) {
             case PLAIN -> { }
             case PLAIN_DICTIONARY, RLE_DICTIONARY -> {
@@ -219,6 +220,8 @@ final class ColumnChunkReader {
                 int len = readLength(page, p);
                 rleBooleans = new RleBitPackedDecoder(page, p + 4, p + 4 + len, 1);
             }
+            case DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT ->
+                    other = DeltaAndSplitValues.open(encoding, column, page, p, end, n);
             default -> throw new IOException("not supported yet: encoding " + encoding);
         }
         long bitPos = (long) p * 8;
@@ -239,6 +242,8 @@ final class ColumnChunkReader {
             int row = rowBase + done;
             if (dictIndices != null) {
                 gather(dictIndices, nonNull);
+            } else if (other != null) {
+                other.read(nonNull, values);
             } else if (rleBooleans != null) {
                 rleBooleans.decode(indices, nonNull);
                 for (int i = 0; i < nonNull; i++) {

@@ -106,14 +106,27 @@ class ParquetReaderTest {
         }
     }
 
+    /** DuckDB's V2 files use DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT and data page v2. */
+    @ParameterizedTest(name = "V2, {0}")
+    @CsvSource({"uncompressed", "snappy", "zstd", "gzip"})
+    void readsParquetV2Encodings(String codec) throws Exception {
+        Path file = dir.resolve("v2_" + codec + ".parquet");
+        DuckDbParquetFiles.write(file, DuckDbParquetFiles.ALL_TYPES.replace("ROWS", "15000"),
+                "COMPRESSION " + codec + ", ROW_GROUP_SIZE 6144, PARQUET_VERSION V2");
+        try (ParquetTable t = ParquetTable.open(file, pool)) {
+            assertSameAsDuckDb(file, t);
+        }
+    }
+
     @Test
-    void deltaEncodingIsNotSupportedYet() throws Exception {
-        Path file = dir.resolve("delta.parquet");
-        DuckDbParquetFiles.write(file, "SELECT i::INTEGER AS a FROM range(1000) t(i)", "PARQUET_VERSION V2");
-        ParquetException e = org.junit.jupiter.api.Assertions.assertThrows(ParquetException.class,
-                () -> ParquetTable.open(file, pool));
-        assertTrue(e.getMessage().contains("not supported yet: encoding DELTA_BINARY_PACKED"), e.getMessage());
-        assertEquals("a", e.column());
+    void readsDeltaByteArrayStrings() throws Exception {
+        Path file = dir.resolve("sorted_strings.parquet");
+        DuckDbParquetFiles.write(file, """
+                SELECT CASE WHEN i % 10 = 3 THEN NULL ELSE 'https://example.com/items/' || lpad(i::VARCHAR, 8, '0') END AS url,
+                  i AS id FROM range(9000) t(i)""", "PARQUET_VERSION V2, ROW_GROUP_SIZE 4096");
+        try (ParquetTable t = ParquetTable.open(file, pool)) {
+            assertSameAsDuckDb(file, t);
+        }
     }
 
     @Test
