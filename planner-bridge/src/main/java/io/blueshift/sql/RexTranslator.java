@@ -33,6 +33,75 @@ final class RexTranslator {
     }
 
     Expr translate(RexNode node, Schema input) {
+        Expr e = translateRaw(node, input);
+        return fold(e);
+    }
+
+    /**
+     * Folds arithmetic and casts over literals that Calcite left unreduced (e.g. {@code CAST(1 +
+     * 10 AS DECIMAL(15,2))}), exactly with BigDecimal, so filters see a constant and take the
+     * kernel path. Anything it cannot fold exactly is left as it is.
+     */
+    static Expr fold(Expr e) {
+        try {
+            return switch (e) {
+                case Expr.Arithmetic a when a.left() instanceof Expr.Literal l && a.right() instanceof Expr.Literal r
+                        && !l.isNull() && !r.isNull() && a.op() != Expr.ArithmeticOp.DIVIDE
+                        && !(a.type() instanceof DataType.Float64Type) -> {
+                    java.math.BigDecimal x = decimalValue(l);
+                    java.math.BigDecimal y = decimalValue(r);
+                    if (x == null || y == null) {
+                        yield e;
+                    }
+                    java.math.BigDecimal v = switch (a.op()) {
+                        case ADD -> x.add(y);
+                        case SUBTRACT -> x.subtract(y);
+                        default -> x.multiply(y);
+                    };
+                    yield literalOf(v, a.type(), e);
+                }
+                case Expr.Cast c when c.term() instanceof Expr.Arithmetic inner -> {
+                    Expr folded = fold(inner);
+                    yield folded instanceof Expr.Literal ? fold(new Expr.Cast(folded, c.type())) : e;
+                }
+                case Expr.Cast c when c.term() instanceof Expr.Literal l && !l.isNull() -> {
+                    java.math.BigDecimal v = decimalValue(l);
+                    yield v == null ? e : literalOf(v, c.type(), e);
+                }
+                default -> e;
+            };
+        } catch (ArithmeticException overflowOrRounding) {
+            return e; // leave it to run time, which reports it properly
+        }
+    }
+
+    private static java.math.BigDecimal decimalValue(Expr.Literal l) {
+        return switch (l.type()) {
+            case DataType.Int32Type t -> java.math.BigDecimal.valueOf(l.longValue());
+            case DataType.Int64Type t -> java.math.BigDecimal.valueOf(l.longValue());
+            case DataType.DecimalType d -> java.math.BigDecimal.valueOf(l.longValue(), d.scale());
+            default -> null;
+        };
+    }
+
+    /** {@code v} as a literal of {@code type} when it fits exactly; else the original expression. */
+    private static Expr literalOf(java.math.BigDecimal v, DataType type, Expr original) {
+        return switch (type) {
+            case DataType.Int32Type t -> new Expr.Literal((long) v.intValueExact(), type);
+            case DataType.Int64Type t -> new Expr.Literal(v.longValueExact(), type);
+            case DataType.DecimalType d -> {
+                java.math.BigDecimal scaled = v.setScale(d.scale(), java.math.RoundingMode.UNNECESSARY);
+                if (scaled.precision() - scaled.scale() > d.precision() - d.scale()) {
+                    yield original;
+                }
+                yield new Expr.Literal(scaled.unscaledValue().longValueExact(), type);
+            }
+            case DataType.Float64Type t -> new Expr.Literal(v.doubleValue(), type);
+            default -> original;
+        };
+    }
+
+    private Expr translateRaw(RexNode node, Schema input) {
         return switch (node) {
             case RexInputRef ref -> new Expr.ColumnRef(ref.getIndex(), input.type(ref.getIndex()), input.field(ref.getIndex()).name());
             case RexLiteral lit -> literal(lit);

@@ -87,6 +87,7 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
                 .build());
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        rel = pullCommonFactors(rel);
         rel = hep(rel, HepProgram.builder()
                 .addRuleCollection(java.util.List.of(
                         CoreRules.FILTER_REDUCE_EXPRESSIONS,
@@ -137,6 +138,30 @@ public final class SqlPlanner {
 
     public String explainLogical(String sql) {
         return RelOptUtil.dumpPlan("", logicalPlan(sql), SqlExplainFormat.TEXT, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+    }
+
+    /**
+     * {@code (a AND x) OR (a AND y)} becomes {@code a AND (x OR y)} in filters and join
+     * conditions, so the common conjuncts can be pushed down and hashed (TPC-H Q19).
+     */
+    private static RelNode pullCommonFactors(RelNode root) {
+        return root.accept(new org.apache.calcite.rel.RelShuttleImpl() {
+            @Override
+            public RelNode visit(org.apache.calcite.rel.logical.LogicalFilter filter) {
+                RelNode input = filter.getInput().accept(this);
+                var rex = filter.getCluster().getRexBuilder();
+                return filter.copy(filter.getTraitSet(), input, org.apache.calcite.rex.RexUtil.pullFactors(rex, filter.getCondition()));
+            }
+
+            @Override
+            public RelNode visit(org.apache.calcite.rel.logical.LogicalJoin join) {
+                RelNode left = join.getLeft().accept(this);
+                RelNode right = join.getRight().accept(this);
+                var rex = join.getCluster().getRexBuilder();
+                return join.copy(join.getTraitSet(), org.apache.calcite.rex.RexUtil.pullFactors(rex, join.getCondition()),
+                        left, right, join.getJoinType(), join.isSemiJoinDone());
+            }
+        });
     }
 
     private static RelNode hep(RelNode rel, HepProgram program) {
