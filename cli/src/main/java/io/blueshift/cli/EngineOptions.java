@@ -13,7 +13,7 @@ final class EngineOptions {
     Integer threads;
 
     @Option(names = "--memory-limit", paramLabel = "SIZE",
-            description = "Limit on all off-heap memory, data included, e.g. 8g (default: 75% of RAM).")
+            description = "Limit on all off-heap memory, data included, e.g. 8g (default: 75%% of RAM).")
     String memoryLimit;
 
     @Option(names = "--query-memory-limit", paramLabel = "SIZE",

@@ -71,6 +71,8 @@ final class SqlCommand implements Callable<Integer> {
             try {
                 if (verify) {
                     duck = new DuckDbReference();
+                    // our NULLs sort as the largest value (Calcite's default, as in PostgreSQL)
+                    duck.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
                     duck.load(session.catalog(), System.err);
                 }
                 int mismatches = 0;

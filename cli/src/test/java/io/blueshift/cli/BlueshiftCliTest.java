@@ -54,6 +54,23 @@ class BlueshiftCliTest {
     }
 
     @Test
+    void sqlVerifySortsNullsAsOurEngineDoes() {
+        // NULLs sort high: first under DESC; DuckDB must be told the same or --verify reports a false mismatch
+        Outcome o = run("sql", "--tpch", "0.001", "--verify",
+                "SELECT CASE WHEN n_nationkey % 2 = 0 THEN NULL ELSE n_name END AS x FROM nation ORDER BY x DESC LIMIT 3");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.err().contains("verified against DuckDB"), o.err());
+    }
+
+    @Test
+    void helpHasNoFormatWarnings() {
+        Outcome o = run("sql", "--help");
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("75% of RAM"), o.out());
+        assertFalse(o.err().contains("Could not format"), o.err());
+    }
+
+    @Test
     void queryWithoutPlanIsAOneLineError() {
         Outcome o = run("tpch", "--sf", "0.01", "--queries", "23");
         o.assertCleanError("23");
