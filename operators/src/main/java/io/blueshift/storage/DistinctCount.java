@@ -20,22 +20,39 @@ public final class DistinctCount {
     public static long estimate(Table table, int c) {
         byte[] registers = new byte[M];
         DataType type = table.schema().type(c);
+        io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
+        int chunk = 8192;
+        java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new long[chunk]);
         for (TableBlock block : table.blocks()) {
-            ColumnVector v = block.column(c);
+            ColumnVector whole = block.column(c);
             int rows = block.rowCount();
-            for (int i = 0; i < rows; i++) {
-                if (v.isNull(i)) {
+            for (int from = 0; from < rows; from += chunk) {
+                int n = Math.min(chunk, rows - from);
+                if (type instanceof DataType.BooleanType || (from & 7) != 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (!whole.isNull(from + i)) {
+                            add(registers, mix(whole.getBoolean(from + i) ? 1 : 0));
+                        }
+                    }
                     continue;
                 }
-                long h = mix(switch (type) {
-                    case DataType.VarcharType t -> Arrays.hashCode(v.getStringBytes(i)) * 0x9E3779B97F4A7C15L;
-                    case DataType.BooleanType t -> v.getBoolean(i) ? 1 : 0;
-                    default -> type.byteWidth() == 4 ? v.getInt(i) : v.getLong(i);
-                });
-                int index = (int) (h >>> (64 - P));
-                int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
-                if (rank > registers[index]) {
-                    registers[index] = (byte) rank;
+                ColumnVector v = whole.slice(from, n);
+                // kernel hashes (SIMD where available); NULL rows hash to NULL_HASH and are skipped
+                switch (type) {
+                    case DataType.VarcharType t -> hashes.hashStringViews(v.data(), v.varBuffers(), v.validity(), null, n, out);
+                    default -> {
+                        if (type.byteWidth() == 4) {
+                            hashes.hashInt32(v.data(), v.validity(), null, n, out);
+                        } else {
+                            hashes.hashInt64(v.data(), v.validity(), null, n, out);
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    if (v.validity() != null && v.isNull(i)) {
+                        continue;
+                    }
+                    add(registers, mix(out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i)));
                 }
             }
         }
@@ -53,6 +70,14 @@ public final class DistinctCount {
             estimate = M * Math.log((double) M / zeros);
         }
         return Math.max(1, Math.round(estimate));
+    }
+
+    private static void add(byte[] registers, long h) {
+        int index = (int) (h >>> (64 - P));
+        int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
+        if (rank > registers[index]) {
+            registers[index] = (byte) rank;
+        }
     }
 
     private static long mix(long x) {
