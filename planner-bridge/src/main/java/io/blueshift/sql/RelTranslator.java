@@ -281,8 +281,8 @@ final class RelTranslator {
 
     private PlanNode sort(Sort s) {
         PlanNode in = translate(s.getInput());
-        long offset = s.offset == null ? 0 : RexLiteral.intValue(s.offset);
-        long fetch = s.fetch == null ? Long.MAX_VALUE : RexLiteral.intValue(s.fetch);
+        long offset = s.offset == null ? 0 : RexLiteral.longValue(s.offset);
+        long fetch = s.fetch == null ? Long.MAX_VALUE : RexLiteral.longValue(s.fetch);
         List<SortKey> keys = new ArrayList<>();
         for (RelFieldCollation fc : s.getCollation().getFieldCollations()) {
             boolean asc = !fc.direction.isDescending();

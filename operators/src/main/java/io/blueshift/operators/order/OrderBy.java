@@ -35,7 +35,7 @@ public final class OrderBy {
             }
         }
         Comparator<Long> order = comparator(batches, keys, input.schema());
-        long wanted = limit == Long.MAX_VALUE ? Long.MAX_VALUE : offset + limit;
+        long wanted = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
         Long[] boxed;
         if (!keys.isEmpty() && wanted < total / 4) {
             boxed = topN(refs, (int) wanted, order);
