@@ -1,6 +1,8 @@
 package io.blueshift.storage.parquet;
 
 import com.github.luben.zstd.Zstd;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.apache.parquet.format.CompressionCodec;
 import org.xerial.snappy.Snappy;
 
@@ -13,16 +15,19 @@ import java.util.zip.GZIPInputStream;
  * page header declares; a codec that produces another size, or fails, is a corrupt page.
  */
 final class PageDecompressor {
+    /** The safe decompressor checks every offset of malformed input (pure Java, never past the arrays). */
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
+
     private PageDecompressor() {}
 
     static boolean supported(CompressionCodec codec) {
         return switch (codec) {
-            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP -> true;
+            case UNCOMPRESSED, SNAPPY, ZSTD, GZIP, LZ4_RAW -> true;
             default -> false;
         };
     }
 
-    /** Returns the page's bytes; for UNCOMPRESSED a copy is avoided by returning null (use the input). */
+    /** Decompresses {@code in[off, off+len)} into a new array of exactly {@code uncompressedSize} bytes. */
     static byte[] decompress(CompressionCodec codec, byte[] in, int off, int len, int uncompressedSize) throws IOException {
         byte[] out = new byte[uncompressedSize];
         int produced;
@@ -52,6 +57,7 @@ final class PageDecompressor {
                     }
                 }
             }
+            case LZ4_RAW -> produced = LZ4.decompress(in, off, len, out, 0, out.length);
             default -> throw new IOException("not supported yet: compression codec " + codec);
         }
         if (produced != uncompressedSize) {

@@ -50,6 +50,14 @@ class ParquetCorruptFileTest {
         return file;
     }
 
+    /** DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT, RLE_DICTIONARY in data pages v2. */
+    private Path validV2(String codec) throws Exception {
+        Path file = dir.resolve("valid_v2_" + codec + ".parquet");
+        DuckDbParquetFiles.write(file, DuckDbParquetFiles.ALL_TYPES.replace("ROWS", "3000"),
+                "COMPRESSION " + codec + ", ROW_GROUP_SIZE 2048, PARQUET_VERSION V2");
+        return file;
+    }
+
     private Path withBytes(byte[] bytes) throws IOException {
         Path file = dir.resolve("corrupt.parquet");
         Files.write(file, bytes);
@@ -166,7 +174,7 @@ class ParquetCorruptFileTest {
 
     @Test
     void badCompressedBlock() throws Exception {
-        for (String codec : List.of("snappy", "zstd", "gzip")) {
+        for (String codec : List.of("snappy", "zstd", "gzip", "lz4_raw")) {
             byte[] bytes = Files.readAllBytes(valid(codec));
             ColumnMetaData md = chunk(bytes, "s_plain");
             int at = (int) md.getData_page_offset();
@@ -189,7 +197,8 @@ class ParquetCorruptFileTest {
     @Test
     void randomByteMutationsGiveCleanErrors() throws Exception {
         List<byte[]> seeds = List.of(Files.readAllBytes(valid("uncompressed")), Files.readAllBytes(valid("snappy")),
-                Files.readAllBytes(valid("zstd")), Files.readAllBytes(valid("gzip")));
+                Files.readAllBytes(valid("zstd")), Files.readAllBytes(valid("gzip")), Files.readAllBytes(valid("lz4_raw")),
+                Files.readAllBytes(validV2("snappy")), Files.readAllBytes(validV2("uncompressed")));
         long seed = System.nanoTime();
         Random random = new Random(seed);
         int cases = Integer.getInteger("blueshift.parquet.fuzzCases", 240);

@@ -43,6 +43,7 @@ class ParquetReaderTest {
             "snappy, 20000, 5000, V1",
             "zstd, 20000, 3000, V1",
             "gzip, 20000, 7000, V1",
+            "lz4_raw, 20000, 5000, V1",
             "snappy, 3000, 100000, V1",
             "zstd, 1, 100, V1",
     })
@@ -108,7 +109,7 @@ class ParquetReaderTest {
 
     /** DuckDB's V2 files use DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT and data page v2. */
     @ParameterizedTest(name = "V2, {0}")
-    @CsvSource({"uncompressed", "snappy", "zstd", "gzip"})
+    @CsvSource({"uncompressed", "snappy", "zstd", "gzip", "lz4_raw"})
     void readsParquetV2Encodings(String codec) throws Exception {
         Path file = dir.resolve("v2_" + codec + ".parquet");
         DuckDbParquetFiles.write(file, DuckDbParquetFiles.ALL_TYPES.replace("ROWS", "15000"),
