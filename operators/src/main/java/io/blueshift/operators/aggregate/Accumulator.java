@@ -80,7 +80,7 @@ final class Accumulator implements AutoCloseable {
         }
         if (id != 0) {
             for (int g = capacity; g < newCapacity; g++) {
-                v.segment().setAtIndex(ValueLayout.JAVA_LONG, g, id);
+                v.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g, id);
             }
         }
         values = v;
@@ -106,11 +106,11 @@ final class Accumulator implements AutoCloseable {
         if (strings != null) {
             boolean min = f == AggregateFunction.MIN;
             for (int i = 0; i < n; i++) {
-                int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                 if (input.isNull(r)) {
                     continue;
                 }
-                int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+                int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                 byte[] v = input.getStringBytes(r);
                 byte[] cur = strings[g];
                 if (cur == null || (min ? java.util.Arrays.compareUnsigned(v, cur) < 0 : java.util.Arrays.compareUnsigned(v, cur) > 0)) {
@@ -144,11 +144,11 @@ final class Accumulator implements AutoCloseable {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                         if (!input.isNull(r)) {
-                            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
-                            acc.setAtIndex(ValueLayout.JAVA_LONG, g,
-                                    Math.addExact(acc.getAtIndex(ValueLayout.JAVA_LONG, g), input.getInt(r)));
+                            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                            acc.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g,
+                                    Math.addExact(acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), input.getInt(r)));
                         }
                     }
                 }
@@ -163,19 +163,19 @@ final class Accumulator implements AutoCloseable {
                     }
                 } else {
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                         if (input.isNull(r)) {
                             continue;
                         }
-                        int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+                        int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                         if (floating) {
-                            double cur = acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g);
+                            double cur = acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g);
                             double v = input.getDouble(r);
-                            acc.setAtIndex(ValueLayout.JAVA_DOUBLE, g, min ? Math.min(cur, v) : Math.max(cur, v));
+                            acc.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g, min ? Math.min(cur, v) : Math.max(cur, v));
                         } else {
-                            long cur = acc.getAtIndex(ValueLayout.JAVA_LONG, g);
+                            long cur = acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
                             long v = input.getInt(r);
-                            acc.setAtIndex(ValueLayout.JAVA_LONG, g, min ? Math.min(cur, v) : Math.max(cur, v));
+                            acc.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g, min ? Math.min(cur, v) : Math.max(cur, v));
                         }
                     }
                 }
@@ -185,8 +185,8 @@ final class Accumulator implements AutoCloseable {
     }
 
     private long nonNull(int g, MemorySegment groupRows) {
-        return counts != null ? counts.segment().getAtIndex(ValueLayout.JAVA_LONG, g)
-                : groupRows.getAtIndex(ValueLayout.JAVA_LONG, g);
+        return counts != null ? counts.segment().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g)
+                : groupRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
     }
 
     /** Folds group {@code from} of {@code other} (same call) into group {@code to} here. */
@@ -208,31 +208,31 @@ final class Accumulator implements AutoCloseable {
         }
         if (counts != null) {
             long add = other.nonNull(from, otherRows);
-            counts.segment().setAtIndex(ValueLayout.JAVA_LONG, to, counts.segment().getAtIndex(ValueLayout.JAVA_LONG, to) + add);
+            counts.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, counts.segment().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + add);
         }
         switch (call.function()) {
             case COUNT_STAR -> { }
-            case COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG, to,
-                    mine.getAtIndex(ValueLayout.JAVA_LONG, to) + theirs.getAtIndex(ValueLayout.JAVA_LONG, from));
+            case COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to,
+                    mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from));
             case SUM, AVG -> {
                 if (floating) {
-                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE, to,
-                            mine.getAtIndex(ValueLayout.JAVA_DOUBLE, to) + theirs.getAtIndex(ValueLayout.JAVA_DOUBLE, from));
+                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to,
+                            mine.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to) + theirs.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from));
                 } else {
-                    mine.setAtIndex(ValueLayout.JAVA_LONG, to,
-                            Math.addExact(mine.getAtIndex(ValueLayout.JAVA_LONG, to), theirs.getAtIndex(ValueLayout.JAVA_LONG, from)));
+                    mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to,
+                            Math.addExact(mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to), theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from)));
                 }
             }
             case MIN, MAX -> {
                 boolean min = call.function() == AggregateFunction.MIN;
                 if (floating) {
-                    double a = mine.getAtIndex(ValueLayout.JAVA_DOUBLE, to);
-                    double b = theirs.getAtIndex(ValueLayout.JAVA_DOUBLE, from);
-                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE, to, min ? Math.min(a, b) : Math.max(a, b));
+                    double a = mine.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to);
+                    double b = theirs.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from);
+                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to, min ? Math.min(a, b) : Math.max(a, b));
                 } else {
-                    long a = mine.getAtIndex(ValueLayout.JAVA_LONG, to);
-                    long b = theirs.getAtIndex(ValueLayout.JAVA_LONG, from);
-                    mine.setAtIndex(ValueLayout.JAVA_LONG, to, min ? Math.min(a, b) : Math.max(a, b));
+                    long a = mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to);
+                    long b = theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from);
+                    mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, min ? Math.min(a, b) : Math.max(a, b));
                 }
             }
         }
@@ -253,11 +253,11 @@ final class Accumulator implements AutoCloseable {
         MemorySegment acc = values.segment();
         for (int g = 0; g < groups; g++) {
             if (f == AggregateFunction.COUNT_STAR) {
-                out.setLong(g, groupRows.getAtIndex(ValueLayout.JAVA_LONG, g));
+                out.setLong(g, groupRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
                 continue;
             }
             if (f == AggregateFunction.COUNT) {
-                out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
                 continue;
             }
             long n = nonNull(g, groupRows);
@@ -269,10 +269,10 @@ final class Accumulator implements AutoCloseable {
                 case AVG -> {
                     double avg;
                     if (floating) {
-                        avg = acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g) / n;
+                        avg = acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g) / n;
                     } else {
                         int scale = call.inputType() instanceof DecimalType d ? d.scale() : 0;
-                        avg = BigDecimal.valueOf(acc.getAtIndex(ValueLayout.JAVA_LONG, g), scale)
+                        avg = BigDecimal.valueOf(acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), scale)
                                 .divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
                     }
                     out.setDouble(g, avg);
@@ -280,11 +280,11 @@ final class Accumulator implements AutoCloseable {
                 default -> {
                     DataType t = out.type();
                     if (t instanceof DataType.Float64Type) {
-                        out.setDouble(g, acc.getAtIndex(ValueLayout.JAVA_DOUBLE, g));
+                        out.setDouble(g, acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g));
                     } else if (t.byteWidth() == 4) {
-                        out.setInt(g, (int) acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                        out.setInt(g, (int) acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
                     } else {
-                        out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG, g));
+                        out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
                     }
                 }
             }

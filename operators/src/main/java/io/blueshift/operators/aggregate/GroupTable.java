@@ -134,13 +134,13 @@ final class GroupTable implements AutoCloseable {
             try (Allocation keyHashAlloc = hashKeys()) {
             MemorySegment keyHashes = keyHashAlloc.segment();
             for (int g = 0; g < groupCount; g++) {
-                long hash = keyHashes.getAtIndex(ValueLayout.JAVA_LONG, g);
+                long hash = keyHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
                 int pos = (int) mix(hash) & slotMask;
-                while (id.getAtIndex(ValueLayout.JAVA_INT, pos) != 0) {
+                while (id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) != 0) {
                     pos = (pos + 1) & slotMask;
                 }
-                h.setAtIndex(ValueLayout.JAVA_LONG, pos, hash);
-                id.setAtIndex(ValueLayout.JAVA_INT, pos, g + 1);
+                h.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos, hash);
+                id.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos, g + 1);
             }
             }
         }
@@ -176,7 +176,7 @@ final class GroupTable implements AutoCloseable {
                     int rows = v.capacity();
                     MemorySegment ints = scratch.take(Math.max(4, rows * 4L));
                     for (int r = 0; r < rows; r++) {
-                        ints.setAtIndex(ValueLayout.JAVA_INT, r, v.getBoolean(r) ? 1 : 0);
+                        ints.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, r, v.getBoolean(r) ? 1 : 0);
                     }
                     if (first) h.hashInt32(ints, v.validity(), sel, n, out);
                     else h.combineInt32(ints, v.validity(), sel, n, out);
@@ -233,23 +233,23 @@ final class GroupTable implements AutoCloseable {
         long prevHash = 0;
         int prevGroup = -1;
         for (int i = 0; i < n; i++) {
-            long hash = hashes.getAtIndex(ValueLayout.JAVA_LONG, i);
+            long hash = hashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
             if (hash == prevHash && prevGroup >= 0) {
                 // clustered input (sorted or grouped keys): same hash as the row before, so the
                 // same likely group, without touching the table; verified with the others below
-                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, prevGroup);
+                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, prevGroup);
                 continue;
             }
             int pos = (int) mix(hash) & mask;
             int g;
             while (true) {
-                g = id.getAtIndex(ValueLayout.JAVA_INT, pos) - 1;
-                if (g < 0 || h.getAtIndex(ValueLayout.JAVA_LONG, pos) == hash) {
+                g = id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) - 1;
+                if (g < 0 || h.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos) == hash) {
                     break;
                 }
                 pos = (pos + 1) & mask;
             }
-            groupIds.setAtIndex(ValueLayout.JAVA_INT, i, g);
+            groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, g);
             prevHash = hash;
             prevGroup = g;
         }
@@ -257,9 +257,9 @@ final class GroupTable implements AutoCloseable {
             verifyColumn(keyInputs.get(k), keys.get(k), sel, n, groupIds);
         }
         for (int i = 0; i < n; i++) {
-            if (groupIds.getAtIndex(ValueLayout.JAVA_INT, i) < 0) {
-                int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
-                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG, i), keyInputs, row));
+            if (groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) < 0) {
+                int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i), keyInputs, row));
             }
         }
     }
@@ -271,11 +271,11 @@ final class GroupTable implements AutoCloseable {
         boolean nulls = in.validity() != null || stored.validity() != null;
         DataType type = in.type();
         for (int i = 0; i < n; i++) {
-            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT, i);
+            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
             if (g < 0) {
                 continue;
             }
-            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
             boolean eq;
             if (nulls && (in.isNull(row) || stored.isNull(g))) {
                 eq = in.isNull(row) == stored.isNull(g);
@@ -288,12 +288,12 @@ final class GroupTable implements AutoCloseable {
             } else if (type instanceof DataType.BooleanType) {
                 eq = in.getBoolean(row) == stored.getBoolean(g);
             } else if (type.byteWidth() == 4) {
-                eq = a.getAtIndex(ValueLayout.JAVA_INT, row) == b.getAtIndex(ValueLayout.JAVA_INT, g);
+                eq = a.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row) == b.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g);
             } else {
-                eq = a.getAtIndex(ValueLayout.JAVA_LONG, row) == b.getAtIndex(ValueLayout.JAVA_LONG, g);
+                eq = a.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row) == b.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
             }
             if (!eq) {
-                groupIds.setAtIndex(ValueLayout.JAVA_INT, i, -1);
+                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, -1);
             }
         }
     }
@@ -303,11 +303,11 @@ final class GroupTable implements AutoCloseable {
         MemorySegment id = slotGroups.segment();
         int pos = (int) mix(hash) & slotMask;
         while (true) {
-            int g = id.getAtIndex(ValueLayout.JAVA_INT, pos) - 1;
+            int g = id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) - 1;
             if (g < 0) {
                 return insert(hash, keyInputs, row, pos);
             }
-            if (h.getAtIndex(ValueLayout.JAVA_LONG, pos) == hash && keysEqual(g, keyInputs, row)) {
+            if (h.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos) == hash && keysEqual(g, keyInputs, row)) {
                 return g;
             }
             pos = (pos + 1) & slotMask;
@@ -378,8 +378,8 @@ final class GroupTable implements AutoCloseable {
             // re-probe: the table was rebuilt, including this group
             return g;
         }
-        slotHashes.segment().setAtIndex(ValueLayout.JAVA_LONG, pos, hash);
-        slotGroups.segment().setAtIndex(ValueLayout.JAVA_INT, pos, g + 1);
+        slotHashes.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos, hash);
+        slotGroups.segment().setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos, g + 1);
         return g;
     }
 
@@ -404,12 +404,12 @@ final class GroupTable implements AutoCloseable {
         MemorySegment otherHashes = hashAlloc.segment();
         MemorySegment otherRows = other.groupRows.segment();
         for (int g = 0; g < other.groupCount; g++) {
-            int to = findOrInsert(otherHashes.getAtIndex(ValueLayout.JAVA_LONG, g), other.keys, g);
+            int to = findOrInsert(otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), other.keys, g);
             for (int a = 0; a < accumulators.size(); a++) {
                 accumulators.get(a).merge(other.accumulators.get(a), g, otherRows, to, groupRows.segment());
             }
             MemorySegment rows = groupRows.segment();
-            rows.setAtIndex(ValueLayout.JAVA_LONG, to, rows.getAtIndex(ValueLayout.JAVA_LONG, to) + otherRows.getAtIndex(ValueLayout.JAVA_LONG, g));
+            rows.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, rows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + otherRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
         }
         }
     }

@@ -37,8 +37,8 @@ import java.util.Objects;
  * and MARK emit the probe batch under a selection, or with the mark column.
  */
 public final class HashJoinProbe implements Operator {
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final Schema schema;
     private final JoinHashTable table;

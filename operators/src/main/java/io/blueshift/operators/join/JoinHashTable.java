@@ -22,8 +22,8 @@ import java.util.List;
  */
 final class JoinHashTable implements AutoCloseable {
     private static final long TAG = 0xFFFF_FFFF_0000_0000L;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final BuildRows rows;
     private final List<ColumnVector> columns = new ArrayList<>();
