@@ -258,18 +258,9 @@ final class ColumnChunkReader {
                 bitPos = values.decodePlain(column, page, bitPos, end, nonNull);
             }
             if (nonNull == m) {
-                for (int i = 0; i < m; i++) {
-                    write(out, row + i, i);
-                }
+                writeDense(out, row, m);
             } else {
-                int k = 0;
-                for (int i = 0; i < m; i++) {
-                    if (levels[i] == 1) {
-                        write(out, row + i, k++);
-                    } else {
-                        out.setNull(row + i);
-                    }
-                }
+                writeSparse(out, row, m);
             }
             done += m;
         }
@@ -318,16 +309,43 @@ final class ColumnChunkReader {
         values.count = n;
     }
 
-    private void write(ColumnVector out, int row, int k) {
+    /** Values 0..m-1 to rows row..row+m-1; one type switch per batch, not per value. */
+    private void writeDense(ColumnVector out, int row, int m) {
+        long[] longs = values.longs;
         switch (column.type()) {
-            case DataType.BooleanType t -> out.setBoolean(row, values.longs[k] != 0);
-            case DataType.Int32Type t -> out.setInt(row, (int) values.longs[k]);
-            case DataType.DateType t -> out.setInt(row, (int) values.longs[k]);
-            case DataType.Float64Type t -> out.setDouble(row, values.doubles[k]);
-            case DataType.VarcharType t -> out.setString(row,
-                    Arrays.copyOfRange(values.bytes, values.offsets[k], values.offsets[k] + values.lengths[k]));
-            default -> out.setLong(row, values.longs[k]);
+            case DataType.BooleanType t -> { for (int i = 0; i < m; i++) out.setBoolean(row + i, longs[i] != 0); }
+            case DataType.Int32Type t -> { for (int i = 0; i < m; i++) out.setInt(row + i, (int) longs[i]); }
+            case DataType.DateType t -> { for (int i = 0; i < m; i++) out.setInt(row + i, (int) longs[i]); }
+            case DataType.Float64Type t -> { for (int i = 0; i < m; i++) out.setDouble(row + i, values.doubles[i]); }
+            case DataType.VarcharType t -> { for (int i = 0; i < m; i++) writeString(out, row + i, i); }
+            default -> { for (int i = 0; i < m; i++) out.setLong(row + i, longs[i]); }
         }
+    }
+
+    /** Rows whose level is 1 take the next value; the others become NULL. */
+    private void writeSparse(ColumnVector out, int row, int m) {
+        long[] longs = values.longs;
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            if (levels[i] == 0) {
+                out.setNull(row + i);
+                continue;
+            }
+            switch (column.type()) {
+                case DataType.BooleanType t -> out.setBoolean(row + i, longs[k] != 0);
+                case DataType.Int32Type t -> out.setInt(row + i, (int) longs[k]);
+                case DataType.DateType t -> out.setInt(row + i, (int) longs[k]);
+                case DataType.Float64Type t -> out.setDouble(row + i, values.doubles[k]);
+                case DataType.VarcharType t -> writeString(out, row + i, k);
+                default -> out.setLong(row + i, longs[k]);
+            }
+            k++;
+        }
+    }
+
+    private void writeString(ColumnVector out, int row, int k) {
+        int off = values.offsets[k];
+        out.setString(row, Arrays.copyOfRange(values.bytes, off, off + values.lengths[k]));
     }
 
     private ParquetException error(long offset, String message) {

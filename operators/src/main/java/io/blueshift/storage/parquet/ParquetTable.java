@@ -11,11 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A Parquet file as a table: one block per row group, with zone maps. Row groups are read
- * eagerly when the table is opened (so errors surface at open, and scans see plain blocks);
- * lazy, per-morsel reading with statistics pushdown comes later. Closing frees the blocks.
+ * eagerly when the table is opened, in parallel on all cores (so errors surface at open, and
+ * scans see plain in-memory blocks); lazy, per-morsel reading with statistics pushdown comes
+ * later. Closing frees the blocks.
  */
 public final class ParquetTable implements Table, AutoCloseable {
     private final String name;
@@ -48,16 +53,55 @@ public final class ParquetTable implements Table, AutoCloseable {
     private static ParquetTable read(String name, ParquetFile file, List<ParquetColumn> columns, MemoryPool pool) {
         Objects.requireNonNull(pool, "pool is null");
         List<Field> fields = columns.stream().map(ParquetColumn::field).toList();
-        List<TableBlock> blocks = new ArrayList<>(file.rowGroupCount());
+        int groups = file.rowGroupCount();
+        List<Future<TableBlock>> reads = new ArrayList<>(groups);
+        int threads = Math.max(1, Math.min(groups, Runtime.getRuntime().availableProcessors()));
+        ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "parquet-read " + file.path().getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        List<TableBlock> blocks = new ArrayList<>(groups);
+        Throwable failure = null;
+        boolean interrupted = false;
         try {
-            for (int g = 0; g < file.rowGroupCount(); g++) {
-                if (file.rowGroupRows(g) > 0) {
-                    blocks.add(file.readRowGroup(g, columns, pool));
+            // row groups are independent: decode them on all cores, keep them in file order
+            for (int g = 0; g < groups; g++) {
+                int group = g;
+                reads.add(file.rowGroupRows(g) > 0 ? workers.submit(() -> file.readRowGroup(group, columns, pool)) : null);
+            }
+            for (Future<TableBlock> read : reads) {
+                if (read == null) {
+                    continue;
+                }
+                // wait for every read, even when interrupted, so no block is left unfreed
+                while (true) {
+                    try {
+                        blocks.add(read.get());
+                        break;
+                    } catch (ExecutionException e) {
+                        if (failure == null) {
+                            failure = e.getCause();
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
             }
-        } catch (RuntimeException e) {
+        } finally {
+            workers.shutdown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
             blocks.forEach(ParquetTable::free);
-            throw e;
+            switch (failure) {
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                default -> throw new IllegalStateException("reading " + file.path() + " failed: " + failure, failure);
+            }
         }
         return new ParquetTable(name, new Schema(fields), blocks);
     }
