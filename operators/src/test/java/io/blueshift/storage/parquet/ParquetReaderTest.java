@@ -131,6 +131,25 @@ class ParquetReaderTest {
     }
 
     @Test
+    void readsUnsignedAndNanosecondTypes() throws Exception {
+        Path file = dir.resolve("unsigned.parquet");
+        DuckDbParquetFiles.write(file, """
+                SELECT (i % 256)::UTINYINT AS u8, (i * 7 % 65536)::USMALLINT AS u16,
+                  (4294967295 - i)::UINTEGER AS u32,
+                  CASE WHEN i % 5 = 0 THEN NULL ELSE (TIMESTAMP '1969-12-31 23:59:59' + INTERVAL (i) MILLISECOND)::TIMESTAMP_NS END AS ts_ns,
+                  (i * 1000)::UBIGINT AS u64
+                FROM range(5000) t(i)""", "COMPRESSION snappy");
+        try (ParquetTable t = ParquetTable.open(file, pool, List.of("u8", "u16", "u32", "ts_ns"))) {
+            assertEquals(DataType.INT64, t.schema().type(2));
+            assertEquals(DataType.TIMESTAMP, t.schema().type(3));
+            assertSameAsDuckDb(file, t);
+        }
+        ParquetException e = org.junit.jupiter.api.Assertions.assertThrows(ParquetException.class,
+                () -> ParquetTable.open(file, pool, List.of("u64")));
+        assertTrue(e.getMessage().contains("not supported yet: UINT64 column u64"), e.getMessage());
+    }
+
+    @Test
     void unknownColumnIsAClearError() throws Exception {
         Path file = dir.resolve("cols.parquet");
         DuckDbParquetFiles.write(file, 10, "snappy", 100);
