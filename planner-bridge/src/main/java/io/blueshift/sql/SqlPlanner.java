@@ -89,6 +89,9 @@ public final class SqlPlanner {
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
         rel = pullCommonFactors(rel);
         rel = hep(rel, HepProgram.builder()
+                // transitive predicates through a CASE (or other non-strict) join key can be
+                // pushed and re-inferred forever; every step keeps the plan correct, so stop
+                .addMatchLimit(REWRITE_MATCH_LIMIT)
                 .addRuleCollection(java.util.List.of(
                         CoreRules.FILTER_REDUCE_EXPRESSIONS,
                         CoreRules.PROJECT_REDUCE_EXPRESSIONS,
@@ -163,6 +166,9 @@ public final class SqlPlanner {
             }
         });
     }
+
+    /** Rule applications in one rewrite pass; real queries need a few hundred at most. */
+    static final int REWRITE_MATCH_LIMIT = 2_000;
 
     private static RelNode hep(RelNode rel, HepProgram program) {
         HepPlanner hep = new HepPlanner(program);
