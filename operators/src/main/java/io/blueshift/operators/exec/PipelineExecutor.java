@@ -49,13 +49,23 @@ public final class PipelineExecutor {
                 threads.add(t);
                 t.start();
             }
+            // an interrupted caller cancels the query but still waits for every worker: they
+            // use the query's memory, and their sink state must not be finished half-filled
+            boolean interrupted = false;
             for (Thread t : threads) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    ctx.cancel();
-                    Thread.currentThread().interrupt();
+                while (true) {
+                    try {
+                        t.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        ctx.cancel();
+                    }
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new ExecutionContext.QueryCancelledException();
             }
             Throwable f = failure.get();
             if (f instanceof RuntimeException re) {
