@@ -23,7 +23,8 @@ import java.util.Objects;
  *   <li>when either side is a Double or Float, both are compared as doubles to a relative
  *       1e-9 (absolute 1e-9 near zero); NaN matches NaN;</li>
  *   <li>anything else is {@code equals} (dates, booleans), except that a Long of microseconds
- *       matches the LocalDateTime it stands for.</li>
+ *       matches the LocalDateTime it stands for, and a LocalDateTime at midnight matches
+ *       its LocalDate (DuckDB's DATE + INTERVAL is a TIMESTAMP).</li>
  * </ul>
  * Unordered comparisons sort both sides first; if that pairing fails (near-equal doubles can
  * sort apart), small results are matched row by row in any order before giving up.
@@ -82,6 +83,13 @@ public final class ResultComparator {
         }
         if (expected instanceof Long micros && actual instanceof LocalDateTime t) {
             return micros(t) == micros;
+        }
+        // DuckDB's DATE +/- INTERVAL is a TIMESTAMP; ours stays a DATE
+        if (expected instanceof LocalDateTime t && actual instanceof LocalDate d) {
+            return t.equals(d.atStartOfDay());
+        }
+        if (expected instanceof LocalDate d && actual instanceof LocalDateTime t) {
+            return t.equals(d.atStartOfDay());
         }
         return expected.equals(actual);
     }

@@ -88,6 +88,14 @@ class ResultComparatorTest {
     }
 
     @Test
+    void duckDbTimestampAtMidnightMatchesOurDate() {
+        // DuckDB types DATE + INTERVAL as TIMESTAMP; we keep DATE
+        assertTrue(same(LocalDateTime.of(1995, 3, 15, 0, 0), LocalDate.of(1995, 3, 15)));
+        assertFalse(same(LocalDateTime.of(1995, 3, 15, 0, 0, 1), LocalDate.of(1995, 3, 15)));
+        assertFalse(same(LocalDateTime.of(1995, 3, 16, 0, 0), LocalDate.of(1995, 3, 15)));
+    }
+
+    @Test
     void rowCountMismatchIsReported() {
         ResultComparator.Result r = ResultComparator.compare(rows(row(1L), row(2L)), rows(row(1L)), true);
         assertFalse(r.matched());
