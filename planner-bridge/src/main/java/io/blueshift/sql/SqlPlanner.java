@@ -67,6 +67,7 @@ public final class SqlPlanner {
             int col = pos == null ? 0 : pos.getColumnNum();
             throw new SqlException("syntax error at line " + line + ", column " + col + ": " + firstLine(e.getMessage()), line, col, e);
         }
+        checkLikeEscapes(parsed);
         SqlNode validated;
         try {
             validated = planner.validate(parsed);
@@ -169,6 +170,25 @@ public final class SqlPlanner {
 
     /** Rule applications in one rewrite pass; real queries need a few hundred at most. */
     static final int REWRITE_MATCH_LIMIT = 2_000;
+
+    /** ESCAPE must be one character (Calcite's simplifier fails on an empty one with an index error). */
+    private static void checkLikeEscapes(SqlNode parsed) {
+        parsed.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlCall call) {
+                if ((call.getKind() == org.apache.calcite.sql.SqlKind.LIKE || call.getKind() == org.apache.calcite.sql.SqlKind.SIMILAR)
+                        && call.operandCount() > 2
+                        && call.operand(2) instanceof org.apache.calcite.sql.SqlCharStringLiteral lit
+                        && lit.getValueAs(String.class).length() != 1) {
+                    var pos = lit.getParserPosition();
+                    throw new SqlException("error at line " + pos.getLineNum() + ", column " + pos.getColumnNum()
+                            + ": the ESCAPE of LIKE must be one character, got '" + lit.getValueAs(String.class) + "'",
+                            pos.getLineNum(), pos.getColumnNum(), null);
+                }
+                return super.visit(call);
+            }
+        });
+    }
 
     private static RelNode hep(RelNode rel, HepProgram program) {
         HepPlanner hep = new HepPlanner(program);
