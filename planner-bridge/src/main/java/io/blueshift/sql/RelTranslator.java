@@ -27,6 +27,8 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.util.ImmutableBitSet;
 
 import java.util.ArrayList;
@@ -305,14 +307,17 @@ final class RelTranslator {
         int nLeft = left.schema().size();
         int nRight = right.schema().size();
         RexBuilder b = j.getCluster().getRexBuilder();
-        JoinInfo info = j.analyzeCondition();
+        List<RexNode> nullSafe = new ArrayList<>();
+        RexNode condition = withoutNullSafe(j.getCondition(), b, nullSafe);
+        JoinInfo info = nullSafe.isEmpty() ? j.analyzeCondition() : JoinInfo.of(j.getLeft(), j.getRight(), condition);
         if (info.leftKeys.isEmpty()) {
             // (a = b AND x) OR (a = b AND y): pull the common equality out so it can be hashed
-            RexNode factored = RexUtil.pullFactors(b, j.getCondition());
+            RexNode factored = RexUtil.pullFactors(b, condition);
             info = JoinInfo.of(j.getLeft(), j.getRight(), factored);
         }
-        RexNode residualRex = info.nonEquiConditions.isEmpty() ? null
-                : RexUtil.composeConjunction(b, info.nonEquiConditions);
+        List<RexNode> residualTerms = new ArrayList<>(info.nonEquiConditions);
+        residualTerms.addAll(nullSafe);
+        RexNode residualRex = residualTerms.isEmpty() ? null : RexUtil.composeConjunction(b, residualTerms);
         List<Field> both = new ArrayList<>(left.schema().fields());
         both.addAll(right.schema().fields());
         Schema pair = new Schema(both);
@@ -360,6 +365,34 @@ final class RelTranslator {
             }
             default -> throw new UnsupportedOperationException("not supported: " + j.getJoinType() + " join");
         }
+    }
+
+    /**
+     * Our hash keys never match NULL, so {@code a IS NOT DISTINCT FROM b} over nullable columns
+     * (Calcite joins expanded DISTINCT aggregates on their group keys this way) becomes the
+     * residual {@code a = b OR (a IS NULL AND b IS NULL)}, added to {@code nullSafe}; returns the
+     * rest of the condition. (Calcite would read that OR back as a key, so it stays apart.)
+     */
+    private static RexNode withoutNullSafe(RexNode condition, RexBuilder b, List<RexNode> nullSafe) {
+        List<RexNode> terms = RelOptUtil.conjunctions(condition);
+        List<RexNode> out = new ArrayList<>(terms.size());
+        boolean changed = false;
+        for (RexNode term : terms) {
+            if (term.getKind() == org.apache.calcite.sql.SqlKind.IS_NOT_DISTINCT_FROM && term instanceof RexCall call
+                    && (call.getOperands().get(0).getType().isNullable() || call.getOperands().get(1).getType().isNullable())) {
+                RexNode x = call.getOperands().get(0);
+                RexNode y = call.getOperands().get(1);
+                nullSafe.add(b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.OR,
+                        b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.EQUALS, x, y),
+                        b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.AND,
+                                b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.IS_NULL, x),
+                                b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.IS_NULL, y))));
+                changed = true;
+            } else {
+                out.add(term);
+            }
+        }
+        return changed ? RexUtil.composeConjunction(b, out) : condition;
     }
 
     /** References to (left ++ right) rewritten as references to (right ++ left). */
