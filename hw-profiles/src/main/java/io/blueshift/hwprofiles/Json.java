@@ -246,6 +246,13 @@ public final class Json {
         return s.endsWith(".") ? s + "0" : s;
     }
 
+    /** {@code s} as a JSON string literal, quotes and escapes included. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        quote(sb, s);
+        return sb.toString();
+    }
+
     private static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
