@@ -21,7 +21,7 @@ public final class ScalarFilterKernels implements FilterKernels {
      * 1 if {@code v op c}, else 0, without a data-dependent branch (the switch is on the
      * loop-invariant operator): a filter's pass rate is often near 50%, where branches mispredict.
      */
-    static int test(CompareOp op, long v, long c) {
+    public static int test(CompareOp op, long v, long c) {
         long d = v - c;
         int lt = (int) ((d ^ ((v ^ c) & (d ^ v))) >>> 63); // signed v < c (Hacker's Delight 2-12)
         int eq = (int) (((d | -d) >>> 63) ^ 1);
@@ -36,7 +36,7 @@ public final class ScalarFilterKernels implements FilterKernels {
     }
 
     /** IEEE comparisons (Java's operators): NaN passes only NE, -0.0 equals 0.0. */
-    static boolean test(CompareOp op, double v, double c) {
+    public static boolean test(CompareOp op, double v, double c) {
         return switch (op) {
             case EQ -> v == c;
             case NE -> v != c;

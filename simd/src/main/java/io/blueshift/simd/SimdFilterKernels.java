@@ -298,26 +298,13 @@ final class SimdFilterKernels implements FilterKernels {
         return k;
     }
 
+    // tails of the dense pass use the scalar twin's comparisons, the reference semantics
     private static boolean scalarTest(CompareOp op, long v, long c) {
-        return switch (op) {
-            case EQ -> v == c;
-            case NE -> v != c;
-            case LT -> v < c;
-            case LE -> v <= c;
-            case GT -> v > c;
-            case GE -> v >= c;
-        };
+        return ScalarFilterKernels.test(op, v, c) != 0;
     }
 
     private static boolean scalarTest(CompareOp op, double v, double c) {
-        return switch (op) {
-            case EQ -> v == c;
-            case NE -> v != c;
-            case LT -> v < c;
-            case LE -> v <= c;
-            case GT -> v > c;
-            case GE -> v >= c;
-        };
+        return ScalarFilterKernels.test(op, v, c);
     }
 
     @Override
