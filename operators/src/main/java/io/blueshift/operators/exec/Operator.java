@@ -16,6 +16,11 @@ public interface Operator {
 
     void process(Batch input, OperatorState state, BatchConsumer downstream);
 
+    /** True once the operator will pass nothing more on (a reached LIMIT): the pipeline may stop early. */
+    default boolean finished() {
+        return false;
+    }
+
     /** One line for EXPLAIN. */
     String describe();
 }

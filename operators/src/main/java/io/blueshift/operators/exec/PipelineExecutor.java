@@ -81,6 +81,15 @@ public final class PipelineExecutor {
         return pipeline.sink().finish(ctx);
     }
 
+    private static boolean anyFinished(List<Operator> ops) {
+        for (Operator op : ops) {
+            if (op.finished()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void runWorker(Pipeline pipeline, ExecutionContext ctx) {
         List<Operator> ops = pipeline.operators();
         List<OperatorState> states = new ArrayList<>(ops.size());
@@ -101,7 +110,7 @@ public final class PipelineExecutor {
             }
             Source source = pipeline.source();
             int morsel;
-            while ((morsel = source.nextMorsel()) >= 0) {
+            while (!anyFinished(ops) && (morsel = source.nextMorsel()) >= 0) {
                 ctx.checkCancelled();
                 source.scan(morsel, ctx, next);
             }

@@ -42,6 +42,7 @@ public final class QueryProfile {
             @Override public Schema outputSchema() { return op.outputSchema(); }
             @Override public OperatorState createState(ExecutionContext ctx) { return op.createState(ctx); }
             @Override public String describe() { return op.describe(); }
+            @Override public boolean finished() { return op.finished(); }
 
             @Override
             public void process(Batch input, OperatorState state, BatchConsumer downstream) {

@@ -84,7 +84,17 @@ public final class QueryExecutor {
                 }
             }
             case PlanNode.Limit l -> {
-                try (MaterializedResult input = execute(l.input())) {
+                // stream: stop the input pipeline once offset + limit rows have passed
+                long wanted = l.limit() == Long.MAX_VALUE ? Long.MAX_VALUE : l.offset() + l.limit();
+                MaterializedResult collected;
+                if (wanted < Long.MAX_VALUE && !(l.input() instanceof PlanNode.Sort) && !(l.input() instanceof PlanNode.Limit)) {
+                    Open in = open(l.input());
+                    in.operators().add(prof(l, new io.blueshift.operators.limit.LimitOperator(l.input().schema(), wanted)));
+                    collected = run(in, new CollectSink(l.schema()));
+                } else {
+                    collected = execute(l.input());
+                }
+                try (MaterializedResult input = collected) {
                     yield timed(l, () -> OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx));
                 }
             }
