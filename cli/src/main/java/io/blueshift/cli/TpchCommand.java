@@ -4,6 +4,8 @@ import io.blueshift.bench.duckdb.DuckDbReference;
 import io.blueshift.bench.tpch.TpchBenchHarness;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.bench.plans.TpchPlans;
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.operators.plan.QueryExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,14 +47,15 @@ final class TpchCommand implements Callable<Integer> {
             int failed = 0;
             for (int q : qs) {
                 try {
-                    if (explain) {
-                        out.print(bs.explain(q));
-                    }
                     long t0 = System.nanoTime();
-                    List<List<Object>> rows = bs.rows(q);
+                    PlanNode plan = bs.plan(q);   // planned once: shown, run and labelled from the same plan
+                    if (explain) {
+                        out.print(QueryExecutor.explain(plan));
+                    }
+                    List<List<Object>> rows = bs.rows(plan);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     out.printf("TPC-H Q%d (sf %s): %d rows in %.1f ms%n", q, TpchCli.sf(scaleFactor), rows.size(), ms);
-                    ResultPrinter.print(bs.schema(q), rows, out);
+                    ResultPrinter.print(plan.schema(), rows, out);
                     out.println();
                 } catch (io.blueshift.memory.MemoryLimitExceededException e) {
                     throw e;

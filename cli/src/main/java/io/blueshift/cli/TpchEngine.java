@@ -6,9 +6,7 @@ import io.blueshift.api.Session;
 import io.blueshift.bench.plans.TpchPlans;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.kernels.KernelProvider;
-import io.blueshift.memory.Schema;
 import io.blueshift.operators.plan.PlanNode;
-import io.blueshift.operators.plan.QueryExecutor;
 import io.blueshift.storage.Catalog;
 
 import java.io.PrintStream;
@@ -47,17 +45,13 @@ final class TpchEngine implements AutoCloseable {
         return handBuilt ? TpchPlans.plan(query, session.catalog()) : session.plan(TpchQueries.sql(query));
     }
 
-    String explain(int query) {
-        return QueryExecutor.explain(plan(query));
-    }
-
-    Schema schema(int query) {
-        return plan(query).schema();
-    }
-
-    /** Runs one query; returns its rows (the engine's memory is freed before returning). */
+    /** Plans and runs one query; returns its rows (the engine's memory is freed before returning). */
     List<List<Object>> rows(int query) {
-        try (QueryResult r = session.execute(plan(query))) {
+        return rows(plan(query));
+    }
+
+    List<List<Object>> rows(PlanNode plan) {
+        try (QueryResult r = session.execute(plan)) {
             return r.rows();
         }
     }
