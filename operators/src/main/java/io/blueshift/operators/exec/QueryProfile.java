@@ -35,6 +35,22 @@ public final class QueryProfile {
         return stats.get(node);
     }
 
+    /**
+     * Runs {@code work} with a downstream that counts the rows it is given and the time spent
+     * below it, and records the work's own time (total minus below) in {@code s}.
+     */
+    private static void exclusive(NodeStats s, BatchConsumer downstream, java.util.function.Consumer<BatchConsumer> work) {
+        long[] below = new long[1];
+        long t0 = System.nanoTime();
+        work.accept(b -> {
+            s.addRows(b.liveCount());
+            long t1 = System.nanoTime();
+            downstream.accept(b);
+            below[0] += System.nanoTime() - t1;
+        });
+        s.addNanos(System.nanoTime() - t0 - below[0]);
+    }
+
     /** Counts rows out of {@code op} and its own time. */
     public Operator wrap(Object node, Operator op) {
         NodeStats s = of(node);
@@ -46,15 +62,7 @@ public final class QueryProfile {
 
             @Override
             public void process(Batch input, OperatorState state, BatchConsumer downstream) {
-                long[] below = new long[1];
-                long t0 = System.nanoTime();
-                op.process(input, state, b -> {
-                    s.addRows(b.liveCount());
-                    long t1 = System.nanoTime();
-                    downstream.accept(b);
-                    below[0] += System.nanoTime() - t1;
-                });
-                s.addNanos(System.nanoTime() - t0 - below[0]);
+                exclusive(s, downstream, counted -> op.process(input, state, counted));
             }
         };
     }
@@ -70,15 +78,7 @@ public final class QueryProfile {
 
             @Override
             public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-                long[] below = new long[1];
-                long t0 = System.nanoTime();
-                src.scan(morsel, ctx, b -> {
-                    s.addRows(b.liveCount());
-                    long t1 = System.nanoTime();
-                    downstream.accept(b);
-                    below[0] += System.nanoTime() - t1;
-                });
-                s.addNanos(System.nanoTime() - t0 - below[0]);
+                exclusive(s, downstream, counted -> src.scan(morsel, ctx, counted));
             }
         };
     }
