@@ -119,6 +119,16 @@ public final class ParquetFile {
 
     public long rowGroupRows(int group) { return metadata.getRow_groups().get(group).getNum_rows(); }
 
+    /** The footer's column chunk of leaf {@code leaf} in row group {@code group} (unchecked). */
+    public ColumnChunk chunk(int group, int leaf) {
+        return metadata.getRow_groups().get(group).getColumns().get(leaf);
+    }
+
+    /** The metadata of that chunk (unchecked). */
+    public ColumnMetaData chunkMetaData(int group, int leaf) {
+        return chunk(group, leaf).getMeta_data();
+    }
+
     /** Names of the top-level fields, nested ones included. */
     public List<String> fieldNames() {
         return fields.stream().map(ParquetSchemaMapping.TopLevel::name).toList();
