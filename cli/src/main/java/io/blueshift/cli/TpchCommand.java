@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code blueshift tpch}: runs TPC-H queries on generated data, optionally checked by DuckDB. */
-@Command(name = "tpch", mixinStandardHelpOptions = true,
-        description = "Run TPC-H queries on built-in generated data and print each result with its time.")
+@Command(name = "tpch", mixinStandardHelpOptions = true, subcommands = TpchGenCommand.class,
+        description = "Run TPC-H queries on built-in generated data and print each result with its time; "
+                + "`tpch gen` writes the tables to files.")
 final class TpchCommand implements Callable<Integer> {
     @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
     double scaleFactor = 1;

@@ -23,6 +23,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -85,8 +86,20 @@ public final class ParquetWriter implements TableWriter {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            OutputStream stream = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20);
+            // a fresh name beside the target (created, never truncated), with the default permissions
+            OutputStream raw = null;
+            for (int attempt = 0; raw == null; attempt++) {
+                Path candidate = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+                try {
+                    raw = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    temp = candidate;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (attempt > 100) {
+                        throw e;
+                    }
+                }
+            }
+            OutputStream stream = new BufferedOutputStream(raw, 1 << 20);
             ParquetWriter w = new ParquetWriter(target, temp, schema, options, stream);
             w.out.write(MAGIC, 0, MAGIC.length);
             return w;

@@ -1,0 +1,114 @@
+package io.blueshift.cli;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.storage.Catalog;
+import io.blueshift.storage.Table;
+import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.parquet.ParquetWriteOptions;
+import io.blueshift.storage.parquet.ParquetWriter;
+import io.blueshift.tpch.TpchGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code blueshift tpch gen}: writes the eight TPC-H tables to files, one file per table. */
+@Command(name = "gen", mixinStandardHelpOptions = true,
+        description = "Generate the TPC-H tables and write them to DIR/<table>.parquet.")
+final class TpchGenCommand implements Callable<Integer> {
+    @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
+    double scaleFactor = 1;
+
+    @Option(names = "--format", description = "File format: parquet (default: ${DEFAULT-VALUE}).")
+    String format = "parquet";
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
+    Path out;
+
+    @Option(names = "--codec", description = "Parquet compression: none, snappy, zstd or gzip (default: ${DEFAULT-VALUE}).")
+    String codec = "snappy";
+
+    @Option(names = "--no-dictionary", description = "Write Parquet values PLAIN only, without dictionary encoding.")
+    boolean noDictionary;
+
+    @Option(names = "--row-group-rows", description = "Rows per Parquet row group (default: ${DEFAULT-VALUE}).")
+    int rowGroupRows = ParquetWriteOptions.DEFAULT_ROW_GROUP_ROWS;
+
+    @Option(names = "--threads", description = "Generator threads (default: the core count).")
+    Integer threads;
+
+    @Option(names = "--memory-limit", paramLabel = "SIZE", description = "Limit on the generated data in memory, e.g. 8g (default: unlimited).")
+    String memoryLimit;
+
+    @Override
+    public Integer call() {
+        TpchCli.checkScaleFactor(scaleFactor);
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("parquet")) {
+            throw new IllegalArgumentException("--format must be parquet (CSV and Arrow writers are not available yet), got '" + format + "'");
+        }
+        ParquetWriteOptions options = ParquetWriteOptions.defaults().withCodec(ParquetWriteOptions.Codec.parse(codec))
+                .withDictionary(!noDictionary).withRowGroupRows(rowGroupRows);
+        PrintStream err = System.err;
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create directory " + out + ": " + e.getMessage(), e);
+        }
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        long limit = memoryLimit == null ? Long.MAX_VALUE : MemoryPool.parseSize(memoryLimit);
+        long t0 = System.nanoTime();
+        try (MemoryPool pool = MemoryPool.root("tpch gen", limit);
+             Catalog catalog = TpchGenerator.generate(scaleFactor, pool, err, n)) {
+            long totalBytes = 0;
+            for (String name : TpchGenerator.TABLES) {
+                Table t = catalog.table(name);
+                Path file = out.resolve(name + "." + fmt);
+                long t1 = System.nanoTime();
+                writeParquet(t, file, options, err);
+                long bytes = size(file);
+                totalBytes += bytes;
+                err.printf(Locale.ROOT, "\rwrote %s: %,d rows, %s in %.1f s%n", file, t.rowCount(), MemoryPool.mib(bytes),
+                        (System.nanoTime() - t1) / 1e9);
+            }
+            err.printf(Locale.ROOT, "TPC-H sf %s: 8 tables, %s of %s (%s) in %s in %.1f s%n", TpchCli.sf(scaleFactor),
+                    MemoryPool.mib(totalBytes), fmt, options.codec().name().toLowerCase(Locale.ROOT), out,
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        return 0;
+    }
+
+    private static void writeParquet(Table t, Path file, ParquetWriteOptions options, PrintStream err) {
+        ParquetWriter w = ParquetWriter.create(file, t.schema(), options);
+        try {
+            long total = t.rowCount();
+            long lastReport = System.nanoTime();
+            for (TableBlock b : t.blocks()) {
+                w.write(new Batch(b.columns(), b.rowCount()));
+                if (System.nanoTime() - lastReport > 500_000_000L) {
+                    lastReport = System.nanoTime();
+                    err.printf(Locale.ROOT, "\rwriting %s: %,d of %,d rows", file.getFileName(), w.rowsWritten(), total);
+                }
+            }
+            w.close();
+        } catch (RuntimeException | Error e) {
+            w.abort();
+            throw e;
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
