@@ -122,10 +122,7 @@ public final class MemoryPool implements AutoCloseable {
                 for (MemoryPool p = this; p != pool; p = p.parent) {
                     p.reserved.addAndGet(-bytes);
                 }
-                throw new MemoryLimitExceededException(
-                        "memory limit exceeded: " + owner + " needed " + mib(bytes) + ", limit " + mib(pool.limit)
-                                + " (pool '" + pool.name + "' has " + mib(pool.reserved.get()) + " in use)",
-                        bytes, pool.limit);
+                throw MemoryLimitExceededException.overLimit(owner, bytes, pool.name, pool.limit, pool.reserved.get());
             }
             pool = pool.parent;
         }

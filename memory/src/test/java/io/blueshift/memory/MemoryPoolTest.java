@@ -159,4 +159,18 @@ class MemoryPoolTest {
         assertThrows(IllegalArgumentException.class, () -> MemoryPool.root("bad", 0));
         assertEquals("unlimited", MemoryPool.mib(Long.MAX_VALUE));
     }
+
+    @Test
+    void limitErrorNamesTheOperatorOnceAttributed() {
+        try (MemoryPool root = MemoryPool.root("q", 1 << 20)) {
+            MemoryLimitExceededException e = org.junit.jupiter.api.Assertions.assertThrows(MemoryLimitExceededException.class,
+                    () -> root.allocate(2 << 20, "hash join build rows"));
+            MemoryLimitExceededException named = e.attributedTo("HashJoinBuild");
+            assertEquals("memory limit exceeded: HashJoinBuild needed 2.0 MiB, limit 1.0 MiB (hash join build rows; pool 'q' has 0 bytes in use)",
+                    named.getMessage());
+            assertEquals("HashJoinBuild", named.operator());
+            // the innermost operator wins: an outer one does not rename it
+            org.junit.jupiter.api.Assertions.assertSame(named, named.attributedTo("Result"));
+        }
+    }
 }
