@@ -79,6 +79,11 @@ public final class CollectSink implements Sink, AutoCloseable {
         return "Collect";
     }
 
+    @Override
+    public String name() {
+        return "Result";
+    }
+
     /** Frees what workers combined when the pipeline failed before {@link #finish}. */
     @Override
     public void close() {

@@ -4,20 +4,33 @@ import io.blueshift.kernels.KernelProvider;
 import io.blueshift.memory.MemoryPool;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What one query's operators share: its memory pool, the kernels, the batch size, the worker
- * count and a cancellation flag. Immutable apart from the flag.
+ * count, the worker threads (a session's pool; without one each pipeline starts its own) and
+ * a stop flag. Immutable apart from the flag.
+ * <p>
+ * The flag is raised by {@link #cancel} (the user's cancel: the query ends with
+ * {@link QueryCancelledException}) or by a failing worker (the query ends with that failure).
+ * Workers test it between morsels; operators with long loops of their own (hash build, sort,
+ * aggregation finish) call {@link #checkCancelled} every few thousand rows: it is one volatile
+ * read.
  */
 public final class ExecutionContext {
     private final MemoryPool pool;
     private final KernelProvider kernels;
     private final int batchRows;
     private final int threads;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final WorkerPool workers;
+    private volatile boolean stopped;
+    private volatile boolean cancelled;
 
     public ExecutionContext(MemoryPool pool, KernelProvider kernels, int batchRows, int threads) {
+        this(pool, kernels, batchRows, threads, null);
+    }
+
+    /** {@code workers} null: every pipeline starts {@code threads} threads of its own. */
+    public ExecutionContext(MemoryPool pool, KernelProvider kernels, int batchRows, int threads, WorkerPool workers) {
         this.pool = Objects.requireNonNull(pool, "pool is null");
         this.kernels = Objects.requireNonNull(kernels, "kernels is null");
         if (batchRows <= 0 || (batchRows & 63) != 0) {
@@ -28,6 +41,7 @@ public final class ExecutionContext {
         }
         this.batchRows = batchRows;
         this.threads = threads;
+        this.workers = workers;
     }
 
     public MemoryPool pool() { return pool; }
@@ -35,17 +49,31 @@ public final class ExecutionContext {
     public int batchRows() { return batchRows; }
     public int threads() { return threads; }
 
-    public void cancel() { cancelled.set(true); }
+    /** The shared worker threads, or null when pipelines start their own. */
+    public WorkerPool workers() { return workers; }
 
+    /** Asks every worker to stop at its next check; the query ends with {@link QueryCancelledException}. */
+    public void cancel() {
+        cancelled = true;
+        stopped = true;
+    }
+
+    /** True after {@link #cancel}. */
+    public boolean isCancelled() { return cancelled; }
+
+    /** Stops the workers because one of them failed: the query ends with that failure. */
+    void stopAfterFailure() {
+        stopped = true;
+    }
+
+    /** True once the query should stop (cancelled or failed). */
+    public boolean stopRequested() { return stopped; }
+
+    /** Throws {@link QueryCancelledException} once the query should stop. Cheap: one volatile read. */
     public void checkCancelled() {
-        if (cancelled.get()) {
+        if (stopped) {
             throw new QueryCancelledException();
         }
     }
 
-    public static final class QueryCancelledException extends RuntimeException {
-        public QueryCancelledException() {
-            super("query cancelled");
-        }
-    }
 }

@@ -21,6 +21,11 @@ public interface Operator {
         return false;
     }
 
+    /** The operator's name in errors, e.g. "memory limit exceeded: HashJoinBuild needed ..."; the class name by default. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     /** One line for EXPLAIN. */
     String describe();
 }

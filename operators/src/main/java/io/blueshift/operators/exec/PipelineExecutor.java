@@ -1,13 +1,23 @@
 package io.blueshift.operators.exec;
 
+import io.blueshift.memory.MemoryLimitExceededException;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a pipeline morsel-driven: {@code ctx.threads()} workers each build their own operator
- * states and sink state, take morsels until the source is dry, then combine into the sink.
- * The first failure cancels the others and is rethrown; every state is closed either way.
+ * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks each build their own
+ * operator states and sink state, take morsels until the source is dry, then combine into the
+ * sink. Tasks run on the session's {@link WorkerPool} when the context has one (else on
+ * threads started for this pipeline); the calling thread waits and then finishes the sink.
+ * <p>
+ * The first failure stops the other workers (they see the stop flag at their next morsel) and
+ * is rethrown as it was, later failures added to it as suppressed; a cancelled query ends
+ * with {@link QueryCancelledException}. Either way every worker has ended
+ * and every state is closed before this returns or throws. A memory-limit failure names the
+ * operator that needed the memory.
  */
 public final class PipelineExecutor {
     private PipelineExecutor() {}
@@ -28,46 +38,34 @@ public final class PipelineExecutor {
         }
     }
 
-    private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx) {
-        pipeline.source().open(ctx);
-        int workers = ctx.threads();
-        if (workers == 1) {
-            runWorker(pipeline, ctx);
-        } else {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Thread> threads = new ArrayList<>(workers);
-            for (int w = 0; w < workers; w++) {
-                Thread t = Thread.ofPlatform().name("blueshift-worker-" + w).daemon().unstarted(() -> {
-                    try {
-                        runWorker(pipeline, ctx);
-                    } catch (Throwable e) {
-                        if (failure.compareAndSet(null, e)) {
-                            ctx.cancel();
-                        }
-                    }
-                });
-                threads.add(t);
-                t.start();
+    /** Collects the workers' outcome: the first real failure, others suppressed into it. */
+    private static final class Outcome {
+        private final ExecutionContext ctx;
+        private final AtomicReference<Throwable> first = new AtomicReference<>();
+
+        Outcome(ExecutionContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void failed(Throwable e) {
+            if (e instanceof QueryCancelledException) {
+                return; // a worker that saw the stop flag: the reason is elsewhere
             }
-            // an interrupted caller cancels the query but still waits for every worker: they
-            // use the query's memory, and their sink state must not be finished half-filled
-            boolean interrupted = false;
-            for (Thread t : threads) {
-                while (true) {
-                    try {
-                        t.join();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        ctx.cancel();
+            if (first.compareAndSet(null, e)) {
+                ctx.stopAfterFailure();
+            } else {
+                Throwable f = first.get();
+                if (f != e) {
+                    synchronized (f) {
+                        f.addSuppressed(e);
                     }
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-                throw new ExecutionContext.QueryCancelledException();
-            }
-            Throwable f = failure.get();
+        }
+
+        /** Throws the failure, or cancellation when the query was cancelled or stopped. */
+        void rethrow() {
+            Throwable f = first.get();
             if (f instanceof RuntimeException re) {
                 throw re;
             }
@@ -77,8 +75,74 @@ public final class PipelineExecutor {
             if (f != null) {
                 throw new IllegalStateException(f);
             }
+            ctx.checkCancelled();
         }
-        return pipeline.sink().finish(ctx);
+    }
+
+    private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx) {
+        ctx.checkCancelled();
+        try {
+            pipeline.source().open(ctx);
+        } catch (MemoryLimitExceededException e) {
+            throw e.attributedTo(pipeline.source().name());
+        }
+        int workers = ctx.threads();
+        Outcome outcome = new Outcome(ctx);
+        CountDownLatch done = new CountDownLatch(workers);
+        Runnable task = () -> {
+            try {
+                if (!ctx.stopRequested()) {
+                    runWorker(pipeline, ctx);
+                }
+            } catch (Throwable e) {
+                outcome.failed(e);
+            } finally {
+                done.countDown();
+            }
+        };
+        WorkerPool pool = ctx.workers();
+        if (pool == null && workers == 1) {
+            task.run();
+        } else if (pool == null) {
+            for (int w = 0; w < workers; w++) {
+                Thread.ofPlatform().name("blueshift-worker-" + w).daemon().start(task);
+            }
+        } else {
+            for (int w = 0; w < workers; w++) {
+                try {
+                    pool.execute(task);
+                } catch (RuntimeException e) {
+                    // closed pool: the tasks not handed over will never count down
+                    outcome.failed(e);
+                    for (int left = w; left < workers; left++) {
+                        done.countDown();
+                    }
+                    break;
+                }
+            }
+        }
+        // an interrupted caller cancels the query but still waits for every worker: they
+        // use the query's memory, and their sink state must not be finished half-filled
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                ctx.cancel();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new QueryCancelledException();
+        }
+        outcome.rethrow();
+        try {
+            return pipeline.sink().finish(ctx);
+        } catch (MemoryLimitExceededException e) {
+            throw e.attributedTo(pipeline.sink().name());
+        }
     }
 
     private static boolean anyFinished(List<Operator> ops) {
@@ -94,29 +158,52 @@ public final class PipelineExecutor {
         List<Operator> ops = pipeline.operators();
         List<OperatorState> states = new ArrayList<>(ops.size());
         SinkState local = null;
+        Sink sink = pipeline.sink();
         try {
             for (Operator op : ops) {
-                states.add(op.createState(ctx));
+                try {
+                    states.add(op.createState(ctx));
+                } catch (MemoryLimitExceededException e) {
+                    throw e.attributedTo(op.name());
+                }
             }
-            local = pipeline.sink().createLocalState(ctx);
+            local = sink.createLocalState(ctx);
             final SinkState sinkState = local;
-            Sink sink = pipeline.sink();
-            BatchConsumer next = batch -> sink.sink(batch, sinkState);
+            BatchConsumer next = batch -> {
+                try {
+                    sink.sink(batch, sinkState);
+                } catch (MemoryLimitExceededException e) {
+                    throw e.attributedTo(sink.name());
+                }
+            };
             for (int i = ops.size() - 1; i >= 0; i--) {
                 Operator op = ops.get(i);
                 OperatorState state = states.get(i);
                 BatchConsumer downstream = next;
-                next = batch -> op.process(batch, state, downstream);
+                next = batch -> {
+                    try {
+                        op.process(batch, state, downstream);
+                    } catch (MemoryLimitExceededException e) {
+                        throw e.attributedTo(op.name());
+                    }
+                };
             }
             Source source = pipeline.source();
             int morsel;
             while (!anyFinished(ops) && (morsel = source.nextMorsel()) >= 0) {
                 ctx.checkCancelled();
-                source.scan(morsel, ctx, next);
+                try {
+                    source.scan(morsel, ctx, next);
+                } catch (MemoryLimitExceededException e) {
+                    throw e.attributedTo(source.name());
+                }
             }
+            ctx.checkCancelled();
             synchronized (sink) {
                 sink.combine(local);
             }
+        } catch (MemoryLimitExceededException e) {
+            throw e.attributedTo(sink.name());
         } finally {
             for (OperatorState s : states) {
                 s.close();

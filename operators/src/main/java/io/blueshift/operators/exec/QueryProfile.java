@@ -58,6 +58,7 @@ public final class QueryProfile {
             @Override public Schema outputSchema() { return op.outputSchema(); }
             @Override public OperatorState createState(ExecutionContext ctx) { return op.createState(ctx); }
             @Override public String describe() { return op.describe(); }
+            @Override public String name() { return op.name(); }
             @Override public boolean finished() { return op.finished(); }
 
             @Override
@@ -75,6 +76,7 @@ public final class QueryProfile {
             @Override public void open(ExecutionContext ctx) { src.open(ctx); }
             @Override public int nextMorsel() { return src.nextMorsel(); }
             @Override public String describe() { return src.describe(); }
+            @Override public String name() { return src.name(); }
 
             @Override
             public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
@@ -100,6 +102,7 @@ public final class QueryProfile {
         @Override public Schema outputSchema() { return sink.outputSchema(); }
         @Override public SinkState createLocalState(ExecutionContext ctx) { return sink.createLocalState(ctx); }
         @Override public String describe() { return sink.describe(); }
+        @Override public String name() { return sink.name(); }
 
         @Override
         public void sink(Batch batch, SinkState local) {

@@ -19,5 +19,10 @@ public interface Sink {
 
     MaterializedResult finish(ExecutionContext ctx);
 
+    /** The operator's name in errors, e.g. "memory limit exceeded: HashJoinBuild needed ..."; the class name by default. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     String describe();
 }

@@ -17,5 +17,10 @@ public interface Source {
 
     void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream);
 
+    /** The operator's name in errors, e.g. "memory limit exceeded: HashJoinBuild needed ..."; the class name by default. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
     String describe();
 }

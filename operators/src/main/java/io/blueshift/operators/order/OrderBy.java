@@ -34,7 +34,7 @@ public final class OrderBy {
                 refs[k++] = ((long) b << 32) | batch.liveRow(i);
             }
         }
-        Comparator<Long> order = comparator(batches, keys, input.schema());
+        Comparator<Long> order = cancellable(comparator(batches, keys, input.schema()), ctx);
         long wanted = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
         Long[] boxed;
         if (!keys.isEmpty() && wanted < total / 4) {
@@ -56,6 +56,9 @@ public final class OrderBy {
                 ColumnVector v = ColumnVector.allocate(ctx.pool(), type, Math.max(n, 1), false, "sorted " + schema.field(c).name());
                 out.add(v);
                 for (int i = 0; i < n; i++) {
+                    if ((i & CHECK_MASK) == 0) {
+                        ctx.checkCancelled();
+                    }
                     long ref = boxed[from + i];
                     ColumnVector src = batches.get((int) (ref >>> 32)).column(c);
                     copyValue(src, (int) ref, v, i);
@@ -66,6 +69,20 @@ public final class OrderBy {
             throw e;
         }
         return MaterializedResults.chunked(schema, out, n, ctx.batchRows());
+    }
+
+    /** Rows (or comparisons) between checks of the query's stop flag. */
+    private static final int CHECK_MASK = (1 << 16) - 1;
+
+    /** {@code order}, checking the stop flag every 65,536 comparisons (one sort runs on one thread). */
+    private static Comparator<Long> cancellable(Comparator<Long> order, ExecutionContext ctx) {
+        int[] count = new int[1];
+        return (x, y) -> {
+            if ((++count[0] & CHECK_MASK) == 0) {
+                ctx.checkCancelled();
+            }
+            return order.compare(x, y);
+        };
     }
 
     /**

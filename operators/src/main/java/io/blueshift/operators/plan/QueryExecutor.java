@@ -61,16 +61,26 @@ public final class QueryExecutor {
         return profile == null ? sink : profile.wrap(node, sink);
     }
 
-    private MaterializedResult timed(PlanNode node, java.util.function.Supplier<MaterializedResult> work) {
+    /** Runs a breaker that works on the caller's thread (sort, union), named in a memory-limit error. */
+    private MaterializedResult timed(PlanNode node, String operator, java.util.function.Supplier<MaterializedResult> work) {
+        ctx.checkCancelled();
         if (profile == null) {
-            return work.get();
+            return attributed(operator, work);
         }
         long t0 = System.nanoTime();
-        MaterializedResult r = work.get();
+        MaterializedResult r = attributed(operator, work);
         var stats = profile.of(node);
         stats.addNanos(System.nanoTime() - t0);
         stats.addRows(r.rowCount());
         return r;
+    }
+
+    private static MaterializedResult attributed(String operator, java.util.function.Supplier<MaterializedResult> work) {
+        try {
+            return work.get();
+        } catch (io.blueshift.memory.MemoryLimitExceededException e) {
+            throw e.attributedTo(operator);
+        }
     }
 
     /** A pipeline under construction: where it starts and what runs so far. */
@@ -80,7 +90,7 @@ public final class QueryExecutor {
         return switch (plan) {
             case PlanNode.Sort s -> {
                 try (MaterializedResult input = execute(s.input())) {
-                    yield timed(s, () -> OrderBy.sort(input, s.keys(), s.offset(), s.limit(), ctx));
+                    yield timed(s, "OrderBy", () -> OrderBy.sort(input, s.keys(), s.offset(), s.limit(), ctx));
                 }
             }
             case PlanNode.Limit l -> {
@@ -95,7 +105,7 @@ public final class QueryExecutor {
                     collected = execute(l.input());
                 }
                 try (MaterializedResult input = collected) {
-                    yield timed(l, () -> OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx));
+                    yield timed(l, "Limit", () -> OrderBy.sort(input, List.of(), l.offset(), l.limit(), ctx));
                 }
             }
             default -> {
@@ -151,7 +161,7 @@ public final class QueryExecutor {
                 yield join(j, j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
             }
             case PlanNode.UnionAll u -> materialized(unionAll(u));
-            case PlanNode.Values v -> materialized(ConstantRows.materialize(v.schema(), v.rows(), ctx));
+            case PlanNode.Values v -> materialized(attributed("Values", () -> ConstantRows.materialize(v.schema(), v.rows(), ctx)));
         };
     }
 
@@ -198,7 +208,7 @@ public final class QueryExecutor {
             parts.forEach(MaterializedResult::close);
             throw e;
         }
-        return UnionAllResult.concat(schema, parts);
+        return attributed("UnionAll", () -> UnionAllResult.concat(schema, parts));
     }
 
     private static Open materialized(MaterializedResult r) {

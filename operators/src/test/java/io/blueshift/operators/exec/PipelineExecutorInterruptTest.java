@@ -55,7 +55,7 @@ class PipelineExecutorInterruptTest {
                 caller.interrupt();
             });
             try {
-                assertThrows(ExecutionContext.QueryCancelledException.class,
+                assertThrows(QueryCancelledException.class,
                         () -> PipelineExecutor.run(new Pipeline(source, List.of(), new CollectSink(source.outputSchema())), ctx));
                 assertEquals(0, source.running.get(), "workers still scanning after run returned");
                 assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
