@@ -5,6 +5,8 @@ import io.blueshift.kernels.Kernels;
 import io.blueshift.memory.MemoryPool;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.operators.exec.QueryCancelledException;
+import io.blueshift.operators.exec.WorkerPool;
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.operators.plan.QueryExecutor;
 import io.blueshift.sql.SqlPlanner;
@@ -13,29 +15,59 @@ import io.blueshift.storage.Table;
 import io.blueshift.tpch.TpchGenerator;
 
 import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Tables plus the means to query them with SQL; one memory pool bounds all of it. */
+/**
+ * Tables plus the means to query them with SQL; one memory pool bounds all of it. A session
+ * owns a fixed pool of worker threads ({@link Options#threads}) that all its queries share.
+ * Thread-safe: queries may run from many threads at once ({@link #sql} blocks the caller,
+ * {@link #submit} runs in the background and can be cancelled).
+ */
 public final class Session implements AutoCloseable {
-    private final Options options;
+    /** How long {@link #close} waits for running queries to stop after cancelling them. */
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private volatile Options options;
     private final MemoryPool root;
     private final MemoryPool data;
     private final Catalog catalog = new Catalog();
     private final KernelProvider kernels;
-    private int queryCounter;
+    private final WorkerPool workers;
+    private final AtomicInteger queryCounter = new AtomicInteger();
+    private final Set<ExecutionContext> running = ConcurrentHashMap.newKeySet();
+    private final Set<QueryHandle> submitted = ConcurrentHashMap.newKeySet();
 
     Session(Options options) {
         this.options = options;
         this.kernels = Kernels.provider();
         this.root = MemoryPool.root("blueshift", options.memoryLimit());
         this.data = root.child("data");
+        this.workers = new WorkerPool(options.threads());
     }
 
     public Options options() { return options; }
+
+    /**
+     * Sets the worker threads of the queries that start from now on (the pool grows or
+     * shrinks; running queries keep their worker count).
+     */
+    public synchronized void setThreads(int threads) {
+        Options next = options.withThreads(threads);
+        workers.resize(threads);
+        options = next;
+    }
     public Catalog catalog() { return catalog; }
     public KernelProvider kernels() { return kernels; }
 
     /** Pool for tables the caller builds (e.g. with {@code TableBuilder}) before registering them. */
     public MemoryPool dataPool() { return data; }
+
+    /** Off-heap bytes held by queries (running, or results not yet closed): the session's total less its tables. */
+    public long queryMemoryInUse() {
+        return root.reserved() - data.reserved();
+    }
 
     public void register(Table table) {
         catalog.register(table);
@@ -63,11 +95,15 @@ public final class Session implements AutoCloseable {
         long t0 = System.nanoTime();
         PlanNode plan = plan(sql);
         io.blueshift.operators.exec.QueryProfile profile = new io.blueshift.operators.exec.QueryProfile();
-        try (MemoryPool pool = root.child("query " + (++queryCounter), options.queryMemoryLimit())) {
-            ExecutionContext ctx = new ExecutionContext(pool, kernels, options.batchRows(), options.threads());
+        Options o = options;
+        try (MemoryPool pool = root.child("query " + queryCounter.incrementAndGet(), o.queryMemoryLimit())) {
+            ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
             long rows;
+            running.add(ctx);
             try (MaterializedResult r = new QueryExecutor(ctx, profile).execute(plan)) {
                 rows = r.rowCount();
+            } finally {
+                running.remove(ctx);
             }
             return QueryExecutor.explain(plan, profile)
                     + String.format("%,d rows in %.1f ms (times are each operator's own, summed over threads)%n",
@@ -86,9 +122,42 @@ public final class Session implements AutoCloseable {
     }
 
     private QueryResult execute(PlanNode plan, long t0) {
-        MemoryPool pool = root.child("query " + (++queryCounter), options.queryMemoryLimit());
+        return execute(plan, t0, queryCounter.incrementAndGet(), null);
+    }
+
+    /**
+     * Starts {@code sql} on a thread of its own and returns at once; the handle cancels it
+     * and waits for its result. Errors (SQL, planning, execution) come from
+     * {@link QueryHandle#result}.
+     */
+    public QueryHandle submit(String sql) {
+        submitted.removeIf(QueryHandle::settled);
+        QueryHandle handle = new QueryHandle(queryCounter.incrementAndGet(), sql);
+        submitted.add(handle);
+        Thread.ofPlatform().daemon().name("blueshift-query-" + handle.id()).start(() -> {
+            try {
+                long t0 = System.nanoTime();
+                PlanNode plan = plan(sql);
+                if (handle.isCancelled()) {
+                    throw new QueryCancelledException();
+                }
+                handle.complete(execute(plan, t0, handle.id(), handle));
+            } catch (Throwable e) {
+                handle.fail(e);
+            }
+        });
+        return handle;
+    }
+
+    private QueryResult execute(PlanNode plan, long t0, int id, QueryHandle handle) {
+        Options o = options;
+        MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
+        ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
+        running.add(ctx);
         try {
-            ExecutionContext ctx = new ExecutionContext(pool, kernels, options.batchRows(), options.threads());
+            if (handle != null) {
+                handle.attach(ctx);
+            }
             MaterializedResult r = new QueryExecutor(ctx).execute(plan);
             return new QueryResult(r, pool, (System.nanoTime() - t0) / 1e6);
         } catch (RuntimeException | Error e) {
@@ -98,11 +167,27 @@ public final class Session implements AutoCloseable {
                 e.addSuppressed(leak); // the query's own error is what the user needs to see
             }
             throw e;
+        } finally {
+            running.remove(ctx);
         }
     }
 
+    /**
+     * Cancels the queries still running, waits for them to stop, frees results of submitted
+     * queries nobody took, then frees the tables and checks that no memory is left.
+     */
     @Override
     public void close() {
+        for (ExecutionContext ctx : running) {
+            ctx.cancel();
+        }
+        for (QueryHandle h : submitted) {
+            h.cancel();
+        }
+        for (QueryHandle h : submitted) {
+            h.closeUnclaimed(CLOSE_WAIT_MILLIS);
+        }
+        workers.close();
         catalog.close();
         data.close();
         root.close();
