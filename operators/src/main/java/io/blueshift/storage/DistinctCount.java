@@ -16,46 +16,63 @@ public final class DistinctCount {
 
     private DistinctCount() {}
 
-    /** Distinct non-null values of column {@code c} over all blocks. */
+    /** Distinct non-null values of column {@code c} over all blocks of an in-memory table. */
     public static long estimate(Table table, int c) {
+        return estimate(table, c, null);
+    }
+
+    /**
+     * Distinct non-null values of column {@code c}, reading one block at a time with memory
+     * from {@code pool} (which may be null for tables that keep their blocks in memory).
+     */
+    public static long estimate(Table table, int c, io.blueshift.memory.MemoryPool pool) {
         byte[] registers = new byte[M];
         DataType type = table.schema().type(c);
         io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
         int chunk = 8192;
         java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new long[chunk]);
-        for (TableBlock block : table.blocks()) {
-            ColumnVector whole = block.column(c);
-            int rows = block.rowCount();
-            for (int from = 0; from < rows; from += chunk) {
-                int n = Math.min(chunk, rows - from);
-                if (type instanceof DataType.BooleanType || (from & 7) != 0) {
-                    for (int i = 0; i < n; i++) {
-                        if (!whole.isNull(from + i)) {
-                            add(registers, mix(whole.getBoolean(from + i) ? 1 : 0));
-                        }
-                    }
-                    continue;
-                }
-                ColumnVector v = whole.slice(from, n);
-                // kernel hashes (SIMD where available); NULL rows hash to NULL_HASH and are skipped
-                switch (type) {
-                    case DataType.VarcharType t -> hashes.hashStringViews(v.data(), v.varBuffers(), v.validity(), null, n, out);
-                    default -> {
-                        if (type.byteWidth() == 4) {
-                            hashes.hashInt32(v.data(), v.validity(), null, n, out);
-                        } else {
-                            hashes.hashInt64(v.data(), v.validity(), null, n, out);
-                        }
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    if (v.validity() != null && v.isNull(i)) {
-                        continue;
-                    }
-                    add(registers, mix(out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i)));
-                }
+        for (int blockIndex = 0; blockIndex < table.blockCount(); blockIndex++) {
+            try (LoadedBlock block = table.load(blockIndex, new int[] {c}, pool)) {
+                addBlock(registers, type, hashes, out, chunk, block.column(0), block.rowCount());
             }
         }
+        return finish(registers);
+    }
+
+    private static void addBlock(byte[] registers, DataType type, io.blueshift.kernels.HashKernels hashes,
+                                 java.lang.foreign.MemorySegment out, int chunk, ColumnVector whole, int rows) {
+        for (int from = 0; from < rows; from += chunk) {
+            int n = Math.min(chunk, rows - from);
+            if (type instanceof DataType.BooleanType || (from & 7) != 0) {
+                for (int i = 0; i < n; i++) {
+                    if (!whole.isNull(from + i)) {
+                        add(registers, mix(whole.getBoolean(from + i) ? 1 : 0));
+                    }
+                }
+                continue;
+            }
+            ColumnVector v = whole.slice(from, n);
+            // kernel hashes (SIMD where available); NULL rows hash to NULL_HASH and are skipped
+            switch (type) {
+                case DataType.VarcharType t -> hashes.hashStringViews(v.data(), v.varBuffers(), v.validity(), null, n, out);
+                default -> {
+                    if (type.byteWidth() == 4) {
+                        hashes.hashInt32(v.data(), v.validity(), null, n, out);
+                    } else {
+                        hashes.hashInt64(v.data(), v.validity(), null, n, out);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (v.validity() != null && v.isNull(i)) {
+                    continue;
+                }
+                add(registers, mix(out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i)));
+            }
+        }
+    }
+
+    private static long finish(byte[] registers) {
         double sum = 0;
         int zeros = 0;
         for (byte r : registers) {

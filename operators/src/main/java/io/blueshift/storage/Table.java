@@ -4,13 +4,46 @@ import io.blueshift.memory.Schema;
 
 import java.util.List;
 
-/** A named table the engine can scan: a schema and blocks of rows. */
+/**
+ * A named table the engine can scan: a schema and blocks of rows. Scans go through
+ * {@link #blockCount}, {@link #zoneMap(int, int)} and {@link #load}, so a table may keep its
+ * blocks in memory ({@link InMemoryTable}) or read each one when a morsel needs it (a Parquet
+ * file opened lazily); {@link #blocks()} holds every block in memory at once.
+ */
 public interface Table {
     String name();
 
     Schema schema();
 
+    /** Every block with every column in memory (a lazily read table reads them all on first call). */
     List<TableBlock> blocks();
+
+    /** Blocks, each one morsel of a scan. */
+    default int blockCount() {
+        return blocks().size();
+    }
+
+    default int blockRowCount(int block) {
+        return blocks().get(block).rowCount();
+    }
+
+    /** Bounds of {@code column} in {@code block}, known without reading the block's values. */
+    default ZoneMap zoneMap(int block, int column) {
+        return blocks().get(block).zoneMap(column);
+    }
+
+    /**
+     * The given columns (schema indices, in that order) of one block. In-memory tables return
+     * views; others read the values with memory from {@code pool}, freed when the result is closed.
+     */
+    default LoadedBlock load(int block, int[] columns, io.blueshift.memory.MemoryPool pool) {
+        TableBlock b = blocks().get(block);
+        List<io.blueshift.memory.ColumnVector> cols = new java.util.ArrayList<>(columns.length);
+        for (int c : columns) {
+            cols.add(b.column(c));
+        }
+        return new LoadedBlock(cols, b.rowCount(), false);
+    }
 
     /**
      * Columns whose values are known to be distinct: those stored strictly increasing across
@@ -19,15 +52,15 @@ public interface Table {
      */
     default java.util.List<Integer> uniqueColumns() {
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        List<TableBlock> blocks = blocks();
-        if (blocks.isEmpty()) {
+        int blocks = blockCount();
+        if (blocks == 0) {
             return out;
         }
         for (int c = 0; c < schema().size(); c++) {
             boolean unique = true;
             long previousMax = Long.MIN_VALUE;
-            for (int b = 0; b < blocks.size() && unique; b++) {
-                ZoneMap z = blocks.get(b).zoneMap(c);
+            for (int b = 0; b < blocks && unique; b++) {
+                ZoneMap z = zoneMap(b, c);
                 unique = z.strictlyIncreasing() && (b == 0 || z.minLong() > previousMax);
                 previousMax = z.maxLong();
             }
@@ -45,8 +78,8 @@ public interface Table {
 
     default long rowCount() {
         long rows = 0;
-        for (TableBlock b : blocks()) {
-            rows += b.rowCount();
+        for (int b = 0; b < blockCount(); b++) {
+            rows += blockRowCount(b);
         }
         return rows;
     }

@@ -8,7 +8,7 @@ import io.blueshift.operators.exec.BatchConsumer;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.Source;
 import io.blueshift.storage.Table;
-import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.LoadedBlock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scans the chosen columns of a table. One morsel is one block; blocks that a zone-map
- * predicate rules out are never touched. Batches are zero-copy slices of the block's vectors.
+ * predicate rules out are never touched (for file tables: never read). Only the scan's
+ * columns are loaded. Batches are zero-copy slices of the block's vectors.
  */
 public final class TableScan implements Source {
     private final Table table;
@@ -44,12 +45,12 @@ public final class TableScan implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
-        List<TableBlock> blocks = table.blocks();
-        int[] keep = new int[blocks.size()];
+        int blocks = table.blockCount();
+        int[] keep = new int[blocks];
         int n = 0;
         long skipped = 0;
-        for (int b = 0; b < blocks.size(); b++) {
-            if (canSkip(blocks.get(b))) {
+        for (int b = 0; b < blocks; b++) {
+            if (canSkip(b)) {
                 skipped++;
             } else {
                 keep[n++] = b;
@@ -60,9 +61,9 @@ public final class TableScan implements Source {
         cursor.set(0);
     }
 
-    private boolean canSkip(TableBlock block) {
+    private boolean canSkip(int block) {
         for (ScanPredicate p : predicates) {
-            if (p.excludes(block.zoneMap(p.column()))) {
+            if (p.excludes(table.zoneMap(block, p.column()))) {
                 return true;
             }
         }
@@ -76,19 +77,24 @@ public final class TableScan implements Source {
         return i < blocks.length ? blocks[i] : -1;
     }
 
+    /**
+     * Pushes the block's batches, then closes it: a block read for this morsel is freed here,
+     * which is safe because operators copy whatever they keep beyond one batch.
+     */
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-        TableBlock block = table.blocks().get(morsel);
-        int rows = block.rowCount();
-        int step = ctx.batchRows();
-        List<ColumnVector> slices = new ArrayList<>(columns.length);
-        for (int offset = 0; offset < rows; offset += step) {
-            int n = Math.min(step, rows - offset);
-            slices.clear();
-            for (int c : columns) {
-                slices.add(block.column(c).slice(offset, n));
+        try (LoadedBlock block = table.load(morsel, columns, ctx.pool())) {
+            int rows = block.rowCount();
+            int step = ctx.batchRows();
+            List<ColumnVector> slices = new ArrayList<>(columns.length);
+            for (int offset = 0; offset < rows; offset += step) {
+                int n = Math.min(step, rows - offset);
+                slices.clear();
+                for (int c = 0; c < columns.length; c++) {
+                    slices.add(block.column(c).slice(offset, n));
+                }
+                downstream.accept(new Batch(slices, n));
             }
-            downstream.accept(new Batch(slices, n));
         }
     }
 

@@ -157,10 +157,20 @@ public final class ParquetFile {
 
     /** Reads one row group's columns into a block of vectors from {@code pool}, with zone maps. */
     public TableBlock readRowGroup(int group, List<ParquetColumn> columns, MemoryPool pool) {
+        List<ColumnVector> vectors = readColumns(group, columns, pool);
+        int rows = (int) rowGroupRows(group);
+        List<ZoneMap> zones = new ArrayList<>(columns.size());
+        for (ColumnVector v : vectors) {
+            zones.add(ZoneMap.compute(v, rows));
+        }
+        return new TableBlock(vectors, zones, rows);
+    }
+
+    /** Reads one row group's columns (only their chunks' bytes) into vectors from {@code pool}. */
+    public List<ColumnVector> readColumns(int group, List<ParquetColumn> columns, MemoryPool pool) {
         RowGroup rg = metadata.getRow_groups().get(group);
         int rows = (int) rg.getNum_rows();
         List<ColumnVector> vectors = new ArrayList<>(columns.size());
-        List<ZoneMap> zones = new ArrayList<>(columns.size());
         boolean ok = false;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             for (ParquetColumn c : columns) {
@@ -171,10 +181,9 @@ public final class ParquetFile {
                 ColumnVector v = ColumnVector.allocate(pool, c.type(), rows, c.optional(), path.getFileName() + "." + c.name());
                 vectors.add(v);
                 new ColumnChunkReader(path, c, md.getCodec()).read(bytes, start, rows, v);
-                zones.add(ZoneMap.compute(v, rows));
             }
             ok = true;
-            return new TableBlock(vectors, zones, rows);
+            return vectors;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
         } finally {
@@ -182,6 +191,29 @@ public final class ParquetFile {
                 vectors.forEach(ColumnVector::close);
             }
         }
+    }
+
+    /**
+     * A zone map for one column chunk from the footer's statistics alone (no page is read).
+     * Integer-like columns get bounds from min_value/max_value (or, for signed types, the
+     * older min/max); floating point gets none (writers leave NaN out of their bounds).
+     * Bounds that do not decode (wrong length) are ignored, never trusted.
+     */
+    public ZoneMap footerZoneMap(int group, ParquetColumn c) {
+        int rows = (int) rowGroupRows(group);
+        ColumnMetaData md = chunk(group, c.leafIndex()).getMeta_data();
+        org.apache.parquet.format.Statistics st = md == null ? null : md.getStatistics();
+        int nulls = st != null && st.isSetNull_count() && st.getNull_count() >= 0 && st.getNull_count() <= rows
+                ? (int) st.getNull_count() : 0;
+        if (!c.optional()) {
+            nulls = 0;
+        }
+        long[] bounds = st == null || nulls == rows ? null : FooterStatistics.longBounds(c, st);
+        boolean increasing = bounds != null && nulls == 0 && md.getKey_value_metadata() != null
+                && md.getKey_value_metadata().stream().anyMatch(kv ->
+                ColumnChunkWriter.STRICTLY_INCREASING.equals(kv.getKey()) && "true".equals(kv.getValue()));
+        return new ZoneMap(bounds != null, bounds == null ? Long.MAX_VALUE : bounds[0], bounds == null ? Long.MIN_VALUE : bounds[1],
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, nulls, rows, increasing);
     }
 
     private ColumnMetaData checkChunk(int group, ParquetColumn c, ColumnChunk chunk) {

@@ -6,6 +6,9 @@ import io.blueshift.memory.MemoryPool;
 import io.blueshift.memory.Schema;
 import io.blueshift.storage.Table;
 import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.LoadedBlock;
+import io.blueshift.storage.DistinctCount;
+import io.blueshift.storage.ZoneMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,20 +20,86 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A Parquet file as a table: one block per row group, with zone maps. Row groups are read
- * eagerly when the table is opened, in parallel on all cores (so errors surface at open, and
- * scans see plain in-memory blocks); lazy, per-morsel reading with statistics pushdown comes
- * later. Closing frees the blocks.
+ * A Parquet file as a table: one block per (non-empty) row group. Two ways to open one:
+ * <ul>
+ * <li>{@link #open}: eager. Every row group is read when the table is opened, in parallel on
+ *     all cores, so page errors surface at open and zone maps are exact.</li>
+ * <li>{@link #openLazy}: only the footer is read (and checked) at open; zone maps come from the
+ *     footer statistics, and a scan reads each row group's needed columns when it takes that
+ *     row group as a morsel, with the query's memory, freeing them when the morsel is done.
+ *     Row groups the scan's predicates rule out are never read. Page errors surface at scan
+ *     time, naming file, column and offset. Register it like any table:
+ *     {@code session.register(ParquetTable.openLazy(path, session.dataPool()))}; the pool is
+ *     used only if someone asks for {@link #blocks()} (which then reads everything) or for
+ *     distinct-value estimates.</li>
+ * </ul>
+ * Closing frees whatever the table holds.
  */
 public final class ParquetTable implements Table, AutoCloseable {
     private final String name;
     private final Schema schema;
-    private final List<TableBlock> blocks;
+    private volatile List<TableBlock> blocks;
+    // lazy tables: the file, its columns, the non-empty row groups and their footer zone maps
+    private final ParquetFile file;
+    private final List<ParquetColumn> columns;
+    private final int[] groups;
+    private final ZoneMap[][] zones;
+    private final MemoryPool pool;
+    private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ParquetTable(String name, Schema schema, List<TableBlock> blocks) {
         this.name = name;
         this.schema = schema;
         this.blocks = List.copyOf(blocks);
+        this.file = null;
+        this.columns = null;
+        this.groups = null;
+        this.zones = null;
+        this.pool = null;
+    }
+
+    private ParquetTable(String name, ParquetFile file, List<ParquetColumn> columns, MemoryPool pool) {
+        this.name = name;
+        this.schema = new Schema(columns.stream().map(ParquetColumn::field).toList());
+        this.file = file;
+        this.columns = List.copyOf(columns);
+        this.pool = Objects.requireNonNull(pool, "pool is null");
+        int[] nonEmpty = new int[file.rowGroupCount()];
+        int n = 0;
+        for (int g = 0; g < file.rowGroupCount(); g++) {
+            if (file.rowGroupRows(g) > 0) {
+                nonEmpty[n++] = g;
+            }
+        }
+        this.groups = java.util.Arrays.copyOf(nonEmpty, n);
+        this.zones = new ZoneMap[n][];
+        for (int b = 0; b < n; b++) {
+            zones[b] = new ZoneMap[columns.size()];
+            for (int c = 0; c < columns.size(); c++) {
+                zones[b][c] = file.footerZoneMap(groups[b], columns.get(c));
+            }
+        }
+    }
+
+    /**
+     * Opens every column of {@code path} lazily: the footer now, row groups when scanned.
+     * The table is named after the file, without ".parquet".
+     */
+    public static ParquetTable openLazy(Path path, MemoryPool pool) {
+        ParquetFile file = ParquetFile.open(path);
+        return new ParquetTable(tableName(path), file, file.columns(), pool);
+    }
+
+    /** Opens only {@code columns} (in that order) lazily. */
+    public static ParquetTable openLazy(String name, Path path, MemoryPool pool, List<String> columns) {
+        Objects.requireNonNull(columns, "columns is null");
+        ParquetFile file = ParquetFile.open(path);
+        return new ParquetTable(name, file, file.columns(columns), pool);
+    }
+
+    /** True when row groups are read as scans need them. */
+    public boolean lazy() {
+        return file != null;
     }
 
     /** Opens every column of {@code path}; the table is named after the file, without ".parquet". */
@@ -113,11 +182,62 @@ public final class ParquetTable implements Table, AutoCloseable {
 
     @Override public String name() { return name; }
     @Override public Schema schema() { return schema; }
-    @Override public List<TableBlock> blocks() { return blocks; }
+
+    /** Every block in memory; a lazy table reads all its row groups the first time. */
+    @Override
+    public List<TableBlock> blocks() {
+        List<TableBlock> b = blocks;
+        if (b == null) {
+            synchronized (this) {
+                b = blocks;
+                if (b == null) {
+                    b = read(name, file, columns, pool).blocks;
+                    blocks = b;
+                }
+            }
+        }
+        return b;
+    }
 
     @Override
-    public void close() {
-        blocks.forEach(ParquetTable::free);
+    public int blockCount() {
+        return file == null ? blocks.size() : groups.length;
+    }
+
+    @Override
+    public int blockRowCount(int block) {
+        return file == null ? blocks.get(block).rowCount() : (int) file.rowGroupRows(groups[block]);
+    }
+
+    @Override
+    public ZoneMap zoneMap(int block, int column) {
+        return file == null ? blocks.get(block).zoneMap(column) : zones[block][column];
+    }
+
+    @Override
+    public LoadedBlock load(int block, int[] columnIndexes, MemoryPool memory) {
+        if (file == null || blocks != null) {
+            return Table.super.load(block, columnIndexes, memory);
+        }
+        List<ParquetColumn> wanted = new ArrayList<>(columnIndexes.length);
+        for (int c : columnIndexes) {
+            wanted.add(columns.get(c));
+        }
+        int group = groups[block];
+        return new LoadedBlock(file.readColumns(group, wanted, memory), (int) file.rowGroupRows(group), true);
+    }
+
+    @Override
+    public long distinctValues(int column) {
+        return distinct.computeIfAbsent(column, c -> DistinctCount.estimate(this, c, pool));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (blocks != null) {
+            blocks.forEach(ParquetTable::free);
+            blocks = file == null ? List.of() : null;
+        }
     }
 
     private static void free(TableBlock b) {
