@@ -22,6 +22,11 @@ public final class Catalog implements AutoCloseable {
         return t;
     }
 
+    /** Removes a table and returns it (the caller frees it), or null when there is none. */
+    public synchronized Table remove(String name) {
+        return tables.remove(name.toLowerCase());
+    }
+
     public synchronized boolean contains(String name) {
         return tables.containsKey(name.toLowerCase());
     }

@@ -72,6 +72,10 @@ final class RelTranslator {
         if (t == null) {
             throw new UnsupportedOperationException("not supported: table " + s.getTable().getQualifiedName());
         }
+        if (t.table instanceof FileTable files) {
+            // only the columns used are read, when the query runs
+            return new PlanNode.Scan(files.project(columns), IntStream.range(0, columns.length).toArray());
+        }
         return new PlanNode.Scan(t.table, columns);
     }
 

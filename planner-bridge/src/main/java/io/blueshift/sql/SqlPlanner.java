@@ -37,15 +37,28 @@ import org.apache.calcite.tools.ValidationException;
  */
 public final class SqlPlanner {
     private final Catalog catalog;
+    private final java.util.Map<String, String> views;
+    private final FileResolver files;
 
     public SqlPlanner(Catalog catalog) {
-        this.catalog = catalog;
+        this(catalog, java.util.Map.of(), null);
     }
 
-    /** The optimized logical plan (for EXPLAIN and tests). */
-    public RelNode logicalPlan(String sql) {
-        SchemaPlus root = CalciteCatalog.rootSchema(catalog);
-        FrameworkConfig config = Frameworks.newConfigBuilder()
+    /**
+     * {@code views}: view name (lower case) to its SQL; {@code files} resolves file references
+     * ({@code FROM 'x.parquet'}, {@code read_csv(...)}), or null to refuse them.
+     */
+    public SqlPlanner(Catalog catalog, java.util.Map<String, String> views, FileResolver files) {
+        this.catalog = catalog;
+        this.views = views;
+        this.files = files;
+    }
+
+    /** The file references of the query being planned, for naming them in error messages. */
+    private final java.util.List<FileReferences.FileRef> refs = new java.util.ArrayList<>();
+
+    private static FrameworkConfig config(SchemaPlus root) {
+        return Frameworks.newConfigBuilder()
                 .defaultSchema(root)
                 .parserConfig(SqlParser.config()
                         .withLex(Lex.MYSQL_ANSI)
@@ -57,6 +70,33 @@ public final class SqlPlanner {
                         .withExpand(false)
                         .withTrimUnusedFields(true))
                 .build();
+    }
+
+    /** Replaces the file references of {@code sql} by tables added to {@code root}. */
+    private String prepare(String sql, String prefix, SchemaPlus root) {
+        FileReferences.Rewritten rw = FileReferences.rewrite(sql, prefix,
+                n -> catalog.contains(n) || views.containsKey(n.toLowerCase()) || root.tables().get(n) != null);
+        for (FileReferences.FileRef ref : rw.refs()) {
+            if (files == null) {
+                throw new SqlException("error at " + ref.where() + ": file references need a session (Blueshift.open)", ref.line(), ref.column(), null);
+            }
+            root.add(ref.name(), new CalciteCatalog.CalciteTable(files.resolve(ref)));
+            refs.add(ref);
+        }
+        return rw.sql();
+    }
+
+    /** The optimized logical plan (for EXPLAIN and tests). */
+    public RelNode logicalPlan(String sql) {
+        SchemaPlus root = CalciteCatalog.rootSchema(catalog);
+        FrameworkConfig config = config(root);
+        refs.clear();
+        for (var v : views.entrySet()) {
+            if (!catalog.contains(v.getKey())) {
+                root.add(v.getKey(), new ViewTable(v.getKey(), v.getValue(), config, body -> prepare(body, "_" + v.getKey() + "_f", root)));
+            }
+        }
+        sql = prepare(sql, "_f", root);
         Planner planner = Frameworks.getPlanner(config);
         SqlNode parsed;
         try {
@@ -72,11 +112,15 @@ public final class SqlPlanner {
         try {
             validated = planner.validate(parsed);
         } catch (ValidationException e) {
-            throw validationError(e);
+            throw named(validationError(e));
+        } catch (SqlException e) {
+            throw e;
         }
         RelRoot relRoot;
         try {
             relRoot = planner.rel(validated);
+        } catch (SqlException e) {
+            throw e;
         } catch (Exception e) {
             throw new SqlException("cannot plan the query: " + firstLine(e.getMessage()), 0, 0, e);
         }
@@ -168,6 +212,35 @@ public final class SqlPlanner {
         });
     }
 
+    /** Puts the file reference back where a message names its generated table. */
+    private SqlException named(SqlException e) {
+        String m = e.getMessage();
+        boolean changed = false;
+        for (FileReferences.FileRef r : refs) {
+            if (m.contains("'" + r.name() + "'")) {
+                m = m.replace("'" + r.name() + "'", r.text());
+                changed = true;
+            }
+        }
+        return changed ? new SqlException(m, e.line(), e.column(), e.getCause()) : e;
+    }
+
+    /** One line describing a planning failure (a SqlException's message, or Calcite's first line). */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t != null && !(t instanceof CalciteContextException) && !(t instanceof SqlException)) {
+            t = t.getCause();
+        }
+        if (t instanceof SqlException s) {
+            return s.getMessage();
+        }
+        if (t instanceof CalciteContextException c) {
+            String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
+            return firstLine(msg.replace("Object '", "unknown table or column '").replace("Column '", "column '"));
+        }
+        return firstLine(e.getMessage());
+    }
+
     /** Rule applications in one rewrite pass; real queries need a few hundred at most. */
     static final int REWRITE_MATCH_LIMIT = 2_000;
 
@@ -197,6 +270,11 @@ public final class SqlPlanner {
     }
 
     private static SqlException validationError(ValidationException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SqlException s) {
+                return s;
+            }
+        }
         Throwable t = e;
         while (t != null && !(t instanceof CalciteContextException)) {
             t = t.getCause();
