@@ -13,10 +13,18 @@ public final class QueryResult implements AutoCloseable {
     private final MemoryPool pool;
     private final double millis;
 
+    private final AutoCloseable onClose;
+
     QueryResult(MaterializedResult result, MemoryPool pool, double millis) {
+        this(result, pool, millis, null);
+    }
+
+    /** {@code onClose} runs after the rows are freed (it releases the files the query read). */
+    QueryResult(MaterializedResult result, MemoryPool pool, double millis, AutoCloseable onClose) {
         this.result = result;
         this.pool = pool;
         this.millis = millis;
+        this.onClose = onClose;
     }
 
     public Schema schema() { return result.schema(); }
@@ -37,7 +45,15 @@ public final class QueryResult implements AutoCloseable {
         try {
             result.close();
         } finally {
-            pool.close();
+            try {
+                if (onClose != null) {
+                    onClose.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("releasing the query's files: " + e.getMessage(), e);
+            } finally {
+                pool.close();
+            }
         }
     }
 }

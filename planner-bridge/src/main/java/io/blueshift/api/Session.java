@@ -38,6 +38,8 @@ public final class Session implements AutoCloseable {
     private final AtomicInteger queryCounter = new AtomicInteger();
     private final Set<ExecutionContext> running = ConcurrentHashMap.newKeySet();
     private final Set<QueryHandle> submitted = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, String> views = new ConcurrentHashMap<>();
+    private final io.blueshift.sql.FileResolver files;
 
     Session(Options options) {
         this.options = options;
@@ -45,6 +47,7 @@ public final class Session implements AutoCloseable {
         this.root = MemoryPool.root("blueshift", options.memoryLimit());
         this.data = root.child("data");
         this.workers = new WorkerPool(options.threads());
+        this.files = new io.blueshift.sql.FileResolver(data);
     }
 
     public Options options() { return options; }
@@ -82,7 +85,20 @@ public final class Session implements AutoCloseable {
     }
 
     public PlanNode plan(String sql) {
-        return new SqlPlanner(catalog).plan(sql);
+        return new SqlPlanner(catalog, views, files).plan(sql);
+    }
+
+    io.blueshift.sql.FileResolver fileResolver() { return files; }
+
+    /** Views by (lower-case) name, with their SQL. */
+    public java.util.Map<String, String> views() { return views; }
+
+    /**
+     * Runs any statement: a query, CREATE VIEW, CREATE TABLE ... AS, DROP VIEW|TABLE, COPY ... TO.
+     * CREATE TABLE and COPY return one row with the row count; CREATE VIEW and DROP no rows.
+     */
+    public QueryResult run(String statement) {
+        return new Statements(this, views, data).run(statement);
     }
 
     /** Our physical plan as a tree. */
@@ -100,8 +116,13 @@ public final class Session implements AutoCloseable {
             ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
             long rows;
             running.add(ctx);
-            try (MaterializedResult r = new QueryExecutor(ctx, profile).execute(plan)) {
+            try (AutoCloseable held = io.blueshift.sql.FileScanTable.acquireAll(plan);
+                 MaterializedResult r = new QueryExecutor(ctx, profile).execute(plan)) {
                 rows = r.rowCount();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
             } finally {
                 running.remove(ctx);
             }
@@ -154,16 +175,21 @@ public final class Session implements AutoCloseable {
         MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
         ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
         running.add(ctx);
+        AutoCloseable held = null;
         try {
             if (handle != null) {
                 handle.attach(ctx);
             }
+            held = io.blueshift.sql.FileScanTable.acquireAll(plan);
             MaterializedResult r = new QueryExecutor(ctx).execute(plan);
-            return new QueryResult(r, pool, (System.nanoTime() - t0) / 1e6);
+            return new QueryResult(r, pool, (System.nanoTime() - t0) / 1e6, held);
         } catch (RuntimeException | Error e) {
             try {
+                if (held != null) {
+                    held.close();
+                }
                 pool.close();
-            } catch (RuntimeException leak) {
+            } catch (Exception leak) {
                 e.addSuppressed(leak); // the query's own error is what the user needs to see
             }
             throw e;

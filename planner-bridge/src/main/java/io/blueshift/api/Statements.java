@@ -1,0 +1,195 @@
+package io.blueshift.api;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.Field;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.sql.FileFormats;
+import io.blueshift.sql.SqlException;
+import io.blueshift.sql.SqlPlanner;
+import io.blueshift.sql.SqlStatement;
+import io.blueshift.storage.InMemoryTable;
+import io.blueshift.storage.Table;
+import io.blueshift.storage.TableBuilder;
+import io.blueshift.storage.TableWriter;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the statements of {@link Session#run}: queries, views, tables from queries, COPY. */
+final class Statements {
+    private final Session session;
+    private final Map<String, String> views;
+    private final MemoryPool data;
+
+    Statements(Session session, Map<String, String> views, MemoryPool data) {
+        this.session = session;
+        this.views = views;
+        this.data = data;
+    }
+
+    QueryResult run(String text) {
+        SqlStatement st = SqlStatement.parse(text);
+        return switch (st) {
+            case SqlStatement.Query q -> session.sql(q.sql());
+            case SqlStatement.CreateView v -> createView(v);
+            case SqlStatement.CreateTable t -> createTable(t);
+            case SqlStatement.Drop d -> drop(d);
+            case SqlStatement.Copy c -> copy(c);
+        };
+    }
+
+    private QueryResult createView(SqlStatement.CreateView v) {
+        String name = v.name().toLowerCase();
+        if (session.catalog().contains(name)) {
+            throw new SqlException("cannot create view " + v.name() + ": a table of that name exists");
+        }
+        if (views.containsKey(name) && !v.orReplace()) {
+            if (v.ifNotExists()) {
+                return nothing();
+            }
+            throw new SqlException("view " + v.name() + " already exists (use CREATE OR REPLACE VIEW)");
+        }
+        // checked now against the tables as they are, with this definition in place (so a view
+        // that refers to itself is caught here)
+        new SqlPlanner(session.catalog(), views, fileResolver()).logicalPlan(v.query());
+        Map<String, String> next = new HashMap<>(views);
+        next.put(name, v.query());
+        new SqlPlanner(session.catalog(), next, fileResolver()).logicalPlan("SELECT * FROM " + quoted(name));
+        views.put(name, v.query());
+        return nothing();
+    }
+
+    private QueryResult createTable(SqlStatement.CreateTable t) {
+        String name = t.name().toLowerCase();
+        if (views.containsKey(name)) {
+            throw new SqlException("cannot create table " + t.name() + ": a view of that name exists");
+        }
+        if (session.catalog().contains(name) && !t.orReplace()) {
+            if (t.ifNotExists()) {
+                return count(0);
+            }
+            throw new SqlException("table " + t.name() + " already exists (use CREATE OR REPLACE TABLE)");
+        }
+        InMemoryTable table;
+        try (QueryResult r = session.sql(t.query())) {
+            table = materialize(t.name(), r);
+        }
+        Table old = session.catalog().remove(name);
+        session.register(table);
+        close(old);
+        return count(table.rowCount());
+    }
+
+    /** Copies a result into a table of the session's data pool. */
+    private InMemoryTable materialize(String name, QueryResult r) {
+        List<Field> fields = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Field f : r.schema().fields()) {
+            if (!seen.add(f.name().toLowerCase())) {
+                throw new SqlException("cannot create table " + name + ": two columns are named " + f.name() + " (give them aliases)");
+            }
+            fields.add(new Field(f.name(), f.type(), true));
+        }
+        Schema schema = new Schema(fields);
+        try (TableBuilder b = new TableBuilder(data, name, schema)) {
+            for (List<Object> row : r.rows()) {
+                for (int c = 0; c < row.size(); c++) {
+                    b.setObject(c, row.get(c));
+                }
+                b.endRow();
+            }
+            return b.build();
+        }
+    }
+
+    private QueryResult drop(SqlStatement.Drop d) {
+        String name = d.name().toLowerCase();
+        if (d.view()) {
+            if (views.remove(name) == null) {
+                if (session.catalog().contains(name)) {
+                    throw new SqlException(d.name() + " is a table, not a view (use DROP TABLE)");
+                }
+                if (!d.ifExists()) {
+                    throw new SqlException("no view named " + d.name());
+                }
+            }
+        } else {
+            Table t = session.catalog().remove(name);
+            if (t == null) {
+                if (views.containsKey(name)) {
+                    throw new SqlException(d.name() + " is a view, not a table (use DROP VIEW)");
+                }
+                if (!d.ifExists()) {
+                    throw new SqlException("no table named " + d.name());
+                }
+            }
+            close(t);
+        }
+        return nothing();
+    }
+
+    private QueryResult copy(SqlStatement.Copy c) {
+        Path target = Path.of(c.path());
+        Map<String, String> options = new HashMap<>(c.options());
+        String formatName = options.remove("format");
+        FileFormats.Format format = formatName != null ? FileFormats.named(formatName) : FileFormats.ofExtension(c.path());
+        String where = "error at line " + c.line() + ", column " + c.column() + ": ";
+        if (format == null) {
+            throw new SqlException(where + (formatName != null ? "unknown COPY format " + formatName + " (parquet, csv or arrow)"
+                    : "cannot tell the format of " + c.path() + " from its extension; add (FORMAT parquet|csv|arrow)"), c.line(), c.column(), null);
+        }
+        if (Files.isDirectory(target)) {
+            throw new SqlException(where + c.path() + " is a directory", c.line(), c.column(), null);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new SqlException(where + "directory " + parent + " does not exist", c.line(), c.column(), null);
+        }
+        PlanNode plan = session.plan(c.query());
+        try (QueryResult r = session.execute(plan)) {
+            TableWriter w = FileFormats.writer(format, target, r.schema(), options);
+            try {
+                for (Batch b : r.batches()) {
+                    w.write(b);
+                }
+            } catch (RuntimeException | Error e) {
+                w.abort();
+                throw e;
+            }
+            w.close();
+            return count(w.rowsWritten());
+        }
+    }
+
+    private io.blueshift.sql.FileResolver fileResolver() {
+        return session.fileResolver();
+    }
+
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private QueryResult count(long n) {
+        return session.sql("SELECT CAST(" + n + " AS BIGINT) AS \"Count\"");
+    }
+
+    private QueryResult nothing() {
+        return session.sql("SELECT 1 AS ok FROM (VALUES (1)) AS t(x) WHERE x = 0");
+    }
+
+    private static void close(Table t) {
+        if (t instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("freeing table " + t.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
