@@ -30,7 +30,7 @@ final class ShellCommand implements Callable<Integer> {
     private static final String PROMPT = "blueshift> ";
     private static final String CONTINUATION = "        -> ";
 
-    @Option(names = "--tpch", paramLabel = "SF", description = "Load TPC-H tables at this scale factor (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tpch", paramLabel = "SF", description = "Load TPC-H tables at this scale factor; 0 for none (default: ${DEFAULT-VALUE}).")
     double tpch = 0.01;
 
     @Option(names = "--history", paramLabel = "FILE", description = "History file (default: ~/.blueshift_history).")
@@ -41,9 +41,13 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TpchCli.checkScaleFactor(tpch);
+        if (tpch != 0) {
+            TpchCli.checkScaleFactor(tpch);
+        }
         try (Session session = Blueshift.open(engine.sessionOptions())) {
-            session.loadTpch(tpch, System.err);
+            if (tpch != 0) {
+                session.loadTpch(tpch, System.err);
+            }
             ShellInterpreter shell = new ShellInterpreter(session, System.out, System.err);
             if (System.console() != null && System.console().isTerminal()) {
                 interactive(shell);
@@ -76,7 +80,8 @@ final class ShellCommand implements Callable<Integer> {
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                     .build();
             PrintStream out = System.out;
-            out.println("blueshift shell: TPC-H SF " + TpchCli.sf(tpch) + " loaded; statements end with ';', .help for commands");
+            out.println("blueshift shell: " + (tpch != 0 ? "TPC-H SF " + TpchCli.sf(tpch) + " loaded" : "no tables loaded")
+                    + "; statements end with ';', .help for commands");
             while (true) {
                 String line;
                 try {

@@ -24,7 +24,10 @@ final class ShellInterpreter {
               .timer on|off    print each statement's time
               .help            this text
               .quit            leave (also .exit or Ctrl-D)
-            EXPLAIN <query> shows our physical plan; EXPLAIN ANALYZE also runs it.""";
+            EXPLAIN <query> shows our physical plan; EXPLAIN ANALYZE also runs it.
+            Files: SELECT ... FROM 'data/*.parquet' | read_parquet('f') | read_csv('f', header => true);
+            CREATE [OR REPLACE] VIEW v AS ..., CREATE TABLE t AS ..., DROP VIEW|TABLE [IF EXISTS] x,
+            COPY (query) TO 'out.parquet' (FORMAT parquet).""";
 
     private final Session session;
     private final PrintStream out;
@@ -115,13 +118,18 @@ final class ShellInterpreter {
 
     private void tables() {
         List<Table> tables = sortedTables();
-        if (tables.isEmpty()) {
+        List<String> views = session.views().keySet().stream().sorted().toList();
+        if (tables.isEmpty() && views.isEmpty()) {
             out.println("no tables");
             return;
         }
-        int width = tables.stream().mapToInt(t -> t.name().length()).max().orElse(0);
+        int width = Math.max(tables.stream().mapToInt(t -> t.name().length()).max().orElse(0),
+                views.stream().mapToInt(String::length).max().orElse(0));
         for (Table t : tables) {
             out.printf(Locale.ROOT, "%-" + width + "s  %,d rows%n", t.name(), t.rowCount());
+        }
+        for (String v : views) {
+            out.printf(Locale.ROOT, "%-" + width + "s  view%n", v);
         }
     }
 
@@ -162,7 +170,13 @@ final class ShellInterpreter {
                 out.print(session.explain(sql.substring("EXPLAIN".length())));
                 return;
             }
-            try (QueryResult r = session.sql(sql)) {
+            try (QueryResult r = session.run(sql)) {
+                if (StatementKinds.silent(sql)) {
+                    if (timer) {
+                        out.printf(Locale.ROOT, "(%.1f ms)%n", r.millis());
+                    }
+                    return;
+                }
                 List<List<Object>> rows = r.rows();
                 ResultPrinter.print(r.schema(), rows, out);
                 out.println(rows.size() + (rows.size() == 1 ? " row" : " rows")

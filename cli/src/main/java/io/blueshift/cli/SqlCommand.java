@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code blueshift sql}: runs SQL statements on built-in TPC-H tables. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run SQL (statements separated by ';') on built-in TPC-H tables and print the results.")
+        description = "Run SQL (statements separated by ';') on built-in TPC-H tables and on files ('x.parquet',"
+                + " read_csv(...)); CREATE VIEW, CREATE TABLE AS, DROP and COPY ... TO too.")
 final class SqlCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SQL", description = "The statement(s) to run.")
     String sqlText;
@@ -28,7 +29,7 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the SQL from a file.")
     Path file;
 
-    @Option(names = "--tpch", paramLabel = "SF", description = "Load TPC-H tables at this scale factor (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tpch", paramLabel = "SF", description = "Load TPC-H tables at this scale factor; 0 for none (default: ${DEFAULT-VALUE}).")
     double tpch = 0.01;
 
     @Option(names = "--format", paramLabel = "table|csv|json", description = "Output format (default: ${DEFAULT-VALUE}).")
@@ -59,14 +60,18 @@ final class SqlCommand implements Callable<Integer> {
         if (!List.of("table", "csv", "json").contains(format)) {
             throw new IllegalArgumentException("--format must be table, csv or json, got '" + format + "'");
         }
-        TpchCli.checkScaleFactor(tpch);
+        if (tpch != 0) {
+            TpchCli.checkScaleFactor(tpch);
+        }
         List<String> statements = SqlScripts.split(text);
         if (statements.isEmpty()) {
             throw new IllegalArgumentException("no SQL statement given");
         }
         PrintStream out = System.out;
         try (Session session = Blueshift.open(engine.sessionOptions())) {
-            session.loadTpch(tpch, System.err);
+            if (tpch != 0) {
+                session.loadTpch(tpch, System.err);
+            }
             DuckDbReference duck = null;
             try {
                 if (verify) {
@@ -99,7 +104,10 @@ final class SqlCommand implements Callable<Integer> {
             out.print(session.explain(trimmed.substring("EXPLAIN".length())));
             return 0;
         }
-        try (QueryResult r = session.sql(trimmed)) {
+        try (QueryResult r = session.run(trimmed)) {
+            if (StatementKinds.silent(trimmed)) {
+                return 0;   // CREATE VIEW, DROP: nothing to show
+            }
             List<List<Object>> rows = r.rows();
             switch (format) {
                 case "csv" -> ResultFormats.csv(r.schema(), rows, out);
@@ -112,7 +120,7 @@ final class SqlCommand implements Callable<Integer> {
             if (timer) {
                 System.err.printf("time: %.1f ms%n", r.millis());
             }
-            if (duck != null) {
+            if (duck != null && StatementKinds.query(trimmed)) {
                 boolean ordered = upper.contains("ORDER BY");
                 ResultComparator.Result cmp = ResultComparator.compare(duck.query(trimmed), rows, ordered);
                 System.err.println(cmp.matched() ? "verified against DuckDB" : "MISMATCH with DuckDB: " + cmp.message());

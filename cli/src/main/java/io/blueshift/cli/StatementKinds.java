@@ -1,0 +1,25 @@
+package io.blueshift.cli;
+
+import io.blueshift.sql.SqlStatement;
+
+/** What the CLI prints for a statement: rows for queries, CREATE TABLE AS and COPY; nothing for views and DROP. */
+final class StatementKinds {
+    private StatementKinds() {}
+
+    static boolean silent(String sql) {
+        SqlStatement st = parse(sql);
+        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.Drop;
+    }
+
+    static boolean query(String sql) {
+        return parse(sql) instanceof SqlStatement.Query;
+    }
+
+    private static SqlStatement parse(String sql) {
+        try {
+            return SqlStatement.parse(sql);
+        } catch (RuntimeException e) {
+            return null; // running it reports the error
+        }
+    }
+}
