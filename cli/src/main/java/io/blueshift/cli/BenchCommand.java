@@ -28,6 +28,10 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
         double scaleFactor = 1;
 
+        @Option(names = "--data", paramLabel = "DIR", description = "Time the queries on the tables as files in DIR"
+                + " (lineitem.parquet or lineitem/*.parquet, ...), both engines reading the same files.")
+        Path data;
+
         @Option(names = "--queries", split = ",", description = "Query numbers (default: all with plans).")
         List<Integer> queries;
 
@@ -51,14 +55,15 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0");
             }
             PrintStream err = System.err;
-            try (TpchEngine bs = new TpchEngine(scaleFactor, engine, err);
+            try (TpchEngine bs = data != null ? new TpchEngine(data, engine, err) : new TpchEngine(scaleFactor, engine, err);
                  DuckDbReference duck = new DuckDbReference()) {
                 duck.setThreads(engine.threads());
-                duck.load(bs.catalog(), err);
+                bs.loadInto(duck, err);
                 err.println("kernels: " + bs.kernels().name() + ", threads: " + engine.threads() + " (DuckDB too)");
                 TpchBenchHarness harness = new TpchBenchHarness(bs::rows, duck, err);
                 List<TpchBenchHarness.Timing> timings = harness.run(qs, warmups, runs);
-                System.out.printf("TPC-H sf %s, %d thread(s), median of %d runs%n", TpchCli.sf(scaleFactor), engine.threads(), runs);
+                System.out.printf("TPC-H %s, %d thread(s), median of %d runs%n",
+                        data != null ? "on files in " + data : "sf " + TpchCli.sf(scaleFactor), engine.threads(), runs);
                 System.out.print(TpchBenchHarness.format(timings));
                 if (csv != null) {
                     TpchBenchHarness.writeCsv(csv, timings);

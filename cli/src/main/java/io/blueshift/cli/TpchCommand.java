@@ -22,6 +22,10 @@ final class TpchCommand implements Callable<Integer> {
     @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
     double scaleFactor = 1;
 
+    @Option(names = "--data", paramLabel = "DIR", description = "Run on the tables as files in DIR (lineitem.parquet or"
+            + " lineitem/*.parquet, ...; .csv with a header too) instead of generated data; DuckDB reads the same files.")
+    java.nio.file.Path data;
+
     @Option(names = "--queries", split = ",", description = "Query numbers, e.g. 1,6 (default: all with plans).")
     List<Integer> queries;
 
@@ -41,9 +45,13 @@ final class TpchCommand implements Callable<Integer> {
     public Integer call() {
         List<Integer> qs = TpchCli.checkQueries(queries, handBuilt);
         TpchCli.checkScaleFactor(scaleFactor);
+        if (data != null && handBuilt) {
+            throw new IllegalArgumentException("--hand-built plans run on generated tables, not with --data");
+        }
         PrintStream out = System.out;
         PrintStream err = System.err;
-        try (TpchEngine bs = new TpchEngine(scaleFactor, engine, err, handBuilt)) {
+        String label = data != null ? "data " + data : "sf " + TpchCli.sf(scaleFactor);
+        try (TpchEngine bs = data != null ? new TpchEngine(data, engine, err) : new TpchEngine(scaleFactor, engine, err, handBuilt)) {
             err.println("kernels: " + bs.kernels().name() + ", threads: " + engine.threads());
             int failed = 0;
             for (int q : qs) {
@@ -55,7 +63,7 @@ final class TpchCommand implements Callable<Integer> {
                     }
                     List<List<Object>> rows = bs.rows(plan);
                     double ms = (System.nanoTime() - t0) / 1e6;
-                    out.printf("TPC-H Q%d (sf %s): %d rows in %.1f ms%n", q, TpchCli.sf(scaleFactor), rows.size(), ms);
+                    out.printf("TPC-H Q%d (%s): %d rows in %.1f ms%n", q, label, rows.size(), ms);
                     ResultPrinter.print(plan.schema(), rows, out);
                     out.println();
                 } catch (io.blueshift.memory.MemoryLimitExceededException e) {
@@ -72,7 +80,7 @@ final class TpchCommand implements Callable<Integer> {
             if (verify) {
                 int ok = 0;
                 try (DuckDbReference duck = new DuckDbReference()) {
-                    duck.load(bs.catalog(), err);
+                    bs.loadInto(duck, err);
                     TpchBenchHarness harness = new TpchBenchHarness(bs::rows, duck, err);
                     for (TpchBenchHarness.Verification v : harness.verify(qs)) {
                         out.println("Q" + v.query() + ": " + (v.verified() ? "verified against DuckDB" : "MISMATCH: " + v.message()));

@@ -19,6 +19,7 @@ import java.util.List;
 final class TpchEngine implements AutoCloseable {
     private final Session session;
     private final boolean handBuilt;
+    private final java.util.Map<String, io.blueshift.bench.tpch.TpchFiles.Source> files;
 
     TpchEngine(double scaleFactor, EngineOptions options, PrintStream progress) {
         this(scaleFactor, options, progress, false);
@@ -26,12 +27,40 @@ final class TpchEngine implements AutoCloseable {
 
     TpchEngine(double scaleFactor, EngineOptions options, PrintStream progress, boolean handBuilt) {
         this.handBuilt = handBuilt;
+        this.files = null;
         this.session = Blueshift.open(options.sessionOptions());
         try {
             session.loadTpch(scaleFactor, progress);
         } catch (RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** The eight tables as views over the files in {@code dataDir} (read by every query, as DuckDB does). */
+    TpchEngine(java.nio.file.Path dataDir, EngineOptions options, PrintStream progress) {
+        this.handBuilt = false;
+        this.files = io.blueshift.bench.tpch.TpchFiles.locate(dataDir);
+        this.session = Blueshift.open(options.sessionOptions());
+        try {
+            for (io.blueshift.bench.tpch.TpchFiles.Source s : files.values()) {
+                session.run(s.createView()).close();
+                if (progress != null) {
+                    progress.println("view " + s.table() + " over " + s.call());
+                }
+            }
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Gives DuckDB the same data: views over the same files, or our generated tables loaded. */
+    void loadInto(io.blueshift.bench.duckdb.DuckDbReference duck, PrintStream progress) {
+        if (files != null) {
+            io.blueshift.bench.tpch.TpchFiles.createViews(duck, files);
+        } else {
+            duck.load(session.catalog(), progress);
         }
     }
 
