@@ -154,10 +154,66 @@ public final class FileFormats {
      * compression, header, delimiter, ...). Unknown options are refused.
      */
     public static io.blueshift.storage.TableWriter writer(Format format, Path file, Schema schema, Map<String, String> options) {
-        throw switch (format) {
-            case PARQUET -> notYet("writing Parquet files", file);
-            case CSV -> notYet("writing CSV files", file);
-            case ARROW -> notYet("writing Arrow IPC files", file);
+        Map<String, String> left = new java.util.LinkedHashMap<>(options);
+        io.blueshift.storage.TableWriter w = switch (format) {
+            case PARQUET -> {
+                var o = io.blueshift.storage.parquet.ParquetWriteOptions.defaults();
+                String codec = first(left, "compression", "codec");
+                if (codec != null) {
+                    o = o.withCodec(io.blueshift.storage.parquet.ParquetWriteOptions.Codec.parse(codec));
+                }
+                String groups = first(left, "row_group_size", "row_group_rows");
+                if (groups != null) {
+                    o = o.withRowGroupRows(positive(groups, "ROW_GROUP_SIZE"));
+                }
+                String dictionary = first(left, "dictionary");
+                if (dictionary != null) {
+                    o = o.withDictionary(bool(dictionary, "DICTIONARY"));
+                }
+                refuseOthers(left, "parquet", "COMPRESSION, ROW_GROUP_SIZE, DICTIONARY");
+                yield io.blueshift.storage.parquet.ParquetWriter.create(file, schema, o);
+            }
+            case CSV -> throw notYet("writing CSV files", file);
+            case ARROW -> throw notYet("writing Arrow IPC files", file);
+        };
+        return w;
+    }
+
+    private static String first(Map<String, String> options, String... names) {
+        String v = null;
+        for (String n : names) {
+            String x = options.remove(n);
+            if (x != null) {
+                v = x;
+            }
+        }
+        return v;
+    }
+
+    private static void refuseOthers(Map<String, String> left, String format, String known) {
+        if (!left.isEmpty()) {
+            throw new SqlException("unknown COPY option" + (left.size() > 1 ? "s " : " ") + String.join(", ", left.keySet()).toUpperCase(Locale.ROOT)
+                    + " for FORMAT " + format + " (options are " + known + ")");
+        }
+    }
+
+    private static int positive(String v, String name) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new SqlException(name + " must be a positive integer, got " + v);
+    }
+
+    static boolean bool(String v, String name) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "on", "yes" -> true;
+            case "false", "0", "off", "no" -> false;
+            default -> throw new SqlException(name + " must be true or false, got " + v);
         };
     }
 

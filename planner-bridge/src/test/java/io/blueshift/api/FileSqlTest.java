@@ -141,6 +141,28 @@ class FileSqlTest {
     }
 
     @Test
+    void copyWritesParquetThatBothEnginesRead() throws Exception {
+        try (Session s = Blueshift.open()) {
+            assertEquals(List.of(List.of(300L)), rows(s, "COPY (SELECT id, k, 'v' || k AS label, id * 0.5 AS half FROM '"
+                    + p("parts/*.parquet") + "' ORDER BY id) TO '" + p("out/copy.parquet").replace("out/", "") + "' (FORMAT parquet, COMPRESSION zstd)"));
+            assertEquals(List.of(List.of(300L, 44850L, 7L)), rows(s, "SELECT count(*), sum(id), count(DISTINCT label) FROM '" + p("copy.parquet") + "'"));
+            rows(s, "CREATE TABLE t AS SELECT * FROM '" + p("items.parquet") + "' WHERE id < 100");
+            assertEquals(List.of(List.of(100L)), rows(s, "COPY t TO '" + p("t.parquet") + "'"));
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*), sum(price) FROM '" + p("t.parquet") + "'")) {
+                rs.next();
+                assertEquals(100, rs.getLong(1));
+                assertEquals(0, new java.math.BigDecimal("1237.50").compareTo(rs.getBigDecimal(2)));
+            }
+            SqlException bad = assertThrows(SqlException.class, () -> rows(s, "COPY t TO '" + p("u.parquet") + "' (FORMAT parquet, COLOUR red)"));
+            assertTrue(bad.getMessage().contains("COLOUR"), bad.getMessage());
+            assertTrue(!Files.exists(dir.resolve("u.parquet")));
+            SqlException noDir = assertThrows(SqlException.class, () -> rows(s, "COPY t TO '" + p("nodir/u.parquet") + "'"));
+            assertTrue(noDir.getMessage().contains("does not exist"), noDir.getMessage());
+        }
+    }
+
+    @Test
     void statementSyntaxErrors() {
         try (Session s = Blueshift.open()) {
             SqlException e = assertThrows(SqlException.class, () -> rows(s, "CREATE VIEW v SELECT 1"));
