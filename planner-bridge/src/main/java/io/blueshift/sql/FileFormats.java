@@ -135,7 +135,11 @@ public final class FileFormats {
                 }
                 yield new Described(new Schema(fields), f.rowCount());
             }
-            case CSV -> throw notYet("reading CSV files", file);
+            case CSV -> {
+                try (io.blueshift.storage.csv.CsvTable t = io.blueshift.storage.csv.CsvTable.open(file.toString(), file, pool, csvOptions(options))) {
+                    yield new Described(t.schema(), t.rowCount());
+                }
+            }
             case ARROW -> throw notYet("reading Arrow IPC files", file);
         };
     }
@@ -143,8 +147,8 @@ public final class FileFormats {
     /** Opens {@code columns} of one file as a table whose blocks the caller frees by closing it. */
     static Table open(Format format, String name, Path file, MemoryPool pool, List<String> columns, Map<String, String> options) {
         return switch (format) {
-            case PARQUET -> ParquetTable.open(name, file, pool, columns);
-            case CSV -> throw notYet("reading CSV files", file);
+            case PARQUET -> ParquetTable.openLazy(name, file, pool, columns);
+            case CSV -> new Projected(io.blueshift.storage.csv.CsvTable.open(name, file, pool, csvOptions(options)), columns);
             case ARROW -> throw notYet("reading Arrow IPC files", file);
         };
     }
@@ -173,7 +177,29 @@ public final class FileFormats {
                 refuseOthers(left, "parquet", "COMPRESSION, ROW_GROUP_SIZE, DICTIONARY");
                 yield io.blueshift.storage.parquet.ParquetWriter.create(file, schema, o);
             }
-            case CSV -> throw notYet("writing CSV files", file);
+            case CSV -> {
+                var b = io.blueshift.storage.csv.CsvOptions.builder();
+                String header = first(left, "header");
+                b.header(header == null || bool(header, "HEADER"));
+                String delim = first(left, "delimiter", "delim", "sep");
+                if (delim != null) {
+                    b.delimiter(oneChar(delim, "DELIMITER"));
+                }
+                String quote = first(left, "quote");
+                if (quote != null) {
+                    b.quote(oneChar(quote, "QUOTE"));
+                }
+                String nul = first(left, "null", "nullstr");
+                if (nul != null) {
+                    b.nullString(nul);
+                }
+                refuseOthers(left, "csv", "HEADER, DELIMITER, QUOTE, NULL");
+                try {
+                    yield io.blueshift.storage.csv.CsvWriter.create(file, schema, b.build());
+                } catch (IllegalArgumentException e) {
+                    throw new SqlException(e.getMessage());
+                }
+            }
             case ARROW -> throw notYet("writing Arrow IPC files", file);
         };
         return w;
@@ -214,6 +240,141 @@ public final class FileFormats {
             case "true", "1", "on", "yes" -> true;
             case "false", "0", "off", "no" -> false;
             default -> throw new SqlException(name + " must be true or false, got " + v);
+        };
+    }
+
+    /** Some columns of a table read whole (CSV), by name; closing closes the table. */
+    private static final class Projected implements Table, AutoCloseable {
+        private final Table table;
+        private final int[] map;
+        private final Schema schema;
+
+        Projected(Table table, List<String> columns) {
+            this.table = table;
+            this.map = new int[columns.size()];
+            List<Field> fields = new ArrayList<>();
+            for (int i = 0; i < map.length; i++) {
+                int c = -1;
+                for (int k = 0; k < table.schema().size() && c < 0; k++) {
+                    if (table.schema().field(k).name().equalsIgnoreCase(columns.get(i))) {
+                        c = k;
+                    }
+                }
+                if (c < 0) {
+                    close();
+                    throw new SqlException("file " + table.name() + " has no column " + columns.get(i) + " (it has " + table.schema().names() + ")");
+                }
+                map[i] = c;
+                fields.add(table.schema().field(c));
+            }
+            this.schema = new Schema(fields);
+        }
+
+        @Override public String name() { return table.name(); }
+        @Override public Schema schema() { return schema; }
+        @Override public int blockCount() { return table.blockCount(); }
+        @Override public int blockRowCount(int block) { return table.blockRowCount(block); }
+        @Override public io.blueshift.storage.ZoneMap zoneMap(int block, int column) { return table.zoneMap(block, map[column]); }
+
+        @Override
+        public List<io.blueshift.storage.TableBlock> blocks() {
+            List<io.blueshift.storage.TableBlock> out = new ArrayList<>();
+            for (io.blueshift.storage.TableBlock b : table.blocks()) {
+                List<io.blueshift.memory.ColumnVector> cols = new ArrayList<>();
+                List<io.blueshift.storage.ZoneMap> zones = new ArrayList<>();
+                for (int c : map) {
+                    cols.add(b.column(c));
+                    zones.add(b.zoneMap(c));
+                }
+                out.add(new io.blueshift.storage.TableBlock(cols, zones, b.rowCount()));
+            }
+            return out;
+        }
+
+        @Override
+        public io.blueshift.storage.LoadedBlock load(int block, int[] columns, MemoryPool pool) {
+            int[] mapped = new int[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                mapped[i] = map[columns[i]];
+            }
+            return table.load(block, mapped, pool);
+        }
+
+        @Override
+        public void close() {
+            if (table instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing " + table.name() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * read_csv's named arguments as DuckDB spells them: header, delim (sep, delimiter), quote,
+     * escape, nullstr (null), sample_size, skip, types ({'name': 'TYPE', ...}).
+     */
+    static io.blueshift.storage.csv.CsvOptions csvOptions(Map<String, String> options) {
+        var b = io.blueshift.storage.csv.CsvOptions.builder();
+        for (var e : options.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "header" -> b.header(bool(v, "header"));
+                case "delim", "sep", "delimiter" -> b.delimiter(oneChar(v, e.getKey()));
+                case "quote" -> b.quote(v.isEmpty() ? '\0' : oneChar(v, "quote"));
+                case "escape" -> b.escape(oneChar(v, "escape"));
+                case "nullstr", "null", "null_string" -> b.nullString(v);
+                case "sample_size" -> b.sampleRows(positive(v, "sample_size"));
+                case "skip" -> b.skipRows(positive(String.valueOf(Integer.parseInt(v.trim()) + 1), "skip") - 1);
+                case "types", "columns", "column_types", "dtypes" -> {
+                    for (var t : FileReferences.struct(v).entrySet()) {
+                        b.columnType(t.getKey(), sqlType(t.getValue()));
+                    }
+                }
+                case "auto_detect" -> {
+                    // detection is always on; types => overrides it per column
+                }
+                default -> throw new SqlException("unknown read_csv argument " + e.getKey()
+                        + " (arguments are header, delim, quote, escape, nullstr, sample_size, skip, types)");
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new SqlException(e.getMessage());
+        }
+    }
+
+    private static char oneChar(String v, String name) {
+        String x = v.equals("\\t") ? "\t" : v;
+        if (x.length() != 1) {
+            throw new SqlException(name + " must be one character, got '" + v + "'");
+        }
+        return x.charAt(0);
+    }
+
+    /** A SQL type name as ours: INTEGER, BIGINT, DOUBLE, DECIMAL(p,s), DATE, TIMESTAMP, VARCHAR, BOOLEAN. */
+    static io.blueshift.memory.DataType sqlType(String name) {
+        String n = name.trim().toUpperCase(Locale.ROOT).replace(" ", "");
+        if (n.startsWith("DECIMAL") || n.startsWith("NUMERIC")) {
+            int open = n.indexOf('(');
+            if (open < 0) {
+                return io.blueshift.memory.DataType.decimal(18, 3);
+            }
+            String[] ps = n.substring(open + 1, n.length() - 1).split(",");
+            return io.blueshift.memory.DataType.decimal(Integer.parseInt(ps[0]), ps.length > 1 ? Integer.parseInt(ps[1]) : 0);
+        }
+        return switch (n) {
+            case "INT", "INTEGER", "INT4", "SMALLINT", "TINYINT" -> io.blueshift.memory.DataType.INT32;
+            case "BIGINT", "INT8", "LONG" -> io.blueshift.memory.DataType.INT64;
+            case "DOUBLE", "FLOAT", "FLOAT8", "REAL", "FLOAT4" -> io.blueshift.memory.DataType.FLOAT64;
+            case "DATE" -> io.blueshift.memory.DataType.DATE;
+            case "TIMESTAMP" -> io.blueshift.memory.DataType.TIMESTAMP;
+            case "VARCHAR", "TEXT", "STRING", "CHAR" -> io.blueshift.memory.DataType.VARCHAR;
+            case "BOOLEAN", "BOOL" -> io.blueshift.memory.DataType.BOOLEAN;
+            default -> throw new SqlException("unknown column type " + name + " in read_csv types");
         };
     }
 

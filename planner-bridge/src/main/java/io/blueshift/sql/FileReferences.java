@@ -193,6 +193,20 @@ final class FileReferences {
                 k++;
             } else if (v.kind() == Kind.STRING || v.kind() == Kind.NUMBER || v.kind() == Kind.WORD) {
                 value = v.value();
+            } else if (v.isSymbol("{")) {
+                int close = k + 2;
+                while (close < toks.size() && !toks.get(close).isSymbol("}")) {
+                    close++;
+                }
+                if (close >= toks.size()) {
+                    throw error(v, "unclosed { in the value of " + t.text());
+                }
+                StringBuilder raw = new StringBuilder();
+                for (int x = k + 2; x <= close; x++) {
+                    raw.append(toks.get(x).text()).append(' ');
+                }
+                value = raw.toString().strip();
+                k += close - (k + 2);
             } else {
                 throw error(v, "the value of " + t.text() + " in " + fn.text() + " must be a string, number or true/false, found " + v.text());
             }
@@ -201,6 +215,31 @@ final class FileReferences {
             }
             k += 3;
         }
+    }
+
+    /** A struct value {@code {'name': 'TYPE', ...}} as written, to its entries in order. */
+    static Map<String, String> struct(String raw) {
+        List<Token> toks = SqlLexer.tokenize(raw);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (toks.isEmpty() || !toks.getFirst().isSymbol("{") || !toks.getLast().isSymbol("}")) {
+            throw new SqlException("expected {'name': 'TYPE', ...}, got " + raw);
+        }
+        int k = 1;
+        while (k + 2 < toks.size()) {
+            Token name = toks.get(k);
+            Token colon = toks.get(k + 1);
+            Token type = toks.get(k + 2);
+            if ((name.kind() != Kind.STRING && name.kind() != Kind.QUOTED && name.kind() != Kind.WORD) || !colon.isSymbol(":")
+                    || (type.kind() != Kind.STRING && type.kind() != Kind.WORD)) {
+                throw new SqlException("expected {'name': 'TYPE', ...}, got " + raw);
+            }
+            out.put(name.value(), type.value());
+            k += 3;
+            if (toks.get(k).isSymbol(",")) {
+                k++;
+            }
+        }
+        return out;
     }
 
     static SqlException error(Token at, String message) {

@@ -13,16 +13,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Some columns of a {@link FileTable}: the files are opened with only these columns when a
- * query acquires the table and freed when the last query holding it releases it, so a plan can
- * run many times and each run reads the files afresh.
+ * Some columns of a {@link FileTable}, the files read as one table whose blocks are the files'
+ * blocks in order. A query acquires it before running and releases it after: Parquet files are
+ * opened lazily (footers only; each row group's needed columns are read by the scan's morsel and
+ * freed after, row groups skipped by their statistics), other formats are read whole while held.
+ * A plan can run many times; each run reads the files afresh.
  */
 public final class FileScanTable implements Table {
     private final FileTable source;
     private final Schema schema;
     private int holders;
-    private List<AutoCloseable> open = List.of();
-    private List<TableBlock> blocks;
+    private List<Table> parts;
+    private int[] firstBlock;
 
     FileScanTable(FileTable source, Schema schema) {
         this.source = source;
@@ -34,53 +36,107 @@ public final class FileScanTable implements Table {
     @Override public long rowCount() { return source.rowCount(); }
     @Override public List<Integer> uniqueColumns() { return List.of(); }
 
-    @Override
-    public synchronized List<TableBlock> blocks() {
-        if (blocks == null) {
+    private synchronized List<Table> parts() {
+        if (parts == null) {
             throw new IllegalStateException("file table " + name() + " is read only while a query holds it (Session.execute)");
         }
-        return blocks;
+        return parts;
+    }
+
+    /** The part holding global block {@code block}: the p with first[p] <= block < first[p + 1]. */
+    private int part(int block) {
+        int[] first = firstBlock;
+        int lo = 0;
+        int hi = first.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (first[mid] <= block) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // empty parts start where the next one does: the last part starting at or before the
+        // block is the one holding it
+        return lo;
+    }
+
+    @Override
+    public List<TableBlock> blocks() {
+        List<TableBlock> all = new ArrayList<>();
+        for (Table t : parts()) {
+            all.addAll(t.blocks());
+        }
+        return all;
+    }
+
+    @Override
+    public int blockCount() {
+        parts();
+        return firstBlock[firstBlock.length - 1];
+    }
+
+    @Override
+    public int blockRowCount(int block) {
+        int p = part(block);
+        return parts().get(p).blockRowCount(block - firstBlock[p]);
+    }
+
+    @Override
+    public io.blueshift.storage.ZoneMap zoneMap(int block, int column) {
+        int p = part(block);
+        return parts().get(p).zoneMap(block - firstBlock[p], column);
+    }
+
+    @Override
+    public io.blueshift.storage.LoadedBlock load(int block, int[] columns, io.blueshift.memory.MemoryPool pool) {
+        int p = part(block);
+        return parts().get(p).load(block - firstBlock[p], columns, pool);
     }
 
     /** Opens the files (first holder) and counts the holder. */
     public synchronized void acquire() {
         if (holders == 0) {
             List<String> names = schema.fields().stream().map(Field::name).toList();
-            List<AutoCloseable> tables = new ArrayList<>();
-            List<TableBlock> all = new ArrayList<>();
+            List<Table> tables = new ArrayList<>();
             try {
                 for (Path f : source.files()) {
                     Table t = FileFormats.open(source.format(), source.name(), f, source.pool(), names, source.options());
-                    tables.add((AutoCloseable) t);
+                    tables.add(t);
                     FileFormats.checkSameSchema(schema, t.schema(), f);
-                    all.addAll(t.blocks());
                 }
             } catch (RuntimeException e) {
                 closeAll(tables, e);
                 throw e;
             }
-            open = tables;
-            blocks = all;
+            int[] first = new int[tables.size() + 1];
+            for (int i = 0; i < tables.size(); i++) {
+                first[i + 1] = first[i] + tables.get(i).blockCount();
+            }
+            firstBlock = first;
+            parts = tables;
         }
         holders++;
     }
 
-    /** Frees the files' data when the last holder lets go. */
+    /** Frees what the files' tables hold when the last holder lets go. */
     public synchronized void release() {
         if (holders == 0) {
             return;
         }
         if (--holders == 0) {
-            List<AutoCloseable> tables = open;
-            open = List.of();
-            blocks = null;
+            List<Table> tables = parts;
+            parts = null;
             closeAll(tables, null);
         }
     }
 
-    private static void closeAll(List<AutoCloseable> tables, RuntimeException failure) {
+    private static void closeAll(List<Table> tables, RuntimeException failure) {
         RuntimeException first = failure;
-        for (AutoCloseable t : tables) {
+        for (Table table : tables) {
+            if (!(table instanceof AutoCloseable t)) {
+                continue;
+            }
             try {
                 t.close();
             } catch (Exception e) {

@@ -70,7 +70,7 @@ public final class FileTable implements Table {
             FileScanTable one = project(new int[] {c});
             one.acquire();
             try {
-                return DistinctCount.estimate(one, 0);
+                return DistinctCount.estimate(one, 0, pool);
             } finally {
                 one.release();
             }

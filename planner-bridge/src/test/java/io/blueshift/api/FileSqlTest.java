@@ -163,6 +163,26 @@ class FileSqlTest {
     }
 
     @Test
+    void csvReadAndWrite() throws Exception {
+        Files.writeString(dir.resolve("people.csv"), "id,name,born\n1,ann,1990-01-02\n2,bob,\n3,\"c, d\",1985-12-31\n");
+        Files.writeString(dir.resolve("pipes.tsv"), "a|b\n1|x\n2|y\n");
+        try (Session s = Blueshift.open()) {
+            assertEquals(List.of(List.of(3L, 6L, 2L)), rows(s, "SELECT count(*), sum(id), count(born) FROM '" + p("people.csv") + "'"));
+            assertEquals(List.of(List.of("c, d")), rows(s, "SELECT name FROM read_csv('" + p("people.csv") + "', header => true) WHERE id = 3"));
+            assertEquals(List.of(List.of(3L)), rows(s, "SELECT sum(a) FROM read_csv('" + p("pipes.tsv") + "', delim => '|', header => true)"));
+            assertEquals(List.of(List.of("1")), rows(s, "SELECT min(id) FROM read_csv('" + p("people.csv")
+                    + "', types => {'id': 'VARCHAR'})"));
+            // COPY to CSV with a header and '|', read back by both engines
+            assertEquals(List.of(List.of(3L)), rows(s, "COPY (SELECT id, name FROM '" + p("people.csv") + "' ORDER BY id) TO '"
+                    + p("out.csv") + "' (HEADER, DELIMITER '|')"));
+            assertEquals("id|name\n1|ann\n2|bob\n3|c, d\n", Files.readString(dir.resolve("out.csv")));
+            assertEquals(List.of(List.of(6L)), rows(s, "SELECT sum(id) FROM read_csv('" + p("out.csv") + "', delim => '|')"));
+            SqlException bad = assertThrows(SqlException.class, () -> rows(s, "SELECT * FROM read_csv('" + p("people.csv") + "', colour => 1)"));
+            assertTrue(bad.getMessage().contains("colour"), bad.getMessage());
+        }
+    }
+
+    @Test
     void statementSyntaxErrors() {
         try (Session s = Blueshift.open()) {
             SqlException e = assertThrows(SqlException.class, () -> rows(s, "CREATE VIEW v SELECT 1"));
