@@ -18,4 +18,5 @@ if ! JAVA_HOME=$(find_jdk25); then
 fi
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
-BLUESHIFT_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+# java.nio open and sun.misc.Unsafe allowed: Arrow Java's allocator (Arrow IPC files) needs both on JDK 25
+BLUESHIFT_JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"

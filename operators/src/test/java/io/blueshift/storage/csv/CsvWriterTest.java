@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Tables written by {@link CsvWriter}, read back by our reader and by DuckDB; DuckDB's CSV byte for byte. */
-class CsvWriterTest {
+public class CsvWriterTest {
     @TempDir
     Path dir;
     MemoryPool pool;
@@ -42,13 +42,13 @@ class CsvWriterTest {
     @AfterEach
     void close() { pool.close(); }
 
-    static final Schema ALL = Schema.of(
+    public static final Schema ALL = Schema.of(
             Field.of("b", DataType.BOOLEAN), Field.of("i32", DataType.INT32), Field.of("i64", DataType.INT64),
             Field.of("f64", DataType.FLOAT64), Field.of("d", DataType.decimal(12, 3)), Field.of("dt", DataType.DATE),
             Field.of("ts", DataType.TIMESTAMP), Field.of("s", DataType.VARCHAR));
 
     /** Random values of every type; {@code nullEvery} 0 = no nulls, 1 = all null, n = about one in n. */
-    static InMemoryTable randomTable(MemoryPool pool, int rows, int nullEvery, long seed) {
+    public static InMemoryTable randomTable(MemoryPool pool, int rows, int nullEvery, long seed) {
         Random r = new Random(seed);
         String[] tricky = {"", "plain", "a,b", "say \"hi\"", "two\nlines", "cr\r\nlf", "ünïcødé ✓ 𝄞", " pad ",
                 "a much longer string that does not fit inline", "NULL", "\"", ","};
@@ -207,7 +207,7 @@ class CsvWriterTest {
                 () -> CsvWriter.create(dir.resolve("no/such/dir/x.csv"), ALL, CsvOptions.defaults()));
     }
 
-    static void assertSameValues(InMemoryTable expected, io.blueshift.storage.Table actual) {
+    public static void assertSameValues(InMemoryTable expected, io.blueshift.storage.Table actual) {
         assertEquals(expected.rowCount(), actual.rowCount());
         List<Object[]> a = rows(expected);
         List<Object[]> b = rows(actual);

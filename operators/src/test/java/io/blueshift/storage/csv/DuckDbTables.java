@@ -77,6 +77,7 @@ public final class DuckDbTables {
             case Byte b -> b.longValue();
             case Float f -> f.doubleValue();
             case BigDecimal d -> d;
+            case java.math.BigInteger b -> b.longValueExact();
             default -> v;
         };
     }
