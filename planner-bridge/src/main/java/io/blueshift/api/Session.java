@@ -143,7 +143,21 @@ public final class Session implements AutoCloseable {
     }
 
     private QueryResult execute(PlanNode plan, long t0) {
-        return execute(plan, t0, queryCounter.incrementAndGet(), null);
+        return execute(plan, t0, queryCounter.incrementAndGet(), null, options.threads());
+    }
+
+    /**
+     * Runs a query with {@code threads} workers instead of the session's count (they share
+     * the session's pool: more workers than pool threads take turns). For tests that compare
+     * thread counts on one set of tables.
+     */
+    public QueryResult sql(String sql, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        long t0 = System.nanoTime();
+        PlanNode plan = plan(sql);
+        return execute(plan, t0, queryCounter.incrementAndGet(), null, threads);
     }
 
     /**
@@ -162,7 +176,7 @@ public final class Session implements AutoCloseable {
                 if (handle.isCancelled()) {
                     throw new QueryCancelledException();
                 }
-                handle.complete(execute(plan, t0, handle.id(), handle));
+                handle.complete(execute(plan, t0, handle.id(), handle, options.threads()));
             } catch (Throwable e) {
                 handle.fail(e);
             }
@@ -170,10 +184,10 @@ public final class Session implements AutoCloseable {
         return handle;
     }
 
-    private QueryResult execute(PlanNode plan, long t0, int id, QueryHandle handle) {
+    private QueryResult execute(PlanNode plan, long t0, int id, QueryHandle handle, int threads) {
         Options o = options;
         MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
-        ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
+        ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), threads, workers);
         running.add(ctx);
         AutoCloseable held = null;
         try {

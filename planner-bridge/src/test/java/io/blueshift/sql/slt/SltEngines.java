@@ -39,8 +39,8 @@ final class SltEngines implements AutoCloseable {
 
     private Pair open(Double tpchScale) {
         Options defaults = Options.defaults();
-        // small batches so the 5,000-row fixture spans several; at most 4 threads to stay light
-        Options options = defaults.withThreads(Math.min(4, defaults.threads())).withBatchRows(BATCH_ROWS)
+        // small batches so the 5,000-row fixture spans several; 4 workers (each query is also run on 1)
+        Options options = defaults.withThreads(4).withBatchRows(BATCH_ROWS)
                 .withMemoryLimit(MEMORY_LIMIT);
         Session s = Blueshift.open(options);
         try {

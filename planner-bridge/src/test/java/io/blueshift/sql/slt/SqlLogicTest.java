@@ -121,6 +121,13 @@ class SqlLogicTest {
             }
         }
         String problem = check(r, ours, true);
+        if (problem == null && r instanceof SltRecord.Query && !r.skipped("blueshift")) {
+            // the thread-count dimension: one worker must give what several gave
+            String single = check(r, Outcome.of(() -> ours(engines, r, 1)), true);
+            if (single != null) {
+                problem = "on 1 thread (passes on " + engines.blueshift().options().threads() + "): " + single;
+            }
+        }
         if (r.skipped("blueshift")) {
             String reason = r.skipReason("blueshift");
             synchronized (SKIP_REASONS) {
@@ -138,7 +145,12 @@ class SqlLogicTest {
 
     /** Our engine's rows, with the schema's type letters prepended as a first pseudo row. */
     private static List<List<Object>> ours(SltEngines.Pair engines, SltRecord r) {
-        try (QueryResult result = engines.blueshift().sql(r.sql())) {
+        return ours(engines, r, 0);
+    }
+
+    /** {@code threads} 0: the session's own count. */
+    private static List<List<Object>> ours(SltEngines.Pair engines, SltRecord r, int threads) {
+        try (QueryResult result = threads == 0 ? engines.blueshift().sql(r.sql()) : engines.blueshift().sql(r.sql(), threads)) {
             List<List<Object>> rows = new ArrayList<>(result.rows());
             rows.addFirst(List.of(SltValues.letters(result.schema())));
             return rows;
