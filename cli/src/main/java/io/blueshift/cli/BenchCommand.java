@@ -2,7 +2,8 @@ package io.blueshift.cli;
 
 import io.blueshift.bench.duckdb.DuckDbReference;
 import io.blueshift.bench.kernels.KernelReport;
-import io.blueshift.bench.tpch.TpchBenchHarness;
+import io.blueshift.bench.tpch.TpchThreadSweep;
+import io.blueshift.memory.MemoryPool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "tpch", mixinStandardHelpOptions = true,
-            description = "Time TPC-H queries on Blueshift and on DuckDB (same data, same thread count): median ms and ratio.")
+            description = "Time TPC-H queries on Blueshift and on DuckDB (same data, same thread count) at each of --threads "
+                    + "(e.g. 1,2): median ms, ratio, geometric mean, speedup from the first count.")
     static final class Tpch implements Callable<Integer> {
         @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
         double scaleFactor = 1;
@@ -35,13 +37,14 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--queries", split = ",", description = "Query numbers (default: all with plans).")
         List<Integer> queries;
 
-        @Option(names = "--runs", description = "Timed runs per query and engine; the median is reported (default: ${DEFAULT-VALUE}).")
-        int runs = 5;
+        @Option(names = "--runs", description = "Timed runs per query, engine and thread count; the median is reported (default: ${DEFAULT-VALUE}).")
+        int runs = 3;
 
         @Option(names = "--warmups", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
-        int warmups = 5;
+        int warmups = 1;
 
-        @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV: query,blueshift_ms,duckdb_ms,ratio.")
+        @Option(names = "--csv", paramLabel = "FILE",
+                description = "Also write the results as CSV, one line per query and thread count: " + TpchThreadSweep.CSV_HEADER + ".")
         Path csv;
 
         @Mixin
@@ -54,22 +57,35 @@ final class BenchCommand implements Callable<Integer> {
             if (runs < 1 || warmups < 0) {
                 throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0");
             }
+            engine.threadListAllowed = true;
+            List<Integer> threads = engine.threadCounts();
             PrintStream err = System.err;
             try (TpchEngine bs = data != null ? new TpchEngine(data, engine, err) : new TpchEngine(scaleFactor, engine, err);
                  DuckDbReference duck = new DuckDbReference()) {
-                duck.setThreads(engine.threads());
+                duck.setThreads(threads.getFirst());
                 bs.loadInto(duck, err);
-                err.println("kernels: " + bs.kernels().name() + ", threads: " + engine.threads() + " (DuckDB too)");
-                TpchBenchHarness harness = new TpchBenchHarness(bs::rows, duck, err);
-                List<TpchBenchHarness.Timing> timings = harness.run(qs, warmups, runs);
-                System.out.printf("TPC-H %s, %d thread(s), median of %d runs%n",
-                        data != null ? "on files in " + data : "sf " + TpchCli.sf(scaleFactor), engine.threads(), runs);
-                System.out.print(TpchBenchHarness.format(timings));
+                err.printf("memory: Blueshift tables %s off-heap, DuckDB %s, Java heap %s max%n",
+                        MemoryPool.mib(bs.session().dataPool().reserved()), duckMemory(duck), MemoryPool.mib(Runtime.getRuntime().maxMemory()));
+                err.println("kernels: " + bs.kernels().name() + ", threads: " + threads + " (DuckDB the same)");
+                TpchThreadSweep sweep = new TpchThreadSweep(bs::rows, bs.session()::setThreads, duck, err);
+                List<TpchThreadSweep.Row> rows = sweep.run(qs, threads, warmups, runs);
+                System.out.printf("TPC-H %s, threads %s, median of %d runs after %d warm-up(s); ratio = Blueshift / DuckDB%n",
+                        data != null ? "on files in " + data : "sf " + TpchCli.sf(scaleFactor), threads, runs, warmups);
+                System.out.print(TpchThreadSweep.format(rows));
                 if (csv != null) {
-                    TpchBenchHarness.writeCsv(csv, timings);
+                    TpchThreadSweep.writeCsv(csv, rows);
                     err.println("wrote " + csv);
                 }
-                return timings.stream().allMatch(TpchBenchHarness.Timing::ok) ? 0 : 1;
+                return rows.stream().allMatch(r -> r.error() == null) ? 0 : 1;
+            }
+        }
+
+        private static String duckMemory(DuckDbReference duck) {
+            try {
+                List<List<Object>> r = duck.query("SELECT memory_usage FROM pragma_database_size()");
+                return r.isEmpty() ? "?" : String.valueOf(r.getFirst().getFirst());
+            } catch (RuntimeException e) {
+                return "?";
             }
         }
     }

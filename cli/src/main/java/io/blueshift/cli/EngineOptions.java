@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 
 /** Options every engine command shares: threads, memory limits, kernels. */
 final class EngineOptions {
-    @Option(names = "--threads", description = "Worker threads for each query (default: the effective core count).")
-    Integer threads;
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "Worker threads the session's queries share (default: the effective core count); "
+                    + "bench tpch takes a list, e.g. 1,2.")
+    java.util.List<Integer> threads;
 
     @Option(names = "--memory-limit", paramLabel = "SIZE",
             description = "Limit on all off-heap memory, data included, e.g. 8g (default: 75%% of RAM).")
@@ -88,13 +90,25 @@ final class EngineOptions {
         return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit);
     }
 
+    /** Set by commands that run each of several thread counts (bench tpch). */
+    boolean threadListAllowed;
+
+    /** The one thread count (the first of a list, which only bench tpch accepts). */
     int threads() {
-        if (threads == null) {
-            threads = tuning().threads();
+        if (threads != null && threads.size() > 1 && !threadListAllowed) {
+            throw new IllegalArgumentException("--threads takes one number here, got " + threads + " (a list is for bench tpch)");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        return threadCounts().getFirst();
+    }
+
+    /** The thread counts given (bench tpch runs each), or the default count alone. */
+    java.util.List<Integer> threadCounts() {
+        java.util.List<Integer> counts = threads == null || threads.isEmpty() ? java.util.List.of(tuning().threads()) : threads;
+        for (int t : counts) {
+            if (t < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + t);
+            }
         }
-        return threads;
+        return counts;
     }
 }

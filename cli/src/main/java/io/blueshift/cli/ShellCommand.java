@@ -79,6 +79,8 @@ final class ShellCommand implements Callable<Integer> {
                     // SQL spans lines and quotes; the interpreter decides where a statement ends
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                     .build();
+            // Ctrl-C outside line editing (a query running) cancels the query; the shell goes on
+            terminal.handle(Terminal.Signal.INT, signal -> shell.interruptRunning());
             PrintStream out = System.out;
             out.println("blueshift shell: " + (tpch != 0 ? "TPC-H SF " + TpchCli.sf(tpch) + " loaded" : "no tables loaded")
                     + "; statements end with ';', .help for commands");

@@ -35,6 +35,9 @@ final class ShellInterpreter {
     private final StringBuilder pending = new StringBuilder();
     private boolean timer;
     private boolean quit;
+    /** The statement running now (for Ctrl-C): its handle, or the thread running it. */
+    private volatile io.blueshift.api.QueryHandle running;
+    private volatile Thread runner;
 
     ShellInterpreter(Session session, PrintStream out, PrintStream err) {
         this.session = session;
@@ -74,6 +77,23 @@ final class ShellInterpreter {
     /** Drops a half-typed statement (Ctrl-C). */
     void cancel() {
         pending.setLength(0);
+    }
+
+    /**
+     * Ctrl-C while a statement runs: cancels the query (its workers stop, its memory is freed)
+     * and the shell goes on with "error: query cancelled". Safe from any thread (a signal
+     * handler); does nothing when no statement runs.
+     */
+    void interruptRunning() {
+        io.blueshift.api.QueryHandle h = running;
+        if (h != null) {
+            h.cancel();
+            return;
+        }
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt(); // EXPLAIN ANALYZE: an interrupted query cancels itself
+        }
     }
 
     /** At end of input: a statement without its ';' still runs. */
@@ -160,6 +180,7 @@ final class ShellInterpreter {
     }
 
     private void execute(String sql) {
+        runner = Thread.currentThread();
         try {
             String upper = sql.toUpperCase(Locale.ROOT);
             if (upper.startsWith("EXPLAIN ANALYZE")) {
@@ -170,7 +191,15 @@ final class ShellInterpreter {
                 out.print(session.explain(sql.substring("EXPLAIN".length())));
                 return;
             }
-            try (QueryResult r = session.run(sql)) {
+            io.blueshift.api.QueryHandle h = session.submit(sql);
+            running = h;
+            QueryResult result;
+            try {
+                result = h.result();
+            } finally {
+                running = null;
+            }
+            try (QueryResult r = result) {
                 if (StatementKinds.silent(sql)) {
                     if (timer) {
                         out.printf(Locale.ROOT, "(%.1f ms)%n", r.millis());
@@ -184,6 +213,9 @@ final class ShellInterpreter {
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             error(BlueshiftCli.message(e));
+        } finally {
+            runner = null;
+            Thread.interrupted(); // a Ctrl-C that came as the statement ended must not hit the next one
         }
     }
 

@@ -69,26 +69,44 @@ final class SqlCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
         try (Session session = Blueshift.open(engine.sessionOptions())) {
-            if (tpch != 0) {
-                session.loadTpch(tpch, System.err);
-            }
-            DuckDbReference duck = null;
+            // Ctrl-C: the JVM exits (status 130) after this hook; stop the running query first
+            Thread onInterrupt = Thread.ofPlatform().unstarted(() -> {
+                session.cancelRunning();
+                System.err.println("blueshift: interrupted (any running query cancelled)");
+            });
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
             try {
-                if (verify) {
-                    duck = new DuckDbReference();
-                    // our NULLs sort as the largest value (Calcite's default, as in PostgreSQL)
-                    duck.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
-                    duck.load(session.catalog(), System.err);
-                }
-                int mismatches = 0;
-                for (String sql : statements) {
-                    mismatches += run(session, duck, sql, out);
-                }
-                return mismatches == 0 ? 0 : 1;
+                return runAll(session, statements, out);
             } finally {
-                if (duck != null) {
-                    duck.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs now
                 }
+            }
+        }
+    }
+
+    private int runAll(Session session, List<String> statements, PrintStream out) {
+        if (tpch != 0) {
+            session.loadTpch(tpch, System.err);
+        }
+        DuckDbReference duck = null;
+        try {
+            if (verify) {
+                duck = new DuckDbReference();
+                // our NULLs sort as the largest value (Calcite's default, as in PostgreSQL)
+                duck.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
+                duck.load(session.catalog(), System.err);
+            }
+            int mismatches = 0;
+            for (String sql : statements) {
+                mismatches += run(session, duck, sql, out);
+            }
+            return mismatches == 0 ? 0 : 1;
+        } finally {
+            if (duck != null) {
+                duck.close();
             }
         }
     }

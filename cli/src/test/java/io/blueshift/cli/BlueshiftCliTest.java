@@ -99,10 +99,14 @@ class BlueshiftCliTest {
     @Test
     void benchWritesCsv(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("timings.csv");
-        Outcome o = run("bench", "tpch", "--sf", "0.01", "--queries", "6", "--runs", "1", "--warmups", "0", "--csv", csv.toString());
+        Outcome o = run("bench", "tpch", "--sf", "0.01", "--queries", "6,14", "--threads", "1,2", "--runs", "1", "--warmups", "0",
+                "--csv", csv.toString());
         assertEquals(0, o.exit(), o.err());
         var lines = Files.readAllLines(csv);
-        assertEquals("query,blueshift_ms,duckdb_ms,ratio", lines.getFirst());
-        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertEquals("query,threads,blueshift_ms,duckdb_ms,ratio,blueshift_speedup,duckdb_speedup", lines.getFirst());
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(2).startsWith("6,2,"), lines.get(2));
+        assertTrue(o.out().contains("geomean"), o.out());
+        assertTrue(o.err().contains("[2/2] tpch q14:"), o.err());
     }
 }

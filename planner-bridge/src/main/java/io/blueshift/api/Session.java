@@ -160,25 +160,26 @@ public final class Session implements AutoCloseable {
         return execute(plan, t0, queryCounter.incrementAndGet(), null, threads);
     }
 
+    /** The handle of the submitted statement the current thread runs (its queries attach to it). */
+    private static final ThreadLocal<QueryHandle> SUBMITTED = new ThreadLocal<>();
+
     /**
-     * Starts {@code sql} on a thread of its own and returns at once; the handle cancels it
-     * and waits for its result. Errors (SQL, planning, execution) come from
-     * {@link QueryHandle#result}.
+     * Starts a statement ({@link #run}: a query, CREATE VIEW, COPY...) on a thread of its own
+     * and returns at once; the handle cancels it and waits for its result. Errors (SQL,
+     * planning, execution) come from {@link QueryHandle#result}.
      */
     public QueryHandle submit(String sql) {
         submitted.removeIf(QueryHandle::settled);
         QueryHandle handle = new QueryHandle(queryCounter.incrementAndGet(), sql);
         submitted.add(handle);
         Thread.ofPlatform().daemon().name("blueshift-query-" + handle.id()).start(() -> {
+            SUBMITTED.set(handle);
             try {
-                long t0 = System.nanoTime();
-                PlanNode plan = plan(sql);
-                if (handle.isCancelled()) {
-                    throw new QueryCancelledException();
-                }
-                handle.complete(execute(plan, t0, handle.id(), handle, options.threads()));
+                handle.complete(run(sql));
             } catch (Throwable e) {
-                handle.fail(e);
+                handle.fail(handle.isCancelled() && e instanceof RuntimeException ? new QueryCancelledException() : e);
+            } finally {
+                SUBMITTED.remove();
             }
         });
         return handle;
@@ -186,6 +187,12 @@ public final class Session implements AutoCloseable {
 
     private QueryResult execute(PlanNode plan, long t0, int id, QueryHandle handle, int threads) {
         Options o = options;
+        if (handle == null) {
+            handle = SUBMITTED.get();
+        }
+        if (handle != null && handle.isCancelled()) {
+            throw new QueryCancelledException();
+        }
         MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
         ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), threads, workers);
         running.add(ctx);
@@ -212,18 +219,23 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /**
-     * Cancels the queries still running, waits for them to stop, frees results of submitted
-     * queries nobody took, then frees the tables and checks that no memory is left.
-     */
-    @Override
-    public void close() {
+    /** Cancels every query running now (Ctrl-C in a command-line tool); they end with {@link QueryCancelledException}. */
+    public void cancelRunning() {
         for (ExecutionContext ctx : running) {
             ctx.cancel();
         }
         for (QueryHandle h : submitted) {
             h.cancel();
         }
+    }
+
+    /**
+     * Cancels the queries still running, waits for them to stop, frees results of submitted
+     * queries nobody took, then frees the tables and checks that no memory is left.
+     */
+    @Override
+    public void close() {
+        cancelRunning();
         for (QueryHandle h : submitted) {
             h.closeUnclaimed(CLOSE_WAIT_MILLIS);
         }

@@ -1,0 +1,221 @@
+package io.blueshift.bench.tpch;
+
+import io.blueshift.bench.duckdb.DuckDbReference;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+
+/**
+ * TPC-H on Blueshift and DuckDB at several thread counts in one run (both engines at the same
+ * count, DuckDB through {@code SET threads}): per query and count the median of the timed runs
+ * after warm-ups, the ratio Blueshift / DuckDB, and each engine's speedup from the first count.
+ * Each query runs at every count before the next query starts, so a noisy spell on a shared
+ * machine hits the counts alike. One progress line per query on the progress stream.
+ */
+public final class TpchThreadSweep {
+    public static final String CSV_HEADER = "query,threads,blueshift_ms,duckdb_ms,ratio,blueshift_speedup,duckdb_speedup";
+
+    private final IntFunction<List<List<Object>>> blueshift;
+    private final IntConsumer blueshiftThreads;
+    private final DuckDbReference duckdb;
+    private final PrintStream progress;
+
+    /** One query at one thread count; NaN where that engine failed. */
+    public record Cell(int threads, double blueshiftMs, double duckdbMs) {
+        public double ratio() { return blueshiftMs / duckdbMs; }
+    }
+
+    /** One query at every count (in the order given); {@code error} non-null if an engine failed. */
+    public record Row(int query, List<Cell> cells, String error) {
+        /** Time at the first count over time at count index {@code i}. */
+        public double blueshiftSpeedup(int i) { return cells.getFirst().blueshiftMs() / cells.get(i).blueshiftMs(); }
+        public double duckdbSpeedup(int i) { return cells.getFirst().duckdbMs() / cells.get(i).duckdbMs(); }
+    }
+
+    /**
+     * @param blueshift        runs TPC-H query n on our engine, returning its rows
+     * @param blueshiftThreads sets our engine's worker threads for the queries that follow
+     * @param duckdb           a DuckDB holding the same tables
+     * @param progress         where progress lines go (null: nowhere)
+     */
+    public TpchThreadSweep(IntFunction<List<List<Object>>> blueshift, IntConsumer blueshiftThreads, DuckDbReference duckdb,
+                           PrintStream progress) {
+        this.blueshift = Objects.requireNonNull(blueshift, "blueshift is null");
+        this.blueshiftThreads = Objects.requireNonNull(blueshiftThreads, "blueshiftThreads is null");
+        this.duckdb = Objects.requireNonNull(duckdb, "duckdb is null");
+        this.progress = progress;
+    }
+
+    public List<Row> run(List<Integer> queries, List<Integer> threads, int warmups, int runs) {
+        if (threads.isEmpty()) {
+            throw new IllegalArgumentException("no thread counts given");
+        }
+        if (warmups < 0 || runs < 1) {
+            throw new IllegalArgumentException("warm-ups must be >= 0 and runs >= 1");
+        }
+        List<Row> rows = new ArrayList<>();
+        int done = 0;
+        for (int q : queries) {
+            String sql = TpchQueries.sql(q);
+            List<Cell> cells = new ArrayList<>();
+            String error = null;
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%d/%d] tpch q%02d:", ++done, queries.size(), q));
+            for (int t : threads) {
+                double ours = Double.NaN;
+                double theirs = Double.NaN;
+                try {
+                    blueshiftThreads.accept(t);
+                    ours = median(warmups, runs, () -> blueshift.apply(q));
+                } catch (RuntimeException e) {
+                    error = (error == null ? "" : error + "; ") + "blueshift at " + t + " threads: " + message(e);
+                }
+                try {
+                    duckdb.setThreads(t);
+                    theirs = median(warmups, runs, () -> duckdb.query(sql));
+                } catch (RuntimeException e) {
+                    error = (error == null ? "" : error + "; ") + "duckdb at " + t + " threads: " + message(e);
+                }
+                Cell c = new Cell(t, ours, theirs);
+                cells.add(c);
+                line.append(String.format(Locale.ROOT, "  %dt blueshift %s ms, duckdb %s ms, ratio %s;", t,
+                        ms(ours), ms(theirs), num(c.ratio())));
+            }
+            rows.add(new Row(q, List.copyOf(cells), error));
+            if (progress != null) {
+                progress.println(line + (error == null ? "" : " (" + error + ")"));
+                progress.flush();
+            }
+        }
+        return rows;
+    }
+
+    /** The aligned table: per count Blueshift ms, DuckDB ms and ratio, then each later count's speedups; geometric means last. */
+    public static String format(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return "no queries\n";
+        }
+        List<Integer> counts = rows.getFirst().cells().stream().map(Cell::threads).toList();
+        List<String> header = new ArrayList<>(List.of("query"));
+        for (int t : counts) {
+            header.add("bs_" + t + "t_ms");
+            header.add("duck_" + t + "t_ms");
+            header.add("ratio_" + t + "t");
+        }
+        for (int i = 1; i < counts.size(); i++) {
+            header.add("bs_x" + counts.getFirst() + "->" + counts.get(i));
+            header.add("duck_x" + counts.getFirst() + "->" + counts.get(i));
+        }
+        List<List<String>> table = new ArrayList<>();
+        table.add(header);
+        int width = 3 * counts.size() + 2 * (counts.size() - 1);
+        double[][] columns = new double[width][rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            Row row = rows.get(r);
+            List<String> line = new ArrayList<>(List.of(String.format(Locale.ROOT, "q%02d", row.query())));
+            int k = 0;
+            for (Cell c : row.cells()) {
+                columns[k++][r] = c.blueshiftMs();
+                columns[k++][r] = c.duckdbMs();
+                columns[k++][r] = c.ratio();
+            }
+            for (int i = 1; i < counts.size(); i++) {
+                columns[k++][r] = row.blueshiftSpeedup(i);
+                columns[k++][r] = row.duckdbSpeedup(i);
+            }
+            for (int j = 0; j < width; j++) {
+                line.add(j < 3 * counts.size() && j % 3 != 2 ? ms(columns[j][r]) : num(columns[j][r]));
+            }
+            table.add(line);
+        }
+        List<String> geo = new ArrayList<>(List.of("geomean"));
+        List<String> max = new ArrayList<>(List.of("max"));
+        for (int j = 0; j < width; j++) {
+            double g = TpchBenchHarness.geometricMean(java.util.Arrays.stream(columns[j]).filter(v -> Double.isFinite(v) && v > 0).toArray());
+            geo.add(j < 3 * counts.size() && j % 3 != 2 ? ms(g) : num(g));
+            boolean ratio = j < 3 * counts.size() && j % 3 == 2;
+            max.add(ratio ? num(java.util.Arrays.stream(columns[j]).filter(Double::isFinite).max().orElse(Double.NaN)) : "");
+        }
+        table.add(geo);
+        table.add(max);
+        int[] w = new int[header.size()];
+        for (List<String> line : table) {
+            for (int j = 0; j < line.size(); j++) {
+                w[j] = Math.max(w[j], line.get(j).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < table.size(); i++) {
+            List<String> line = table.get(i);
+            for (int j = 0; j < line.size(); j++) {
+                out.append(j == 0 ? String.format("%-" + w[j] + "s", line.get(j)) : String.format("  %" + w[j] + "s", line.get(j)));
+            }
+            if (i > 0 && i <= rows.size() && rows.get(i - 1).error() != null) {
+                out.append("  ").append(rows.get(i - 1).error());
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** One CSV line per query and count ({@value #CSV_HEADER}); failed cells are empty. */
+    public static void writeCsv(Path path, List<Row> rows) {
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+        for (Row row : rows) {
+            for (int i = 0; i < row.cells().size(); i++) {
+                Cell c = row.cells().get(i);
+                csv.append(row.query()).append(',').append(c.threads()).append(',').append(csvNumber(c.blueshiftMs())).append(',')
+                        .append(csvNumber(c.duckdbMs())).append(',').append(csvNumber(c.ratio())).append(',')
+                        .append(csvNumber(row.blueshiftSpeedup(i))).append(',').append(csvNumber(row.duckdbSpeedup(i))).append('\n');
+            }
+        }
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(path, csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + path, e);
+        }
+    }
+
+    private static double median(int warmups, int runs, Runnable query) {
+        for (int i = 0; i < warmups; i++) {
+            query.run();
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            query.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return TpchBenchHarness.median(ms);
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    private static String ms(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
+    }
+
+    private static String csvNumber(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "";
+    }
+}
