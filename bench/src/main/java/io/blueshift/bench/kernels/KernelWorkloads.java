@@ -3,6 +3,7 @@ package io.blueshift.bench.kernels;
 import io.blueshift.kernels.AggregateKernels;
 import io.blueshift.kernels.CompareOp;
 import io.blueshift.kernels.FilterKernels;
+import io.blueshift.kernels.HashKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -74,6 +75,68 @@ public final class KernelWorkloads {
             total += aggregate.sumInt64(batch, null, null, n);
         }
         return total;
+    }
+
+    /** Hashes every batch of a dense INT64 column into {@code out} (one batch of longs); returns a checksum. */
+    public static long hash(HashKernels hash, MemorySegment data, int rows, int batchRows, MemorySegment out) {
+        long x = 0;
+        for (int start = 0; start < rows; start += batchRows) {
+            int n = Math.min(batchRows, rows - start);
+            hash.hashInt64(data.asSlice((long) start * Long.BYTES, (long) n * Long.BYTES), null, null, n, out);
+            x ^= out.getAtIndex(ValueLayout.JAVA_LONG, n - 1);
+        }
+        return x;
+    }
+
+    /**
+     * A join-probe-shaped table: keys {@code 0 .. keys-1} (each its own payload) in linear
+     * probing slots addressed by the kernels' hash, twice as many slots as keys. Slot value 0
+     * is empty, so a key is stored plus one.
+     */
+    public static long[] probeTable(HashKernels hash, int keys) {
+        int capacity = Integer.highestOneBit(Math.max(keys, 1) * 2 - 1) << 1;
+        long[] slots = new long[capacity];
+        int mask = capacity - 1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocate(8L * keys, 64);
+            MemorySegment h = arena.allocate(8L * keys, 64);
+            for (int i = 0; i < keys; i++) {
+                k.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+            }
+            hash.hashInt64(k, null, null, keys, h);
+            for (int i = 0; i < keys; i++) {
+                int slot = (int) h.getAtIndex(ValueLayout.JAVA_LONG, i) & mask;
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1L;
+            }
+        }
+        return slots;
+    }
+
+    /** Hashes each batch of probe keys with the kernel and looks every key up in {@code slots}; returns the matches. */
+    public static long probe(HashKernels hash, long[] slots, MemorySegment data, int rows, int batchRows, MemorySegment hashes) {
+        int mask = slots.length - 1;
+        long matches = 0;
+        for (int start = 0; start < rows; start += batchRows) {
+            int n = Math.min(batchRows, rows - start);
+            MemorySegment batch = data.asSlice((long) start * Long.BYTES, (long) n * Long.BYTES);
+            hash.hashInt64(batch, null, null, n, hashes);
+            for (int i = 0; i < n; i++) {
+                long key = batch.getAtIndex(ValueLayout.JAVA_LONG, i) + 1;
+                int slot = (int) hashes.getAtIndex(ValueLayout.JAVA_LONG, i) & mask;
+                long v;
+                while ((v = slots[slot]) != 0) {
+                    if (v == key) {
+                        matches++;
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            }
+        }
+        return matches;
     }
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;

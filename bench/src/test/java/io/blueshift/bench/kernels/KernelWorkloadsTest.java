@@ -84,4 +84,22 @@ class KernelWorkloadsTest {
         assertEquals(lines[1].length(), lines[2].length());
         assertTrue(lines[1].contains("35.0") && lines[2].endsWith("57%"), table);
     }
+
+    @Test
+    void probeFindsExactlyTheKeysInTheTable() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int rows = 20_000;
+            var data = KernelWorkloads.int64Column(arena, rows, 3);
+            var hashes = arena.allocate(8L * 1024, 64);
+            int keys = KernelWorkloads.VALUE_BOUND / 2;
+            for (var p : List.of(io.blueshift.kernels.Kernels.scalar(), io.blueshift.kernels.Kernels.provider())) {
+                long[] table = KernelWorkloads.probeTable(p.hash(), keys);
+                long expected = 0;
+                for (int i = 0; i < rows; i++) {
+                    if (data.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i) < keys) expected++;
+                }
+                assertEquals(expected, KernelWorkloads.probe(p.hash(), table, data, rows, 1024, hashes), p.name());
+            }
+        }
+    }
 }
