@@ -53,7 +53,7 @@ class TpchOnFilesTest {
         assertEquals(parts.resolve("*.parquet").toString(), sources.get("orders").path());
 
         EngineOptions options = new EngineOptions();
-        options.threads = 2;
+        options.threads = List.of(2);
         try (TpchEngine bs = new TpchEngine(dir, options, null);
              DuckDbReference duck = new DuckDbReference()) {
             bs.loadInto(duck, null);
