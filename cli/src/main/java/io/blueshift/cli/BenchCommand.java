@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 /** {@code blueshift bench}: benchmarks, always beside DuckDB or the hardware's limit. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: TPC-H against DuckDB in the same run, kernels against memory bandwidth.",
-        subcommands = {BenchCommand.Tpch.class, BenchCommand.KernelsBench.class})
+        subcommands = {BenchCommand.Tpch.class, BenchCommand.KernelsBench.class, BenchCommand.Scan.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -86,6 +86,54 @@ final class BenchCommand implements Callable<Integer> {
                 return r.isEmpty() ? "?" : String.valueOf(r.getFirst().getFirst());
             } catch (RuntimeException e) {
                 return "?";
+            }
+        }
+    }
+
+    @Command(name = "scan", mixinStandardHelpOptions = true,
+            description = "Scan throughput on a Parquet file (GB/s of decoded values): one SUM or MAX per column over "
+                    + "DIR/lineitem.parquet, Blueshift and DuckDB reading the same file in the same run.")
+    static final class Scan implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "Directory with lineitem.parquet (from `tpch gen`).")
+        Path data;
+
+        @Option(names = "--table", description = "File name without .parquet (default: ${DEFAULT-VALUE}).")
+        String table = "lineitem";
+
+        @Option(names = "--columns", split = ",", description = "Columns to aggregate (default: l_quantity,l_extendedprice,l_discount,l_tax,l_shipdate).")
+        List<String> columns = List.of("l_quantity", "l_extendedprice", "l_discount", "l_tax", "l_shipdate");
+
+        @Option(names = "--runs", description = "Timed runs per engine; the median is reported (default: ${DEFAULT-VALUE}).")
+        int runs = 5;
+
+        @Option(names = "--warmups", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+        int warmups = 3;
+
+        @Mixin
+        EngineOptions engine = new EngineOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1 || warmups < 0) {
+                throw new IllegalArgumentException("--runs must be >= 1 and --warmups >= 0");
+            }
+            var kernels = engine.kernels();
+            try (var pool = engine.rootPool()) {
+                var bench = new io.blueshift.bench.scan.ParquetScanBench(data.resolve(table + ".parquet"), columns,
+                        engine.threads(), engine.batchRows(), kernels, pool, System.err);
+                var results = bench.run(warmups, runs);
+                System.out.printf("scan of %s, %d thread(s), kernels %s, median of %d runs%n", data.resolve(table + ".parquet"),
+                        engine.threads(), kernels.name(), runs);
+                System.out.printf("%-10s %10s %8s%n", "engine", "ms", "GB/s");
+                for (var r : results) {
+                    System.out.printf(java.util.Locale.ROOT, "%-10s %10.1f %8.2f%n", r.engine(), r.medianMs(), r.gbPerSecond());
+                }
+                System.out.printf(java.util.Locale.ROOT, "ratio blueshift/duckdb throughput: %.2f%n",
+                        results.get(0).gbPerSecond() / results.get(1).gbPerSecond());
+                boolean same = io.blueshift.bench.scan.ParquetScanBench.sameAnswers(results.get(0).answer(), results.get(1).answer());
+                System.out.println(same ? "answers agree" : "ANSWERS DIFFER: blueshift " + results.get(0).answer()
+                        + ", duckdb " + results.get(1).answer());
+                return same ? 0 : 1;
             }
         }
     }
