@@ -124,15 +124,16 @@ final class BenchCommand implements Callable<Integer> {
                 var results = bench.run(warmups, runs);
                 System.out.printf("scan of %s, %d thread(s), kernels %s, median of %d runs%n", data.resolve(table + ".parquet"),
                         engine.threads(), kernels.name(), runs);
-                System.out.printf("%-10s %10s %8s%n", "engine", "ms", "GB/s");
+                System.out.printf("%-22s %10s %10s %8s%n", "engine", "median ms", "best ms", "GB/s");
                 for (var r : results) {
-                    System.out.printf(java.util.Locale.ROOT, "%-10s %10.1f %8.2f%n", r.engine(), r.medianMs(), r.gbPerSecond());
+                    System.out.printf(java.util.Locale.ROOT, "%-22s %10.1f %10.1f %8.2f%n", r.engine(), r.medianMs(), r.bestMs(), r.gbPerSecond());
                 }
+                var duck = results.getLast();
                 System.out.printf(java.util.Locale.ROOT, "ratio blueshift/duckdb throughput: %.2f%n",
-                        results.get(0).gbPerSecond() / results.get(1).gbPerSecond());
-                boolean same = io.blueshift.bench.scan.ParquetScanBench.sameAnswers(results.get(0).answer(), results.get(1).answer());
-                System.out.println(same ? "answers agree" : "ANSWERS DIFFER: blueshift " + results.get(0).answer()
-                        + ", duckdb " + results.get(1).answer());
+                        results.getFirst().gbPerSecond() / duck.gbPerSecond());
+                boolean same = io.blueshift.bench.scan.ParquetScanBench.sameAnswers(results.getFirst().answer(), duck.answer());
+                System.out.println(same ? "answers agree" : "ANSWERS DIFFER: blueshift " + results.getFirst().answer()
+                        + ", duckdb " + duck.answer());
                 return same ? 0 : 1;
             }
         }

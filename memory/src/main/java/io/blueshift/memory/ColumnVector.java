@@ -202,6 +202,24 @@ public final class ColumnVector implements AutoCloseable {
         stringFill = 0;
     }
 
+    /**
+     * Copies {@code bytes[from, from+length)} into a new string data buffer this vector owns
+     * and returns its index, so views can point into it ({@link StringViews#writeReference}):
+     * decoders that already hold a page of strings copy it once instead of string by string.
+     * Later {@link #setString} calls start a fresh buffer, never writing into this one.
+     */
+    public int addStringBuffer(byte[] bytes, int from, int length) {
+        if (owned.isEmpty()) {
+            throw new IllegalStateException("cannot add string data to a view");
+        }
+        Allocation buf = pool.allocate(length, owner + " string data");
+        owned.add(buf);
+        MemorySegment.copy(bytes, from, buf.segment(), ValueLayout.JAVA_BYTE, 0, length);
+        varBuffers.add(buf.segment());
+        stringFill = Long.MAX_VALUE / 4; // counts as full: the next setString adds its own buffer
+        return varBuffers.size() - 1;
+    }
+
     private long currentBufferSize() {
         return varBuffers.isEmpty() ? 0 : varBuffers.get(varBuffers.size() - 1).byteSize();
     }

@@ -15,6 +15,8 @@ import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import io.blueshift.memory.StringViews;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,6 +40,10 @@ final class ColumnChunkReader {
     private final int[] levels = new int[BATCH];
     private final int[] indices = new int[BATCH];
     private PageValues dictionary;
+    // strings: the page (or dictionary) array last copied into the output vector, and its buffer index
+    private byte[] viewSource;
+    private int viewBuffer = -1;
+    private boolean stableStrings;
 
     ColumnChunkReader(Path file, ParquetColumn column, CompressionCodec codec) {
         this.file = file;
@@ -48,17 +54,22 @@ final class ColumnChunkReader {
 
     /** Reads {@code rows} values from {@code chunk}, which starts at byte {@code chunkOffset} of the file. */
     void read(byte[] chunk, long chunkOffset, int rows, ColumnVector out) {
+        read(chunk, chunk.length, chunkOffset, rows, out);
+    }
+
+    /** As above, with the chunk in {@code chunk[0, chunkLength)} (a reused, larger buffer). */
+    void read(byte[] chunk, int chunkLength, long chunkOffset, int rows, ColumnVector out) {
         int pos = 0;
         int done = 0;
         while (done < rows) {
             long pageOffset = chunkOffset + pos;
-            if (pos >= chunk.length) {
+            if (pos >= chunkLength) {
                 throw error(pageOffset, "column chunk ends after " + done + " of " + rows + " values");
             }
-            CountingInput in = new CountingInput(chunk, pos, chunk.length - pos);
+            CountingInput in = new CountingInput(chunk, pos, chunkLength - pos);
             PageHeader header;
             try {
-                TConfiguration config = new TConfiguration(chunk.length - pos, chunk.length - pos, 64);
+                TConfiguration config = new TConfiguration(chunkLength - pos, chunkLength - pos, 64);
                 header = new PageHeader();
                 header.read(new TCompactProtocol(new TIOStreamTransport(config, in)));
             } catch (Exception e) {
@@ -66,9 +77,9 @@ final class ColumnChunkReader {
             }
             int dataStart = in.position();
             int size = header.getCompressed_page_size();
-            if (size < 0 || size > chunk.length - dataStart) {
+            if (size < 0 || size > chunkLength - dataStart) {
                 throw error(pageOffset, "page of " + size + " bytes at offset " + (chunkOffset + dataStart)
-                        + " runs past the end of its column chunk (which ends at offset " + (chunkOffset + chunk.length) + ")");
+                        + " runs past the end of its column chunk (which ends at offset " + (chunkOffset + chunkLength) + ")");
             }
             int uncompressed = header.getUncompressed_page_size();
             if (uncompressed < 0 || uncompressed > Math.max(MIN_UNCOMPRESSED_CAP, size * MAX_RATIO)) {
@@ -224,6 +235,8 @@ final class ColumnChunkReader {
                     other = DeltaAndSplitValues.open(encoding, column, page, p, end, n);
             default -> throw new IOException("not supported yet: encoding " + encoding);
         }
+        // DELTA_BYTE_ARRAY rebuilds strings in reused scratch: those cannot be viewed in place
+        stableStrings = encoding != Encoding.DELTA_BYTE_ARRAY;
         long bitPos = (long) p * 8;
         for (int done = 0; done < n; ) {
             int m = Math.min(BATCH, n - done);
@@ -289,37 +302,62 @@ final class ColumnChunkReader {
         decoder.decode(indices, n);
         PageValues dict = dictionary;
         int size = dict.count;
-        for (int i = 0; i < n; i++) {
-            if (Integer.compareUnsigned(indices[i], size) >= 0) {
-                throw new IOException("bad dictionary index " + Integer.toUnsignedString(indices[i])
-                        + " (the dictionary has " + size + " values)");
-            }
-        }
+        int[] idx = indices;
+        // one pass: check each index and fetch its value
         if (dict.longs != null) {
-            for (int i = 0; i < n; i++) values.longs[i] = dict.longs[indices[i]];
+            long[] from = dict.longs;
+            long[] to = values.longs;
+            for (int i = 0; i < n; i++) {
+                int k = idx[i];
+                if (Integer.compareUnsigned(k, size) >= 0) throw badIndex(k, size);
+                to[i] = from[k];
+            }
         } else if (dict.doubles != null) {
-            for (int i = 0; i < n; i++) values.doubles[i] = dict.doubles[indices[i]];
+            double[] from = dict.doubles;
+            double[] to = values.doubles;
+            for (int i = 0; i < n; i++) {
+                int k = idx[i];
+                if (Integer.compareUnsigned(k, size) >= 0) throw badIndex(k, size);
+                to[i] = from[k];
+            }
         } else {
             values.bytes = dict.bytes;
+            int[] offsets = dict.offsets;
+            int[] lengths = dict.lengths;
             for (int i = 0; i < n; i++) {
-                values.offsets[i] = dict.offsets[indices[i]];
-                values.lengths[i] = dict.lengths[indices[i]];
+                int k = idx[i];
+                if (Integer.compareUnsigned(k, size) >= 0) throw badIndex(k, size);
+                values.offsets[i] = offsets[k];
+                values.lengths[i] = lengths[k];
             }
         }
         values.count = n;
     }
 
-    /** Values 0..m-1 to rows row..row+m-1; one type switch per batch, not per value. */
+    private static IOException badIndex(int k, int size) {
+        return new IOException("bad dictionary index " + Integer.toUnsignedString(k) + " (the dictionary has " + size + " values)");
+    }
+
+    /** Values 0..m-1 to rows row..row+m-1: bulk copies from the heap batch, one type switch per batch. */
     private void writeDense(ColumnVector out, int row, int m) {
         long[] longs = values.longs;
+        MemorySegment data = out.data();
         switch (column.type()) {
             case DataType.BooleanType t -> { for (int i = 0; i < m; i++) out.setBoolean(row + i, longs[i] != 0); }
-            case DataType.Int32Type t -> { for (int i = 0; i < m; i++) out.setInt(row + i, (int) longs[i]); }
-            case DataType.DateType t -> { for (int i = 0; i < m; i++) out.setInt(row + i, (int) longs[i]); }
-            case DataType.Float64Type t -> { for (int i = 0; i < m; i++) out.setDouble(row + i, values.doubles[i]); }
+            case DataType.Int32Type t -> copyInts(longs, data, row, m);
+            case DataType.DateType t -> copyInts(longs, data, row, m);
+            case DataType.Float64Type t -> MemorySegment.copy(values.doubles, 0, data, ValueLayout.JAVA_DOUBLE, (long) row * 8, m);
             case DataType.VarcharType t -> { for (int i = 0; i < m; i++) writeString(out, row + i, i); }
-            default -> { for (int i = 0; i < m; i++) out.setLong(row + i, longs[i]); }
+            default -> MemorySegment.copy(longs, 0, data, ValueLayout.JAVA_LONG, (long) row * 8, m);
         }
+    }
+
+    private void copyInts(long[] longs, MemorySegment data, int row, int m) {
+        int[] ints = indices; // free once the batch's values are gathered
+        for (int i = 0; i < m; i++) {
+            ints[i] = (int) longs[i];
+        }
+        MemorySegment.copy(ints, 0, data, ValueLayout.JAVA_INT, (long) row * 4, m);
     }
 
     /** Rows whose level is 1 take the next value; the others become NULL. */
@@ -343,9 +381,28 @@ final class ColumnChunkReader {
         }
     }
 
+    /**
+     * A string as a view: inline when short, else pointing into a copy of the page (or
+     * dictionary) its bytes came from, made once per page. Values rebuilt in scratch memory
+     * (DELTA_BYTE_ARRAY) are copied one by one.
+     */
     private void writeString(ColumnVector out, int row, int k) {
         int off = values.offsets[k];
-        out.setString(row, Arrays.copyOfRange(values.bytes, off, off + values.lengths[k]));
+        int len = values.lengths[k];
+        byte[] src = values.bytes;
+        if (len <= StringViews.INLINE_MAX) {
+            StringViews.writeInline(out.data(), row, src, off, len);
+            return;
+        }
+        if (!stableStrings) {
+            out.setString(row, Arrays.copyOfRange(src, off, off + len));
+            return;
+        }
+        if (src != viewSource) {
+            viewBuffer = out.addStringBuffer(src, 0, src.length);
+            viewSource = src;
+        }
+        StringViews.writeReference(out.data(), row, src, off, len, viewBuffer, off);
     }
 
     private ParquetException error(long offset, String message) {

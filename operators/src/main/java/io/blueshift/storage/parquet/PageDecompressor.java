@@ -33,14 +33,22 @@ final class PageDecompressor {
         int produced;
         switch (codec) {
             case SNAPPY -> {
-                if (!Snappy.isValidCompressedBuffer(in, off, len)) {
-                    throw new IOException("invalid SNAPPY data");
+                // snappy's decoder checks every copy against its bounds, so corrupt input fails
+                // here without a separate validation pass over the page
+                int declared;
+                try {
+                    declared = Snappy.uncompressedLength(in, off, len);
+                } catch (IOException e) {
+                    throw new IOException("invalid SNAPPY data (" + e.getMessage() + ")", e);
                 }
-                int declared = Snappy.uncompressedLength(in, off, len);
                 if (declared != uncompressedSize) {
                     throw new IOException("SNAPPY data holds " + declared + " bytes, page header says " + uncompressedSize);
                 }
-                produced = Snappy.uncompress(in, off, len, out, 0);
+                try {
+                    produced = Snappy.uncompress(in, off, len, out, 0);
+                } catch (IOException e) {
+                    throw new IOException("invalid SNAPPY data (" + e.getMessage() + ")", e);
+                }
             }
             case ZSTD -> {
                 long r = Zstd.decompressByteArray(out, 0, out.length, in, off, len);

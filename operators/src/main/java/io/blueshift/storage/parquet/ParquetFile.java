@@ -177,10 +177,11 @@ public final class ParquetFile {
                 ColumnChunk chunk = rg.getColumns().get(c.leafIndex());
                 ColumnMetaData md = checkChunk(group, c, chunk);
                 long start = chunkStart(md);
-                byte[] bytes = read(ch, start, (int) md.getTotal_compressed_size());
+                int length = (int) md.getTotal_compressed_size();
+                byte[] bytes = readReusing(ch, start, length);
                 ColumnVector v = ColumnVector.allocate(pool, c.type(), rows, c.optional(), path.getFileName() + "." + c.name());
                 vectors.add(v);
-                new ColumnChunkReader(path, c, md.getCodec()).read(bytes, start, rows, v);
+                new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, rows, v);
             }
             ok = true;
             return vectors;
@@ -250,6 +251,29 @@ public final class ParquetFile {
             return Math.min(data, md.getDictionary_page_offset());
         }
         return data;
+    }
+
+    /** Chunk bytes are read into one buffer per thread, reused (no allocation and zeroing per chunk). */
+    private static final ThreadLocal<byte[]> CHUNK_BUFFER = new ThreadLocal<>();
+    private static final int MAX_KEPT_BUFFER = 64 << 20;
+
+    /** Reads into the thread's buffer; valid until this thread's next read. */
+    private static byte[] readReusing(FileChannel ch, long position, int length) throws IOException {
+        byte[] buf = CHUNK_BUFFER.get();
+        if (buf == null || buf.length < length) {
+            buf = new byte[Math.max(length, 1 << 20)];
+            if (buf.length <= MAX_KEPT_BUFFER) {
+                CHUNK_BUFFER.set(buf);
+            }
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
+        while (bb.hasRemaining()) {
+            int n = ch.read(bb, position + bb.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file at offset " + (position + bb.position()));
+            }
+        }
+        return buf;
     }
 
     private static byte[] read(FileChannel ch, long position, int length) throws IOException {
