@@ -4,14 +4,11 @@ import io.blueshift.memory.MemoryLimitExceededException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks each build their own
- * operator states and sink state, take morsels until the source is dry, then combine into the
- * sink. Tasks run on the session's {@link WorkerPool} when the context has one (else on
- * threads started for this pipeline); the calling thread waits and then finishes the sink.
+ * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks ({@link ParallelTasks})
+ * each build their own operator states and sink state, take morsels until the source is dry,
+ * then combine into the sink. The calling thread waits and then finishes the sink.
  * <p>
  * The first failure stops the other workers (they see the stop flag at their next morsel) and
  * is rethrown as it was, later failures added to it as suppressed; a cancelled query ends
@@ -38,47 +35,6 @@ public final class PipelineExecutor {
         }
     }
 
-    /** Collects the workers' outcome: the first real failure, others suppressed into it. */
-    private static final class Outcome {
-        private final ExecutionContext ctx;
-        private final AtomicReference<Throwable> first = new AtomicReference<>();
-
-        Outcome(ExecutionContext ctx) {
-            this.ctx = ctx;
-        }
-
-        void failed(Throwable e) {
-            if (e instanceof QueryCancelledException) {
-                return; // a worker that saw the stop flag: the reason is elsewhere
-            }
-            if (first.compareAndSet(null, e)) {
-                ctx.stopAfterFailure();
-            } else {
-                Throwable f = first.get();
-                if (f != e) {
-                    synchronized (f) {
-                        f.addSuppressed(e);
-                    }
-                }
-            }
-        }
-
-        /** Throws the failure, or cancellation when the query was cancelled or stopped. */
-        void rethrow() {
-            Throwable f = first.get();
-            if (f instanceof RuntimeException re) {
-                throw re;
-            }
-            if (f instanceof Error err) {
-                throw err;
-            }
-            if (f != null) {
-                throw new IllegalStateException(f);
-            }
-            ctx.checkCancelled();
-        }
-    }
-
     private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx) {
         ctx.checkCancelled();
         try {
@@ -86,58 +42,7 @@ public final class PipelineExecutor {
         } catch (MemoryLimitExceededException e) {
             throw e.attributedTo(pipeline.source().name());
         }
-        int workers = ctx.threads();
-        Outcome outcome = new Outcome(ctx);
-        CountDownLatch done = new CountDownLatch(workers);
-        Runnable task = () -> {
-            try {
-                if (!ctx.stopRequested()) {
-                    runWorker(pipeline, ctx);
-                }
-            } catch (Throwable e) {
-                outcome.failed(e);
-            } finally {
-                done.countDown();
-            }
-        };
-        WorkerPool pool = ctx.workers();
-        if (pool == null && workers == 1) {
-            task.run();
-        } else if (pool == null) {
-            for (int w = 0; w < workers; w++) {
-                Thread.ofPlatform().name("blueshift-worker-" + w).daemon().start(task);
-            }
-        } else {
-            for (int w = 0; w < workers; w++) {
-                try {
-                    pool.execute(task);
-                } catch (RuntimeException e) {
-                    // closed pool: the tasks not handed over will never count down
-                    outcome.failed(e);
-                    for (int left = w; left < workers; left++) {
-                        done.countDown();
-                    }
-                    break;
-                }
-            }
-        }
-        // an interrupted caller cancels the query but still waits for every worker: they
-        // use the query's memory, and their sink state must not be finished half-filled
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-                ctx.cancel();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            throw new QueryCancelledException();
-        }
-        outcome.rethrow();
+        ParallelTasks.run(ctx, ctx.threads(), w -> runWorker(pipeline, ctx));
         try {
             return pipeline.sink().finish(ctx);
         } catch (MemoryLimitExceededException e) {

@@ -189,4 +189,22 @@ class WorkerPoolTest {
             assertEquals(0, small.reserved());
         }
     }
+
+    @Test
+    void parallelTasksRunEachIndexOnceAndRethrowTheFirstFailure() {
+        java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(16);
+        ParallelTasks.run(ctx(4), 16, seen::incrementAndGet);
+        for (int i = 0; i < 16; i++) {
+            assertEquals(1, seen.get(i), "task " + i);
+        }
+        IllegalStateException boom = new IllegalStateException("part 3 failed");
+        ExecutionContext ctx = ctx(4);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ParallelTasks.run(ctx, 8, i -> {
+            if (i == 3) {
+                throw boom;
+            }
+        }));
+        assertSame(boom, e);
+        assertTrue(ctx.stopRequested() && !ctx.isCancelled(), "a failure stops the query without calling it cancelled");
+    }
 }
