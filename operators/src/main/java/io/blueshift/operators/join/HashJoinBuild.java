@@ -83,6 +83,11 @@ public final class HashJoinBuild implements Sink, AutoCloseable {
         return new MaterializedResult(schema, List.of(), List.of(table));
     }
 
+    /** For RIGHT_SEMI, RIGHT_ANTI and RIGHT joins: a matched flag per build row (after finish). */
+    public void trackMatches(io.blueshift.memory.MemoryPool pool) {
+        table().trackMatches(pool);
+    }
+
     int keyCount() { return keys.length; }
 
     DataType keyType(int i) { return schema.type(keys[i]); }

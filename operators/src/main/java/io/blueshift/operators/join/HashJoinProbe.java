@@ -34,7 +34,9 @@ import java.util.Objects;
  * selection of the rows that matched in this round (narrowed by the residual condition).
  * Each row then steps to the next build row with its key; a key-unique build side needs one
  * round. LEFT and SINGLE add the unmatched rows with NULL build columns at the end; SEMI, ANTI
- * and MARK emit the probe batch under a selection, or with the mark column.
+ * and MARK emit the probe batch under a selection, or with the mark column. RIGHT_SEMI,
+ * RIGHT_ANTI and RIGHT flag the build rows that matched (RIGHT also emits the pairs); a
+ * {@link BuildSideSource} emits the chosen build rows once the probe pipeline is done.
  */
 public final class HashJoinProbe implements Operator {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -53,6 +55,9 @@ public final class HashJoinProbe implements Operator {
     public HashJoinProbe(Schema output, Schema probe, HashJoinBuild build, int[] probeKeys, JoinType type, Expr residual) {
         this.schema = Objects.requireNonNull(output, "output schema is null");
         this.table = build.table();
+        if (type.marksBuildRows() && !table.tracksMatches()) {
+            throw new IllegalArgumentException(type + " join: the build side does not track matches (HashJoinBuild.trackMatches)");
+        }
         this.probeKeys = probeKeys.clone();
         this.type = Objects.requireNonNull(type, "type is null");
         this.residual = residual == null ? null : PredicateRewriter.rewrite(residual);
@@ -120,6 +125,16 @@ public final class HashJoinProbe implements Operator {
         MemorySegment matched = s.heap.take(n);
         matched.fill((byte) 0);
         boolean probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
+        if ((type == JoinType.RIGHT_SEMI || type == JoinType.RIGHT_ANTI) && residual == null) {
+            // every build row of a matched key matches: mark whole chains, emit nothing now
+            for (int i = 0; i < n; i++) {
+                int c = cand.getAtIndex(INT, i);
+                if (c >= 0) {
+                    table.markChain(c);
+                }
+            }
+            return;
+        }
         if (probeOnly && residual == null) {
             for (int i = 0; i < n; i++) {
                 if (cand.getAtIndex(INT, i) >= 0) {
@@ -130,7 +145,7 @@ public final class HashJoinProbe implements Operator {
             rounds(input, s, sel, n, cand, matched, downstream);
         }
         switch (type) {
-            case INNER -> { }
+            case INNER, RIGHT, RIGHT_SEMI, RIGHT_ANTI -> { }
             case LEFT, SINGLE -> emitUnmatched(input, s, sel, n, matched, downstream);
             case SEMI, ANTI -> {
                 MemorySegment rows = s.buffers.take(n * 4L);
@@ -161,8 +176,9 @@ public final class HashJoinProbe implements Operator {
         }
         List<ColumnVector> columns = new ArrayList<>(input.columns());
         columns.addAll(built);
-        boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE;
-        boolean stopAtMatch = !emitPairs;
+        boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE || type == JoinType.RIGHT;
+        boolean stopAtMatch = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
+        boolean markBuild = type.marksBuildRows();
         MemorySegment next = table.next();
         boolean unique = table.unique();
         while (true) {
@@ -190,7 +206,21 @@ public final class HashJoinProbe implements Operator {
                 k = s.predicates.select(residual, new Batch(columns, rowCount, new SelectionVector(active, m)), passed);
                 out = passed;
             }
-            if (type != JoinType.INNER) {
+            if (markBuild) {
+                if (residual == null) {
+                    for (int j = 0; j < m; j++) {
+                        table.mark(buildRow.getAtIndex(INT, j));
+                    }
+                } else {
+                    for (int q = 0, j = 0; q < k; q++, j++) {
+                        int row = out.getAtIndex(INT, q);
+                        while (active.getAtIndex(INT, j) != row) {
+                            j++;
+                        }
+                        table.mark(buildRow.getAtIndex(INT, j));
+                    }
+                }
+            } else if (type != JoinType.INNER) {
                 for (int q = 0, j = 0; q < k; q++, j++) {
                     int row = out.getAtIndex(INT, q);
                     while (active.getAtIndex(INT, j) != row) {

@@ -35,6 +35,8 @@ final class JoinHashTable implements AutoCloseable {
     private int mask;
     private boolean hasNullKey;
     private boolean unique = true;
+    private Allocation matchAlloc;
+    private MemorySegment matches;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
     JoinHashTable(BuildRows rows, int[] keyColumns, KernelProvider kernels, MemoryPool pool) {
@@ -109,6 +111,41 @@ final class JoinHashTable implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Gives every build row a matched flag for the joins that emit build rows after probing
+     * (RIGHT_SEMI, RIGHT_ANTI, RIGHT). Probing threads only ever set flags to 1, so racing
+     * writes agree; the flags are read after every probe worker has finished.
+     */
+    void trackMatches(MemoryPool pool) {
+        if (matches == null) {
+            matchAlloc = pool.allocateHeap(Math.max(rows.size(), 1), "hash join build-row matches");
+            matches = matchAlloc.segment();
+            matches.fill((byte) 0);
+        }
+    }
+
+    /** Marks {@code row} and every later row of its key's chain (all of them match the same probe keys). */
+    void markChain(int row) {
+        MemorySegment m = matches;
+        MemorySegment next = this.next;
+        while (row >= 0 && m.get(ValueLayout.JAVA_BYTE, row) == 0) {
+            m.set(ValueLayout.JAVA_BYTE, row, (byte) 1);
+            row = next.getAtIndex(INT, row);
+        }
+    }
+
+    void mark(int row) {
+        matches.set(ValueLayout.JAVA_BYTE, row, (byte) 1);
+    }
+
+    boolean tracksMatches() {
+        return matches != null;
+    }
+
+    boolean matched(int row) {
+        return matches.get(ValueLayout.JAVA_BYTE, row) != 0;
     }
 
     int rowCount() { return rows.size(); }
@@ -221,7 +258,9 @@ final class JoinHashTable implements AutoCloseable {
     public void close() {
         if (slotAlloc != null) slotAlloc.close();
         if (nextAlloc != null) nextAlloc.close();
+        if (matchAlloc != null) matchAlloc.close();
         slots = null;
+        matches = null;
         rows.close();
     }
 }

@@ -100,7 +100,21 @@ public sealed interface PlanNode {
         /** Every probe row plus a BOOLEAN column: TRUE on a match, FALSE if none, NULL if none but a NULL was involved (NOT IN semantics). */
         MARK,
         /** Every probe row with at most one matching build row (scalar subqueries); a second match is an error. */
-        SINGLE
+        SINGLE,
+        /**
+         * Build rows that have a match; build columns only. The same answer as SEMI with the
+         * sides swapped, for when the preserved side is the smaller one and is built.
+         */
+        RIGHT_SEMI,
+        /** Build rows that have no match (NULL keys never match); build columns only. */
+        RIGHT_ANTI,
+        /** Matching pairs plus every build row without a match, its probe columns NULL (a right outer join). */
+        RIGHT;
+
+        /** True for the joins whose output includes build rows chosen after the whole probe side has run. */
+        public boolean marksBuildRows() {
+            return this == RIGHT_SEMI || this == RIGHT_ANTI || this == RIGHT;
+        }
     }
 
     /**
@@ -115,6 +129,17 @@ public sealed interface PlanNode {
             List<Field> fields = new ArrayList<>(probe.schema().fields());
             switch (type) {
                 case INNER, SINGLE -> fields.addAll(build.schema().fields());
+                case RIGHT_SEMI, RIGHT_ANTI -> {
+                    fields.clear();
+                    fields.addAll(build.schema().fields());
+                }
+                case RIGHT -> {
+                    fields.clear();
+                    for (Field f : probe.schema().fields()) {
+                        fields.add(new Field(f.name(), f.type(), true));
+                    }
+                    fields.addAll(build.schema().fields());
+                }
                 case LEFT -> {
                     for (Field f : build.schema().fields()) {
                         fields.add(new Field(f.name(), f.type(), true));

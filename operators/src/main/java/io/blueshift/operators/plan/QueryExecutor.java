@@ -15,6 +15,7 @@ import io.blueshift.operators.exec.Sink;
 import io.blueshift.operators.exec.Source;
 import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.filter.FilterOperator;
+import io.blueshift.operators.join.BuildSideSource;
 import io.blueshift.operators.join.HashJoinBuild;
 import io.blueshift.operators.join.HashJoinProbe;
 import io.blueshift.operators.order.OrderBy;
@@ -184,6 +185,9 @@ public final class QueryExecutor {
             sink.close();
             throw e;
         }
+        if (type.marksBuildRows()) {
+            return buildSideJoin(node, probe, sink, table, probeKeys, type, residual, schema);
+        }
         try {
             HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
             Open in = open(probe);
@@ -194,6 +198,64 @@ public final class QueryExecutor {
         } catch (RuntimeException e) {
             table.close();
             throw e;
+        }
+    }
+
+    /**
+     * RIGHT_SEMI, RIGHT_ANTI and RIGHT: the probe pipeline runs to its end flagging the build
+     * rows that match (RIGHT also collects the matching pairs); then the flagged (or unflagged)
+     * build rows start the pipeline above. The table lives until that pipeline ends.
+     */
+    private Open buildSideJoin(PlanNode node, PlanNode probe, HashJoinBuild sink, MaterializedResult table, int[] probeKeys,
+                               PlanNode.JoinType type, Expr residual, io.blueshift.memory.Schema schema) {
+        try {
+            sink.trackMatches(ctx.pool());
+            HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
+            Open in = open(probe);
+            in.operators().add(prof(node, op));
+            if (type == PlanNode.JoinType.RIGHT) {
+                MaterializedResult pairs = run(in, new CollectSink(schema));
+                MaterializedResult unmatched;
+                try {
+                    Source rest = new BuildSideSource(sink, schema, false, probe.schema());
+                    unmatched = run(new Open(rest, new ArrayList<>(), null), new CollectSink(schema));
+                } catch (RuntimeException e) {
+                    pairs.close();
+                    throw e;
+                }
+                table.close();
+                return materialized(UnionAllResult.concat(schema, List.of(pairs, unmatched)));
+            }
+            run(in, new Discard(op.outputSchema())).close();
+            Source rows = new BuildSideSource(sink, schema, type == PlanNode.JoinType.RIGHT_SEMI, null);
+            return new Open(rows, new ArrayList<>(), table);
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    /** The end of a pipeline whose operators did all the work (a probe that only flags build rows). */
+    private record Discard(io.blueshift.memory.Schema outputSchema) implements Sink {
+        @Override
+        public io.blueshift.operators.exec.SinkState createLocalState(ExecutionContext ctx) {
+            return () -> { };
+        }
+
+        @Override
+        public void sink(io.blueshift.memory.Batch batch, io.blueshift.operators.exec.SinkState local) { }
+
+        @Override
+        public void combine(io.blueshift.operators.exec.SinkState local) { }
+
+        @Override
+        public MaterializedResult finish(ExecutionContext ctx) {
+            return new MaterializedResult(outputSchema, List.of(), List.of());
+        }
+
+        @Override
+        public String describe() {
+            return "Discard";
         }
     }
 

@@ -115,7 +115,7 @@ class HashJoinTest extends OperatorTestBase {
 
     private void check(PlanNode p, List<Object[]> pRows, PlanNode b, List<Object[]> bRows, int[] pk, int[] bk,
                        JoinType type, Expr residual, NaiveJoin.Residual naive, int... threads) {
-        List<List<Object>> expected = NaiveJoin.join(pRows, bRows, pk, bk, type, naive, BUILD.size());
+        List<List<Object>> expected = NaiveJoin.join(pRows, bRows, pk, bk, type, naive, PROBE.size(), BUILD.size());
         for (int t : threads) {
             List<List<Object>> actual = run(join(p, b, pk, bk, type, residual), ctx(t));
             assertEquals(canonical(expected), canonical(actual), type + " keys " + java.util.Arrays.toString(pk)
@@ -136,7 +136,8 @@ class HashJoinTest extends OperatorTestBase {
         int[][][] keySets = {{{1}, {1}}, {{1, 2}, {1, 2}}, {{2}, {2}}};
         List<Expr> residuals = new ArrayList<>(java.util.Arrays.asList(null, lessResidual(), orResidual()));
         List<NaiveJoin.Residual> naive = new ArrayList<>(java.util.Arrays.asList(null, HashJoinTest::less, HashJoinTest::lessOrNull));
-        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.SEMI, JoinType.ANTI, JoinType.MARK)) {
+        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.SEMI, JoinType.ANTI, JoinType.MARK,
+                JoinType.RIGHT_SEMI, JoinType.RIGHT_ANTI, JoinType.RIGHT)) {
             for (int[][] keys : keySets) {
                 for (int r = 0; r < residuals.size(); r++) {
                     check(scanProbe(), probeRows, scanBuild(), buildRows, keys[0], keys[1], type,

@@ -18,8 +18,32 @@ final class NaiveJoin {
 
     static List<List<Object>> join(List<Object[]> probe, List<Object[]> build, int[] probeKeys, int[] buildKeys,
                                    JoinType type, Residual residual, int buildWidth) {
+        return join(probe, build, probeKeys, buildKeys, type, residual, probe.isEmpty() ? 0 : probe.getFirst().length, buildWidth);
+    }
+
+    static List<List<Object>> join(List<Object[]> probe, List<Object[]> build, int[] probeKeys, int[] buildKeys,
+                                   JoinType type, Residual residual, int probeWidth, int buildWidth) {
         boolean buildNullKey = build.stream().anyMatch(b -> anyNull(b, buildKeys));
         List<List<Object>> out = new ArrayList<>();
+        if (type.marksBuildRows()) {
+            for (Object[] b : build) {
+                boolean any = false;
+                for (Object[] p : probe) {
+                    if (keysEqual(p, probeKeys, b, buildKeys) && (residual == null || Boolean.TRUE.equals(residual.test(p, b)))) {
+                        any = true;
+                        if (type == JoinType.RIGHT) {
+                            out.add(concat(p, b));
+                        }
+                    }
+                }
+                switch (type) {
+                    case RIGHT_SEMI -> { if (any) out.add(Arrays.asList(b)); }
+                    case RIGHT_ANTI -> { if (!any) out.add(Arrays.asList(b)); }
+                    default -> { if (!any) out.add(concat(new Object[probeWidth], b)); }
+                }
+            }
+            return out;
+        }
         for (Object[] p : probe) {
             List<Object[]> matches = new ArrayList<>();
             for (Object[] b : build) {

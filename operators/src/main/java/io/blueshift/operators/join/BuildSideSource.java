@@ -1,0 +1,107 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Schema;
+import io.blueshift.memory.SelectionVector;
+import io.blueshift.memory.Validity;
+import io.blueshift.operators.exec.BatchConsumer;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.Source;
+import io.blueshift.operators.expr.Scratch;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The build rows a RIGHT_SEMI, RIGHT_ANTI or RIGHT join emits once its probe pipeline has
+ * finished: those flagged as matched (RIGHT_SEMI) or not (RIGHT_ANTI, RIGHT). For RIGHT each
+ * row is preceded by the probe side's columns, all NULL. Morsels are runs of build rows;
+ * batches are zero-copy slices of the build columns under a selection, so the join's table
+ * must outlive the pipeline this source starts.
+ */
+public final class BuildSideSource implements Source {
+    private static final int MORSEL_ROWS = 1 << 16;
+
+    private final JoinHashTable table;
+    private final Schema schema;
+    private final boolean wantMatched;
+    private final List<DataType> nullProbeColumns;
+    private final AtomicInteger cursor = new AtomicInteger();
+    private final int morsels;
+
+    /** {@code nullProbe}: the probe schema whose columns come first, all NULL (RIGHT), or null. */
+    public BuildSideSource(HashJoinBuild build, Schema output, boolean wantMatched, Schema nullProbe) {
+        this.table = build.table();
+        if (!table.tracksMatches()) {
+            throw new IllegalArgumentException("the build side does not track matches");
+        }
+        this.schema = output;
+        this.wantMatched = wantMatched;
+        this.nullProbeColumns = nullProbe == null ? List.of() : nullProbe.fields().stream().map(f -> f.type()).toList();
+        this.morsels = (table.rowCount() + MORSEL_ROWS - 1) / MORSEL_ROWS;
+    }
+
+    @Override
+    public Schema outputSchema() { return schema; }
+
+    @Override
+    public void open(ExecutionContext ctx) {
+        cursor.set(0);
+    }
+
+    @Override
+    public int nextMorsel() {
+        int m = cursor.getAndIncrement();
+        return m < morsels ? m : -1;
+    }
+
+    @Override
+    public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
+        int from = morsel * MORSEL_ROWS;
+        int end = Math.min(table.rowCount(), from + MORSEL_ROWS);
+        int step = ctx.batchRows();
+        try (Scratch scratch = new Scratch(ctx.pool(), "build-side rows")) {
+            for (int start = from; start < end; start += step) {
+                int n = Math.min(step, end - start);
+                MemorySegment sel = scratch.take(n * 4L);
+                int k = 0;
+                for (int r = 0; r < n; r++) {
+                    if (table.matched(start + r) == wantMatched) {
+                        sel.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, k++, r);
+                    }
+                }
+                if (k == 0) {
+                    continue;
+                }
+                List<ColumnVector> columns = new ArrayList<>(schema.size());
+                for (DataType t : nullProbeColumns) {
+                    columns.add(allNull(scratch, t, n));
+                }
+                for (ColumnVector c : table.columns()) {
+                    columns.add(c.slice(start, n));
+                }
+                downstream.accept(new Batch(columns, n, k == n ? null : new SelectionVector(sel, k)));
+                scratch.reset();
+            }
+        }
+    }
+
+    private static ColumnVector allNull(Scratch scratch, DataType t, int rows) {
+        long bytes = t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
+        MemorySegment data = scratch.take(Math.max(bytes, 1));
+        data.fill((byte) 0);
+        MemorySegment validity = scratch.take(Validity.bytesFor(rows));
+        validity.fill((byte) 0);
+        return ColumnVector.wrap(t, rows, data, validity, null);
+    }
+
+    @Override
+    public String describe() {
+        return "BuildSideSource " + (wantMatched ? "matched" : "unmatched") + " rows";
+    }
+}
