@@ -353,6 +353,20 @@ final class RelTranslator {
                 return new PlanNode.HashJoin(left, right, lk, rk, PlanNode.JoinType.INNER, residual);
             }
             case LEFT, SEMI, ANTI -> {
+                RowEstimator estimator = new RowEstimator(j.getCluster().getMetadataQuery());
+                if (estimator.rows(j.getLeft()) < estimator.rows(j.getRight())) {
+                    // the preserved side is the smaller: build it, flag its rows that match
+                    // while the right side probes, then emit the flagged (or unflagged) ones
+                    Expr residual = residualRex == null ? null
+                            : t.translate(swapSides(residualRex, nLeft, nRight, b), swapped(pair, nLeft));
+                    PlanNode.JoinType type = switch (j.getJoinType()) {
+                        case LEFT -> PlanNode.JoinType.RIGHT;
+                        case SEMI -> PlanNode.JoinType.RIGHT_SEMI;
+                        default -> PlanNode.JoinType.RIGHT_ANTI;
+                    };
+                    PlanNode joined = new PlanNode.HashJoin(right, left, rk, lk, type, residual);
+                    return type == PlanNode.JoinType.RIGHT ? reorder(joined, nLeft, nRight) : joined;
+                }
                 Expr residual = residualRex == null ? null : t.translate(residualRex, pair);
                 PlanNode.JoinType type = switch (j.getJoinType()) {
                     case LEFT -> PlanNode.JoinType.LEFT;
@@ -362,6 +376,11 @@ final class RelTranslator {
                 return new PlanNode.HashJoin(left, right, lk, rk, type, residual);
             }
             case RIGHT -> {
+                RowEstimator estimator = new RowEstimator(j.getCluster().getMetadataQuery());
+                if (estimator.rows(j.getRight()) < estimator.rows(j.getLeft())) {
+                    Expr residual = residualRex == null ? null : t.translate(residualRex, pair);
+                    return new PlanNode.HashJoin(left, right, lk, rk, PlanNode.JoinType.RIGHT, residual);
+                }
                 Expr residual = residualRex == null ? null
                         : t.translate(swapSides(residualRex, nLeft, nRight, b), swapped(pair, nLeft));
                 PlanNode joined = new PlanNode.HashJoin(right, left, rk, lk, PlanNode.JoinType.LEFT, residual);

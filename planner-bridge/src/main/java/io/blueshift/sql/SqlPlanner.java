@@ -131,7 +131,10 @@ public final class SqlPlanner {
                 .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
                 .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
                 .build());
+        debug("correlated", rel);
+        rel = ExistsToSemiJoin.apply(rel, relBuilder);
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+        debug("decorrelated", rel);
         rel = pullCommonFactors(rel);
         rel = hep(rel, HepProgram.builder()
                 // transitive predicates through a CASE (or other non-strict) join key can be
@@ -176,6 +179,12 @@ public final class SqlPlanner {
                 .build());
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         return rel;
+    }
+
+    private static void debug(String stage, RelNode rel) {
+        if (Boolean.getBoolean("blueshift.debug.plan")) {
+            System.err.println("-- " + stage + "\n" + RelOptUtil.toString(rel));
+        }
     }
 
     /** Plans {@code sql} into a physical plan for our executor. */
