@@ -12,14 +12,23 @@ public final class Allocation implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment segment;
     private final String owner;
+    private final long accounted;
     private boolean closed;
 
     Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner) {
+        this(pool, arena, segment, owner, segment.byteSize());
+    }
+
+    Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner, long accounted) {
         this.pool = pool;
         this.arena = arena;
         this.segment = segment;
         this.owner = owner;
+        this.accounted = accounted;
     }
+
+    /** Bytes this allocation holds against its pool. */
+    long accountedBytes() { return accounted; }
 
     public MemorySegment segment() {
         if (closed) {

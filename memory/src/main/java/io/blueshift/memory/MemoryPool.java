@@ -108,9 +108,27 @@ public final class MemoryPool implements AutoCloseable {
         return allocation;
     }
 
+    /**
+     * Accounts {@code bytes} of Java-heap arrays the caller allocates itself (plain
+     * {@code int[]}/{@code long[]} state in hot loops, where segments would cost more):
+     * the returned allocation has no usable memory (a zero-length segment whose byteSize
+     * is not the figure), and closing it gives the bytes back.
+     */
+    public Allocation reserveHeap(long bytes, String owner) {
+        checkOpen();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative reservation: " + bytes);
+        }
+        long size = Math.max(bytes, 1);
+        reserve(size, owner);
+        Allocation allocation = new Allocation(this, null, MemorySegment.NULL, owner, size);
+        live.put(allocation, Boolean.TRUE);
+        return allocation;
+    }
+
     void release(Allocation allocation) {
         if (live.remove(allocation) != null) {
-            unreserve(Math.max(allocation.byteSize(), 1));
+            unreserve(Math.max(allocation.accountedBytes(), 1));
         }
     }
 
@@ -170,7 +188,7 @@ public final class MemoryPool implements AutoCloseable {
             }
         }
         for (Allocation a : live.keySet()) {
-            leaks.append(' ').append(a.owner()).append(" (").append(a.byteSize()).append(" bytes);");
+            leaks.append(' ').append(a.owner()).append(" (").append(a.accountedBytes()).append(" bytes);");
         }
         if (!leaks.isEmpty()) {
             throw new IllegalStateException("memory pool '" + name + "' closed with " + reserved.get()

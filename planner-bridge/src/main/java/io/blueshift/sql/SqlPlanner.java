@@ -178,6 +178,7 @@ public final class SqlPlanner {
                         CoreRules.PROJECT_REMOVE))
                 .build());
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        rel = AggregateJoinReduction.apply(rel);
         return rel;
     }
 

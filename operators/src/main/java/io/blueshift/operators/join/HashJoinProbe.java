@@ -74,14 +74,14 @@ public final class HashJoinProbe implements Operator {
 
     private static final class State implements OperatorState {
         final ExecutionContext ctx;
-        final Scratch heap;
+        final JoinScratch arrays;
         final Scratch buffers;
         final ExpressionEvaluator values;
         final PredicateEvaluator predicates;
 
         State(ExecutionContext ctx) {
             this.ctx = ctx;
-            this.heap = new Scratch(ctx.pool(), "hash join probe state", true);
+            this.arrays = new JoinScratch(ctx.pool());
             this.buffers = new Scratch(ctx.pool(), "hash join probe output");
             this.values = new ExpressionEvaluator(ctx.kernels(), ctx.pool());
             this.predicates = new PredicateEvaluator(ctx.kernels(), values);
@@ -89,7 +89,7 @@ public final class HashJoinProbe implements Operator {
 
         @Override
         public void close() {
-            heap.close();
+            arrays.close();
             buffers.close();
             values.close();
         }
@@ -107,42 +107,41 @@ public final class HashJoinProbe implements Operator {
             return;
         }
         State s = (State) state;
-        s.heap.reset();
         s.buffers.reset();
+        JoinScratch a = s.arrays;
+        a.ensure(n);
         MemorySegment sel = input.selection() == null ? null : input.selection().segment();
         List<ColumnVector> keys = new ArrayList<>(probeKeys.length);
         for (int k : probeKeys) {
             keys.add(input.column(k));
         }
-        MemorySegment cand = s.heap.take(n * 4L);
-        MemorySegment hashes = null;
+        int[] cand = a.cand;
         if (!table.keyless()) {
-            hashes = s.heap.take(n * 8L);
-            JoinKeys.hash(s.ctx.kernels().hash(), keys, sel, n, hashes);
+            JoinKeys.hash(s.ctx.kernels().hash(), keys, sel, n, MemorySegment.ofArray(a.hashes));
         }
-        table.findMatches(keys, sel, n, hashes, cand, s.heap.take(n * 4L));
+        table.findMatches(keys, sel, n, a.hashes, cand, a.pos);
 
-        MemorySegment matched = s.heap.take(n);
-        matched.fill((byte) 0);
-        boolean probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
         if ((type == JoinType.RIGHT_SEMI || type == JoinType.RIGHT_ANTI) && residual == null) {
             // every build row of a matched key matches: mark whole chains, emit nothing now
             for (int i = 0; i < n; i++) {
-                int c = cand.getAtIndex(INT, i);
+                int c = cand[i];
                 if (c >= 0) {
                     table.markChain(c);
                 }
             }
             return;
         }
+        byte[] matched = a.matched;
+        java.util.Arrays.fill(matched, 0, n, (byte) 0);
+        boolean probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
         if (probeOnly && residual == null) {
             for (int i = 0; i < n; i++) {
-                if (cand.getAtIndex(INT, i) >= 0) {
-                    matched.set(ValueLayout.JAVA_BYTE, i, (byte) 1);
+                if (cand[i] >= 0) {
+                    matched[i] = 1;
                 }
             }
         } else {
-            rounds(input, s, sel, n, cand, matched, downstream);
+            rounds(input, s, sel, n, matched, downstream);
         }
         switch (type) {
             case INNER, RIGHT, RIGHT_SEMI, RIGHT_ANTI -> { }
@@ -152,7 +151,7 @@ public final class HashJoinProbe implements Operator {
                 byte want = (byte) (type == JoinType.SEMI ? 1 : 0);
                 int k = 0;
                 for (int i = 0; i < n; i++) {
-                    if (matched.get(ValueLayout.JAVA_BYTE, i) == want) {
+                    if (matched[i] == want) {
                         rows.setAtIndex(INT, k++, sel == null ? i : sel.getAtIndex(INT, i));
                     }
                 }
@@ -162,14 +161,15 @@ public final class HashJoinProbe implements Operator {
         }
     }
 
-    /** Emits matching pairs round by round (INNER, LEFT, SINGLE) or records which rows match. */
-    private void rounds(Batch input, State s, MemorySegment sel, int n, MemorySegment cand,
-                        MemorySegment matched, BatchConsumer downstream) {
+    /** Emits matching pairs round by round (INNER, LEFT, SINGLE, RIGHT) or records which rows (or build rows) match. */
+    private void rounds(Batch input, State s, MemorySegment sel, int n, byte[] matched, BatchConsumer downstream) {
         int rowCount = input.rowCount();
+        JoinScratch a = s.arrays;
+        int[] cand = a.cand;
+        int[] activeIndex = a.activeIndex;
+        int[] buildRow = a.buildRow;
         MemorySegment active = s.buffers.take(n * 4L);
         MemorySegment passed = residual == null ? null : s.buffers.take(rowCount * 4L);
-        MemorySegment activeIndex = s.heap.take(n * 4L);
-        MemorySegment buildRow = s.heap.take(n * 4L);
         List<ColumnVector> built = new ArrayList<>();
         for (ColumnVector c : table.columns()) {
             built.add(rowSpaceVector(s, c, rowCount, false));
@@ -179,16 +179,16 @@ public final class HashJoinProbe implements Operator {
         boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE || type == JoinType.RIGHT;
         boolean stopAtMatch = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
         boolean markBuild = type.marksBuildRows();
-        MemorySegment next = table.next();
+        int[] next = table.next();
         boolean unique = table.unique();
         while (true) {
             int m = 0;
             for (int i = 0; i < n; i++) {
-                int c = cand.getAtIndex(INT, i);
+                int c = cand[i];
                 if (c >= 0) {
                     active.setAtIndex(INT, m, sel == null ? i : sel.getAtIndex(INT, i));
-                    activeIndex.setAtIndex(INT, m, i);
-                    buildRow.setAtIndex(INT, m, c);
+                    activeIndex[m] = i;
+                    buildRow[m] = c;
                     m++;
                 }
             }
@@ -209,7 +209,7 @@ public final class HashJoinProbe implements Operator {
             if (markBuild) {
                 if (residual == null) {
                     for (int j = 0; j < m; j++) {
-                        table.mark(buildRow.getAtIndex(INT, j));
+                        table.mark(buildRow[j]);
                     }
                 } else {
                     for (int q = 0, j = 0; q < k; q++, j++) {
@@ -217,7 +217,7 @@ public final class HashJoinProbe implements Operator {
                         while (active.getAtIndex(INT, j) != row) {
                             j++;
                         }
-                        table.mark(buildRow.getAtIndex(INT, j));
+                        table.mark(buildRow[j]);
                     }
                 }
             } else if (type != JoinType.INNER) {
@@ -226,20 +226,20 @@ public final class HashJoinProbe implements Operator {
                     while (active.getAtIndex(INT, j) != row) {
                         j++;
                     }
-                    int i = activeIndex.getAtIndex(INT, j);
-                    if (type == JoinType.SINGLE && matched.get(ValueLayout.JAVA_BYTE, i) != 0) {
+                    int i = activeIndex[j];
+                    if (type == JoinType.SINGLE && matched[i] != 0) {
                         throw new IllegalStateException("more than one row returned by a subquery used as an expression");
                     }
-                    matched.set(ValueLayout.JAVA_BYTE, i, (byte) 1);
+                    matched[i] = 1;
                 }
             }
             if (emitPairs && k > 0) {
                 emit(columns, rowCount, out, k, s, downstream);
             }
             for (int j = 0; j < m; j++) {
-                int i = activeIndex.getAtIndex(INT, j);
-                boolean done = unique || (stopAtMatch && matched.get(ValueLayout.JAVA_BYTE, i) != 0);
-                cand.setAtIndex(INT, i, done ? -1 : next.getAtIndex(INT, buildRow.getAtIndex(INT, j)));
+                int i = activeIndex[j];
+                boolean done = unique || (stopAtMatch && matched[i] != 0);
+                cand[i] = done ? -1 : next[buildRow[j]];
             }
         }
     }
@@ -261,19 +261,19 @@ public final class HashJoinProbe implements Operator {
     }
 
     /** {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included. */
-    private static void gatherInto(ColumnVector src, ColumnVector dst, MemorySegment active, MemorySegment buildRow, int m) {
+    private static void gatherInto(ColumnVector src, ColumnVector dst, MemorySegment active, int[] buildRow, int m) {
         MemorySegment from = src.data();
         MemorySegment to = dst.data();
         switch (src.type()) {
             case DataType.BooleanType t -> {
                 for (int j = 0; j < m; j++) {
-                    Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow.getAtIndex(INT, j)));
+                    Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow[j]));
                 }
             }
             case DataType.VarcharType t -> {
                 for (int j = 0; j < m; j++) {
                     long a = (long) active.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
-                    long b = (long) buildRow.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
+                    long b = (long) buildRow[j] * StringViews.VIEW_BYTES;
                     to.set(ValueLayout.JAVA_LONG_UNALIGNED, a, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b));
                     to.set(ValueLayout.JAVA_LONG_UNALIGNED, a + 8, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b + 8));
                 }
@@ -281,11 +281,11 @@ public final class HashJoinProbe implements Operator {
             default -> {
                 if (src.type().byteWidth() == 4) {
                     for (int j = 0; j < m; j++) {
-                        to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow.getAtIndex(INT, j)));
+                        to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow[j]));
                     }
                 } else {
                     for (int j = 0; j < m; j++) {
-                        to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow.getAtIndex(INT, j)));
+                        to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow[j]));
                     }
                 }
             }
@@ -294,17 +294,17 @@ public final class HashJoinProbe implements Operator {
         if (validity != null) {
             MemorySegment out = dst.validity();
             for (int j = 0; j < m; j++) {
-                Validity.set(out, active.getAtIndex(INT, j), Validity.isValid(validity, buildRow.getAtIndex(INT, j)));
+                Validity.set(out, active.getAtIndex(INT, j), Validity.isValid(validity, buildRow[j]));
             }
         }
     }
 
     /** LEFT and SINGLE: rows without a (passing) match, with every build column NULL. */
-    private void emitUnmatched(Batch input, State s, MemorySegment sel, int n, MemorySegment matched, BatchConsumer downstream) {
+    private void emitUnmatched(Batch input, State s, MemorySegment sel, int n, byte[] matched, BatchConsumer downstream) {
         MemorySegment rows = s.buffers.take(n * 4L);
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (matched.get(ValueLayout.JAVA_BYTE, i) == 0) {
+            if (matched[i] == 0) {
                 rows.setAtIndex(INT, k++, sel == null ? i : sel.getAtIndex(INT, i));
             }
         }
@@ -323,7 +323,7 @@ public final class HashJoinProbe implements Operator {
      * a NULL key (x IN (..., NULL) is never FALSE), else FALSE; FALSE for an empty build side.
      */
     private void emitMark(Batch input, State s, MemorySegment sel, int n, List<ColumnVector> keys,
-                          MemorySegment matched, BatchConsumer downstream) {
+                          byte[] matched, BatchConsumer downstream) {
         int rowCount = input.rowCount();
         MemorySegment data = s.buffers.take(Validity.bytesFor(rowCount));
         MemorySegment validity = s.buffers.take(Validity.bytesFor(rowCount));
@@ -332,7 +332,7 @@ public final class HashJoinProbe implements Operator {
         boolean empty = table.rowCount() == 0;
         for (int i = 0; i < n; i++) {
             int row = sel == null ? i : sel.getAtIndex(INT, i);
-            if (matched.get(ValueLayout.JAVA_BYTE, i) != 0) {
+            if (matched[i] != 0) {
                 Validity.set(data, row, true);
             } else if (!empty && (table.hasNullKey() || JoinKeys.anyNull(keys, row))) {
                 Validity.set(validity, row, false);

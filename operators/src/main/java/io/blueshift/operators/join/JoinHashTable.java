@@ -31,7 +31,7 @@ final class JoinHashTable implements AutoCloseable {
     private Allocation slotAlloc;
     private Allocation nextAlloc;
     private long[] slots;
-    private MemorySegment next;
+    private int[] next;
     private int mask;
     private boolean hasNullKey;
     private boolean unique = true;
@@ -58,11 +58,11 @@ final class JoinHashTable implements AutoCloseable {
 
     private void build(KernelProvider kernels, MemoryPool pool) {
         int n = rows.size();
-        nextAlloc = pool.allocateHeap(Math.max(n, 1) * 4L, "hash join chains");
-        next = nextAlloc.segment();
+        nextAlloc = JoinScratch.account(pool, Math.max(n, 1) * 4L, "hash join chains");
+        next = new int[Math.max(n, 1)];
         if (keys.isEmpty()) {
             for (int r = 0; r < n; r++) {
-                next.setAtIndex(INT, r, r + 1 < n ? r + 1 : -1);
+                next[r] = r + 1 < n ? r + 1 : -1;
             }
             unique = n <= 1;
             return;
@@ -90,12 +90,12 @@ final class JoinHashTable implements AutoCloseable {
             long s = slots[p];
             if (s == 0) {
                 slots[p] = (hash & TAG) | (row + 1L);
-                next.setAtIndex(INT, row, -1);
+                next[row] = -1;
                 return;
             }
             if (((s ^ hash) & TAG) == 0 && keysEqual(keys, row, (int) s - 1)) {
                 // the new row becomes the head of the key's chain
-                next.setAtIndex(INT, row, (int) s - 1);
+                next[row] = (int) s - 1;
                 unique = false;
                 slots[p] = (hash & TAG) | (row + 1L);
                 return;
@@ -129,10 +129,10 @@ final class JoinHashTable implements AutoCloseable {
     /** Marks {@code row} and every later row of its key's chain (all of them match the same probe keys). */
     void markChain(int row) {
         MemorySegment m = matches;
-        MemorySegment next = this.next;
+        int[] next = this.next;
         while (row >= 0 && m.get(ValueLayout.JAVA_BYTE, row) == 0) {
             m.set(ValueLayout.JAVA_BYTE, row, (byte) 1);
-            row = next.getAtIndex(INT, row);
+            row = next[row];
         }
     }
 
@@ -155,27 +155,25 @@ final class JoinHashTable implements AutoCloseable {
     boolean unique() { return unique; }
     List<ColumnVector> columns() { return columns; }
     /** Chains: the build row after {@code row} with the same key, or -1. */
-    MemorySegment next() { return next; }
+    int[] next() { return next; }
 
     /**
      * Writes to {@code cand[i]} the first build row whose keys equal probe candidate i's
      * (row {@code sel[i]}, or i), or -1. Probes by hash tag alone, then checks the keys of
      * those guesses column by column; only mismatches (rare) take a row-at-a-time path.
-     * {@code hashes} holds the probe keys' hashes; {@code pos} is scratch of n ints.
+     * {@code hashes} holds the probe keys' hashes; {@code pos} is scratch of n ints. Plain
+     * arrays, not segments: these loops are the probe's hottest, and heap and off-heap
+     * segments met at one access site keep the JIT from compiling it tight.
      */
-    void findMatches(List<ColumnVector> probeKeys, MemorySegment sel, int n, MemorySegment hashes,
-                     MemorySegment cand, MemorySegment pos) {
+    void findMatches(List<ColumnVector> probeKeys, MemorySegment sel, int n, long[] hashes, int[] cand, int[] pos) {
         if (keys.isEmpty()) {
-            int first = rows.size() > 0 ? 0 : -1;
-            for (int i = 0; i < n; i++) {
-                cand.setAtIndex(INT, i, first);
-            }
+            java.util.Arrays.fill(cand, 0, n, rows.size() > 0 ? 0 : -1);
             return;
         }
         long[] slots = this.slots;
         int mask = this.mask;
         for (int i = 0; i < n; i++) {
-            long h = hashes.getAtIndex(LONG, i);
+            long h = hashes[i];
             int p = (int) h & mask;
             int c;
             while (true) {
@@ -190,8 +188,8 @@ final class JoinHashTable implements AutoCloseable {
                 }
                 p = (p + 1) & mask;
             }
-            cand.setAtIndex(INT, i, c);
-            pos.setAtIndex(INT, i, p);
+            cand[i] = c;
+            pos[i] = p;
         }
         boolean mismatches = false;
         for (int k = 0; k < keys.size(); k++) {
@@ -201,14 +199,14 @@ final class JoinHashTable implements AutoCloseable {
             return;
         }
         for (int i = 0; i < n; i++) {
-            if (cand.getAtIndex(INT, i) != -2) {
+            if (cand[i] != -2) {
                 continue;
             }
             int row = sel == null ? i : sel.getAtIndex(INT, i);
             int c = -1;
             if (!JoinKeys.anyNull(probeKeys, row)) {
-                long h = hashes.getAtIndex(LONG, i);
-                for (int p = (pos.getAtIndex(INT, i) + 1) & mask; slots[p] != 0; p = (p + 1) & mask) {
+                long h = hashes[i];
+                for (int p = (pos[i] + 1) & mask; slots[p] != 0; p = (p + 1) & mask) {
                     long s = slots[p];
                     if (((s ^ h) & TAG) == 0 && keysEqual(probeKeys, row, (int) s - 1)) {
                         c = (int) s - 1;
@@ -216,21 +214,21 @@ final class JoinHashTable implements AutoCloseable {
                     }
                 }
             }
-            cand.setAtIndex(INT, i, c);
+            cand[i] = c;
         }
     }
 
     /** Marks candidates whose key in this column differs (or is NULL) with -2; true if any. */
-    private static boolean verify(ColumnVector probe, ColumnVector build, MemorySegment sel, int n, MemorySegment cand) {
+    private static boolean verify(ColumnVector probe, ColumnVector build, MemorySegment sel, int n, int[] cand) {
         boolean any = false;
         MemorySegment validity = probe.validity();
         if (probe.type() instanceof DataType.VarcharType) {
             for (int i = 0; i < n; i++) {
-                int c = cand.getAtIndex(INT, i);
+                int c = cand[i];
                 if (c < 0) continue;
                 int row = sel == null ? i : sel.getAtIndex(INT, i);
                 if ((validity != null && !Validity.isValid(validity, row)) || !JoinKeys.equal(probe, row, build, c)) {
-                    cand.setAtIndex(INT, i, -2);
+                    cand[i] = -2;
                     any = true;
                 }
             }
@@ -241,13 +239,13 @@ final class JoinHashTable implements AutoCloseable {
         boolean a4 = probe.type().byteWidth() == 4;
         boolean b4 = build.type().byteWidth() == 4;
         for (int i = 0; i < n; i++) {
-            int c = cand.getAtIndex(INT, i);
+            int c = cand[i];
             if (c < 0) continue;
             int row = sel == null ? i : sel.getAtIndex(INT, i);
             long x = a4 ? a.getAtIndex(INT, row) : a.getAtIndex(LONG, row);
             long y = b4 ? b.getAtIndex(INT, c) : b.getAtIndex(LONG, c);
             if (x != y || (validity != null && !Validity.isValid(validity, row))) {
-                cand.setAtIndex(INT, i, -2);
+                cand[i] = -2;
                 any = true;
             }
         }
