@@ -123,6 +123,9 @@ final class SqlCommand implements Callable<Integer> {
             return 0;
         }
         try (QueryResult r = session.run(trimmed)) {
+            if (duck != null && StatementKinds.ddl(trimmed)) {
+                duck.execute(trimmed);   // DuckDB gets the same views and tables to compare later queries
+            }
             if (StatementKinds.silent(trimmed)) {
                 return 0;   // CREATE VIEW, DROP: nothing to show
             }

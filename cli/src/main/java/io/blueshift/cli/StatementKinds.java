@@ -11,6 +11,12 @@ final class StatementKinds {
         return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.Drop;
     }
 
+    /** CREATE VIEW, CREATE TABLE AS, DROP: statements that change what later queries see. */
+    static boolean ddl(String sql) {
+        SqlStatement st = parse(sql);
+        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.CreateTable || st instanceof SqlStatement.Drop;
+    }
+
     static boolean query(String sql) {
         return parse(sql) instanceof SqlStatement.Query;
     }

@@ -57,6 +57,7 @@ final class FileReferences {
         List<String> clause = new ArrayList<>();
         clause.add("");
         int counter = 0;
+        boolean fromClause = false;
         for (int i = 0; i < toks.size(); i++) {
             Token t = toks.get(i);
             int depth = clause.size() - 1;
@@ -70,12 +71,24 @@ final class FileReferences {
                 }
                 continue;
             }
+            if (t.is("from")) {
+                // a FROM clause follows a SELECT list at the same depth; FROM inside TRIM(...),
+                // EXTRACT(...), SUBSTRING(...) or IS [NOT] DISTINCT FROM is not one
+                boolean distinct = i > 0 && toks.get(i - 1).is("distinct") && i > 1 && (toks.get(i - 2).is("is") || toks.get(i - 2).is("not"));
+                fromClause = clause.get(depth).equals("select") && !distinct;
+                if (fromClause) {
+                    clause.set(depth, "from");
+                }
+                continue;
+            }
             if (t.kind() == Kind.WORD && CLAUSES.contains(t.text().toLowerCase(Locale.ROOT))) {
                 clause.set(depth, t.text().toLowerCase(Locale.ROOT));
                 continue;
             }
-            boolean itemPosition = i > 0 && (toks.get(i - 1).is("from") || toks.get(i - 1).is("join")
-                    || (toks.get(i - 1).isSymbol(",") && clause.get(depth).equals("from")));
+            Token prev = i > 0 ? toks.get(i - 1) : null;
+            boolean inFrom = clause.get(depth).equals("from");
+            boolean itemPosition = prev != null && ((prev.is("from") && fromClause)
+                    || (prev.is("join") && inFrom) || (prev.isSymbol(",") && inFrom));
             if (!itemPosition) {
                 continue;
             }

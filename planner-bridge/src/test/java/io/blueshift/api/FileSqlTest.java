@@ -55,6 +55,12 @@ class FileSqlTest {
             // joins of two file references, one through read_parquet, with comments and quotes around
             assertEquals(List.of(List.of(300L)), rows(s, "SELECT count(*) /* FROM 'nothing' */ FROM '" + p("items.parquet")
                     + "' a JOIN read_parquet('" + p("parts/*.parquet") + "') b ON a.id = b.id -- FROM 'x'\n WHERE 'FROM' <> 'x'"));
+            // FROM inside TRIM and IS DISTINCT FROM is not a FROM clause
+            assertEquals(List.of(List.of(true)), rows(s, "SELECT 'p' IS DISTINCT FROM 'q' FROM '"
+                    + p("items.parquet") + "' WHERE id = 1"));
+            RuntimeException trim = assertThrows(RuntimeException.class, () -> rows(s, "SELECT TRIM(BOTH 'x' FROM 'xax') FROM '"
+                    + p("items.parquet") + "'"));
+            assertTrue(!trim.getMessage().contains("file not found"), trim.getMessage());
             // comma-separated FROM list
             assertEquals(List.of(List.of(300L)), rows(s, "SELECT count(*) FROM '" + p("items.parquet") + "' a, '"
                     + p("parts/p*.parquet") + "' b WHERE a.id = b.id"));
