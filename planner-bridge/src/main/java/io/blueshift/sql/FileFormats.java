@@ -140,7 +140,12 @@ public final class FileFormats {
                     yield new Described(t.schema(), t.rowCount());
                 }
             }
-            case ARROW -> throw notYet("reading Arrow IPC files", file);
+            case ARROW -> {
+                refuseOthers(new java.util.HashMap<>(options), "arrow", "none");
+                try (io.blueshift.storage.arrow.ArrowIpcTable t = io.blueshift.storage.arrow.ArrowIpcTable.open(file.toString(), file, pool)) {
+                    yield new Described(t.schema(), t.rowCount());
+                }
+            }
         };
     }
 
@@ -149,7 +154,7 @@ public final class FileFormats {
         return switch (format) {
             case PARQUET -> ParquetTable.openLazy(name, file, pool, columns);
             case CSV -> new Projected(io.blueshift.storage.csv.CsvTable.open(name, file, pool, csvOptions(options)), columns);
-            case ARROW -> throw notYet("reading Arrow IPC files", file);
+            case ARROW -> new Projected(io.blueshift.storage.arrow.ArrowIpcTable.open(name, file, pool), columns);
         };
     }
 
@@ -200,7 +205,12 @@ public final class FileFormats {
                     throw new SqlException(e.getMessage());
                 }
             }
-            case ARROW -> throw notYet("writing Arrow IPC files", file);
+            case ARROW -> {
+                String stream = first(left, "stream");
+                refuseOthers(left, "arrow", "STREAM");
+                boolean streamFormat = stream != null ? bool(stream, "STREAM") : file.toString().toLowerCase(Locale.ROOT).endsWith(".arrows");
+                yield io.blueshift.storage.arrow.ArrowIpcWriter.create(file, schema, streamFormat);
+            }
         };
         return w;
     }

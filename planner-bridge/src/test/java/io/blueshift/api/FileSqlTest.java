@@ -189,6 +189,18 @@ class FileSqlTest {
     }
 
     @Test
+    void arrowIpcWriteAndRead() {
+        try (Session s = Blueshift.open()) {
+            assertEquals(List.of(List.of(300L)), rows(s, "COPY (SELECT id, k, 'v' || k AS label FROM '" + p("parts/*.parquet")
+                    + "') TO '" + p("t.arrow") + "'"));
+            assertEquals(List.of(List.of(100L)), rows(s, "COPY (SELECT id FROM '" + p("parts/p0.parquet") + "') TO '" + p("t.ipc")
+                    + "' (FORMAT arrow, STREAM true)"));
+            assertEquals(List.of(List.of(300L, 44850L, 7L)), rows(s, "SELECT count(*), sum(id), count(DISTINCT label) FROM '" + p("t.arrow") + "'"));
+            assertEquals(List.of(List.of(4950L)), rows(s, "SELECT sum(id) FROM read_arrow('" + p("t.ipc") + "')"));
+        }
+    }
+
+    @Test
     void statementSyntaxErrors() {
         try (Session s = Blueshift.open()) {
             SqlException e = assertThrows(SqlException.class, () -> rows(s, "CREATE VIEW v SELECT 1"));
