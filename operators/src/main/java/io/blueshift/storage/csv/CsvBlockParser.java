@@ -42,6 +42,18 @@ final class CsvBlockParser {
         }
     }
 
+    /**
+     * A quote where a well-formed file has none (inside an unquoted field, text after a closing
+     * quote, a quote left open): spans from the parallel split may then be wrong, so the reader
+     * splits again exactly and parses without this check (reporting real errors with their line).
+     */
+    static final class QuoteLayout extends RuntimeException {
+        QuoteLayout() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final boolean strict;
     private final Path file;
     private final byte delimiter;
     private final byte quote;
@@ -54,7 +66,8 @@ final class CsvBlockParser {
     private int[] rowLines = new int[0];
     private int capacity;
 
-    CsvBlockParser(Path file, CsvOptions options) {
+    CsvBlockParser(Path file, CsvOptions options, boolean strict) {
+        this.strict = strict;
         this.file = file;
         this.delimiter = (byte) options.delimiter();
         this.quote = (byte) options.quote();
@@ -167,6 +180,9 @@ final class CsvBlockParser {
                         r++;
                     }
                     if (!closed) {
+                        if (strict) {
+                            throw new QuoteLayout();
+                        }
                         throw new CsvException(file, firstLine + rowLines[row], names.get(c),
                                 "unterminated quoted field (no closing " + show(q) + " before the end of the file)");
                     }
@@ -177,6 +193,9 @@ final class CsvBlockParser {
                         r++;
                     }
                     if (r < n && b[r] != delim && b[r] != '\n') {
+                        if (strict) {
+                            throw new QuoteLayout();
+                        }
                         throw new CsvException(file, firstLine + line, names.get(c), "unexpected "
                                 + show(b[r]) + " after the closing quote of a field (a quote inside a quoted field must be doubled)");
                     }
@@ -189,6 +208,9 @@ final class CsvBlockParser {
                         byte x = b[r];
                         if (x == delim || x == '\n') {
                             break;
+                        }
+                        if (x == q && q != 0 && strict) {
+                            throw new QuoteLayout(); // a literal quote inside an unquoted field
                         }
                         r++;
                     }

@@ -121,6 +121,86 @@ final class CsvRowScanner {
         return spans;
     }
 
+    /** Exact count of bytes equal to the pattern's byte in a word. */
+    private static int countEqual(long w, long pattern) {
+        long x = w ^ pattern;
+        return Long.bitCount(~(((x & 0x7F7F_7F7F_7F7F_7F7FL) + 0x7F7F_7F7F_7F7F_7F7FL) | x | 0x7F7F_7F7F_7F7F_7F7FL));
+    }
+
+    /** Quote bytes in {@code data[from, to)}: their parity says whether a piece ends inside quotes. */
+    static long quotes(MemorySegment data, long from, long to, byte quote) {
+        long qp = ONES * (quote & 0xFF);
+        long n = 0;
+        long pos = from;
+        for (; pos + 8 <= to; pos += 8) {
+            n += countEqual(data.get(WORD, pos), qp);
+        }
+        for (; pos < to; pos++) {
+            if (data.get(ValueLayout.JAVA_BYTE, pos) == quote) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * One piece of a parallel split, scanned from a known quote state with every quote byte
+     * toggling it (exact for well-formed RFC 4180, where quotes open only at a field's start and
+     * doubled quotes toggle twice; the parser checks that while it parses): {@code cut} is just
+     * after the first line break that ends a row (-1 if none), with the rows and lines up to it
+     * and in the whole piece.
+     */
+    record Piece(long cut, long rowsBefore, long linesBefore, long rows, long lines, boolean endsInQuote) {}
+
+    static Piece scanPiece(MemorySegment data, long from, long to, byte quote, boolean inQuote) {
+        long nl = ONES * '\n';
+        long qp = ONES * (quote & 0xFF);
+        boolean quotes = quote != 0;
+        long cut = -1;
+        long rowsBefore = 0;
+        long linesBefore = 0;
+        long rows = 0;
+        long lines = 0;
+        long pos = from;
+        while (pos < to) {
+            if (pos + 8 <= to) {
+                long w = data.get(WORD, pos);
+                if (!quotes || matches(w, qp) == 0) {
+                    // no quote in the word: every line break in it is (or is not) a row end alike
+                    int breaks = countEqual(w, nl);
+                    if (breaks == 0) {
+                        pos += 8;
+                        continue;
+                    }
+                    if (inQuote || cut >= 0) {
+                        lines += breaks;
+                        if (!inQuote) {
+                            rows += breaks;
+                        }
+                        pos += 8;
+                        continue;
+                    }
+                }
+            }
+            byte b = data.get(ValueLayout.JAVA_BYTE, pos);
+            if (quotes && b == quote) {
+                inQuote = !inQuote;
+            } else if (b == '\n') {
+                lines++;
+                if (!inQuote) {
+                    rows++;
+                    if (cut < 0) {
+                        cut = pos + 1;
+                        rowsBefore = rows;
+                        linesBefore = lines;
+                    }
+                }
+            }
+            pos++;
+        }
+        return new Piece(cut, rowsBefore, linesBefore, rows, lines, inQuote);
+    }
+
     /** A quote opens a quoted field only at the start of a field. */
     private static boolean startsField(MemorySegment data, long pos, long from, byte delim) {
         if (pos == from) {

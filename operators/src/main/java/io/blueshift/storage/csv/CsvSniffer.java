@@ -31,7 +31,8 @@ final class CsvSniffer {
     static final int ALL = BOOLEAN | BIGINT | DOUBLE | DATE | TIMESTAMP;
 
     /** What the head of the file says: where data starts, on which line, the names and the types. */
-    record Layout(long dataStart, long firstLine, List<String> names, List<DataType> types, List<Boolean> inferred) {}
+    record Layout(long dataStart, long firstLine, List<String> names, List<DataType> types, List<Boolean> inferred,
+                  double bytesPerRow) {}
 
     private CsvSniffer() {}
 
@@ -164,7 +165,8 @@ final class CsvSniffer {
         if (!unknown.isEmpty()) {
             throw new CsvException(file, 0, null, "type given for unknown column(s) " + unknown + "; columns are " + names);
         }
-        return new Layout(dataStart, firstLine, List.copyOf(names), List.copyOf(types), List.copyOf(inferred));
+        double bytesPerRow = sample.isEmpty() ? 100 : (double) (reader.pos - dataStart) / sample.size();
+        return new Layout(dataStart, firstLine, List.copyOf(names), List.copyOf(types), List.copyOf(inferred), bytesPerRow);
     }
 
     private static boolean isNull(byte[] f, boolean quoted, CsvOptions options) {
