@@ -47,8 +47,50 @@ final class BenchCommand implements Callable<Integer> {
                 description = "Also write the results as CSV, one line per query and thread count: " + TpchThreadSweep.CSV_HEADER + ".")
         Path csv;
 
+        @Option(names = "--duckdb-file", paramLabel = "FILE",
+                description = "Keep DuckDB's tables in this database file (deleted at the end) instead of in memory: "
+                        + "for scale factors where both engines' in-memory copies do not fit (SF 10 on 24 GiB).")
+        Path duckdbFile;
+
+        @Option(names = "--duckdb-memory-limit", paramLabel = "SIZE", description = "DuckDB's memory_limit, e.g. 2g (default: DuckDB's own).")
+        String duckdbMemoryLimit;
+
         @Mixin
         EngineOptions engine = new EngineOptions();
+
+        /** Bytes per unit of scale factor, measured at SF 1 (2026-11-25): our tables, DuckDB's in-memory copy. */
+        static final long BLUESHIFT_BYTES_PER_SF = 1815L << 20;
+        static final long DUCKDB_BYTES_PER_SF = 870L << 20;
+
+        /**
+         * Fails before generating anything when the tables cannot fit: ours under the memory
+         * limit, and ours plus DuckDB's copy in the machine's memory.
+         */
+        void checkMemory() {
+            if (data != null) {
+                return; // files: both engines read them as they go
+            }
+            long ram = io.blueshift.hwprofiles.HardwareProfile.detect().memoryBytes();
+            long ours = (long) (scaleFactor * BLUESHIFT_BYTES_PER_SF);
+            long theirs = duckdbFile != null
+                    ? (duckdbMemoryLimit != null ? MemoryPool.parseSize(duckdbMemoryLimit) : Math.max(1L << 30, ram / 8))
+                    : (long) (scaleFactor * DUCKDB_BYTES_PER_SF);
+            long limit = engine.sessionOptions().memoryLimit();
+            System.err.printf("memory: sf %s needs about %s for Blueshift's tables (limit %s) and %s for DuckDB (%s); RAM %s%n",
+                    TpchCli.sf(scaleFactor), MemoryPool.mib(ours), MemoryPool.mib(limit), MemoryPool.mib(theirs),
+                    duckdbFile != null ? "on disk, buffer pool" : "in memory", MemoryPool.mib(ram));
+            String fix = " Options: keep DuckDB on disk (--duckdb-file /tmp/tpch.duckdb --duckdb-memory-limit 2g), raise"
+                    + " --memory-limit and keep the Java heap small (BLUESHIFT_JAVA_OPTS=-Xmx3g), or bench files:"
+                    + " ./blueshift tpch gen --sf N --format parquet --out DIR, then bench tpch --data DIR.";
+            if (ours > limit * 9 / 10) {
+                throw new IllegalArgumentException("sf " + TpchCli.sf(scaleFactor) + ": Blueshift's tables need about " + MemoryPool.mib(ours)
+                        + ", over 90% of the memory limit " + MemoryPool.mib(limit) + " (queries need room too)." + fix);
+            }
+            if (ram > 0 && ours + theirs > ram * 9 / 10) {
+                throw new IllegalArgumentException("sf " + TpchCli.sf(scaleFactor) + ": Blueshift's tables (about " + MemoryPool.mib(ours)
+                        + ") and DuckDB's copy (about " + MemoryPool.mib(theirs) + ") do not fit in " + MemoryPool.mib(ram) + " of RAM." + fix);
+            }
+        }
 
         @Override
         public Integer call() {
@@ -59,9 +101,16 @@ final class BenchCommand implements Callable<Integer> {
             }
             engine.threadListAllowed = true;
             List<Integer> threads = engine.threadCounts();
+            if (duckdbFile != null && java.nio.file.Files.exists(duckdbFile)) {
+                throw new IllegalArgumentException("--duckdb-file " + duckdbFile + " exists; give a new path (the benchmark creates and deletes it)");
+            }
+            checkMemory();
             PrintStream err = System.err;
             try (TpchEngine bs = data != null ? new TpchEngine(data, engine, err) : new TpchEngine(scaleFactor, engine, err);
-                 DuckDbReference duck = new DuckDbReference()) {
+                 DuckDbReference duck = duckdbFile != null ? new DuckDbReference(duckdbFile) : new DuckDbReference()) {
+                if (duckdbMemoryLimit != null) {
+                    duck.execute("SET memory_limit = '" + (MemoryPool.parseSize(duckdbMemoryLimit) >> 20) + "MB'");
+                }
                 duck.setThreads(threads.getFirst());
                 bs.loadInto(duck, err);
                 err.printf("memory: Blueshift tables %s off-heap, DuckDB %s, Java heap %s max%n",
@@ -77,6 +126,15 @@ final class BenchCommand implements Callable<Integer> {
                     err.println("wrote " + csv);
                 }
                 return rows.stream().allMatch(r -> r.error() == null) ? 0 : 1;
+            } finally {
+                if (duckdbFile != null) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(duckdbFile);
+                        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(duckdbFile + ".wal"));
+                    } catch (java.io.IOException e) {
+                        err.println("could not delete " + duckdbFile + ": " + e.getMessage());
+                    }
+                }
             }
         }
 

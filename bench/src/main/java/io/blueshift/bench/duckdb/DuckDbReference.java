@@ -51,6 +51,20 @@ public final class DuckDbReference implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a database in {@code file} (created if absent): DuckDB keeps the tables on disk and
+     * only its buffer pool ({@code SET memory_limit}) in memory, for scale factors whose
+     * in-memory copy would not fit beside ours.
+     */
+    public DuckDbReference(java.nio.file.Path file) {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            this.connection = c.unwrap(DuckDBConnection.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open DuckDB database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The JDBC connection, for anything this class does not cover. */
     public Connection connection() { return connection; }
 
