@@ -109,6 +109,15 @@ public final class MemoryPool implements AutoCloseable {
     }
 
     /**
+     * Accounts {@code bytes} held outside the JVM (device memory) the same way as
+     * {@link #reserveHeap}: they count against every limit up to the root and show in leak
+     * checks until the returned allocation (no usable memory) is closed.
+     */
+    public Allocation reserveExternal(long bytes, String owner) {
+        return reserveHeap(bytes, owner);
+    }
+
+    /**
      * Accounts {@code bytes} of Java-heap arrays the caller allocates itself (plain
      * {@code int[]}/{@code long[]} state in hot loops, where segments would cost more):
      * the returned allocation has no usable memory (a zero-length segment whose byteSize
