@@ -43,17 +43,14 @@ final class ProfileCommand implements Callable<Integer> {
                 m.put("hardware", hardwareJson(h));
                 m.put("vectorWidthSource", vw.note());
                 m.put("fastIntegerVectors", h.fastIntegerVectors().orElse(null));
-                Map<String, Object> gpu = new LinkedHashMap<>();
-                gpu.put("detected", false);
-                gpu.put("reason", "this build has no gpu module");
-                m.put("gpu", gpu);
+                m.put("gpu", gpuJson(io.blueshift.hwprofiles.GpuDetector.detectAny()));
                 m.put("tuning", tuningJson(t));
                 System.out.print(Json.write(m));
                 return 0;
             }
             List<String[]> rows = ProfileSupport.hardwareRows(h, true);
             if (h.vectorBits() <= 0) rows.getLast()[1] = vw.note();
-            rows.add(ProfileSupport.row("GPU", ProfileSupport.GPU_NONE));
+            rows.add(ProfileSupport.row("GPU", io.blueshift.hwprofiles.GpuDetector.detectAny().summary()));
             System.out.println("This machine (detected from /proc and /sys)");
             System.out.print(ProfileSupport.table(rows, false));
             System.out.println();
@@ -61,6 +58,29 @@ final class ProfileCommand implements Callable<Integer> {
             System.out.print(ProfileSupport.table(tuningRows(t), false));
             return 0;
         }
+    }
+
+    /** {"detected": false, "reason": ...} or {"detected": true, "devices": [...]}. */
+    static Map<String, Object> gpuJson(io.blueshift.hwprofiles.GpuDetector.Report r) {
+        Map<String, Object> gpu = new LinkedHashMap<>();
+        gpu.put("detected", r.found());
+        if (!r.found()) {
+            gpu.put("reason", r.reason());
+            return gpu;
+        }
+        List<Object> devices = new ArrayList<>();
+        for (var d : r.devices()) {
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("name", d.name());
+            dm.put("memoryBytes", d.memoryBytes());
+            dm.put("multiprocessors", d.multiprocessors());
+            dm.put("computeCapability", d.computeCapability());
+            dm.put("pcieGBs", d.pcieGBs());
+            dm.put("memoryGBs", d.memoryGBs());
+            devices.add(dm);
+        }
+        gpu.put("devices", devices);
+        return gpu;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The named profiles.")

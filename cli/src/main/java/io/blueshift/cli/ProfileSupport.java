@@ -17,7 +17,6 @@ import java.util.ServiceLoader;
  * calibrated profile lives ({@code -Dblueshift.profile.file} overrides it, for tests).
  */
 final class ProfileSupport {
-    static final String GPU_NONE = "none detected (this build has no gpu module)";
 
     private ProfileSupport() { }
 

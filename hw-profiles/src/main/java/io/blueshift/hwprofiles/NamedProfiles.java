@@ -57,7 +57,7 @@ public final class NamedProfiles {
 
     /** The detected machine, with the saved calibration when it was measured on the same kind of machine. */
     public static Profile auto(HardwareProfile detected, Path calibrationFile) {
-        String gpu = "GPU: none detected (this build has no gpu module)";
+        String gpu = "GPU: " + GpuDetector.detectAny().summary();
         Profile p = new Profile(AUTO, "this machine, detected from /proc and /sys; " + gpu, detected,
                 Optional.empty(), Optional.empty(), "detected");
         if (calibrationFile == null || !Files.isRegularFile(calibrationFile)) return p;

@@ -1,0 +1,474 @@
+package io.blueshift.gpu.cuda;
+
+import io.blueshift.gpu.Accelerator;
+import io.blueshift.gpu.DeviceBuffer;
+import io.blueshift.gpu.DeviceColumn;
+import io.blueshift.gpu.DeviceHashTable;
+import io.blueshift.gpu.DeviceInfo;
+import io.blueshift.gpu.DevicePredicate;
+import io.blueshift.gpu.GroupedAggregate;
+import io.blueshift.gpu.PinnedBuffer;
+import io.blueshift.gpu.ValueKind;
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.memory.Allocation;
+import io.blueshift.memory.MemoryPool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CUDA device through the driver API: its primary context, one stream, and the kernels of
+ * {@code blueshift_kernels.cu}. Operations are serialised on the stream (one query's threads
+ * share the device); each sets the context current on the calling thread first.
+ */
+public final class CudaAccelerator implements Accelerator {
+    private static final int BLOCK = 256;
+    private static final String[] KERNELS = {"bs_term_i32", "bs_term_i64", "bs_term_f64", "bs_term_in", "bs_count_flags",
+            "bs_scan_counts", "bs_write_selection", "bs_hash_build", "bs_hash_probe", "bs_group_slots", "bs_group_update",
+            "bs_fill_i64"};
+
+    private final CudaDriver cu;
+    private final int device;
+    private final MemorySegment context;
+    private final MemorySegment stream;
+    private final MemorySegment module;
+    private final Map<String, MemorySegment> functions = new HashMap<>();
+    private final DeviceInfo info;
+    private final String kernelSource;
+    private boolean closed;
+
+    private CudaAccelerator(CudaDriver cu, int ordinal) {
+        this.cu = cu;
+        this.device = cu.device(ordinal);
+        this.context = cu.retainPrimaryContext(device);
+        MemorySegment s = null;
+        MemorySegment m = null;
+        try {
+            cu.setCurrent(context);
+            s = cu.createStream();
+            int major = cu.attribute(device, CudaDriver.ATTR_COMPUTE_CAPABILITY_MAJOR);
+            int minor = cu.attribute(device, CudaDriver.ATTR_COMPUTE_CAPABILITY_MINOR);
+            KernelImage image = KernelImage.forDevice(major, minor);
+            MemorySegment ptx = Arena.global().allocate(image.ptx().length + 1L);
+            MemorySegment.copy(image.ptx(), 0, ptx, ValueLayout.JAVA_BYTE, 0, image.ptx().length);
+            m = cu.loadModule(ptx);
+            for (String k : KERNELS) {
+                functions.put(k, cu.function(m, k));
+            }
+            this.kernelSource = image.source();
+            this.stream = s;
+            this.module = m;
+            this.info = describe(cu, ordinal, device, major, minor);
+        } catch (RuntimeException e) {
+            try {
+                if (m != null) cu.unloadModule(m);
+                if (s != null) cu.destroyStream(s);
+                cu.releasePrimaryContext(device);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens device {@code ordinal}: context, stream, kernels (compiled now if not cached). */
+    public static CudaAccelerator open(CudaDriver cu, int ordinal) {
+        return new CudaAccelerator(cu, ordinal);
+    }
+
+    /** What the driver says about a device, without opening a context. */
+    static DeviceInfo describe(CudaDriver cu, int ordinal, int device, int major, int minor) {
+        int sms = cu.attribute(device, CudaDriver.ATTR_MULTIPROCESSOR_COUNT);
+        double clockKHz = cu.attribute(device, CudaDriver.ATTR_MEMORY_CLOCK_RATE);
+        double busBits = cu.attribute(device, CudaDriver.ATTR_GLOBAL_MEMORY_BUS_WIDTH);
+        double memGBs = clockKHz > 0 && busBits > 0 ? 2 * clockKHz * 1e3 * busBits / 8 / 1e9 : -1;
+        // the driver API does not report the link; PCIe by generation of the part (Hopper: Gen5 x16)
+        double pcie = major >= 9 ? 50 : major == 8 ? 25 : 12;
+        return new DeviceInfo(ordinal, cu.deviceName(device), cu.totalMemory(device), sms, major, minor, pcie, memGBs);
+    }
+
+    public static DeviceInfo describe(CudaDriver cu, int ordinal) {
+        int d = cu.device(ordinal);
+        return describe(cu, ordinal, d, cu.attribute(d, CudaDriver.ATTR_COMPUTE_CAPABILITY_MAJOR),
+                cu.attribute(d, CudaDriver.ATTR_COMPUTE_CAPABILITY_MINOR));
+    }
+
+    /** Where the kernels' PTX came from (NVRTC, the cache, or the bundled file). */
+    public String kernelSource() { return kernelSource; }
+
+    @Override
+    public String backend() { return "cuda"; }
+
+    @Override
+    public DeviceInfo device() { return info; }
+
+    private void current() {
+        if (closed) throw new IllegalStateException("CUDA accelerator is closed");
+        cu.setCurrent(context);
+    }
+
+    private final class CudaBuffer extends DeviceBuffer {
+        private final long pointer;
+
+        CudaBuffer(long address, long bytes, Allocation accounting) {
+            super(address, bytes, accounting);
+            this.pointer = address;
+        }
+
+        @Override
+        protected void free() {
+            synchronized (CudaAccelerator.this) {
+                if (!closed) {
+                    cu.setCurrent(context);
+                    cu.free(pointer);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes, MemoryPool pool, String owner) {
+        current();
+        Allocation accounting = pool.reserveExternal(bytes, owner + " (device)");
+        try {
+            return new CudaBuffer(cu.malloc(bytes), bytes, accounting);
+        } catch (RuntimeException e) {
+            accounting.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized PinnedBuffer allocatePinned(long bytes, MemoryPool pool, String owner) {
+        current();
+        Allocation accounting = pool.reserveExternal(bytes, owner + " (pinned)");
+        try {
+            MemorySegment host = cu.hostAlloc(bytes);
+            return new PinnedBuffer(host, true, () -> {
+                synchronized (CudaAccelerator.this) {
+                    try {
+                        if (!closed) {
+                            cu.setCurrent(context);
+                            cu.hostFree(host);
+                        }
+                    } finally {
+                        accounting.close();
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            accounting.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void copyToDevice(MemorySegment src, DeviceBuffer dst, long dstOffset) {
+        current();
+        checkRange(dst, dstOffset, src.byteSize());
+        if (src.isNative()) {
+            cu.copyHtoDAsync(dst.address() + dstOffset, src, src.byteSize(), stream);
+            cu.synchronize(stream);
+        } else {
+            try (Arena a = Arena.ofConfined()) { // heap segments have no address the driver can read
+                MemorySegment tmp = a.allocate(src.byteSize(), 64);
+                tmp.copyFrom(src);
+                cu.copyHtoDAsync(dst.address() + dstOffset, tmp, src.byteSize(), stream);
+                cu.synchronize(stream);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void copyToHost(DeviceBuffer src, long srcOffset, MemorySegment dst) {
+        current();
+        checkRange(src, srcOffset, dst.byteSize());
+        if (dst.isNative()) {
+            cu.copyDtoHAsync(dst, src.address() + srcOffset, dst.byteSize(), stream);
+            cu.synchronize(stream);
+        } else {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment tmp = a.allocate(dst.byteSize(), 64);
+                cu.copyDtoHAsync(tmp, src.address() + srcOffset, dst.byteSize(), stream);
+                cu.synchronize(stream);
+                dst.copyFrom(tmp);
+            }
+        }
+    }
+
+    private static void checkRange(DeviceBuffer b, long offset, long bytes) {
+        if (offset < 0 || bytes < 0 || offset + bytes > b.byteSize()) {
+            throw new IndexOutOfBoundsException("copy of " + bytes + " bytes at " + offset + " outside device buffer of "
+                    + b.byteSize() + " bytes (" + b.owner() + ")");
+        }
+    }
+
+    private void launch(String kernel, long threads, Object... args) {
+        int grid = (int) Math.max(1, (threads + BLOCK - 1) / BLOCK);
+        cu.launch(kernel, functions.get(kernel), grid, BLOCK, 0, stream, args);
+    }
+
+    private static long addr(DeviceBuffer b) {
+        return b == null ? 0L : b.address();
+    }
+
+    private static int opCode(CompareOp op) {
+        return switch (op) {
+            case EQ -> 0;
+            case NE -> 1;
+            case LT -> 2;
+            case LE -> 3;
+            case GT -> 4;
+            case GE -> 5;
+        };
+    }
+
+    @Override
+    public synchronized int filter(List<DeviceColumn> columns, DevicePredicate predicate, int rows, DeviceBuffer selection,
+                                   MemoryPool pool) {
+        current();
+        if (rows == 0) return 0;
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        List<DeviceBuffer> temps = new ArrayList<>();
+        try {
+            DeviceBuffer flags = allocate(rows, pool, "filter flags");
+            temps.add(flags);
+            int first = 1;
+            for (DevicePredicate.Term t : predicate.terms()) {
+                DeviceColumn c = columns.get(t.column());
+                long data = c.data().address();
+                long valid = addr(c.validity());
+                switch (t) {
+                    case DevicePredicate.Compare cmp -> termLaunch(c.kind(), data, valid, rows, opCode(cmp.op()),
+                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), flags, first);
+                    case DevicePredicate.Between b -> termLaunch(c.kind(), data, valid, rows, 6,
+                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), flags, first);
+                    case DevicePredicate.In in -> {
+                        if (c.kind() == ValueKind.FLOAT64) throw new IllegalArgumentException("IN over a FLOAT64 column");
+                        DeviceBuffer values = allocate(Math.max(8L, in.values().length * 8L), pool, "IN list");
+                        temps.add(values);
+                        copyToDevice(MemorySegment.ofArray(in.values()), values, 0);
+                        launch("bs_term_in", rows, data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows,
+                                values.address(), in.values().length, flags.address(), first);
+                    }
+                }
+                first = 0;
+            }
+            DeviceBuffer counts = allocate((blocks + 1L) * 4, pool, "filter block counts");
+            temps.add(counts);
+            launch("bs_count_flags", rows, flags.address(), rows, counts.address());
+            long total = counts.address() + blocks * 4L;
+            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, counts.address(), blocks, total);
+            launch("bs_write_selection", rows, flags.address(), rows, counts.address(), selection.address());
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
+                cu.copyDtoHAsync(n, total, 4, stream);
+                cu.synchronize(stream);
+                return n.get(ValueLayout.JAVA_INT, 0);
+            }
+        } finally {
+            for (DeviceBuffer b : temps) b.close();
+        }
+    }
+
+    private void termLaunch(ValueKind kind, long data, long valid, int rows, int op, long a, long b, double da, double db,
+                            DeviceBuffer flags, int first) {
+        switch (kind) {
+            case INT32 -> launch("bs_term_i32", rows, data, valid, rows, op, a, b, flags.address(), first);
+            case INT64 -> launch("bs_term_i64", rows, data, valid, rows, op, a, b, flags.address(), first);
+            case FLOAT64 -> launch("bs_term_f64", rows, data, valid, rows, op, da, db, flags.address(), first);
+        }
+    }
+
+    @Override
+    public synchronized DeviceHashTable buildHashTable(DeviceColumn keys, int rows, MemoryPool pool) {
+        current();
+        requireInt64(keys);
+        int bits = DeviceHashTable.capacityBitsFor(rows);
+        long capacity = 1L << bits;
+        DeviceBuffer slotKeys = allocate(capacity * 8, pool, "device hash table keys");
+        DeviceBuffer slotRows = null;
+        try {
+            slotRows = allocate(capacity * 4, pool, "device hash table rows");
+            cu.memset32(slotRows.address(), -1, capacity);
+            if (rows > 0) {
+                launch("bs_hash_build", rows, keys.data().address(), addr(keys.validity()), rows, slotKeys.address(),
+                        slotRows.address(), bits);
+            }
+            cu.synchronize(stream);
+            return new DeviceHashTable(slotKeys, slotRows, bits, rows);
+        } catch (RuntimeException e) {
+            slotKeys.close();
+            if (slotRows != null) slotRows.close();
+            throw e;
+        }
+    }
+
+    private static void requireInt64(DeviceColumn c) {
+        if (c.kind() != ValueKind.INT64) {
+            throw new IllegalArgumentException("device hash keys are INT64, got " + c.kind());
+        }
+    }
+
+    @Override
+    public synchronized long probe(DeviceHashTable table, DeviceColumn keys, int rows, DeviceBuffer probeRows,
+                                   DeviceBuffer buildRows, long capacity, MemoryPool pool) {
+        current();
+        requireInt64(keys);
+        if (rows == 0) return 0;
+        try (DeviceBuffer counter = allocate(8, pool, "probe match count"); Arena a = Arena.ofConfined()) {
+            cu.memset32(counter.address(), 0, 2);
+            launch("bs_hash_probe", rows, keys.data().address(), addr(keys.validity()), rows, table.keys().address(),
+                    table.rows().address(), table.capacityBits(), probeRows.address(), buildRows.address(), capacity,
+                    counter.address());
+            MemorySegment n = a.allocate(ValueLayout.JAVA_LONG);
+            cu.copyDtoHAsync(n, counter.address(), 8, stream);
+            cu.synchronize(stream);
+            return n.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    @Override
+    public synchronized GroupedAggregate aggregate(DeviceColumn keys, int rows, List<GroupedAggregate.Spec> aggregates,
+                                                   int maxGroups, MemoryPool pool) {
+        current();
+        requireInt64(keys);
+        if (keys.validity() != null) {
+            throw new IllegalArgumentException("device GROUP BY keys must have no nulls");
+        }
+        int bits = DeviceHashTable.capacityBitsFor(maxGroups);
+        int slots = (1 << bits) + 1; // the last slot holds the key Long.MIN_VALUE (the empty marker)
+        List<DeviceBuffer> temps = new ArrayList<>();
+        try (Arena a = Arena.ofConfined()) {
+            DeviceBuffer slotKeys = allocate(slots * 8L, pool, "group keys");
+            temps.add(slotKeys);
+            DeviceBuffer used = allocate(slots * 4L, pool, "group slots used");
+            temps.add(used);
+            DeviceBuffer groupOf = allocate(Math.max(rows, 1) * 4L, pool, "group of row");
+            temps.add(groupOf);
+            DeviceBuffer overflow = allocate(4, pool, "group overflow flag");
+            temps.add(overflow);
+            launch("bs_fill_i64", slots, slotKeys.address(), (long) slots, Long.MIN_VALUE);
+            cu.memset32(used.address(), 0, slots);
+            cu.memset32(overflow.address(), 0, 1);
+            if (rows > 0) {
+                launch("bs_group_slots", rows, keys.data().address(), rows, slotKeys.address(), used.address(), bits,
+                        groupOf.address(), overflow.address());
+            }
+            List<DeviceBuffer> values = new ArrayList<>();
+            List<DeviceBuffer> counts = new ArrayList<>();
+            for (GroupedAggregate.Spec spec : aggregates) {
+                DeviceBuffer v = allocate(slots * 8L, pool, "aggregate values");
+                temps.add(v);
+                DeviceBuffer c = allocate(slots * 8L, pool, "aggregate counts");
+                temps.add(c);
+                long init = switch (spec.function()) {
+                    case MIN -> Long.MAX_VALUE;
+                    case MAX -> Long.MIN_VALUE;
+                    default -> 0L;
+                };
+                launch("bs_fill_i64", slots, v.address(), (long) slots, init);
+                cu.memset32(c.address(), 0, slots * 2L);
+                int fn = spec.function().ordinal();
+                if (rows > 0) {
+                    launch("bs_group_update", rows, groupOf.address(), rows, fn,
+                            spec.column() == null ? 0L : spec.column().data().address(),
+                            spec.column() == null ? 0L : addr(spec.column().validity()), v.address(), c.address());
+                }
+                values.add(v);
+                counts.add(c);
+            }
+            MemorySegment flag = a.allocate(ValueLayout.JAVA_INT);
+            cu.copyDtoHAsync(flag, overflow.address(), 4, stream);
+            MemorySegment hostKeys = a.allocate(slots * 8L, 8);
+            MemorySegment hostUsed = a.allocate(slots * 4L, 4);
+            cu.copyDtoHAsync(hostKeys, slotKeys.address(), slots * 8L, stream);
+            cu.copyDtoHAsync(hostUsed, used.address(), slots * 4L, stream);
+            long[][] vs = new long[aggregates.size()][];
+            long[][] cs = new long[aggregates.size()][];
+            List<MemorySegment> hv = new ArrayList<>();
+            List<MemorySegment> hc = new ArrayList<>();
+            for (int i = 0; i < aggregates.size(); i++) {
+                MemorySegment x = a.allocate(slots * 8L, 8);
+                MemorySegment y = a.allocate(slots * 8L, 8);
+                cu.copyDtoHAsync(x, values.get(i).address(), slots * 8L, stream);
+                cu.copyDtoHAsync(y, counts.get(i).address(), slots * 8L, stream);
+                hv.add(x);
+                hc.add(y);
+            }
+            cu.synchronize(stream);
+            if (flag.get(ValueLayout.JAVA_INT, 0) != 0) {
+                throw new IllegalStateException("more than " + maxGroups + " groups");
+            }
+            long[] k = hostKeys.toArray(ValueLayout.JAVA_LONG);
+            boolean[] u = new boolean[slots];
+            int groups = 0;
+            for (int s = 0; s < slots; s++) {
+                u[s] = hostUsed.getAtIndex(ValueLayout.JAVA_INT, s) != 0;
+                if (u[s]) groups++;
+            }
+            if (groups > maxGroups) {
+                throw new IllegalStateException("more than " + maxGroups + " groups");
+            }
+            for (int i = 0; i < aggregates.size(); i++) {
+                vs[i] = hv.get(i).toArray(ValueLayout.JAVA_LONG);
+                cs[i] = hc.get(i).toArray(ValueLayout.JAVA_LONG);
+            }
+            k[slots - 1] = Long.MIN_VALUE;
+            return io.blueshift.gpu.ReferenceAccess.compact(k, u, vs, cs, groups);
+        } finally {
+            for (DeviceBuffer b : temps) b.close();
+        }
+    }
+
+    /** Times {@code bytes} host-to-device copies from pinned memory, in GB/s (for the bench and the cost model). */
+    public synchronized double measureHostToDeviceGBs(long bytes, MemoryPool pool) {
+        current();
+        try (PinnedBuffer host = allocatePinned(bytes, pool, "link probe");
+             DeviceBuffer dev = allocate(bytes, pool, "link probe")) {
+            cu.copyHtoDAsync(dev.address(), host.segment(), bytes, stream);
+            cu.synchronize(stream);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                cu.copyHtoDAsync(dev.address(), host.segment(), bytes, stream);
+            }
+            cu.synchronize(stream);
+            return 3.0 * bytes / (System.nanoTime() - t0);
+        }
+    }
+
+    /** Device-side milliseconds of {@code work} (events on the stream). */
+    public synchronized double timeMillis(Runnable work) {
+        current();
+        MemorySegment start = cu.createEvent();
+        MemorySegment end = cu.createEvent();
+        try {
+            cu.record(start, stream);
+            work.run();
+            cu.record(end, stream);
+            return cu.elapsedMillis(start, end);
+        } finally {
+            cu.destroyEvent(start);
+            cu.destroyEvent(end);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        cu.setCurrent(context);
+        try {
+            cu.synchronize(stream);
+            cu.unloadModule(module);
+            cu.destroyStream(stream);
+        } finally {
+            closed = true;
+            cu.releasePrimaryContext(device);
+        }
+    }
+}
