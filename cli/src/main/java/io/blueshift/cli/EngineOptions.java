@@ -35,6 +35,11 @@ final class EngineOptions {
                     + "--batch-rows and --threads win over it.")
     String profile;
 
+    @Option(names = "--gpu", paramLabel = "on|off|auto",
+            description = "Offload filters and joins to a CUDA GPU: auto (when the cost model says it pays; the default), "
+                    + "on (whatever can run there; an error without a device) or off.")
+    String gpu;
+
     private TuningParameters tuning;
 
     /** The chosen profile's tuning, resolved once. */
@@ -87,7 +92,11 @@ final class EngineOptions {
         long limit = probe.limit();
         probe.close();
         long queryLimit = queryMemoryLimit == null ? limit : MemoryPool.parseSize(queryMemoryLimit);
-        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit);
+        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit, gpuMode());
+    }
+
+    io.blueshift.gpu.offload.GpuMode gpuMode() {
+        return gpu == null ? io.blueshift.gpu.offload.GpuMode.AUTO : io.blueshift.gpu.offload.GpuMode.parse(gpu);
     }
 
     /** Set by commands that run each of several thread counts (bench tpch). */

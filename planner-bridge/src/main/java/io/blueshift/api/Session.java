@@ -40,9 +40,11 @@ public final class Session implements AutoCloseable {
     private final Set<QueryHandle> submitted = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, String> views = new ConcurrentHashMap<>();
     private final io.blueshift.sql.FileResolver files;
+    private final io.blueshift.gpu.offload.OffloadPlanner offloads;
 
     Session(Options options) {
         this.options = options;
+        this.offloads = io.blueshift.gpu.offload.OffloadPlanner.forSession(options.gpu(), options.threads());
         this.kernels = Kernels.provider();
         this.root = MemoryPool.root("blueshift", options.memoryLimit());
         this.data = root.child("data");
@@ -103,7 +105,7 @@ public final class Session implements AutoCloseable {
 
     /** Our physical plan as a tree. */
     public String explain(String sql) {
-        return QueryExecutor.explain(plan(sql));
+        return offloads.plan(plan(sql)).explain();
     }
 
     /** Runs the query and returns the plan with each node's rows and own time. */
@@ -116,8 +118,9 @@ public final class Session implements AutoCloseable {
             ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
             long rows;
             running.add(ctx);
+            var offloaded = offloads.plan(plan);
             try (AutoCloseable held = io.blueshift.sql.FileScanTable.acquireAll(plan);
-                 MaterializedResult r = new QueryExecutor(ctx, profile).execute(plan)) {
+                 MaterializedResult r = new QueryExecutor(ctx, profile, offloaded.executorHook()).execute(plan)) {
                 rows = r.rowCount();
             } catch (RuntimeException e) {
                 throw e;
@@ -126,7 +129,7 @@ public final class Session implements AutoCloseable {
             } finally {
                 running.remove(ctx);
             }
-            return QueryExecutor.explain(plan, profile)
+            return offloaded.annotate(QueryExecutor.explain(plan, profile))
                     + String.format("%,d rows in %.1f ms (times are each operator's own, summed over threads)%n",
                             rows, (System.nanoTime() - t0) / 1e6);
         }
@@ -202,7 +205,7 @@ public final class Session implements AutoCloseable {
                 handle.attach(ctx);
             }
             held = io.blueshift.sql.FileScanTable.acquireAll(plan);
-            MaterializedResult r = new QueryExecutor(ctx).execute(plan);
+            MaterializedResult r = new QueryExecutor(ctx, null, offloads.plan(plan).executorHook()).execute(plan);
             return new QueryResult(r, pool, (System.nanoTime() - t0) / 1e6, held);
         } catch (RuntimeException | Error e) {
             try {

@@ -46,9 +46,17 @@ public final class QueryExecutor {
 
     /** With a profile, every plan node's rows and time are recorded (EXPLAIN ANALYZE). */
     public QueryExecutor(ExecutionContext ctx, io.blueshift.operators.exec.QueryProfile profile) {
+        this(ctx, profile, null);
+    }
+
+    /** With an offload, nodes it takes run on an accelerator (see {@link NodeOffload}). */
+    public QueryExecutor(ExecutionContext ctx, io.blueshift.operators.exec.QueryProfile profile, NodeOffload offload) {
         this.ctx = ctx;
         this.profile = profile;
+        this.offload = offload;
     }
+
+    private final NodeOffload offload;
 
     private Operator prof(PlanNode node, Operator op) {
         return profile == null ? op : profile.wrap(node, op);
@@ -127,6 +135,12 @@ public final class QueryExecutor {
     }
 
     private Open open(PlanNode node) {
+        NodeOffload.Offloaded off = offload == null ? null : offload.offload(node, ctx, this::execute);
+        if (off != null) {
+            MaterializedResult resources = off.resources() == null ? null
+                    : new MaterializedResult(node.schema(), List.of(), List.of(off.resources()));
+            return new Open(prof(node, off.source()), new ArrayList<>(), resources);
+        }
         return switch (node) {
             case PlanNode.Scan s -> new Open(prof(s, new TableScan(s.table(), s.columns(), List.of())), new ArrayList<>(), null);
             case PlanNode.Filter f when f.input() instanceof PlanNode.Scan s -> {

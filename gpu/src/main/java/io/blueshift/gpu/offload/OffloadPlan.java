@@ -1,0 +1,54 @@
+package io.blueshift.gpu.offload;
+
+import io.blueshift.gpu.Accelerator;
+import io.blueshift.operators.plan.NodeOffload;
+import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.operators.plan.QueryExecutor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A plan with the offload pass's decisions: EXPLAIN text that shows them, and the executor's hook. */
+public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator) {
+
+    public Decision decision(PlanNode node) {
+        return decisions.get(node);
+    }
+
+    /** How many nodes run on the device. */
+    public long offloaded() {
+        return decisions.values().stream().filter(Decision::gpu).count();
+    }
+
+    /** The hook for {@link QueryExecutor}; null when nothing runs on the device. */
+    public NodeOffload executorHook() {
+        return accelerator == null || offloaded() == 0 ? null : new GpuOffload(this);
+    }
+
+    /** EXPLAIN text, each Filter and HashJoin line followed by where it runs and why. */
+    public String explain() {
+        return annotate(QueryExecutor.explain(plan));
+    }
+
+    /** Adds the decisions to text printed one line per node in preorder (EXPLAIN, EXPLAIN ANALYZE). */
+    public String annotate(String text) {
+        String[] lines = text.split("\n", -1);
+        List<PlanNode> order = new ArrayList<>();
+        preorder(plan, order);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines.length; i++) {
+            if (i == lines.length - 1 && lines[i].isEmpty()) break;
+            sb.append(lines[i]);
+            Decision d = i < order.size() ? decisions.get(order.get(i)) : null;
+            if (d != null) sb.append("   [").append(d.why()).append(']');
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void preorder(PlanNode node, List<PlanNode> out) {
+        out.add(node);
+        for (PlanNode in : node.inputs()) preorder(in, out);
+    }
+}
