@@ -1,0 +1,246 @@
+package io.blueshift.gpu.bench;
+
+import io.blueshift.gpu.Accelerator;
+import io.blueshift.gpu.Accelerators;
+import io.blueshift.gpu.DeviceBuffer;
+import io.blueshift.gpu.DeviceColumn;
+import io.blueshift.gpu.DeviceColumns;
+import io.blueshift.gpu.DeviceHashTable;
+import io.blueshift.gpu.DevicePredicate;
+import io.blueshift.gpu.Discovery;
+import io.blueshift.kernels.CompareOp;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.Kernels;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.MemoryPool;
+
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code blueshift bench gpu}: filter scan and hash join on the CPU and on the device at
+ * growing sizes. The CPU side is our kernels on every thread (the filter: the SIMD compare into
+ * a selection; the join: an open-addressing table built and probed in Java, the same layout the
+ * device uses). The device side is timed twice: on device-resident data, and with the
+ * transfers counted (columns over, selections or pairs back). Best of {@code runs}. Without a
+ * device only the CPU side runs.
+ */
+public final class GpuBench {
+    public record Row(String op, long rows, double cpuMs, double gpuMs, double gpuWithTransferMs, String note) { }
+
+    private GpuBench() { }
+
+    public static void main(String[] args) {
+        long maxRows = 64L << 20;
+        int runs = 3;
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--max-rows" -> maxRows = parseRows(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--max-rows N, --runs N, --threads N)");
+            }
+        }
+        System.exit(run(maxRows, runs, threads, System.out, System.err));
+    }
+
+    public static long parseRows(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        long mult = 1;
+        if (t.endsWith("k")) { mult = 1_000; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("m")) { mult = 1_000_000; t = t.substring(0, t.length() - 1); }
+        else if (t.endsWith("b") || t.endsWith("g")) { mult = 1_000_000_000; t = t.substring(0, t.length() - 1); }
+        return (long) (Double.parseDouble(t) * mult);
+    }
+
+    /** Runs and prints the table; returns the exit status. */
+    public static int run(long maxRows, int runs, int threads, PrintStream out, PrintStream err) {
+        if (maxRows < 1_000_000) throw new IllegalArgumentException("--max-rows must be at least 1M, got " + maxRows);
+        if (maxRows > Integer.MAX_VALUE) {
+            err.println("bench gpu: --max-rows capped at 2^31-1 (one column per device buffer)");
+            maxRows = Integer.MAX_VALUE;
+        }
+        Discovery d = Accelerators.get();
+        Accelerator acc = d.accelerator().orElse(null);
+        KernelProvider kernels = Kernels.provider();
+        err.println("bench gpu: CPU " + threads + " thread(s), kernels " + kernels.name() + "; device: "
+                + (acc == null ? "none (" + d.reason() + ")" : acc.device().name() + " [" + acc.backend() + "]"));
+        List<Row> rows = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (MemoryPool mem = MemoryPool.unbounded("bench gpu")) {
+            for (long n = 1_000_000; n <= maxRows; n *= 4) {
+                err.printf(Locale.ROOT, "bench gpu: %,d rows...%n", n);
+                rows.add(filter((int) n, runs, threads, kernels, acc, mem, pool));
+                rows.add(join((int) n, runs, threads, acc, mem, pool));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        print(rows, acc == null ? null : acc.device().memoryGBs(), out);
+        if (acc == null) {
+            out.println("GPU side needs a device: " + d.reason());
+        }
+        return 0;
+    }
+
+    static Row filter(int n, int runs, int threads, KernelProvider kernels, Accelerator acc, MemoryPool mem, ExecutorService pool) {
+        try (ColumnVector col = ColumnVector.allocate(mem, DataType.INT32, n, false, "bench column");
+             ColumnVector sel = ColumnVector.allocate(mem, DataType.INT32, n, false, "bench selection")) {
+            SplittableRandom rnd = new SplittableRandom(1);
+            for (int i = 0; i < n; i++) col.setInt(i, rnd.nextInt(1000));
+            int chunk = 1 << 16;
+            int chunks = (n + chunk - 1) / chunk;
+            double cpu = best(runs, () -> {
+                List<Future<Integer>> parts = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int first = t;
+                    parts.add(pool.submit(() -> {
+                        int kept = 0;
+                        for (int c = first; c < chunks; c += threads) {
+                            int from = c * chunk;
+                            int len = Math.min(chunk, n - from);
+                            kept += kernels.filter().compareInt32(CompareOp.LT, col.data().asSlice(from * 4L, len * 4L), null, len, 100,
+                                    sel.data().asSlice(from * 4L, len * 4L));
+                        }
+                        return kept;
+                    }));
+                }
+                for (Future<Integer> f : parts) f.get();
+            });
+            if (acc == null) return new Row("filter scan (x < 100, 10%)", n, cpu, -1, -1, "");
+            DevicePredicate p = new DevicePredicate(List.of(DevicePredicate.Compare.ofLong(0, CompareOp.LT, 100)));
+            try (DeviceColumn dc = DeviceColumns.upload(acc, col, n, mem, "bench column");
+                 DeviceBuffer ds = acc.allocate(n * 4L, mem, "bench selection")) {
+                double resident = best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem));
+                double moved = best(runs, () -> {
+                    try (DeviceColumn up = DeviceColumns.upload(acc, col, n, mem, "bench column")) {
+                        int k = acc.filter(List.of(up), p, n, ds, mem);
+                        acc.copyToHost(ds, 0, sel.data().asSlice(0, k * 4L));
+                    }
+                });
+                double gbs = n * 4.0 / (resident * 1e6);
+                return new Row("filter scan (x < 100, 10%)", n, cpu, resident, moved, String.format(Locale.ROOT, "%.0f GB/s on device", gbs));
+            }
+        }
+    }
+
+    static Row join(int n, int runs, int threads, Accelerator acc, MemoryPool mem, ExecutorService pool) {
+        int buildRows = Math.max(1, n / 4);
+        long[] build = new long[buildRows];
+        for (int i = 0; i < buildRows; i++) build[i] = i * 7L + 3;
+        SplittableRandom rnd = new SplittableRandom(2);
+        long[] probe = new long[n];
+        for (int i = 0; i < n; i++) probe[i] = build[rnd.nextInt(buildRows)];
+        double cpu = best(runs, () -> cpuJoin(build, probe, threads, pool));
+        if (acc == null) return new Row("hash join (build n/4, all match)", n, cpu, -1, -1, "");
+        try (ColumnVector bv = ColumnVector.wrap(DataType.INT64, buildRows, MemorySegment.ofArray(build), null, null).slice(0, buildRows);
+             ColumnVector pv = ColumnVector.wrap(DataType.INT64, n, MemorySegment.ofArray(probe), null, null)) {
+            try (DeviceColumn bk = DeviceColumns.upload(acc, bv, buildRows, mem, "bench build keys");
+                 DeviceColumn pk = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
+                 DeviceBuffer pr = acc.allocate(n * 4L, mem, "bench probe rows");
+                 DeviceBuffer br = acc.allocate(n * 4L, mem, "bench build rows")) {
+                double resident = best(runs, () -> {
+                    try (DeviceHashTable t = acc.buildHashTable(bk, buildRows, mem)) {
+                        acc.probe(t, pk, n, pr, br, n, mem);
+                    }
+                });
+                int[] pairs = new int[n];
+                double moved = best(runs, () -> {
+                    try (DeviceColumn b2 = DeviceColumns.upload(acc, bv, buildRows, mem, "bench build keys");
+                         DeviceColumn p2 = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
+                         DeviceHashTable t = acc.buildHashTable(b2, buildRows, mem)) {
+                        long k = acc.probe(t, p2, n, pr, br, n, mem);
+                        acc.copyToHost(pr, 0, MemorySegment.ofArray(pairs).asSlice(0, k * 4));
+                        acc.copyToHost(br, 0, MemorySegment.ofArray(pairs).asSlice(0, k * 4));
+                    }
+                });
+                return new Row("hash join (build n/4, all match)", n, cpu, resident, moved,
+                        String.format(Locale.ROOT, "%.2f G probe rows/s on device", n / (resident * 1e6)));
+            }
+        }
+    }
+
+    /** Open addressing like the device's table: slots of key and build row, linear probing. */
+    static long cpuJoin(long[] build, long[] probe, int threads, ExecutorService pool) throws Exception {
+        int bits = 64 - Long.numberOfLeadingZeros(Math.max(1024, build.length * 2L) - 1);
+        int cap = 1 << bits;
+        long[] keys = new long[cap];
+        int[] rows = new int[cap];
+        Arrays.fill(rows, -1);
+        for (int i = 0; i < build.length; i++) {
+            int s = (int) ((build[i] * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+            while (rows[s] != -1) s = (s + 1) & (cap - 1);
+            rows[s] = i;
+            keys[s] = build[i];
+        }
+        List<Future<Long>> parts = new ArrayList<>();
+        int per = (probe.length + threads - 1) / threads;
+        for (int t = 0; t < threads; t++) {
+            int from = t * per;
+            int to = Math.min(probe.length, from + per);
+            parts.add(pool.submit(() -> {
+                long sum = 0;
+                for (int i = from; i < to; i++) {
+                    long k = probe[i];
+                    int s = (int) ((k * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+                    int r;
+                    while ((r = rows[s]) != -1) {
+                        if (keys[s] == k) sum += r;
+                        s = (s + 1) & (cap - 1);
+                    }
+                }
+                return sum;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> f : parts) total += f.get();
+        return total;
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    static double best(int runs, Work w) {
+        double best = Double.MAX_VALUE;
+        try {
+            w.run(); // warm-up
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                w.run();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return best;
+    }
+
+    static void print(List<Row> rows, Double deviceGBs, PrintStream out) {
+        out.printf(Locale.ROOT, "%-34s %14s %10s %12s %16s %9s  %s%n", "operation", "rows", "cpu ms", "gpu ms", "gpu+transfer ms",
+                "speedup", "note");
+        for (Row r : rows) {
+            String gpu = r.gpuMs() < 0 ? "needs device" : String.format(Locale.ROOT, "%.2f", r.gpuMs());
+            String moved = r.gpuWithTransferMs() < 0 ? "needs device" : String.format(Locale.ROOT, "%.2f", r.gpuWithTransferMs());
+            String speed = r.gpuMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1fx", r.cpuMs() / r.gpuMs());
+            String note = r.note();
+            if (deviceGBs != null && deviceGBs > 0 && r.op().startsWith("filter") && r.gpuMs() > 0) {
+                note += String.format(Locale.ROOT, " (%.0f%% of %.0f GB/s)", 100 * r.rows() * 4.0 / (r.gpuMs() * 1e6) / deviceGBs, deviceGBs);
+            }
+            out.printf(Locale.ROOT, "%-34s %,14d %10.2f %12s %16s %9s  %s%n", r.op(), r.rows(), r.cpuMs(), gpu, moved, speed, note);
+        }
+    }
+}
