@@ -15,7 +15,7 @@ import io.blueshift.operators.exec.OperatorState;
 import io.blueshift.operators.exec.Source;
 import io.blueshift.operators.filter.FilterOperator;
 import io.blueshift.operators.plan.PlanNode;
-import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.LoadedBlock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,47 +55,46 @@ final class GpuFilterScan implements Source {
     @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
-        return i < scan.table().blocks().size() ? i : -1;
+        return i < scan.table().blockCount() ? i : -1;
     }
 
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
         ctx.checkCancelled();
-        TableBlock block = scan.table().blocks().get(morsel);
-        int rows = block.rowCount();
-        if (rows == 0) return;
-        List<ColumnVector> cols = new ArrayList<>(scan.columns().length);
-        for (int c : scan.columns()) cols.add(block.column(c));
-        Batch all = new Batch(cols, rows);
-        SelectionVector selection;
-        try {
-            selection = select(block, rows, ctx.pool());
-        } catch (RuntimeException e) {
-            offload.fellBack("filter on " + scan.table().name() + " block " + morsel, e);
-            FilterOperator cpu = new FilterOperator(filter.schema(), filter.predicate());
-            try (OperatorState state = cpu.createState(ctx)) {
-                cpu.process(all, state, downstream);
+        try (LoadedBlock block = scan.table().load(morsel, scan.columns(), ctx.pool())) {
+            int rows = block.rowCount();
+            if (rows == 0) return;
+            Batch all = new Batch(block.columns(), rows);
+            SelectionVector selection;
+            try {
+                selection = select(block, rows, ctx.pool());
+            } catch (RuntimeException e) {
+                offload.fellBack("filter on " + scan.table().name() + " block " + morsel, e);
+                FilterOperator cpu = new FilterOperator(filter.schema(), filter.predicate());
+                try (OperatorState state = cpu.createState(ctx)) {
+                    cpu.process(all, state, downstream);
+                }
+                return;
             }
-            return;
-        }
-        try {
-            if (selection.count() == rows) {
-                downstream.accept(all);
-            } else if (selection.count() > 0) {
-                downstream.accept(all.withSelection(selection));
+            try {
+                if (selection.count() == rows) {
+                    downstream.accept(all);
+                } else if (selection.count() > 0) {
+                    downstream.accept(all.withSelection(selection));
+                }
+            } finally {
+                selection.close();
             }
-        } finally {
-            selection.close();
         }
     }
 
-    private SelectionVector select(TableBlock block, int rows, MemoryPool pool) {
+    private SelectionVector select(LoadedBlock block, int rows, MemoryPool pool) {
         List<DeviceColumn> device = new ArrayList<>();
         DeviceBuffer sel = null;
         SelectionVector out = null;
         try {
             for (int i = 0; i < predicate.columns().length; i++) {
-                ColumnVector v = block.column(scan.columns()[predicate.columns()[i]]);
+                ColumnVector v = block.column(predicate.columns()[i]);
                 device.add(DeviceColumns.upload(acc, v, rows, pool, "gpu filter column"));
             }
             sel = acc.allocate((long) rows * 4, pool, "gpu selection");

@@ -71,7 +71,7 @@ public final class OffloadPlanner {
         long bytes = 0;
         for (var type : t.types()) bytes += rows * ValueKind.of(type).orElseThrow().bytes();
         double selectivity = Math.pow(0.3, t.predicate().terms().size());
-        CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, scan.table().blocks().size(), false);
+        CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, scan.table().blockCount(), false);
         if (mode == GpuMode.ON) return Decision.gpu(forced(e));
         return e.gpuWins() ? Decision.gpu(e.phrase()) : Decision.cpu(e.phrase());
     }
