@@ -295,7 +295,7 @@ public final class CudaAccelerator implements Accelerator {
         DeviceBuffer slotRows = null;
         try {
             slotRows = allocate(capacity * 4, pool, "device hash table rows");
-            cu.memset32(slotRows.address(), -1, capacity);
+            cu.memset32(slotRows.address(), -1, capacity, stream);
             if (rows > 0) {
                 launch("bs_hash_build", rows, keys.data().address(), addr(keys.validity()), rows, slotKeys.address(),
                         slotRows.address(), bits);
@@ -322,7 +322,7 @@ public final class CudaAccelerator implements Accelerator {
         requireInt64(keys);
         if (rows == 0) return 0;
         try (DeviceBuffer counter = allocate(8, pool, "probe match count"); Arena a = Arena.ofConfined()) {
-            cu.memset32(counter.address(), 0, 2);
+            cu.memset32(counter.address(), 0, 2, stream);
             launch("bs_hash_probe", rows, keys.data().address(), addr(keys.validity()), rows, table.keys().address(),
                     table.rows().address(), table.capacityBits(), probeRows.address(), buildRows.address(), capacity,
                     counter.address());
@@ -354,8 +354,8 @@ public final class CudaAccelerator implements Accelerator {
             DeviceBuffer overflow = allocate(4, pool, "group overflow flag");
             temps.add(overflow);
             launch("bs_fill_i64", slots, slotKeys.address(), (long) slots, Long.MIN_VALUE);
-            cu.memset32(used.address(), 0, slots);
-            cu.memset32(overflow.address(), 0, 1);
+            cu.memset32(used.address(), 0, slots, stream);
+            cu.memset32(overflow.address(), 0, 1, stream);
             if (rows > 0) {
                 launch("bs_group_slots", rows, keys.data().address(), rows, slotKeys.address(), used.address(), bits,
                         groupOf.address(), overflow.address());
@@ -373,7 +373,7 @@ public final class CudaAccelerator implements Accelerator {
                     default -> 0L;
                 };
                 launch("bs_fill_i64", slots, v.address(), (long) slots, init);
-                cu.memset32(c.address(), 0, slots * 2L);
+                cu.memset32(c.address(), 0, slots * 2L, stream);
                 int fn = spec.function().ordinal();
                 if (rows > 0) {
                     launch("bs_group_update", rows, groupOf.address(), rows, fn,

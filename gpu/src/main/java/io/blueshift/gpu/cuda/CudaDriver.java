@@ -53,8 +53,9 @@ public final class CudaDriver {
         cuMemcpyDtoH = lib.function("cuMemcpyDtoH_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
         cuMemcpyHtoDAsync = lib.function("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         cuMemcpyDtoHAsync = lib.function("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
-        cuMemsetD8 = lib.function("cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ValueLayout.JAVA_BYTE, JAVA_LONG));
-        cuMemsetD32 = lib.function("cuMemsetD32_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        // async on our stream: the plain memsets run on the legacy stream, which a non-blocking stream does not wait for
+        cuMemsetD8 = lib.function("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ValueLayout.JAVA_BYTE, JAVA_LONG, ADDRESS));
+        cuMemsetD32 = lib.function("cuMemsetD32Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
         cuMemHostAlloc = lib.function("cuMemHostAlloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
         cuMemFreeHost = lib.function("cuMemFreeHost", i_a);
         cuModuleLoadData = lib.function("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -68,7 +69,14 @@ public final class CudaDriver {
         cuEventCreate = lib.function("cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         cuEventRecord = lib.function("cuEventRecord", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         cuEventSynchronize = lib.function("cuEventSynchronize", i_a);
-        cuEventElapsedTime = lib.function("cuEventElapsedTime", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        FunctionDescriptor elapsed = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        MethodHandle e;
+        try {
+            e = lib.function("cuEventElapsedTime_v2", elapsed); // CUDA 12.8+; the old name stays for older drivers
+        } catch (NativeLibrary.Unavailable missing) {
+            e = lib.function("cuEventElapsedTime", elapsed);
+        }
+        cuEventElapsedTime = e;
         cuEventDestroy = lib.function("cuEventDestroy_v2", i_a);
         cuGetErrorName = lib.function("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
@@ -83,6 +91,15 @@ public final class CudaDriver {
             throw new NativeLibrary.Unavailable("cuInit failed: " + d.errorName(rc));
         }
         return d;
+    }
+
+    /** For tests: the driver, loaded, or an error naming why not. */
+    static CudaDriver load0() {
+        try {
+            return load();
+        } catch (NativeLibrary.Unavailable e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     private int raw(MethodHandle h, Object... args) {
@@ -214,12 +231,12 @@ public final class CudaDriver {
         check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync, dst, src, bytes, stream);
     }
 
-    public void memset8(long dst, byte value, long count) {
-        check("cuMemsetD8", cuMemsetD8, dst, value, count);
+    public void memset8(long dst, byte value, long count, MemorySegment stream) {
+        check("cuMemsetD8Async", cuMemsetD8, dst, value, count, stream);
     }
 
-    public void memset32(long dst, int value, long count) {
-        check("cuMemsetD32", cuMemsetD32, dst, value, count);
+    public void memset32(long dst, int value, long count, MemorySegment stream) {
+        check("cuMemsetD32Async", cuMemsetD32, dst, value, count, stream);
     }
 
     /** Page-locked host memory (flags 0: portable to this context only). */

@@ -39,7 +39,8 @@ public record KernelImage(byte[] ptx, String source) {
     /** The image for a device of compute capability {@code major.minor}. */
     public static KernelImage forDevice(int major, int minor) {
         String arch = "compute_" + major + minor;
-        return CACHE.computeIfAbsent(arch, KernelImage::build);
+        String key = System.getProperty("blueshift.gpu.libnvrtc", "") + "|" + System.getProperty("blueshift.gpu.ptxcache", "") + "|" + arch;
+        return CACHE.computeIfAbsent(key, k -> build(arch));
     }
 
     private static KernelImage build(String arch) {
@@ -80,7 +81,10 @@ public record KernelImage(byte[] ptx, String source) {
         throw new IllegalStateException("cannot compile the GPU kernels: " + String.join("; ", failures));
     }
 
+    /** {@code -Dblueshift.gpu.ptxcache=DIR}, else {@code $XDG_CACHE_HOME/blueshift/ptx}, else {@code ~/.cache/blueshift/ptx}. */
     static Path cacheDir() {
+        String override = System.getProperty("blueshift.gpu.ptxcache");
+        if (override != null) return Path.of(override);
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("blueshift").resolve("ptx");

@@ -104,7 +104,7 @@ extern "C" __global__ void bs_scan_counts(int* counts, int blocks, int* total) {
     int t = threadIdx.x;
     int per = (blocks + blockDim.x - 1) / blockDim.x;
     int begin = t * per;
-    int end = min(begin + per, blocks);
+    int end = begin + per < blocks ? begin + per : blocks;
     int s = 0;
     for (int i = begin; i < end; i++) s += counts[i];
     sums[t] = s;
