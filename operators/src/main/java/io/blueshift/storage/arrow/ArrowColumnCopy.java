@@ -162,6 +162,24 @@ final class ArrowColumnCopy {
         }
     }
 
+    /** Values {@code [from, from + n)} of a dictionary-encoded column: each index looked up and its value copied. */
+    static void copyDictionary(FieldVector indices, FieldVector dictionary, int from, int n, ColumnVector dst, int at) {
+        org.apache.arrow.vector.BaseIntVector index = (org.apache.arrow.vector.BaseIntVector) indices;
+        int size = dictionary.getValueCount();
+        for (int i = 0; i < n; i++) {
+            if (indices.isNull(from + i)) {
+                dst.setNull(at + i);
+                continue;
+            }
+            long k = index.getValueAsLong(from + i);
+            if (k < 0 || k >= size) {
+                throw new IllegalArgumentException("dictionary index " + k + " at row " + (from + i)
+                        + " is outside the dictionary of " + size + " values");
+            }
+            copy(dictionary, (int) k, 1, dst, at + i);
+        }
+    }
+
     private static void bulk(MemorySegment d, int from, int n, ColumnVector dst, int at, int width) {
         MemorySegment.copy(d, (long) from * width, dst.data(), (long) at * width, (long) n * width);
     }

@@ -14,7 +14,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
-import org.apache.arrow.vector.dictionary.DictionaryEncoder;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -278,51 +277,49 @@ public final class ArrowIpcTable implements Table, AutoCloseable {
                 throw new ArrowIpcException(path, null, offset, "record batch has " + vectors.size() + " columns, schema "
                         + schema.size());
             }
-            List<FieldVector> decoded = new ArrayList<>();
-            try {
+            // dictionary-encoded columns are decoded straight into our vectors, never expanded in Arrow's memory
+            List<FieldVector> dictionaries = new ArrayList<>(vectors.size());
+            for (int c = 0; c < vectors.size(); c++) {
+                FieldVector v = vectors.get(c);
+                DictionaryEncoding dict = v.getField().getDictionary();
+                Dictionary d = dict == null ? null : reader.lookup(dict.getId());
+                if (dict != null && (d == null || !(v instanceof org.apache.arrow.vector.BaseIntVector))) {
+                    throw new ArrowIpcException(path, schema.field(c).name(), offset, "dictionary " + dict.getId()
+                            + (d == null ? " is missing" : " has indices of type " + v.getField().getType()));
+                }
+                dictionaries.add(d == null ? null : d.getVector());
+                if (v.getValueCount() < rows) {
+                    throw new ArrowIpcException(path, schema.field(c).name(), offset, "column has "
+                            + v.getValueCount() + " values in a record batch of " + rows + " rows");
+                }
+            }
+            int from = 0;
+            while (from < rows) {
+                if (current == null) {
+                    start(rows - from);
+                } else if (fill + (rows - from) > capacity && capacity < blockRows) {
+                    grow(Math.min(blockRows, Math.max(capacity * 2, fill + rows - from)));
+                }
+                int n = Math.min(rows - from, capacity - fill);
                 for (int c = 0; c < vectors.size(); c++) {
-                    FieldVector v = vectors.get(c);
-                    DictionaryEncoding dict = v.getField().getDictionary();
-                    if (dict != null) {
-                        try {
-                            FieldVector plain = (FieldVector) DictionaryEncoder.decode(v, reader.lookup(dict.getId()));
-                            decoded.add(plain);
-                            vectors.set(c, plain);
-                        } catch (RuntimeException e) {
-                            throw corrupt(path, schema.field(c).name(), offset, "dictionary-encoded column", e);
-                        }
-                    }
-                    if (v.getValueCount() < rows) {
-                        throw new ArrowIpcException(path, schema.field(c).name(), offset, "column has "
-                                + v.getValueCount() + " values in a record batch of " + rows + " rows");
-                    }
-                }
-                int from = 0;
-                while (from < rows) {
-                    if (current == null) {
-                        start(rows - from);
-                    } else if (fill + (rows - from) > capacity && capacity < blockRows) {
-                        grow(Math.min(blockRows, Math.max(capacity * 2, fill + rows - from)));
-                    }
-                    int n = Math.min(rows - from, capacity - fill);
-                    for (int c = 0; c < vectors.size(); c++) {
-                        try {
+                    try {
+                        if (dictionaries.get(c) != null) {
+                            ArrowColumnCopy.copyDictionary(vectors.get(c), dictionaries.get(c), from, n, current.get(c), fill);
+                        } else {
                             ArrowColumnCopy.copy(vectors.get(c), from, n, current.get(c), fill);
-                        } catch (ArrowIpcException e) {
-                            throw e;
-                        } catch (RuntimeException e) {
-                            throw new ArrowIpcException(path, schema.field(c).name(), offset,
-                                    "corrupt column data: " + e.getMessage(), e);
                         }
-                    }
-                    fill += n;
-                    from += n;
-                    if (fill == blockRows) {
-                        seal();
+                    } catch (ArrowIpcException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw new ArrowIpcException(path, schema.field(c).name(), offset,
+                                "corrupt column data: " + e.getMessage(), e);
                     }
                 }
-            } finally {
-                decoded.forEach(FieldVector::close);
+                fill += n;
+                from += n;
+                if (fill == blockRows) {
+                    seal();
+                }
             }
         }
 
