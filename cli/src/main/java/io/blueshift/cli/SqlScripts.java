@@ -20,6 +20,16 @@ final class SqlScripts {
                 cur.append('\n');
                 continue;
             }
+            if (!single && !dbl && c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                // a block comment may hold ';' and quotes; keep its line breaks for error positions
+                int close = text.indexOf("*/", i + 2);
+                int end = close < 0 ? text.length() : close + 2;
+                for (int k = i; k < end; k++) {
+                    cur.append(text.charAt(k) == '\n' ? '\n' : ' ');
+                }
+                i = end - 1;
+                continue;
+            }
             if (c == '\'' && !dbl) single = !single;
             else if (c == '"' && !single) dbl = !dbl;
             if (c == ';' && !single && !dbl) {

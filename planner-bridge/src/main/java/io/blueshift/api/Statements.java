@@ -98,13 +98,35 @@ final class Statements {
         }
         Schema schema = new Schema(fields);
         try (TableBuilder b = new TableBuilder(data, name, schema)) {
-            for (List<Object> row : r.rows()) {
-                for (int c = 0; c < row.size(); c++) {
-                    b.setObject(c, row.get(c));
+            // batch by batch, value by value in the column's own type (no row objects)
+            for (Batch batch : r.batches()) {
+                int n = batch.liveCount();
+                for (int i = 0; i < n; i++) {
+                    int row = batch.liveRow(i);
+                    for (int c = 0; c < schema.size(); c++) {
+                        copy(batch.column(c), row, b, c, schema.type(c));
+                    }
+                    b.endRow();
                 }
-                b.endRow();
             }
             return b.build();
+        }
+    }
+
+    private static void copy(io.blueshift.memory.ColumnVector v, int row, TableBuilder b, int c, io.blueshift.memory.DataType type) {
+        if (v.isNull(row)) {
+            b.setNull(c);
+            return;
+        }
+        switch (type) {
+            case io.blueshift.memory.DataType.BooleanType t -> b.setBoolean(c, v.getBoolean(row));
+            case io.blueshift.memory.DataType.Int32Type t -> b.setInt(c, v.getInt(row));
+            case io.blueshift.memory.DataType.DateType t -> b.setInt(c, v.getInt(row));
+            case io.blueshift.memory.DataType.Int64Type t -> b.setLong(c, v.getLong(row));
+            case io.blueshift.memory.DataType.TimestampType t -> b.setLong(c, v.getLong(row));
+            case io.blueshift.memory.DataType.DecimalType t -> b.setLong(c, v.getLong(row));
+            case io.blueshift.memory.DataType.Float64Type t -> b.setDouble(c, v.getDouble(row));
+            case io.blueshift.memory.DataType.VarcharType t -> b.setString(c, v.getStringBytes(row));
         }
     }
 
