@@ -22,6 +22,7 @@ public final class ExecutionContext {
     private final int batchRows;
     private final int threads;
     private final WorkerPool workers;
+    private int hashPartitionBits = DefaultPartitionBits.BITS;
     private volatile boolean stopped;
     private volatile boolean cancelled;
 
@@ -48,6 +49,28 @@ public final class ExecutionContext {
     public KernelProvider kernels() { return kernels; }
     public int batchRows() { return batchRows; }
     public int threads() { return threads; }
+
+    /**
+     * Partition bits for a hash table of about a million rows (TuningParameters'
+     * {@code hashPartitionBits}: a partition's slots fit the L2 cache); a build side of n rows
+     * uses that many plus {@code log2(n / 2^20)}, within 0..12.
+     */
+    public int hashPartitionBits() { return hashPartitionBits; }
+
+    /** Sets {@link #hashPartitionBits()} (before the query starts); returns this context. */
+    public ExecutionContext hashPartitionBits(int bits) {
+        if (bits < 0 || bits > 12) {
+            throw new IllegalArgumentException("hash partition bits must be 0..12, got " + bits);
+        }
+        this.hashPartitionBits = bits;
+        return this;
+    }
+
+    /** The detected machine's rule, computed once. */
+    private static final class DefaultPartitionBits {
+        static final int BITS = io.blueshift.hwprofiles.TuningParameters.derive(io.blueshift.hwprofiles.HardwareProfile.detect())
+                .hashPartitionBits();
+    }
 
     /** The shared worker threads, or null when pipelines start their own. */
     public WorkerPool workers() { return workers; }

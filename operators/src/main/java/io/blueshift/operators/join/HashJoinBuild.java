@@ -79,7 +79,7 @@ public final class HashJoinBuild implements Sink, AutoCloseable {
     public MaterializedResult finish(ExecutionContext ctx) {
         BuildRows all = rows != null ? rows : new BuildRows(ctx.pool(), schema);
         rows = null;
-        table = new JoinHashTable(all, keys, ctx.kernels(), ctx.pool());
+        table = new JoinHashTable(all, keys, ctx);
         return new MaterializedResult(schema, List.of(), List.of(table));
     }
 

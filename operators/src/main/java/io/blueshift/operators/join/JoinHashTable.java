@@ -6,6 +6,8 @@ import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.MemoryPool;
 import io.blueshift.memory.Validity;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.ParallelTasks;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,16 +32,18 @@ final class JoinHashTable implements AutoCloseable {
     private final List<ColumnVector> keys = new ArrayList<>();
     private Allocation slotAlloc;
     private Allocation nextAlloc;
-    private long[] slots;
+    private long[][] parts;
+    private int[] partMask;
+    private int partShift = 63;
+    private int partSelect;
     private int[] next;
-    private int mask;
     private boolean hasNullKey;
     private boolean unique = true;
     private Allocation matchAlloc;
     private MemorySegment matches;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
-    JoinHashTable(BuildRows rows, int[] keyColumns, KernelProvider kernels, MemoryPool pool) {
+    JoinHashTable(BuildRows rows, int[] keyColumns, ExecutionContext ctx) {
         this.rows = rows;
         try {
             for (int c = 0; c < rows.schema().size(); c++) {
@@ -49,14 +53,32 @@ final class JoinHashTable implements AutoCloseable {
                 JoinKeys.checkType(rows.schema().type(k));
                 keys.add(columns.get(k));
             }
-            build(kernels, pool);
+            build(ctx);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void build(KernelProvider kernels, MemoryPool pool) {
+    /** Build sides below this many rows get one partition, built by one thread. */
+    private static final int PARTITION_MIN_ROWS = 1 << 15;
+
+    /**
+     * Partition bits for {@code n} build rows: the context's bits for a million rows, plus or
+     * minus the rows' distance from a million in powers of two (a partition's slots stay about
+     * one L2's worth), at least enough partitions for every worker, at most 12 bits.
+     */
+    static int partitionBits(int n, ExecutionContext ctx) {
+        if (n < PARTITION_MIN_ROWS) {
+            return 0;
+        }
+        int sizeBits = ctx.hashPartitionBits() + (32 - Integer.numberOfLeadingZeros(n - 1)) - 20;
+        int threadBits = ctx.threads() <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(ctx.threads() - 1);
+        return Math.clamp(Math.max(sizeBits, threadBits), 0, 12);
+    }
+
+    private void build(ExecutionContext ctx) {
+        MemoryPool pool = ctx.pool();
         int n = rows.size();
         nextAlloc = JoinScratch.account(pool, Math.max(n, 1) * 4L, "hash join chains");
         next = new int[Math.max(n, 1)];
@@ -65,40 +87,142 @@ final class JoinHashTable implements AutoCloseable {
                 next[r] = r + 1 < n ? r + 1 : -1;
             }
             unique = n <= 1;
+            parts = new long[][] {new long[0]};
+            partMask = new int[] {0};
             return;
         }
-        int cap = Integer.highestOneBit(Math.max(16, n) * 2 - 1) << 1;
-        slotAlloc = pool.allocateHeap(cap * 8L, "hash join slots");
-        slots = (long[]) slotAlloc.segment().heapBase().orElseThrow();
-        mask = cap - 1;
-        try (Allocation hashAlloc = pool.allocateHeap(Math.max(n, 1) * 8L, "hash join build hashes")) {
-            MemorySegment hashes = hashAlloc.segment();
-            JoinKeys.hash(kernels.hash(), keys, null, n, hashes);
-            for (int r = 0; r < n; r++) {
-                if (JoinKeys.anyNull(keys, r)) {
-                    hasNullKey = true;
-                    continue;
+        int bits = partitionBits(n, ctx);
+        int partitions = 1 << bits;
+        partShift = bits == 0 ? 63 : 64 - bits;
+        partSelect = partitions - 1;
+        parts = new long[partitions][];
+        partMask = new int[partitions];
+        // hashes and the null-key check, in chunks of whole 64-row words across the workers
+        int chunkRows = Math.max(1 << 14, ((n / (ctx.threads() * 4)) + 63) & ~63);
+        int chunks = Math.max(1, (n + chunkRows - 1) / chunkRows);
+        try (Allocation hashAccount = JoinScratch.account(pool, Math.max(n, 1) * 8L, "hash join build hashes");
+             Allocation orderAccount = JoinScratch.account(pool, partitions == 1 ? 0 : (long) n * 4 + (long) chunks * partitions * 4,
+                     "hash join build partitions")) {
+            long[] hashes = new long[Math.max(n, 1)];
+            int[][] counts = new int[chunks][partitions];
+            boolean[] nullKeys = new boolean[chunks];
+            MemorySegment hashSegment = MemorySegment.ofArray(hashes);
+            run(ctx, chunks, c -> {
+                int from = c * chunkRows;
+                int len = Math.min(chunkRows, n - from);
+                List<ColumnVector> slice = new ArrayList<>(keys.size());
+                for (ColumnVector k : keys) {
+                    slice.add(k.slice(from, len));
                 }
-                insert(r, hashes.getAtIndex(LONG, r));
+                JoinKeys.hash(ctx.kernels().hash(), slice, null, len, hashSegment.asSlice(from * 8L, len * 8L));
+                int[] count = counts[c];
+                for (int r = from; r < from + len; r++) {
+                    if (JoinKeys.anyNull(keys, r)) {
+                        nullKeys[c] = true;
+                        hashes[r] = NULL_ROW;
+                    } else {
+                        count[(int) (hashes[r] >>> partShift) & partSelect]++;
+                    }
+                }
+            });
+            for (boolean b : nullKeys) {
+                hasNullKey |= b;
+            }
+            // partition p's rows sit at order[start[p] ..); chunk c's at offset[c][p] within them
+            int[] start = new int[partitions + 1];
+            int[][] offset = new int[chunks][partitions];
+            for (int p = 0, at = 0; p < partitions; p++) {
+                start[p] = at;
+                for (int c = 0; c < chunks; c++) {
+                    offset[c][p] = at;
+                    at += counts[c][p];
+                }
+                start[p + 1] = at;
+            }
+            int[] order = partitions == 1 ? null : new int[start[partitions]];
+            if (order != null) {
+                run(ctx, chunks, c -> {
+                    int[] at = offset[c];
+                    int from = c * chunkRows;
+                    int to = Math.min(n, from + chunkRows);
+                    for (int r = from; r < to; r++) {
+                        long h = hashes[r];
+                        if (h != NULL_ROW || !JoinKeys.anyNull(keys, r)) {
+                            order[at[(int) (h >>> partShift) & partSelect]++] = r;
+                        }
+                    }
+                });
+            }
+            long slotBytes = 0;
+            int[] caps = new int[partitions];
+            for (int p = 0; p < partitions; p++) {
+                int rowsIn = start[p + 1] - start[p];
+                caps[p] = Integer.highestOneBit(Math.max(16, rowsIn) * 2 - 1) << 1;
+                slotBytes += caps[p] * 8L;
+            }
+            slotAlloc = JoinScratch.account(pool, slotBytes, "hash join slots");
+            boolean[] duplicates = new boolean[partitions];
+            int tasks = partitions == 1 ? 1 : Math.min(partitions, ctx.threads() * 4);
+            run(ctx, tasks, t -> {
+                for (int p = t; p < partitions; p += tasks) {
+                    long[] slots = new long[caps[p]];
+                    int mask = caps[p] - 1;
+                    boolean dup = false;
+                    if (order == null) {
+                        for (int r = 0; r < n; r++) {
+                            long h = hashes[r];
+                            if ((h != NULL_ROW || !JoinKeys.anyNull(keys, r)) && insert(slots, mask, r, h)) {
+                                dup = true;
+                            }
+                            if ((r & 0xFFFF) == 0) {
+                                ctx.checkCancelled();
+                            }
+                        }
+                    } else {
+                        for (int i = start[p]; i < start[p + 1]; i++) {
+                            int r = order[i];
+                            dup |= insert(slots, mask, r, hashes[r]);
+                        }
+                        ctx.checkCancelled();
+                    }
+                    duplicates[p] = dup;
+                    parts[p] = slots;
+                    partMask[p] = mask;
+                }
+            });
+            for (boolean d : duplicates) {
+                unique &= !d;
             }
         }
     }
 
-    private void insert(int row, long hash) {
+    /** A hash no real key gets in practice marks rows with a NULL key (they are re-checked, so a clash is harmless). */
+    private static final long NULL_ROW = 0x5bd1e9955bd1e995L;
+
+    /** Runs the tasks on the query's workers, or in this thread when there is one task. */
+    private static void run(ExecutionContext ctx, int n, java.util.function.IntConsumer task) {
+        if (n == 1) {
+            task.accept(0);
+        } else {
+            ParallelTasks.run(ctx, n, task);
+        }
+    }
+
+    /** Inserts {@code row}; true if its key was already present (the row heads that key's chain now). */
+    private boolean insert(long[] slots, int mask, int row, long hash) {
         int p = (int) hash & mask;
         while (true) {
             long s = slots[p];
             if (s == 0) {
                 slots[p] = (hash & TAG) | (row + 1L);
                 next[row] = -1;
-                return;
+                return false;
             }
             if (((s ^ hash) & TAG) == 0 && keysEqual(keys, row, (int) s - 1)) {
                 // the new row becomes the head of the key's chain
                 next[row] = (int) s - 1;
-                unique = false;
                 slots[p] = (hash & TAG) | (row + 1L);
-                return;
+                return true;
             }
             p = (p + 1) & mask;
         }
@@ -170,10 +294,15 @@ final class JoinHashTable implements AutoCloseable {
             java.util.Arrays.fill(cand, 0, n, rows.size() > 0 ? 0 : -1);
             return;
         }
-        long[] slots = this.slots;
-        int mask = this.mask;
+        long[][] parts = this.parts;
+        int[] partMask = this.partMask;
+        int shift = partShift;
+        int select = partSelect;
         for (int i = 0; i < n; i++) {
             long h = hashes[i];
+            int part = (int) (h >>> shift) & select;
+            long[] slots = parts[part];
+            int mask = partMask[part];
             int p = (int) h & mask;
             int c;
             while (true) {
@@ -206,6 +335,9 @@ final class JoinHashTable implements AutoCloseable {
             int c = -1;
             if (!JoinKeys.anyNull(probeKeys, row)) {
                 long h = hashes[i];
+                int part = (int) (h >>> shift) & select;
+                long[] slots = parts[part];
+                int mask = partMask[part];
                 for (int p = (pos[i] + 1) & mask; slots[p] != 0; p = (p + 1) & mask) {
                     long s = slots[p];
                     if (((s ^ h) & TAG) == 0 && keysEqual(probeKeys, row, (int) s - 1)) {
@@ -257,7 +389,7 @@ final class JoinHashTable implements AutoCloseable {
         if (slotAlloc != null) slotAlloc.close();
         if (nextAlloc != null) nextAlloc.close();
         if (matchAlloc != null) matchAlloc.close();
-        slots = null;
+        parts = null;
         matches = null;
         rows.close();
     }

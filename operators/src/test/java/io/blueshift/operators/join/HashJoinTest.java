@@ -260,4 +260,31 @@ class HashJoinTest extends OperatorTestBase {
             assertEquals(0, run(anti, ctx(2)).size());
         }
     }
+
+    @Test
+    void partitionedParallelBuildsGiveTheSameRowsForEveryPartitionCount() {
+        try (Catalog tpch = TpchGenerator.generate(0.01, pool, null)) {
+            // lineitem (60K rows, several per order key) as the build side: above the size where
+            // the build is partitioned and spread over the workers
+            PlanNode lineitem = PlanBuilder.scan(tpch.table("lineitem"), "l_orderkey", "l_linenumber", "l_quantity").build();
+            PlanNode orders = PlanBuilder.scan(tpch.table("orders"), "o_orderkey", "o_totalprice").build();
+            assertTrue(JoinHashTable.partitionBits((int) tpch.table("lineitem").rowCount(), ctx(4).hashPartitionBits(12)) > 0);
+            Expr residual = new Expr.Comparison(io.blueshift.kernels.CompareOp.LT,
+                    new Expr.ColumnRef(1, io.blueshift.memory.DataType.decimal(15, 2), "o_totalprice"),
+                    Exprs.decimal("100000.00"));
+            for (JoinType type : List.of(JoinType.INNER, JoinType.SEMI, JoinType.ANTI, JoinType.LEFT, JoinType.RIGHT_SEMI,
+                    JoinType.RIGHT_ANTI, JoinType.RIGHT)) {
+                for (Expr r : java.util.Arrays.asList(null, residual)) {
+                    PlanNode plan = new PlanNode.HashJoin(orders, lineitem, new int[] {0}, new int[] {0}, type, r);
+                    List<String> expected = canonical(run(plan, ctx(1).hashPartitionBits(0)));
+                    for (int[] config : new int[][] {{1, 12}, {2, 12}, {4, 3}}) {
+                        int threads = config[0];
+                        int bits = config[1];
+                        assertEquals(expected, canonical(run(plan, ctx(threads).hashPartitionBits(bits))),
+                                type + " residual " + r + " on " + threads + " threads, " + bits + " partition bits");
+                    }
+                }
+            }
+        }
+    }
 }
