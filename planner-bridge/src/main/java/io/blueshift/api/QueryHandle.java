@@ -21,6 +21,7 @@ public final class QueryHandle {
     private volatile ExecutionContext ctx;
     private volatile boolean cancelled;
     private volatile boolean claimed;
+    private volatile Thread thread;
 
     QueryHandle(int id, String sql) {
         this.id = id;
@@ -41,6 +42,10 @@ public final class QueryHandle {
         ExecutionContext c = ctx;
         if (c != null) {
             c.cancel();
+        } else {
+            // still parsing or planning (which cannot be interrupted): answer now; the query
+            // stops before it allocates anything when planning ends
+            future.completeExceptionally(new QueryCancelledException());
         }
     }
 
@@ -97,7 +102,8 @@ public final class QueryHandle {
 
     /** Done, and its result (if any) is the caller's: the session need not track it. */
     boolean settled() {
-        return future.isDone() && (claimed || future.isCompletedExceptionally());
+        Thread t = thread;
+        return future.isDone() && (claimed || future.isCompletedExceptionally()) && (t == null || !t.isAlive());
     }
 
     /** The query's context once it runs; a cancel that came first reaches it here. */
@@ -118,9 +124,18 @@ public final class QueryHandle {
         future.completeExceptionally(e);
     }
 
+    /** The thread running the statement, so the session can wait for it to end. */
+    void runOn(Thread t) {
+        this.thread = t;
+    }
+
     /** At session close: waits for the query and frees a result nobody took. */
     void closeUnclaimed(long millis) {
         try {
+            Thread t = thread;
+            if (t != null && !t.join(java.time.Duration.ofMillis(millis))) {
+                throw new IllegalStateException("query " + id + " did not stop within " + millis + " ms of the session closing");
+            }
             QueryResult r = future.get(millis, TimeUnit.MILLISECONDS);
             if (!claimed) {
                 claimed = true;

@@ -175,7 +175,7 @@ public final class Session implements AutoCloseable {
         submitted.removeIf(QueryHandle::settled);
         QueryHandle handle = new QueryHandle(queryCounter.incrementAndGet(), sql);
         submitted.add(handle);
-        Thread.ofPlatform().daemon().name("blueshift-query-" + handle.id()).start(() -> {
+        Thread runner = Thread.ofPlatform().daemon().name("blueshift-query-" + handle.id()).unstarted(() -> {
             SUBMITTED.set(handle);
             try {
                 handle.complete(run(sql));
@@ -185,6 +185,8 @@ public final class Session implements AutoCloseable {
                 SUBMITTED.remove();
             }
         });
+        handle.runOn(runner);
+        runner.start();
         return handle;
     }
 
