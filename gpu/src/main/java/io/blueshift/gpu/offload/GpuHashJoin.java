@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * An INNER equi-join on one integer key with the hash table on the device. Both inputs are
+ * An INNER equi-join on integer keys with the hash table on the device (several keys: one
+ * mixed int64 per row, candidate pairs verified on the host). Both inputs are
  * materialized first (the CPU path streams the probe side; this one sends each probe batch
  * over whole). Per probe batch: keys over, matching (probe row, build row) pairs back, output
  * rows gathered on the host. A device error in a batch probes that batch with the reference
@@ -70,7 +71,7 @@ final class GpuHashJoin implements Source, AutoCloseable {
         Allocation keys = null;
         DeviceColumn dk = null;
         try {
-            int key = j.buildKeys()[0];
+            int[] key = j.buildKeys();
             long total = build.rowCount();
             if (total > Integer.MAX_VALUE - 1) throw new IllegalStateException("build side over 2^31 rows");
             int n = (int) total;
@@ -82,10 +83,9 @@ final class GpuHashJoin implements Source, AutoCloseable {
             for (int b = 0; b < build.batches().size(); b++) {
                 Batch batch = build.batches().get(b);
                 offsets[b] = at;
-                ColumnVector c = batch.column(key);
                 for (int i = 0; i < batch.liveCount(); i++) {
                     int r = batch.liveRow(i);
-                    if (c.isNull(r)) {
+                    if (anyNull(batch, key, r)) {
                         if (validity == null) {
                             validAlloc = ctx.pool().allocate(Validity.bytesFor(Math.max(n, 1)), "gpu join build validity");
                             validity = validAlloc.segment();
@@ -93,7 +93,7 @@ final class GpuHashJoin implements Source, AutoCloseable {
                         }
                         Validity.set(validity, at, false);
                     }
-                    keys.segment().setAtIndex(ValueLayout.JAVA_LONG, at++, c.type().byteWidth() == 4 ? c.getInt(r) : c.getLong(r));
+                    keys.segment().setAtIndex(ValueLayout.JAVA_LONG, at++, combined(batch, key, r));
                 }
             }
             offsets[build.batches().size()] = at;
@@ -134,15 +134,22 @@ final class GpuHashJoin implements Source, AutoCloseable {
         Batch batch = probe.batches().get(morsel);
         if (batch.liveCount() == 0) return;
         int rows = batch.rowCount();
-        ColumnVector keyColumn = batch.column(join.probeKeys()[0]);
-        int[][] pairs;
+        int[] pk = join.probeKeys();
+        ColumnVector combinedKeys = pk.length == 1 ? null : combinedColumn(batch, pk, ctx.pool());
         try {
-            pairs = probePairs(acc, table, keyColumn, rows, ctx.pool());
-        } catch (RuntimeException e) {
-            offload.fellBack("join probe batch " + morsel, e);
-            pairs = probePairs(hostFallback(ctx.pool()), hostTable, keyColumn, rows, ctx.pool());
+            ColumnVector keyColumn = combinedKeys != null ? combinedKeys : batch.column(pk[0]);
+            int[][] pairs;
+            try {
+                pairs = probePairs(acc, table, keyColumn, rows, ctx.pool());
+            } catch (RuntimeException e) {
+                offload.fellBack("join probe batch " + morsel, e);
+                pairs = probePairs(hostFallback(ctx.pool()), hostTable, keyColumn, rows, ctx.pool());
+            }
+            if (pk.length > 1) pairs = verified(batch, pairs);
+            emit(batch, pairs, ctx, downstream);
+        } finally {
+            if (combinedKeys != null) combinedKeys.close();
         }
-        emit(batch, pairs, ctx, downstream);
     }
 
     private synchronized ReferenceAccelerator hostFallback(MemoryPool pool) {
@@ -162,17 +169,73 @@ final class GpuHashJoin implements Source, AutoCloseable {
     private ColumnVector withBuildValidity(ColumnVector kv, int n, MemoryPool pool) {
         ColumnVector out = ColumnVector.allocate(pool, DataType.INT64, Math.max(n, 1), true, "host join keys");
         int at = 0;
-        int key = join.buildKeys()[0];
+        int[] key = join.buildKeys();
         for (Batch b : build.batches()) {
-            ColumnVector c = b.column(key);
             for (int i = 0; i < b.liveCount(); i++) {
                 int r = b.liveRow(i);
                 out.setLong(at, kv.getLong(at));
-                if (c.isNull(r)) out.setNull(at);
+                if (anyNull(b, key, r)) out.setNull(at);
                 at++;
             }
         }
         return out;
+    }
+
+    private static long value(ColumnVector c, int r) {
+        return c.type().byteWidth() == 4 ? c.getInt(r) : c.getLong(r);
+    }
+
+    private static boolean anyNull(Batch b, int[] keys, int r) {
+        for (int k : keys) if (b.column(k).isNull(r)) return true;
+        return false;
+    }
+
+    /**
+     * One int64 per row for the device: the key itself, or for several keys a mix of them
+     * (equal keys give equal mixes; unequal ones may collide, so pairs are verified after).
+     */
+    private static long combined(Batch b, int[] keys, int r) {
+        long h = value(b.column(keys[0]), r);
+        for (int i = 1; i < keys.length; i++) {
+            h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + value(b.column(keys[i]), r);
+        }
+        return h;
+    }
+
+    private static ColumnVector combinedColumn(Batch batch, int[] keys, MemoryPool pool) {
+        int rows = batch.rowCount();
+        ColumnVector out = ColumnVector.allocate(pool, DataType.INT64, Math.max(rows, 1), false, "gpu join probe keys");
+        try {
+            for (int r = 0; r < rows; r++) {
+                out.setLong(r, combined(batch, keys, r));
+                if (anyNull(batch, keys, r)) out.setNull(r);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** Pairs whose every key is equal (a mix of several keys can collide). */
+    private int[][] verified(Batch probeBatch, int[][] pairs) {
+        int[] pr = pairs[0];
+        int[] br = pairs[1];
+        int k = 0;
+        for (int i = 0; i < pr.length; i++) {
+            int b = batchOf(br[i]);
+            Batch bb = build.batches().get(b);
+            int brow = bb.liveRow((int) (br[i] - buildOffsets[b]));
+            boolean equal = true;
+            for (int j = 0; j < join.probeKeys().length && equal; j++) {
+                equal = value(probeBatch.column(join.probeKeys()[j]), pr[i]) == value(bb.column(join.buildKeys()[j]), brow);
+            }
+            if (equal) {
+                pr[k] = pr[i];
+                br[k++] = br[i];
+            }
+        }
+        return new int[][] {Arrays.copyOf(pr, k), Arrays.copyOf(br, k)};
     }
 
     /** (probe row, global build row) pairs for the live rows of a probe batch. */

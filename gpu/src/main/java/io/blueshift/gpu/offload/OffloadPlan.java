@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /** A plan with the offload pass's decisions: EXPLAIN text that shows them, and the executor's hook. */
-public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator) {
+public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator,
+                          java.util.concurrent.atomic.AtomicReference<GpuOffload> lastHook) {
+
+    public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator) {
+        this(plan, decisions, accelerator, new java.util.concurrent.atomic.AtomicReference<>());
+    }
 
     public Decision decision(PlanNode node) {
         return decisions.get(node);
@@ -23,7 +28,10 @@ public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Acce
 
     /** The hook for {@link QueryExecutor}; null when nothing runs on the device. */
     public NodeOffload executorHook() {
-        return accelerator == null || offloaded() == 0 ? null : new GpuOffload(this);
+        if (accelerator == null || offloaded() == 0) return null;
+        GpuOffload hook = new GpuOffload(this);
+        lastHook.set(hook);
+        return hook;
     }
 
     /** EXPLAIN text, each Filter and HashJoin line followed by where it runs and why. */
@@ -31,7 +39,10 @@ public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Acce
         return annotate(QueryExecutor.explain(plan));
     }
 
-    /** Adds the decisions to text printed one line per node in preorder (EXPLAIN, EXPLAIN ANALYZE). */
+    /**
+     * Adds the decisions to text printed one line per node in preorder (EXPLAIN, EXPLAIN
+     * ANALYZE); after a run, also how many device batches fell back to the CPU and the first reason.
+     */
     public String annotate(String text) {
         String[] lines = text.split("\n", -1);
         List<PlanNode> order = new ArrayList<>();
@@ -43,6 +54,11 @@ public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Acce
             Decision d = i < order.size() ? decisions.get(order.get(i)) : null;
             if (d != null) sb.append("   [").append(d.why()).append(']');
             sb.append('\n');
+        }
+        GpuOffload hook = lastHook.get();
+        if (hook != null && !hook.fallbacks().isEmpty()) {
+            sb.append("gpu fallbacks to the cpu: ").append(hook.fallbacks().size()).append(" (first: ")
+                    .append(hook.fallbacks().getFirst()).append(")\n");
         }
         return sb.toString();
     }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * The offload pass: after planning, decides for every Filter and HashJoin of a plan whether it
  * runs on the device, by {@link GpuMode} and the {@link CostModel}. What can run there: a
  * filter directly over a table scan whose predicate translates ({@link PredicateTranslation});
- * an INNER hash join on one integer key without a residual condition. Everything else, and
+ * an INNER hash join on integer keys without a residual condition. Everything else, and
  * everything when there is no device, stays on the CPU, with the reason.
  */
 public final class OffloadPlanner {
@@ -83,12 +83,14 @@ public final class OffloadPlanner {
     /** Why a join cannot run on the device, or null when it can. */
     static String joinUnsupported(PlanNode.HashJoin j) {
         if (j.type() != PlanNode.JoinType.INNER) return j.type() + " join";
-        if (j.probeKeys().length != 1) return j.probeKeys().length + " join keys";
+        if (j.probeKeys().length == 0) return "no join keys";
         if (j.residual() != null) return "residual condition";
-        for (var type : new io.blueshift.memory.DataType[] {j.probe().schema().field(j.probeKeys()[0]).type(),
-                j.build().schema().field(j.buildKeys()[0]).type()}) {
-            var k = ValueKind.of(type);
-            if (k.isEmpty() || k.get() == ValueKind.FLOAT64) return "key type " + type.sqlName();
+        for (int i = 0; i < j.probeKeys().length; i++) {
+            for (var type : new io.blueshift.memory.DataType[] {j.probe().schema().field(j.probeKeys()[i]).type(),
+                    j.build().schema().field(j.buildKeys()[i]).type()}) {
+                var k = ValueKind.of(type);
+                if (k.isEmpty() || k.get() == ValueKind.FLOAT64) return "key type " + type.sqlName();
+            }
         }
         return null;
     }

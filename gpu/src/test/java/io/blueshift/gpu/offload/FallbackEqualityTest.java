@@ -81,6 +81,14 @@ class FallbackEqualityTest {
                         List.of("k"), List.of("w"), null)
                 .aggregate(List.of("name"), List.of(b -> b.sum(b.col("price"), "total"), b -> b.countStar("n")))
                 .build());
+        q.add(PlanBuilder.scan(facts, "id", "k", "x")
+                .join(PlanNode.JoinType.INNER, PlanBuilder.scan(dim, "dk", "w", "name"), List.of("k", "id"), List.of("w", "dk"), null)
+                .aggregate(List.of(), List.of(b -> b.countStar("n"), b -> b.sum(b.col("x"), "sx")))
+                .build());
+        q.add(PlanBuilder.scan(facts, "k", "d", "s")
+                .join(PlanNode.JoinType.INNER, PlanBuilder.scan(dim, "w", "dk", "name").filter(b -> b.lt(b.col("dk"), Exprs.bigint(700))),
+                        List.of("k", "k"), List.of("w", "w"), null)
+                .build());
         return q;
     }
 
@@ -117,6 +125,41 @@ class FallbackEqualityTest {
     }
 
     @Test
+    void multiKeyJoinsVerifyPairsWhoseMixedKeysCollide() {
+        long c = 0xBF58476D1CE4E5B9L;
+        long collide = (1 ^ (1 >>> 29)) * c - (2 ^ (2 >>> 29)) * c; // (2, collide) mixes like (1, 0)
+        var schema = io.blueshift.memory.Schema.of(io.blueshift.memory.Field.of("a", io.blueshift.memory.DataType.INT64),
+                io.blueshift.memory.Field.of("b", io.blueshift.memory.DataType.INT64));
+        InMemoryTable probe;
+        InMemoryTable build;
+        try (var pb = new io.blueshift.storage.TableBuilder(pool, "p", schema)) {
+            for (long[] r : new long[][] {{2, collide}, {1, 0}, {1, 1}}) {
+                pb.setLong(0, r[0]);
+                pb.setLong(1, r[1]);
+                pb.endRow();
+            }
+            probe = pb.build();
+        }
+        try (var bb = new io.blueshift.storage.TableBuilder(pool, "b", schema)) {
+            bb.setLong(0, 1);
+            bb.setLong(1, 0);
+            bb.endRow();
+            build = bb.build();
+        }
+        try {
+            PlanNode q = PlanBuilder.scan(probe, "a", "b")
+                    .join(PlanNode.JoinType.INNER, PlanBuilder.scan(build, "a", "b"), List.of("a", "b"), List.of("a", "b"), null).build();
+            OffloadPlan plan = new OffloadPlanner(GpuMode.ON, OffloadPlannerTest.device(CostModelTest.H100), 1).plan(q);
+            assertEquals(1, plan.offloaded());
+            assertEquals(List.of("[1, 0, 1, 0]"), run(q, plan.executorHook(), 1));
+            assertEquals(run(q, null, 1), run(q, plan.executorHook(), 1));
+        } finally {
+            probe.close();
+            build.close();
+        }
+    }
+
+    @Test
     void deviceErrorsFallBackToTheSameAnswer() {
         FlakyDevice flaky = new FlakyDevice();
         OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, Discovery.found(flaky, List.of(flaky.device())), 2);
@@ -126,6 +169,8 @@ class FallbackEqualityTest {
             assertEquals(run(q, null, 2), run(q, hook, 2), plan.explain());
             assertFalse(hook.fallbacks().isEmpty(), "the flaky device failed somewhere");
             assertTrue(hook.fallbacks().stream().allMatch(f -> f.contains("CUDA_ERROR_LAUNCH_FAILED")), hook.fallbacks().toString());
+            assertTrue(plan.annotate(io.blueshift.operators.plan.QueryExecutor.explain(q)).contains("gpu fallbacks to the cpu: "
+                    + hook.fallbacks().size() + " (first: "), plan.explain());
         }
     }
 
