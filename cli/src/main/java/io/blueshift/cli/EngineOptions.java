@@ -29,10 +29,15 @@ final class EngineOptions {
     @Option(names = "--batch-rows", description = "Rows per batch (default: from the profile: calibrated, or derived from the L2 cache size).")
     Integer batchRows;
 
+    @Option(names = "--hash-partition-bits", paramLabel = "BITS",
+            description = "Radix bits of hash join builds for a table of about a million rows, 0..12 (default: from the profile: "
+                    + "calibrated, or derived from the L2 cache size).")
+    Integer hashPartitionBits;
+
     @Option(names = "--profile", paramLabel = "NAME|FILE",
-            description = "Hardware profile for the default batch rows and threads: auto (this machine, calibrated if "
+            description = "Hardware profile for the default batch rows, hash partition bits and threads: auto (this machine, calibrated if "
                     + "`profile calibrate` ran; the default), ra3.xlplus, ra3.4xlarge, ra3.16xlarge, aqua, laptop, or a profile file. "
-                    + "--batch-rows and --threads win over it.")
+                    + "--batch-rows, --hash-partition-bits and --threads win over it.")
     String profile;
 
     @Option(names = "--gpu", paramLabel = "on|off|auto",
@@ -92,7 +97,15 @@ final class EngineOptions {
         long limit = probe.limit();
         probe.close();
         long queryLimit = queryMemoryLimit == null ? limit : MemoryPool.parseSize(queryMemoryLimit);
-        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit, gpuMode());
+        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit, gpuMode(), hashPartitionBits());
+    }
+
+    int hashPartitionBits() {
+        int bits = hashPartitionBits != null ? hashPartitionBits : tuning().hashPartitionBits();
+        if (bits < 0 || bits > 12) {
+            throw new IllegalArgumentException("--hash-partition-bits must be 0..12, got " + bits);
+        }
+        return bits;
     }
 
     io.blueshift.gpu.offload.GpuMode gpuMode() {

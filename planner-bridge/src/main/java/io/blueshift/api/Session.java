@@ -115,7 +115,8 @@ public final class Session implements AutoCloseable {
         io.blueshift.operators.exec.QueryProfile profile = new io.blueshift.operators.exec.QueryProfile();
         Options o = options;
         try (MemoryPool pool = root.child("query " + queryCounter.incrementAndGet(), o.queryMemoryLimit())) {
-            ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers);
+            ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers)
+                    .hashPartitionBits(o.hashPartitionBits());
             long rows;
             running.add(ctx);
             var offloaded = offloads.plan(plan);
@@ -199,7 +200,8 @@ public final class Session implements AutoCloseable {
             throw new QueryCancelledException();
         }
         MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
-        ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), threads, workers);
+        ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), threads, workers)
+                .hashPartitionBits(o.hashPartitionBits());
         running.add(ctx);
         AutoCloseable held = null;
         try {
