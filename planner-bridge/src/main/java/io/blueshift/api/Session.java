@@ -63,6 +63,7 @@ public final class Session implements AutoCloseable {
         workers.resize(threads);
         options = next;
     }
+
     public Catalog catalog() { return catalog; }
     public KernelProvider kernels() { return kernels; }
 
