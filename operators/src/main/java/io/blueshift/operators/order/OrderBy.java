@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Sorts a materialized result by several keys (stable) and returns it densely in the new
  * order, optionally keeping only {@code limit} rows after {@code offset}. Meant for the
- * small results at the top of a plan; large sorts arrive with the parallel sort.
+ * results at the top of a plan. From {@link #PARALLEL_MIN_ROWS} rows the sort runs on the
+ * query's workers (runs sorted in parallel, then merged); top-N and the copy stay on one thread.
  */
 public final class OrderBy {
     private OrderBy() {}
@@ -34,14 +35,17 @@ public final class OrderBy {
                 refs[k++] = ((long) b << 32) | batch.liveRow(i);
             }
         }
-        Comparator<Long> order = cancellable(comparator(batches, keys, input.schema()), ctx);
+        Comparator<Long> base = comparator(batches, keys, input.schema());
+        Comparator<Long> order = cancellable(base, ctx);
         long wanted = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
         Long[] boxed;
         if (!keys.isEmpty() && wanted < total / 4) {
             boxed = topN(refs, (int) wanted, order);
         } else {
             boxed = Arrays.stream(refs).boxed().toArray(Long[]::new);
-            if (!keys.isEmpty()) {
+            if (!keys.isEmpty() && ctx.threads() > 1 && total >= PARALLEL_MIN_ROWS) {
+                boxed = parallelSort(boxed, base, ctx);
+            } else if (!keys.isEmpty()) {
                 Arrays.sort(boxed, order);
             }
         }
@@ -69,6 +73,62 @@ public final class OrderBy {
             throw e;
         }
         return MaterializedResults.chunked(schema, out, n, ctx.batchRows());
+    }
+
+    /** Below this many rows one thread sorts: splitting and merging would cost more than it saves. */
+    static final int PARALLEL_MIN_ROWS = 1 << 17;
+
+    /**
+     * Stable sort on the query's workers: each sorts one contiguous run (in input order), then
+     * runs are merged pairwise, taking from the earlier run on ties.
+     */
+    private static Long[] parallelSort(Long[] refs, Comparator<Long> base, ExecutionContext ctx) {
+        int parts = Math.min(ctx.threads(), Math.max(1, refs.length / (PARALLEL_MIN_ROWS / 2)));
+        int[] bounds = new int[parts + 1];
+        for (int p = 0; p <= parts; p++) {
+            bounds[p] = (int) ((long) refs.length * p / parts);
+        }
+        io.blueshift.operators.exec.ParallelTasks.run(ctx, parts,
+                p -> Arrays.sort(refs, bounds[p], bounds[p + 1], cancellable(base, ctx)));
+        Long[] from = refs;
+        Long[] to = new Long[refs.length];
+        Comparator<Long> order = cancellable(base, ctx);
+        int runs = parts;
+        int[] b = bounds;
+        while (runs > 1) {
+            int next = (runs + 1) / 2;
+            int[] nb = new int[next + 1];
+            for (int r = 0; r < runs; r += 2) {
+                int lo = b[r];
+                int mid = b[r + 1];
+                int hi = r + 2 <= runs ? b[r + 2] : mid;
+                merge(from, lo, mid, hi, to, order);
+                nb[r / 2] = lo;
+                nb[r / 2 + 1] = hi;
+            }
+            Long[] t = from;
+            from = to;
+            to = t;
+            b = nb;
+            runs = next;
+        }
+        return from;
+    }
+
+    private static void merge(Long[] src, int lo, int mid, int hi, Long[] dst, Comparator<Long> order) {
+        int i = lo;
+        int j = mid;
+        int k = lo;
+        while (i < mid && j < hi) {
+            // <= keeps the earlier run's row first on ties: the sort stays stable
+            dst[k++] = order.compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
+        }
+        while (i < mid) {
+            dst[k++] = src[i++];
+        }
+        while (j < hi) {
+            dst[k++] = src[j++];
+        }
     }
 
     /** Rows (or comparisons) between checks of the query's stop flag. */
