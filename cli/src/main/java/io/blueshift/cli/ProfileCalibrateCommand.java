@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code blueshift profile calibrate}: measure this machine and save the profile the engine then uses as {@code auto}. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Measure bandwidth, latency, kernels and a batch-rows sweep (under 30 s; --quick under 10 s) "
+        description = "Measure bandwidth, latency, kernels, a batch-rows sweep on an aggregation and a partition-bits sweep "
+                + "on a hash join (under 30 s; --quick under 10 s) "
                 + "and save the calibrated profile (default: $XDG_CONFIG_HOME/blueshift/profile.json or ~/.config/blueshift/profile.json).")
 final class ProfileCalibrateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller data and fewer repetitions: under 10 s.")
@@ -29,7 +30,7 @@ final class ProfileCalibrateCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Where to save the profile (default: the user's config folder).")
     Path output;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "Also write the batch-rows sweep as an SVG chart.")
+    @Option(names = "--chart", paramLabel = "FILE", description = "Also write the batch-rows sweep as an SVG chart, and the partition-bits sweep beside it (FILE-join.svg).")
     Path chart;
 
     @Override
@@ -44,13 +45,14 @@ final class ProfileCalibrateCommand implements Callable<Integer> {
         if (chart != null) {
             if (chart.getParent() != null) Files.createDirectories(chart.getParent());
             Files.writeString(chart, SweepChart.svg(c, h.cpuModel() + ", " + c.threads() + " cores"));
+            Files.writeString(joinChart(chart), SweepChart.partitionSvg(c, h.cpuModel() + ", " + c.threads() + " cores"));
         }
         System.out.printf(Locale.ROOT, "Calibration of %s, %d cores, %s (%.1f s)%n", h.cpuModel(), c.threads(), c.date(), c.seconds());
         System.out.print(summary(c));
         System.out.println();
         System.out.println("Tuning from this calibration");
         System.out.print(ProfileSupport.table(ProfileCommand.tuningRows(p.tuning()), false));
-        System.out.println("saved " + file + (chart != null ? "; chart " + chart : ""));
+        System.out.println("saved " + file + (chart != null ? "; charts " + chart + ", " + joinChart(chart) : ""));
         return 0;
     }
 
@@ -71,8 +73,23 @@ final class ProfileCalibrateCommand implements Callable<Integer> {
         String vsRule = c.point(c.ruleBatchRows()).flatMap(r -> c.point(c.batchRows()).map(b ->
                 String.format(Locale.ROOT, " (%.1f ms; L2 rule's %d: %.1f ms)", b.millis(), r.batchRows(), r.millis()))).orElse("");
         rows.add(ProfileSupport.row("calibrated batch rows", c.batchRows() > 0 ? c.batchRows() + vsRule : "none"));
-        rows.add(ProfileSupport.row("hash partition bits", "rule only: sweep pending the partitioned hash join"));
+        StringBuilder parts = new StringBuilder();
+        for (Calibration.PartitionPoint p : c.partitionSweep()) {
+            if (!parts.isEmpty()) parts.append(", ");
+            parts.append(p.bits()).append(String.format(Locale.ROOT, ": %.1f", p.millis()));
+        }
+        rows.add(ProfileSupport.row("partition sweep (bits: ms)", parts.isEmpty() ? "not measured" : parts.toString()));
+        String bitsVsRule = c.partitionPoint(c.ruleHashPartitionBits()).flatMap(r -> c.partitionPoint(c.hashPartitionBits()).map(b ->
+                String.format(Locale.ROOT, " (%.1f ms; L2 rule's %d: %.1f ms)", b.millis(), r.bits(), r.millis()))).orElse("");
+        rows.add(ProfileSupport.row("calibrated partition bits", c.hashPartitionBits() >= 0 ? c.hashPartitionBits() + bitsVsRule : "none"));
         return ProfileSupport.table(rows, false);
+    }
+
+    /** FILE.svg -> FILE-join.svg */
+    static Path joinChart(Path chart) {
+        String n = chart.getFileName().toString();
+        String base = n.endsWith(".svg") ? n.substring(0, n.length() - 4) : n;
+        return chart.resolveSibling(base + "-join.svg");
     }
 
     private static String gbs(double v) {

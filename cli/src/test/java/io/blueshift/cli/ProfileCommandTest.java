@@ -144,5 +144,12 @@ class ProfileCommandTest {
         assertTrue(Files.readString(chart).contains("calibrated"));
         Outcome explain = run("profile", "explain", file.toString());
         assertTrue(explain.out().contains("measured: fastest of 7 batch sizes"), explain.out());
+        assertTrue(o.err().contains("partition-bits sweep"), o.err());
+        int bits = p.calibration().orElseThrow().hashPartitionBits();
+        assertTrue(bits >= 0 && bits <= 12, "bits " + bits);
+        assertEquals(bits, p.tuning().hashPartitionBits());
+        assertEquals(7, p.calibration().orElseThrow().partitionSweep().size());
+        assertTrue(Files.readString(dir.resolve("sweep-join.svg")).contains("calibrated"));
+        assertTrue(explain.out().contains("measured: fastest of 7 partition-bit counts"), explain.out());
     }
 }

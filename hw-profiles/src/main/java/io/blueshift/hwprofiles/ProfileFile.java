@@ -31,7 +31,8 @@ public final class ProfileFile {
     private static final Set<String> ACCELERATOR = Set.of("kind", "description", "operations", "offloadMinRows");
     private static final Set<String> CALIBRATION = Set.of("date", "cpuModel", "threads", "quick", "seconds",
             "readGBsOneCore", "readGBsAllCores", "latencyNs", "filterScalarGBs", "filterSimdGBs", "hashScalarGBs",
-            "hashSimdGBs", "sweepWorkload", "batchSweep", "batchRows", "ruleBatchRows");
+            "hashSimdGBs", "sweepWorkload", "batchSweep", "batchRows", "ruleBatchRows", "joinWorkload", "partitionSweep",
+            "hashPartitionBits", "ruleHashPartitionBits");
 
     private ProfileFile() { }
 
@@ -89,7 +90,9 @@ public final class ProfileFile {
                     cal.decimal("filterScalarGBs", -1), cal.decimal("filterSimdGBs", -1),
                     cal.decimal("hashScalarGBs", -1), cal.decimal("hashSimdGBs", -1),
                     cal.string("sweepWorkload", ""), cal.sweep("batchSweep"),
-                    cal.integer("batchRows", -1), cal.integer("ruleBatchRows", -1)));
+                    cal.integer("batchRows", -1), cal.integer("ruleBatchRows", -1),
+                    cal.string("joinWorkload", ""), cal.partitionSweep("partitionSweep"),
+                    cal.bits("hashPartitionBits"), cal.bits("ruleHashPartitionBits")));
             int rows = calibration.get().batchRows();
             if (rows != -1 && (rows <= 0 || (rows & 63) != 0)) {
                 throw cal.error("batchRows", "must be a positive multiple of 64, got " + rows);
@@ -154,6 +157,19 @@ public final class ProfileFile {
         m.put("batchSweep", sweep);
         m.put("batchRows", c.batchRows());
         m.put("ruleBatchRows", c.ruleBatchRows());
+        if (c.hashPartitionBits() >= 0 || !c.partitionSweep().isEmpty()) {
+            m.put("joinWorkload", c.joinWorkload());
+            List<Object> parts = new ArrayList<>();
+            for (Calibration.PartitionPoint pp : c.partitionSweep()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("bits", pp.bits());
+                pm.put("millis", pp.millis());
+                parts.add(pm);
+            }
+            m.put("partitionSweep", parts);
+            m.put("hashPartitionBits", c.hashPartitionBits());
+            m.put("ruleHashPartitionBits", c.ruleHashPartitionBits());
+        }
         return m;
     }
 
@@ -242,6 +258,33 @@ public final class ProfileFile {
                 return l.stream().map(String.class::cast).toList();
             }
             throw error(field, "must be an array of strings, got " + describe(v));
+        }
+
+        /** Partition bits: 0..12, or -1 (absent: not swept). */
+        int bits(String field) {
+            int v = integer(field, -1);
+            if (v > 12) throw error(field, "must be 0..12 (or -1: not swept), got " + v);
+            return v;
+        }
+
+        List<Calibration.PartitionPoint> partitionSweep(String field) {
+            Object v = map.get(field);
+            if (v == null) return List.of();
+            if (!(v instanceof List<?> l)) throw error(field, "must be an array, got " + describe(v));
+            List<Calibration.PartitionPoint> points = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                Object e = l.get(i);
+                if (!(e instanceof Map<?, ?>)) throw error(field + "[" + i + "]", "must be an object, got " + describe(e));
+                Fields pf = new Fields(source, prefix + field + "[" + i + "].", ProfileFile.object(source, field, e),
+                        Set.of("bits", "millis"));
+                if (pf.map().get("bits") == null) throw pf.error("bits", "is required (0..12)");
+                int b = pf.bits("bits");
+                if (b < 0) throw pf.error("bits", "must be 0..12, got " + b);
+                double ms = pf.decimal("millis", -1);
+                if (ms < 0) throw pf.error("millis", "is required (a number >= 0)");
+                points.add(new Calibration.PartitionPoint(b, ms));
+            }
+            return points;
         }
 
         List<Calibration.SweepPoint> sweep(String field) {

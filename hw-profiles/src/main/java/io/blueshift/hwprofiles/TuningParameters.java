@@ -101,10 +101,18 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
         int morselRows = batchRows * BATCHES_PER_MORSEL;
         why.add(new Choice("morselRows", Integer.toString(morselRows), "rule: " + BATCHES_PER_MORSEL + " x batchRows"));
 
-        int bits = Math.clamp(ceilLog2(ceilDiv(HASH_TABLE_ROWS * HASH_ENTRY_BYTES, l2)), 0, MAX_PARTITION_BITS);
-        why.add(new Choice("hashPartitionBits", Integer.toString(bits), "rule: ceil(log2(1M rows x " + HASH_ENTRY_BYTES
-                + " B / L2)) (" + l2Text + "), clamped to [0, " + MAX_PARTITION_BITS
-                + "]; not calibrated: the sweep is pending the partitioned hash join"));
+        int ruleBits = rulePartitionBits(profile.l2Bytes());
+        int bits = ruleBits;
+        if (cal != null && cal.hashPartitionBits() >= 0) {
+            bits = cal.hashPartitionBits();
+            String best = cal.partitionPoint(bits).map(p -> String.format(Locale.ROOT, " (%.1f ms)", p.millis())).orElse("");
+            why.add(new Choice("hashPartitionBits", Integer.toString(bits), "measured: fastest of " + cal.partitionSweep().size()
+                    + " partition-bit counts on " + cal.joinWorkload() + best + ", calibrated " + cal.date()
+                    + "; the L2 rule alone gives " + ruleBits));
+        } else {
+            why.add(new Choice("hashPartitionBits", Integer.toString(bits), "rule: ceil(log2(1M rows x " + HASH_ENTRY_BYTES
+                    + " B / L2)) (" + l2Text + "), clamped to [0, " + MAX_PARTITION_BITS + "]"));
+        }
 
         int threads;
         if (profile.effectiveCores() > 0) {
@@ -148,6 +156,12 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
         long l2 = l2Bytes > 0 ? l2Bytes : ASSUMED_L2_BYTES;
         long fit = l2 / 2 / (BATCH_COLUMNS * BATCH_VALUE_BYTES);
         return (int) Math.clamp(Long.highestOneBit(Math.max(fit, 1)), MIN_BATCH_ROWS, MAX_BATCH_ROWS);
+    }
+
+    /** The L2 rule for hash partition bits alone (what calibration compares its sweep with). */
+    public static int rulePartitionBits(long l2Bytes) {
+        long l2 = l2Bytes > 0 ? l2Bytes : ASSUMED_L2_BYTES;
+        return Math.clamp(ceilLog2(ceilDiv(HASH_TABLE_ROWS * HASH_ENTRY_BYTES, l2)), 0, MAX_PARTITION_BITS);
     }
 
     /** Sizes as people read them: 512 KiB, 2 MiB, 1.5 GiB; "unknown" for -1. */

@@ -82,6 +82,25 @@ class ProfileFileTest {
         m = error("""
                 { "name": "x", "hardware": {}, "calibration": { "batchRows": 1000 } }""");
         assertTrue(m.contains("field 'calibration.batchRows' must be a positive multiple of 64"), m);
+
+        m = error("""
+                { "name": "x", "hardware": {}, "calibration": { "hashPartitionBits": 13 } }""");
+        assertTrue(m.contains("field 'calibration.hashPartitionBits' must be 0..12"), m);
+
+        m = error("""
+                { "name": "x", "hardware": {}, "calibration": { "partitionSweep": [ { "millis": 3.5 } ] } }""");
+        assertTrue(m.contains("field 'calibration.partitionSweep[0].bits' is required"), m);
+    }
+
+    @Test
+    void partitionSweepRoundTrips(@TempDir Path dir) throws Exception {
+        Calibration c = TuningParametersTest.calibrationWithJoin(2048, 6);
+        Profile p = NamedProfiles.shipped("laptop").withCalibration(c);
+        Path file = dir.resolve("profile.json");
+        ProfileFile.write(p, file);
+        Profile back = ProfileFile.read(file);
+        assertEquals(c, back.calibration().orElseThrow());
+        assertEquals(6, back.tuning().hashPartitionBits());
     }
 
     @Test

@@ -111,6 +111,32 @@ class TuningParametersTest {
                 batchRows, 8192);
     }
 
+    static Calibration calibrationWithJoin(int batchRows, int bits) {
+        Calibration c = calibration(batchRows, 8.0, 4.0);
+        return new Calibration(c.date(), c.cpuModel(), c.threads(), c.quick(), c.seconds(), c.readGBsOneCore(),
+                c.readGBsAllCores(), c.latencyNs(), c.filterScalarGBs(), c.filterSimdGBs(), c.hashScalarGBs(), c.hashSimdGBs(),
+                c.sweepWorkload(), c.batchSweep(), c.batchRows(), c.ruleBatchRows(), "join 128K x 512K",
+                List.of(new Calibration.PartitionPoint(0, 30.0), new Calibration.PartitionPoint(6, 20.0),
+                        new Calibration.PartitionPoint(12, 25.0)), bits, 5);
+    }
+
+    @Test
+    void calibratedPartitionBitsWinOverTheL2Rule() {
+        HardwareProfile hw = HardwareProfile.detect(HardwareProfileTest.fixture("container"));
+        int rule = TuningParameters.derive(hw).hashPartitionBits();
+        assertEquals(TuningParameters.rulePartitionBits(hw.l2Bytes()), rule);
+        TuningParameters.Derivation d = TuningParameters.derive(hw, Optional.empty(), Optional.of(calibrationWithJoin(2048, 6)));
+        assertEquals(6, d.parameters().hashPartitionBits());
+        String why = d.choices().get(2).source();
+        assertTrue(why.startsWith("measured: fastest of 3 partition-bit counts on join 128K x 512K (20.0 ms)"), why);
+        assertTrue(why.endsWith("the L2 rule alone gives " + rule), why);
+        // a calibration without the join sweep keeps the rule
+        TuningParameters.Derivation old = TuningParameters.derive(hw, Optional.empty(), Optional.of(calibration(2048, 8.0, 4.0)));
+        assertEquals(rule, old.parameters().hashPartitionBits());
+        assertTrue(old.choices().get(2).source().startsWith("rule: "), old.choices().get(2).source());
+        assertThrows(IllegalArgumentException.class, () -> calibrationWithJoin(2048, 13));
+    }
+
     @Test
     void rejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> new TuningParameters(0, 1, 0, 1));

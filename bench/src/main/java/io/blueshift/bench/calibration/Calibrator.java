@@ -28,18 +28,20 @@ import java.util.function.LongSupplier;
  * The measurements behind {@code blueshift profile calibrate}, each bounded in time so the
  * whole run stays under about 30 s (quick: under 10 s) on any machine we target:
  * read bandwidth on one core and on all, random-access latency, the filter and hash kernels
- * with each provider, and a sweep of batch rows on a grouped aggregation ({@link BatchSweep}).
+ * with each provider, a sweep of batch rows on a grouped aggregation ({@link BatchSweep}), then
+ * a sweep of hash partition bits on a hash join at the best batch rows ({@link JoinSweep}).
  * Each step prints one progress line before it starts.
  */
 public final class Calibrator {
     /** Sizes and repetitions for one run; {@link #QUICK} and {@link #FULL}. */
     public record Budget(String name, long bandwidthBytes, long chaseBytes, int chaseHops, long warmNanos, int passes,
-                         int sweepRows, int sweepRounds, long sweepNanos) { }
+                         int sweepRows, int sweepRounds, long sweepNanos, int joinBuildRows, boolean joinEveryOtherBit,
+                         int joinRounds, long joinNanos) { }
 
     public static final Budget QUICK = new Budget("quick", 256L << 20, 128L << 20, 1 << 20, 150_000_000L, 3,
-            512 << 10, 3, 5_000_000_000L);
+            512 << 10, 3, 3_000_000_000L, 128 << 10, true, 3, 3_000_000_000L);
     public static final Budget FULL = new Budget("full", 512L << 20, 256L << 20, 2 << 20, 400_000_000L, 5,
-            2 << 20, 5, 16_000_000_000L);
+            2 << 20, 5, 10_000_000_000L, 512 << 10, false, 5, 9_000_000_000L);
 
     private final HardwareProfile hardware;
     private final Budget budget;
@@ -112,10 +114,33 @@ public final class Calibrator {
         Calibration.SweepPoint best = points.stream().min((a, b) -> Double.compare(a.millis(), b.millis())).orElseThrow();
         done("best %d rows (%.1f ms); the L2 rule gives %d", best.batchRows(), best.millis(), ruleRows);
 
+        int ruleBits = TuningParameters.rulePartitionBits(hardware.l2Bytes());
+        List<Integer> bits = JoinSweep.bits(budget.joinEveryOtherBit());
+        List<Calibration.PartitionPoint> parts;
+        try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 256L * budget.joinBuildRows()))) {
+            step("partition-bits sweep: %s, bits %s, %d batch rows, %d threads", JoinSweep.workload(budget.joinBuildRows()),
+                    bits, best.batchRows(), threads);
+            parts = new JoinSweep(budget.joinBuildRows(), threads, best.batchRows(), progress)
+                    .run(pool, Kernels.provider(), bits, budget.joinRounds(), budget.joinNanos());
+        }
+        Calibration.PartitionPoint bestBits = fastest(parts, ruleBits);
+        done("best %d bits (%.1f ms); the L2 rule gives %d", bestBits.bits(), bestBits.millis(), ruleBits);
+
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Calibration(LocalDate.now().toString(), hardware.cpuModel(), threads, budget == QUICK, seconds,
                 one, all, latency, filter[0], filter[1], hash[0], hash[1], BatchSweep.WORKLOAD + ", "
-                + budget.sweepRows() + " rows", points, best.batchRows(), ruleRows);
+                + budget.sweepRows() + " rows", points, best.batchRows(), ruleRows,
+                JoinSweep.workload(budget.joinBuildRows()), parts, bestBits.bits(), ruleBits);
+    }
+
+    /**
+     * The fastest point; a tie (within 1%, below what these timings resolve) goes to the rule's
+     * value when it is among the tied, else to the fewest bits (less partitioning work).
+     */
+    static Calibration.PartitionPoint fastest(List<Calibration.PartitionPoint> points, int ruleBits) {
+        double min = points.stream().mapToDouble(Calibration.PartitionPoint::millis).min().orElseThrow();
+        List<Calibration.PartitionPoint> tied = points.stream().filter(p -> p.millis() <= min * 1.01).toList();
+        return tied.stream().filter(p -> p.bits() == ruleBits).findFirst().orElse(tied.getFirst());
     }
 
     private static long hashAll(KernelProvider p, MemorySegment data, int rows, int batch, MemorySegment out) {
