@@ -19,6 +19,10 @@ public record DeviceInfo(int ordinal, String name, long memoryBytes, int multipr
         return new DeviceInfo(0, name, memoryBytes, multiprocessors, 9, 0, pcieGBs, memoryGBs);
     }
 
+    public DeviceInfo withPcieGBs(double gbs) {
+        return new DeviceInfo(ordinal, name, memoryBytes, multiprocessors, computeMajor, computeMinor, gbs, memoryGBs);
+    }
+
     public String computeCapability() {
         return computeMajor + "." + computeMinor;
     }

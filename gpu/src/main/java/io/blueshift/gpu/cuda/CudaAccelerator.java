@@ -38,7 +38,7 @@ public final class CudaAccelerator implements Accelerator {
     private final MemorySegment stream;
     private final MemorySegment module;
     private final Map<String, MemorySegment> functions = new HashMap<>();
-    private final DeviceInfo info;
+    private DeviceInfo info; // set once in the constructor, after the link is measured
     private final String kernelSource;
     private boolean closed;
 
@@ -63,7 +63,14 @@ public final class CudaAccelerator implements Accelerator {
             this.kernelSource = image.source();
             this.stream = s;
             this.module = m;
-            this.info = describe(cu, ordinal, device, major, minor);
+            DeviceInfo described = describe(cu, ordinal, device, major, minor);
+            double link = -1;
+            try (MemoryPool probe = MemoryPool.unbounded("host link probe")) {
+                link = measureHostToDeviceGBs(32L << 20, probe); // measured beats the estimate by generation
+            } catch (RuntimeException e) {
+                // keep the estimate
+            }
+            this.info = link > 0 ? described.withPcieGBs(link) : described;
         } catch (RuntimeException e) {
             try {
                 if (m != null) cu.unloadModule(m);
@@ -87,7 +94,8 @@ public final class CudaAccelerator implements Accelerator {
         double clockKHz = cu.attribute(device, CudaDriver.ATTR_MEMORY_CLOCK_RATE);
         double busBits = cu.attribute(device, CudaDriver.ATTR_GLOBAL_MEMORY_BUS_WIDTH);
         double memGBs = clockKHz > 0 && busBits > 0 ? 2 * clockKHz * 1e3 * busBits / 8 / 1e9 : -1;
-        // the driver API does not report the link; PCIe by generation of the part (Hopper: Gen5 x16)
+        // the driver API does not report the link: PCIe by generation of the part (Hopper: Gen5 x16)
+        // until open() measures it
         double pcie = major >= 9 ? 50 : major == 8 ? 25 : 12;
         return new DeviceInfo(ordinal, cu.deviceName(device), cu.totalMemory(device), sms, major, minor, pcie, memGBs);
     }

@@ -94,6 +94,7 @@ class FakeDriverTest {
         assertEquals(132, d.multiprocessors());
         assertEquals("9.0", d.computeCapability());
         assertEquals(3352.3, d.memoryGBs(), 0.1);
+        assertTrue(d.pcieGBs() > 0 && d.pcieGBs() != 50, "measured (memcpy here), not the Hopper estimate: " + d.pcieGBs());
         assertTrue(acc().kernelSource().startsWith("NVRTC (" + library), acc().kernelSource());
         var report = new GpuDetection().detect();
         assertTrue(report.found() && report.summary().startsWith("Fake GPU 9000 (1 GiB, 132 SMs, compute 9.0"), report.summary());
