@@ -116,7 +116,7 @@ final class CsvValues {
 
     /**
      * A double: {@code [+-]digits[.digits][e[+-]digits]}, {@code inf}, {@code infinity}, {@code nan}.
-     * Up to 19 significant digits with a small exponent are computed exactly in one rounding;
+     * Up to 18 significant digits with a small exponent are computed exactly in one rounding;
      * anything else goes through {@link Double#parseDouble} after the grammar is checked.
      */
     boolean parseDouble(byte[] buf, int from, int to) {
@@ -142,7 +142,7 @@ final class CsvValues {
         }
         long mantissa = 0;
         int digits = 0;        // significant digits kept in mantissa
-        int dropped = 0;       // integer digits beyond the 19 kept
+        int dropped = 0;       // integer digits beyond the 18 kept (18 nines fit a long; 19 may not)
         int fractionDigits = 0;
         boolean any = false;
         boolean exact = true;
@@ -152,7 +152,7 @@ final class CsvValues {
                 break;
             }
             any = true;
-            if (digits < 19) {
+            if (digits < 18) {
                 mantissa = mantissa * 10 + d;
                 if (mantissa != 0) {
                     digits++;
@@ -170,7 +170,7 @@ final class CsvValues {
                     break;
                 }
                 any = true;
-                if (digits < 19) {
+                if (digits < 18) {
                     mantissa = mantissa * 10 + d;
                     fractionDigits++;
                     if (mantissa != 0) {
