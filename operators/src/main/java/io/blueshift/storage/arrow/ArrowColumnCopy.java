@@ -147,7 +147,7 @@ final class ArrowColumnCopy {
                 ViewVarCharVector views = (ViewVarCharVector) src;
                 for (int i = 0; i < n; i++) {
                     if (!src.isNull(from + i)) {
-                        dst.setString(at + i, views.get(from + i));
+                        dst.setString(at + i, requireUtf8(views.get(from + i), from + i));
                     }
                 }
             }
@@ -240,10 +240,25 @@ final class ArrowColumnCopy {
             if (!src.isNull(from + i)) {
                 byte[] bytes = new byte[(int) (next - previous)];
                 MemorySegment.copy(data, ValueLayout.JAVA_BYTE, previous, bytes, 0, bytes.length);
-                dst.setString(at + i, bytes);
+                dst.setString(at + i, requireUtf8(bytes, from + i));
             }
             previous = next;
         }
+    }
+
+    /** Arrow strings must be UTF-8; a corrupt file's are refused here rather than stored. */
+    private static byte[] requireUtf8(byte[] bytes, int row) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                try {
+                    java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+                    return bytes;
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new IllegalArgumentException("invalid UTF-8 in the string at row " + row);
+                }
+            }
+        }
+        return bytes;
     }
 
     private static long offset(MemorySegment offsets, int index, boolean large) {

@@ -262,6 +262,22 @@ class ArrowIpcTest {
     }
 
     @Test
+    void invalidUtf8InAStringColumnIsRefused() throws Exception {
+        Path file = dir.resolve("utf8.arrows");
+        io.blueshift.memory.Schema schema = io.blueshift.memory.Schema.of(io.blueshift.memory.Field.of("s", DataType.VARCHAR));
+        try (ColumnVector v = ColumnVector.allocate(pool, DataType.VARCHAR, 2, false, "s")) {
+            v.setString(0, "ok");
+            v.setString(1, new byte[]{'b', 'a', 'd', (byte) 0xC3, '('});
+            try (ArrowIpcWriter w = ArrowIpcWriter.create(file, schema, true)) {
+                w.write(new Batch(List.of(v), 2));
+            }
+        }
+        ArrowIpcException e = assertThrows(ArrowIpcException.class, () -> ArrowIpcTable.open(file, pool));
+        assertTrue(e.getMessage().startsWith("Arrow IPC file " + file + ", column s, offset "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("invalid UTF-8 in the string at row 1"), e.getMessage());
+    }
+
+    @Test
     void abortLeavesNothing() throws Exception {
         Path file = dir.resolve("keep.arrow");
         Files.writeString(file, "old");
