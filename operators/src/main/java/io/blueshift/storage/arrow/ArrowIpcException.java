@@ -31,7 +31,8 @@ public final class ArrowIpcException extends RuntimeException {
         if (offset >= 0) {
             sb.append(", offset ").append(offset);
         }
-        return sb.append(": ").append(message).toString();
+        // one line, whatever names or text from the file it quotes
+        return sb.append(": ").append(message).toString().replace("\r", "\\r").replace("\n", "\\n");
     }
 
     public Path file() { return file; }

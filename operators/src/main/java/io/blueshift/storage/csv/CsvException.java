@@ -32,7 +32,8 @@ public final class CsvException extends RuntimeException {
         if (column != null) {
             sb.append(" column ").append(column);
         }
-        return sb.append(": ").append(message).toString();
+        // one line, whatever names or text from the file it quotes
+        return sb.append(": ").append(message).toString().replace("\r", "\\r").replace("\n", "\\n");
     }
 
     public Path file() { return file; }

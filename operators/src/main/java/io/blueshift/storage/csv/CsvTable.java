@@ -109,7 +109,7 @@ public final class CsvTable implements Table, AutoCloseable {
                     String column = layout.names().get(m.column);
                     DataType type = types.get(m.column);
                     if (!layout.inferred().get(m.column) || type instanceof DataType.VarcharType || attempt > 3 * types.size()) {
-                        throw new CsvException(path, m.line, column, "'" + m.text + "' is not " + article(type) + " "
+                        throw new CsvException(path, m.line, column, "'" + shown(m.text) + "' is not " + article(type) + " "
                                 + type.sqlName());
                     }
                     types.set(m.column, CsvSniffer.widen(type, m.text));
@@ -244,6 +244,28 @@ public final class CsvTable implements Table, AutoCloseable {
                 default -> throw new IllegalStateException(e.getCause());
             }
         }
+    }
+
+    /** A value as it goes into a one-line message: line breaks and control bytes escaped, long text cut. */
+    static String shown(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < 100; i++) {
+            char ch = text.charAt(i);
+            switch (ch) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < ' ' || Character.getType(ch) == Character.LINE_SEPARATOR
+                            || Character.getType(ch) == Character.PARAGRAPH_SEPARATOR || ch == '\u0085') {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.length() >= 100 && text.length() > 100 ? sb + "..." : sb.toString();
     }
 
     private static String article(DataType type) {

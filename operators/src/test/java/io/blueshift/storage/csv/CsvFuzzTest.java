@@ -55,7 +55,7 @@ class CsvFuzzTest {
                     } catch (CsvException e) {
                         failures++;
                         assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
-                        assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+                        assertEquals(1, e.getMessage().lines().count(), "seed " + seed + ", one line: " + e.getMessage());
                     } catch (RuntimeException e) {
                         fail("seed " + seed + ", trial " + trials + ": not a CsvException: " + e, e);
                     }

@@ -200,6 +200,9 @@ class CsvTableTest {
         CsvException e = assertThrows(CsvException.class, () -> CsvTable.open("x", file, pool, options));
         assertEquals(file + " line 17 column l_quantity: 'abc' is not a BIGINT", e.getMessage());
         assertEquals(17, e.line());
+        Files.writeString(file, "l_orderkey,l_quantity\n1,\"12\n34\"\n");
+        e = assertThrows(CsvException.class, () -> CsvTable.open("x", file, pool, options));
+        assertEquals(file + " line 2 column l_quantity: '12\\n34' is not a BIGINT", e.getMessage(), "one line");
         CsvOptions dec = CsvOptions.builder().columnType("l_quantity", DataType.decimal(3, 1)).build();
         Files.writeString(file, "l_orderkey,l_quantity\n1,99.94\n2,99.96\n");
         e = assertThrows(CsvException.class, () -> CsvTable.open("x", file, pool, dec));
