@@ -401,17 +401,41 @@ final class GroupTable implements AutoCloseable {
             return;
         }
         try (Allocation hashAlloc = other.hashKeys()) {
-        MemorySegment otherHashes = hashAlloc.segment();
-        MemorySegment otherRows = other.groupRows.segment();
-        for (int g = 0; g < other.groupCount; g++) {
-            int to = findOrInsert(otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), other.keys, g);
-            for (int a = 0; a < accumulators.size(); a++) {
-                accumulators.get(a).merge(other.accumulators.get(a), g, otherRows, to, groupRows.segment());
+            MemorySegment otherHashes = hashAlloc.segment();
+            for (int g = 0; g < other.groupCount; g++) {
+                mergeGroup(other, g, otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
             }
-            MemorySegment rows = groupRows.segment();
-            rows.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, rows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + otherRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
         }
+    }
+
+    /**
+     * Folds the groups of {@code other} whose hash (in {@code otherHashes}, from
+     * {@link #groupHashes}) has top bits equal to {@code partition} of {@code 1 << bits}.
+     */
+    void mergePartition(GroupTable other, MemorySegment otherHashes, int partition, int bits) {
+        int shift = 64 - bits;
+        for (int g = 0; g < other.groupCount; g++) {
+            long h = otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
+            if ((int) (h >>> shift) == partition) {
+                mergeGroup(other, g, h);
+            }
         }
+    }
+
+    /** Hashes of every stored group's keys, in memory the caller closes. */
+    Allocation groupHashes() {
+        return hashKeys();
+    }
+
+    private void mergeGroup(GroupTable other, int g, long hash) {
+        MemorySegment otherRows = other.groupRows.segment();
+        int to = findOrInsert(hash, other.keys, g);
+        for (int a = 0; a < accumulators.size(); a++) {
+            accumulators.get(a).merge(other.accumulators.get(a), g, otherRows, to, groupRows.segment());
+        }
+        MemorySegment rows = groupRows.segment();
+        rows.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, rows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to)
+                + otherRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
     }
 
     /**

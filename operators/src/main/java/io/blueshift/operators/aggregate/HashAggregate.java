@@ -15,15 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GROUP BY: each worker aggregates into its own {@link GroupTable}; combine folds the worker
- * tables into the first; finish hands out key and aggregate columns as the result.
+ * GROUP BY: each worker aggregates into its own {@link GroupTable}. With one worker table,
+ * or few groups, finish folds the tables into the first; with many groups it merges by
+ * partition: the groups' hashes split them into twice as many partitions as workers, each
+ * partition merged into a table of its own on the query's workers at once (every group lands
+ * in exactly one), and the partitions' columns are the result.
  */
 public final class HashAggregate implements Sink, AutoCloseable {
     private final Schema input;
     private final int[] keyColumns;
     private final List<AggregateCall> calls;
     private final Schema schema;
-    private GroupTable global;
+    private final List<GroupTable> locals = new ArrayList<>();
+    /** Below this many groups in all, one thread folds the tables together. */
+    private static final int PARALLEL_MERGE_GROUPS = 1 << 15;
 
     public HashAggregate(Schema input, int[] keyColumns, List<AggregateCall> calls) {
         this.input = input;
@@ -73,37 +78,93 @@ public final class HashAggregate implements Sink, AutoCloseable {
     @Override
     public void combine(SinkState local) {
         Local l = (Local) local;
-        if (global == null) {
-            global = l.table;   // the first worker's table becomes the global one
-            l.table = null;
-            return;
+        synchronized (this) {
+            locals.add(l.table);
         }
-        global.mergeFrom(l.table);
+        l.table = null;
     }
 
     @Override
     public MaterializedResult finish(ExecutionContext ctx) {
-        GroupTable table = global;
-        global = null;
-        if (table == null) {
+        List<GroupTable> tables;
+        synchronized (this) {
+            tables = new ArrayList<>(locals);
+            locals.clear();
+        }
+        if (tables.isEmpty()) {
             throw new IllegalStateException("aggregate finished before any worker combined");
         }
-        try {
-            int groups = table.groupCount();
-            List<ColumnVector> columns = table.finish();
-            return MaterializedResults.chunked(schema, columns, groups, ctx.batchRows());
-        } finally {
-            table.close();
+        long groups = 0;
+        for (GroupTable t : tables) {
+            groups += t.groupCount();
         }
+        try {
+            if (tables.size() == 1 || groups < PARALLEL_MERGE_GROUPS || ctx.threads() == 1) {
+                GroupTable first = tables.getFirst();
+                for (int i = 1; i < tables.size(); i++) {
+                    ctx.checkCancelled();
+                    first.mergeFrom(tables.get(i));
+                }
+                int count = first.groupCount();
+                List<ColumnVector> columns = first.finish();
+                return MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
+            }
+            return mergeByPartition(tables, ctx);
+        } finally {
+            tables.forEach(GroupTable::close);
+        }
+    }
+
+    private MaterializedResult mergeByPartition(List<GroupTable> tables, ExecutionContext ctx) {
+        int bits = 32 - Integer.numberOfLeadingZeros(ctx.threads() * 2 - 1);
+        int partitions = 1 << bits;
+        List<io.blueshift.memory.Allocation> hashes = new ArrayList<>();
+        GroupTable[] merged = new GroupTable[partitions];
+        List<MaterializedResult> parts = new ArrayList<>();
+        try {
+            for (GroupTable t : tables) {
+                hashes.add(t.groupHashes());
+            }
+            io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
+                GroupTable into = newTable(ctx);
+                merged[p] = into;
+                for (int i = 0; i < tables.size(); i++) {
+                    ctx.checkCancelled();
+                    into.mergePartition(tables.get(i), hashes.get(i).segment(), p, bits);
+                }
+            });
+            for (int p = 0; p < partitions; p++) {
+                int count = merged[p].groupCount();
+                List<ColumnVector> columns = merged[p].finish();
+                parts.add(MaterializedResults.chunked(schema, columns, count, ctx.batchRows()));
+            }
+            return io.blueshift.operators.set.UnionAllResult.concat(schema, parts);
+        } catch (RuntimeException | Error e) {
+            parts.forEach(MaterializedResult::close);
+            throw e;
+        } finally {
+            hashes.forEach(io.blueshift.memory.Allocation::close);
+            for (GroupTable t : merged) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+    }
+
+    private GroupTable newTable(ExecutionContext ctx) {
+        List<DataType> keyTypes = new ArrayList<>();
+        for (int k : keyColumns) {
+            keyTypes.add(input.type(k));
+        }
+        return new GroupTable(ctx.kernels(), ctx.pool(), keyColumns, keyTypes, calls);
     }
 
     /** Frees the combined table when the pipeline failed before {@link #finish}. */
     @Override
     public synchronized void close() {
-        if (global != null) {
-            global.close();
-            global = null;
-        }
+        locals.forEach(GroupTable::close);
+        locals.clear();
     }
 
     @Override
