@@ -161,6 +161,15 @@ final class ShellInterpreter {
             return;
         }
         Table t = session.catalog().tables().stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst().orElse(null);
+        if (t == null && session.views().containsKey(name.toLowerCase(Locale.ROOT))) {
+            try {
+                // a view's columns are those of its query as planned now
+                printSchema(name.toLowerCase(Locale.ROOT) + " (view)", session.plan("SELECT * FROM \"" + name.toLowerCase(Locale.ROOT) + "\"").schema());
+            } catch (RuntimeException e) {
+                error(BlueshiftCli.message(e));
+            }
+            return;
+        }
         if (t == null) {
             error("unknown table '" + name + "'; tables are "
                     + sortedTables().stream().map(Table::name).toList());

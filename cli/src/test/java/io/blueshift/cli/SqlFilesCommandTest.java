@@ -81,11 +81,12 @@ class SqlFilesCommandTest {
     void shellRunsStatements() throws Exception {
         writeParquet();
         String p = dir.resolve("t.parquet").toString();
-        Outcome o = run("CREATE VIEW v AS SELECT * FROM '" + p + "';\n.tables\nSELECT count(*) AS n FROM v;\nDROP VIEW nosuch;\n.quit\n",
+        Outcome o = run("CREATE VIEW v AS SELECT * FROM '" + p + "';\n.tables\n.schema v\nSELECT count(*) AS n FROM v;\nDROP VIEW nosuch;\n.quit\n",
                 "shell", "--tpch", "0");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("v  view"), o.out());
         assertTrue(o.out().contains("10"), o.out());
+        assertTrue(o.out().contains("v (view) (") && o.out().contains("  g BIGINT"), o.out());
         assertTrue(o.err().contains("no view named nosuch"), o.err());
     }
 }
