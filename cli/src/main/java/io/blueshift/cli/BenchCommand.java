@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code blueshift bench}: benchmarks, always beside DuckDB or the hardware's limit. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: TPC-H against DuckDB in the same run, kernels against memory bandwidth.",
-        subcommands = {BenchCommand.Tpch.class, BenchCommand.KernelsBench.class, BenchCommand.Scan.class, BenchGpuCommand.class})
+        subcommands = {BenchCommand.Tpch.class, BenchCommand.KernelsBench.class, BenchCommand.Scan.class, BenchGpuCommand.class,
+                BenchSweepCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {

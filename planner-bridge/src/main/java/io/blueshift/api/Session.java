@@ -64,6 +64,15 @@ public final class Session implements AutoCloseable {
         options = next;
     }
 
+    /** Sets the batch rows of the queries that start from now on. */
+    public synchronized void setBatchRows(int batchRows) {
+        options = options.withBatchRows(batchRows);
+    }
+
+    /** Sets the hash partition bits of the queries that start from now on (0..12). */
+    public synchronized void setHashPartitionBits(int bits) {
+        options = options.withHashPartitionBits(bits);
+    }
     public Catalog catalog() { return catalog; }
     public KernelProvider kernels() { return kernels; }
 

@@ -54,7 +54,12 @@ public final class BatchSweep {
     }
 
     public List<Calibration.SweepPoint> run(MemoryPool pool, KernelProvider kernels, int maxRounds, long budgetNanos) {
-        List<Integer> sizes = sizes();
+        return run(pool, kernels, sizes(), maxRounds, budgetNanos);
+    }
+
+    /** The sweep at the given batch sizes (multiples of 64). */
+    public List<Calibration.SweepPoint> run(MemoryPool pool, KernelProvider kernels, List<Integer> sizes, int maxRounds,
+                                            long budgetNanos) {
         double[][] ms = new double[sizes.size()][maxRounds];
         long start = System.nanoTime();
         int rounds = 0;
