@@ -214,8 +214,8 @@ public final class CsvTable implements Table, AutoCloseable {
             long[] a = bounds.get(i);
             long[] b = bounds.get(i + 1);
             long spanRows = b[1] - a[1];
-            if (spanRows > Integer.MAX_VALUE / 64) {
-                return null; // absurdly many tiny rows in one piece: the exact pass bounds spans by rows
+            if (spanRows > 4L * blockRows) {
+                return null; // rows much shorter than the sample's: the exact pass bounds spans by rows
             }
             spans.add(new CsvRowScanner.Span(a[0], b[0], layout.firstLine() + a[2], (int) spanRows));
         }

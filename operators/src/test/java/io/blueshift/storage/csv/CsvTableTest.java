@@ -352,6 +352,25 @@ class CsvTableTest {
     }
 
     @Test
+    void rowsShorterThanTheSampleKeepBlocksBounded() throws Exception {
+        Path file = dir.resolve("short.csv");
+        StringBuilder sb = new StringBuilder("k,s\n");
+        for (int i = 0; i < 50; i++) {
+            sb.append(i).append(',').append("x".repeat(2000)).append('\n');
+        }
+        for (int i = 0; i < 100_000; i++) {
+            sb.append(i).append(",\n");
+        }
+        Files.writeString(file, sb);
+        try (CsvTable t = CsvTable.open("short", file, pool, CsvOptions.builder().sampleRows(50).build(), 1000)) {
+            assertEquals(100_050, t.rowCount());
+            for (var b : t.blocks()) {
+                assertTrue(b.rowCount() <= 4000, "block of " + b.rowCount() + " rows");
+            }
+        }
+    }
+
+    @Test
     void literalQuotesInUnquotedFieldsFallBackToTheExactSplit() throws Exception {
         Path file = dir.resolve("inches.csv");
         StringBuilder sb = new StringBuilder("k,height,note\n");
