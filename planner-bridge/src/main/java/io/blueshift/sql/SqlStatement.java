@@ -35,6 +35,8 @@ public sealed interface SqlStatement {
     static SqlStatement parse(String text) {
         List<Token> t = SqlLexer.tokenize(text);
         if (!t.isEmpty() && t.getLast().isSymbol(";")) {
+            // a trailing ';' ends the statement; Calcite must not see it
+            text = text.substring(0, t.getLast().start());
             t = t.subList(0, t.size() - 1);
         }
         if (t.isEmpty()) {

@@ -107,7 +107,9 @@ class FileSqlTest {
         try (Session s = Blueshift.open()) {
             rows(s, "CREATE VIEW items AS SELECT id, name, price FROM '" + p("items.parquet") + "' WHERE id < 500");
             rows(s, "CREATE VIEW parts AS SELECT * FROM '" + p("parts/*.parquet") + "'");
-            assertEquals(List.of(List.of(500L)), rows(s, "SELECT count(*) FROM items"));
+            assertEquals(List.of(List.of(500L)), rows(s, "SELECT count(*) FROM items;"));
+            rows(s, "CREATE VIEW semi AS SELECT 1 AS x;");
+            assertEquals(List.of(List.of(1)), rows(s, "SELECT * FROM semi"));
             assertEquals(List.of(List.of(300L, 0L)), rows(s, "SELECT count(*), min(k) FROM items i JOIN parts p ON i.id = p.id"));
             rows(s, "CREATE VIEW joined AS SELECT i.name, p.k FROM items i JOIN parts p ON i.id = p.id");
             assertEquals(List.of(List.of("n0", 60L)), rows(s, "SELECT name, count(*) FROM joined WHERE name = 'n0' GROUP BY name"));
