@@ -26,8 +26,7 @@ import java.util.Locale;
  * size once per round), so drift in clock speed or JIT state spreads over all of them; a
  * size's figure is its median over the rounds, after one untimed round. Rounds stop early
  * (after at least one timed round) when the time budget is spent.
- * (Hash partition bits are not swept: the aggregation does not partition yet; that sweep waits
- * for the partitioned hash join.)
+ * (Hash partition bits are swept on a hash join instead: {@link JoinSweep}.)
  */
 public final class BatchSweep {
     public static final String WORKLOAD = "SELECT k, SUM(v), COUNT(*) GROUP BY k (65,536 groups)";
