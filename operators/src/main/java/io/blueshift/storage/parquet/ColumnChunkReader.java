@@ -37,8 +37,9 @@ final class ColumnChunkReader {
     private final ParquetColumn column;
     private final CompressionCodec codec;
     private final PageValues values;
-    private final int[] levels = new int[BATCH];
-    private final int[] indices = new int[BATCH];
+    private static final ThreadLocal<PageValues.Scratch> SCRATCH = ThreadLocal.withInitial(() -> new PageValues.Scratch(BATCH));
+    private final int[] levels;
+    private final int[] indices;
     private PageValues dictionary;
     // strings: the page (or dictionary) array last copied into the output vector, and its buffer index
     private byte[] viewSource;
@@ -49,7 +50,10 @@ final class ColumnChunkReader {
         this.file = file;
         this.column = column;
         this.codec = codec;
-        this.values = new PageValues(column, BATCH);
+        PageValues.Scratch scratch = SCRATCH.get();
+        this.values = PageValues.over(column, scratch);
+        this.levels = scratch.levels;
+        this.indices = scratch.indices;
     }
 
     /** Reads {@code rows} values from {@code chunk}, which starts at byte {@code chunkOffset} of the file. */

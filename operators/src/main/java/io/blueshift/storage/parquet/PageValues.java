@@ -36,6 +36,40 @@ final class PageValues {
         this.lengths = string ? new int[capacity] : null;
     }
 
+    private PageValues(long[] longs, double[] doubles, int[] offsets, int[] lengths) {
+        this.longs = longs;
+        this.doubles = doubles;
+        this.offsets = offsets;
+        this.lengths = lengths;
+    }
+
+    /** Per-thread arrays for one mini-batch: a row group's chunks are decoded one after another on a thread. */
+    static final class Scratch {
+        final long[] longs;
+        final double[] doubles;
+        final int[] offsets;
+        final int[] lengths;
+        final int[] levels;
+        final int[] indices;
+
+        Scratch(int capacity) {
+            longs = new long[capacity];
+            doubles = new double[capacity];
+            offsets = new int[capacity];
+            lengths = new int[capacity];
+            levels = new int[capacity];
+            indices = new int[capacity];
+        }
+    }
+
+    /** A mini-batch view over the thread's scratch arrays (valid until the thread's next chunk). */
+    static PageValues over(ParquetColumn column, Scratch s) {
+        boolean floating = column.conversion() == Conversion.FLOAT_TO_DOUBLE || column.conversion() == Conversion.DOUBLE;
+        boolean string = column.conversion() == Conversion.STRING;
+        return new PageValues(floating || string ? null : s.longs, floating ? s.doubles : null,
+                string ? s.offsets : null, string ? s.lengths : null);
+    }
+
     /** Smallest number of bits one PLAIN value of this column takes (bounds counts before allocating). */
     static long minPlainBits(ParquetColumn column) {
         return switch (column.physical()) {
