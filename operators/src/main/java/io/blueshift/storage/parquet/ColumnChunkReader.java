@@ -39,6 +39,7 @@ final class ColumnChunkReader {
     private final PageValues values;
     private static final ThreadLocal<PageValues.Scratch> SCRATCH = ThreadLocal.withInitial(() -> new PageValues.Scratch(BATCH));
     private final int[] levels;
+    private final PageValues.Scratch scratch;
     private final int[] indices;
     private PageValues dictionary;
     // strings: the page (or dictionary) array last copied into the output vector, and its buffer index
@@ -51,6 +52,7 @@ final class ColumnChunkReader {
         this.column = column;
         this.codec = codec;
         PageValues.Scratch scratch = SCRATCH.get();
+        this.scratch = scratch;
         this.values = PageValues.over(column, scratch);
         this.levels = scratch.levels;
         this.indices = scratch.indices;
@@ -132,18 +134,19 @@ final class ColumnChunkReader {
             throw new IOException("data page without a data page header");
         }
         int n = checkCount(h.getNum_values(), rowsLeft);
-        byte[] page = decompress(chunk, start, size, uncompressed);
+        byte[] page = decompressToScratch(chunk, start, size, uncompressed);
+        int end = uncompressed;
         int p = 0;
         RleBitPackedDecoder defs = null;
         if (column.optional()) {
             if (h.getDefinition_level_encoding() != Encoding.RLE) {
                 throw new IOException("not supported yet: definition level encoding " + h.getDefinition_level_encoding());
             }
-            int len = readLength(page, p);
+            int len = readLength(page, p, end);
             defs = new RleBitPackedDecoder(page, p + 4, p + 4 + len, 1);
             p += 4 + len;
         }
-        decodeValues(h.getEncoding(), page, p, page.length, n, defs, rowBase, out);
+        decodeValues(h.getEncoding(), page, p, end, n, defs, rowBase, out);
         return n;
     }
 
@@ -168,9 +171,9 @@ final class ColumnChunkReader {
         int p;
         int end;
         if (!h.isSetIs_compressed() || h.isIs_compressed()) {
-            page = decompress(chunk, valuesStart, valuesSize, uncompressed - repLen - defLen);
+            end = uncompressed - repLen - defLen;
+            page = decompressToScratch(chunk, valuesStart, valuesSize, end);
             p = 0;
-            end = page.length;
         } else {
             page = chunk;
             p = valuesStart;
@@ -187,15 +190,29 @@ final class ColumnChunkReader {
         return n;
     }
 
-    private static int readLength(byte[] page, int p) throws IOException {
-        if (p + 4 > page.length) {
+    private static int readLength(byte[] page, int p, int end) throws IOException {
+        if (p + 4 > end) {
             throw new IOException("level length past the end of the page");
         }
         int len = (page[p] & 0xFF) | (page[p + 1] & 0xFF) << 8 | (page[p + 2] & 0xFF) << 16 | (page[p + 3] & 0xFF) << 24;
-        if (len < 0 || len > page.length - p - 4) {
+        if (len < 0 || len > end - p - 4) {
             throw new IOException("level data of " + len + " bytes runs past the end of the page");
         }
         return len;
+    }
+
+    /** Decompresses a data page into the thread's page buffer (its first {@code uncompressed} bytes). */
+    private byte[] decompressToScratch(byte[] chunk, int start, int size, int uncompressed) throws IOException {
+        byte[] buf = scratch.page(uncompressed);
+        if (codec == CompressionCodec.UNCOMPRESSED) {
+            if (size != uncompressed) {
+                throw new IOException("uncompressed page of " + size + " bytes, header says " + uncompressed);
+            }
+            System.arraycopy(chunk, start, buf, 0, size);
+            return buf;
+        }
+        PageDecompressor.decompress(codec, chunk, start, size, buf, uncompressed);
+        return buf;
     }
 
     private byte[] decompress(byte[] chunk, int start, int size, int uncompressed) throws IOException {
@@ -210,6 +227,10 @@ final class ColumnChunkReader {
 
     private void decodeValues(Encoding encoding, byte[] page, int p, int end, int n, RleBitPackedDecoder defs,
                               int rowBase, ColumnVector out) throws IOException {
+        // the page buffer is reused: a copy made for the last page's strings says nothing of this one's
+        if (viewSource != null && (dictionary == null || viewSource != dictionary.bytes)) {
+            viewSource = null;
+        }
         RleBitPackedDecoder dictIndices = null;
         RleBitPackedDecoder rleBooleans = null;
         DeltaAndSplitValues.Source other = null;
@@ -232,7 +253,7 @@ final class ColumnChunkReader {
                 if (column.conversion() != Conversion.BOOLEAN) {
                     throw new IOException("not supported yet: RLE encoding for " + column.physical());
                 }
-                int len = readLength(page, p);
+                int len = readLength(page, p, end);
                 rleBooleans = new RleBitPackedDecoder(page, p + 4, p + 4 + len, 1);
             }
             case DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT ->

@@ -30,6 +30,12 @@ final class PageDecompressor {
     /** Decompresses {@code in[off, off+len)} into a new array of exactly {@code uncompressedSize} bytes. */
     static byte[] decompress(CompressionCodec codec, byte[] in, int off, int len, int uncompressedSize) throws IOException {
         byte[] out = new byte[uncompressedSize];
+        decompress(codec, in, off, len, out, uncompressedSize);
+        return out;
+    }
+
+    /** Decompresses into {@code out[0, uncompressedSize)} ({@code out} may be longer); exactly that many bytes or an error. */
+    static void decompress(CompressionCodec codec, byte[] in, int off, int len, byte[] out, int uncompressedSize) throws IOException {
         int produced;
         switch (codec) {
             case SNAPPY -> {
@@ -51,7 +57,7 @@ final class PageDecompressor {
                 }
             }
             case ZSTD -> {
-                long r = Zstd.decompressByteArray(out, 0, out.length, in, off, len);
+                long r = Zstd.decompressByteArray(out, 0, uncompressedSize, in, off, len);
                 if (Zstd.isError(r)) {
                     throw new IOException("ZSTD: " + Zstd.getErrorName(r));
                 }
@@ -59,18 +65,17 @@ final class PageDecompressor {
             }
             case GZIP -> {
                 try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(in, off, len), 8192)) {
-                    produced = gz.readNBytes(out, 0, out.length);
-                    if (produced == out.length && gz.read() != -1) {
+                    produced = gz.readNBytes(out, 0, uncompressedSize);
+                    if (produced == uncompressedSize && gz.read() != -1) {
                         throw new IOException("GZIP data longer than the page header's " + uncompressedSize + " bytes");
                     }
                 }
             }
-            case LZ4_RAW -> produced = LZ4.decompress(in, off, len, out, 0, out.length);
+            case LZ4_RAW -> produced = LZ4.decompress(in, off, len, out, 0, uncompressedSize);
             default -> throw new IOException("not supported yet: compression codec " + codec);
         }
         if (produced != uncompressedSize) {
             throw new IOException(codec + " data decompressed to " + produced + " bytes, page header says " + uncompressedSize);
         }
-        return out;
     }
 }

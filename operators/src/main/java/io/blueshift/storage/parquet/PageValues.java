@@ -51,6 +51,15 @@ final class PageValues {
         final int[] lengths;
         final int[] levels;
         final int[] indices;
+        private byte[] page = new byte[1 << 16];
+
+        /** A page buffer of at least {@code bytes} (contents undefined), valid until the next call. */
+        byte[] page(int bytes) {
+            if (page.length < bytes) {
+                page = new byte[Math.max(bytes, page.length * 2)];
+            }
+            return page;
+        }
 
         Scratch(int capacity) {
             longs = new long[capacity];
