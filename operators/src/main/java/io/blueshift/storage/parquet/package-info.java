@@ -4,7 +4,17 @@
  * page headers with Parquet's Thrift structures (bounded by the bytes that hold them);
  * {@code ColumnChunkReader} decodes pages in mini-batches of 4096 values into
  * {@link io.blueshift.memory.ColumnVector}s; {@link io.blueshift.storage.parquet.ParquetTable}
- * is a file as a {@link io.blueshift.storage.Table}, one block per row group.
+ * is a file as a {@link io.blueshift.storage.Table}, one block per row group, read eagerly
+ * ({@code open}) or per morsel by the scan ({@code openLazy}: only the scan's columns, row
+ * groups ruled out by footer statistics never read, each loaded row group freed when its
+ * morsel is done).
+ *
+ * <p>Writing: {@link io.blueshift.storage.parquet.ParquetWriter} (a
+ * {@link io.blueshift.storage.TableWriter}) writes data pages v1 with PLAIN or RLE_DICTIONARY
+ * values (dictionary per column chunk, PLAIN when it outgrows its limit or is no smaller),
+ * RLE definition levels, UNCOMPRESSED/SNAPPY/ZSTD/GZIP, chunk statistics (min_value/max_value,
+ * and the older min/max for signed types), the page index (column and offset index), and a
+ * per-chunk {@code blueshift.strictly_increasing} key the lazy reader uses to know key columns.
  *
  * <p>Supported: flat columns of BOOLEAN, INT32, INT64, INT96, FLOAT, DOUBLE, BYTE_ARRAY and
  * (for DECIMAL) FIXED_LEN_BYTE_ARRAY, with logical types DATE, DECIMAL (precision up to 18),
