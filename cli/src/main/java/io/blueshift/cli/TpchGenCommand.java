@@ -5,6 +5,9 @@ import io.blueshift.memory.MemoryPool;
 import io.blueshift.storage.Catalog;
 import io.blueshift.storage.Table;
 import io.blueshift.storage.TableBlock;
+import io.blueshift.storage.TableWriter;
+import io.blueshift.storage.csv.CsvOptions;
+import io.blueshift.storage.csv.CsvWriter;
 import io.blueshift.storage.parquet.ParquetWriteOptions;
 import io.blueshift.storage.parquet.ParquetWriter;
 import io.blueshift.tpch.TpchGenerator;
@@ -21,12 +24,12 @@ import java.util.concurrent.Callable;
 
 /** {@code blueshift tpch gen}: writes the eight TPC-H tables to files, one file per table. */
 @Command(name = "gen", mixinStandardHelpOptions = true,
-        description = "Generate the TPC-H tables and write them to DIR/<table>.parquet.")
+        description = "Generate the TPC-H tables and write them to DIR/<table>.parquet (or .csv).")
 final class TpchGenCommand implements Callable<Integer> {
     @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
     double scaleFactor = 1;
 
-    @Option(names = "--format", description = "File format: parquet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", description = "File format: parquet or csv (with a header; default: ${DEFAULT-VALUE}).")
     String format = "parquet";
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
@@ -51,8 +54,8 @@ final class TpchGenCommand implements Callable<Integer> {
     public Integer call() {
         TpchCli.checkScaleFactor(scaleFactor);
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("parquet")) {
-            throw new IllegalArgumentException("--format must be parquet (CSV and Arrow writers are not available yet), got '" + format + "'");
+        if (!fmt.equals("parquet") && !fmt.equals("csv")) {
+            throw new IllegalArgumentException("--format must be parquet or csv, got '" + format + "'");
         }
         ParquetWriteOptions options = ParquetWriteOptions.defaults().withCodec(ParquetWriteOptions.Codec.parse(codec))
                 .withDictionary(!noDictionary).withRowGroupRows(rowGroupRows);
@@ -72,21 +75,23 @@ final class TpchGenCommand implements Callable<Integer> {
                 Table t = catalog.table(name);
                 Path file = out.resolve(name + "." + fmt);
                 long t1 = System.nanoTime();
-                writeParquet(t, file, options, err);
+                TableWriter writer = fmt.equals("csv")
+                        ? CsvWriter.create(file, t.schema(), CsvOptions.defaults())
+                        : ParquetWriter.create(file, t.schema(), options);
+                write(t, writer, file, err);
                 long bytes = size(file);
                 totalBytes += bytes;
                 err.printf(Locale.ROOT, "\rwrote %s: %,d rows, %s in %.1f s%n", file, t.rowCount(), MemoryPool.mib(bytes),
                         (System.nanoTime() - t1) / 1e9);
             }
             err.printf(Locale.ROOT, "TPC-H sf %s: 8 tables, %s of %s (%s) in %s in %.1f s%n", TpchCli.sf(scaleFactor),
-                    MemoryPool.mib(totalBytes), fmt, options.codec().name().toLowerCase(Locale.ROOT), out,
+                    MemoryPool.mib(totalBytes), fmt, fmt.equals("csv") ? "uncompressed" : options.codec().name().toLowerCase(Locale.ROOT), out,
                     (System.nanoTime() - t0) / 1e9);
         }
         return 0;
     }
 
-    private static void writeParquet(Table t, Path file, ParquetWriteOptions options, PrintStream err) {
-        ParquetWriter w = ParquetWriter.create(file, t.schema(), options);
+    private static void write(Table t, TableWriter w, Path file, PrintStream err) {
         try {
             long total = t.rowCount();
             long lastReport = System.nanoTime();

@@ -58,10 +58,24 @@ class TpchGenCommandTest {
     }
 
     @Test
+    void writesCsvWithHeaders() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = run(err, "tpch", "gen", "--sf", "0.01", "--format", "csv", "--out", dir.toString());
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT l_orderkey) FROM read_csv('"
+                     + dir.resolve("lineitem.csv") + "', header = true)")) {
+            rs.next();
+            assertEquals(60175, rs.getLong(1));
+        }
+        assertTrue(Files.readString(dir.resolve("nation.csv")).startsWith("n_nationkey,"));
+    }
+
+    @Test
     void unknownFormatOrCodecIsAOneLineError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertNotEquals(0, run(err, "tpch", "gen", "--sf", "0.01", "--format", "orc", "--out", dir.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--format must be parquet"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--format must be parquet or csv"), err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertNotEquals(0, run(err, "tpch", "gen", "--sf", "0.01", "--codec", "brotli", "--out", dir.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown Parquet codec 'brotli'"), err.toString(StandardCharsets.UTF_8));
