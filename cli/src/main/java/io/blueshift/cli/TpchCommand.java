@@ -5,7 +5,6 @@ import io.blueshift.bench.tpch.TpchBenchHarness;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.bench.plans.TpchPlans;
 import io.blueshift.operators.plan.PlanNode;
-import io.blueshift.operators.plan.QueryExecutor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +58,7 @@ final class TpchCommand implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     PlanNode plan = bs.plan(q);   // planned once: shown, run and labelled from the same plan
                     if (explain) {
-                        out.print(QueryExecutor.explain(plan));
+                        out.print(bs.session().explain(plan));
                     }
                     List<List<Object>> rows = bs.rows(plan);
                     double ms = (System.nanoTime() - t0) / 1e6;

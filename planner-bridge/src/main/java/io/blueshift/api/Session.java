@@ -113,6 +113,11 @@ public final class Session implements AutoCloseable {
         return new Statements(this, views, data).run(statement);
     }
 
+    /** EXPLAIN text of a plan built elsewhere, with where each filter and join runs (GPU or CPU, and why). */
+    public String explain(PlanNode plan) {
+        return offloads.plan(plan).explain();
+    }
+
     /** Our physical plan as a tree. */
     public String explain(String sql) {
         return offloads.plan(plan(sql)).explain();

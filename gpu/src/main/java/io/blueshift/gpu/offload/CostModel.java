@@ -19,7 +19,8 @@ import java.util.Locale;
  *   <li>Device: scans at 70% of its memory bandwidth, hashes {@value #DEVICE_BUILD_ROWS_PER_S}
  *       build and {@value #DEVICE_PROBE_ROWS_PER_S} probe rows per second, each morsel costs
  *       {@value #LAUNCH_MICROS} µs of launches and a synchronisation, the link runs at 80% of
- *       its rate.</li>
+ *       its rate; the device join also pays for materializing its probe side
+ *       ({@value #PROBE_ROW_BYTES} bytes a row at {@value #HOST_COPY_GBS} GB/s).</li>
  * </ul>
  */
 public record CostModel(DeviceInfo device, int cpuThreads) {
@@ -31,6 +32,8 @@ public record CostModel(DeviceInfo device, int cpuThreads) {
     static final double DEVICE_PROBE_ROWS_PER_S = 4e9;
     static final double LAUNCH_MICROS = 40;
     static final double UNKNOWN_LINK_GBS = 12;
+    static final double PROBE_ROW_BYTES = 16;
+    static final double HOST_COPY_GBS = 5;
     static final double UNKNOWN_DEVICE_GBS = 300;
 
     public CostModel {
@@ -82,7 +85,9 @@ public record CostModel(DeviceInfo device, int cpuThreads) {
         double transfer = (buildRows * 8.0 + probeRows * 8.0 + matches * 8.0) / linkGBs() / 1e6;
         double dev = buildRows / DEVICE_BUILD_ROWS_PER_S * 1e3 + probeRows / DEVICE_PROBE_ROWS_PER_S * 1e3;
         double launches = (2 + Math.max(1, morsels)) * LAUNCH_MICROS / 1e3;
+        // the device join materializes its probe side first (the CPU join streams it)
+        double materialize = probeRows * PROBE_ROW_BYTES / HOST_COPY_GBS / 1e6;
         double cpu = (buildRows * CPU_BUILD_NS + probeRows * CPU_PROBE_NS) / cpuThreads / 1e6;
-        return new Estimate(transfer + dev + launches, cpu);
+        return new Estimate(transfer + dev + launches + materialize, cpu);
     }
 }

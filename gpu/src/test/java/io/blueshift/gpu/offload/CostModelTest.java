@@ -46,7 +46,10 @@ class CostModelTest {
     void bigJoinsPayOnAFastDevice() {
         var small = new CostModel(H100, 8).hashJoin(1000, 10_000, 10_000, 1);
         assertFalse(small.gpuWins(), small.phrase());
-        var big = new CostModel(H100, 8).hashJoin(10_000_000, 100_000_000, 100_000_000, 1500);
+        var big = new CostModel(H100, 2).hashJoin(10_000_000, 100_000_000, 100_000_000, 1500);
         assertTrue(big.gpuWins(), big.phrase());
+        // materializing the probe side costs about what a wide CPU needs to probe it
+        var wide = new CostModel(H100, 32).hashJoin(10_000_000, 100_000_000, 100_000_000, 1500);
+        assertFalse(wide.gpuWins(), wide.phrase());
     }
 }
