@@ -15,8 +15,9 @@ import java.util.List;
  * prefilter: its leading literal bytes and the fewest bytes a match can have.
  */
 final class LikePattern {
-    enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, GENERAL }
+    enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, SEGMENTS, GENERAL }
 
+    private static final ValueLayout.OfLong LITTLE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final int ONE = -1;
     private static final int MANY = -2;
 
@@ -30,6 +31,10 @@ final class LikePattern {
     /** Most bytes a matching string has (no % in the pattern), else Integer.MAX_VALUE. */
     final int maxLength;
     private final int[] units;
+    /** SEGMENTS: the literals between the '%'s, in order; whether the first and last are anchored. */
+    private byte[][] segments;
+    private boolean anchoredStart;
+    private boolean anchoredEnd;
 
     private LikePattern(Shape shape, byte[] literal, byte[] leading, int minLength, int maxLength, int[] units) {
         this.shape = shape;
@@ -109,6 +114,14 @@ final class LikePattern {
             } else if (literals == 1) {
                 literal = tokens.stream().filter(t -> t instanceof String).findFirst().map(s -> ((String) s).getBytes(StandardCharsets.UTF_8)).orElseThrow();
                 shape = first ? (last ? Shape.CONTAINS : Shape.SUFFIX) : (last ? Shape.PREFIX : Shape.EXACT);
+            } else {
+                // 'a%b%c' and the like: each literal found after the previous one
+                LikePattern p = new LikePattern(Shape.SEGMENTS, null, leading, min, max, u);
+                p.segments = tokens.stream().filter(t -> t instanceof String).map(t -> ((String) t).getBytes(StandardCharsets.UTF_8))
+                        .toArray(byte[][]::new);
+                p.anchoredStart = !first;
+                p.anchoredEnd = !last;
+                return p;
             }
         }
         return new LikePattern(shape, literal, leading, min, max, u);
@@ -121,6 +134,7 @@ final class LikePattern {
             case PREFIX -> len >= literal.length && equalsAt(s, off, literal, 0);
             case SUFFIX -> len >= literal.length && equalsAt(s, off + len - literal.length, literal, 0);
             case CONTAINS -> indexOf(s, off, len, literal) >= 0;
+            case SEGMENTS -> segments(s, off, len);
             case GENERAL -> general(s, off, len);
         };
     }
@@ -147,12 +161,66 @@ final class LikePattern {
             return 0;
         }
         byte first = lit[0];
-        for (long i = 0, last = len - lit.length; i <= last; i++) {
+        long last = len - lit.length;   // the last start that fits
+        long i = 0;
+        // eight candidate starts at a time: the bytes equal to the first literal byte (SWAR)
+        long pattern = (first & 0xFFL) * 0x0101010101010101L;
+        for (; i + 8 <= last + 1; i += 8) {
+            long x = s.get(LITTLE_LONG, off + i) ^ pattern;
+            long hits = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            while (hits != 0) {
+                // little-endian: the lowest set bit is the earliest byte; borrows only cause
+                // false hits above a true one, which the byte check below rejects
+                long j = i + (Long.numberOfTrailingZeros(hits) >>> 3);
+                if (s.get(ValueLayout.JAVA_BYTE, off + j) == first && equalsAt(s, off + j, lit, 1)) {
+                    return j;
+                }
+                hits &= hits - 1;
+            }
+        }
+        for (; i <= last; i++) {
             if (s.get(ValueLayout.JAVA_BYTE, off + i) == first && equalsAt(s, off + i, lit, 1)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Literals separated by '%' only: the leftmost match of each literal after the previous
+     * one is as good as any (a later one leaves less room), so one pass of searches decides.
+     */
+    private boolean segments(MemorySegment s, long off, int len) {
+        byte[][] lits = segments;
+        int from = 0;
+        int to = lits.length;
+        int pos = 0;
+        int end = len;
+        if (anchoredStart) {
+            byte[] l = lits[0];
+            if (len < l.length || !equalsAt(s, off, l, 0)) {
+                return false;
+            }
+            pos = l.length;
+            from = 1;
+        }
+        if (anchoredEnd) {
+            byte[] l = lits[to - 1];
+            if (end - pos < l.length || !equalsAt(s, off + len - l.length, l, 0)) {
+                return false;
+            }
+            end = len - l.length;
+            to--;
+        }
+        for (int k = from; k < to; k++) {
+            byte[] l = lits[k];
+            long at = indexOf(s, off + pos, end - pos, l);
+            if (at < 0) {
+                return false;
+            }
+            pos += (int) at + l.length;
+        }
+        return true;
     }
 
     private boolean general(MemorySegment s, long off, int len) {

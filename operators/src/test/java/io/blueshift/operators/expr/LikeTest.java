@@ -123,6 +123,29 @@ class LikeTest extends ExprTestBase {
         }
     }
 
+    /** Only '%' between literals (searched one after another), long values for the word-at-a-time scan. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void randomPercentPatterns(KernelProvider k) {
+        Random random = new Random(20261126);
+        String alphabet = "abcé日";
+        for (int round = 0; round < 120; round++) {
+            int n = 1 + random.nextInt(100);
+            String[] values = new String[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextInt(15) == 0 ? null : randomString(random, alphabet, random.nextInt(60));
+            }
+            StringBuilder p = new StringBuilder(random.nextBoolean() ? "%" : "");
+            for (int parts = 2 + random.nextInt(3); parts > 0; parts--) {
+                p.append(randomString(random, alphabet, 1 + random.nextInt(3)));
+                if (parts > 1 || random.nextBoolean()) {
+                    p.append('%');
+                }
+            }
+            check(k, values, p.toString(), null);
+        }
+    }
+
     private static String randomString(Random r, String alphabet, int length) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < length; i++) {
