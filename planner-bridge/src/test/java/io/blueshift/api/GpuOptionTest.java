@@ -38,12 +38,12 @@ class GpuOptionTest {
         try (Session s = Blueshift.open(small())) {
             s.loadTpch(0.01, null);
             String text = s.explain("SELECT count(*) FROM lineitem JOIN orders ON l_orderkey = o_orderkey WHERE l_quantity < 10");
-            assertTrue(text.contains("HashJoin INNER") && text.contains("[cpu: no device ("), text);
-            assertTrue(text.matches("(?s).*Filter l_quantity < 10.00   \\[cpu: no device \\(.*"), text);
+            assertTrue(text.contains("HashJoin INNER") && text.contains("gpu: not used (no device ("), text);
+            assertTrue(text.matches("(?s).*Filter l_quantity < 10.00\n.*"), text);
         }
         try (Session s = Blueshift.open(small().withGpu(GpuMode.OFF))) {
             s.loadTpch(0.01, null);
-            assertTrue(s.explain("SELECT count(*) FROM lineitem WHERE l_quantity < 10").contains("[cpu: gpu=off]"));
+            assertTrue(s.explain("SELECT count(*) FROM lineitem WHERE l_quantity < 10").contains("gpu: not used (gpu=off)"));
         }
     }
 }

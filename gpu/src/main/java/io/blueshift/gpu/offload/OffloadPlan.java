@@ -41,19 +41,35 @@ public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Acce
 
     /**
      * Adds the decisions to text printed one line per node in preorder (EXPLAIN, EXPLAIN
-     * ANALYZE); after a run, also how many device batches fell back to the CPU and the first reason.
+     * ANALYZE); after a run, also how many device batches fell back to the CPU and the first
+     * reason. Without a device (or with gpu=off) one line at the end says why instead.
      */
     public String annotate(String text) {
+        java.util.Set<String> reasons = new java.util.HashSet<>();
+        decisions.values().forEach(d -> reasons.add(d.gpu() ? "" : d.why()));
+        String once = null;
+        if (reasons.size() == 1) {
+            String why = reasons.iterator().next().replaceFirst("^cpu: ", "");
+            if (why.equals("gpu=off") || why.startsWith("no device")) {
+                once = "gpu: not used (" + why + ")";   // the same for every node: said once, under the plan
+            }
+        }
         String[] lines = text.split("\n", -1);
         List<PlanNode> order = new ArrayList<>();
         preorder(plan, order);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {
             if (i == lines.length - 1 && lines[i].isEmpty()) break;
+            if (once != null && i == order.size()) {
+                sb.append(once).append('\n');
+            }
             sb.append(lines[i]);
-            Decision d = i < order.size() ? decisions.get(order.get(i)) : null;
+            Decision d = once != null || i >= order.size() ? null : decisions.get(order.get(i));
             if (d != null) sb.append("   [").append(d.why()).append(']');
             sb.append('\n');
+        }
+        if (once != null && lines.length - (lines[lines.length - 1].isEmpty() ? 1 : 0) <= order.size()) {
+            sb.append(once).append('\n');
         }
         GpuOffload hook = lastHook.get();
         if (hook != null && !hook.fallbacks().isEmpty()) {
