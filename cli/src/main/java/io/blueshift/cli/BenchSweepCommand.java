@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * bits, and the aggregation and join kernels of calibration across the same values, as tables
  * and SVG charts that mark the profile's choice (calibrated when {@code profile calibrate}
  * ran) and the fixed defaults (the L2 rules without calibration). Every configuration runs
- * once per round, rounds interleave them, figures are medians over the rounds.
+ * once per round, rounds interleave them, figures are medians over the rounds, after one
+ * untimed round of every configuration.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "TPC-H time and join/aggregation kernel time across batch rows and hash partition bits, marking the "
@@ -139,16 +140,17 @@ final class BenchSweepCommand implements Callable<Integer> {
     private double[][] tpch(TpchEngine bs, List<Integer> qs, List<Integer> values, java.util.function.IntConsumer set,
                             String knob, PrintStream err) {
         double[][][] ms = new double[values.size()][qs.size()][runs];
-        for (int r = 0; r < runs; r++) {
+        for (int r = -1; r < runs; r++) { // round -1: untimed, every value once (its own code paths warm)
             for (int v = 0; v < values.size(); v++) {
                 set.accept(values.get(v));
                 long t0 = System.nanoTime();
                 for (int q = 0; q < qs.size(); q++) {
                     long t = System.nanoTime();
                     bs.rows(qs.get(q));
-                    ms[v][q][r] = (System.nanoTime() - t) / 1e6;
+                    if (r >= 0) ms[v][q][r] = (System.nanoTime() - t) / 1e6;
                 }
-                err.printf(Locale.ROOT, "  round %d/%d, %s %d: %.0f ms%n", r + 1, runs, knob, values.get(v), (System.nanoTime() - t0) / 1e6);
+                err.printf(Locale.ROOT, "  %s, %s %d: %.0f ms%n", r < 0 ? "warm-up round" : "round " + (r + 1) + "/" + runs, knob,
+                        values.get(v), (System.nanoTime() - t0) / 1e6);
             }
         }
         double[][] med = new double[values.size()][qs.size()];
