@@ -235,20 +235,20 @@ public final class TpchBenchHarness {
         }
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
-    private static String ms(double v) {
+    static String ms(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
     }
 
-    private static String ratio(double v) {
+    static String ratio(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
     }
 
-    private static String csvNumber(double v) {
+    static String csvNumber(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "";
     }
 }

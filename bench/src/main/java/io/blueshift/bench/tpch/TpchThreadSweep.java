@@ -203,19 +203,18 @@ public final class TpchThreadSweep {
     }
 
     private static String message(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        return TpchBenchHarness.message(e);
     }
 
     private static String ms(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
+        return TpchBenchHarness.ms(v);
     }
 
     private static String num(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "-";
+        return TpchBenchHarness.ratio(v);
     }
 
     private static String csvNumber(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "";
+        return TpchBenchHarness.csvNumber(v);
     }
 }
