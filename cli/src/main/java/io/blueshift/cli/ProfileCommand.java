@@ -40,7 +40,7 @@ final class ProfileCommand implements Callable<Integer> {
             TuningParameters t = TuningParameters.derive(h);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("hardware", hardwareJson(h));
+                m.put("hardware", io.blueshift.hwprofiles.ProfileFile.hardwareJson(h));
                 m.put("vectorWidthSource", vw.note());
                 m.put("fastIntegerVectors", h.fastIntegerVectors().orElse(null));
                 m.put("gpu", gpuJson(io.blueshift.hwprofiles.GpuDetector.detectAny()));
@@ -222,23 +222,6 @@ final class ProfileCommand implements Callable<Integer> {
         rows.add(ProfileSupport.row("simd", t.simd() ? "yes" : "no (scalar kernels)"));
         rows.add(ProfileSupport.row("offload min rows", t.offloadMinRows() < 0 ? "never (no accelerator)" : Long.toString(t.offloadMinRows())));
         return rows;
-    }
-
-    static Map<String, Object> hardwareJson(HardwareProfile h) {
-        Map<String, Object> hw = new LinkedHashMap<>();
-        hw.put("cpuModel", h.cpuModel());
-        hw.put("logicalCores", h.logicalCores());
-        hw.put("physicalCores", h.physicalCores());
-        hw.put("effectiveCores", h.effectiveCores());
-        hw.put("cpuQuotaCores", h.cpuQuotaCores());
-        hw.put("l1dBytes", h.l1dBytes());
-        hw.put("l2Bytes", h.l2Bytes());
-        hw.put("l3Bytes", h.l3Bytes());
-        hw.put("cacheLineBytes", h.cacheLineBytes());
-        hw.put("memoryBytes", h.memoryBytes());
-        hw.put("numaNodes", h.numaNodes());
-        hw.put("vectorBits", h.vectorBits());
-        return hw;
     }
 
     static Map<String, Object> tuningJson(TuningParameters t) {

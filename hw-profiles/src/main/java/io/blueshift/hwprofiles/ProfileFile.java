@@ -105,7 +105,21 @@ public final class ProfileFile {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", p.name());
         m.put("description", p.description());
-        HardwareProfile h = p.hardware();
+        m.put("hardware", hardwareJson(p.hardware()));
+        p.accelerator().ifPresent(a -> {
+            Map<String, Object> am = new LinkedHashMap<>();
+            am.put("kind", a.kind());
+            am.put("description", a.description());
+            am.put("operations", a.operations());
+            am.put("offloadMinRows", a.offloadMinRows());
+            m.put("accelerator", am);
+        });
+        p.calibration().ifPresent(c -> m.put("calibration", calibrationJson(c)));
+        return Json.write(m);
+    }
+
+    /** The {@code hardware} object of a profile file (also what {@code profile detect --json} prints). */
+    public static Map<String, Object> hardwareJson(HardwareProfile h) {
         Map<String, Object> hw = new LinkedHashMap<>();
         hw.put("cpuModel", h.cpuModel());
         hw.put("logicalCores", h.logicalCores());
@@ -119,17 +133,7 @@ public final class ProfileFile {
         hw.put("memoryBytes", h.memoryBytes());
         hw.put("numaNodes", h.numaNodes());
         hw.put("vectorBits", h.vectorBits());
-        m.put("hardware", hw);
-        p.accelerator().ifPresent(a -> {
-            Map<String, Object> am = new LinkedHashMap<>();
-            am.put("kind", a.kind());
-            am.put("description", a.description());
-            am.put("operations", a.operations());
-            am.put("offloadMinRows", a.offloadMinRows());
-            m.put("accelerator", am);
-        });
-        p.calibration().ifPresent(c -> m.put("calibration", calibrationJson(c)));
-        return Json.write(m);
+        return hw;
     }
 
     static Map<String, Object> calibrationJson(Calibration c) {
