@@ -109,21 +109,13 @@ public final class MemoryPool implements AutoCloseable {
     }
 
     /**
-     * Accounts {@code bytes} held outside the JVM (device memory) the same way as
-     * {@link #reserveHeap}: they count against every limit up to the root and show in leak
-     * checks until the returned allocation (no usable memory) is closed.
+     * Accounts {@code bytes} of memory the caller holds itself: Java-heap arrays in hot loops
+     * (plain {@code int[]}/{@code long[]} state, where segments would cost more) or memory
+     * outside the JVM (device buffers). They count against every limit up to the root and show
+     * in leak checks until the returned allocation, which has no usable memory (a zero-length
+     * segment; its byteSize is not the figure), is closed.
      */
     public Allocation reserveExternal(long bytes, String owner) {
-        return reserveHeap(bytes, owner);
-    }
-
-    /**
-     * Accounts {@code bytes} of Java-heap arrays the caller allocates itself (plain
-     * {@code int[]}/{@code long[]} state in hot loops, where segments would cost more):
-     * the returned allocation has no usable memory (a zero-length segment whose byteSize
-     * is not the figure), and closing it gives the bytes back.
-     */
-    public Allocation reserveHeap(long bytes, String owner) {
         checkOpen();
         if (bytes < 0) {
             throw new IllegalArgumentException("negative reservation: " + bytes);

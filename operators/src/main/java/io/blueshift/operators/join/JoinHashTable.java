@@ -80,7 +80,7 @@ final class JoinHashTable implements AutoCloseable {
     private void build(ExecutionContext ctx) {
         MemoryPool pool = ctx.pool();
         int n = rows.size();
-        nextAlloc = JoinScratch.account(pool, Math.max(n, 1) * 4L, "hash join chains");
+        nextAlloc = pool.reserveExternal(Math.max(n, 1) * 4L, "hash join chains");
         next = new int[Math.max(n, 1)];
         if (keys.isEmpty()) {
             for (int r = 0; r < n; r++) {
@@ -100,8 +100,8 @@ final class JoinHashTable implements AutoCloseable {
         // hashes and the null-key check, in chunks of whole 64-row words across the workers
         int chunkRows = Math.max(1 << 14, ((n / (ctx.threads() * 4)) + 63) & ~63);
         int chunks = Math.max(1, (n + chunkRows - 1) / chunkRows);
-        try (Allocation hashAccount = JoinScratch.account(pool, Math.max(n, 1) * 8L, "hash join build hashes");
-             Allocation orderAccount = JoinScratch.account(pool, partitions == 1 ? 0 : (long) n * 4 + (long) chunks * partitions * 4,
+        try (Allocation hashAccount = pool.reserveExternal(Math.max(n, 1) * 8L, "hash join build hashes");
+             Allocation orderAccount = pool.reserveExternal(partitions == 1 ? 0 : (long) n * 4 + (long) chunks * partitions * 4,
                      "hash join build partitions")) {
             long[] hashes = new long[Math.max(n, 1)];
             int[][] counts = new int[chunks][partitions];
@@ -160,7 +160,7 @@ final class JoinHashTable implements AutoCloseable {
                 caps[p] = Integer.highestOneBit(Math.max(16, rowsIn) * 2 - 1) << 1;
                 slotBytes += caps[p] * 8L;
             }
-            slotAlloc = JoinScratch.account(pool, slotBytes, "hash join slots");
+            slotAlloc = pool.reserveExternal(slotBytes, "hash join slots");
             boolean[] duplicates = new boolean[partitions];
             int tasks = partitions == 1 ? 1 : Math.min(partitions, ctx.threads() * 4);
             run(ctx, tasks, t -> {

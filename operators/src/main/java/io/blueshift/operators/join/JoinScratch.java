@@ -27,7 +27,7 @@ final class JoinScratch implements AutoCloseable {
             return;
         }
         int cap = Math.max(n, cand.length * 2);
-        Allocation grown = account(pool, cap * (8L + 4 * 4 + 1), "hash join probe scratch");
+        Allocation grown = pool.reserveExternal(cap * (8L + 4 * 4 + 1), "hash join probe scratch");
         if (account != null) {
             account.close();
         }
@@ -38,11 +38,6 @@ final class JoinScratch implements AutoCloseable {
         activeIndex = new int[cap];
         buildRow = new int[cap];
         matched = new byte[cap];
-    }
-
-    /** Accounts {@code bytes} of Java-heap arrays the caller allocates itself. */
-    static Allocation account(MemoryPool pool, long bytes, String owner) {
-        return pool.reserveHeap(bytes, owner);
     }
 
     @Override
