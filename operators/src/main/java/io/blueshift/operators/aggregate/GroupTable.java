@@ -151,7 +151,7 @@ final class GroupTable implements AutoCloseable {
     }
 
     /** Hashes of every stored group's keys, in memory the caller closes. */
-    private Allocation hashKeys() {
+    Allocation hashKeys() {
         Allocation out = pool.allocate(Math.max(8, groupCount * 8L), "group key hashes");
         hash(keys, null, groupCount, out.segment());
         return out;
@@ -410,7 +410,7 @@ final class GroupTable implements AutoCloseable {
 
     /**
      * Folds the groups of {@code other} whose hash (in {@code otherHashes}, from
-     * {@link #groupHashes}) has top bits equal to {@code partition} of {@code 1 << bits}.
+     * {@link #hashKeys}) has top bits equal to {@code partition} of {@code 1 << bits}.
      */
     void mergePartition(GroupTable other, MemorySegment otherHashes, int partition, int bits) {
         int shift = 64 - bits;
@@ -420,11 +420,6 @@ final class GroupTable implements AutoCloseable {
                 mergeGroup(other, g, h);
             }
         }
-    }
-
-    /** Hashes of every stored group's keys, in memory the caller closes. */
-    Allocation groupHashes() {
-        return hashKeys();
     }
 
     private void mergeGroup(GroupTable other, int g, long hash) {

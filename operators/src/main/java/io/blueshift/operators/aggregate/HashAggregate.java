@@ -63,11 +63,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
 
     @Override
     public SinkState createLocalState(ExecutionContext ctx) {
-        List<DataType> keyTypes = new ArrayList<>();
-        for (int k : keyColumns) {
-            keyTypes.add(input.type(k));
-        }
-        return new Local(new GroupTable(ctx.kernels(), ctx.pool(), keyColumns, keyTypes, calls));
+        return new Local(newTable(ctx));
     }
 
     @Override
@@ -123,7 +119,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
         List<MaterializedResult> parts = new ArrayList<>();
         try {
             for (GroupTable t : tables) {
-                hashes.add(t.groupHashes());
+                hashes.add(t.hashKeys());
             }
             io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
                 GroupTable into = newTable(ctx);
