@@ -5,7 +5,6 @@ import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.Schema;
 import io.blueshift.memory.SelectionVector;
-import io.blueshift.memory.Validity;
 import io.blueshift.operators.exec.BatchConsumer;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.Source;
@@ -80,7 +79,7 @@ public final class BuildSideSource implements Source {
                 }
                 List<ColumnVector> columns = new ArrayList<>(schema.size());
                 for (DataType t : nullProbeColumns) {
-                    columns.add(allNull(scratch, t, n));
+                    columns.add(HashJoinProbe.allNull(scratch, t, n));
                 }
                 for (ColumnVector c : table.columns()) {
                     columns.add(c.slice(start, n));
@@ -89,15 +88,6 @@ public final class BuildSideSource implements Source {
                 scratch.reset();
             }
         }
-    }
-
-    private static ColumnVector allNull(Scratch scratch, DataType t, int rows) {
-        long bytes = t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
-        MemorySegment data = scratch.take(Math.max(bytes, 1));
-        data.fill((byte) 0);
-        MemorySegment validity = scratch.take(Validity.bytesFor(rows));
-        validity.fill((byte) 0);
-        return ColumnVector.wrap(t, rows, data, validity, null);
     }
 
     @Override

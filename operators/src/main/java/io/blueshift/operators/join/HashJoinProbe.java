@@ -172,7 +172,7 @@ public final class HashJoinProbe implements Operator {
         MemorySegment passed = residual == null ? null : s.buffers.take(rowCount * 4L);
         List<ColumnVector> built = new ArrayList<>();
         for (ColumnVector c : table.columns()) {
-            built.add(rowSpaceVector(s, c, rowCount, false));
+            built.add(rowSpaceVector(s, c, rowCount));
         }
         List<ColumnVector> columns = new ArrayList<>(input.columns());
         columns.addAll(built);
@@ -244,20 +244,25 @@ public final class HashJoinProbe implements Operator {
         }
     }
 
-    /** A scratch vector of {@code rows} values shaped like build column {@code c}; all NULL if asked. */
-    private static ColumnVector rowSpaceVector(State s, ColumnVector c, int rows, boolean allNull) {
+    /** A scratch vector of {@code rows} values shaped like build column {@code c}. */
+    private static ColumnVector rowSpaceVector(State s, ColumnVector c, int rows) {
         DataType t = c.type();
-        long bytes = t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
-        MemorySegment data = s.buffers.take(Math.max(bytes, 1));
-        MemorySegment validity = null;
-        if (allNull) {
-            data.fill((byte) 0);
-            validity = s.buffers.take(Validity.bytesFor(rows));
-            validity.fill((byte) 0);
-        } else if (c.validity() != null) {
-            validity = s.buffers.take(Validity.bytesFor(rows));
-        }
+        MemorySegment data = s.buffers.take(Math.max(dataBytes(t, rows), 1));
+        MemorySegment validity = c.validity() == null ? null : s.buffers.take(Validity.bytesFor(rows));
         return ColumnVector.wrap(t, rows, data, validity, c.varBuffers());
+    }
+
+    /** A vector of {@code rows} NULLs of type {@code t} in {@code scratch} (the missing side of an outer join). */
+    static ColumnVector allNull(Scratch scratch, DataType t, int rows) {
+        MemorySegment data = scratch.take(Math.max(dataBytes(t, rows), 1));
+        data.fill((byte) 0);
+        MemorySegment validity = scratch.take(Validity.bytesFor(rows));
+        validity.fill((byte) 0);
+        return ColumnVector.wrap(t, rows, data, validity, null);
+    }
+
+    private static long dataBytes(DataType t, int rows) {
+        return t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
     }
 
     /** {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included. */
@@ -313,7 +318,7 @@ public final class HashJoinProbe implements Operator {
         }
         List<ColumnVector> columns = new ArrayList<>(input.columns());
         for (ColumnVector c : table.columns()) {
-            columns.add(rowSpaceVector(s, c, input.rowCount(), true));
+            columns.add(allNull(s.buffers, c.type(), input.rowCount()));
         }
         emit(columns, input.rowCount(), rows, k, s, downstream);
     }
