@@ -13,6 +13,7 @@ public final class Allocation implements AutoCloseable {
     private final MemorySegment segment;
     private final String owner;
     private final long accounted;
+    private final boolean reusable;
     private boolean closed;
 
     Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner) {
@@ -20,12 +21,23 @@ public final class Allocation implements AutoCloseable {
     }
 
     Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner, long accounted) {
+        this(pool, arena, segment, owner, accounted, false);
+    }
+
+    /** {@code reusable}: on close the pool may keep the memory for its next allocation of this size. */
+    Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner, long accounted, boolean reusable) {
         this.pool = pool;
         this.arena = arena;
         this.segment = segment;
         this.owner = owner;
         this.accounted = accounted;
+        this.reusable = reusable;
     }
+
+    Arena arena() { return arena; }
+
+    /** The segment whether or not the allocation is closed (for the pool's reuse list). */
+    MemorySegment rawSegment() { return segment; }
 
     /** Bytes this allocation holds against its pool. */
     long accountedBytes() { return accounted; }
@@ -47,6 +59,9 @@ public final class Allocation implements AutoCloseable {
             return;
         }
         closed = true;
+        if (reusable && pool.keep(this)) {
+            return;
+        }
         if (arena != null) {
             arena.close();
         }

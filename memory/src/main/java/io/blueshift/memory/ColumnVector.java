@@ -45,16 +45,33 @@ public final class ColumnVector implements AutoCloseable {
 
     /** Allocates a writable vector of {@code capacity} values from {@code pool}. */
     public static ColumnVector allocate(MemoryPool pool, DataType type, int capacity, boolean nullable, String owner) {
+        return allocate(pool, type, capacity, nullable, owner, false, true);
+    }
+
+    /**
+     * A vector made for one morsel and closed soon after (a file scan's decoded row group): its
+     * buffers come from and go back to the pool's reuse list ({@link MemoryPool#allocateReusable}).
+     * Unless {@code zeroed}, the data buffer's contents are undefined and the caller must write
+     * every value (nulls included); the validity bitmap, if any, starts all valid as usual.
+     */
+    public static ColumnVector allocateReusable(MemoryPool pool, DataType type, int capacity, boolean nullable,
+                                                String owner, boolean zeroed) {
+        return allocate(pool, type, capacity, nullable, owner, true, zeroed);
+    }
+
+    private static ColumnVector allocate(MemoryPool pool, DataType type, int capacity, boolean nullable, String owner,
+                                         boolean reusable, boolean zeroed) {
         List<Allocation> owned = new ArrayList<>(2);
         long dataBytes = type instanceof DataType.BooleanType
                 ? Validity.bytesFor(capacity)
                 : (long) capacity * type.byteWidth();
-        Allocation data = pool.allocate(dataBytes, owner);
+        Allocation data = reusable ? pool.allocateReusable(dataBytes, owner, zeroed) : pool.allocate(dataBytes, owner);
         owned.add(data);
         MemorySegment validity = null;
         if (nullable) {
             try {
-                Allocation v = pool.allocate(Validity.bytesFor(capacity), owner + " validity");
+                Allocation v = reusable ? pool.allocateReusable(Validity.bytesFor(capacity), owner + " validity", false)
+                        : pool.allocate(Validity.bytesFor(capacity), owner + " validity");
                 owned.add(v);
                 validity = v.segment();
                 Validity.setAll(validity, true);

@@ -25,6 +25,13 @@ public final class MemoryPool implements AutoCloseable {
     private final Map<Allocation, Boolean> live = new ConcurrentHashMap<>();
     private final List<MemoryPool> children = new ArrayList<>();
     private volatile boolean closed;
+    // freed reusable buffers kept (still reserved) for the next allocation of the same size; guarded by itself
+    private final java.util.ArrayDeque<Allocation> reusable = new java.util.ArrayDeque<>();
+    private long reusableBytes;
+    /** Reusable buffers are kept only from this size up (smaller ones are cheap to get from malloc). */
+    static final long REUSE_MIN_BYTES = 64 << 10;
+    /** At most this much freed memory is kept per pool. */
+    static final long REUSE_MAX_BYTES = 64L << 20;
 
     private MemoryPool(String name, MemoryPool parent, long limit) {
         if (limit <= 0) {
@@ -62,12 +69,24 @@ public final class MemoryPool implements AutoCloseable {
 
     /** Allocates {@code bytes} zeroed bytes, 64-byte aligned, for {@code owner} (named in errors). */
     public Allocation allocate(long bytes, String owner) {
+        return allocate(bytes, owner, false);
+    }
+
+    private Allocation allocate(long bytes, String owner, boolean reusable) {
         checkOpen();
         if (bytes < 0) {
             throw new IllegalArgumentException("negative allocation: " + bytes);
         }
         long size = Math.max(bytes, 1);
-        reserve(size, owner);
+        try {
+            reserve(size, owner);
+        } catch (MemoryLimitExceededException e) {
+            // memory kept for reuse gives way to a real need
+            if (!dropReusable()) {
+                throw e;
+            }
+            reserve(size, owner);
+        }
         Arena arena;
         MemorySegment segment;
         try {
@@ -77,9 +96,69 @@ public final class MemoryPool implements AutoCloseable {
             unreserve(size);
             throw new MemoryLimitExceededException("out of native memory allocating " + mib(size) + " for " + owner, size, limit);
         }
-        Allocation allocation = new Allocation(this, arena, segment.asSlice(0, bytes), owner);
+        Allocation allocation = new Allocation(this, arena, segment.asSlice(0, bytes), owner, size, reusable);
         live.put(allocation, Boolean.TRUE);
         return allocation;
+    }
+
+    /**
+     * Like {@link #allocate}, for buffers made and freed over and over (the vectors a scan
+     * decodes for one morsel and frees after it): when closed, the memory stays with this pool,
+     * still counted against its limits, and the next {@code allocateReusable} of the same size
+     * takes it back instead of asking the system. Fresh memory from the system costs a page
+     * fault per 4 KiB page on first touch plus a handshake with every thread when freed; a
+     * reused buffer is already mapped and usually still in cache. Contents are zeroed only if
+     * {@code zeroed}; otherwise the caller must write every byte it will read. The pool keeps at
+     * most {@link #REUSE_MAX_BYTES} and frees them when it closes (or when a reservation fails).
+     * Memory used after its allocation was closed is not caught for such buffers.
+     */
+    public Allocation allocateReusable(long bytes, String owner, boolean zeroed) {
+        checkOpen();
+        if (bytes >= REUSE_MIN_BYTES) {
+            Allocation kept = takeReusable(bytes);
+            if (kept != null) {
+                Allocation a = new Allocation(this, kept.arena(), kept.rawSegment(), owner, bytes, true);
+                live.put(a, Boolean.TRUE);
+                if (zeroed) {
+                    a.segment().fill((byte) 0);
+                }
+                return a;
+            }
+        }
+        return allocate(bytes, owner, bytes >= REUSE_MIN_BYTES);
+    }
+
+    private Allocation takeReusable(long bytes) {
+        synchronized (reusable) {
+            // most recently freed first: its lines are the likeliest to be in cache
+            for (var it = reusable.iterator(); it.hasNext(); ) {
+                Allocation a = it.next();
+                if (a.rawSegment().byteSize() == bytes) {
+                    it.remove();
+                    reusableBytes -= bytes;
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Frees the kept buffers; returns whether there were any. */
+    private boolean dropReusable() {
+        List<Allocation> drop;
+        synchronized (reusable) {
+            if (reusable.isEmpty()) {
+                return false;
+            }
+            drop = new ArrayList<>(reusable);
+            reusable.clear();
+            reusableBytes = 0;
+        }
+        for (Allocation a : drop) {
+            a.arena().close();
+            unreserve(Math.max(a.accountedBytes(), 1));
+        }
+        return true;
     }
 
     /**
@@ -133,6 +212,26 @@ public final class MemoryPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A closed reusable allocation: kept (still reserved) when the pool is open and has room,
+     * else freed. Returns whether it was kept (the caller must then not close its arena).
+     */
+    boolean keep(Allocation allocation) {
+        if (live.remove(allocation) == null) {
+            return false;
+        }
+        long bytes = allocation.rawSegment().byteSize();
+        synchronized (reusable) {
+            if (!closed && reusableBytes + bytes <= REUSE_MAX_BYTES) {
+                reusable.addFirst(allocation);
+                reusableBytes += bytes;
+                return true;
+            }
+        }
+        unreserve(Math.max(allocation.accountedBytes(), 1));
+        return false;
+    }
+
     private void reserve(long bytes, String owner) {
         MemoryPool pool = this;
         while (pool != null) {
@@ -182,6 +281,7 @@ public final class MemoryPool implements AutoCloseable {
         if (closed) {
             return;
         }
+        dropReusable();
         StringBuilder leaks = new StringBuilder();
         for (MemoryPool child : children) {
             if (!child.closed) {
@@ -196,6 +296,7 @@ public final class MemoryPool implements AutoCloseable {
                     + " bytes still allocated:" + leaks);
         }
         closed = true;
+        dropReusable(); // anything freed into the list while closing
         if (parent != null) {
             synchronized (parent) {
                 parent.children.remove(this);

@@ -168,6 +168,14 @@ public final class ParquetFile {
 
     /** Reads one row group's columns (only their chunks' bytes) into vectors from {@code pool}. */
     public List<ColumnVector> readColumns(int group, List<ParquetColumn> columns, MemoryPool pool) {
+        return readColumns(group, columns, pool, false);
+    }
+
+    /**
+     * As above; {@code transient_}: the vectors live for one morsel and are closed right after,
+     * so their buffers are taken from and given back to the pool's reuse list.
+     */
+    public List<ColumnVector> readColumns(int group, List<ParquetColumn> columns, MemoryPool pool, boolean transient_) {
         RowGroup rg = metadata.getRow_groups().get(group);
         int rows = (int) rg.getNum_rows();
         List<ColumnVector> vectors = new ArrayList<>(columns.size());
@@ -179,7 +187,10 @@ public final class ParquetFile {
                 long start = chunkStart(md);
                 int length = (int) md.getTotal_compressed_size();
                 byte[] bytes = readReusing(ch, start, length);
-                ColumnVector v = ColumnVector.allocate(pool, c.type(), rows, c.optional(), path.getFileName() + "." + c.name());
+                String owner = path.getFileName() + "." + c.name();
+                ColumnVector v = transient_
+                        ? ColumnVector.allocateReusable(pool, c.type(), rows, c.optional(), owner, true)
+                        : ColumnVector.allocate(pool, c.type(), rows, c.optional(), owner);
                 vectors.add(v);
                 new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, rows, v);
             }

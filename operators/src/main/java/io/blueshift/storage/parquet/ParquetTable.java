@@ -224,7 +224,7 @@ public final class ParquetTable implements Table, AutoCloseable {
             wanted.add(columns.get(c));
         }
         int group = groups[block];
-        return new LoadedBlock(file.readColumns(group, wanted, memory), (int) file.rowGroupRows(group), true);
+        return new LoadedBlock(file.readColumns(group, wanted, memory, true), (int) file.rowGroupRows(group), true);
     }
 
     @Override
