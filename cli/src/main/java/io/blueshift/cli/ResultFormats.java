@@ -24,7 +24,7 @@ final class ResultFormats {
                 if (c > 0) sb.append(',');
                 Object v = row.get(c);
                 if (v != null) {
-                    sb.append(csvCell(ResultPrinter.format(v)));
+                    sb.append(csvCell(ResultPrinter.format(v, schema.type(c))));
                 }
             }
             out.println(sb);
@@ -50,6 +50,8 @@ final class ResultFormats {
                 DataType t = schema.type(c);
                 if (v == null) {
                     sb.append("null");
+                } else if (t instanceof DataType.TimestampType) {
+                    sb.append(jsonString(ResultPrinter.format(v, t)));
                 } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer) {
                     sb.append(v);
                 } else if (v instanceof BigDecimal d) {

@@ -25,7 +25,7 @@ final class ResultPrinter {
         for (List<Object> row : rows) {
             String[] line = new String[cols];
             for (int c = 0; c < cols; c++) {
-                line[c] = format(row.get(c));
+                line[c] = format(row.get(c), schema.type(c));
                 width[c] = Math.max(width[c], line[c].length());
             }
             cells.add(line);
@@ -57,6 +57,14 @@ final class ResultPrinter {
     private static boolean isNumeric(DataType t) {
         return t instanceof DataType.Int32Type || t instanceof DataType.Int64Type
                 || t instanceof DataType.Float64Type || t instanceof DataType.DecimalType;
+    }
+
+    /** A value for display; TIMESTAMP columns (microseconds) as {@code 2024-05-01 13:45:10.5}. */
+    static String format(Object v, DataType type) {
+        if (type instanceof DataType.TimestampType && v instanceof Long micros) {
+            return io.blueshift.storage.csv.CsvTextFormat.timestamp(micros);
+        }
+        return format(v);
     }
 
     static String format(Object v) {

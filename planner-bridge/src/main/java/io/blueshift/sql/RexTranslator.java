@@ -128,8 +128,15 @@ final class RexTranslator {
             case CHAR, VARCHAR -> Exprs.string(lit.getValueAs(String.class));
             case BOOLEAN -> new Expr.Literal(lit.getValueAs(Boolean.class), DataType.BOOLEAN);
             case DATE -> new Expr.Literal((long) lit.getValueAs(DateString.class).getDaysSinceEpoch(), DataType.DATE);
+            case TIMESTAMP -> new Expr.Literal(timestampMicros(lit.getValueAs(org.apache.calcite.util.TimestampString.class)), DataType.TIMESTAMP);
             default -> throw new UnsupportedOperationException("not supported: literal " + lit + " of type " + lit.getType());
         };
+    }
+
+    /** Microseconds since the epoch of a TIMESTAMP literal (its fraction to the microsecond). */
+    static long timestampMicros(org.apache.calcite.util.TimestampString ts) {
+        java.time.LocalDateTime t = java.time.LocalDateTime.parse(ts.toString().replace(' ', 'T'));
+        return Math.addExact(Math.multiplyExact(t.toEpochSecond(java.time.ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
     }
 
     private Expr call(RexCall call, Schema input) {
@@ -193,21 +200,75 @@ final class RexTranslator {
             }
             case EXTRACT -> {
                 TimeUnitRange unit = ((RexLiteral) ops.getFirst()).getValueAs(TimeUnitRange.class);
-                Expr.Function f = switch (unit) {
-                    case YEAR -> Expr.Function.EXTRACT_YEAR;
-                    case MONTH -> Expr.Function.EXTRACT_MONTH;
-                    case DAY -> Expr.Function.EXTRACT_DAY;
-                    default -> throw new UnsupportedOperationException("not supported: EXTRACT(" + unit + ")");
+                yield new Expr.Call(extractPart(unit.name()), List.of(translate(ops.get(1), input)), DataType.INT64);
+            }
+            case TRIM -> {
+                // TRIM(BOTH|LEADING|TRAILING chars FROM s): operands flag, chars, s
+                var flag = ((RexLiteral) ops.get(0)).getValueAs(org.apache.calcite.sql.fun.SqlTrimFunction.Flag.class);
+                Expr.Function f = switch (flag) {
+                    case LEADING -> Expr.Function.LTRIM;
+                    case TRAILING -> Expr.Function.RTRIM;
+                    default -> Expr.Function.TRIM;
                 };
-                yield new Expr.Call(f, List.of(translate(ops.get(1), input)), DataType.INT64);
+                yield new Expr.Call(f, List.of(translate(ops.get(2), input), translate(ops.get(1), input)), DataType.VARCHAR);
+            }
+            case POSITION -> {
+                if (ops.size() > 2) {
+                    throw new UnsupportedOperationException("not supported: POSITION ... FROM");
+                }
+                yield new Expr.Call(Expr.Function.STRPOS, List.of(translate(ops.get(1), input), translate(ops.get(0), input)), DataType.INT64);
             }
             case COALESCE -> new Expr.Call(Expr.Function.COALESCE, all(ops, input), CalciteCatalog.fromCalcite(call.getType()));
             default -> function(call, input);
         };
     }
 
+    /** The EXTRACT / DATE_PART function for a part name (Calcite's TimeUnitRange or DuckDB's spelling). */
+    static Expr.Function extractPart(String part) {
+        return switch (part.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "YEAR", "YEARS", "Y", "YR", "YRS", "YYYY" -> Expr.Function.EXTRACT_YEAR;
+            case "MONTH", "MONTHS", "MON", "MONS" -> Expr.Function.EXTRACT_MONTH;
+            case "DAY", "DAYS", "D", "DAYOFMONTH" -> Expr.Function.EXTRACT_DAY;
+            case "QUARTER", "QUARTERS" -> Expr.Function.EXTRACT_QUARTER;
+            case "DOW", "DAYOFWEEK", "WEEKDAY" -> Expr.Function.EXTRACT_DOW;
+            case "ISODOW" -> Expr.Function.EXTRACT_ISODOW;
+            case "DOY", "DAYOFYEAR" -> Expr.Function.EXTRACT_DOY;
+            case "WEEK", "WEEKS", "W", "WEEKOFYEAR" -> Expr.Function.EXTRACT_WEEK;
+            case "HOUR", "HOURS", "H", "HR" -> Expr.Function.EXTRACT_HOUR;
+            case "MINUTE", "MINUTES", "MIN", "MINS" -> Expr.Function.EXTRACT_MINUTE;
+            case "SECOND", "SECONDS", "S", "SEC", "SECS" -> Expr.Function.EXTRACT_SECOND;
+            default -> throw new UnsupportedOperationException("not supported: date part " + part);
+        };
+    }
+
+    /** Functions that compute in and return FLOAT64 whatever their arguments. */
+    private static final java.util.Set<Expr.Function> DOUBLE_FUNCTIONS = java.util.EnumSet.of(
+            Expr.Function.SQRT, Expr.Function.CBRT, Expr.Function.EXP, Expr.Function.LN, Expr.Function.LOG10,
+            Expr.Function.LOG2, Expr.Function.SIN, Expr.Function.COS, Expr.Function.TAN, Expr.Function.ASIN,
+            Expr.Function.ACOS, Expr.Function.ATAN, Expr.Function.DEGREES, Expr.Function.RADIANS, Expr.Function.POWER,
+            Expr.Function.ATAN2, Expr.Function.LOG_BASE);
+
     private Expr function(RexCall call, Schema input) {
         String name = call.getOperator().getName().toUpperCase();
+        switch (name) {
+            case "PI" -> {
+                return Exprs.float64(Math.PI);
+            }
+            case "CURRENT_DATE" -> {
+                return new Expr.Literal(java.time.LocalDate.now().toEpochDay(), DataType.DATE);
+            }
+            case "CURRENT_TIMESTAMP", "NOW", "LOCALTIMESTAMP" -> {
+                java.time.LocalDateTime now = java.time.LocalDateTime.now();
+                return new Expr.Literal(now.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L + now.getNano() / 1000, DataType.TIMESTAMP);
+            }
+            case "DATE_PART" -> {
+                if (!(call.getOperands().getFirst() instanceof RexLiteral part)) {
+                    throw new UnsupportedOperationException("not supported: DATE_PART with a non-constant part");
+                }
+                return new Expr.Call(extractPart(part.getValueAs(String.class)), List.of(translate(call.getOperands().get(1), input)), DataType.INT64);
+            }
+            default -> { }
+        }
         List<Expr> args = all(call.getOperands(), input);
         DataType type = CalciteCatalog.fromCalcite(call.getType());
         Expr.Function f = switch (name) {
@@ -217,14 +278,71 @@ final class RexTranslator {
             case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> Expr.Function.LENGTH;
             case "ABS" -> Expr.Function.ABS;
             case "ROUND" -> Expr.Function.ROUND;
-            case "||", "CONCAT" -> Expr.Function.CONCAT;
+            case "||" -> Expr.Function.CONCAT;
+            case "CONCAT" -> Expr.Function.CONCAT_FN;
+            case "CONCAT_WS" -> Expr.Function.CONCAT_WS;
+            case "SUBSTR" -> Expr.Function.SUBSTRING;
+            case "STRLEN", "OCTET_LENGTH" -> Expr.Function.OCTET_LENGTH;
+            case "LTRIM" -> Expr.Function.LTRIM;
+            case "RTRIM" -> Expr.Function.RTRIM;
+            case "REPLACE" -> Expr.Function.REPLACE;
+            case "STRPOS", "INSTR" -> Expr.Function.STRPOS;
+            case "STARTS_WITH", "PREFIX" -> Expr.Function.STARTS_WITH;
+            case "ENDS_WITH", "SUFFIX" -> Expr.Function.ENDS_WITH;
+            case "CONTAINS" -> Expr.Function.CONTAINS;
+            case "LEFT" -> Expr.Function.LEFT;
+            case "RIGHT" -> Expr.Function.RIGHT;
+            case "REVERSE" -> Expr.Function.REVERSE;
+            case "REPEAT" -> Expr.Function.REPEAT;
+            case "LPAD" -> Expr.Function.LPAD;
+            case "RPAD" -> Expr.Function.RPAD;
+            case "ASCII" -> Expr.Function.ASCII;
+            case "CHR" -> Expr.Function.CHR;
+            case "SQRT" -> Expr.Function.SQRT;
+            case "CBRT" -> Expr.Function.CBRT;
+            case "EXP" -> Expr.Function.EXP;
+            case "LN" -> Expr.Function.LN;
+            case "LOG10" -> Expr.Function.LOG10;
+            case "LOG2" -> Expr.Function.LOG2;
+            case "LOG" -> args.size() == 1 ? Expr.Function.LOG10 : Expr.Function.LOG_BASE;
+            case "SIN" -> Expr.Function.SIN;
+            case "COS" -> Expr.Function.COS;
+            case "TAN" -> Expr.Function.TAN;
+            case "ASIN" -> Expr.Function.ASIN;
+            case "ACOS" -> Expr.Function.ACOS;
+            case "ATAN" -> Expr.Function.ATAN;
+            case "ATAN2" -> Expr.Function.ATAN2;
+            case "DEGREES" -> Expr.Function.DEGREES;
+            case "RADIANS" -> Expr.Function.RADIANS;
+            case "POWER", "POW" -> Expr.Function.POWER;
+            case "SIGN" -> Expr.Function.SIGN;
+            case "TRUNC", "TRUNCATE" -> {
+                if (args.size() > 1) {
+                    throw new UnsupportedOperationException("not supported: TRUNC with a number of digits");
+                }
+                yield Expr.Function.TRUNC;
+            }
+            case "GREATEST" -> Expr.Function.GREATEST;
+            case "LEAST" -> Expr.Function.LEAST;
+            case "DATE_TRUNC" -> Expr.Function.DATE_TRUNC;
+            case "DATE_DIFF", "DATEDIFF" -> Expr.Function.DATE_DIFF;
             case "MOD", "%" -> Expr.Function.MOD;
             case "FLOOR" -> Expr.Function.FLOOR;
             case "CEIL", "CEILING" -> Expr.Function.CEIL;
             default -> throw new UnsupportedOperationException("not supported: function " + call.getOperator().getName());
         };
-        if (f == Expr.Function.LENGTH) {
+        if (f == Expr.Function.LENGTH || f == Expr.Function.OCTET_LENGTH || f == Expr.Function.STRPOS || f == Expr.Function.DATE_DIFF) {
             type = DataType.INT64;
+        } else if (f == Expr.Function.SIGN || f == Expr.Function.ASCII) {
+            type = DataType.INT32;
+        } else if (f == Expr.Function.STARTS_WITH || f == Expr.Function.ENDS_WITH || f == Expr.Function.CONTAINS) {
+            type = DataType.BOOLEAN;
+        } else if (f == Expr.Function.DATE_TRUNC) {
+            type = DataType.TIMESTAMP;
+        } else if (f == Expr.Function.TRUNC) {
+            type = args.getFirst().type();
+        } else if (DOUBLE_FUNCTIONS.contains(f)) {
+            type = DataType.FLOAT64;
         } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND || f == Expr.Function.FLOOR || f == Expr.Function.CEIL) {
             type = args.getFirst().type();
         } else if (f == Expr.Function.MOD) {

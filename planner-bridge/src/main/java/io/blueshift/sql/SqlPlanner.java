@@ -66,6 +66,8 @@ public final class SqlPlanner {
                         .withQuotedCasing(Casing.UNCHANGED)
                         .withCaseSensitive(false)
                         .withConformance(SqlConformanceEnum.LENIENT))
+                .operatorTable(SqlFunctions.OPERATORS)
+                .typeSystem(BlueshiftTypeSystem.INSTANCE)
                 .sqlToRelConverterConfig(SqlToRelConverter.config()
                         .withExpand(false)
                         .withTrimUnusedFields(true))
@@ -83,7 +85,7 @@ public final class SqlPlanner {
             root.add(ref.name(), new CalciteCatalog.CalciteTable(files.resolve(ref)));
             refs.add(ref);
         }
-        return rw.sql();
+        return SqlFunctions.respell(rw.sql());
     }
 
     /** The optimized logical plan (for EXPLAIN and tests). */

@@ -143,8 +143,7 @@ final class Casts {
             case DecimalType d -> BigDecimal.valueOf(v.getLong(r), d.scale()).toPlainString();
             case DataType.Float64Type t -> doubleText(v.getDouble(r));
             case DataType.DateType t -> LocalDate.ofEpochDay(v.getInt(r)).toString();
-            case DataType.TimestampType t -> java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(v.getLong(r), 1_000_000L),
-                    (int) Math.floorMod(v.getLong(r), 1_000_000L) * 1000, java.time.ZoneOffset.UTC).toString().replace('T', ' ');
+            case DataType.TimestampType t -> io.blueshift.storage.csv.CsvTextFormat.timestamp(v.getLong(r));
             case DataType.VarcharType t -> v.getString(r);
         };
     }

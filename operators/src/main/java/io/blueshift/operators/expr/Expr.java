@@ -117,7 +117,47 @@ public sealed interface Expr {
         MOD,
         FLOOR, CEIL,
         /** SINGLE_VALUE(x, rows): x, or an error where a scalar subquery's group had more than one row. */
-        SINGLE_VALUE
+        SINGLE_VALUE,
+        /** TRIM/LTRIM/RTRIM(s, chars): the characters of {@code chars} cut from both ends, the start or the end. */
+        TRIM, LTRIM, RTRIM,
+        /** REPLACE(s, from, to): every occurrence, left to right; an empty {@code from} changes nothing. */
+        REPLACE,
+        /** STRPOS(s, sub): 1-based character position of the first occurrence, 0 when absent (INT64). */
+        STRPOS,
+        /** BOOLEAN tests of a string against another. */
+        STARTS_WITH, ENDS_WITH, CONTAINS,
+        /** LEFT/RIGHT(s, n): the first/last n characters; a negative n drops -n characters from the other end. */
+        LEFT, RIGHT,
+        REVERSE,
+        /** REPEAT(s, n): s n times (nothing when n <= 0). */
+        REPEAT,
+        /** LPAD/RPAD(s, n, fill): s cut or padded with {@code fill} to n characters. */
+        LPAD, RPAD,
+        /** CONCAT(a, b, ...): NULL arguments count as empty strings. */
+        CONCAT_FN,
+        /** CONCAT_WS(separator, a, b, ...): the non-NULL arguments joined; NULL when the separator is. */
+        CONCAT_WS,
+        /** OCTET_LENGTH(s): bytes of the UTF-8 string (INT64), DuckDB's STRLEN. */
+        OCTET_LENGTH,
+        /** ASCII(s): the first character's code point (INT32); CHR(n): the character of code point n. */
+        ASCII, CHR,
+        /** FLOAT64 functions of FLOAT64 arguments, as in java.lang.Math (NaN and infinities pass through). */
+        SQRT, CBRT, EXP, LN, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, DEGREES, RADIANS, POWER, ATAN2,
+        /** LOG(base, x). */
+        LOG_BASE,
+        /** SIGN(x): -1, 0 or 1 (INT32). */
+        SIGN,
+        /** TRUNC(x): toward zero, keeping x's type. */
+        TRUNC,
+        /** GREATEST/LEAST(a, b, ...): NULL arguments are skipped; NULL only when all are. */
+        GREATEST, LEAST,
+        /** More parts for EXTRACT: QUARTER, DOW (Sunday 0), ISODOW (Monday 1), DOY, ISO WEEK, and the time of day. */
+        EXTRACT_QUARTER, EXTRACT_DOW, EXTRACT_ISODOW, EXTRACT_DOY, EXTRACT_WEEK,
+        EXTRACT_HOUR, EXTRACT_MINUTE, EXTRACT_SECOND,
+        /** DATE_TRUNC(part, d): a constant part name first; a TIMESTAMP result. */
+        DATE_TRUNC,
+        /** DATE_DIFF(part, a, b): part boundaries crossed from a to b (INT64). */
+        DATE_DIFF
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

@@ -19,9 +19,15 @@ import java.util.Locale;
  */
 final class Functions {
     private final ExpressionEvaluator eval;
+    private final TextFunctions text;
+    private final MathFunctions math;
+    private final DateFunctions dates;
 
     Functions(ExpressionEvaluator eval) {
         this.eval = eval;
+        this.text = new TextFunctions(eval);
+        this.math = new MathFunctions(eval);
+        this.dates = new DateFunctions(eval);
     }
 
     ColumnVector evaluate(Expr.Call call, Batch batch) {
@@ -32,20 +38,26 @@ final class Functions {
                 case EXTRACT_YEAR, EXTRACT_MONTH, EXTRACT_DAY -> extract(call, batch);
                 case NEGATE, ABS -> signed(call, batch);
                 case UPPER, LOWER -> changeCase(call, batch);
-                case LENGTH -> length(call, batch);
+                case LENGTH, OCTET_LENGTH -> length(call, batch);
                 case ROUND -> round(call, batch);
                 case CONCAT -> concat(call, batch);
                 case DATE_ADD_DAYS, DATE_ADD_MONTHS -> dateAdd(call, batch);
                 case MOD -> mod(call, batch);
                 case FLOOR, CEIL -> floorCeil(call, batch);
                 case SINGLE_VALUE -> singleValue(call, batch);
+                case TRIM, LTRIM, RTRIM, REPLACE, STRPOS, STARTS_WITH, ENDS_WITH, CONTAINS, LEFT, RIGHT, REVERSE,
+                     REPEAT, LPAD, RPAD, CONCAT_FN, CONCAT_WS, ASCII, CHR -> text.evaluate(call, batch);
+                case SQRT, CBRT, EXP, LN, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, DEGREES, RADIANS, POWER, ATAN2,
+                     LOG_BASE, SIGN, TRUNC, GREATEST, LEAST -> math.evaluate(call, batch);
+                case EXTRACT_QUARTER, EXTRACT_DOW, EXTRACT_ISODOW, EXTRACT_DOY, EXTRACT_WEEK, EXTRACT_HOUR, EXTRACT_MINUTE,
+                     EXTRACT_SECOND, DATE_TRUNC, DATE_DIFF -> dates.evaluate(call, batch);
             };
         } catch (ArithmeticException e) {
             throw new ArithmeticException(e.getMessage() + " in " + ExprPrinter.print(call));
         }
     }
 
-    private static void requireArgs(Expr.Call call, int min, int max) {
+    static void requireArgs(Expr.Call call, int min, int max) {
         int n = call.args().size();
         if (n < min || n > max) {
             throw new IllegalArgumentException(call.function() + " takes " + (min == max ? min : min + " to " + max)
@@ -140,7 +152,8 @@ final class Functions {
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
             if (!s.isNull(r)) {
-                setIntegral(out, r, charCount(StringOutput.segment(s, r), StringOutput.offset(s, r), StringOutput.length(s, r)));
+                setIntegral(out, r, call.function() == Expr.Function.OCTET_LENGTH ? StringOutput.length(s, r)
+                        : charCount(StringOutput.segment(s, r), StringOutput.offset(s, r), StringOutput.length(s, r)));
             }
         }
         return out;

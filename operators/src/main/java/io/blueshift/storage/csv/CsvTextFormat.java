@@ -7,7 +7,7 @@ package io.blueshift.storage.csv;
  * scale, dates {@code yyyy-mm-dd}, timestamps {@code yyyy-mm-dd hh:mm:ss[.ffffff]} with the
  * fraction's trailing zeros dropped.
  */
-final class CsvTextFormat {
+public final class CsvTextFormat {
     private CsvTextFormat() {}
 
     static void appendLong(StringBuilder out, long v) {
@@ -152,6 +152,13 @@ final class CsvTextFormat {
         if (bc) {
             out.append(" (BC)");
         }
+    }
+
+    /** A TIMESTAMP (microseconds since 1970-01-01 00:00) as DuckDB writes it: {@code 2024-01-01 13:45:10.5}. */
+    public static String timestamp(long micros) {
+        StringBuilder sb = new StringBuilder(26);
+        appendTimestamp(sb, micros);
+        return sb.toString();
     }
 
     static void appendTimestamp(StringBuilder out, long micros) {

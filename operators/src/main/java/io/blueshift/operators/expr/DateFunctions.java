@@ -1,0 +1,200 @@
+package io.blueshift.operators.expr;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Validity;
+
+import java.lang.foreign.MemorySegment;
+import java.time.LocalDate;
+import java.time.temporal.IsoFields;
+import java.util.Locale;
+
+/**
+ * Date parts beyond YEAR/MONTH/DAY, DATE_TRUNC and DATE_DIFF, over DATE (days since
+ * 1970-01-01) and TIMESTAMP (microseconds since 1970-01-01 00:00) values, with DuckDB's
+ * meanings: DOW counts from Sunday = 0, WEEK is the ISO week, DATE_DIFF counts the part's
+ * boundaries crossed from the first argument to the second.
+ */
+final class DateFunctions {
+    static final long MICROS_PER_SECOND = 1_000_000L;
+    static final long MICROS_PER_MINUTE = 60 * MICROS_PER_SECOND;
+    static final long MICROS_PER_HOUR = 60 * MICROS_PER_MINUTE;
+    static final long MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
+
+    private final ExpressionEvaluator eval;
+
+    DateFunctions(ExpressionEvaluator eval) {
+        this.eval = eval;
+    }
+
+    ColumnVector evaluate(Expr.Call call, Batch batch) {
+        return switch (call.function()) {
+            case DATE_TRUNC -> trunc(call, batch);
+            case DATE_DIFF -> diff(call, batch);
+            default -> extract(call, batch);
+        };
+    }
+
+    /** Microseconds since the epoch of row {@code r} of a DATE or TIMESTAMP vector. */
+    static long micros(ColumnVector v, int r) {
+        return switch (v.type()) {
+            case DataType.DateType d -> v.getInt(r) * MICROS_PER_DAY;
+            case DataType.TimestampType t -> v.getLong(r);
+            default -> throw new IllegalArgumentException("needs a DATE or TIMESTAMP, got " + v.type().sqlName());
+        };
+    }
+
+    private ColumnVector extract(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 1, 1);
+        ColumnVector d = eval.evaluate(call.args().getFirst(), batch);
+        ColumnVector out = eval.newVector(DataType.INT64, batch.rowCount(), d.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (d.isNull(r)) {
+                continue;
+            }
+            long t = micros(d, r);
+            long days = Math.floorDiv(t, MICROS_PER_DAY);
+            long time = Math.floorMod(t, MICROS_PER_DAY);
+            out.setLong(r, switch (call.function()) {
+                case EXTRACT_QUARTER -> (Math.abs(Functions.civil(days) / 100 % 100) - 1) / 3 + 1;
+                case EXTRACT_DOW -> Math.floorMod(days + 4, 7);
+                case EXTRACT_ISODOW -> Math.floorMod(days + 3, 7) + 1;
+                case EXTRACT_DOY -> LocalDate.ofEpochDay(days).getDayOfYear();
+                case EXTRACT_WEEK -> LocalDate.ofEpochDay(days).get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+                case EXTRACT_HOUR -> time / MICROS_PER_HOUR;
+                case EXTRACT_MINUTE -> time / MICROS_PER_MINUTE % 60;
+                case EXTRACT_SECOND -> time / MICROS_PER_SECOND % 60;
+                default -> throw new IllegalArgumentException("not a date part: " + call.function());
+            });
+        }
+        return out;
+    }
+
+    /** The parts DATE_TRUNC and DATE_DIFF take. */
+    enum Part {
+        MILLENNIUM, CENTURY, DECADE, YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND;
+
+        static Part of(String name) {
+            String n = name.trim().toLowerCase(Locale.ROOT);
+            return switch (n) {
+                case "millennium", "millennia", "millenniums" -> MILLENNIUM;
+                case "century", "centuries" -> CENTURY;
+                case "decade", "decades" -> DECADE;
+                case "year", "years", "y", "yr", "yrs", "yy", "yyy", "yyyy" -> YEAR;
+                case "quarter", "quarters" -> QUARTER;
+                case "month", "months", "mon", "mons" -> MONTH;
+                case "week", "weeks", "w" -> WEEK;
+                case "day", "days", "d", "dayofmonth" -> DAY;
+                case "hour", "hours", "h", "hr", "hrs" -> HOUR;
+                case "minute", "minutes", "m", "min", "mins" -> MINUTE;
+                case "second", "seconds", "s", "sec", "secs" -> SECOND;
+                case "millisecond", "milliseconds", "ms", "msec", "msecs" -> MILLISECOND;
+                case "microsecond", "microseconds", "us", "usec", "usecs" -> MICROSECOND;
+                default -> throw new IllegalArgumentException("unknown date part '" + name + "'");
+            };
+        }
+    }
+
+    private static Part part(ColumnVector parts, int r, Part last, String[] lastName) {
+        String name = TextFunctions.string(parts, r);
+        if (last != null && name.equals(lastName[0])) {
+            return last;
+        }
+        lastName[0] = name;
+        return Part.of(name);
+    }
+
+    private ColumnVector trunc(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 2, 2);
+        ColumnVector parts = eval.evaluate(call.args().get(0), batch);
+        ColumnVector d = eval.evaluate(call.args().get(1), batch);
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.mergeValidity(parts.validity(), d.validity(), rows);
+        ColumnVector out = eval.newVector(DataType.TIMESTAMP, rows, validity);
+        Part part = null;
+        String[] name = {null};
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            part = part(parts, r, part, name);
+            out.setLong(r, truncate(part, micros(d, r)));
+        }
+        return out;
+    }
+
+    static long truncate(Part part, long t) {
+        long days = Math.floorDiv(t, MICROS_PER_DAY);
+        return switch (part) {
+            case MICROSECOND -> t;
+            case MILLISECOND -> Math.floorDiv(t, 1000L) * 1000L;
+            case SECOND -> Math.floorDiv(t, MICROS_PER_SECOND) * MICROS_PER_SECOND;
+            case MINUTE -> Math.floorDiv(t, MICROS_PER_MINUTE) * MICROS_PER_MINUTE;
+            case HOUR -> Math.floorDiv(t, MICROS_PER_HOUR) * MICROS_PER_HOUR;
+            case DAY -> days * MICROS_PER_DAY;
+            case WEEK -> (days - Math.floorMod(days + 3, 7)) * MICROS_PER_DAY;
+            default -> {
+                LocalDate date = LocalDate.ofEpochDay(days);
+                int y = date.getYear();
+                LocalDate first = switch (part) {
+                    case MONTH -> date.withDayOfMonth(1);
+                    case QUARTER -> LocalDate.of(y, (date.getMonthValue() - 1) / 3 * 3 + 1, 1);
+                    case YEAR -> LocalDate.of(y, 1, 1);
+                    case DECADE -> LocalDate.of(Math.floorDiv(y, 10) * 10, 1, 1);
+                    case CENTURY -> LocalDate.of(y > 0 ? (y - 1) / 100 * 100 + 1 : Math.floorDiv(y, 100) * 100 + 1, 1, 1);
+                    default -> LocalDate.of(y > 0 ? (y - 1) / 1000 * 1000 + 1 : Math.floorDiv(y, 1000) * 1000 + 1, 1, 1);
+                };
+                yield first.toEpochDay() * MICROS_PER_DAY;
+            }
+        };
+    }
+
+    private ColumnVector diff(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 3, 3);
+        ColumnVector parts = eval.evaluate(call.args().get(0), batch);
+        ColumnVector a = eval.evaluate(call.args().get(1), batch);
+        ColumnVector b = eval.evaluate(call.args().get(2), batch);
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.mergeValidity(eval.mergeValidity(parts.validity(), a.validity(), rows), b.validity(), rows);
+        ColumnVector out = eval.newVector(DataType.INT64, rows, validity);
+        Part part = null;
+        String[] name = {null};
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            part = part(parts, r, part, name);
+            out.setLong(r, difference(part, micros(a, r), micros(b, r)));
+        }
+        return out;
+    }
+
+    static long difference(Part part, long a, long b) {
+        return switch (part) {
+            case MICROSECOND -> Math.subtractExact(b, a);
+            case MILLISECOND -> Math.floorDiv(b, 1000L) - Math.floorDiv(a, 1000L);
+            case SECOND -> Math.floorDiv(b, MICROS_PER_SECOND) - Math.floorDiv(a, MICROS_PER_SECOND);
+            case MINUTE -> Math.floorDiv(b, MICROS_PER_MINUTE) - Math.floorDiv(a, MICROS_PER_MINUTE);
+            case HOUR -> Math.floorDiv(b, MICROS_PER_HOUR) - Math.floorDiv(a, MICROS_PER_HOUR);
+            case DAY -> Math.floorDiv(b, MICROS_PER_DAY) - Math.floorDiv(a, MICROS_PER_DAY);
+            case WEEK -> (Math.floorDiv(b, MICROS_PER_DAY) - Math.floorDiv(a, MICROS_PER_DAY)) / 7;
+            default -> {
+                LocalDate x = LocalDate.ofEpochDay(Math.floorDiv(a, MICROS_PER_DAY));
+                LocalDate y = LocalDate.ofEpochDay(Math.floorDiv(b, MICROS_PER_DAY));
+                long months = (y.getYear() * 12L + y.getMonthValue()) - (x.getYear() * 12L + x.getMonthValue());
+                yield switch (part) {
+                    case MONTH -> months;
+                    case QUARTER -> (y.getYear() * 4L + (y.getMonthValue() - 1) / 3) - (x.getYear() * 4L + (x.getMonthValue() - 1) / 3);
+                    case YEAR -> y.getYear() - x.getYear();
+                    case DECADE -> Math.floorDiv(y.getYear(), 10) - Math.floorDiv(x.getYear(), 10);
+                    case CENTURY -> Math.floorDiv(y.getYear(), 100) - Math.floorDiv(x.getYear(), 100);
+                    default -> Math.floorDiv(y.getYear(), 1000) - Math.floorDiv(x.getYear(), 1000);
+                };
+            }
+        };
+    }
+}

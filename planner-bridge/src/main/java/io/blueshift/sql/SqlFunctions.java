@@ -1,0 +1,113 @@
+package io.blueshift.sql;
+
+import org.apache.calcite.sql.SqlBasicFunction;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlOperandCountRanges;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+
+import java.util.List;
+
+/**
+ * The SQL functions our users know from DuckDB and PostgreSQL that Calcite's standard table
+ * lacks (LENGTH, STRPOS, STARTS_WITH, GREATEST, DATE_TRUNC, ...), declared for the validator;
+ * {@link RexTranslator} maps each to an {@code Expr.Function} by name.
+ */
+final class SqlFunctions {
+    private SqlFunctions() {
+    }
+
+    private static final SqlFunctionCategory STRING = SqlFunctionCategory.STRING;
+    private static final SqlFunctionCategory NUMERIC = SqlFunctionCategory.NUMERIC;
+    private static final SqlFunctionCategory DATE = SqlFunctionCategory.TIMEDATE;
+
+    private static SqlFunction fn(String name, org.apache.calcite.sql.type.SqlReturnTypeInference type,
+                                  org.apache.calcite.sql.type.SqlOperandTypeChecker operands, SqlFunctionCategory category) {
+        return SqlBasicFunction.create(name, type, operands, category);
+    }
+
+    private static final List<SqlFunction> FUNCTIONS = List.of(
+            // strings
+            fn("LENGTH", ReturnTypes.BIGINT_NULLABLE, OperandTypes.CHARACTER, STRING),
+            fn("STRLEN", ReturnTypes.BIGINT_NULLABLE, OperandTypes.CHARACTER, STRING),
+            fn("SUBSTR", ReturnTypes.ARG0_NULLABLE_VARYING,
+                    OperandTypes.or(OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+                            OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER)), STRING),
+            fn("LTRIM", ReturnTypes.ARG0_NULLABLE_VARYING,
+                    OperandTypes.or(OperandTypes.CHARACTER, OperandTypes.STRING_STRING), STRING),
+            fn("RTRIM", ReturnTypes.ARG0_NULLABLE_VARYING,
+                    OperandTypes.or(OperandTypes.CHARACTER, OperandTypes.STRING_STRING), STRING),
+            fn("STRPOS", ReturnTypes.BIGINT_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("INSTR", ReturnTypes.BIGINT_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("STARTS_WITH", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("PREFIX", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("ENDS_WITH", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("SUFFIX", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("CONTAINS", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING, STRING),
+            fn("LEFT", ReturnTypes.ARG0_NULLABLE_VARYING, OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER), STRING),
+            fn("RIGHT", ReturnTypes.ARG0_NULLABLE_VARYING, OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER), STRING),
+            fn("REVERSE", ReturnTypes.ARG0_NULLABLE_VARYING, OperandTypes.CHARACTER, STRING),
+            fn("REPEAT", ReturnTypes.VARCHAR_NULLABLE, OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER), STRING),
+            fn("LPAD", ReturnTypes.VARCHAR_NULLABLE,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER), STRING),
+            fn("RPAD", ReturnTypes.VARCHAR_NULLABLE,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER), STRING),
+            fn("CONCAT", ReturnTypes.VARCHAR, OperandTypes.variadic(SqlOperandCountRanges.from(1)), STRING),
+            fn("CONCAT_WS", ReturnTypes.VARCHAR_NULLABLE, OperandTypes.variadic(SqlOperandCountRanges.from(2)), STRING),
+            fn("CHR", ReturnTypes.VARCHAR_NULLABLE, OperandTypes.INTEGER, STRING),
+            // numbers
+            fn("POW", ReturnTypes.DOUBLE_NULLABLE, OperandTypes.NUMERIC_NUMERIC, NUMERIC),
+            fn("LOG2", ReturnTypes.DOUBLE_NULLABLE, OperandTypes.NUMERIC, NUMERIC),
+            fn("LOG", ReturnTypes.DOUBLE_NULLABLE, OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_NUMERIC), NUMERIC),
+            fn("TRUNC", ReturnTypes.ARG0_NULLABLE, OperandTypes.NUMERIC, NUMERIC),
+            fn("GREATEST", ReturnTypes.LEAST_RESTRICTIVE.andThen(org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE_ALL),
+                    OperandTypes.SAME_VARIADIC, SqlFunctionCategory.SYSTEM),
+            fn("LEAST", ReturnTypes.LEAST_RESTRICTIVE.andThen(org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE_ALL),
+                    OperandTypes.SAME_VARIADIC, SqlFunctionCategory.SYSTEM),
+            // dates: the part is a string literal, as in DuckDB
+            fn("DATE_TRUNC", ReturnTypes.explicit(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP)
+                            .andThen(org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), DATE),
+            fn("DATE_PART", ReturnTypes.BIGINT_NULLABLE,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), DATE),
+            fn("DATE_DIFF", ReturnTypes.BIGINT_NULLABLE,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME), DATE),
+            fn("DATEDIFF", ReturnTypes.BIGINT_NULLABLE,
+                    OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME), DATE));
+
+    /** Calcite's standard operators, then ours. */
+    static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
+            SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS));
+
+    /**
+     * DuckDB spellings Calcite's grammar takes for something else, made plain calls:
+     * {@code date_diff(part, a, b)} (Calcite parses BigQuery's DATE_DIFF(a, b, part)) and
+     * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
+     * quoted name and {@code dayofmonth}.
+     */
+    static String respell(String sql) {
+        StringBuilder out = null;
+        int copied = 0;
+        java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
+        for (int i = 0; i + 1 < toks.size(); i++) {
+            SqlLexer.Token t = toks.get(i);
+            if (!toks.get(i + 1).isSymbol("(") || (i > 0 && toks.get(i - 1).isSymbol("."))) {
+                continue;
+            }
+            String to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth" : null;
+            if (to != null) {
+                if (out == null) {
+                    out = new StringBuilder(sql.length() + 8);
+                }
+                out.append(sql, copied, t.start()).append(to);
+                copied = t.end();
+            }
+        }
+        return out == null ? sql : out.append(sql, copied, sql.length()).toString();
+    }
+}
