@@ -18,4 +18,6 @@ public interface KernelProvider {
     GatherKernels gather();
 
     StringKernels strings();
+
+    BitUnpackKernels bitUnpack();
 }

@@ -14,6 +14,7 @@ public final class ScalarKernelProvider implements KernelProvider {
     @Override public HashKernels hash() { return ScalarHashKernels.INSTANCE; }
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
     @Override public StringKernels strings() { return ScalarStringKernels.INSTANCE; }
+    @Override public BitUnpackKernels bitUnpack() { return ScalarBitUnpackKernels.INSTANCE; }
 
     @Override public String toString() { return name(); }
 }

@@ -2,6 +2,7 @@ package io.blueshift.simd;
 
 import io.blueshift.kernels.AggregateKernels;
 import io.blueshift.kernels.ArithmeticKernels;
+import io.blueshift.kernels.BitUnpackKernels;
 import io.blueshift.kernels.FilterKernels;
 import io.blueshift.kernels.GatherKernels;
 import io.blueshift.kernels.HashKernels;
@@ -27,6 +28,7 @@ final class SimdKernelProvider implements KernelProvider {
     // the Vector API has no gather from a MemorySegment by index: the scalar loop is the best we have
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
     @Override public StringKernels strings() { return SimdStringKernels.INSTANCE; }
+    @Override public BitUnpackKernels bitUnpack() { return SimdBitUnpackKernels.INSTANCE; }
 
     @Override public String toString() { return name; }
 }

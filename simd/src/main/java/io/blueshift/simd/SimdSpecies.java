@@ -2,6 +2,7 @@ package io.blueshift.simd;
 
 import java.nio.ByteOrder;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -14,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code Kernels} turns into a fallback to the scalar twins.
  */
 final class SimdSpecies {
+    static final VectorSpecies<Byte> BYTE = ByteVector.SPECIES_PREFERRED;
     static final VectorSpecies<Integer> INT = IntVector.SPECIES_PREFERRED;
     static final VectorSpecies<Long> LONG = LongVector.SPECIES_PREFERRED;
     static final VectorSpecies<Double> DOUBLE = DoubleVector.SPECIES_PREFERRED;

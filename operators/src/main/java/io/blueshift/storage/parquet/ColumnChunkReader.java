@@ -42,6 +42,9 @@ final class ColumnChunkReader {
     private final PageValues.Scratch scratch;
     private final int[] indices;
     private PageValues dictionary;
+    // the dictionary in the output vector's layout (int[] for 4-byte types, long[] for 8-byte ones,
+    // doubles as their bits) so dense batches gather straight into the vector; null for others
+    private Object vectorDictionary;
     // strings: the page (or dictionary) array last copied into the output vector, and its buffer index
     private byte[] viewSource;
     private int viewBuffer = -1;
@@ -126,6 +129,56 @@ final class ColumnChunkReader {
         PageValues dict = new PageValues(column, n);
         dict.decodePlain(column, page, 0, page.length, n);
         dictionary = dict;
+        vectorDictionary = vectorLayout(dict);
+    }
+
+    private Object vectorLayout(PageValues dict) {
+        int n = dict.count;
+        return switch (column.type()) {
+            case DataType.BooleanType t -> null;
+            case DataType.VarcharType t -> null;
+            case DataType.Float64Type t -> {
+                long[] bits = new long[n];
+                for (int i = 0; i < n; i++) {
+                    bits[i] = Double.doubleToRawLongBits(dict.doubles[i]);
+                }
+                yield bits;
+            }
+            default -> {
+                if (dict.longs == null) {
+                    yield null;
+                }
+                if (column.type().byteWidth() == 4) {
+                    int[] ints = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ints[i] = (int) dict.longs[i];
+                    }
+                    yield ints;
+                }
+                yield column.type().byteWidth() != 8 ? null : dict.longs.length == n ? dict.longs : java.util.Arrays.copyOf(dict.longs, n);
+            }
+        };
+    }
+
+    /** Dense batch of dictionary indices: values gathered straight into rows {@code row..row+m-1}. */
+    private void gatherInto(RleBitPackedDecoder decoder, ColumnVector out, int row, int m) throws IOException {
+        decoder.decode(indices, m);
+        var kernels = RleBitPackedDecoder.UnpackHolder.KERNELS;
+        try {
+            if (vectorDictionary instanceof long[] longs) {
+                kernels.gatherInt64(longs, indices, m, out.data(), (long) row * 8);
+            } else {
+                kernels.gatherInt32((int[]) vectorDictionary, indices, m, out.data(), (long) row * 4);
+            }
+        } catch (IndexOutOfBoundsException e) {
+            int size = dictionary.count;
+            for (int i = 0; i < m; i++) {
+                if (Integer.compareUnsigned(indices[i], size) >= 0) {
+                    throw badIndex(indices[i], size);
+                }
+            }
+            throw e;
+        }
     }
 
     private int readDataPageV1(DataPageHeader h, byte[] chunk, int start, int size, int uncompressed,
@@ -278,6 +331,11 @@ final class ColumnChunkReader {
                 }
             }
             int row = rowBase + done;
+            if (dictIndices != null && nonNull == m && vectorDictionary != null) {
+                gatherInto(dictIndices, out, row, m);
+                done += m;
+                continue;
+            }
             if (dictIndices != null) {
                 gather(dictIndices, nonNull);
             } else if (other != null) {

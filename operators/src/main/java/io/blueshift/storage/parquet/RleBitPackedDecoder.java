@@ -1,5 +1,8 @@
 package io.blueshift.storage.parquet;
 
+import io.blueshift.kernels.BitUnpackKernels;
+import io.blueshift.kernels.Kernels;
+
 /**
  * Decodes Parquet's RLE / bit-packed hybrid encoding (definition levels, dictionary indices)
  * from {@code buf[pos, end)}. Every read is checked against {@code end}; a run that claims
@@ -7,8 +10,6 @@ package io.blueshift.storage.parquet;
  * {@link ParquetException} with file, column and offset.
  */
 final class RleBitPackedDecoder {
-    private static final java.lang.invoke.VarHandle LONG =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private final byte[] buf;
     private int pos;
     private final int end;
@@ -95,25 +96,18 @@ final class RleBitPackedDecoder {
         if ((lastBit + 7) >>> 3 > end) {
             throw new IllegalStateException("bit-packed values past the end of their data at " + (packedBit >>> 3));
         }
+        if ((packedBit & 7) == 0) {
+            // the usual case: runs start on a byte and mini-batches are multiples of 8 values
+            UnpackHolder.KERNELS.unpack(buf, (int) (packedBit >>> 3), bitWidth, out, offset, n);
+            packedBit = lastBit;
+            return;
+        }
         long mask = (1L << bitWidth) - 1;
         long bit = packedBit;
-        int i = 0;
-        if ((bit & 7) == 0 && n >= 8) {
-            i = unpackGroups(out, offset, n);
-            bit = packedBit;
-        }
-        // one 8-byte little-endian load per value while 8 bytes remain in the array (width <= 32,
-        // shift <= 7: the value lies in those bytes); bits past the run are masked off
-        int fast = (int) Math.max(0, Math.min(n, i + ((long) (buf.length - 8) * 8 - bit) / bitWidth));
-        for (; i < fast; i++) {
-            long word = (long) LONG.get(buf, (int) (bit >>> 3));
-            out[offset + i] = (int) ((word >>> (bit & 7)) & mask);
-            bit += bitWidth;
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             int byteIndex = (int) (bit >>> 3);
             int shift = (int) (bit & 7);
-            // up to 32 + 7 bits: gather five bytes at most, never past end
+            // up to 32 + 7 bits: five bytes at most, never past end
             long word = 0;
             int need = (shift + bitWidth + 7) >>> 3;
             for (int b = 0; b < need; b++) {
@@ -125,37 +119,9 @@ final class RleBitPackedDecoder {
         packedBit = bit;
     }
 
-    /**
-     * Whole groups of 8 values from a byte-aligned position: a group is {@code bitWidth} bytes
-     * and value j sits at bit {@code j * bitWidth}, so the eight byte offsets and shifts are
-     * the same for every group and computed once. Returns how many values it wrote
-     * (advancing {@link #packedBit}); the caller finishes the rest.
-     */
-    private int unpackGroups(int[] out, int offset, int n) {
-        final int w = bitWidth;
-        final long mask = (1L << w) - 1;
-        final int o1 = w >>> 3, o2 = (2 * w) >>> 3, o3 = (3 * w) >>> 3, o4 = (4 * w) >>> 3;
-        final int o5 = (5 * w) >>> 3, o6 = (6 * w) >>> 3, o7 = (7 * w) >>> 3;
-        final int s1 = w & 7, s2 = (2 * w) & 7, s3 = (3 * w) & 7, s4 = (4 * w) & 7;
-        final int s5 = (5 * w) & 7, s6 = (6 * w) & 7, s7 = (7 * w) & 7;
-        int p = (int) (packedBit >>> 3);
-        // every load reads 8 bytes at p + o_j <= p + w - 1: keep p + w + 7 inside the array
-        int groups = Math.min(n >>> 3, Math.max(0, Math.floorDiv(buf.length - 7 - w - p, w) + 1));
-        final byte[] b = buf;
-        for (int g = 0; g < groups; g++) {
-            int o = offset + 8 * g;
-            out[o] = (int) ((long) LONG.get(b, p) & mask);
-            out[o + 1] = (int) (((long) LONG.get(b, p + o1) >>> s1) & mask);
-            out[o + 2] = (int) (((long) LONG.get(b, p + o2) >>> s2) & mask);
-            out[o + 3] = (int) (((long) LONG.get(b, p + o3) >>> s3) & mask);
-            out[o + 4] = (int) (((long) LONG.get(b, p + o4) >>> s4) & mask);
-            out[o + 5] = (int) (((long) LONG.get(b, p + o5) >>> s5) & mask);
-            out[o + 6] = (int) (((long) LONG.get(b, p + o6) >>> s6) & mask);
-            out[o + 7] = (int) (((long) LONG.get(b, p + o7) >>> s7) & mask);
-            p += w;
-        }
-        packedBit = (long) p * 8;
-        return groups * 8;
+    /** The engine's bit-unpacking kernels (SIMD or scalar, as chosen once for the JVM), looked up on first use. */
+    static final class UnpackHolder {
+        static final BitUnpackKernels KERNELS = Kernels.provider().bitUnpack();
     }
 
     private long readVarint() {
