@@ -2,7 +2,7 @@ package io.blueshift.cli;
 
 import io.blueshift.memory.Batch;
 import io.blueshift.memory.MemoryPool;
-import io.blueshift.storage.Catalog;
+import io.blueshift.memory.Schema;
 import io.blueshift.storage.Table;
 import io.blueshift.storage.TableBlock;
 import io.blueshift.storage.TableWriter;
@@ -68,20 +68,27 @@ final class TpchGenCommand implements Callable<Integer> {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long limit = memoryLimit == null ? Long.MAX_VALUE : MemoryPool.parseSize(memoryLimit);
         long t0 = System.nanoTime();
-        try (MemoryPool pool = MemoryPool.root("tpch gen", limit);
-             Catalog catalog = TpchGenerator.generate(scaleFactor, pool, err, n)) {
+        // table by table, part by part: memory stays at a few parts whatever the scale factor
+        try (MemoryPool pool = MemoryPool.root("tpch gen", limit)) {
             long totalBytes = 0;
             for (String name : TpchGenerator.TABLES) {
-                Table t = catalog.table(name);
                 Path file = out.resolve(name + "." + fmt);
                 long t1 = System.nanoTime();
+                Schema schema = TpchGenerator.schema(name);
                 TableWriter writer = fmt.equals("csv")
-                        ? CsvWriter.create(file, t.schema(), CsvOptions.defaults())
-                        : ParquetWriter.create(file, t.schema(), options);
-                write(t, writer, file, err);
+                        ? CsvWriter.create(file, schema, CsvOptions.defaults())
+                        : ParquetWriter.create(file, schema, options);
+                long rows;
+                try {
+                    rows = TpchGenerator.generateTable(name, scaleFactor, pool, err, n, part -> write(part, writer));
+                    writer.close();
+                } catch (RuntimeException | Error e) {
+                    writer.abort();
+                    throw e;
+                }
                 long bytes = size(file);
                 totalBytes += bytes;
-                err.printf(Locale.ROOT, "\rwrote %s: %,d rows, %s in %.1f s%n", file, t.rowCount(), MemoryPool.mib(bytes),
+                err.printf(Locale.ROOT, "wrote %s: %,d rows, %s in %.1f s%n", file, rows, MemoryPool.mib(bytes),
                         (System.nanoTime() - t1) / 1e9);
             }
             err.printf(Locale.ROOT, "TPC-H sf %s: 8 tables, %s of %s (%s) in %s in %.1f s%n", TpchCli.sf(scaleFactor),
@@ -91,21 +98,9 @@ final class TpchGenCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void write(Table t, TableWriter w, Path file, PrintStream err) {
-        try {
-            long total = t.rowCount();
-            long lastReport = System.nanoTime();
-            for (TableBlock b : t.blocks()) {
-                w.write(new Batch(b.columns(), b.rowCount()));
-                if (System.nanoTime() - lastReport > 500_000_000L) {
-                    lastReport = System.nanoTime();
-                    err.printf(Locale.ROOT, "\rwriting %s: %,d of %,d rows", file.getFileName(), w.rowsWritten(), total);
-                }
-            }
-            w.close();
-        } catch (RuntimeException | Error e) {
-            w.abort();
-            throw e;
+    private static void write(Table part, TableWriter w) {
+        for (TableBlock b : part.blocks()) {
+            w.write(new Batch(b.columns(), b.rowCount()));
         }
     }
 

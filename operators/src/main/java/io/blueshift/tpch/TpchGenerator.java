@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Generates the eight TPC-H tables with the {@code io.trino.tpch} generators (dbgen's output,
@@ -211,12 +212,113 @@ public final class TpchGenerator {
                 rows += table.rowCount();
                 catalog.register(table);
             }
-            reporter.finish(rows, bytes, (System.nanoTime() - start) / 1e9);
+            reporter.finish(rows, bytes, (System.nanoTime() - start) / 1e9, TABLES.size());
             return catalog;
         } finally {
             reporter.stop();
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * Generates one table at {@code scaleFactor} in parts, in dbgen's row order, and hands each
+     * part to {@code sink} as soon as it and every part before it are done; the part is closed
+     * when {@code sink} returns. At most {@code threads + 2} parts are in memory at once, so a
+     * table of any size streams through a bounded amount of memory (about 90 MiB per
+     * 500,000-row lineitem part). Returns the table's row count. {@code progress} as in
+     * {@link #generate(double, MemoryPool, PrintStream, int)}, for this table alone; on failure
+     * every part still held is freed.
+     */
+    public static long generateTable(String table, double scaleFactor, MemoryPool pool, PrintStream progress, int threads,
+                                     Consumer<InMemoryTable> sink) {
+        return generateTable(table, scaleFactor, pool, progress, threads, sink, ROWS_PER_PART);
+    }
+
+    /** As above with a chosen part size (tests use small parts). */
+    static long generateTable(String table, double scaleFactor, MemoryPool pool, PrintStream progress, int threads,
+                              Consumer<InMemoryTable> sink, long rowsPerPart) {
+        checkScaleFactor(scaleFactor);
+        Objects.requireNonNull(pool, "pool is null");
+        Objects.requireNonNull(sink, "sink is null");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        schema(table);
+        TableSpec<?> spec = specs(scaleFactor, rowsPerPart).stream()
+                .filter(s -> s.name().equals(table.toLowerCase(Locale.ROOT))).findFirst().orElseThrow();
+        long start = System.nanoTime();
+        int window = threads + 1;
+        Progress reporter = new Progress(scaleFactor, List.of(spec), progress);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tpch-gen");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<InMemoryTable>> futures = new ArrayList<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        int parts = spec.parts();
+        long rows = 0;
+        long bytes = 0;
+        reporter.start();
+        try {
+            for (int p = 1; p <= Math.min(window, parts); p++) {
+                PartTask<?> task = new PartTask<>(spec, p);
+                futures.add(executor.submit(() -> failed.get() ? null : task.run(pool)));
+            }
+            for (int i = 0; i < parts; i++) {
+                InMemoryTable part;
+                try {
+                    part = futures.get(i).get();
+                } catch (ExecutionException e) {
+                    throw rethrow(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("TPC-H generation interrupted", e);
+                }
+                futures.set(i, null);
+                int next = futures.size() + 1; // the part after those submitted
+                if (next <= parts) {
+                    PartTask<?> task = new PartTask<>(spec, next);
+                    futures.add(executor.submit(() -> failed.get() ? null : task.run(pool)));
+                }
+                try (part) {
+                    rows += part.rowCount();
+                    bytes += part.memoryBytes();
+                    sink.accept(part);
+                }
+            }
+            reporter.finish(rows, bytes, (System.nanoTime() - start) / 1e9, 1);
+            return rows;
+        } catch (RuntimeException | Error e) {
+            failed.set(true);
+            for (Future<InMemoryTable> f : futures) {
+                if (f == null) {
+                    continue;
+                }
+                try {
+                    InMemoryTable t = f.get();
+                    if (t != null) {
+                        t.close();
+                    }
+                } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException ignored) {
+                    // already failing; the first error is the one reported
+                }
+            }
+            throw e;
+        } finally {
+            reporter.stop();
+            executor.shutdownNow();
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable error) {
+        if (error instanceof RuntimeException re) {
+            return re;
+        }
+        if (error instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException("TPC-H generation failed", error);
     }
 
     static void checkScaleFactor(double scaleFactor) {
@@ -429,14 +531,14 @@ public final class TpchGenerator {
             lineOpen = true;
         }
 
-        synchronized void finish(long rows, long bytes, double seconds) {
+        synchronized void finish(long rows, long bytes, double seconds, int tables) {
             if (out == null) {
                 return;
             }
             running = false;
             lineOpen = false;
-            out.printf(Locale.ROOT, "\r%s%,d rows in %d tables, %.1f MiB, %.1f s%n",
-                    prefix, rows, TABLES.size(), bytes / (1024.0 * 1024.0), seconds);
+            out.printf(Locale.ROOT, "\r%s%,d rows in %d table%s, %.1f MiB, %.1f s%n",
+                    prefix, rows, tables, tables == 1 ? "" : "s", bytes / (1024.0 * 1024.0), seconds);
             out.flush();
         }
 

@@ -162,6 +162,46 @@ class TpchGeneratorTest {
     }
 
     @Test
+    void oneTableStreamsInPartsInGeneratorOrderWithBoundedMemory() {
+        // lineitem at SF 0.01 is 60,175 rows: 4,000-row parts give 15 of them, two threads keep at most 4 in memory
+        try (MemoryPool small = MemoryPool.unbounded("tpch-stream")) {
+            List<Object> keys = new ArrayList<>();
+            List<Object> comments = new ArrayList<>();
+            long[] partPeak = {0};
+            int[] parts = {0};
+            long rows = TpchGenerator.generateTable("LINEITEM", 0.01, small, null, 2, part -> {
+                parts[0]++;
+                partPeak[0] = Math.max(partPeak[0], part.memoryBytes());
+                keys.addAll(columnValues(part, 0));
+                comments.addAll(columnValues(part, 15));
+            }, 4000);
+            Table whole = catalog.table("lineitem");
+            assertEquals(whole.rowCount(), rows);
+            assertEquals(15, parts[0]);
+            assertEquals(columnValues(whole, 0), keys);
+            assertEquals(columnValues(whole, 15), comments);
+            assertEquals(0, small.reserved(), "every part is freed after the sink");
+            assertTrue(small.peak() <= 5 * partPeak[0], "peak " + small.peak() + " vs part " + partPeak[0]);
+        }
+    }
+
+    @Test
+    void aFailingSinkFreesEveryPart() {
+        try (MemoryPool small = MemoryPool.unbounded("tpch-stream-fail")) {
+            int[] seen = {0};
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> TpchGenerator.generateTable("orders", 0.01, small, null, 2, part -> {
+                        if (++seen[0] == 2) {
+                            throw new IllegalStateException("disk full");
+                        }
+                    }, 2000));
+            assertEquals("disk full", e.getMessage());
+            assertEquals(0, small.reserved());
+        }
+        assertThrows(IllegalArgumentException.class, () -> TpchGenerator.generateTable("nope", 1, pool, null, 1, p -> { }));
+    }
+
+    @Test
     void rejectsBadScaleFactors() {
         for (double sf : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
