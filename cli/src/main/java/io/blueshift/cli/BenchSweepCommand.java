@@ -26,14 +26,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code blueshift bench sweep}: TPC-H queries across batch rows and across hash partition
- * bits, and the aggregation and join kernels of calibration across the same values, as tables
+ * bits, and the mixed-pipeline and join kernels of calibration across the same values, as tables
  * and SVG charts that mark the profile's choice (calibrated when {@code profile calibrate}
  * ran) and the fixed defaults (the L2 rules without calibration). Every configuration runs
  * once per round, rounds interleave them, figures are medians over the rounds, after one
  * untimed round of every configuration.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "TPC-H time and join/aggregation kernel time across batch rows and hash partition bits, marking the "
+        description = "TPC-H time and mixed-pipeline/join kernel time across batch rows and hash partition bits, marking the "
                 + "profile's (calibrated) choice and the fixed defaults; writes tables and SVG charts to --out.")
 final class BenchSweepCommand implements Callable<Integer> {
     @Option(names = "--sf", description = "Scale factor (default: ${DEFAULT-VALUE}).")
@@ -51,8 +51,8 @@ final class BenchSweepCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "Rounds (each configuration once per round); medians reported (default: ${DEFAULT-VALUE}).")
     int runs = 3;
 
-    @Option(names = "--kernel-rows", description = "Rows of the aggregation kernel (default: ${DEFAULT-VALUE}); the join "
-            + "kernel's build has a quarter as many.")
+    @Option(names = "--kernel-rows", description = "Probe rows of the mixed-pipeline kernel (default: ${DEFAULT-VALUE}); the "
+            + "join kernel's build has a quarter as many.")
     int kernelRows = 2 << 20;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write sweep.md and the charts (default: ${DEFAULT-VALUE}).")
@@ -101,7 +101,7 @@ final class BenchSweepCommand implements Callable<Integer> {
         double[] aggKernel;
         double[] joinKernel;
         try (MemoryPool pool = MemoryPool.root("sweep kernels", Math.max(2L << 30, 256L * kernelRows))) {
-            err.printf(Locale.ROOT, "aggregation kernel: %s, %d rows, each batch size%n", BatchSweep.WORKLOAD, kernelRows);
+            err.printf(Locale.ROOT, "mixed-pipeline kernel: %s, each batch size%n", BatchSweep.workload(kernelRows));
             aggKernel = new BatchSweep(kernelRows, threads, err).run(pool, Kernels.provider(), sizes, runs, Long.MAX_VALUE)
                     .stream().mapToDouble(Calibration.SweepPoint::millis).toArray();
             int build = Math.max(1, kernelRows / 4);
@@ -119,7 +119,7 @@ final class BenchSweepCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "%s, %s; medians of %d interleaved rounds; %s: batch rows %d, bits %d; fixed defaults: "
                         + "batch rows %d, bits %d%n%n", sf, machine, runs, chosenWhat, chosen.batchRows(), chosen.hashPartitionBits(),
                 fixed.batchRows(), fixed.hashPartitionBits()));
-        md.append(table(batch, "aggregation kernel ms", aggKernel, chosenWhat)).append('\n');
+        md.append(table(batch, "mixed-pipeline kernel ms", aggKernel, chosenWhat)).append('\n');
         md.append(table(part, "join kernel ms", joinKernel, chosenWhat)).append('\n');
         md.append(verdict(batch, chosenWhat)).append(verdict(part, chosenWhat));
         Files.writeString(out.resolve("sweep.md"), md.toString());
@@ -127,8 +127,8 @@ final class BenchSweepCommand implements Callable<Integer> {
                 sum(batch), 1e-3, chosenWhat);
         chart(out.resolve("sweep-tpch-partition-bits.svg"), sf + " across hash partition bits: " + machine, part, "total s",
                 sum(part), 1e-3, chosenWhat);
-        chart(out.resolve("sweep-kernel-aggregation.svg"), "Aggregation kernel across batch rows: " + machine, batch,
-                "ms (" + BatchSweep.WORKLOAD + ", " + kernelRows + " rows)", aggKernel, 1, chosenWhat);
+        chart(out.resolve("sweep-kernel-mixed.svg"), "Mixed pipeline (calibration's workload) across batch rows: " + machine,
+                batch, "ms (scan, filter, join probe, group by; " + kernelRows + " probe rows)", aggKernel, 1, chosenWhat);
         chart(out.resolve("sweep-kernel-join.svg"), "Join kernel across hash partition bits: " + machine, part,
                 "ms (" + JoinSweep.workload(Math.max(1, kernelRows / 4)) + ")", joinKernel, 1, chosenWhat);
         System.out.print(md);

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code blueshift profile calibrate}: measure this machine and save the profile the engine then uses as {@code auto}. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Measure bandwidth, latency, kernels, a batch-rows sweep on an aggregation and a partition-bits sweep "
-                + "on a hash join (under 30 s; --quick under 10 s) "
+        description = "Measure bandwidth, latency, kernels, a batch-rows sweep on a mixed pipeline (scan, filter, join probe, "
+                + "group by) that confirms or overrides the L2 rule, and a partition-bits sweep on a hash join (under 30 s; --quick under 10 s) "
                 + "and save the calibrated profile (default: $XDG_CONFIG_HOME/blueshift/profile.json or ~/.config/blueshift/profile.json).")
 final class ProfileCalibrateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller data and fewer repetitions: under 10 s.")

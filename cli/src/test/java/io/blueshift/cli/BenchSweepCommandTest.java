@@ -33,11 +33,11 @@ class BenchSweepCommandTest {
         }
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
-        assertTrue(o.contains("| batch rows | Q6 ms | Q3 ms | TPC-H total ms | aggregation kernel ms |"), o);
+        assertTrue(o.contains("| batch rows | Q6 ms | Q3 ms | TPC-H total ms | mixed-pipeline kernel ms |"), o);
         assertTrue(o.contains("- hash partition bits: profile (not calibrated)"), o);
         assertEquals(o, Files.readString(dir.resolve("sweep.md")));
         for (String chart : new String[] {"sweep-tpch-batch-rows.svg", "sweep-tpch-partition-bits.svg",
-                "sweep-kernel-aggregation.svg", "sweep-kernel-join.svg"}) {
+                "sweep-kernel-mixed.svg", "sweep-kernel-join.svg"}) {
             String svg = Files.readString(dir.resolve(chart));
             assertTrue(svg.startsWith("<svg") && svg.contains("fixed default"), chart);
         }

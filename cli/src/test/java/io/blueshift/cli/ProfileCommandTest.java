@@ -3,6 +3,7 @@ package io.blueshift.cli;
 import io.blueshift.hwprofiles.Json;
 import io.blueshift.hwprofiles.Profile;
 import io.blueshift.hwprofiles.ProfileFile;
+import io.blueshift.hwprofiles.TuningParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +144,9 @@ class ProfileCommandTest {
         assertEquals(calibrated, p.tuning().batchRows());
         assertTrue(Files.readString(chart).contains("calibrated"));
         Outcome explain = run("profile", "explain", file.toString());
-        assertTrue(explain.out().contains("measured: fastest of 7 batch sizes"), explain.out());
+        assertTrue(explain.out().contains("sweep of 7 batch sizes on mixed pipeline: scan lineitem-like"), explain.out());
+        assertTrue(explain.out().contains(calibrated == TuningParameters.ruleBatchRows(p.hardware().l2Bytes())
+                ? "confirmed (no other size more than 10% faster)" : "measured faster than the L2 rule's"), explain.out());
         assertTrue(o.err().contains("partition-bits sweep"), o.err());
         int bits = p.calibration().orElseThrow().hashPartitionBits();
         assertTrue(bits >= 0 && bits <= 12, "bits " + bits);

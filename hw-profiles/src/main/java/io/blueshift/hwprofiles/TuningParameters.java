@@ -12,11 +12,14 @@ import java.util.Optional;
  * Optional, Optional)} also says, per parameter, which rule or measurement chose it.
  *
  * <ul>
- *   <li>{@code batchRows}: calibrated when the profile has a batch-rows sweep (its fastest
- *       point); else the largest power of two such that a batch of 8 columns of 8 bytes
- *       ({@code 64 * batchRows} bytes) fits in half of L2, so a pipeline's working batch stays
- *       in L2 beside its hash-table probes; clamped to {@code [1024, 65536]}. Unknown L2:
- *       assume {@value #ASSUMED_L2_BYTES} bytes.</li>
+ *   <li>{@code batchRows}: the L2 rule: the largest power of two such that a batch of 8
+ *       columns of 8 bytes ({@code 64 * batchRows} bytes) fits in half of L2, so a pipeline's
+ *       working batch stays in L2 beside its hash-table probes; clamped to {@code [1024,
+ *       65536]}. Unknown L2: assume {@value #ASSUMED_L2_BYTES} bytes. A calibration's sweep
+ *       (a mixed scan, filter, join-probe and aggregation pipeline at each batch size) only
+ *       confirms it: {@link #confirmBatchRows} keeps the rule's size unless another size ran
+ *       more than {@value #BATCH_OVERRIDE_PERCENT}% faster (then the fastest); the profile stores
+ *       that choice.</li>
  *   <li>{@code morselRows}: {@code 64 * batchRows}: a morsel is big enough that scheduling
  *       costs little next to its work, small enough that many morsels balance the threads.</li>
  *   <li>{@code hashPartitionBits}: the fewest radix bits such that one partition of a
@@ -45,6 +48,8 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
     static final int HASH_ENTRY_BYTES = 16;
     static final int MAX_PARTITION_BITS = 12;
     static final long ASSUMED_L2_BYTES = 512 * 1024;
+    /** How much faster (percent of the rule's time) a swept batch size must be to replace the L2 rule's. */
+    public static final int BATCH_OVERRIDE_PERCENT = 10;
 
     public TuningParameters {
         if (batchRows <= 0 || morselRows < batchRows || hashPartitionBits < 0 || threads <= 0 || offloadMinRows < -1) {
@@ -91,9 +96,13 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
         if (cal != null && cal.batchRows() > 0) {
             batchRows = cal.batchRows();
             String best = cal.point(batchRows).map(p -> String.format(Locale.ROOT, " (%.1f ms)", p.millis())).orElse("");
-            why.add(new Choice("batchRows", Integer.toString(batchRows), "measured: fastest of " + cal.batchSweep().size()
-                    + " batch sizes on " + cal.sweepWorkload() + best + ", calibrated " + cal.date()
-                    + "; the L2 rule alone gives " + ruleBatch));
+            String rulePoint = cal.point(ruleBatch).map(p -> String.format(Locale.ROOT, " (%.1f ms)", p.millis())).orElse("");
+            String verdict = batchRows == ruleBatch
+                    ? "the L2 rule's " + ruleBatch + rulePoint + " confirmed (no other size more than " + BATCH_OVERRIDE_PERCENT
+                            + "% faster)"
+                    : batchRows + best + " measured faster than the L2 rule's " + ruleBatch + rulePoint;
+            why.add(new Choice("batchRows", Integer.toString(batchRows), "measured: " + verdict + ", sweep of "
+                    + cal.batchSweep().size() + " batch sizes on " + cal.sweepWorkload() + ", calibrated " + cal.date()));
         } else {
             why.add(new Choice("batchRows", Integer.toString(batchRows), "rule: largest 2^k with 8 cols x 8 B x rows <= L2/2 ("
                     + l2Text + "), clamped to [" + MIN_BATCH_ROWS + ", " + MAX_BATCH_ROWS + "]"));
@@ -156,6 +165,23 @@ public record TuningParameters(int batchRows, int morselRows, int hashPartitionB
         long l2 = l2Bytes > 0 ? l2Bytes : ASSUMED_L2_BYTES;
         long fit = l2 / 2 / (BATCH_COLUMNS * BATCH_VALUE_BYTES);
         return (int) Math.clamp(Long.highestOneBit(Math.max(fit, 1)), MIN_BATCH_ROWS, MAX_BATCH_ROWS);
+    }
+
+    /**
+     * The batch rows a calibration keeps from its sweep: the L2 rule's {@code ruleRows} when it
+     * was not swept or ran within {@value #BATCH_OVERRIDE_PERCENT}% of the fastest point
+     * (differences that small are inside what a short sweep resolves, and the sweep's workload
+     * is a stand-in for real queries); else the fastest point. Empty sweep: {@code ruleRows}.
+     */
+    public static int confirmBatchRows(List<Calibration.SweepPoint> sweep, int ruleRows) {
+        Calibration.SweepPoint fastest = null;
+        Calibration.SweepPoint rule = null;
+        for (Calibration.SweepPoint p : sweep) {
+            if (fastest == null || p.millis() < fastest.millis()) fastest = p;
+            if (p.batchRows() == ruleRows) rule = p;
+        }
+        if (fastest == null || rule == null) return ruleRows;
+        return fastest.millis() * (100 + BATCH_OVERRIDE_PERCENT) < rule.millis() * 100 ? fastest.batchRows() : ruleRows;
     }
 
     /** The L2 rule for hash partition bits alone (what calibration compares its sweep with). */

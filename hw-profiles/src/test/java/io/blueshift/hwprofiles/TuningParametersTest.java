@@ -80,10 +80,47 @@ class TuningParametersTest {
         assertEquals(2048, d.parameters().batchRows());
         assertEquals(2048 * 64, d.parameters().morselRows());
         assertEquals(4, d.parameters().hashPartitionBits(), "partition bits stay on the rule");
-        assertTrue(d.choices().getFirst().source().contains("the L2 rule alone gives 8192"), d.choices().getFirst().source());
+        String why = d.choices().getFirst().source();
+        assertTrue(why.startsWith("measured: 2048 (10.0 ms) measured faster than the L2 rule's 8192, sweep of 2 batch sizes on "
+                + "group-by sum, calibrated 2026-11-25"), why);
         Calibration unmeasured = calibration(-1, -1, -1);
         assertEquals(8192, TuningParameters.derive(withL2(1 << 20, 4), Optional.empty(), Optional.of(unmeasured))
                 .parameters().batchRows());
+    }
+
+    private static List<Calibration.SweepPoint> sweep(double... msFrom1024) {
+        List<Calibration.SweepPoint> points = new java.util.ArrayList<>();
+        for (int i = 0; i < msFrom1024.length; i++) points.add(new Calibration.SweepPoint(1024 << i, msFrom1024[i]));
+        return points;
+    }
+
+    @Test
+    void sweepConfirmsTheL2RuleUnlessAnotherSizeIsMoreThanTenPercentFaster() {
+        // 1024 .. 65536; the rule's 8192 is the fourth point
+        assertEquals(8192, TuningParameters.confirmBatchRows(sweep(120, 110, 105, 100, 99, 98, 95), 8192),
+                "65536 is 5% faster: inside the margin, the rule stays");
+        assertEquals(8192, TuningParameters.confirmBatchRows(sweep(120, 110, 105, 100, 99, 98, 91), 8192),
+                "9% faster: still the rule");
+        assertEquals(65536, TuningParameters.confirmBatchRows(sweep(120, 110, 105, 100, 99, 98, 89), 8192),
+                "11% faster: the measurement wins");
+        assertEquals(2048, TuningParameters.confirmBatchRows(sweep(60, 50, 70, 100, 99, 98, 97), 8192),
+                "the fastest point, not the first one past the margin");
+        assertEquals(8192, TuningParameters.confirmBatchRows(sweep(120, 110, 105, 100), 8192), "the rule is the fastest");
+        assertEquals(16384, TuningParameters.confirmBatchRows(sweep(10, 20), 16384), "rule not swept: kept");
+        assertEquals(8192, TuningParameters.confirmBatchRows(List.of(), 8192));
+    }
+
+    @Test
+    void explainSaysTheSweepConfirmedTheRule() {
+        Calibration c = calibration(8192, 8.0, 4.0);
+        Calibration confirmed = new Calibration(c.date(), c.cpuModel(), c.threads(), c.quick(), c.seconds(), c.readGBsOneCore(),
+                c.readGBsAllCores(), c.latencyNs(), c.filterScalarGBs(), c.filterSimdGBs(), c.hashScalarGBs(), c.hashSimdGBs(),
+                "mixed pipeline: scan -> filter -> probe -> group by", sweep(120, 110, 105, 100, 99, 98, 95), 8192, 8192);
+        TuningParameters.Derivation d = TuningParameters.derive(withL2(1 << 20, 4), Optional.empty(), Optional.of(confirmed));
+        assertEquals(8192, d.parameters().batchRows());
+        String why = d.choices().getFirst().source();
+        assertEquals("measured: the L2 rule's 8192 (100.0 ms) confirmed (no other size more than 10% faster), sweep of 7 "
+                + "batch sizes on mixed pipeline: scan -> filter -> probe -> group by, calibrated 2026-11-25", why);
     }
 
     @Test

@@ -28,8 +28,10 @@ import java.util.function.LongSupplier;
  * The measurements behind {@code blueshift profile calibrate}, each bounded in time so the
  * whole run stays under about 30 s (quick: under 10 s) on any machine we target:
  * read bandwidth on one core and on all, random-access latency, the filter and hash kernels
- * with each provider, a sweep of batch rows on a grouped aggregation ({@link BatchSweep}), then
- * a sweep of hash partition bits on a hash join at the best batch rows ({@link JoinSweep}).
+ * with each provider, a sweep of batch rows on a mixed scan, filter, join-probe and aggregation
+ * pipeline ({@link BatchSweep}) that confirms or overrides the L2 rule's batch rows
+ * ({@link TuningParameters#confirmBatchRows}), then a sweep of hash partition bits on a hash
+ * join at those batch rows ({@link JoinSweep}).
  * Each step prints one progress line before it starts.
  */
 public final class Calibrator {
@@ -107,20 +109,25 @@ public final class Calibrator {
         int ruleRows = TuningParameters.ruleBatchRows(hardware.l2Bytes());
         BatchSweep sweep = new BatchSweep(budget.sweepRows(), threads, progress);
         List<Calibration.SweepPoint> points;
-        try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 64L * budget.sweepRows()))) {
-            step("batch-rows sweep: %s, %d rows, %d threads", BatchSweep.WORKLOAD, budget.sweepRows(), threads);
+        try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 128L * budget.sweepRows()))) {
+            step("batch-rows sweep: %s, %d threads", BatchSweep.workload(budget.sweepRows()), threads);
             points = sweep.run(pool, Kernels.provider(), budget.sweepRounds(), budget.sweepNanos());
         }
-        Calibration.SweepPoint best = points.stream().min((a, b) -> Double.compare(a.millis(), b.millis())).orElseThrow();
-        done("best %d rows (%.1f ms); the L2 rule gives %d", best.batchRows(), best.millis(), ruleRows);
+        Calibration.SweepPoint fastest = points.stream().min((a, b) -> Double.compare(a.millis(), b.millis())).orElseThrow();
+        int batchRows = TuningParameters.confirmBatchRows(points, ruleRows);
+        done("fastest %d rows (%.1f ms); the L2 rule gives %d (%s); keeping %d (%s)", fastest.batchRows(), fastest.millis(),
+                ruleRows, points.stream().filter(p -> p.batchRows() == ruleRows).findFirst()
+                        .map(p -> String.format(Locale.ROOT, "%.1f ms", p.millis())).orElse("not swept"), batchRows,
+                batchRows == ruleRows ? "rule confirmed: nothing more than " + TuningParameters.BATCH_OVERRIDE_PERCENT + "% faster"
+                        : "more than " + TuningParameters.BATCH_OVERRIDE_PERCENT + "% faster than the rule");
 
         int ruleBits = TuningParameters.rulePartitionBits(hardware.l2Bytes());
         List<Integer> bits = JoinSweep.bits(budget.joinEveryOtherBit());
         List<Calibration.PartitionPoint> parts;
         try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 256L * budget.joinBuildRows()))) {
             step("partition-bits sweep: %s, bits %s, %d batch rows, %d threads", JoinSweep.workload(budget.joinBuildRows()),
-                    bits, best.batchRows(), threads);
-            parts = new JoinSweep(budget.joinBuildRows(), threads, best.batchRows(), progress)
+                    bits, batchRows, threads);
+            parts = new JoinSweep(budget.joinBuildRows(), threads, batchRows, progress)
                     .run(pool, Kernels.provider(), bits, budget.joinRounds(), budget.joinNanos());
         }
         Calibration.PartitionPoint bestBits = fastest(parts, ruleBits);
@@ -128,8 +135,8 @@ public final class Calibrator {
 
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Calibration(LocalDate.now().toString(), hardware.cpuModel(), threads, budget == QUICK, seconds,
-                one, all, latency, filter[0], filter[1], hash[0], hash[1], BatchSweep.WORKLOAD + ", "
-                + budget.sweepRows() + " rows", points, best.batchRows(), ruleRows,
+                one, all, latency, filter[0], filter[1], hash[0], hash[1], BatchSweep.workload(budget.sweepRows()),
+                points, batchRows, ruleRows,
                 JoinSweep.workload(budget.joinBuildRows()), parts, bestBits.bits(), ruleBits);
     }
 

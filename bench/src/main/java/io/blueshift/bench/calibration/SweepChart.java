@@ -15,9 +15,11 @@ public final class SweepChart {
         SvgLineChart chart = new SvgLineChart("Batch rows sweep: " + machine,
                 "batch rows (" + c.sweepWorkload() + ", " + c.threads() + " threads)", "ms per query (median)",
                 points.stream().map(p -> Integer.toString(p.batchRows())).toList());
-        chart.add(new SvgLineChart.Series("Blueshift aggregation", points.stream().map(Calibration.SweepPoint::millis).toList()));
+        chart.add(new SvgLineChart.Series("Blueshift, " + (c.sweepWorkload().startsWith("mixed") ? "mixed pipeline" : "aggregation"), points.stream().map(Calibration.SweepPoint::millis).toList()));
         for (int i = 0; i < points.size(); i++) {
-            if (points.get(i).batchRows() == c.batchRows()) chart.mark(new SvgLineChart.Mark(0, i, "calibrated"));
+            if (points.get(i).batchRows() == c.batchRows()) {
+                chart.mark(new SvgLineChart.Mark(0, i, c.batchRows() == c.ruleBatchRows() ? "calibrated = L2 rule" : "calibrated"));
+            }
         }
         for (int i = 0; i < points.size(); i++) {
             if (points.get(i).batchRows() == c.ruleBatchRows() && c.ruleBatchRows() != c.batchRows()) {
