@@ -537,8 +537,13 @@ public final class TpchGenerator {
             }
             running = false;
             lineOpen = false;
-            out.printf(Locale.ROOT, "\r%s%,d rows in %d table%s, %.1f MiB, %.1f s%n",
-                    prefix, rows, tables, tables == 1 ? "" : "s", bytes / (1024.0 * 1024.0), seconds);
+            if (specs.size() == 1) {
+                out.printf(Locale.ROOT, "\r%s%s, %,d rows generated in parts (%.1f MiB in all), %.1f s%n",
+                        prefix, specs.getFirst().name(), rows, bytes / (1024.0 * 1024.0), seconds);
+            } else {
+                out.printf(Locale.ROOT, "\r%s%,d rows in %d tables, %.1f MiB, %.1f s%n",
+                        prefix, rows, tables, bytes / (1024.0 * 1024.0), seconds);
+            }
             out.flush();
         }
 
