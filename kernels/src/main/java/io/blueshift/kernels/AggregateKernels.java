@@ -16,8 +16,11 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Grouped forms update accumulators in {@code acc} (one slot per group, int64 or float64
  * as named) at index {@code groupIds[i]} for the i-th candidate row ({@code groupIds} is
- * dense: one int32 per candidate, not per row id). The caller initializes {@code acc} (0 for
+ * dense: one entry per candidate, not per row id). The caller initializes {@code acc} (0 for
  * sums and counts, the identity for min/max); grouped INT64 sums check overflow at each step.
+ * Group ids and accumulators are plain arrays: they are the aggregation's hot per-thread
+ * state, and array accesses compile to tight loops where segment accesses that see both heap
+ * and native memory do not.
  */
 public interface AggregateKernels {
     long countValid(MemorySegment validity, MemorySegment sel, int count);
@@ -43,18 +46,18 @@ public interface AggregateKernels {
 
     /** {@code acc[g] += data[row]} with overflow checks, for each valid candidate row. */
     void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                         MemorySegment groupIds, MemorySegment acc);
+                         int[] groupIds, long[] acc);
 
     void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                           MemorySegment groupIds, MemorySegment acc);
+                           int[] groupIds, double[] acc);
 
     /** {@code acc[g] += 1} for each valid candidate row ({@code validity == null}: every row). */
     void countGrouped(MemorySegment validity, MemorySegment sel, int count,
-                      MemorySegment groupIds, MemorySegment acc);
+                      int[] groupIds, long[] acc);
 
     void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                         MemorySegment groupIds, MemorySegment acc);
+                         int[] groupIds, long[] acc);
 
     void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                         MemorySegment groupIds, MemorySegment acc);
+                         int[] groupIds, long[] acc);
 }

@@ -164,56 +164,60 @@ public final class ScalarAggregateKernels implements AggregateKernels {
 
     @Override
     public void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
             int r = row(sel, i);
             if (BitmapWords.bit(validity, r) != 0) {
-                long g = groupIds.getAtIndex(INT, i);
-                acc.setAtIndex(LONG, g, Math.addExact(acc.getAtIndex(LONG, g), data.getAtIndex(LONG, r)));
+                int g = groupIds[i];
+                acc[g] = Math.addExact(acc[g], data.getAtIndex(LONG, r));
             }
         }
     }
 
     @Override
     public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                  MemorySegment groupIds, MemorySegment acc) {
+                                  int[] groupIds, double[] acc) {
         for (int i = 0; i < count; i++) {
             int r = row(sel, i);
             if (BitmapWords.bit(validity, r) != 0) {
-                long g = groupIds.getAtIndex(INT, i);
-                acc.setAtIndex(DOUBLE, g, acc.getAtIndex(DOUBLE, g) + data.getAtIndex(DOUBLE, r));
+                acc[groupIds[i]] += data.getAtIndex(DOUBLE, r);
             }
         }
     }
 
     @Override
     public void countGrouped(MemorySegment validity, MemorySegment sel, int count,
-                             MemorySegment groupIds, MemorySegment acc) {
+                             int[] groupIds, long[] acc) {
+        if (validity == null) {
+            for (int i = 0; i < count; i++) {
+                acc[groupIds[i]]++;
+            }
+            return;
+        }
         for (int i = 0; i < count; i++) {
-            long g = groupIds.getAtIndex(INT, i);
-            acc.setAtIndex(LONG, g, acc.getAtIndex(LONG, g) + BitmapWords.bit(validity, row(sel, i)));
+            acc[groupIds[i]] += BitmapWords.bit(validity, row(sel, i));
         }
     }
 
     @Override
     public void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
             int r = row(sel, i);
-            long g = groupIds.getAtIndex(INT, i);
+            int g = groupIds[i];
             long v = BitmapWords.bit(validity, r) != 0 ? data.getAtIndex(LONG, r) : Long.MAX_VALUE;
-            acc.setAtIndex(LONG, g, Math.min(acc.getAtIndex(LONG, g), v));
+            acc[g] = Math.min(acc[g], v);
         }
     }
 
     @Override
     public void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
             int r = row(sel, i);
-            long g = groupIds.getAtIndex(INT, i);
+            int g = groupIds[i];
             long v = BitmapWords.bit(validity, r) != 0 ? data.getAtIndex(LONG, r) : Long.MIN_VALUE;
-            acc.setAtIndex(LONG, g, Math.max(acc.getAtIndex(LONG, g), v));
+            acc[g] = Math.max(acc[g], v);
         }
     }
 }

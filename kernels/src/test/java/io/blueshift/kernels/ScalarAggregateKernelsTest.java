@@ -96,25 +96,25 @@ class ScalarAggregateKernelsTest {
     void groupedUpdateAccumulatorsPerCandidate() {
         MemorySegment data = Segments.of(5L, 7L, 11L, Long.MAX_VALUE);
         MemorySegment validity = Segments.validity(new boolean[]{true, true, true, false});
-        MemorySegment groups = Segments.of(1, 0, 1, 0);
-        MemorySegment acc = Segments.of(new long[2]);
+        int[] groups = {1, 0, 1, 0};
+        long[] acc = new long[2];
         agg.sumInt64Grouped(data, validity, null, 4, groups, acc);
-        assertArrayEquals(new long[]{7, 16}, Segments.longs(acc, 2));
+        assertArrayEquals(new long[]{7, 16}, acc);
         agg.countGrouped(validity, null, 4, groups, acc);
-        assertArrayEquals(new long[]{8, 18}, Segments.longs(acc, 2));
-        MemorySegment counts = Segments.of(new long[2]);
-        agg.countGrouped(null, Segments.of(0, 1, 3), 3, Segments.of(1, 1, 0), counts);
-        assertArrayEquals(new long[]{1, 2}, Segments.longs(counts, 2));
-        MemorySegment max = Segments.of(Long.MIN_VALUE, Long.MIN_VALUE);
+        assertArrayEquals(new long[]{8, 18}, acc);
+        long[] counts = new long[2];
+        agg.countGrouped(null, Segments.of(0, 1, 3), 3, new int[]{1, 1, 0}, counts);
+        assertArrayEquals(new long[]{1, 2}, counts);
+        long[] max = {Long.MIN_VALUE, Long.MIN_VALUE};
         agg.maxInt64Grouped(data, validity, null, 4, groups, max);
-        assertArrayEquals(new long[]{7, 11}, Segments.longs(max, 2));
-        MemorySegment min = Segments.of(Long.MAX_VALUE, Long.MAX_VALUE);
-        agg.minInt64Grouped(data, validity, Segments.of(1, 2), 2, Segments.of(0, 0), min);
-        assertArrayEquals(new long[]{7, Long.MAX_VALUE}, Segments.longs(min, 2));
-        MemorySegment sums = Segments.of(Long.MAX_VALUE, 0L);
-        assertThrows(ArithmeticException.class, () -> agg.sumInt64Grouped(data, null, null, 1, Segments.of(0), sums));
-        MemorySegment dsum = Segments.of(new double[2]);
-        agg.sumFloat64Grouped(Segments.of(0.5, 1.5, 2.0), null, null, 3, Segments.of(1, 1, 0), dsum);
-        assertArrayEquals(new double[]{2.0, 2.0}, Segments.doubles(dsum, 2));
+        assertArrayEquals(new long[]{7, 11}, max);
+        long[] min = {Long.MAX_VALUE, Long.MAX_VALUE};
+        agg.minInt64Grouped(data, validity, Segments.of(1, 2), 2, new int[]{0, 0}, min);
+        assertArrayEquals(new long[]{7, Long.MAX_VALUE}, min);
+        long[] sums = {Long.MAX_VALUE, 0L};
+        assertThrows(ArithmeticException.class, () -> agg.sumInt64Grouped(data, null, null, 1, new int[]{0}, sums));
+        double[] dsum = new double[2];
+        agg.sumFloat64Grouped(Segments.of(0.5, 1.5, 2.0), null, null, 3, new int[]{1, 1, 0}, dsum);
+        assertArrayEquals(new double[]{2.0, 2.0}, dsum);
     }
 }

@@ -266,31 +266,31 @@ final class SimdAggregateKernels implements AggregateKernels {
 
     @Override
     public void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         SCALAR.sumInt64Grouped(data, validity, sel, count, groupIds, acc);
     }
 
     @Override
     public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                  MemorySegment groupIds, MemorySegment acc) {
+                                  int[] groupIds, double[] acc) {
         SCALAR.sumFloat64Grouped(data, validity, sel, count, groupIds, acc);
     }
 
     @Override
     public void countGrouped(MemorySegment validity, MemorySegment sel, int count,
-                             MemorySegment groupIds, MemorySegment acc) {
+                             int[] groupIds, long[] acc) {
         SCALAR.countGrouped(validity, sel, count, groupIds, acc);
     }
 
     @Override
     public void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         SCALAR.minInt64Grouped(data, validity, sel, count, groupIds, acc);
     }
 
     @Override
     public void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
-                                MemorySegment groupIds, MemorySegment acc) {
+                                int[] groupIds, long[] acc) {
         SCALAR.maxInt64Grouped(data, validity, sel, count, groupIds, acc);
     }
 }

@@ -1,7 +1,6 @@
 package io.blueshift.operators.aggregate;
 
 import io.blueshift.kernels.AggregateKernels;
-import io.blueshift.memory.Allocation;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.DataType.DecimalType;
@@ -11,31 +10,41 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Arrays;
 
 /**
  * The state of one aggregate for every group: a value slot (int64 or float64) and, once the
  * input has shown a NULL, a count of non-null inputs per group (until then it equals the
- * group's row count, kept by the table). Grows with the group count; memory from the pool.
+ * group's row count, kept by the table). Plain Java arrays (the grouped loops stay tight),
+ * grown with the group count and accounted against the query's pool.
  */
 final class Accumulator implements AutoCloseable {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+
     private final AggregateCall call;
-    private final MemoryPool pool;
+    private final HeapAccount account;
     private final boolean floating;     // value slots hold doubles
     private final boolean wideInput;    // input values are 8-byte integers
-    private Allocation values;
-    private Allocation counts;          // non-null inputs per group, once nulls were seen
+    private long[] values;              // integer state (null when floating)
+    private double[] doubles;           // floating state
+    private long[] counts;              // non-null inputs per group, once nulls were seen
     private int capacity;
     /** MIN/MAX of VARCHAR: the best string so far per group (null = none yet), on the heap. */
     private byte[][] strings;
 
     Accumulator(AggregateCall call, MemoryPool pool, int capacity) {
         this.call = call;
-        this.pool = pool;
+        this.account = new HeapAccount(pool, "aggregate " + call.name());
         DataType in = call.inputType();
         this.floating = in instanceof DataType.Float64Type
                 && call.function() != AggregateFunction.COUNT && call.function() != AggregateFunction.COUNT_STAR;
         this.wideInput = in != null && in.byteWidth() == 8 && !(in instanceof DataType.Float64Type);
-        grow(capacity);
+        try {
+            grow(capacity);
+        } catch (RuntimeException e) {
+            account.close();
+            throw e;
+        }
     }
 
     AggregateCall call() { return call; }
@@ -54,8 +63,8 @@ final class Accumulator implements AutoCloseable {
 
     private long identity() {
         return switch (call.function()) {
-            case MIN -> floating ? Double.doubleToRawLongBits(Double.POSITIVE_INFINITY) : Long.MAX_VALUE;
-            case MAX -> floating ? Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY) : Long.MIN_VALUE;
+            case MIN -> Long.MAX_VALUE;
+            case MAX -> Long.MIN_VALUE;
             default -> 0L;
         };
     }
@@ -65,40 +74,49 @@ final class Accumulator implements AutoCloseable {
                 && (call.function() == AggregateFunction.MIN || call.function() == AggregateFunction.MAX);
     }
 
+    private long bytesPerGroup() {
+        return (call.function() == AggregateFunction.COUNT_STAR ? 0 : 8) + (counts != null ? 8 : 0) + (strings != null ? 8 : 0);
+    }
+
     void grow(int newCapacity) {
         if (newCapacity <= capacity) {
             return;
         }
-        if (stringMinMax()) {
-            strings = strings == null ? new byte[newCapacity][] : java.util.Arrays.copyOf(strings, newCapacity);
+        if (stringMinMax() && strings == null) {
+            strings = new byte[0][];
         }
-        Allocation v = pool.allocateHeap(newCapacity * 8L, "aggregate " + call.name());
-        long id = identity();
-        if (values != null) {
-            MemorySegment.copy(values.segment(), 0, v.segment(), 0, capacity * 8L);
-            values.close();
+        account.resize(bytesPerGroup() * newCapacity);
+        if (strings != null) {
+            strings = Arrays.copyOf(strings, newCapacity);
         }
-        if (id != 0) {
-            for (int g = capacity; g < newCapacity; g++) {
-                v.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g, id);
+        if (call.function() != AggregateFunction.COUNT_STAR) {
+            if (floating) {
+                doubles = doubles == null ? new double[newCapacity] : Arrays.copyOf(doubles, newCapacity);
+                double id = call.function() == AggregateFunction.MIN ? Double.POSITIVE_INFINITY
+                        : call.function() == AggregateFunction.MAX ? Double.NEGATIVE_INFINITY : 0.0;
+                Arrays.fill(doubles, capacity, newCapacity, id);
+            } else {
+                values = values == null ? new long[newCapacity] : Arrays.copyOf(values, newCapacity);
+                Arrays.fill(values, capacity, newCapacity, identity());
             }
         }
-        values = v;
         if (counts != null) {
-            Allocation c = pool.allocateHeap(newCapacity * 8L, "aggregate " + call.name() + " counts");
-            MemorySegment.copy(counts.segment(), 0, c.segment(), 0, capacity * 8L);
-            counts.close();
-            counts = c;
+            counts = Arrays.copyOf(counts, newCapacity);
         }
         capacity = newCapacity;
+    }
+
+    /** Starts counting non-null inputs per group: until now every row of a group counted. */
+    private void startCounts(long[] groupRows) {
+        account.resize((bytesPerGroup() + 8) * capacity);
+        counts = Arrays.copyOf(groupRows, capacity);
     }
 
     /**
      * Folds one batch in: {@code groupIds[i]} is the group of the i-th live row.
      * {@code groupRows} holds each group's row count before this batch.
      */
-    void update(AggregateKernels k, ColumnVector input, MemorySegment sel, int n, MemorySegment groupIds,
-                MemorySegment groupRows, int groupCount) {
+    void update(AggregateKernels k, ColumnVector input, MemorySegment sel, int n, int[] groupIds, long[] groupRows) {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {
             return; // the table's per-group row counts are the answer
@@ -106,14 +124,14 @@ final class Accumulator implements AutoCloseable {
         if (strings != null) {
             boolean min = f == AggregateFunction.MIN;
             for (int i = 0; i < n; i++) {
-                int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                int r = sel == null ? i : sel.getAtIndex(INT, i);
                 if (input.isNull(r)) {
                     continue;
                 }
-                int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                int g = groupIds[i];
                 byte[] v = input.getStringBytes(r);
                 byte[] cur = strings[g];
-                if (cur == null || (min ? java.util.Arrays.compareUnsigned(v, cur) < 0 : java.util.Arrays.compareUnsigned(v, cur) > 0)) {
+                if (cur == null || (min ? Arrays.compareUnsigned(v, cur) < 0 : Arrays.compareUnsigned(v, cur) > 0)) {
                     strings[g] = v;
                 }
             }
@@ -121,34 +139,30 @@ final class Accumulator implements AutoCloseable {
         }
         MemorySegment validity = input.validity();
         if (validity != null && counts == null && f != AggregateFunction.COUNT) {
-            counts = pool.allocateHeap(capacity * 8L, "aggregate " + call.name() + " counts");
-            MemorySegment.copy(groupRows, 0, counts.segment(), 0, groupCount * 8L);
+            startCounts(groupRows);
         }
-        if (counts != null && validity != null) {
-            k.countGrouped(validity, sel, n, groupIds, counts.segment());
-        } else if (counts != null) {
-            k.countGrouped(null, sel, n, groupIds, counts.segment());
+        if (counts != null) {
+            k.countGrouped(validity, sel, n, groupIds, counts);
         }
         MemorySegment data = input.data();
-        MemorySegment acc = values.segment();
         switch (f) {
-            case COUNT -> k.countGrouped(validity, sel, n, groupIds, acc);
+            case COUNT -> k.countGrouped(validity, sel, n, groupIds, values);
             case SUM, AVG -> {
                 if (floating) {
-                    k.sumFloat64Grouped(data, validity, sel, n, groupIds, acc);
+                    k.sumFloat64Grouped(data, validity, sel, n, groupIds, doubles);
                 } else if (wideInput) {
                     try {
-                        k.sumInt64Grouped(data, validity, sel, n, groupIds, acc);
+                        k.sumInt64Grouped(data, validity, sel, n, groupIds, values);
                     } catch (ArithmeticException e) {
                         throw new ArithmeticException("overflow in " + call.name() + ": the sum does not fit in 64 bits");
                     }
                 } else {
+                    long[] acc = values;
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                        int r = sel == null ? i : sel.getAtIndex(INT, i);
                         if (!input.isNull(r)) {
-                            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                            acc.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g,
-                                    Math.addExact(acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), input.getInt(r)));
+                            int g = groupIds[i];
+                            acc[g] = Math.addExact(acc[g], data.getAtIndex(INT, r));
                         }
                     }
                 }
@@ -157,25 +171,28 @@ final class Accumulator implements AutoCloseable {
                 boolean min = f == AggregateFunction.MIN;
                 if (wideInput) {
                     if (min) {
-                        k.minInt64Grouped(data, validity, sel, n, groupIds, acc);
+                        k.minInt64Grouped(data, validity, sel, n, groupIds, values);
                     } else {
-                        k.maxInt64Grouped(data, validity, sel, n, groupIds, acc);
+                        k.maxInt64Grouped(data, validity, sel, n, groupIds, values);
+                    }
+                } else if (floating) {
+                    double[] acc = doubles;
+                    for (int i = 0; i < n; i++) {
+                        int r = sel == null ? i : sel.getAtIndex(INT, i);
+                        if (!input.isNull(r)) {
+                            int g = groupIds[i];
+                            double v = data.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, r);
+                            acc[g] = min ? Math.min(acc[g], v) : Math.max(acc[g], v);
+                        }
                     }
                 } else {
+                    long[] acc = values;
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                        if (input.isNull(r)) {
-                            continue;
-                        }
-                        int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                        if (floating) {
-                            double cur = acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g);
-                            double v = input.getDouble(r);
-                            acc.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g, min ? Math.min(cur, v) : Math.max(cur, v));
-                        } else {
-                            long cur = acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
-                            long v = input.getInt(r);
-                            acc.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g, min ? Math.min(cur, v) : Math.max(cur, v));
+                        int r = sel == null ? i : sel.getAtIndex(INT, i);
+                        if (!input.isNull(r)) {
+                            int g = groupIds[i];
+                            long v = data.getAtIndex(INT, r);
+                            acc[g] = min ? Math.min(acc[g], v) : Math.max(acc[g], v);
                         }
                     }
                 }
@@ -184,62 +201,50 @@ final class Accumulator implements AutoCloseable {
         }
     }
 
-    private long nonNull(int g, MemorySegment groupRows) {
-        return counts != null ? counts.segment().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g)
-                : groupRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
+    private long nonNull(int g, long[] groupRows) {
+        return counts != null ? counts[g] : groupRows[g];
     }
 
     /** Folds group {@code from} of {@code other} (same call) into group {@code to} here. */
-    void merge(Accumulator other, int from, MemorySegment otherRows, int to, MemorySegment myRows) {
+    void merge(Accumulator other, int from, long[] otherRows, int to, long[] myRows) {
         if (strings != null) {
             byte[] v = other.strings[from];
             byte[] cur = strings[to];
             boolean min = call.function() == AggregateFunction.MIN;
-            if (v != null && (cur == null || (min ? java.util.Arrays.compareUnsigned(v, cur) < 0 : java.util.Arrays.compareUnsigned(v, cur) > 0))) {
+            if (v != null && (cur == null || (min ? Arrays.compareUnsigned(v, cur) < 0 : Arrays.compareUnsigned(v, cur) > 0))) {
                 strings[to] = v;
             }
             return;
         }
-        MemorySegment mine = values.segment();
-        MemorySegment theirs = other.values.segment();
         if (other.counts != null && counts == null) {
-            counts = pool.allocateHeap(capacity * 8L, "aggregate " + call.name() + " counts");
-            MemorySegment.copy(myRows, 0, counts.segment(), 0, Math.min(capacity, myRows.byteSize() / 8) * 8L);
+            startCounts(myRows);
         }
         if (counts != null) {
-            long add = other.nonNull(from, otherRows);
-            counts.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, counts.segment().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + add);
+            counts[to] += other.nonNull(from, otherRows);
         }
         switch (call.function()) {
             case COUNT_STAR -> { }
-            case COUNT -> mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to,
-                    mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to) + theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from));
+            case COUNT -> values[to] += other.values[from];
             case SUM, AVG -> {
                 if (floating) {
-                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to,
-                            mine.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to) + theirs.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from));
+                    doubles[to] += other.doubles[from];
                 } else {
-                    mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to,
-                            Math.addExact(mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to), theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from)));
+                    values[to] = Math.addExact(values[to], other.values[from]);
                 }
             }
             case MIN, MAX -> {
                 boolean min = call.function() == AggregateFunction.MIN;
                 if (floating) {
-                    double a = mine.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to);
-                    double b = theirs.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, from);
-                    mine.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, to, min ? Math.min(a, b) : Math.max(a, b));
+                    doubles[to] = min ? Math.min(doubles[to], other.doubles[from]) : Math.max(doubles[to], other.doubles[from]);
                 } else {
-                    long a = mine.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to);
-                    long b = theirs.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, from);
-                    mine.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, min ? Math.min(a, b) : Math.max(a, b));
+                    values[to] = min ? Math.min(values[to], other.values[from]) : Math.max(values[to], other.values[from]);
                 }
             }
         }
     }
 
     /** Writes each group's final value into {@code out} (rows {@code [0, groups)}). */
-    void finish(AggregateFunction f, ColumnVector out, int groups, MemorySegment groupRows) {
+    void finish(AggregateFunction f, ColumnVector out, int groups, long[] groupRows) {
         if (strings != null) {
             for (int g = 0; g < groups; g++) {
                 if (strings[g] == null) {
@@ -250,14 +255,13 @@ final class Accumulator implements AutoCloseable {
             }
             return;
         }
-        MemorySegment acc = values.segment();
         for (int g = 0; g < groups; g++) {
             if (f == AggregateFunction.COUNT_STAR) {
-                out.setLong(g, groupRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
+                out.setLong(g, groupRows[g]);
                 continue;
             }
             if (f == AggregateFunction.COUNT) {
-                out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
+                out.setLong(g, values[g]);
                 continue;
             }
             long n = nonNull(g, groupRows);
@@ -269,10 +273,10 @@ final class Accumulator implements AutoCloseable {
                 case AVG -> {
                     double avg;
                     if (floating) {
-                        avg = acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g) / n;
+                        avg = doubles[g] / n;
                     } else {
                         int scale = call.inputType() instanceof DecimalType d ? d.scale() : 0;
-                        avg = BigDecimal.valueOf(acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g), scale)
+                        avg = BigDecimal.valueOf(values[g], scale)
                                 .divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
                     }
                     out.setDouble(g, avg);
@@ -280,11 +284,11 @@ final class Accumulator implements AutoCloseable {
                 default -> {
                     DataType t = out.type();
                     if (t instanceof DataType.Float64Type) {
-                        out.setDouble(g, acc.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, g));
+                        out.setDouble(g, floating ? doubles[g] : Double.longBitsToDouble(values[g]));
                     } else if (t.byteWidth() == 4) {
-                        out.setInt(g, (int) acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
+                        out.setInt(g, (int) values[g]);
                     } else {
-                        out.setLong(g, acc.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
+                        out.setLong(g, values[g]);
                     }
                 }
             }
@@ -293,9 +297,6 @@ final class Accumulator implements AutoCloseable {
 
     @Override
     public void close() {
-        values.close();
-        if (counts != null) {
-            counts.close();
-        }
+        account.close();
     }
 }

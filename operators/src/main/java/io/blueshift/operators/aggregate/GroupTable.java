@@ -2,59 +2,75 @@ package io.blueshift.operators.aggregate;
 
 import io.blueshift.kernels.HashKernels;
 import io.blueshift.kernels.KernelProvider;
-import io.blueshift.memory.Allocation;
 import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.MemoryPool;
-import io.blueshift.memory.StringViews;
-import io.blueshift.memory.Validity;
 import io.blueshift.operators.expr.Scratch;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A hash table from GROUP BY keys to dense group ids, with the aggregates' accumulators.
- * Open addressing with linear probing over (hash, group id + 1) slots at most half full;
- * the full 64-bit hash is compared before the keys. Keys are stored in growable vectors that
- * become the key columns of the result. One table per worker; {@link #mergeFrom} combines.
+ * Open addressing with linear probing, at most half full; a slot is one long: the high 32
+ * bits of the key hash (a tag compared before any key) and group id + 1 (0 = empty). Each
+ * group's full hash is kept, so growing and merging never hash keys again. Everything a row
+ * touches (slots, hashes, keys, accumulators, per-batch scratch) is a plain Java array
+ * accounted against the query's pool. One table per worker; {@link #mergeFrom} and
+ * {@link #mergePartition} combine them.
  */
 final class GroupTable implements AutoCloseable {
     private static final int INITIAL_GROUPS = 1024;
+    private static final long TAG = 0xFFFF_FFFF_0000_0000L;
 
     private final KernelProvider kernels;
-    private final MemoryPool pool;
     private final int[] keyColumns;
-    private final List<DataType> keyTypes;
     private final List<AggregateCall> calls;
     private final List<Accumulator> accumulators = new ArrayList<>();
-    private int[] callState;          // call index -> accumulator index (shared states)
-    private final Scratch scratch;
+    private final int[] callState;          // call index -> accumulator index (shared states)
+    private final Scratch scratch;          // boolean keys as int32 for the hash kernels
+    private final GroupKeyColumn[] keys;
+    private final HeapAccount slotAccount;
+    private final HeapAccount groupAccount;
+    private final HeapAccount batchAccount;
+    private final MemoryPool pool;
 
-    private List<ColumnVector> keys = new ArrayList<>();
-    private Allocation slotHashes;
-    private Allocation slotGroups;
-    private Allocation groupRows;     // rows per group (COUNT(*) of the group)
+    private long[] slots = new long[0];
     private int slotMask;
+    private long[] groupHashes = new long[0];
+    private long[] groupRows = new long[0];     // rows per group (COUNT(*) of the group)
     private int groupCapacity;
     private int groupCount;
+
+    // per batch: each live row's key hash and group
+    private long[] hashes = new long[0];
+    private int[] groupIds = new int[0];
+    private final ColumnVector[] keyInputs;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
                List<AggregateCall> calls) {
         this.kernels = kernels;
         this.pool = pool;
         this.keyColumns = keyColumns.clone();
-        this.keyTypes = List.copyOf(keyTypes);
         this.calls = List.copyOf(calls);
+        this.keys = new GroupKeyColumn[keyTypes.size()];
+        this.keyInputs = new ColumnVector[keyColumns.length];
+        this.callState = new int[calls.size()];
         this.scratch = new Scratch(pool, "group table scratch", true);
+        this.slotAccount = new HeapAccount(pool, "group hash slots");
+        this.groupAccount = new HeapAccount(pool, "group hashes and row counts");
+        this.batchAccount = new HeapAccount(pool, "group table batch scratch");
         try {
-            allocateKeys(INITIAL_GROUPS);
-            groupRows = pool.allocateHeap(INITIAL_GROUPS * 8L, "group row counts");
-            callState = new int[calls.size()];
-            java.util.Map<String, Integer> byKey = new java.util.HashMap<>();
+            for (int k = 0; k < keys.length; k++) {
+                keys[k] = GroupKeyColumn.create(keyTypes.get(k), pool, INITIAL_GROUPS, "group key " + k);
+            }
+            Map<String, Integer> byKey = new HashMap<>();
             for (int i = 0; i < calls.size(); i++) {
                 AggregateCall c = calls.get(i);
                 Integer at = byKey.get(Accumulator.stateKey(c));
@@ -65,8 +81,11 @@ final class GroupTable implements AutoCloseable {
                 }
                 callState[i] = at;
             }
+            groupAccount.resize(INITIAL_GROUPS * 16L);
+            groupHashes = new long[INITIAL_GROUPS];
+            groupRows = new long[INITIAL_GROUPS];
             groupCapacity = INITIAL_GROUPS;
-            allocateSlots(INITIAL_GROUPS * 2);
+            rehash(INITIAL_GROUPS * 2);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -75,92 +94,34 @@ final class GroupTable implements AutoCloseable {
 
     int groupCount() { return groupCount; }
 
-    private void allocateKeys(int capacity) {
-        List<ColumnVector> grown = new ArrayList<>(keyTypes.size());
-        try {
-            for (int k = 0; k < keyTypes.size(); k++) {
-                ColumnVector v = ColumnVector.allocate(pool, keyTypes.get(k), capacity, true, "group key " + k);
-                grown.add(v);
-                if (k < keys.size()) {
-                    copyKeys(keys.get(k), v, groupCount);
-                }
+    /** The full key hash of every group (index = group id; entries past the count are unused). */
+    long[] groupHashes() { return groupHashes; }
+
+    private static int slot(long hash, int mask) {
+        return (int) (hash ^ (hash >>> 29)) & mask;
+    }
+
+    /** Rebuilds the slots at {@code size} (a power of two) from the groups' hashes. */
+    private void rehash(int size) {
+        slotAccount.resize(size * 8L);
+        long[] s = new long[size];
+        int mask = size - 1;
+        long[] h = groupHashes;
+        for (int g = 0; g < groupCount; g++) {
+            int pos = slot(h[g], mask);
+            while (s[pos] != 0) {
+                pos = (pos + 1) & mask;
             }
-        } catch (RuntimeException e) {
-            grown.forEach(ColumnVector::close);
-            throw e;
+            s[pos] = (h[g] & TAG) | (g + 1);
         }
-        keys.forEach(ColumnVector::close);
-        keys = grown;
+        slots = s;
+        slotMask = mask;
     }
 
-    private static void copyKeys(ColumnVector from, ColumnVector to, int n) {
-        if (from.type() instanceof DataType.VarcharType) {
-            for (int g = 0; g < n; g++) {
-                if (from.isNull(g)) {
-                    to.setNull(g);
-                } else {
-                    to.setString(g, from.getStringBytes(g));
-                }
-            }
-            return;
-        }
-        long bytes = from.type() instanceof DataType.BooleanType ? Validity.bytesFor(n) : (long) n * from.type().byteWidth();
-        MemorySegment.copy(from.data(), 0, to.data(), 0, bytes);
-        if (from.validity() != null) {
-            MemorySegment.copy(from.validity(), 0, to.validity(), 0, Validity.bytesFor(n));
-        }
-    }
-
-    private void allocateSlots(int slots) {
-        Allocation hashes = pool.allocateHeap(slots * 8L, "group hash slots");
-        Allocation groups;
-        try {
-            groups = pool.allocateHeap(slots * 4L, "group id slots");
-        } catch (RuntimeException e) {
-            hashes.close();
-            throw e;
-        }
-        if (slotHashes != null) {
-            slotHashes.close();
-            slotGroups.close();
-        }
-        slotHashes = hashes;
-        slotGroups = groups;
-        slotMask = slots - 1;
-        // re-insert existing groups
-        MemorySegment h = slotHashes.segment();
-        MemorySegment id = slotGroups.segment();
-        if (groupCount > 0) {
-            try (Allocation keyHashAlloc = hashKeys()) {
-            MemorySegment keyHashes = keyHashAlloc.segment();
-            for (int g = 0; g < groupCount; g++) {
-                long hash = keyHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
-                int pos = (int) mix(hash) & slotMask;
-                while (id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) != 0) {
-                    pos = (pos + 1) & slotMask;
-                }
-                h.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos, hash);
-                id.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos, g + 1);
-            }
-            }
-        }
-    }
-
-    private static long mix(long h) {
-        return h ^ (h >>> 29);
-    }
-
-    /** Hashes of every stored group's keys, in memory the caller closes. */
-    Allocation hashKeys() {
-        Allocation out = pool.allocate(Math.max(8, groupCount * 8L), "group key hashes");
-        hash(keys, null, groupCount, out.segment());
-        return out;
-    }
-
-    private void hash(List<ColumnVector> cols, MemorySegment sel, int n, MemorySegment out) {
+    private void hash(ColumnVector[] cols, MemorySegment sel, int n, MemorySegment out) {
         HashKernels h = kernels.hash();
-        for (int k = 0; k < cols.size(); k++) {
-            ColumnVector v = cols.get(k);
+        for (int k = 0; k < cols.length; k++) {
+            ColumnVector v = cols[k];
             boolean first = k == 0;
             switch (v.type()) {
                 case DataType.VarcharType t -> {
@@ -200,195 +161,133 @@ final class GroupTable implements AutoCloseable {
         if (n == 0) {
             return;
         }
+        if (hashes.length < n) {
+            int cap = Math.max(n, hashes.length * 2);
+            batchAccount.resize(cap * 12L);
+            hashes = new long[cap];
+            groupIds = new int[cap];
+        }
         scratch.reset();
         MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
-        List<ColumnVector> keyInputs = new ArrayList<>(keyColumns.length);
-        for (int c : keyColumns) {
-            keyInputs.add(batch.column(c));
+        for (int k = 0; k < keyColumns.length; k++) {
+            keyInputs[k] = batch.column(keyColumns[k]);
         }
-        MemorySegment hashes = scratch.take(n * 8L);
-        hash(keyInputs, sel, n, hashes);
-        MemorySegment groupIds = scratch.take(n * 4L);
-        assignGroups(keyInputs, sel, n, hashes, groupIds);
-        MemorySegment rows = groupRows.segment();
+        hash(keyInputs, sel, n, MemorySegment.ofArray(hashes));
+        assignGroups(keyInputs, sel, n);
         for (Accumulator acc : accumulators) {
             AggregateCall call = acc.call();
             ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
-            acc.update(kernels.aggregate(), input, sel, n, groupIds, rows, groupCount);
+            acc.update(kernels.aggregate(), input, sel, n, groupIds, groupRows);
         }
-        kernels.aggregate().countGrouped(null, sel, n, groupIds, rows);
+        kernels.aggregate().countGrouped(null, sel, n, groupIds, groupRows);
     }
 
     /**
      * Finds each live row's group in three passes, so the hot loops stay tight: probe by hash
-     * alone (the first slot with an equal hash is the likely group); check the keys of those
+     * tag alone (the first slot with an equal tag is the likely group); check the keys of those
      * candidates column by column; then rows with no candidate or a wrong one (new groups,
      * hash collisions) take the full find-or-insert, in row order.
      */
-    private void assignGroups(List<ColumnVector> keyInputs, MemorySegment sel, int n,
-                              MemorySegment hashes, MemorySegment groupIds) {
-        MemorySegment h = slotHashes.segment();
-        MemorySegment id = slotGroups.segment();
+    private void assignGroups(ColumnVector[] in, MemorySegment sel, int n) {
+        long[] h = hashes;
+        int[] ids = groupIds;
+        long[] s = slots;
         int mask = slotMask;
         long prevHash = 0;
         int prevGroup = -1;
         for (int i = 0; i < n; i++) {
-            long hash = hashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i);
+            long hash = h[i];
             if (hash == prevHash && prevGroup >= 0) {
                 // clustered input (sorted or grouped keys): same hash as the row before, so the
                 // same likely group, without touching the table; verified with the others below
-                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, prevGroup);
+                ids[i] = prevGroup;
                 continue;
             }
-            int pos = (int) mix(hash) & mask;
+            int pos = slot(hash, mask);
+            long tag = hash & TAG;
             int g;
             while (true) {
-                g = id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) - 1;
-                if (g < 0 || h.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos) == hash) {
+                long e = s[pos];
+                if (e == 0) {
+                    g = -1;
+                    break;
+                }
+                if ((e & TAG) == tag) {
+                    g = (int) e - 1;
                     break;
                 }
                 pos = (pos + 1) & mask;
             }
-            groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, g);
+            ids[i] = g;
             prevHash = hash;
             prevGroup = g;
         }
-        for (int k = 0; k < keyInputs.size(); k++) {
-            verifyColumn(keyInputs.get(k), keys.get(k), sel, n, groupIds);
+        for (int k = 0; k < in.length; k++) {
+            keys[k].verify(in[k], sel, n, ids);
         }
         for (int i = 0; i < n; i++) {
-            if (groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) < 0) {
-                int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, findOrInsert(hashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i), keyInputs, row));
+            if (ids[i] < 0) {
+                ids[i] = findOrInsert(h[i], in, sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i));
             }
         }
     }
 
-    /** Sets a candidate group id to -1 where this key column does not match it. */
-    private static void verifyColumn(ColumnVector in, ColumnVector stored, MemorySegment sel, int n, MemorySegment groupIds) {
-        MemorySegment a = in.data();
-        MemorySegment b = stored.data();
-        boolean nulls = in.validity() != null || stored.validity() != null;
-        DataType type = in.type();
-        for (int i = 0; i < n; i++) {
-            int g = groupIds.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-            if (g < 0) {
-                continue;
-            }
-            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-            boolean eq;
-            if (nulls && (in.isNull(row) || stored.isNull(g))) {
-                eq = in.isNull(row) == stored.isNull(g);
-            } else if (type instanceof DataType.VarcharType) {
-                long a0 = a.get(LONG_U, (long) row << 4);
-                eq = a0 == b.get(LONG_U, (long) g << 4)
-                        && ((int) a0 <= StringViews.INLINE_MAX
-                            ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
-                            : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g));
-            } else if (type instanceof DataType.BooleanType) {
-                eq = in.getBoolean(row) == stored.getBoolean(g);
-            } else if (type.byteWidth() == 4) {
-                eq = a.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row) == b.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g);
-            } else {
-                eq = a.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row) == b.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
-            }
-            if (!eq) {
-                groupIds.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, -1);
-            }
-        }
-    }
-
-    private int findOrInsert(long hash, List<ColumnVector> keyInputs, int row) {
-        MemorySegment h = slotHashes.segment();
-        MemorySegment id = slotGroups.segment();
-        int pos = (int) mix(hash) & slotMask;
+    private int findOrInsert(long hash, ColumnVector[] in, int row) {
+        long[] s = slots;
+        int mask = slotMask;
+        int pos = slot(hash, mask);
+        long tag = hash & TAG;
         while (true) {
-            int g = id.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos) - 1;
-            if (g < 0) {
-                return insert(hash, keyInputs, row, pos);
-            }
-            if (h.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos) == hash && keysEqual(g, keyInputs, row)) {
+            long e = s[pos];
+            if (e == 0) {
+                int g = newGroup(hash, pos);
+                for (int k = 0; k < keys.length; k++) {
+                    keys[k].append(in[k], row, g);
+                }
                 return g;
             }
-            pos = (pos + 1) & slotMask;
+            if ((e & TAG) == tag) {
+                int g = (int) e - 1;
+                if (groupHashes[g] == hash && rowMatches(g, in, row)) {
+                    return g;
+                }
+            }
+            pos = (pos + 1) & mask;
         }
     }
 
-    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
-
-    private boolean keysEqual(int g, List<ColumnVector> keyInputs, int row) {
-        for (int k = 0; k < keyInputs.size(); k++) {
-            ColumnVector in = keyInputs.get(k);
-            ColumnVector stored = keys.get(k);
-            boolean inNull = in.isNull(row);
-            boolean storedNull = stored.isNull(g);
-            if (inNull || storedNull) {
-                if (inNull != storedNull) {
-                    return false;
-                }
-                continue;
-            }
-            boolean eq;
-            if (in.type() instanceof DataType.VarcharType) {
-                // length+prefix in one word; strings of up to 12 bytes live wholly in the view
-                MemorySegment a = in.data();
-                MemorySegment b = stored.data();
-                long a0 = a.get(LONG_U, (long) row << 4);
-                if (a0 != b.get(LONG_U, (long) g << 4)) {
-                    return false;
-                }
-                eq = (int) a0 <= StringViews.INLINE_MAX
-                        ? a.get(LONG_U, ((long) row << 4) + 8) == b.get(LONG_U, ((long) g << 4) + 8)
-                        : StringViews.equals(a, in.varBuffers(), row, b, stored.varBuffers(), g);
-            } else {
-                eq = in.type() instanceof DataType.BooleanType ? in.getBoolean(row) == stored.getBoolean(g)
-                        : in.type().byteWidth() == 4 ? in.getInt(row) == stored.getInt(g) : in.getLong(row) == stored.getLong(g);
-            }
-            if (!eq) {
+    private boolean rowMatches(int g, ColumnVector[] in, int row) {
+        for (int k = 0; k < keys.length; k++) {
+            if (!keys[k].matches(in[k], row, g)) {
                 return false;
             }
         }
         return true;
     }
 
-    private int insert(long hash, List<ColumnVector> keyInputs, int row, int pos) {
+    /** Takes the next group id for {@code hash} (its keys are the caller's to store) at empty slot {@code pos}. */
+    private int newGroup(long hash, int pos) {
         int g = groupCount;
         if (g == groupCapacity) {
             growGroups(groupCapacity * 2);
         }
-        for (int k = 0; k < keyInputs.size(); k++) {
-            ColumnVector in = keyInputs.get(k);
-            ColumnVector stored = keys.get(k);
-            if (in.isNull(row)) {
-                stored.setNull(g);
-                continue;
-            }
-            switch (in.type()) {
-                case DataType.VarcharType t -> stored.setString(g, in.getStringBytes(row));
-                case DataType.BooleanType t -> stored.setBoolean(g, in.getBoolean(row));
-                default -> {
-                    if (in.type().byteWidth() == 4) stored.setInt(g, in.getInt(row));
-                    else stored.setLong(g, in.getLong(row));
-                }
-            }
-        }
+        groupHashes[g] = hash;
         groupCount++;
-        if (groupCount * 2 > slotMask + 1) {
-            allocateSlots((slotMask + 1) * 2);
-            // re-probe: the table was rebuilt, including this group
-            return g;
+        if (groupCount * 2 > slots.length) {
+            rehash(slots.length * 2); // includes this group
+        } else {
+            slots[pos] = (hash & TAG) | (g + 1);
         }
-        slotHashes.segment().setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, pos, hash);
-        slotGroups.segment().setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, pos, g + 1);
         return g;
     }
 
     private void growGroups(int capacity) {
-        allocateKeys(capacity);
-        Allocation rows = pool.allocateHeap(capacity * 8L, "group row counts");
-        MemorySegment.copy(groupRows.segment(), 0, rows.segment(), 0, groupCapacity * 8L);
-        groupRows.close();
-        groupRows = rows;
+        groupAccount.resize(capacity * 16L);
+        groupHashes = Arrays.copyOf(groupHashes, capacity);
+        groupRows = Arrays.copyOf(groupRows, capacity);
+        for (GroupKeyColumn k : keys) {
+            k.grow(capacity);
+        }
         for (Accumulator a : accumulators) {
             a.grow(capacity);
         }
@@ -397,55 +296,83 @@ final class GroupTable implements AutoCloseable {
 
     /** Folds another worker's table into this one. */
     void mergeFrom(GroupTable other) {
-        if (other.groupCount == 0) {
-            return;
-        }
-        try (Allocation hashAlloc = other.hashKeys()) {
-            MemorySegment otherHashes = hashAlloc.segment();
-            for (int g = 0; g < other.groupCount; g++) {
-                mergeGroup(other, g, otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
-            }
+        long[] otherHashes = other.groupHashes;
+        for (int g = 0; g < other.groupCount; g++) {
+            mergeGroup(other, g, otherHashes[g]);
         }
     }
 
     /**
-     * Folds the groups of {@code other} whose hash (in {@code otherHashes}, from
-     * {@link #hashKeys}) has top bits equal to {@code partition} of {@code 1 << bits}.
+     * Folds the groups of {@code other} whose hash has top bits equal to {@code partition} of
+     * {@code 1 << bits}.
      */
-    void mergePartition(GroupTable other, MemorySegment otherHashes, int partition, int bits) {
+    void mergePartition(GroupTable other, int partition, int bits) {
         int shift = 64 - bits;
+        long[] otherHashes = other.groupHashes;
         for (int g = 0; g < other.groupCount; g++) {
-            long h = otherHashes.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g);
+            long h = otherHashes[g];
             if ((int) (h >>> shift) == partition) {
                 mergeGroup(other, g, h);
             }
         }
     }
 
-    private void mergeGroup(GroupTable other, int g, long hash) {
-        MemorySegment otherRows = other.groupRows.segment();
-        int to = findOrInsert(hash, other.keys, g);
+    private void mergeGroup(GroupTable other, int og, long hash) {
+        int to = findOrInsertGroup(hash, other, og);
         for (int a = 0; a < accumulators.size(); a++) {
-            accumulators.get(a).merge(other.accumulators.get(a), g, otherRows, to, groupRows.segment());
+            accumulators.get(a).merge(other.accumulators.get(a), og, other.groupRows, to, groupRows);
         }
-        MemorySegment rows = groupRows.segment();
-        rows.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to, rows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, to)
-                + otherRows.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, g));
+        groupRows[to] += other.groupRows[og];
+    }
+
+    private int findOrInsertGroup(long hash, GroupTable other, int og) {
+        long[] s = slots;
+        int mask = slotMask;
+        int pos = slot(hash, mask);
+        long tag = hash & TAG;
+        while (true) {
+            long e = s[pos];
+            if (e == 0) {
+                int g = newGroup(hash, pos);
+                for (int k = 0; k < keys.length; k++) {
+                    keys[k].appendGroup(other.keys[k], og, g);
+                }
+                return g;
+            }
+            if ((e & TAG) == tag) {
+                int g = (int) e - 1;
+                if (groupHashes[g] == hash && groupMatches(g, other, og)) {
+                    return g;
+                }
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    private boolean groupMatches(int g, GroupTable other, int og) {
+        for (int k = 0; k < keys.length; k++) {
+            if (!keys[k].matchesGroup(other.keys[k], og, g)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Hands the key vectors and finished aggregate vectors over (the caller owns them now).
-     * Columns are keys then aggregates, rows {@code [0, groupCount)}.
+     * The key vectors and finished aggregate vectors (the caller owns them). Columns are keys
+     * then aggregates, rows {@code [0, groupCount)}.
      */
     List<ColumnVector> finish() {
-        List<ColumnVector> out = new ArrayList<>(keys);
-        keys = new ArrayList<>();
+        List<ColumnVector> out = new ArrayList<>(keys.length + calls.size());
         try {
+            for (int k = 0; k < keys.length; k++) {
+                out.add(keys[k].toVector(pool, groupCount, "group key " + k));
+            }
             for (int a = 0; a < calls.size(); a++) {
                 AggregateCall call = calls.get(a);
                 ColumnVector v = ColumnVector.allocate(pool, call.resultType(), Math.max(groupCount, 1), false, call.name());
                 out.add(v);
-                accumulators.get(callState[a]).finish(call.function(), v, groupCount, groupRows.segment());
+                accumulators.get(callState[a]).finish(call.function(), v, groupCount, groupRows);
             }
         } catch (RuntimeException e) {
             out.forEach(ColumnVector::close);
@@ -456,13 +383,19 @@ final class GroupTable implements AutoCloseable {
 
     @Override
     public void close() {
-        keys.forEach(ColumnVector::close);
-        keys = new ArrayList<>();
+        for (GroupKeyColumn k : keys) {
+            if (k != null) {
+                k.close();
+            }
+        }
         accumulators.forEach(Accumulator::close);
         accumulators.clear();
-        if (slotHashes != null) slotHashes.close();
-        if (slotGroups != null) slotGroups.close();
-        if (groupRows != null) groupRows.close();
+        slotAccount.close();
+        groupAccount.close();
+        batchAccount.close();
         scratch.close();
+        slots = new long[0];
+        groupHashes = new long[0];
+        groupRows = new long[0];
     }
 }

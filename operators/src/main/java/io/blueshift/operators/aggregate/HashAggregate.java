@@ -114,19 +114,15 @@ public final class HashAggregate implements Sink, AutoCloseable {
     private MaterializedResult mergeByPartition(List<GroupTable> tables, ExecutionContext ctx) {
         int bits = 32 - Integer.numberOfLeadingZeros(ctx.threads() * 2 - 1);
         int partitions = 1 << bits;
-        List<io.blueshift.memory.Allocation> hashes = new ArrayList<>();
         GroupTable[] merged = new GroupTable[partitions];
         List<MaterializedResult> parts = new ArrayList<>();
         try {
-            for (GroupTable t : tables) {
-                hashes.add(t.hashKeys());
-            }
             io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
                 GroupTable into = newTable(ctx);
                 merged[p] = into;
-                for (int i = 0; i < tables.size(); i++) {
+                for (GroupTable t : tables) {
                     ctx.checkCancelled();
-                    into.mergePartition(tables.get(i), hashes.get(i).segment(), p, bits);
+                    into.mergePartition(t, p, bits);
                 }
             });
             for (int p = 0; p < partitions; p++) {
@@ -139,7 +135,6 @@ public final class HashAggregate implements Sink, AutoCloseable {
             parts.forEach(MaterializedResult::close);
             throw e;
         } finally {
-            hashes.forEach(io.blueshift.memory.Allocation::close);
             for (GroupTable t : merged) {
                 if (t != null) {
                     t.close();

@@ -213,4 +213,54 @@ class HashAggregateTest extends OperatorTestBase {
             }
         }
     }
+
+    /**
+     * Two keys, one a string past the 12 inline bytes and both sometimes NULL, over enough
+     * groups that four workers merge by partition: NULL keys form their own groups, strings
+     * equal in length and prefix but not in their tail stay apart, MIN/MAX of strings merge.
+     */
+    @Test
+    void nullableMultiColumnKeysWithLongStringsMergedByPartition() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 120_000; i++) {
+            int g = (i * 7919) % 40_000;
+            String s = g % 97 == 0 ? null : "same prefix, tail " + (g % 20_000);
+            Integer k = g % 89 == 0 ? null : g / 20_000;
+            rows.add(new Object[] {s, k, (long) i});
+        }
+        Map<List<Object>, long[]> want = new HashMap<>();
+        Map<List<Object>, String[]> minMax = new HashMap<>();
+        for (Object[] r : rows) {
+            List<Object> key = Arrays.asList(r[0], r[1]);
+            long[] acc = want.computeIfAbsent(key, x -> new long[2]);
+            acc[0]++;
+            acc[1] += (Long) r[2];
+            String v = "v" + ((Long) r[2] % 1000);
+            minMax.merge(key, new String[] {v, v}, (a, b) -> new String[] {
+                    a[0].compareTo(b[0]) <= 0 ? a[0] : b[0], a[1].compareTo(b[1]) >= 0 ? a[1] : b[1]});
+        }
+        List<Object[]> withText = new ArrayList<>();
+        for (Object[] r : rows) {
+            withText.add(new Object[] {r[0], r[1], r[2], "v" + ((Long) r[2] % 1000)});
+        }
+        Schema wide = Schema.of(Field.of("s", DataType.VARCHAR), Field.of("k", DataType.INT32), Field.of("v", DataType.INT64),
+                Field.of("t", DataType.VARCHAR));
+        try (InMemoryTable t = MixedTable.build(pool, "keys", wide, withText, 4096)) {
+            PlanNode plan = PlanBuilder.scan(t).aggregate(List.of("s", "k"), List.of(b -> b.countStar("n"),
+                    b -> b.sum(b.col("v"), "sv"), b -> b.min(b.col("t"), "mint"), b -> b.max(b.col("t"), "maxt"))).build();
+            for (int threads : new int[] {1, 4}) {
+                List<List<Object>> got = run(plan, ctx(threads));
+                assertEquals(want.size(), got.size(), "groups on " + threads + " threads");
+                for (List<Object> row : got) {
+                    List<Object> key = Arrays.asList(row.get(0), row.get(1));
+                    long[] acc = want.get(key);
+                    assertTrue(acc != null, "unexpected group " + key);
+                    assertEquals(acc[0], row.get(2), "count of " + key);
+                    assertEquals(acc[1], row.get(3), "sum of " + key);
+                    assertEquals(minMax.get(key)[0], row.get(4), "min of " + key);
+                    assertEquals(minMax.get(key)[1], row.get(5), "max of " + key);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,473 @@
+package io.blueshift.operators.aggregate;
+
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.MemoryLimitExceededException;
+import io.blueshift.memory.MemoryPool;
+import io.blueshift.memory.StringViews;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One GROUP BY key column of a {@link GroupTable}: the key of every group in a plain Java
+ * array (group id = index), compared against batch rows and against another table's groups.
+ * Arrays instead of segments: these loops run once per row, and the JIT compiles array
+ * accesses to plain loads where segment accesses that also see other kinds of memory stay
+ * calls. NULL keys are one group; a column notes NULLs only once it has stored one.
+ */
+abstract sealed class GroupKeyColumn implements AutoCloseable
+        permits GroupKeyColumn.Ints, GroupKeyColumn.Longs, GroupKeyColumn.Bools, GroupKeyColumn.Strings {
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    final DataType type;
+    final HeapAccount account;
+    int capacity;
+    /** NULL keys by group, from the first NULL stored on (null before). */
+    boolean[] nulls;
+
+    GroupKeyColumn(DataType type, MemoryPool pool, String owner) {
+        this.type = type;
+        this.account = new HeapAccount(pool, owner);
+    }
+
+    static GroupKeyColumn create(DataType type, MemoryPool pool, int capacity, String owner) {
+        GroupKeyColumn c = switch (type) {
+            case DataType.VarcharType t -> new Strings(type, pool, owner);
+            case DataType.BooleanType t -> new Bools(type, pool, owner);
+            default -> type.byteWidth() == 4 ? new Ints(type, pool, owner) : new Longs(type, pool, owner);
+        };
+        try {
+            c.grow(capacity);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    static int row(MemorySegment sel, int i) {
+        return sel == null ? i : sel.getAtIndex(INT, i);
+    }
+
+    final boolean isNull(int g) {
+        return nulls != null && nulls[g];
+    }
+
+    /** Sets {@code ids[i]} to -1 where row i's key is not the key of candidate group {@code ids[i] >= 0}. */
+    final void verify(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+        if (in.validity() == null && nulls == null) {
+            verifyValues(in, sel, n, ids);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            int g = ids[i];
+            if (g >= 0 && !matches(in, row(sel, i), g)) {
+                ids[i] = -1;
+            }
+        }
+    }
+
+    final boolean matches(ColumnVector in, int row, int g) {
+        boolean inNull = in.isNull(row);
+        boolean storedNull = isNull(g);
+        if (inNull || storedNull) {
+            return inNull == storedNull;
+        }
+        return valueEquals(in, row, g);
+    }
+
+    /** Stores row {@code row} of {@code in} as the key of new group {@code g}. */
+    final void append(ColumnVector in, int row, int g) {
+        if (in.isNull(row)) {
+            markNull(g);
+        } else {
+            appendValue(in, row, g);
+        }
+    }
+
+    /** Whether group {@code og} of {@code other} (same type) has the key of group {@code g}. */
+    final boolean matchesGroup(GroupKeyColumn other, int og, int g) {
+        boolean a = other.isNull(og);
+        boolean b = isNull(g);
+        if (a || b) {
+            return a == b;
+        }
+        return valueEqualsGroup(other, og, g);
+    }
+
+    final void appendGroup(GroupKeyColumn other, int og, int g) {
+        if (other.isNull(og)) {
+            markNull(g);
+        } else {
+            appendValueGroup(other, og, g);
+        }
+    }
+
+    private void markNull(int g) {
+        if (nulls == null) {
+            account.resize(valueBytes(capacity) + capacity);
+            nulls = new boolean[capacity];
+        }
+        nulls[g] = true;
+    }
+
+    final void grow(int newCapacity) {
+        account.resize(valueBytes(newCapacity) + (nulls != null ? newCapacity : 0));
+        growValues(newCapacity);
+        if (nulls != null) {
+            nulls = Arrays.copyOf(nulls, newCapacity);
+        }
+        capacity = newCapacity;
+    }
+
+    /** The keys of groups {@code [0, count)} as a vector the caller owns. */
+    final ColumnVector toVector(MemoryPool pool, int count, String owner) {
+        ColumnVector v = ColumnVector.allocate(pool, type, Math.max(count, 1), nulls != null, owner);
+        try {
+            writeValues(v, count);
+            if (nulls != null) {
+                for (int g = 0; g < count; g++) {
+                    if (nulls[g]) {
+                        v.setNull(g);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            v.close();
+            throw e;
+        }
+        return v;
+    }
+
+    abstract long valueBytes(int capacity);
+
+    abstract void growValues(int capacity);
+
+    abstract void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids);
+
+    abstract boolean valueEquals(ColumnVector in, int row, int g);
+
+    abstract void appendValue(ColumnVector in, int row, int g);
+
+    abstract boolean valueEqualsGroup(GroupKeyColumn other, int og, int g);
+
+    abstract void appendValueGroup(GroupKeyColumn other, int og, int g);
+
+    abstract void writeValues(ColumnVector out, int count);
+
+    @Override
+    public void close() {
+        account.close();
+    }
+
+    /** INT32 and DATE keys. */
+    static final class Ints extends GroupKeyColumn {
+        int[] values = new int[0];
+
+        Ints(DataType type, MemoryPool pool, String owner) { super(type, pool, owner); }
+
+        @Override long valueBytes(int capacity) { return capacity * 4L; }
+
+        @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
+
+        @Override
+        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+            MemorySegment data = in.data();
+            int[] v = values;
+            if (sel == null) {
+                for (int i = 0; i < n; i++) {
+                    int g = ids[i];
+                    if (g >= 0 && data.getAtIndex(INT, i) != v[g]) {
+                        ids[i] = -1;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int g = ids[i];
+                    if (g >= 0 && data.getAtIndex(INT, sel.getAtIndex(INT, i)) != v[g]) {
+                        ids[i] = -1;
+                    }
+                }
+            }
+        }
+
+        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.data().getAtIndex(INT, row) == values[g]; }
+
+        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.data().getAtIndex(INT, row); }
+
+        @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Ints) other).values[og] == values[g]; }
+
+        @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Ints) other).values[og]; }
+
+        @Override
+        void writeValues(ColumnVector out, int count) {
+            MemorySegment.copy(values, 0, out.data(), INT, 0, count);
+        }
+    }
+
+    /** INT64, TIMESTAMP, DECIMAL and FLOAT64 keys (doubles by their bits, as they are hashed). */
+    static final class Longs extends GroupKeyColumn {
+        long[] values = new long[0];
+
+        Longs(DataType type, MemoryPool pool, String owner) { super(type, pool, owner); }
+
+        @Override long valueBytes(int capacity) { return capacity * 8L; }
+
+        @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
+
+        @Override
+        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+            MemorySegment data = in.data();
+            long[] v = values;
+            if (sel == null) {
+                for (int i = 0; i < n; i++) {
+                    int g = ids[i];
+                    if (g >= 0 && data.getAtIndex(LONG, i) != v[g]) {
+                        ids[i] = -1;
+                    }
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int g = ids[i];
+                    if (g >= 0 && data.getAtIndex(LONG, sel.getAtIndex(INT, i)) != v[g]) {
+                        ids[i] = -1;
+                    }
+                }
+            }
+        }
+
+        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.data().getAtIndex(LONG, row) == values[g]; }
+
+        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.data().getAtIndex(LONG, row); }
+
+        @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Longs) other).values[og] == values[g]; }
+
+        @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Longs) other).values[og]; }
+
+        @Override
+        void writeValues(ColumnVector out, int count) {
+            MemorySegment.copy(values, 0, out.data(), LONG, 0, count);
+        }
+    }
+
+    /** BOOLEAN keys, one byte each. */
+    static final class Bools extends GroupKeyColumn {
+        boolean[] values = new boolean[0];
+
+        Bools(DataType type, MemoryPool pool, String owner) { super(type, pool, owner); }
+
+        @Override long valueBytes(int capacity) { return capacity; }
+
+        @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
+
+        @Override
+        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+            for (int i = 0; i < n; i++) {
+                int g = ids[i];
+                if (g >= 0 && in.getBoolean(row(sel, i)) != values[g]) {
+                    ids[i] = -1;
+                }
+            }
+        }
+
+        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.getBoolean(row) == values[g]; }
+
+        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.getBoolean(row); }
+
+        @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Bools) other).values[og] == values[g]; }
+
+        @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Bools) other).values[og]; }
+
+        @Override
+        void writeValues(ColumnVector out, int count) {
+            for (int g = 0; g < count; g++) {
+                out.setBoolean(g, values[g]);
+            }
+        }
+    }
+
+    /**
+     * VARCHAR keys as the two words of their string views: the first (length and prefix) as
+     * in the view; the second the rest of an inline string (up to 12 bytes) or, for a longer
+     * one, the offset of its bytes in one byte array this column owns.
+     */
+    static final class Strings extends GroupKeyColumn {
+        private static final VarHandle BYTES_AS_LONG =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+        /** Two words per group. */
+        long[] views = new long[0];
+        byte[] heap = new byte[0];
+        int fill;
+        private final HeapAccount heapAccount;
+
+        Strings(DataType type, MemoryPool pool, String owner) {
+            super(type, pool, owner);
+            this.heapAccount = new HeapAccount(pool, owner + " string data");
+        }
+
+        @Override long valueBytes(int capacity) { return capacity * 16L; }
+
+        @Override void growValues(int capacity) { views = Arrays.copyOf(views, capacity * 2); }
+
+        private void reserveHeap(int bytes) {
+            if (heap.length - fill >= bytes) {
+                return;
+            }
+            long want = Math.max((long) fill + bytes, Math.max(4096L, heap.length * 2L));
+            if (want > Integer.MAX_VALUE - 16) {
+                want = (long) fill + bytes;
+                if (want > Integer.MAX_VALUE - 16) {
+                    throw new MemoryLimitExceededException("memory limit exceeded: GROUP BY string keys over 2 GiB in one table",
+                            want, Integer.MAX_VALUE - 16);
+                }
+            }
+            heapAccount.resize(want);
+            heap = Arrays.copyOf(heap, (int) want);
+        }
+
+        /** Whether {@code len} bytes at {@code off} in {@code buf} equal those at {@code at} in this column's array (the first four already matched). */
+        private boolean bytesEqual(MemorySegment buf, long off, int at, int len) {
+            byte[] h = heap;
+            int i = 4;
+            for (; i + 8 <= len; i += 8) {
+                if (buf.get(LONG, off + i) != (long) BYTES_AS_LONG.get(h, at + i)) {
+                    return false;
+                }
+            }
+            for (; i < len; i++) {
+                if (buf.get(ValueLayout.JAVA_BYTE, off + i) != h[at + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean outOfLineEquals(MemorySegment v, List<MemorySegment> buffers, long base, int len, int g) {
+            MemorySegment buf = buffers.get(v.get(INT, base + 8));
+            long off = Integer.toUnsignedLong(v.get(INT, base + 12));
+            return bytesEqual(buf, off, (int) views[2 * g + 1], len);
+        }
+
+        @Override
+        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+            MemorySegment v = in.data();
+            List<MemorySegment> buffers = in.varBuffers();
+            long[] st = views;
+            for (int i = 0; i < n; i++) {
+                int g = ids[i];
+                if (g < 0) {
+                    continue;
+                }
+                long base = (long) row(sel, i) << 4;
+                long w0 = v.get(LONG, base);
+                boolean eq = w0 == st[2 * g]
+                        && ((int) w0 <= StringViews.INLINE_MAX
+                            ? v.get(LONG, base + 8) == st[2 * g + 1]
+                            : outOfLineEquals(v, buffers, base, (int) w0, g));
+                if (!eq) {
+                    ids[i] = -1;
+                }
+            }
+        }
+
+        @Override
+        boolean valueEquals(ColumnVector in, int row, int g) {
+            MemorySegment v = in.data();
+            long base = (long) row << 4;
+            long w0 = v.get(LONG, base);
+            if (w0 != views[2 * g]) {
+                return false;
+            }
+            return (int) w0 <= StringViews.INLINE_MAX
+                    ? v.get(LONG, base + 8) == views[2 * g + 1]
+                    : outOfLineEquals(v, in.varBuffers(), base, (int) w0, g);
+        }
+
+        @Override
+        void appendValue(ColumnVector in, int row, int g) {
+            MemorySegment v = in.data();
+            long base = (long) row << 4;
+            long w0 = v.get(LONG, base);
+            int len = (int) w0;
+            views[2 * g] = w0;
+            if (len <= StringViews.INLINE_MAX) {
+                views[2 * g + 1] = v.get(LONG, base + 8);
+                return;
+            }
+            reserveHeap(len);
+            MemorySegment buf = in.varBuffers().get(v.get(INT, base + 8));
+            long off = Integer.toUnsignedLong(v.get(INT, base + 12));
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off, heap, fill, len);
+            views[2 * g + 1] = fill;
+            fill += len;
+        }
+
+        @Override
+        boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) {
+            Strings o = (Strings) other;
+            long w0 = o.views[2 * og];
+            if (w0 != views[2 * g]) {
+                return false;
+            }
+            int len = (int) w0;
+            if (len <= StringViews.INLINE_MAX) {
+                return o.views[2 * og + 1] == views[2 * g + 1];
+            }
+            int a = (int) o.views[2 * og + 1];
+            int b = (int) views[2 * g + 1];
+            return Arrays.equals(o.heap, a, a + len, heap, b, b + len);
+        }
+
+        @Override
+        void appendValueGroup(GroupKeyColumn other, int og, int g) {
+            Strings o = (Strings) other;
+            long w0 = o.views[2 * og];
+            int len = (int) w0;
+            views[2 * g] = w0;
+            if (len <= StringViews.INLINE_MAX) {
+                views[2 * g + 1] = o.views[2 * og + 1];
+                return;
+            }
+            reserveHeap(len);
+            System.arraycopy(o.heap, (int) o.views[2 * og + 1], heap, fill, len);
+            views[2 * g + 1] = fill;
+            fill += len;
+        }
+
+        @Override
+        void writeValues(ColumnVector out, int count) {
+            MemorySegment data = out.data();
+            int buffer = -1;
+            for (int g = 0; g < count; g++) {
+                if (isNull(g)) {
+                    continue;
+                }
+                long base = (long) g << 4;
+                long w0 = views[2 * g];
+                data.set(LONG, base, w0);
+                if ((int) w0 <= StringViews.INLINE_MAX) {
+                    data.set(LONG, base + 8, views[2 * g + 1]);
+                } else {
+                    if (buffer < 0) {
+                        buffer = out.addStringBuffer(heap, 0, fill);
+                    }
+                    data.set(INT, base + 8, buffer);
+                    data.set(INT, base + 12, (int) views[2 * g + 1]);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            heapAccount.close();
+        }
+    }
+}
