@@ -6,6 +6,7 @@ import io.blueshift.memory.Schema;
 import io.blueshift.operators.aggregate.AggregateCall;
 import io.blueshift.operators.aggregate.AggregateFunction;
 import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.expr.ExprTypes;
 import io.blueshift.operators.order.SortKey;
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.storage.Catalog;
@@ -457,12 +458,51 @@ final class RelTranslator {
         for (RelNode in : u.getInputs()) {
             inputs.add(translate(in));
         }
+        inputs = alignTypes(inputs, u);
         PlanNode all = new PlanNode.UnionAll(inputs);
         if (u.all) {
             return all;
         }
         int[] keys = IntStream.range(0, all.schema().size()).toArray();
         return new PlanNode.Aggregate(all, keys, List.of());
+    }
+
+    /**
+     * The inputs of a set operation cast to one type per column: our expression types can be
+     * wider than Calcite's (INT32 * INT32 is INT64 here), so the common type is taken from
+     * the inputs, and Calcite's where they have none.
+     */
+    private static List<PlanNode> alignTypes(List<PlanNode> inputs, RelNode set) {
+        int cols = inputs.getFirst().schema().size();
+        DataType[] target = new DataType[cols];
+        boolean differ = false;
+        for (int c = 0; c < cols; c++) {
+            DataType t = inputs.getFirst().schema().type(c);
+            for (PlanNode in : inputs) {
+                DataType next = ExprTypes.common(t, in.schema().type(c));
+                t = next != null ? next : CalciteCatalog.fromCalcite(set.getRowType().getFieldList().get(c).getType());
+            }
+            target[c] = t;
+            for (PlanNode in : inputs) {
+                differ |= !in.schema().type(c).equals(t);
+            }
+        }
+        if (!differ) {
+            return inputs;
+        }
+        List<PlanNode> out = new ArrayList<>();
+        for (PlanNode in : inputs) {
+            Schema s = in.schema();
+            List<Expr> exprs = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c < cols; c++) {
+                Expr ref = new Expr.ColumnRef(c, s.type(c), s.field(c).name());
+                exprs.add(s.type(c).equals(target[c]) ? ref : new Expr.Cast(ref, target[c]));
+                names.add(s.field(c).name());
+            }
+            out.add(new PlanNode.Project(in, exprs, names));
+        }
+        return out;
     }
 
     private PlanNode values(Values v) {

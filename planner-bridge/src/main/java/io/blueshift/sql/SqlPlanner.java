@@ -110,6 +110,7 @@ public final class SqlPlanner {
             throw new SqlException("syntax error at line " + line + ", column " + col + ": " + firstLine(e.getMessage()), line, col, e);
         }
         checkLikeEscapes(parsed);
+        OutputNames.name(parsed, sql);
         SqlNode validated;
         try {
             validated = planner.validate(parsed);

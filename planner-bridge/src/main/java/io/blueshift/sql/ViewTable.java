@@ -54,6 +54,7 @@ final class ViewTable extends AbstractTable implements TranslatableTable {
                 sql = prepare.apply(body);
                 Planner planner = Frameworks.getPlanner(config);
                 SqlNode parsed = planner.parse(sql);
+                OutputNames.name(parsed, sql);
                 rowType = planner.validateAndGetType(parsed).right;
             } catch (SqlException e) {
                 throw new SqlException("view " + name + ": " + e.getMessage(), 0, 0, e);

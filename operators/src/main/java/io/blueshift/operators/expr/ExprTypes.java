@@ -44,6 +44,36 @@ public final class ExprTypes {
         return DataType.INT64;
     }
 
+    /**
+     * The type both {@code a} and {@code b} convert to without loss (the inputs of UNION, the
+     * branches of CASE): numbers widen (INT32 < INT64 < DECIMAL < FLOAT64, decimals keep the
+     * larger integer part and scale, capped at 18 digits), DATE goes to TIMESTAMP; null when
+     * there is none.
+     */
+    public static DataType common(DataType a, DataType b) {
+        if (a.equals(b)) {
+            return a;
+        }
+        if (isNumeric(a) && isNumeric(b)) {
+            if (a instanceof DataType.Float64Type || b instanceof DataType.Float64Type) {
+                return DataType.FLOAT64;
+            }
+            if (a instanceof DecimalType || b instanceof DecimalType) {
+                DecimalType x = asDecimal(a);
+                DecimalType y = asDecimal(b);
+                int scale = Math.max(x.scale(), y.scale());
+                int integer = Math.max(x.precision() - x.scale(), y.precision() - y.scale());
+                return DataType.decimal(Math.min(DecimalType.MAX_PRECISION, integer + scale), scale);
+            }
+            return DataType.INT64;
+        }
+        if ((a instanceof DataType.DateType && b instanceof DataType.TimestampType)
+                || (a instanceof DataType.TimestampType && b instanceof DataType.DateType)) {
+            return DataType.TIMESTAMP;
+        }
+        return null;
+    }
+
     public static boolean isNumeric(DataType t) {
         return t instanceof DataType.Int32Type || t instanceof DataType.Int64Type
                 || t instanceof DataType.Float64Type || t instanceof DecimalType;
