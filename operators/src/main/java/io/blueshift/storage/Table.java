@@ -46,6 +46,25 @@ public interface Table {
     }
 
     /**
+     * A zone-map test a scan hands to {@link #load(int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}:
+     * true when no row of a range whose {@code column} (schema index) has bounds {@code zone} can pass.
+     */
+    @FunctionalInterface
+    interface RowFilter {
+        boolean excludes(int column, ZoneMap zone);
+    }
+
+    /**
+     * As {@link #load(int, int[], io.blueshift.memory.MemoryPool)}, but the table may leave out
+     * rows of the block that {@code filter} rules out for one of {@code filterColumns} (by finer
+     * statistics than the block's zone map, such as a Parquet page index); it never leaves out a
+     * row that could pass, and keeps the others in order. The scan's filter still runs above.
+     */
+    default LoadedBlock load(int block, int[] columns, io.blueshift.memory.MemoryPool pool, int[] filterColumns, RowFilter filter) {
+        return load(block, columns, pool);
+    }
+
+    /**
      * Columns whose values are known to be distinct: those stored strictly increasing across
      * the whole table (every block's zone map says so, and each block starts above the
      * previous one's maximum). The optimizer uses them as keys to estimate join sizes.

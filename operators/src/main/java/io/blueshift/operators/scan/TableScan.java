@@ -24,6 +24,7 @@ public final class TableScan implements Source {
     private final Table table;
     private final int[] columns;
     private final List<ScanPredicate> predicates;
+    private final int[] filterColumns;
     private final Schema schema;
     private final AtomicInteger cursor = new AtomicInteger();
     private final AtomicLong blocksSkipped = new AtomicLong();
@@ -33,6 +34,7 @@ public final class TableScan implements Source {
         this.table = table;
         this.columns = columns.clone();
         this.predicates = List.copyOf(predicates);
+        this.filterColumns = this.predicates.stream().mapToInt(ScanPredicate::column).distinct().toArray();
         List<Field> fields = new ArrayList<>(columns.length);
         for (int c : columns) {
             fields.add(table.schema().field(c));
@@ -61,6 +63,16 @@ public final class TableScan implements Source {
         cursor.set(0);
     }
 
+    /** Whether a range of rows with these bounds of {@code column} fails one of the predicates. */
+    private boolean excludes(int column, io.blueshift.storage.ZoneMap zone) {
+        for (ScanPredicate p : predicates) {
+            if (p.column() == column && p.excludes(zone)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean canSkip(int block) {
         for (ScanPredicate p : predicates) {
             if (p.excludes(table.zoneMap(block, p.column()))) {
@@ -83,7 +95,8 @@ public final class TableScan implements Source {
      */
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-        try (LoadedBlock block = table.load(morsel, columns, ctx.pool())) {
+        try (LoadedBlock block = predicates.isEmpty() ? table.load(morsel, columns, ctx.pool())
+                : table.load(morsel, columns, ctx.pool(), filterColumns, this::excludes)) {
             int rows = block.rowCount();
             int step = ctx.batchRows();
             List<ColumnVector> slices = new ArrayList<>(columns.length);

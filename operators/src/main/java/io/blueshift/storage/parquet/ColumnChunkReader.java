@@ -68,6 +68,15 @@ final class ColumnChunkReader {
 
     /** As above, with the chunk in {@code chunk[0, chunkLength)} (a reused, larger buffer). */
     void read(byte[] chunk, int chunkLength, long chunkOffset, int rows, ColumnVector out) {
+        read(chunk, chunkLength, chunkOffset, rows, out, null);
+    }
+
+    /**
+     * As above, decoding only the data pages whose header starts at a file offset {@code decode}
+     * accepts (all when null; the dictionary page always): their values go to consecutive rows
+     * of {@code out}, {@code rows} in all. Skipped pages are neither decompressed nor decoded.
+     */
+    void read(byte[] chunk, int chunkLength, long chunkOffset, int rows, ColumnVector out, java.util.function.LongPredicate decode) {
         int pos = 0;
         int done = 0;
         while (done < rows) {
@@ -97,10 +106,18 @@ final class ColumnChunkReader {
             try {
                 switch (header.getType()) {
                     case DICTIONARY_PAGE -> readDictionary(header, chunk, dataStart, size, uncompressed);
-                    case DATA_PAGE -> done += readDataPageV1(header.getData_page_header(), chunk, dataStart, size,
-                            uncompressed, rows - done, done, out);
-                    case DATA_PAGE_V2 -> done += readDataPageV2(header.getData_page_header_v2(), chunk, dataStart, size,
-                            uncompressed, rows - done, done, out);
+                    case DATA_PAGE -> {
+                        if (decode == null || decode.test(pageOffset)) {
+                            done += readDataPageV1(header.getData_page_header(), chunk, dataStart, size,
+                                    uncompressed, rows - done, done, out);
+                        }
+                    }
+                    case DATA_PAGE_V2 -> {
+                        if (decode == null || decode.test(pageOffset)) {
+                            done += readDataPageV2(header.getData_page_header_v2(), chunk, dataStart, size,
+                                    uncompressed, rows - done, done, out);
+                        }
+                    }
                     default -> { } // index pages and unknown kinds carry no values
                 }
             } catch (ParquetException e) {

@@ -5,6 +5,8 @@ import io.blueshift.memory.MemoryPool;
 import io.blueshift.storage.TableBlock;
 import io.blueshift.storage.ZoneMap;
 import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ColumnIndex;
+import org.apache.parquet.format.OffsetIndex;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.RowGroup;
@@ -193,6 +195,121 @@ public final class ParquetFile {
                         : ColumnVector.allocate(pool, c.type(), rows, c.optional(), owner);
                 vectors.add(v);
                 new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, rows, v);
+            }
+            ok = true;
+            return vectors;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (!ok) {
+                vectors.forEach(ColumnVector::close);
+            }
+        }
+    }
+
+    /**
+     * The rows of row group {@code group} that {@code filter} cannot rule out by the page index
+     * of {@code filterColumns} (schema indexes {@code schemaColumns}), as sorted {@code [start, end)}
+     * pairs; null when it rules out no page (or there is no usable page index).
+     */
+    public int[] keptRows(int group, List<ParquetColumn> filterColumns, int[] schemaColumns, io.blueshift.storage.Table.RowFilter filter) {
+        int rows = (int) rowGroupRows(group);
+        java.util.BitSet excluded = new java.util.BitSet(rows);
+        int ruledOut = 0;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (int i = 0; i < filterColumns.size(); i++) {
+                ParquetColumn c = filterColumns.get(i);
+                long[] pageRows = PageIndexPruning.pageRows(offsetIndex(ch, group, c), rows);
+                if (pageRows != null) {
+                    ruledOut += PageIndexPruning.exclude(c, schemaColumns[i], columnIndex(ch, group, c), pageRows, filter, excluded);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
+        }
+        return ruledOut == 0 ? null : PageIndexPruning.kept(excluded, rows);
+    }
+
+    /** The chunk's offset index, or null when absent, outside the file's data, or not decodable. */
+    private OffsetIndex offsetIndex(FileChannel ch, int group, ParquetColumn c) throws IOException {
+        ColumnChunk cc = chunk(group, c.leafIndex());
+        if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
+            return null;
+        }
+        byte[] b = indexBytes(ch, cc.getOffset_index_offset(), cc.getOffset_index_length());
+        try {
+            return b == null ? null : Util.readOffsetIndex(new ByteArrayInputStream(b));
+        } catch (IOException | RuntimeException e) {
+            return null; // the page index only speeds reads up: a bad one is ignored
+        }
+    }
+
+    private ColumnIndex columnIndex(FileChannel ch, int group, ParquetColumn c) throws IOException {
+        ColumnChunk cc = chunk(group, c.leafIndex());
+        if (!cc.isSetColumn_index_offset() || !cc.isSetColumn_index_length()) {
+            return null;
+        }
+        byte[] b = indexBytes(ch, cc.getColumn_index_offset(), cc.getColumn_index_length());
+        try {
+            return b == null ? null : Util.readColumnIndex(new ByteArrayInputStream(b));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private byte[] indexBytes(FileChannel ch, long offset, int length) throws IOException {
+        if (offset < 4 || length <= 0 || offset + length > footerStart) {
+            return null;
+        }
+        return read(ch, offset, length);
+    }
+
+    /**
+     * Reads only the rows {@code kept} (sorted {@code [start, end)} pairs) of one row group's
+     * columns: for each column, the pages holding those rows are decoded (others are skipped
+     * when the chunk has an offset index) and the kept rows moved to the front. The vectors are
+     * transient (see {@link #readColumns(int, List, MemoryPool, boolean)}). Adds the number of
+     * data pages skipped to {@code pagesSkipped[0]}.
+     */
+    public List<ColumnVector> readColumns(int group, List<ParquetColumn> columns, MemoryPool pool, int[] kept, long[] pagesSkipped) {
+        RowGroup rg = metadata.getRow_groups().get(group);
+        int rows = (int) rg.getNum_rows();
+        int keptRows = PageIndexPruning.count(kept);
+        List<ColumnVector> vectors = new ArrayList<>(columns.size());
+        boolean ok = false;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (ParquetColumn c : columns) {
+                ColumnChunk chunk = rg.getColumns().get(c.leafIndex());
+                ColumnMetaData md = checkChunk(group, c, chunk);
+                OffsetIndex oi = offsetIndex(ch, group, c);
+                long[] pageRows = PageIndexPruning.pageRows(oi, rows);
+                int[] decoded = {0, rows};
+                java.util.function.LongPredicate decode = null;
+                if (pageRows != null) {
+                    boolean[] need = PageIndexPruning.pagesNeeded(pageRows, kept);
+                    decoded = PageIndexPruning.decodedRows(pageRows, need);
+                    java.util.Set<Long> offsets = new java.util.HashSet<>();
+                    List<org.apache.parquet.format.PageLocation> locations = oi.getPage_locations();
+                    for (int p = 0; p < need.length; p++) {
+                        if (need[p]) {
+                            offsets.add(locations.get(p).getOffset());
+                        } else {
+                            pagesSkipped[0]++;
+                        }
+                    }
+                    decode = offsets::contains;
+                }
+                int decodedRows = PageIndexPruning.count(decoded);
+                String owner = path.getFileName() + "." + c.name();
+                ColumnVector v = ColumnVector.allocateReusable(pool, c.type(), decodedRows, c.optional(), owner, true);
+                vectors.add(v);
+                if (decodedRows > 0) {
+                    long start = chunkStart(md);
+                    int length = (int) md.getTotal_compressed_size();
+                    byte[] bytes = readReusing(ch, start, length);
+                    new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, decodedRows, v, decode);
+                    PageIndexPruning.compact(v, decoded, kept);
+                }
             }
             ok = true;
             return vectors;

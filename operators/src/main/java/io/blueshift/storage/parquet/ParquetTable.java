@@ -46,6 +46,7 @@ public final class ParquetTable implements Table, AutoCloseable {
     private final ZoneMap[][] zones;
     private final MemoryPool pool;
     private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong pagesSkipped = new java.util.concurrent.atomic.AtomicLong();
 
     private ParquetTable(String name, Schema schema, List<TableBlock> blocks) {
         this.name = name;
@@ -225,6 +226,39 @@ public final class ParquetTable implements Table, AutoCloseable {
         }
         int group = groups[block];
         return new LoadedBlock(file.readColumns(group, wanted, memory, true), (int) file.rowGroupRows(group), true);
+    }
+
+    /**
+     * Reads the block's columns leaving out the pages (and rows) the page index of the filter
+     * columns rules out; the block as a whole when there is no page index or it rules out nothing.
+     */
+    @Override
+    public LoadedBlock load(int block, int[] columnIndexes, MemoryPool memory, int[] filterColumns, RowFilter filter) {
+        if (file == null || blocks != null || filterColumns.length == 0) {
+            return load(block, columnIndexes, memory);
+        }
+        int group = groups[block];
+        List<ParquetColumn> filtered = new ArrayList<>(filterColumns.length);
+        for (int c : filterColumns) {
+            filtered.add(columns.get(c));
+        }
+        int[] kept = file.keptRows(group, filtered, filterColumns, filter);
+        if (kept == null) {
+            return load(block, columnIndexes, memory);
+        }
+        List<ParquetColumn> wanted = new ArrayList<>(columnIndexes.length);
+        for (int c : columnIndexes) {
+            wanted.add(columns.get(c));
+        }
+        long[] skipped = {0};
+        List<ColumnVector> vectors = file.readColumns(group, wanted, memory, kept, skipped);
+        pagesSkipped.addAndGet(skipped[0]);
+        return new LoadedBlock(vectors, PageIndexPruning.count(kept), true);
+    }
+
+    /** Data pages that scans of this (lazy) table left undecoded thanks to the page index, since it was opened. */
+    public long pagesSkipped() {
+        return pagesSkipped.get();
     }
 
     @Override
