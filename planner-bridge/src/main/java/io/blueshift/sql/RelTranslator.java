@@ -59,6 +59,7 @@ final class RelTranslator {
             case Sort s -> sort(s);
             case Union u -> union(u);
             case Values v -> values(v);
+            case org.apache.calcite.rel.core.Window w -> WindowTranslation.translate(w, translate(w.getInput()));
             case Correlate c -> throw new UnsupportedOperationException("not supported: a correlated subquery that could not be decorrelated");
             default -> throw new UnsupportedOperationException("not supported: " + rel.getRelTypeName());
         };

@@ -74,6 +74,19 @@ public final class SqlPlanner {
                 .build();
     }
 
+    private static boolean hasWindowFunctions(RelNode rel) {
+        if (rel instanceof org.apache.calcite.rel.core.Project p
+                && org.apache.calcite.rex.RexOver.containsOver(p.getProjects(), null)) {
+            return true;
+        }
+        for (RelNode in : rel.getInputs()) {
+            if (hasWindowFunctions(in)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Replaces the file references of {@code sql} by tables added to {@code root}. */
     private String prepare(String sql, String prefix, SchemaPlus root) {
         FileReferences.Rewritten rw = FileReferences.rewrite(sql, prefix,
@@ -128,6 +141,10 @@ public final class SqlPlanner {
             throw new SqlException("cannot plan the query: " + firstLine(e.getMessage()), 0, 0, e);
         }
         RelNode rel = relRoot.project();
+        if (hasWindowFunctions(rel)) {
+            // OVER (...) as Window nodes our translator turns into window operators
+            rel = hep(rel, HepProgram.builder().addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
+        }
         RelBuilder relBuilder = RelBuilder.create(config);
         rel = hep(rel, HepProgram.builder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)

@@ -81,6 +81,28 @@ public sealed interface PlanNode {
         public List<PlanNode> inputs() { return List.of(input); }
     }
 
+    /**
+     * Window functions: the input's columns plus one per call, computed over the partitions
+     * of {@code partition} ordered by {@code order}, aggregates over {@code frame}.
+     */
+    record Window(PlanNode input, int[] partition, List<SortKey> order, io.blueshift.operators.window.WindowFrame frame,
+                  List<io.blueshift.operators.window.WindowCall> calls) implements PlanNode {
+        public Window {
+            order = List.copyOf(order);
+            calls = List.copyOf(calls);
+        }
+
+        public Schema schema() {
+            List<Field> fields = new ArrayList<>(input.schema().fields());
+            for (var c : calls) {
+                fields.add(new Field(c.name(), c.type(), true));
+            }
+            return new Schema(fields);
+        }
+
+        public List<PlanNode> inputs() { return List.of(input); }
+    }
+
     /** LIMIT/OFFSET without ordering. */
     record Limit(PlanNode input, long offset, long limit) implements PlanNode {
         public Schema schema() { return input.schema(); }

@@ -176,6 +176,12 @@ public final class QueryExecutor {
                 yield join(j, j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
             }
             case PlanNode.UnionAll u -> materialized(unionAll(u));
+            case PlanNode.Window w -> {
+                try (MaterializedResult input = execute(w.input())) {
+                    yield materialized(timed(w, "Window", () -> io.blueshift.operators.window.WindowEvaluator.evaluate(
+                            input, w.partition(), w.order(), w.frame(), w.calls(), w.schema(), ctx)));
+                }
+            }
             case PlanNode.Values v -> materialized(attributed("Values", () -> ConstantRows.materialize(v.schema(), v.rows(), ctx)));
         };
     }
@@ -419,6 +425,16 @@ public final class QueryExecutor {
             case PlanNode.NestedLoopJoin j -> sb.append("NestedLoopJoin ").append(j.type())
                     .append(j.condition() == null ? "" : " on " + io.blueshift.operators.expr.ExprPrinter.print(j.condition()));
             case PlanNode.UnionAll u -> sb.append("UnionAll");
+            case PlanNode.Window w -> {
+                io.blueshift.memory.Schema in = w.input().schema();
+                List<String> parts = new ArrayList<>();
+                for (int p : w.partition()) parts.add(in.field(p).name());
+                List<String> fns = new ArrayList<>();
+                for (var c : w.calls()) fns.add(c.describe(c.argument() < 0 ? "" : in.field(c.argument()).name()) + " AS " + c.name());
+                sb.append("Window partition=").append(parts).append(" order=")
+                        .append(w.order().stream().map(k -> in.field(k.column()).name() + (k.ascending() ? "" : " DESC")).toList())
+                        .append(' ').append(w.frame().describe()).append(' ').append(fns);
+            }
             case PlanNode.Values v -> sb.append("Values ").append(v.rows().size()).append(" rows");
         }
         sb.append('\n');
