@@ -182,14 +182,22 @@ public final class HashJoinProbe implements Operator {
         int[] next = table.next();
         boolean unique = table.unique();
         while (true) {
+            // the rows with a candidate, written without a branch on whether each has one
+            // (every row is written at m; only those with one move m on)
             int m = 0;
             for (int i = 0; i < n; i++) {
                 int c = cand[i];
-                if (c >= 0) {
-                    active.setAtIndex(INT, m, sel == null ? i : sel.getAtIndex(INT, i));
-                    activeIndex[m] = i;
-                    buildRow[m] = c;
-                    m++;
+                activeIndex[m] = i;
+                buildRow[m] = c;
+                m += ~c >>> 31;
+            }
+            if (sel == null) {
+                for (int j = 0; j < m; j++) {
+                    active.setAtIndex(INT, j, activeIndex[j]);
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    active.setAtIndex(INT, j, sel.getAtIndex(INT, activeIndex[j]));
                 }
             }
             if (m == 0) {

@@ -24,6 +24,8 @@ import java.util.List;
  */
 final class JoinHashTable implements AutoCloseable {
     private static final long TAG = 0xFFFF_FFFF_0000_0000L;
+    /** A probe candidate whose first slot held another key: probing goes on at the next slot. */
+    private static final int COLLIDED = -3;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -59,6 +61,9 @@ final class JoinHashTable implements AutoCloseable {
             throw e;
         }
     }
+
+    /** Partitions of at most this many rows get four slots per row or more (512 KiB of slots at most). */
+    private static final int SPARSE_ROWS = 1 << 14;
 
     /** Build sides below this many rows get one partition, built by one thread. */
     private static final int PARTITION_MIN_ROWS = 1 << 15;
@@ -157,7 +162,9 @@ final class JoinHashTable implements AutoCloseable {
             int[] caps = new int[partitions];
             for (int p = 0; p < partitions; p++) {
                 int rowsIn = start[p + 1] - start[p];
-                caps[p] = Integer.highestOneBit(Math.max(16, rowsIn) * 2 - 1) << 1;
+                // at most half full; at most a quarter while the slots stay cache-sized, so a
+                // probe that misses rarely meets another key's slot
+                caps[p] = Integer.highestOneBit(Math.max(16, rowsIn) * 2 - 1) << (rowsIn <= SPARSE_ROWS ? 2 : 1);
                 slotBytes += caps[p] * 8L;
             }
             slotAlloc = pool.reserveExternal(slotBytes, "hash join slots");
@@ -298,27 +305,49 @@ final class JoinHashTable implements AutoCloseable {
         int[] partMask = this.partMask;
         int shift = partShift;
         int select = partSelect;
+        // first slot of every row without a branch on what it holds, so the loads of many rows
+        // overlap and no misprediction flushes them: empty -> -1, same tag -> its row, another
+        // key's slot (rare at our load factors) -> COLLIDED, resolved in the loop below
+        int collided = 0;
         for (int i = 0; i < n; i++) {
             long h = hashes[i];
             int part = (int) (h >>> shift) & select;
-            long[] slots = parts[part];
-            int mask = partMask[part];
-            int p = (int) h & mask;
-            int c;
-            while (true) {
-                long s = slots[p];
-                if (s == 0) {
-                    c = -1;
-                    break;
-                }
-                if (((s ^ h) & TAG) == 0) {
-                    c = (int) s - 1;
-                    break;
-                }
-                p = (p + 1) & mask;
-            }
-            cand[i] = c;
+            int p = (int) h & partMask[part];
+            long s = parts[part][p];
+            long x = (s ^ h) & TAG;
+            int tagMiss = (int) ((x | -x) >>> 63);
+            int occupied = (int) ((s | -s) >>> 63);
+            int again = tagMiss & occupied;
+            cand[i] = (((int) s - 1) | -tagMiss) - (again << 1);
             pos[i] = p;
+            collided += again;
+        }
+        if (collided > 0) {
+            for (int i = 0; i < n; i++) {
+                if (cand[i] != COLLIDED) {
+                    continue;
+                }
+                long h = hashes[i];
+                int part = (int) (h >>> shift) & select;
+                long[] slots = parts[part];
+                int mask = partMask[part];
+                int p = pos[i];
+                int c;
+                while (true) {
+                    p = (p + 1) & mask;
+                    long s = slots[p];
+                    if (s == 0) {
+                        c = -1;
+                        break;
+                    }
+                    if (((s ^ h) & TAG) == 0) {
+                        c = (int) s - 1;
+                        break;
+                    }
+                }
+                cand[i] = c;
+                pos[i] = p;
+            }
         }
         boolean mismatches = false;
         for (int k = 0; k < keys.size(); k++) {
