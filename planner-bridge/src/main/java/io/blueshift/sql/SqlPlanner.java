@@ -211,7 +211,7 @@ public final class SqlPlanner {
     /** Plans {@code sql} into a physical plan for our executor. */
     public PlanNode plan(String sql) {
         RelNode rel = logicalPlan(sql);
-        return new RelTranslator(catalog).translate(rel);
+        return ColumnPruning.apply(new RelTranslator(catalog).translate(rel));
     }
 
     public String explainLogical(String sql) {

@@ -1,0 +1,306 @@
+package io.blueshift.sql;
+
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.aggregate.AggregateCall;
+import io.blueshift.operators.expr.Expr;
+import io.blueshift.operators.order.SortKey;
+import io.blueshift.operators.plan.PlanNode;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Drops the columns nothing above uses from the physical plan, so a hash join builds and
+ * gathers only its keys and the build columns read above it. Calcite's field trimming keeps a
+ * join's key columns in its output (a join emits all columns of both inputs); here a build
+ * side that carries columns only its own filters or joins used gets a projection to what the
+ * join needs, and every node above is rewritten to the narrower rows. Probe columns are not
+ * cut (they pass through a probe without a copy); aggregates, windows, scans, unions and
+ * nested-loop joins keep their outputs.
+ */
+final class ColumnPruning {
+    private ColumnPruning() {}
+
+    /** A rewritten node and where each of the old node's output columns went (-1: dropped). */
+    private record Pruned(PlanNode node, int[] map) {}
+
+    static PlanNode apply(PlanNode root) {
+        BitSet all = new BitSet();
+        all.set(0, root.schema().size());
+        return prune(root, all).node();
+    }
+
+    private static Pruned prune(PlanNode node, BitSet need) {
+        return switch (node) {
+            case PlanNode.Filter f -> {
+                BitSet in = copy(need);
+                refs(f.predicate(), in);
+                Pruned r = prune(f.input(), in);
+                yield new Pruned(new PlanNode.Filter(r.node(), remap(f.predicate(), r.map())), r.map());
+            }
+            case PlanNode.Project p -> project(p, need);
+            case PlanNode.Aggregate a -> {
+                BitSet in = new BitSet();
+                for (int k : a.keys()) {
+                    in.set(k);
+                }
+                for (AggregateCall c : a.aggregates()) {
+                    if (c.input() >= 0) {
+                        in.set(c.input());
+                    }
+                }
+                Pruned r = prune(a.input(), in);
+                int[] keys = new int[a.keys().length];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = r.map()[a.keys()[i]];
+                }
+                List<AggregateCall> calls = new ArrayList<>();
+                for (AggregateCall c : a.aggregates()) {
+                    calls.add(c.input() < 0 ? c : new AggregateCall(c.function(), r.map()[c.input()], c.inputType(), c.name()));
+                }
+                yield identity(new PlanNode.Aggregate(r.node(), keys, calls));
+            }
+            case PlanNode.Sort s -> {
+                BitSet in = copy(need);
+                for (SortKey k : s.keys()) {
+                    in.set(k.column());
+                }
+                Pruned r = prune(s.input(), in);
+                List<SortKey> keys = new ArrayList<>();
+                for (SortKey k : s.keys()) {
+                    keys.add(new SortKey(r.map()[k.column()], k.ascending(), k.nullsFirst()));
+                }
+                yield new Pruned(new PlanNode.Sort(r.node(), keys, s.offset(), s.limit()), r.map());
+            }
+            case PlanNode.Limit l -> {
+                Pruned r = prune(l.input(), need);
+                yield new Pruned(new PlanNode.Limit(r.node(), l.offset(), l.limit()), r.map());
+            }
+            case PlanNode.HashJoin j -> hashJoin(j, need);
+            case PlanNode.NestedLoopJoin j -> identity(new PlanNode.NestedLoopJoin(whole(j.left()), whole(j.right()), j.condition(), j.type()));
+            case PlanNode.UnionAll u -> {
+                List<PlanNode> inputs = new ArrayList<>();
+                for (PlanNode in : u.inputs()) {
+                    inputs.add(whole(in));
+                }
+                yield identity(new PlanNode.UnionAll(inputs));
+            }
+            case PlanNode.Window w -> identity(new PlanNode.Window(whole(w.input()), w.partition(), w.order(), w.frame(), w.calls()));
+            case PlanNode.Scan s -> identity(s);
+            case PlanNode.Values v -> identity(v);
+        };
+    }
+
+    /** {@code node} with every column kept. */
+    private static PlanNode whole(PlanNode node) {
+        BitSet all = new BitSet();
+        all.set(0, node.schema().size());
+        return prune(node, all).node();
+    }
+
+    private static Pruned project(PlanNode.Project p, BitSet need) {
+        List<Expr> exprs = p.expressions();
+        BitSet keep = copy(need);
+        if (keep.isEmpty() && !exprs.isEmpty()) {
+            keep.set(0);   // a row count still needs a column
+        }
+        BitSet in = new BitSet();
+        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+            refs(exprs.get(i), in);
+        }
+        Pruned r = prune(p.input(), in);
+        int[] map = new int[exprs.size()];
+        List<Expr> out = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < exprs.size(); i++) {
+            if (keep.get(i)) {
+                map[i] = out.size();
+                out.add(remap(exprs.get(i), r.map()));
+                names.add(p.names().get(i));
+            } else {
+                map[i] = -1;
+            }
+        }
+        return new Pruned(new PlanNode.Project(r.node(), out, names), map);
+    }
+
+    private static Pruned hashJoin(PlanNode.HashJoin j, BitSet need) {
+        int probeWidth = j.probe().schema().size();
+        int buildWidth = j.build().schema().size();
+        PlanNode.JoinType type = j.type();
+        boolean probeOut = type != PlanNode.JoinType.RIGHT_SEMI && type != PlanNode.JoinType.RIGHT_ANTI;
+        boolean buildOut = switch (type) {
+            case INNER, LEFT, SINGLE, RIGHT, RIGHT_SEMI, RIGHT_ANTI -> true;
+            case SEMI, ANTI, MARK -> false;
+        };
+        int buildAt = probeOut ? probeWidth : 0;   // where build columns start in the output
+        BitSet needProbe = new BitSet();
+        BitSet needBuild = new BitSet();
+        for (int k : j.probeKeys()) {
+            needProbe.set(k);
+        }
+        for (int k : j.buildKeys()) {
+            needBuild.set(k);
+        }
+        if (probeOut) {
+            needProbe.or(need.get(0, probeWidth));
+        }
+        if (buildOut) {
+            for (int c = 0; c < buildWidth; c++) {
+                if (need.get(buildAt + c)) {
+                    needBuild.set(c);
+                }
+            }
+        }
+        if (j.residual() != null) {
+            BitSet r = new BitSet();
+            refs(j.residual(), r);
+            needProbe.or(r.get(0, probeWidth));
+            for (int c = r.nextSetBit(probeWidth); c >= 0; c = r.nextSetBit(c + 1)) {
+                needBuild.set(c - probeWidth);
+            }
+        }
+        Pruned probe = prune(j.probe(), needProbe);
+        Pruned build = narrowed(prune(j.build(), needBuild), needBuild);
+        int newProbeWidth = probe.node().schema().size();
+        int[] pairMap = new int[probeWidth + buildWidth];
+        for (int c = 0; c < probeWidth; c++) {
+            pairMap[c] = probe.map()[c];
+        }
+        for (int c = 0; c < buildWidth; c++) {
+            int to = build.map()[c];
+            pairMap[probeWidth + c] = to < 0 ? -1 : newProbeWidth + to;
+        }
+        int[] probeKeys = new int[j.probeKeys().length];
+        int[] buildKeys = new int[j.buildKeys().length];
+        for (int i = 0; i < probeKeys.length; i++) {
+            probeKeys[i] = probe.map()[j.probeKeys()[i]];
+            buildKeys[i] = build.map()[j.buildKeys()[i]];
+        }
+        Expr residual = j.residual() == null ? null : remap(j.residual(), pairMap);
+        PlanNode joined = new PlanNode.HashJoin(probe.node(), build.node(), probeKeys, buildKeys, type, residual);
+        int oldWidth = j.schema().size();
+        int[] map = new int[oldWidth];
+        for (int c = 0; c < oldWidth; c++) {
+            if (probeOut && c < probeWidth) {
+                map[c] = probe.map()[c];
+            } else if (buildOut && c >= buildAt && c < buildAt + buildWidth) {
+                int to = build.map()[c - buildAt];
+                map[c] = to < 0 ? -1 : (probeOut ? newProbeWidth : 0) + to;
+            } else {
+                map[c] = newProbeWidth;   // MARK's column, after the probe columns
+            }
+        }
+        return new Pruned(joined, map);
+    }
+
+    /** {@code p} cut to the columns in {@code need} with a projection, where it has more. */
+    private static Pruned narrowed(Pruned p, BitSet need) {
+        Schema s = p.node().schema();
+        int[] to = new int[p.map().length];
+        BitSet keep = new BitSet();
+        for (int c = need.nextSetBit(0); c >= 0; c = need.nextSetBit(c + 1)) {
+            keep.set(p.map()[c]);
+        }
+        if (keep.cardinality() == s.size()) {
+            return p;
+        }
+        List<Expr> refs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int[] position = new int[s.size()];
+        for (int c = 0; c < s.size(); c++) {
+            position[c] = -1;
+            if (keep.get(c)) {
+                position[c] = refs.size();
+                refs.add(new Expr.ColumnRef(c, s.type(c), s.field(c).name()));
+                names.add(s.field(c).name());
+            }
+        }
+        for (int c = 0; c < to.length; c++) {
+            to[c] = p.map()[c] < 0 ? -1 : position[p.map()[c]];
+        }
+        return new Pruned(new PlanNode.Project(p.node(), refs, names), to);
+    }
+
+    private static Pruned identity(PlanNode node) {
+        int[] map = new int[node.schema().size()];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = i;
+        }
+        return new Pruned(node, map);
+    }
+
+    private static BitSet copy(BitSet b) {
+        return (BitSet) b.clone();
+    }
+
+    /** Adds the columns {@code e} reads to {@code out}. */
+    private static void refs(Expr e, BitSet out) {
+        switch (e) {
+            case Expr.ColumnRef c -> out.set(c.index());
+            case Expr.Literal l -> { }
+            case Expr.Arithmetic a -> {
+                refs(a.left(), out);
+                refs(a.right(), out);
+            }
+            case Expr.Comparison c -> {
+                refs(c.left(), out);
+                refs(c.right(), out);
+            }
+            case Expr.Between b -> {
+                refs(b.value(), out);
+                refs(b.low(), out);
+                refs(b.high(), out);
+            }
+            case Expr.And a -> a.terms().forEach(t -> refs(t, out));
+            case Expr.Or o -> o.terms().forEach(t -> refs(t, out));
+            case Expr.Not n -> refs(n.term(), out);
+            case Expr.IsNull n -> refs(n.term(), out);
+            case Expr.Cast c -> refs(c.term(), out);
+            case Expr.Case c -> {
+                c.conditions().forEach(t -> refs(t, out));
+                c.results().forEach(t -> refs(t, out));
+                refs(c.elseResult(), out);
+            }
+            case Expr.Like l -> refs(l.value(), out);
+            case Expr.InList i -> refs(i.value(), out);
+            case Expr.Call c -> c.args().forEach(t -> refs(t, out));
+        }
+    }
+
+    /** {@code e} with column i read from column {@code map[i]}. */
+    private static Expr remap(Expr e, int[] map) {
+        return switch (e) {
+            case Expr.ColumnRef c -> {
+                int to = map[c.index()];
+                if (to < 0) {
+                    throw new IllegalStateException("column " + c.name() + " was pruned but is read");
+                }
+                yield to == c.index() ? c : new Expr.ColumnRef(to, c.type(), c.name());
+            }
+            case Expr.Literal l -> l;
+            case Expr.Arithmetic a -> new Expr.Arithmetic(a.op(), remap(a.left(), map), remap(a.right(), map), a.type());
+            case Expr.Comparison c -> new Expr.Comparison(c.op(), remap(c.left(), map), remap(c.right(), map));
+            case Expr.Between b -> new Expr.Between(remap(b.value(), map), remap(b.low(), map), remap(b.high(), map));
+            case Expr.And a -> new Expr.And(remapAll(a.terms(), map));
+            case Expr.Or o -> new Expr.Or(remapAll(o.terms(), map));
+            case Expr.Not n -> new Expr.Not(remap(n.term(), map));
+            case Expr.IsNull n -> new Expr.IsNull(remap(n.term(), map), n.negated());
+            case Expr.Cast c -> new Expr.Cast(remap(c.term(), map), c.type());
+            case Expr.Case c -> new Expr.Case(remapAll(c.conditions(), map), remapAll(c.results(), map),
+                    remap(c.elseResult(), map), c.type());
+            case Expr.Like l -> new Expr.Like(remap(l.value(), map), l.pattern(), l.escape(), l.negated());
+            case Expr.InList i -> new Expr.InList(remap(i.value(), map), i.values(), i.negated());
+            case Expr.Call c -> new Expr.Call(c.function(), remapAll(c.args(), map), c.type());
+        };
+    }
+
+    private static List<Expr> remapAll(List<Expr> exprs, int[] map) {
+        List<Expr> out = new ArrayList<>(exprs.size());
+        for (Expr e : exprs) {
+            out.add(remap(e, map));
+        }
+        return out;
+    }
+}
