@@ -467,6 +467,7 @@ final class ColumnChunkReader {
         for (int i = 0; i < m; i++) {
             if (levels[i] == 0) {
                 out.setNull(row + i);
+                clearValue(out, row + i);
                 continue;
             }
             switch (column.type()) {
@@ -478,6 +479,25 @@ final class ColumnChunkReader {
                 default -> out.setLong(row + i, longs[k]);
             }
             k++;
+        }
+    }
+
+    /**
+     * A NULL row's value bytes are zeroed: transient vectors come from reused memory
+     * ({@link ParquetFile#readColumns(int, java.util.List, io.blueshift.memory.MemoryPool, boolean)}),
+     * and operators may read (then ignore) the value under a null.
+     */
+    private static void clearValue(ColumnVector out, int row) {
+        switch (out.type()) {
+            case DataType.BooleanType t -> out.setBoolean(row, false);
+            case DataType.VarcharType t -> { } // string vectors are always zeroed
+            default -> {
+                if (out.type().byteWidth() == 4) {
+                    out.setInt(row, 0);
+                } else {
+                    out.setLong(row, 0);
+                }
+            }
         }
     }
 

@@ -190,8 +190,10 @@ public final class ParquetFile {
                 int length = (int) md.getTotal_compressed_size();
                 byte[] bytes = readReusing(ch, start, length);
                 String owner = path.getFileName() + "." + c.name();
+                // the reader writes every row's value (zero under a null) except in string views
                 ColumnVector v = transient_
-                        ? ColumnVector.allocateReusable(pool, c.type(), rows, c.optional(), owner, true)
+                        ? ColumnVector.allocateReusable(pool, c.type(), rows, c.optional(), owner,
+                                c.type() instanceof io.blueshift.memory.DataType.VarcharType)
                         : ColumnVector.allocate(pool, c.type(), rows, c.optional(), owner);
                 vectors.add(v);
                 new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, rows, v);

@@ -139,6 +139,52 @@ class ParquetLazyTableTest {
     }
 
     @Test
+    void reusedMorselMemoryHoldsTheNewValuesAndZeroUnderNulls() {
+        Path file = write(20_000, ParquetWriterTest.Nulls.SOME, 10_000); // 80 KB columns: buffers are reused
+        try (ParquetTable lazy = ParquetTable.openLazy(file, pool);
+             ParquetTable eager = ParquetTable.open(file, pool);
+             MemoryPool q = pool.child("query")) {
+            int[] cols = {lazy.schema().require("i64"), lazy.schema().require("dt"), lazy.schema().require("f64"),
+                    lazy.schema().require("b")};
+            for (int round = 0; round < 2; round++) {
+                for (int block = 0; block < 2; block++) {
+                    java.util.Set<Long> addresses = new java.util.HashSet<>();
+                    try (LoadedBlock b = lazy.load(block, cols, q)) {
+                        addresses.add(b.column(0).data().address()); // the 80 KB buffers (smaller ones come from malloc)
+                        addresses.add(b.column(2).data().address());
+                        for (int c = 0; c < cols.length; c++) {
+                            var v = b.column(c);
+                            var want = eager.blocks().get(block).column(cols[c]);
+                            for (int r = 0; r < 10_000; r++) {
+                                assertEquals(want.isNull(r), v.isNull(r));
+                                if (v.isNull(r)) {
+                                    long raw = v.type().byteWidth() == 4 ? v.getInt(r) : v.type().byteWidth() == 8 ? v.getLong(r)
+                                            : v.getBoolean(r) ? 1 : 0;
+                                    assertEquals(0, raw, "value bytes under a null, column " + c + " row " + r);
+                                } else if (v.type().byteWidth() == 8) {
+                                    assertEquals(want.getLong(r), v.getLong(r));
+                                } else if (v.type().byteWidth() == 4) {
+                                    assertEquals(want.getInt(r), v.getInt(r));
+                                } else {
+                                    assertEquals(want.getBoolean(r), v.getBoolean(r));
+                                }
+                            }
+                        }
+                    }
+                    if (round == 1) {
+                        try (LoadedBlock again = lazy.load(block, cols, q)) {
+                            java.util.Set<Long> reused = new java.util.HashSet<>();
+                            reused.add(again.column(0).data().address());
+                            reused.add(again.column(2).data().address());
+                            assertEquals(addresses, reused, "the freed buffers were reused");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void pageErrorsSurfaceAtScanTimeWithFileColumnAndOffset() throws Exception {
         Path file = write(5000, ParquetWriterTest.Nulls.NONE, 2000);
         ParquetFile f = ParquetFile.open(file);
