@@ -1,9 +1,13 @@
 package io.blueshift.sql;
 
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
- * Calcite's default type system with one change: literals of different lengths in CASE,
+ * Calcite's default type system with two changes: literals of different lengths in CASE,
  * VALUES and UNION are VARCHAR, not blank-padded CHAR, so {@code CASE WHEN c THEN 'a' ELSE
  * 'bb' END} is {@code 'a'}, as in DuckDB and PostgreSQL. Public with {@link #INSTANCE}
  * because Calcite instantiates it by class name.
@@ -14,5 +18,18 @@ public final class BlueshiftTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying() {
         return true;
+    }
+
+    /**
+     * AVG, STDDEV and VARIANCE of any number are DOUBLE, as in DuckDB (Calcite keeps the
+     * argument's type, so AVG of an INTEGER would truncate and STDDEV of a DECIMAL would
+     * square it in 18 digits).
+     */
+    @Override
+    public RelDataType deriveAvgAggType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+        if (SqlTypeUtil.isNumeric(argumentType)) {
+            return typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.DOUBLE), argumentType.isNullable());
+        }
+        return super.deriveAvgAggType(typeFactory, argumentType);
     }
 }

@@ -189,7 +189,7 @@ final class RelTranslator {
 
     private PlanNode aggregate(Aggregate a) {
         if (a.getGroupType() != Aggregate.Group.SIMPLE) {
-            throw new UnsupportedOperationException("not supported: GROUPING SETS, ROLLUP or CUBE");
+            return groupingSets(a);
         }
         PlanNode in = translate(a.getInput());
         // AGG(x) FILTER (WHERE f) is AGG(CASE WHEN f THEN x END): a projection adds those columns
@@ -285,6 +285,53 @@ final class RelTranslator {
         }
         // Calcite may name group keys differently from the input
         return renamed(agg, names);
+    }
+
+    /**
+     * GROUPING SETS, ROLLUP and CUBE: one aggregation per grouping set over the same input,
+     * keys outside the set NULL, GROUPING(...) a constant per set, the results concatenated.
+     */
+    private PlanNode groupingSets(Aggregate a) {
+        Schema input = translate(a.getInput()).schema();
+        List<Integer> allKeys = a.getGroupSet().asList();
+        List<org.apache.calcite.rel.core.AggregateCall> plain = new ArrayList<>();
+        for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
+            switch (c.getAggregation().getKind()) {
+                case GROUPING, GROUPING_ID -> { }
+                case GROUP_ID -> throw new UnsupportedOperationException("not supported: GROUP_ID()");
+                default -> plain.add(c);
+            }
+        }
+        List<String> names = a.getRowType().getFieldNames();
+        List<PlanNode> branches = new ArrayList<>();
+        for (org.apache.calcite.util.ImmutableBitSet set : a.getGroupSets()) {
+            PlanNode one = aggregate(a.copy(a.getTraitSet(), a.getInput(), set, List.of(set), plain));
+            Schema s = one.schema();
+            List<Expr> exprs = new ArrayList<>();
+            int k = 0;
+            for (int key : allKeys) {
+                exprs.add(set.get(key) ? new Expr.ColumnRef(k, s.type(k), s.field(k).name()) : io.blueshift.operators.plan.Exprs.nullOf(input.type(key)));
+                if (set.get(key)) {
+                    k++;
+                }
+            }
+            int next = set.cardinality();
+            for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
+                var kind = c.getAggregation().getKind();
+                if (kind == org.apache.calcite.sql.SqlKind.GROUPING || kind == org.apache.calcite.sql.SqlKind.GROUPING_ID) {
+                    long bits = 0;
+                    for (int arg : c.getArgList()) {
+                        bits = (bits << 1) | (set.get(arg) ? 0 : 1);
+                    }
+                    exprs.add(new Expr.Literal(bits, io.blueshift.memory.DataType.INT64));
+                } else {
+                    exprs.add(new Expr.ColumnRef(next, s.type(next), s.field(next).name()));
+                    next++;
+                }
+            }
+            branches.add(new PlanNode.Project(one, exprs, names));
+        }
+        return new PlanNode.UnionAll(alignTypes(branches, a));
     }
 
     private PlanNode sort(Sort s) {

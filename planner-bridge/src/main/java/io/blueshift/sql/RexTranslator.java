@@ -196,7 +196,16 @@ final class RexTranslator {
                     String s = e.getValueAs(String.class);
                     escape = s == null || s.isEmpty() ? null : s.charAt(0);
                 }
-                yield new Expr.Like(translate(ops.getFirst(), input), p.getValueAs(String.class), escape, false);
+                Expr value = translate(ops.getFirst(), input);
+                String pattern = p.getValueAs(String.class);
+                boolean negated = call.getOperator().getName().toUpperCase().startsWith("NOT");
+                if (call.getOperator().getName().toUpperCase().endsWith("ILIKE")) {
+                    // case-insensitive: both sides lower-cased
+                    value = new Expr.Call(Expr.Function.LOWER, List.of(value), DataType.VARCHAR);
+                    pattern = pattern == null ? null : pattern.toLowerCase(java.util.Locale.ROOT);
+                }
+                Expr like = new Expr.Like(value, pattern, escape, false);
+                yield negated ? new Expr.Not(like) : like;
             }
             case EXTRACT -> {
                 TimeUnitRange unit = ((RexLiteral) ops.getFirst()).getValueAs(TimeUnitRange.class);

@@ -82,7 +82,9 @@ final class SqlFunctions {
 
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS));
+            SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS),
+            SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
+                    org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
     /**
      * DuckDB spellings Calcite's grammar takes for something else, made plain calls:

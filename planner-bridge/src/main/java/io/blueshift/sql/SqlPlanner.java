@@ -74,6 +74,26 @@ public final class SqlPlanner {
                 .build();
     }
 
+    private static final java.util.Set<org.apache.calcite.sql.SqlKind> STATISTICS = java.util.EnumSet.of(
+            org.apache.calcite.sql.SqlKind.STDDEV_POP, org.apache.calcite.sql.SqlKind.STDDEV_SAMP,
+            org.apache.calcite.sql.SqlKind.VAR_POP, org.apache.calcite.sql.SqlKind.VAR_SAMP);
+
+    private static final org.apache.calcite.plan.RelOptRule REDUCE_STATISTICS =
+            org.apache.calcite.rel.rules.AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(STATISTICS).toRule();
+
+    private static boolean hasStatisticalAggregates(RelNode rel) {
+        if (rel instanceof org.apache.calcite.rel.core.Aggregate a
+                && a.getAggCallList().stream().anyMatch(c -> STATISTICS.contains(c.getAggregation().getKind()))) {
+            return true;
+        }
+        for (RelNode in : rel.getInputs()) {
+            if (hasStatisticalAggregates(in)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean hasWindowFunctions(RelNode rel) {
         if (rel instanceof org.apache.calcite.rel.core.Project p
                 && org.apache.calcite.rex.RexOver.containsOver(p.getProjects(), null)) {
@@ -141,6 +161,10 @@ public final class SqlPlanner {
             throw new SqlException("cannot plan the query: " + firstLine(e.getMessage()), 0, 0, e);
         }
         RelNode rel = relRoot.project();
+        if (hasStatisticalAggregates(rel)) {
+            // STDDEV/VARIANCE as SUM(x), SUM(x * x) and COUNT(x)
+            rel = hep(rel, HepProgram.builder().addRuleInstance(REDUCE_STATISTICS).build());
+        }
         if (hasWindowFunctions(rel)) {
             // OVER (...) as Window nodes our translator turns into window operators
             rel = hep(rel, HepProgram.builder().addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
