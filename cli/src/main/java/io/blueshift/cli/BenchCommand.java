@@ -183,13 +183,14 @@ final class BenchCommand implements Callable<Integer> {
                 var results = bench.run(warmups, runs);
                 System.out.printf("scan of %s, %d thread(s), kernels %s, median of %d runs%n", data.resolve(table + ".parquet"),
                         engine.threads(), kernels.name(), runs);
-                System.out.printf("%-22s %10s %10s %8s%n", "engine", "median ms", "best ms", "GB/s");
+                System.out.printf("%-22s %10s %10s %8s %12s%n", "engine", "median ms", "best ms", "GB/s", "CPU ms/run");
                 for (var r : results) {
-                    System.out.printf(java.util.Locale.ROOT, "%-22s %10.1f %10.1f %8.2f%n", r.engine(), r.medianMs(), r.bestMs(), r.gbPerSecond());
+                    System.out.printf(java.util.Locale.ROOT, "%-22s %10.1f %10.1f %8.2f %12.1f%n", r.engine(), r.medianMs(), r.bestMs(),
+                            r.gbPerSecond(), r.cpuMs());
                 }
                 var duck = results.getLast();
-                System.out.printf(java.util.Locale.ROOT, "ratio blueshift/duckdb throughput: %.2f%n",
-                        results.getFirst().gbPerSecond() / duck.gbPerSecond());
+                System.out.printf(java.util.Locale.ROOT, "ratio blueshift/duckdb throughput: %.2f (CPU time per run: %.2f)%n",
+                        results.getFirst().gbPerSecond() / duck.gbPerSecond(), duck.cpuMs() / results.getFirst().cpuMs());
                 boolean same = io.blueshift.bench.scan.ParquetScanBench.sameAnswers(results.getFirst().answer(), duck.answer());
                 System.out.println(same ? "answers agree" : "ANSWERS DIFFER: blueshift " + results.getFirst().answer()
                         + ", duckdb " + duck.answer());

@@ -31,7 +31,14 @@ import java.util.Locale;
  * decoded bytes per second: rows times the engine width of each column (16 bytes per string view).
  */
 public final class ParquetScanBench {
-    public record Result(String engine, double medianMs, double bestMs, double gbPerSecond, List<Object> answer) {}
+    /**
+     * {@code cpuMs}: process CPU time per timed run (all threads, DuckDB's native ones included),
+     * averaged over the runs: unlike wall time it hardly moves when other jobs crowd the cores.
+     */
+    public record Result(String engine, double medianMs, double bestMs, double gbPerSecond, List<Object> answer, double cpuMs) {}
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private final Path file;
     private final List<String> columns;
@@ -77,23 +84,28 @@ public final class ParquetScanBench {
             progress.printf(Locale.ROOT, "%s: %,d rows, columns %s, %.1f MB decoded per scan%n", file, rows, columns, bytes / 1e6);
             List<Object> ours = null;
             double[] times = new double[runs];
+            long[] cpu = {0};
             for (int i = 0; i < warmups + runs; i++) {
                 long t0 = System.nanoTime();
+                long c0 = OS.getProcessCpuTime();
                 try (MemoryPool q = pool.child("scan query");
                      MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads)).execute(plan)) {
                     ours = r.rows().getFirst();
                 }
                 if (i >= warmups) {
                     times[i - warmups] = (System.nanoTime() - t0) / 1e6;
+                    cpu[0] += OS.getProcessCpuTime() - c0;
                 }
             }
-            out.add(result("blueshift", times, bytes, ours));
+            out.add(result("blueshift", times, bytes, ours, cpu[0] / 1e6 / runs));
+            cpu[0] = 0;
             // the decoding alone: every row group's columns loaded and freed, no operator above
             int[] cols = columns.stream().mapToInt(c -> t.schema().require(c)).toArray();
             java.util.concurrent.ForkJoinPool workers = new java.util.concurrent.ForkJoinPool(threads);
             try {
                 for (int i = 0; i < warmups + runs; i++) {
                     long t0 = System.nanoTime();
+                long c0 = OS.getProcessCpuTime();
                     try (MemoryPool q = pool.child("decode only")) {
                         workers.submit(() -> java.util.stream.IntStream.range(0, t.blockCount()).parallel().forEach(b -> {
                             try (var block = t.load(b, cols, q)) {
@@ -103,33 +115,39 @@ public final class ParquetScanBench {
                     }
                     if (i >= warmups) {
                         times[i - warmups] = (System.nanoTime() - t0) / 1e6;
+                    cpu[0] += OS.getProcessCpuTime() - c0;
                     }
                 }
             } finally {
                 workers.shutdown();
             }
-            out.add(result("blueshift decode only", times, bytes, ours));
+            out.add(result("blueshift decode only", times, bytes, ours, cpu[0] / 1e6 / runs));
+            cpu[0] = 0;
             // the same query over the file read into memory first: what the operators cost without decoding
             try (ParquetTable eager = ParquetTable.open(file, pool, columns)) {
                 PlanNode inMemory = PlanBuilder.scan(eager, columns.toArray(String[]::new)).aggregate(List.of(), aggs).build();
                 for (int i = 0; i < warmups + runs; i++) {
                     long t0 = System.nanoTime();
+                long c0 = OS.getProcessCpuTime();
                     try (MemoryPool q = pool.child("in-memory query");
                          MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads)).execute(inMemory)) {
                         r.rows();
                     }
                     if (i >= warmups) {
                         times[i - warmups] = (System.nanoTime() - t0) / 1e6;
+                    cpu[0] += OS.getProcessCpuTime() - c0;
                     }
                 }
             }
-            out.add(result("blueshift in memory", times, bytes, ours));
+            out.add(result("blueshift in memory", times, bytes, ours, cpu[0] / 1e6 / runs));
+            cpu[0] = 0;
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
                 s.execute("SET threads TO " + threads);
                 String sql = "SELECT " + String.join(", ", duckExprs) + " FROM read_parquet('" + file.toString().replace("'", "''") + "')";
                 List<Object> theirs = null;
                 for (int i = 0; i < warmups + runs; i++) {
                     long t0 = System.nanoTime();
+                long c0 = OS.getProcessCpuTime();
                     try (ResultSet rs = s.executeQuery(sql)) {
                         rs.next();
                         theirs = new ArrayList<>();
@@ -139,19 +157,21 @@ public final class ParquetScanBench {
                     }
                     if (i >= warmups) {
                         times[i - warmups] = (System.nanoTime() - t0) / 1e6;
+                    cpu[0] += OS.getProcessCpuTime() - c0;
                     }
                 }
-                out.add(result("duckdb", times, bytes, theirs));
+                out.add(result("duckdb", times, bytes, theirs, cpu[0] / 1e6 / runs));
+            cpu[0] = 0;
             }
         }
         return out;
     }
 
-    private static Result result(String engine, double[] times, double bytes, List<Object> answer) {
+    private static Result result(String engine, double[] times, double bytes, List<Object> answer, double cpuMs) {
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         double median = sorted[sorted.length / 2];
-        return new Result(engine, median, sorted[0], bytes / (median / 1e3) / 1e9, answer);
+        return new Result(engine, median, sorted[0], bytes / (median / 1e3) / 1e9, answer, cpuMs);
     }
 
     /** True when both engines gave the same answers (decimals by value, dates by day). */
