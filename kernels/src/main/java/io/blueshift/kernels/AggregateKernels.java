@@ -18,9 +18,9 @@ import java.lang.foreign.MemorySegment;
  * as named) at index {@code groupIds[i]} for the i-th candidate row ({@code groupIds} is
  * dense: one entry per candidate, not per row id). The caller initializes {@code acc} (0 for
  * sums and counts, the identity for min/max); grouped INT64 sums check overflow at each step.
- * Group ids and accumulators are plain arrays: they are the aggregation's hot per-thread
- * state, and array accesses compile to tight loops where segment accesses that see both heap
- * and native memory do not.
+ * Row ids ({@code rows}, null for {@code [0, count)}), group ids and accumulators are plain
+ * arrays: they are the aggregation's hot per-thread state, and array accesses compile to
+ * tight loops where segment accesses that see both heap and native memory do not.
  */
 public interface AggregateKernels {
     long countValid(MemorySegment validity, MemorySegment sel, int count);
@@ -45,19 +45,19 @@ public interface AggregateKernels {
     double maxFloat64(MemorySegment data, MemorySegment validity, MemorySegment sel, int count);
 
     /** {@code acc[g] += data[row]} with overflow checks, for each valid candidate row. */
-    void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    void sumInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                          int[] groupIds, long[] acc);
 
-    void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    void sumFloat64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                            int[] groupIds, double[] acc);
 
     /** {@code acc[g] += 1} for each valid candidate row ({@code validity == null}: every row). */
-    void countGrouped(MemorySegment validity, MemorySegment sel, int count,
+    void countGrouped(MemorySegment validity, int[] rows, int count,
                       int[] groupIds, long[] acc);
 
-    void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    void minInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                          int[] groupIds, long[] acc);
 
-    void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    void maxInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                          int[] groupIds, long[] acc);
 }

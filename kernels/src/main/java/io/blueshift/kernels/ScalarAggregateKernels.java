@@ -163,10 +163,10 @@ public final class ScalarAggregateKernels implements AggregateKernels {
     }
 
     @Override
-    public void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void sumInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
-            int r = row(sel, i);
+            int r = rows == null ? i : rows[i];
             if (BitmapWords.bit(validity, r) != 0) {
                 int g = groupIds[i];
                 acc[g] = Math.addExact(acc[g], data.getAtIndex(LONG, r));
@@ -175,10 +175,10 @@ public final class ScalarAggregateKernels implements AggregateKernels {
     }
 
     @Override
-    public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                   int[] groupIds, double[] acc) {
         for (int i = 0; i < count; i++) {
-            int r = row(sel, i);
+            int r = rows == null ? i : rows[i];
             if (BitmapWords.bit(validity, r) != 0) {
                 acc[groupIds[i]] += data.getAtIndex(DOUBLE, r);
             }
@@ -186,7 +186,7 @@ public final class ScalarAggregateKernels implements AggregateKernels {
     }
 
     @Override
-    public void countGrouped(MemorySegment validity, MemorySegment sel, int count,
+    public void countGrouped(MemorySegment validity, int[] rows, int count,
                              int[] groupIds, long[] acc) {
         if (validity == null) {
             for (int i = 0; i < count; i++) {
@@ -195,15 +195,15 @@ public final class ScalarAggregateKernels implements AggregateKernels {
             return;
         }
         for (int i = 0; i < count; i++) {
-            acc[groupIds[i]] += BitmapWords.bit(validity, row(sel, i));
+            acc[groupIds[i]] += BitmapWords.bit(validity, rows == null ? i : rows[i]);
         }
     }
 
     @Override
-    public void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void minInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
-            int r = row(sel, i);
+            int r = rows == null ? i : rows[i];
             int g = groupIds[i];
             long v = BitmapWords.bit(validity, r) != 0 ? data.getAtIndex(LONG, r) : Long.MAX_VALUE;
             acc[g] = Math.min(acc[g], v);
@@ -211,10 +211,10 @@ public final class ScalarAggregateKernels implements AggregateKernels {
     }
 
     @Override
-    public void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void maxInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
         for (int i = 0; i < count; i++) {
-            int r = row(sel, i);
+            int r = rows == null ? i : rows[i];
             int g = groupIds[i];
             long v = BitmapWords.bit(validity, r) != 0 ? data.getAtIndex(LONG, r) : Long.MIN_VALUE;
             acc[g] = Math.max(acc[g], v);

@@ -103,13 +103,13 @@ class ScalarAggregateKernelsTest {
         agg.countGrouped(validity, null, 4, groups, acc);
         assertArrayEquals(new long[]{8, 18}, acc);
         long[] counts = new long[2];
-        agg.countGrouped(null, Segments.of(0, 1, 3), 3, new int[]{1, 1, 0}, counts);
+        agg.countGrouped(null, new int[]{0, 1, 3}, 3, new int[]{1, 1, 0}, counts);
         assertArrayEquals(new long[]{1, 2}, counts);
         long[] max = {Long.MIN_VALUE, Long.MIN_VALUE};
         agg.maxInt64Grouped(data, validity, null, 4, groups, max);
         assertArrayEquals(new long[]{7, 11}, max);
         long[] min = {Long.MAX_VALUE, Long.MAX_VALUE};
-        agg.minInt64Grouped(data, validity, Segments.of(1, 2), 2, new int[]{0, 0}, min);
+        agg.minInt64Grouped(data, validity, new int[]{1, 2}, 2, new int[]{0, 0}, min);
         assertArrayEquals(new long[]{7, Long.MAX_VALUE}, min);
         long[] sums = {Long.MAX_VALUE, 0L};
         assertThrows(ArithmeticException.class, () -> agg.sumInt64Grouped(data, null, null, 1, new int[]{0}, sums));

@@ -265,32 +265,32 @@ final class SimdAggregateKernels implements AggregateKernels {
     // grouped: a scatter-update by group id, which the Vector API cannot do on a MemorySegment
 
     @Override
-    public void sumInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void sumInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
-        SCALAR.sumInt64Grouped(data, validity, sel, count, groupIds, acc);
+        SCALAR.sumInt64Grouped(data, validity, rows, count, groupIds, acc);
     }
 
     @Override
-    public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void sumFloat64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                   int[] groupIds, double[] acc) {
-        SCALAR.sumFloat64Grouped(data, validity, sel, count, groupIds, acc);
+        SCALAR.sumFloat64Grouped(data, validity, rows, count, groupIds, acc);
     }
 
     @Override
-    public void countGrouped(MemorySegment validity, MemorySegment sel, int count,
+    public void countGrouped(MemorySegment validity, int[] rows, int count,
                              int[] groupIds, long[] acc) {
-        SCALAR.countGrouped(validity, sel, count, groupIds, acc);
+        SCALAR.countGrouped(validity, rows, count, groupIds, acc);
     }
 
     @Override
-    public void minInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void minInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
-        SCALAR.minInt64Grouped(data, validity, sel, count, groupIds, acc);
+        SCALAR.minInt64Grouped(data, validity, rows, count, groupIds, acc);
     }
 
     @Override
-    public void maxInt64Grouped(MemorySegment data, MemorySegment validity, MemorySegment sel, int count,
+    public void maxInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                                 int[] groupIds, long[] acc) {
-        SCALAR.maxInt64Grouped(data, validity, sel, count, groupIds, acc);
+        SCALAR.maxInt64Grouped(data, validity, rows, count, groupIds, acc);
     }
 }

@@ -114,29 +114,30 @@ class AggregatePropertyTest {
             MemorySegment validity = r.validity(n, nulls);
             Rows s = rows(r, n, selected);
             int groups = 1 + r.random.nextInt(17);
+            int[] rows = s.sel == null ? null : java.util.Arrays.copyOf(s.sel.toArray(ValueLayout.JAVA_INT), s.count);
             int[] groupIds = new int[s.count];
             for (int i = 0; i < s.count; i++) {
                 groupIds[i] = r.random.nextInt(groups);
             }
             long[] a = new long[groups];
             long[] b = new long[groups];
-            scalar.sumInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
-            simd.sumInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
+            scalar.sumInt64Grouped(longs, validity, rows, s.count, groupIds, a);
+            simd.sumInt64Grouped(longs, validity, rows, s.count, groupIds, b);
             assertArrayEquals(a, b);
-            scalar.countGrouped(validity, s.sel, s.count, groupIds, a);
-            simd.countGrouped(validity, s.sel, s.count, groupIds, b);
+            scalar.countGrouped(validity, rows, s.count, groupIds, a);
+            simd.countGrouped(validity, rows, s.count, groupIds, b);
             assertArrayEquals(a, b);
             double[] da = new double[groups];
             double[] db = new double[groups];
-            scalar.sumFloat64Grouped(doubles, validity, s.sel, s.count, groupIds, da);
-            simd.sumFloat64Grouped(doubles, validity, s.sel, s.count, groupIds, db);
+            scalar.sumFloat64Grouped(doubles, validity, rows, s.count, groupIds, da);
+            simd.sumFloat64Grouped(doubles, validity, rows, s.count, groupIds, db);
             assertArrayEquals(da, db);
             java.util.Arrays.fill(a, 0);
             java.util.Arrays.fill(b, 0);
-            scalar.minInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
-            simd.minInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
-            scalar.maxInt64Grouped(longs, validity, s.sel, s.count, groupIds, a);
-            simd.maxInt64Grouped(longs, validity, s.sel, s.count, groupIds, b);
+            scalar.minInt64Grouped(longs, validity, rows, s.count, groupIds, a);
+            simd.minInt64Grouped(longs, validity, rows, s.count, groupIds, b);
+            scalar.maxInt64Grouped(longs, validity, rows, s.count, groupIds, a);
+            simd.maxInt64Grouped(longs, validity, rows, s.count, groupIds, b);
             assertArrayEquals(a, b);
         }
     }

@@ -116,7 +116,7 @@ final class Accumulator implements AutoCloseable {
      * Folds one batch in: {@code groupIds[i]} is the group of the i-th live row.
      * {@code groupRows} holds each group's row count before this batch.
      */
-    void update(AggregateKernels k, ColumnVector input, MemorySegment sel, int n, int[] groupIds, long[] groupRows) {
+    void update(AggregateKernels k, ColumnVector input, int[] rows, int n, int[] groupIds, long[] groupRows) {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {
             return; // the table's per-group row counts are the answer
@@ -124,7 +124,7 @@ final class Accumulator implements AutoCloseable {
         if (strings != null) {
             boolean min = f == AggregateFunction.MIN;
             for (int i = 0; i < n; i++) {
-                int r = sel == null ? i : sel.getAtIndex(INT, i);
+                int r = rows == null ? i : rows[i];
                 if (input.isNull(r)) {
                     continue;
                 }
@@ -142,24 +142,24 @@ final class Accumulator implements AutoCloseable {
             startCounts(groupRows);
         }
         if (counts != null) {
-            k.countGrouped(validity, sel, n, groupIds, counts);
+            k.countGrouped(validity, rows, n, groupIds, counts);
         }
         MemorySegment data = input.data();
         switch (f) {
-            case COUNT -> k.countGrouped(validity, sel, n, groupIds, values);
+            case COUNT -> k.countGrouped(validity, rows, n, groupIds, values);
             case SUM, AVG -> {
                 if (floating) {
-                    k.sumFloat64Grouped(data, validity, sel, n, groupIds, doubles);
+                    k.sumFloat64Grouped(data, validity, rows, n, groupIds, doubles);
                 } else if (wideInput) {
                     try {
-                        k.sumInt64Grouped(data, validity, sel, n, groupIds, values);
+                        k.sumInt64Grouped(data, validity, rows, n, groupIds, values);
                     } catch (ArithmeticException e) {
                         throw new ArithmeticException("overflow in " + call.name() + ": the sum does not fit in 64 bits");
                     }
                 } else {
                     long[] acc = values;
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(INT, i);
+                        int r = rows == null ? i : rows[i];
                         if (!input.isNull(r)) {
                             int g = groupIds[i];
                             acc[g] = Math.addExact(acc[g], data.getAtIndex(INT, r));
@@ -171,14 +171,14 @@ final class Accumulator implements AutoCloseable {
                 boolean min = f == AggregateFunction.MIN;
                 if (wideInput) {
                     if (min) {
-                        k.minInt64Grouped(data, validity, sel, n, groupIds, values);
+                        k.minInt64Grouped(data, validity, rows, n, groupIds, values);
                     } else {
-                        k.maxInt64Grouped(data, validity, sel, n, groupIds, values);
+                        k.maxInt64Grouped(data, validity, rows, n, groupIds, values);
                     }
                 } else if (floating) {
                     double[] acc = doubles;
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(INT, i);
+                        int r = rows == null ? i : rows[i];
                         if (!input.isNull(r)) {
                             int g = groupIds[i];
                             double v = data.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, r);
@@ -188,7 +188,7 @@ final class Accumulator implements AutoCloseable {
                 } else {
                     long[] acc = values;
                     for (int i = 0; i < n; i++) {
-                        int r = sel == null ? i : sel.getAtIndex(INT, i);
+                        int r = rows == null ? i : rows[i];
                         if (!input.isNull(r)) {
                             int g = groupIds[i];
                             long v = data.getAtIndex(INT, r);

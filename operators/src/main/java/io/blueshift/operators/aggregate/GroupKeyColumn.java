@@ -19,7 +19,8 @@ import java.util.List;
  * array (group id = index), compared against batch rows and against another table's groups.
  * Arrays instead of segments: these loops run once per row, and the JIT compiles array
  * accesses to plain loads where segment accesses that also see other kinds of memory stay
- * calls. NULL keys are one group; a column notes NULLs only once it has stored one.
+ * calls. Each batch's keys are first loaded into arrays too ({@link #load}). NULL keys are
+ * one group; a column notes NULLs only once it has stored one.
  */
 abstract sealed class GroupKeyColumn implements AutoCloseable
         permits GroupKeyColumn.Ints, GroupKeyColumn.Longs, GroupKeyColumn.Bools, GroupKeyColumn.Strings {
@@ -52,43 +53,70 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         return c;
     }
 
-    static int row(MemorySegment sel, int i) {
-        return sel == null ? i : sel.getAtIndex(INT, i);
+    /** NULLs of the loaded batch by batch index (null when the batch column has none). */
+    boolean[] batchNulls;
+
+    /**
+     * Loads the key of each live row of a batch column into this column's batch arrays, by
+     * live-row index {@code i} ({@code rows[i]} is its row id, or i when {@code rows} is null):
+     * the loops below then read Java arrays only.
+     */
+    final void load(ColumnVector in, int[] rows, int n) {
+        MemorySegment validity = in.validity();
+        if (validity == null) {
+            batchNulls = null;
+        } else {
+            if (batchScratchNulls.length < n) {
+                batchScratchNulls = new boolean[Math.max(n, batchScratchNulls.length * 2)];
+            }
+            boolean[] bn = batchScratchNulls;
+            for (int i = 0; i < n; i++) {
+                bn[i] = in.isNull(rows == null ? i : rows[i]);
+            }
+            batchNulls = bn;
+        }
+        loadValues(in, rows, n);
     }
+
+    private boolean[] batchScratchNulls = new boolean[0];
+
+    /** Bytes of the batch arrays (scratch the table accounts). */
+    abstract long batchBytes();
 
     final boolean isNull(int g) {
         return nulls != null && nulls[g];
     }
 
-    /** Sets {@code ids[i]} to -1 where row i's key is not the key of candidate group {@code ids[i] >= 0}. */
-    final void verify(ColumnVector in, MemorySegment sel, int n, int[] ids) {
-        if (in.validity() == null && nulls == null) {
-            verifyValues(in, sel, n, ids);
+    /** Sets {@code ids[i]} to -1 where live row i's key is not the key of candidate group {@code ids[i] >= 0}. */
+    final void verify(int n, int[] ids) {
+        if (batchNulls == null && nulls == null) {
+            verifyValues(n, ids);
             return;
         }
         for (int i = 0; i < n; i++) {
             int g = ids[i];
-            if (g >= 0 && !matches(in, row(sel, i), g)) {
+            if (g >= 0 && !matches(i, g)) {
                 ids[i] = -1;
             }
         }
     }
 
-    final boolean matches(ColumnVector in, int row, int g) {
-        boolean inNull = in.isNull(row);
+    /** Whether loaded live row {@code i} has the key of group {@code g}. */
+    final boolean matches(int i, int g) {
+        boolean inNull = batchNulls != null && batchNulls[i];
         boolean storedNull = isNull(g);
         if (inNull || storedNull) {
             return inNull == storedNull;
         }
-        return valueEquals(in, row, g);
+        return valueEquals(i, g);
     }
 
-    /** Stores row {@code row} of {@code in} as the key of new group {@code g}. */
-    final void append(ColumnVector in, int row, int g) {
-        if (in.isNull(row)) {
+    /** Stores loaded live row {@code i}'s key as the key of new group {@code g}. */
+    final void append(int i, int g) {
+        if (batchNulls != null && batchNulls[i]) {
             markNull(g);
         } else {
-            appendValue(in, row, g);
+            appendValue(i, g);
         }
     }
 
@@ -150,11 +178,13 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
     abstract void growValues(int capacity);
 
-    abstract void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids);
+    abstract void loadValues(ColumnVector in, int[] rows, int n);
 
-    abstract boolean valueEquals(ColumnVector in, int row, int g);
+    abstract void verifyValues(int n, int[] ids);
 
-    abstract void appendValue(ColumnVector in, int row, int g);
+    abstract boolean valueEquals(int i, int g);
+
+    abstract void appendValue(int i, int g);
 
     abstract boolean valueEqualsGroup(GroupKeyColumn other, int og, int g);
 
@@ -177,30 +207,41 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
 
+        int[] batch = new int[0];
+
+        @Override long batchBytes() { return batch.length * 5L; }
+
         @Override
-        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+        void loadValues(ColumnVector in, int[] rows, int n) {
+            if (batch.length < n) {
+                batch = new int[Math.max(n, batch.length * 2)];
+            }
             MemorySegment data = in.data();
-            int[] v = values;
-            if (sel == null) {
-                for (int i = 0; i < n; i++) {
-                    int g = ids[i];
-                    if (g >= 0 && data.getAtIndex(INT, i) != v[g]) {
-                        ids[i] = -1;
-                    }
-                }
+            if (rows == null) {
+                MemorySegment.copy(data, INT, 0, batch, 0, n);
             } else {
+                int[] b = batch;
                 for (int i = 0; i < n; i++) {
-                    int g = ids[i];
-                    if (g >= 0 && data.getAtIndex(INT, sel.getAtIndex(INT, i)) != v[g]) {
-                        ids[i] = -1;
-                    }
+                    b[i] = data.getAtIndex(INT, rows[i]);
                 }
             }
         }
 
-        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.data().getAtIndex(INT, row) == values[g]; }
+        @Override
+        void verifyValues(int n, int[] ids) {
+            int[] b = batch;
+            int[] v = values;
+            for (int i = 0; i < n; i++) {
+                int g = ids[i];
+                if (g >= 0 && b[i] != v[g]) {
+                    ids[i] = -1;
+                }
+            }
+        }
 
-        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.data().getAtIndex(INT, row); }
+        @Override boolean valueEquals(int i, int g) { return batch[i] == values[g]; }
+
+        @Override void appendValue(int i, int g) { values[g] = batch[i]; }
 
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Ints) other).values[og] == values[g]; }
 
@@ -222,30 +263,41 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
 
+        long[] batch = new long[0];
+
+        @Override long batchBytes() { return batch.length * 9L; }
+
         @Override
-        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+        void loadValues(ColumnVector in, int[] rows, int n) {
+            if (batch.length < n) {
+                batch = new long[Math.max(n, batch.length * 2)];
+            }
             MemorySegment data = in.data();
-            long[] v = values;
-            if (sel == null) {
-                for (int i = 0; i < n; i++) {
-                    int g = ids[i];
-                    if (g >= 0 && data.getAtIndex(LONG, i) != v[g]) {
-                        ids[i] = -1;
-                    }
-                }
+            if (rows == null) {
+                MemorySegment.copy(data, LONG, 0, batch, 0, n);
             } else {
+                long[] b = batch;
                 for (int i = 0; i < n; i++) {
-                    int g = ids[i];
-                    if (g >= 0 && data.getAtIndex(LONG, sel.getAtIndex(INT, i)) != v[g]) {
-                        ids[i] = -1;
-                    }
+                    b[i] = data.getAtIndex(LONG, rows[i]);
                 }
             }
         }
 
-        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.data().getAtIndex(LONG, row) == values[g]; }
+        @Override
+        void verifyValues(int n, int[] ids) {
+            long[] b = batch;
+            long[] v = values;
+            for (int i = 0; i < n; i++) {
+                int g = ids[i];
+                if (g >= 0 && b[i] != v[g]) {
+                    ids[i] = -1;
+                }
+            }
+        }
 
-        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.data().getAtIndex(LONG, row); }
+        @Override boolean valueEquals(int i, int g) { return batch[i] == values[g]; }
+
+        @Override void appendValue(int i, int g) { values[g] = batch[i]; }
 
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Longs) other).values[og] == values[g]; }
 
@@ -267,19 +319,33 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
 
+        boolean[] batch = new boolean[0];
+
+        @Override long batchBytes() { return batch.length * 2L; }
+
         @Override
-        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
+        void loadValues(ColumnVector in, int[] rows, int n) {
+            if (batch.length < n) {
+                batch = new boolean[Math.max(n, batch.length * 2)];
+            }
+            for (int i = 0; i < n; i++) {
+                batch[i] = in.getBoolean(rows == null ? i : rows[i]);
+            }
+        }
+
+        @Override
+        void verifyValues(int n, int[] ids) {
             for (int i = 0; i < n; i++) {
                 int g = ids[i];
-                if (g >= 0 && in.getBoolean(row(sel, i)) != values[g]) {
+                if (g >= 0 && batch[i] != values[g]) {
                     ids[i] = -1;
                 }
             }
         }
 
-        @Override boolean valueEquals(ColumnVector in, int row, int g) { return in.getBoolean(row) == values[g]; }
+        @Override boolean valueEquals(int i, int g) { return batch[i] == values[g]; }
 
-        @Override void appendValue(ColumnVector in, int row, int g) { values[g] = in.getBoolean(row); }
+        @Override void appendValue(int i, int g) { values[g] = batch[i]; }
 
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Bools) other).values[og] == values[g]; }
 
@@ -305,6 +371,9 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         long[] views = new long[0];
         byte[] heap = new byte[0];
         int fill;
+        /** The loaded batch: two view words per live row, and the batch column's string buffers. */
+        long[] batch = new long[0];
+        List<MemorySegment> batchBuffers = List.of();
         private final HeapAccount heapAccount;
 
         Strings(DataType type, MemoryPool pool, String owner) {
@@ -313,6 +382,8 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         }
 
         @Override long valueBytes(int capacity) { return capacity * 16L; }
+
+        @Override long batchBytes() { return batch.length * 8L + batch.length / 2; }
 
         @Override void growValues(int capacity) { views = Arrays.copyOf(views, capacity * 2); }
 
@@ -349,28 +420,46 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
             return true;
         }
 
-        private boolean outOfLineEquals(MemorySegment v, List<MemorySegment> buffers, long base, int len, int g) {
-            MemorySegment buf = buffers.get(v.get(INT, base + 8));
-            long off = Integer.toUnsignedLong(v.get(INT, base + 12));
-            return bytesEqual(buf, off, (int) views[2 * g + 1], len);
+        /** Whether loaded live row {@code i}'s out-of-line string (length {@code len}) is group {@code g}'s. */
+        private boolean outOfLineEquals(int i, int len, int g) {
+            long w1 = batch[2 * i + 1];
+            MemorySegment buf = batchBuffers.get((int) w1);
+            return bytesEqual(buf, w1 >>> 32, (int) views[2 * g + 1], len);
         }
 
         @Override
-        void verifyValues(ColumnVector in, MemorySegment sel, int n, int[] ids) {
-            MemorySegment v = in.data();
-            List<MemorySegment> buffers = in.varBuffers();
+        void loadValues(ColumnVector in, int[] rows, int n) {
+            if (batch.length < 2 * n) {
+                batch = new long[Math.max(2 * n, batch.length * 2)];
+            }
+            MemorySegment data = in.data();
+            if (rows == null) {
+                MemorySegment.copy(data, LONG, 0, batch, 0, 2 * n);
+            } else {
+                long[] b = batch;
+                for (int i = 0; i < n; i++) {
+                    long base = (long) rows[i] << 4;
+                    b[2 * i] = data.get(LONG, base);
+                    b[2 * i + 1] = data.get(LONG, base + 8);
+                }
+            }
+            batchBuffers = in.varBuffers();
+        }
+
+        @Override
+        void verifyValues(int n, int[] ids) {
+            long[] b = batch;
             long[] st = views;
             for (int i = 0; i < n; i++) {
                 int g = ids[i];
                 if (g < 0) {
                     continue;
                 }
-                long base = (long) row(sel, i) << 4;
-                long w0 = v.get(LONG, base);
+                long w0 = b[2 * i];
                 boolean eq = w0 == st[2 * g]
                         && ((int) w0 <= StringViews.INLINE_MAX
-                            ? v.get(LONG, base + 8) == st[2 * g + 1]
-                            : outOfLineEquals(v, buffers, base, (int) w0, g));
+                            ? b[2 * i + 1] == st[2 * g + 1]
+                            : outOfLineEquals(i, (int) w0, g));
                 if (!eq) {
                     ids[i] = -1;
                 }
@@ -378,33 +467,29 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         }
 
         @Override
-        boolean valueEquals(ColumnVector in, int row, int g) {
-            MemorySegment v = in.data();
-            long base = (long) row << 4;
-            long w0 = v.get(LONG, base);
+        boolean valueEquals(int i, int g) {
+            long w0 = batch[2 * i];
             if (w0 != views[2 * g]) {
                 return false;
             }
             return (int) w0 <= StringViews.INLINE_MAX
-                    ? v.get(LONG, base + 8) == views[2 * g + 1]
-                    : outOfLineEquals(v, in.varBuffers(), base, (int) w0, g);
+                    ? batch[2 * i + 1] == views[2 * g + 1]
+                    : outOfLineEquals(i, (int) w0, g);
         }
 
         @Override
-        void appendValue(ColumnVector in, int row, int g) {
-            MemorySegment v = in.data();
-            long base = (long) row << 4;
-            long w0 = v.get(LONG, base);
+        void appendValue(int i, int g) {
+            long w0 = batch[2 * i];
+            long w1 = batch[2 * i + 1];
             int len = (int) w0;
             views[2 * g] = w0;
             if (len <= StringViews.INLINE_MAX) {
-                views[2 * g + 1] = v.get(LONG, base + 8);
+                views[2 * g + 1] = w1;
                 return;
             }
             reserveHeap(len);
-            MemorySegment buf = in.varBuffers().get(v.get(INT, base + 8));
-            long off = Integer.toUnsignedLong(v.get(INT, base + 12));
-            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, off, heap, fill, len);
+            MemorySegment buf = batchBuffers.get((int) w1);
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, w1 >>> 32, heap, fill, len);
             views[2 * g + 1] = fill;
             fill += len;
         }

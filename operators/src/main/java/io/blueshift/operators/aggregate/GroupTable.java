@@ -51,6 +51,8 @@ final class GroupTable implements AutoCloseable {
     // per batch: each live row's key hash and group
     private long[] hashes = new long[0];
     private int[] groupIds = new int[0];
+    private int[] selRows = new int[0];     // the batch's selection, copied out of its segment
+    private long accountedBatchBytes;
     private final ColumnVector[] keyInputs;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
@@ -163,36 +165,47 @@ final class GroupTable implements AutoCloseable {
         }
         if (hashes.length < n) {
             int cap = Math.max(n, hashes.length * 2);
-            batchAccount.resize(cap * 12L);
             hashes = new long[cap];
             groupIds = new int[cap];
+            selRows = new int[cap];
         }
         scratch.reset();
         MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        int[] rows = null;
+        if (sel != null) {
+            MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
+            rows = selRows;
+        }
+        long batchBytes = hashes.length * 16L;
         for (int k = 0; k < keyColumns.length; k++) {
             keyInputs[k] = batch.column(keyColumns[k]);
+            keys[k].load(keyInputs[k], rows, n);
+            batchBytes += keys[k].batchBytes();
+        }
+        if (batchBytes != accountedBatchBytes) {
+            batchAccount.resize(batchBytes);
+            accountedBatchBytes = batchBytes;
         }
         hash(keyInputs, sel, n, MemorySegment.ofArray(hashes));
-        assignGroups(keyInputs, sel, n);
+        assignGroups(n);
         for (Accumulator acc : accumulators) {
             AggregateCall call = acc.call();
             ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
-            acc.update(kernels.aggregate(), input, sel, n, groupIds, groupRows);
+            acc.update(kernels.aggregate(), input, rows, n, groupIds, groupRows);
         }
-        kernels.aggregate().countGrouped(null, sel, n, groupIds, groupRows);
+        kernels.aggregate().countGrouped(null, rows, n, groupIds, groupRows);
     }
 
     /**
      * Finds each live row's group in three passes, so the hot loops stay tight: probe by hash
-     * tag alone (the first slot with an equal tag is the likely group); check the keys of those
-     * candidates column by column; then rows with no candidate or a wrong one (new groups,
-     * hash collisions) take the full find-or-insert, in row order.
+     * tag alone, where the first slot with an equal tag is the likely group and an empty slot
+     * means a new group (no group has this hash), made at once so that later rows of the batch
+     * find it; check the keys of the candidates column by column; then rows whose candidate
+     * was wrong (two keys with one tag) take the full find-or-insert.
      */
-    private void assignGroups(ColumnVector[] in, MemorySegment sel, int n) {
+    private void assignGroups(int n) {
         long[] h = hashes;
         int[] ids = groupIds;
-        long[] s = slots;
-        int mask = slotMask;
         long prevHash = 0;
         int prevGroup = -1;
         for (int i = 0; i < n; i++) {
@@ -203,13 +216,18 @@ final class GroupTable implements AutoCloseable {
                 ids[i] = prevGroup;
                 continue;
             }
+            long[] s = slots;
+            int mask = slotMask;
             int pos = slot(hash, mask);
             long tag = hash & TAG;
             int g;
             while (true) {
                 long e = s[pos];
                 if (e == 0) {
-                    g = -1;
+                    g = newGroup(hash, pos);
+                    for (GroupKeyColumn k : keys) {
+                        k.append(i, g);
+                    }
                     break;
                 }
                 if ((e & TAG) == tag) {
@@ -222,17 +240,17 @@ final class GroupTable implements AutoCloseable {
             prevHash = hash;
             prevGroup = g;
         }
-        for (int k = 0; k < in.length; k++) {
-            keys[k].verify(in[k], sel, n, ids);
+        for (GroupKeyColumn k : keys) {
+            k.verify(n, ids);
         }
         for (int i = 0; i < n; i++) {
             if (ids[i] < 0) {
-                ids[i] = findOrInsert(h[i], in, sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i));
+                ids[i] = findOrInsert(h[i], i);
             }
         }
     }
 
-    private int findOrInsert(long hash, ColumnVector[] in, int row) {
+    private int findOrInsert(long hash, int i) {
         long[] s = slots;
         int mask = slotMask;
         int pos = slot(hash, mask);
@@ -241,14 +259,14 @@ final class GroupTable implements AutoCloseable {
             long e = s[pos];
             if (e == 0) {
                 int g = newGroup(hash, pos);
-                for (int k = 0; k < keys.length; k++) {
-                    keys[k].append(in[k], row, g);
+                for (GroupKeyColumn k : keys) {
+                    k.append(i, g);
                 }
                 return g;
             }
             if ((e & TAG) == tag) {
                 int g = (int) e - 1;
-                if (groupHashes[g] == hash && rowMatches(g, in, row)) {
+                if (groupHashes[g] == hash && rowMatches(g, i)) {
                     return g;
                 }
             }
@@ -256,9 +274,9 @@ final class GroupTable implements AutoCloseable {
         }
     }
 
-    private boolean rowMatches(int g, ColumnVector[] in, int row) {
-        for (int k = 0; k < keys.length; k++) {
-            if (!keys[k].matches(in[k], row, g)) {
+    private boolean rowMatches(int g, int i) {
+        for (GroupKeyColumn k : keys) {
+            if (!k.matches(i, g)) {
                 return false;
             }
         }
