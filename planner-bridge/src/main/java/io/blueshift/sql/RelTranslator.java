@@ -435,6 +435,26 @@ final class RelTranslator {
                 PlanNode joined = new PlanNode.HashJoin(right, left, rk, lk, PlanNode.JoinType.LEFT, residual);
                 return reorder(joined, nLeft, nRight);
             }
+            case FULL -> {
+                // FULL = LEFT join, plus the right rows that match nothing (an anti join the
+                // other way round) with NULL left columns
+                Expr residual = residualRex == null ? null : t.translate(residualRex, pair);
+                PlanNode leftJoin = new PlanNode.HashJoin(left, right, lk, rk, PlanNode.JoinType.LEFT, residual);
+                Expr swappedResidual = residualRex == null ? null
+                        : t.translate(swapSides(residualRex, nLeft, nRight, b), swapped(pair, nLeft));
+                PlanNode rightOnly = new PlanNode.HashJoin(right, left, rk, lk, PlanNode.JoinType.ANTI, swappedResidual);
+                List<Expr> exprs = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int c = 0; c < nLeft; c++) {
+                    exprs.add(io.blueshift.operators.plan.Exprs.nullOf(left.schema().type(c)));
+                    names.add(left.schema().field(c).name());
+                }
+                for (int c = 0; c < nRight; c++) {
+                    exprs.add(new Expr.ColumnRef(c, right.schema().type(c), right.schema().field(c).name()));
+                    names.add(right.schema().field(c).name());
+                }
+                return new PlanNode.UnionAll(List.of(leftJoin, new PlanNode.Project(rightOnly, exprs, names)));
+            }
             default -> throw new UnsupportedOperationException("not supported: " + j.getJoinType() + " join");
         }
     }
