@@ -7,7 +7,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
- * Calcite's default type system with two changes: literals of different lengths in CASE,
+ * Calcite's default type system with three changes (constants also round half up): literals of different lengths in CASE,
  * VALUES and UNION are VARCHAR, not blank-padded CHAR, so {@code CASE WHEN c THEN 'a' ELSE
  * 'bb' END} is {@code 'a'}, as in DuckDB and PostgreSQL. Public with {@link #INSTANCE}
  * because Calcite instantiates it by class name.
@@ -18,6 +18,15 @@ public final class BlueshiftTypeSystem extends RelDataTypeSystemImpl {
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying() {
         return true;
+    }
+
+    /**
+     * Constants Calcite folds (a CAST to fewer decimal places) round half away from zero, as
+     * DuckDB and our own casts do, instead of truncating.
+     */
+    @Override
+    public java.math.RoundingMode roundingMode() {
+        return java.math.RoundingMode.HALF_UP;
     }
 
     /**
