@@ -15,6 +15,7 @@ public final class Allocation implements AutoCloseable {
     private final long accounted;
     private final boolean reusable;
     private boolean closed;
+    private Thread freedBy; // a kept reusable allocation: the thread that closed it
 
     Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner) {
         this(pool, arena, segment, owner, segment.byteSize());
@@ -35,6 +36,10 @@ public final class Allocation implements AutoCloseable {
     }
 
     Arena arena() { return arena; }
+
+    Thread freedBy() { return freedBy; }
+
+    void freedBy(Thread t) { freedBy = t; }
 
     /** The segment whether or not the allocation is closed (for the pool's reuse list). */
     MemorySegment rawSegment() { return segment; }

@@ -129,18 +129,27 @@ public final class MemoryPool implements AutoCloseable {
     }
 
     private Allocation takeReusable(long bytes) {
+        Thread me = Thread.currentThread();
         synchronized (reusable) {
-            // most recently freed first: its lines are the likeliest to be in cache
-            for (var it = reusable.iterator(); it.hasNext(); ) {
-                Allocation a = it.next();
+            // one this thread freed first (likeliest in its core's cache), most recent first
+            Allocation any = null;
+            for (Allocation a : reusable) {
                 if (a.rawSegment().byteSize() == bytes) {
-                    it.remove();
-                    reusableBytes -= bytes;
-                    return a;
+                    if (a.freedBy() == me) {
+                        any = a;
+                        break;
+                    }
+                    if (any == null) {
+                        any = a;
+                    }
                 }
             }
+            if (any != null) {
+                reusable.remove(any);
+                reusableBytes -= bytes;
+            }
+            return any;
         }
-        return null;
     }
 
     /** Frees the kept buffers; returns whether there were any. */
@@ -223,6 +232,7 @@ public final class MemoryPool implements AutoCloseable {
         long bytes = allocation.rawSegment().byteSize();
         synchronized (reusable) {
             if (!closed && reusableBytes + bytes <= REUSE_MAX_BYTES) {
+                allocation.freedBy(Thread.currentThread());
                 reusable.addFirst(allocation);
                 reusableBytes += bytes;
                 return true;
