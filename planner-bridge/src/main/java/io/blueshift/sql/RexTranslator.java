@@ -189,7 +189,19 @@ final class RexTranslator {
             case CASE -> caseExpr(call, input);
             case LIKE -> {
                 if (!(ops.get(1) instanceof RexLiteral p)) {
-                    throw new UnsupportedOperationException("not supported: LIKE with a non-constant pattern");
+                    Expr value = translate(ops.getFirst(), input);
+                    Expr pattern = translate(ops.get(1), input);
+                    String name = call.getOperator().getName().toUpperCase();
+                    if (name.endsWith("ILIKE")) {
+                        value = new Expr.Call(Expr.Function.LOWER, List.of(value), DataType.VARCHAR);
+                        pattern = new Expr.Call(Expr.Function.LOWER, List.of(pattern), DataType.VARCHAR);
+                    }
+                    List<Expr> args = new ArrayList<>(List.of(value, pattern));
+                    if (ops.size() > 2) {
+                        args.add(translate(ops.get(2), input));
+                    }
+                    Expr like = new Expr.Call(Expr.Function.LIKE_ROWS, args, DataType.BOOLEAN);
+                    yield name.startsWith("NOT") ? new Expr.Not(like) : like;
                 }
                 Character escape = null;
                 if (ops.size() > 2 && ops.get(2) instanceof RexLiteral e) {

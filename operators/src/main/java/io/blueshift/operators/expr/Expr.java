@@ -157,7 +157,9 @@ public sealed interface Expr {
         /** DATE_TRUNC(part, d): a constant part name first; a TIMESTAMP result. */
         DATE_TRUNC,
         /** DATE_DIFF(part, a, b): part boundaries crossed from a to b (INT64). */
-        DATE_DIFF
+        DATE_DIFF,
+        /** LIKE_ROWS(s, pattern [, escape]): LIKE whose pattern is a column, compiled per distinct pattern (BOOLEAN). */
+        LIKE_ROWS
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

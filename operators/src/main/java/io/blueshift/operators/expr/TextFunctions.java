@@ -31,6 +31,7 @@ final class TextFunctions {
             case STRPOS, STARTS_WITH, ENDS_WITH, CONTAINS -> search(call, batch);
             case CONCAT_FN, CONCAT_WS -> concatSkippingNulls(call, batch);
             case ASCII -> ascii(call, batch);
+            case LIKE_ROWS -> likeRows(call, batch);
             default -> rebuild(call, batch);
         };
     }
@@ -229,6 +230,36 @@ final class TextFunctions {
                 String v = string(s, r);
                 out.setInt(r, v.isEmpty() ? 0 : v.codePointAt(0));
             }
+        }
+        return out;
+    }
+
+    /** LIKE against a pattern that varies by row; the last pattern's compiled form is reused. */
+    private ColumnVector likeRows(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 2, 3);
+        ColumnVector[] a = args(call, batch);
+        int rows = batch.rowCount();
+        MemorySegment validity = allValid(a, rows);
+        ColumnVector out = eval.newVector(DataType.BOOLEAN, rows, validity);
+        String lastPattern = null;
+        String lastEscape = null;
+        LikePattern compiled = null;
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            String pattern = string(a[1], r);
+            String escape = a.length == 3 ? string(a[2], r) : null;
+            if (compiled == null || !pattern.equals(lastPattern) || !java.util.Objects.equals(escape, lastEscape)) {
+                if (escape != null && escape.length() > 1) {
+                    throw new IllegalArgumentException("LIKE: the escape must be one character, got '" + escape + "'");
+                }
+                compiled = LikePattern.compile(pattern, escape == null || escape.isEmpty() ? null : escape.charAt(0));
+                lastPattern = pattern;
+                lastEscape = escape;
+            }
+            out.setBoolean(r, compiled.matches(StringOutput.segment(a[0], r), StringOutput.offset(a[0], r), StringOutput.length(a[0], r)));
         }
         return out;
     }
