@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: TPC-H against DuckDB in the same run, kernels against memory bandwidth.",
         subcommands = {BenchCommand.Tpch.class, BenchCommand.KernelsBench.class, BenchCommand.Scan.class, BenchGpuCommand.class,
-                BenchSweepCommand.class})
+                BenchSweepCommand.class, BenchPlanCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -100,6 +100,13 @@ public final class Session implements AutoCloseable {
         return new SqlPlanner(catalog, views, files).plan(sql);
     }
 
+    /** Plans {@code sql} and says where the planning time went (parse, validate, rewrites...). */
+    public PlannedQuery planTimed(String sql) {
+        SqlPlanner planner = new SqlPlanner(catalog, views, files);
+        PlanNode plan = planner.plan(sql);
+        return new PlannedQuery(plan, planner.times());
+    }
+
     io.blueshift.sql.FileResolver fileResolver() { return files; }
 
     /** Views by (lower-case) name, with their SQL. */
@@ -126,7 +133,8 @@ public final class Session implements AutoCloseable {
     /** Runs the query and returns the plan with each node's rows and own time. */
     public String explainAnalyze(String sql) {
         long t0 = System.nanoTime();
-        PlanNode plan = plan(sql);
+        PlannedQuery planned = planTimed(sql);
+        PlanNode plan = planned.plan();
         io.blueshift.operators.exec.QueryProfile profile = new io.blueshift.operators.exec.QueryProfile();
         Options o = options;
         try (MemoryPool pool = root.child("query " + queryCounter.incrementAndGet(), o.queryMemoryLimit())) {
@@ -146,6 +154,7 @@ public final class Session implements AutoCloseable {
                 running.remove(ctx);
             }
             return offloaded.annotate(QueryExecutor.explain(plan, profile))
+                    + planned.times().describe() + "\n"
                     + String.format("%,d rows in %.1f ms (times are each operator's own, summed over threads)%n",
                             rows, (System.nanoTime() - t0) / 1e6);
         }

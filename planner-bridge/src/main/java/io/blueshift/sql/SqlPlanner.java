@@ -123,6 +123,7 @@ public final class SqlPlanner {
 
     /** The optimized logical plan (for EXPLAIN and tests). */
     public RelNode logicalPlan(String sql) {
+        long start = System.nanoTime();
         SchemaPlus root = CalciteCatalog.rootSchema(catalog);
         FrameworkConfig config = config(root);
         refs.clear();
@@ -133,6 +134,7 @@ public final class SqlPlanner {
         }
         sql = prepare(sql, "_f", root);
         Planner planner = Frameworks.getPlanner(config);
+        long t0 = System.nanoTime();
         SqlNode parsed;
         try {
             parsed = planner.parse(sql);
@@ -144,6 +146,7 @@ public final class SqlPlanner {
         }
         checkLikeEscapes(parsed);
         OutputNames.name(parsed, sql);
+        long t1 = System.nanoTime();
         SqlNode validated;
         try {
             validated = planner.validate(parsed);
@@ -152,6 +155,7 @@ public final class SqlPlanner {
         } catch (SqlException e) {
             throw e;
         }
+        long t2 = System.nanoTime();
         RelRoot relRoot;
         try {
             relRoot = planner.rel(validated);
@@ -169,6 +173,7 @@ public final class SqlPlanner {
             // OVER (...) as Window nodes our translator turns into window operators
             rel = hep(rel, HepProgram.builder().addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
         }
+        long t3 = System.nanoTime();
         RelBuilder relBuilder = RelBuilder.create(config);
         rel = hep(rel, HepProgram.builder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
@@ -223,7 +228,15 @@ public final class SqlPlanner {
                 .build());
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
+        times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
         return rel;
+    }
+
+    private PlanningTimes times = PlanningTimes.NONE;
+
+    /** Where the last {@link #plan} or {@link #logicalPlan} call spent its time. */
+    public PlanningTimes times() {
+        return times;
     }
 
     private static void debug(String stage, RelNode rel) {
@@ -235,7 +248,11 @@ public final class SqlPlanner {
     /** Plans {@code sql} into a physical plan for our executor. */
     public PlanNode plan(String sql) {
         RelNode rel = logicalPlan(sql);
-        return ColumnPruning.apply(new RelTranslator(catalog).translate(rel));
+        long t0 = System.nanoTime();
+        PlanNode plan = ColumnPruning.apply(new RelTranslator(catalog).translate(rel));
+        times = new PlanningTimes(times.setupNanos(), times.parseNanos(), times.validateNanos(), times.toRelNanos(), times.rewriteNanos(),
+                System.nanoTime() - t0);
+        return plan;
     }
 
     public String explainLogical(String sql) {
