@@ -2,8 +2,6 @@ package io.blueshift.sql;
 
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.storage.Catalog;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.config.Lex;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepPlanner;
@@ -18,16 +16,10 @@ import org.apache.calcite.sql.SqlExplainFormat;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
-import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
-import org.apache.calcite.tools.Planner;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.tools.ValidationException;
 
 /**
  * SQL text to our physical plan: Calcite parses, validates against our catalog and rewrites
@@ -56,23 +48,6 @@ public final class SqlPlanner {
 
     /** The file references of the query being planned, for naming them in error messages. */
     private final java.util.List<FileReferences.FileRef> refs = new java.util.ArrayList<>();
-
-    private static FrameworkConfig config(SchemaPlus root) {
-        return Frameworks.newConfigBuilder()
-                .defaultSchema(root)
-                .parserConfig(SqlParser.config()
-                        .withLex(Lex.MYSQL_ANSI)
-                        .withUnquotedCasing(Casing.TO_LOWER)
-                        .withQuotedCasing(Casing.UNCHANGED)
-                        .withCaseSensitive(false)
-                        .withConformance(SqlConformanceEnum.LENIENT))
-                .operatorTable(SqlFunctions.OPERATORS)
-                .typeSystem(BlueshiftTypeSystem.INSTANCE)
-                .sqlToRelConverterConfig(SqlToRelConverter.config()
-                        .withExpand(false)
-                        .withTrimUnusedFields(true))
-                .build();
-    }
 
     private static final java.util.Set<org.apache.calcite.sql.SqlKind> STATISTICS = java.util.EnumSet.of(
             org.apache.calcite.sql.SqlKind.STDDEV_POP, org.apache.calcite.sql.SqlKind.STDDEV_SAMP,
@@ -125,19 +100,18 @@ public final class SqlPlanner {
     public RelNode logicalPlan(String sql) {
         long start = System.nanoTime();
         SchemaPlus root = CalciteCatalog.rootSchema(catalog);
-        FrameworkConfig config = config(root);
+        SqlFrontEnd front = new SqlFrontEnd(root);
         refs.clear();
         for (var v : views.entrySet()) {
             if (!catalog.contains(v.getKey())) {
-                root.add(v.getKey(), new ViewTable(v.getKey(), v.getValue(), config, body -> prepare(body, "_" + v.getKey() + "_f", root)));
+                root.add(v.getKey(), new ViewTable(v.getKey(), v.getValue(), front, body -> prepare(body, "_" + v.getKey() + "_f", root)));
             }
         }
         sql = prepare(sql, "_f", root);
-        Planner planner = Frameworks.getPlanner(config);
         long t0 = System.nanoTime();
         SqlNode parsed;
         try {
-            parsed = planner.parse(sql);
+            parsed = SqlFrontEnd.parse(sql);
         } catch (SqlParseException e) {
             var pos = e.getPos();
             int line = pos == null ? 0 : pos.getLineNum();
@@ -148,17 +122,18 @@ public final class SqlPlanner {
         OutputNames.name(parsed, sql);
         long t1 = System.nanoTime();
         SqlNode validated;
+        SqlValidator validator = front.validator();
         try {
-            validated = planner.validate(parsed);
-        } catch (ValidationException e) {
-            throw named(validationError(e));
+            validated = validator.validate(parsed);
         } catch (SqlException e) {
-            throw e;
+            throw named(e);
+        } catch (RuntimeException e) {
+            throw named(validationError(e));
         }
         long t2 = System.nanoTime();
         RelRoot relRoot;
         try {
-            relRoot = planner.rel(validated);
+            relRoot = front.toRel(validator, validated);
         } catch (SqlException e) {
             throw e;
         } catch (Exception e) {
@@ -174,7 +149,7 @@ public final class SqlPlanner {
             rel = hep(rel, HepProgram.builder().addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
         }
         long t3 = System.nanoTime();
-        RelBuilder relBuilder = RelBuilder.create(config);
+        RelBuilder relBuilder = front.relBuilder();
         rel = hep(rel, HepProgram.builder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
                 .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
@@ -340,7 +315,7 @@ public final class SqlPlanner {
         return hep.findBestExp();
     }
 
-    private static SqlException validationError(ValidationException e) {
+    private static SqlException validationError(RuntimeException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof SqlException s) {
                 return s;

@@ -8,10 +8,6 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
-import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
-import org.apache.calcite.tools.Planner;
 
 import java.util.List;
 
@@ -26,7 +22,7 @@ final class ViewTable extends AbstractTable implements TranslatableTable {
 
     private final String name;
     private final String body;
-    private final FrameworkConfig config;
+    private final SqlFrontEnd front;
     private final java.util.function.UnaryOperator<String> prepare;
     private String sql;
     private RelDataType rowType;
@@ -35,10 +31,10 @@ final class ViewTable extends AbstractTable implements TranslatableTable {
      * {@code prepare} turns the view's text into SQL for Calcite, its file references made
      * tables of the query's schema (done on first use, so unused views read no file).
      */
-    ViewTable(String name, String body, FrameworkConfig config, java.util.function.UnaryOperator<String> prepare) {
+    ViewTable(String name, String body, SqlFrontEnd front, java.util.function.UnaryOperator<String> prepare) {
         this.name = name;
         this.body = body;
-        this.config = config;
+        this.front = front;
         this.prepare = prepare;
     }
 
@@ -52,10 +48,7 @@ final class ViewTable extends AbstractTable implements TranslatableTable {
             DEPTH.set(depth + 1);
             try {
                 sql = prepare.apply(body);
-                Planner planner = Frameworks.getPlanner(config);
-                SqlNode parsed = planner.parse(sql);
-                OutputNames.name(parsed, sql);
-                rowType = planner.validateAndGetType(parsed).right;
+                rowType = front.validatedType(sql);
             } catch (SqlException e) {
                 throw new SqlException("view " + name + ": " + e.getMessage(), 0, 0, e);
             } catch (Exception e) {

@@ -1,0 +1,127 @@
+package io.blueshift.sql;
+
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.Lex;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+
+import java.util.List;
+
+/**
+ * Calcite's parser, validator and SQL-to-rel converter for one query, wired by hand. Calcite's
+ * {@code Planner} does the same steps but also builds, per query, a cost-based (Volcano)
+ * planner with all of Calcite's default rules registered, and {@code RelBuilder.create} opens
+ * a JDBC connection to make a second cluster; we use neither (our rewrites run on
+ * {@link HepPlanner}s), so the query's one cluster sits on an empty rule planner.
+ */
+final class SqlFrontEnd implements RelOptTable.ViewExpander {
+    static final SqlParser.Config PARSER = SqlParser.config()
+            .withLex(Lex.MYSQL_ANSI)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(false)
+            .withConformance(SqlConformanceEnum.LENIENT);
+
+    /** Calcite's connection defaults with the parser's case sensitivity and conformance, as its own planner sets them. */
+    private static final CalciteConnectionConfig CONNECTION = CalciteConnectionConfigImpl.DEFAULT
+            .set(CalciteConnectionProperty.CASE_SENSITIVE, String.valueOf(PARSER.caseSensitive()))
+            .set(CalciteConnectionProperty.CONFORMANCE, String.valueOf(PARSER.conformance()));
+
+    private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
+            .withDefaultNullCollation(CONNECTION.defaultNullCollation())
+            .withLenientOperatorLookup(CONNECTION.lenientOperatorLookup())
+            .withConformance(CONNECTION.conformance())
+            .withIdentifierExpansion(true);
+
+    /** Subqueries stay {@code RexSubQuery} nodes for our rewrites; fields are trimmed after them. */
+    private static final SqlToRelConverter.Config TO_REL = SqlToRelConverter.config()
+            .withExpand(false)
+            .withTrimUnusedFields(false);
+
+    private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(BlueshiftTypeSystem.INSTANCE);
+    private final CalciteCatalogReader catalogReader;
+    private final RelOptCluster cluster;
+
+    SqlFrontEnd(SchemaPlus root) {
+        this.catalogReader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory, CONNECTION);
+        this.cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+    }
+
+    RelOptCluster cluster() {
+        return cluster;
+    }
+
+    /** A builder of logical nodes in this query's cluster. */
+    RelBuilder relBuilder() {
+        return RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader);
+    }
+
+    static SqlNode parse(String sql) throws SqlParseException {
+        return SqlParser.create(sql, PARSER).parseStmt();
+    }
+
+    /** A fresh validator: it keeps the scopes and types of the one statement it validates. */
+    SqlValidator validator() {
+        return SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, catalogReader),
+                catalogReader, typeFactory, VALIDATOR);
+    }
+
+    /** The validated statement as a logical plan (subqueries not yet expanded). */
+    RelRoot toRel(SqlValidator validator, SqlNode validated) {
+        SqlToRelConverter converter = new SqlToRelConverter(this, validator, catalogReader, cluster,
+                StandardConvertletTable.INSTANCE, TO_REL);
+        RelRoot root = converter.convertQuery(validated, false, true);
+        return root.withRel(converter.flattenTypes(root.rel, true));
+    }
+
+    /** The row type of a query (a view's body), validated against this query's schema, its columns named as a query's. */
+    RelDataType validatedType(String sql) throws SqlParseException {
+        SqlValidator validator = validator();
+        SqlNode parsed = parse(sql);
+        OutputNames.name(parsed, sql);
+        SqlNode validated = validator.validate(parsed);
+        return validator.getValidatedNodeType(validated);
+    }
+
+    @Override
+    public RelRoot expandView(RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
+        SqlNode parsed;
+        try {
+            parsed = SqlParser.create(queryString, PARSER).parseQuery();
+        } catch (SqlParseException e) {
+            throw new RuntimeException("parse failed", e);
+        }
+        CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
+        SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader),
+                reader, typeFactory, VALIDATOR);
+        SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster,
+                StandardConvertletTable.INSTANCE, TO_REL);
+        RelRoot root = converter.convertQuery(parsed, true, false);
+        RelRoot flat = root.withRel(converter.flattenTypes(root.rel, true));
+        return flat.withRel(RelDecorrelator.decorrelateQuery(flat.rel, relBuilder()));
+    }
+}
