@@ -3,6 +3,7 @@ package io.blueshift.sql;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
@@ -28,7 +29,11 @@ import java.util.List;
  *
  * <p>Y is then computed twice, so the rewrite is made only when it pays by our estimates: Y
  * keeps far fewer rows than the aggregate has groups (the semi-join filters), and reading Y's
- * tables costs less than reading X's (the work saved).
+ * tables costs less than reading X's (the work saved). When Y costs too much, the part of Y
+ * its keys come from (through inner joins) may do: its keys include all of Y's (TPC-H Q2: the
+ * minimum supply cost of every part in a region, joined to the parts of one size and type;
+ * the semi-join reads only the filtered parts). The semi-join goes as low in X as its key
+ * columns can be followed, so the rows it drops are not joined first.
  */
 final class AggregateJoinReduction {
     /** Y must have at most this share of the aggregate's groups. */
@@ -86,25 +91,95 @@ final class AggregateJoinReduction {
         }
         RowEstimator est = new RowEstimator(j.getCluster().getMetadataQuery());
         double groups = est.rows(agg);
-        double kept = est.rows(other);
-        if (kept > groups * MAX_KEPT_SHARE || scanned(other) >= scanned(agg.getInput())) {
+        double aggScanned = scanned(agg.getInput());
+        // Y itself, else the part of Y its key columns come from (Y's keys are a subset of that
+        // part's): the first that keeps few rows and costs less to read than the aggregate's input
+        Keys keys = new Keys(other, otherColumns);
+        while (keys != null && (est.rows(keys.rel()) > groups * MAX_KEPT_SHARE || scanned(keys.rel()) >= aggScanned)) {
+            keys = keys.source();
+        }
+        if (keys == null) {
             return side;
         }
-        RexBuilder b = j.getCluster().getRexBuilder();
-        RelNode input = agg.getInput();
-        int n = input.getRowType().getFieldCount();
-        List<RexNode> terms = new ArrayList<>();
-        for (int i = 0; i < aggColumns.size(); i++) {
-            int a = aggColumns.get(i);
-            int o = otherColumns.get(i);
-            terms.add(b.makeCall(SqlStdOperatorTable.EQUALS,
-                    new RexInputRef(a, input.getRowType().getFieldList().get(a).getType()),
-                    new RexInputRef(n + o, other.getRowType().getFieldList().get(o).getType())));
-        }
-        RelNode cut = LogicalJoin.create(input, other, List.of(), RexUtil.composeConjunction(b, terms),
-                java.util.Set.of(), JoinRelType.SEMI);
+        RelNode cut = semiJoin(agg.getInput(), aggColumns, keys);
         RelNode newAgg = agg.copy(agg.getTraitSet(), List.of(cut));
         return project == null ? newAgg : project.copy(project.getTraitSet(), List.of(newAgg));
+    }
+
+    /** Columns {@code columns} of {@code rel}: the values a semi-join keeps rows by. */
+    private record Keys(RelNode rel, List<Integer> columns) {
+        /**
+         * The input of {@code rel} that all the key columns come from, through projections of
+         * columns and inner joins, or null; its key values include every one of {@code rel}'s.
+         */
+        Keys source() {
+            List<Integer> cols = new ArrayList<>();
+            switch (rel) {
+                case Project p -> {
+                    for (int c : columns) {
+                        if (!(p.getProjects().get(c) instanceof RexInputRef ref)) {
+                            return null;
+                        }
+                        cols.add(ref.getIndex());
+                    }
+                    return new Keys(p.getInput(), cols);
+                }
+                case Join j when j.getJoinType() == JoinRelType.INNER -> {
+                    int leftCount = j.getLeft().getRowType().getFieldCount();
+                    boolean left = columns.stream().allMatch(c -> c < leftCount);
+                    boolean right = columns.stream().allMatch(c -> c >= leftCount);
+                    if (!left && !right) {
+                        return null;
+                    }
+                    for (int c : columns) {
+                        cols.add(left ? c : c - leftCount);
+                    }
+                    return new Keys(left ? j.getLeft() : j.getRight(), cols);
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code input SEMI JOIN keys ON input.columns = keys.columns}, placed as low in
+     * {@code input} as the columns can be followed through projections of columns and inner
+     * joins, so the rows it drops are not joined first. It stays above filters (cheaper, and
+     * they drop rows first) and above the projection that picks a scan's columns (the scan
+     * would read them all).
+     */
+    private static RelNode semiJoin(RelNode input, List<Integer> columns, Keys keys) {
+        switch (input) {
+            case Project p when !(p.getInput() instanceof TableScan)
+                    && columns.stream().allMatch(c -> p.getProjects().get(c) instanceof RexInputRef) -> {
+                List<Integer> cols = columns.stream().map(c -> ((RexInputRef) p.getProjects().get(c)).getIndex()).toList();
+                return p.copy(p.getTraitSet(), List.of(semiJoin(p.getInput(), cols, keys)));
+            }
+            case Join j when j.getJoinType() == JoinRelType.INNER -> {
+                int leftCount = j.getLeft().getRowType().getFieldCount();
+                if (columns.stream().allMatch(c -> c < leftCount)) {
+                    return j.copy(j.getTraitSet(), List.of(semiJoin(j.getLeft(), columns, keys), j.getRight()));
+                }
+                if (columns.stream().allMatch(c -> c >= leftCount)) {
+                    List<Integer> cols = columns.stream().map(c -> c - leftCount).toList();
+                    return j.copy(j.getTraitSet(), List.of(j.getLeft(), semiJoin(j.getRight(), cols, keys)));
+                }
+            }
+            default -> { }
+        }
+        RexBuilder b = input.getCluster().getRexBuilder();
+        int n = input.getRowType().getFieldCount();
+        List<RexNode> terms = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            int a = columns.get(i);
+            int o = keys.columns().get(i);
+            terms.add(b.makeCall(SqlStdOperatorTable.EQUALS,
+                    new RexInputRef(a, input.getRowType().getFieldList().get(a).getType()),
+                    new RexInputRef(n + o, keys.rel().getRowType().getFieldList().get(o).getType())));
+        }
+        return LogicalJoin.create(input, keys.rel(), List.of(), RexUtil.composeConjunction(b, terms), java.util.Set.of(), JoinRelType.SEMI);
     }
 
     /** Rows of the tables read under {@code rel}: the cost of computing it, roughly. */
