@@ -73,22 +73,24 @@ public final class TpchThreadSweep {
             for (int t : threads) {
                 double ours = Double.NaN;
                 double theirs = Double.NaN;
+                double[] oursCpu = {Double.NaN};
+                double[] theirsCpu = {Double.NaN};
                 try {
                     blueshiftThreads.accept(t);
-                    ours = median(warmups, runs, () -> blueshift.apply(q));
+                    ours = median(warmups, runs, () -> blueshift.apply(q), oursCpu);
                 } catch (RuntimeException e) {
                     error = (error == null ? "" : error + "; ") + "blueshift at " + t + " threads: " + message(e);
                 }
                 try {
                     duckdb.setThreads(t);
-                    theirs = median(warmups, runs, () -> duckdb.query(sql));
+                    theirs = median(warmups, runs, () -> duckdb.query(sql), theirsCpu);
                 } catch (RuntimeException e) {
                     error = (error == null ? "" : error + "; ") + "duckdb at " + t + " threads: " + message(e);
                 }
                 Cell c = new Cell(t, ours, theirs);
                 cells.add(c);
-                line.append(String.format(Locale.ROOT, "  %dt blueshift %s ms, duckdb %s ms, ratio %s;", t,
-                        ms(ours), ms(theirs), num(c.ratio())));
+                line.append(String.format(Locale.ROOT, "  %dt blueshift %s ms (cpu %s), duckdb %s ms (cpu %s), ratio %s (cpu %s);", t,
+                        ms(ours), ms(oursCpu[0]), ms(theirs), ms(theirsCpu[0]), num(c.ratio()), num(oursCpu[0] / theirsCpu[0])));
             }
             rows.add(new Row(q, List.copyOf(cells), error));
             if (progress != null) {
@@ -189,17 +191,31 @@ public final class TpchThreadSweep {
         }
     }
 
-    private static double median(int warmups, int runs, Runnable query) {
+    /**
+     * Median wall ms of the timed runs; {@code cpuMs[0]} gets the median CPU ms of the whole
+     * process over each run (every thread of both engines, the JIT and GC included), a figure
+     * that waiting for a core on a busy machine does not inflate.
+     */
+    private static double median(int warmups, int runs, Runnable query, double[] cpuMs) {
         for (int i = 0; i < warmups; i++) {
             query.run();
         }
         double[] ms = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
+            long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             query.run();
             ms[i] = (System.nanoTime() - start) / 1e6;
+            cpu[i] = (processCpuNanos() - cpu0) / 1e6;
         }
+        cpuMs[0] = processCpuNanos() < 0 ? Double.NaN : TpchBenchHarness.median(cpu);
         return TpchBenchHarness.median(ms);
+    }
+
+    /** CPU time of this process so far, or -1 where the platform does not say. */
+    private static long processCpuNanos() {
+        return ProcessCpuClock.nanos();
     }
 
     private static String message(Throwable e) {
