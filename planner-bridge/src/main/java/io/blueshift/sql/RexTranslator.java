@@ -360,11 +360,11 @@ final class RexTranslator {
             type = DataType.BOOLEAN;
         } else if (f == Expr.Function.DATE_TRUNC) {
             type = DataType.TIMESTAMP;
-        } else if (f == Expr.Function.TRUNC) {
-            type = args.getFirst().type();
+        } else if (f == Expr.Function.TRUNC || f == Expr.Function.FLOOR || f == Expr.Function.CEIL) {
+            type = args.getFirst().type() instanceof DataType.DecimalType d ? DataType.decimal(d.precision(), 0) : args.getFirst().type();
         } else if (DOUBLE_FUNCTIONS.contains(f)) {
             type = DataType.FLOAT64;
-        } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND || f == Expr.Function.FLOOR || f == Expr.Function.CEIL) {
+        } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND) {
             type = args.getFirst().type();
         } else if (f == Expr.Function.MOD) {
             DataType a = args.get(0).type();

@@ -380,7 +380,7 @@ final class Functions {
         };
     }
 
-    /** FLOOR/CEIL: DECIMAL keeps its type with the fraction cleared, FLOAT64 stays FLOAT64, integers pass. */
+    /** FLOOR/CEIL: DECIMAL(p, s) becomes DECIMAL(p, 0) (as DuckDB), FLOAT64 stays FLOAT64, integers pass. */
     private ColumnVector floorCeil(Expr.Call call, Batch batch) {
         requireArgs(call, 1, 1);
         ColumnVector a = eval.evaluate(call.args().getFirst(), batch);
@@ -390,7 +390,7 @@ final class Functions {
             return a;
         }
         int rows = batch.rowCount();
-        ColumnVector out = eval.newVector(type, rows, a.validity());
+        ColumnVector out = eval.newVector(type instanceof DecimalType d ? DataType.decimal(d.precision(), 0) : type, rows, a.validity());
         for (int i = 0, live = batch.liveCount(); i < live; i++) {
             int r = batch.liveRow(i);
             if (a.isNull(r)) {
@@ -399,7 +399,7 @@ final class Functions {
             if (type instanceof DecimalType d) {
                 long unit = ExprTypes.pow10(d.scale());
                 long v = a.getLong(r);
-                out.setLong(r, (floor ? Math.floorDiv(v, unit) : -Math.floorDiv(-v, unit)) * unit);
+                out.setLong(r, floor ? Math.floorDiv(v, unit) : -Math.floorDiv(-v, unit));
             } else {
                 out.setDouble(r, floor ? Math.floor(a.getDouble(r)) : Math.ceil(a.getDouble(r)));
             }

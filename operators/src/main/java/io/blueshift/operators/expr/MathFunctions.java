@@ -97,7 +97,7 @@ final class MathFunctions {
         return out;
     }
 
-    /** Toward zero; DECIMAL keeps its type with the fraction cleared, integers pass unchanged. */
+    /** Toward zero; DECIMAL(p, s) becomes DECIMAL(p, 0), integers pass unchanged. */
     private ColumnVector trunc(Expr.Call call, Batch batch) {
         Functions.requireArgs(call, 1, 1);
         ColumnVector x = eval.evaluate(call.args().getFirst(), batch);
@@ -105,7 +105,8 @@ final class MathFunctions {
         if (!(type instanceof DecimalType) && !(type instanceof DataType.Float64Type)) {
             return x;
         }
-        ColumnVector out = eval.newVector(type, batch.rowCount(), x.validity());
+        ColumnVector out = eval.newVector(type instanceof DecimalType d ? DataType.decimal(d.precision(), 0) : type,
+                batch.rowCount(), x.validity());
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
             if (x.isNull(r)) {
@@ -113,7 +114,7 @@ final class MathFunctions {
             }
             if (type instanceof DecimalType d) {
                 long unit = ExprTypes.pow10(d.scale());
-                out.setLong(r, x.getLong(r) / unit * unit);
+                out.setLong(r, x.getLong(r) / unit);
             } else {
                 double v = x.getDouble(r);
                 out.setDouble(r, v < 0 ? Math.ceil(v) : Math.floor(v));
