@@ -138,12 +138,53 @@ final class SimdBitUnpackKernels implements BitUnpackKernels {
     public void gatherInt64(long[] dict, int[] idx, int count, MemorySegment out, long outByte) {
         int lanes = LONG.length();
         int i = 0;
+        if (dict.length <= SMALL_DICT_VECTORS * lanes && INT_PER_LONG.length() == lanes) {
+            i = selectSmall(dict, idx, count, out, outByte);
+        }
         for (; i <= count - lanes; i += lanes) {
             LongVector.fromArray(LONG, dict, 0, idx, i).intoMemorySegment(out, outByte + 8L * i, ORDER);
         }
         for (; i < count; i++) {
             out.set(OUT_LONG, outByte + 8L * i, dict[idx[i]]);
         }
+    }
+
+    /**
+     * Dictionaries up to this many vectors of values are looked up by permutes instead of
+     * gathers (measured on Zen 5: 16 entries faster by permute; 50 entries, four permutes and
+     * three blends a step, slower than the gather).
+     */
+    private static final int SMALL_DICT_VECTORS = 2;
+
+    /**
+     * A small dictionary (up to {@link #SMALL_DICT_VECTORS} vectors of values) stays in registers:
+     * each pair of vectors answers the indices below 2 * lanes of its base with one two-vector
+     * permute, and a blend on the index keeps the right pair's answer (no memory gather).
+     * Indices are checked first, as the permutes would wrap them. Returns how many values it wrote.
+     */
+    private static int selectSmall(long[] dict, int[] idx, int count, MemorySegment out, long outByte) {
+        int lanes = LONG.length();
+        int pairs = (dict.length + 2 * lanes - 1) / (2 * lanes);
+        long[] padded = java.util.Arrays.copyOf(dict, 2 * lanes * pairs);
+        LongVector[] v = new LongVector[2 * pairs];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = LongVector.fromArray(LONG, padded, j * lanes);
+        }
+        int size = dict.length;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            IntVector k = IntVector.fromArray(INT_PER_LONG, idx, i);
+            if (k.compare(VectorOperators.UGE, size).anyTrue()) {
+                throw new IndexOutOfBoundsException("dictionary index out of range 0.." + (size - 1));
+            }
+            LongVector keys = (LongVector) k.convertShape(VectorOperators.I2L, LONG, 0);
+            LongVector r = keys.selectFrom(v[0], v[1]);
+            for (int p = 1; p < pairs; p++) {
+                r = r.blend(keys.selectFrom(v[2 * p], v[2 * p + 1]), keys.compare(VectorOperators.GE, 2L * lanes * p));
+            }
+            r.intoMemorySegment(out, outByte + 8L * i, ORDER);
+        }
+        return i;
     }
 
     @Override

@@ -100,6 +100,14 @@ class BitUnpackPropertyTest {
         }
     }
 
+    @Example
+    void smallDictionariesEveryIndex() {
+        for (int dictSize = 1; dictSize <= 70; dictSize++) {
+            gatherMatchesScalar(4098, dictSize, dictSize * 31L);
+            gatherMatchesScalar(13, dictSize, dictSize);
+        }
+    }
+
     @Property(tries = 150)
     void gatherMatchesScalar(@ForAll("sizes") int n, @ForAll @IntRange(min = 1, max = 3000) int dictSize, @ForAll long seed) {
         Random r = new Random(seed);
