@@ -334,12 +334,10 @@ final class RelTranslator {
         return new PlanNode.UnionAll(alignTypes(branches, a));
     }
 
-    private PlanNode sort(Sort s) {
-        PlanNode in = translate(s.getInput());
-        long offset = s.offset == null ? 0 : RexLiteral.longValue(s.offset);
-        long fetch = s.fetch == null ? Long.MAX_VALUE : RexLiteral.longValue(s.fetch);
+    /** ORDER BY keys of a collation; NULLs last ascending and first descending unless it says. */
+    static List<SortKey> sortKeys(org.apache.calcite.rel.RelCollation collation) {
         List<SortKey> keys = new ArrayList<>();
-        for (RelFieldCollation fc : s.getCollation().getFieldCollations()) {
+        for (RelFieldCollation fc : collation.getFieldCollations()) {
             boolean asc = !fc.direction.isDescending();
             boolean nullsFirst = switch (fc.nullDirection) {
                 case FIRST -> true;
@@ -348,6 +346,14 @@ final class RelTranslator {
             };
             keys.add(new SortKey(fc.getFieldIndex(), asc, nullsFirst));
         }
+        return keys;
+    }
+
+    private PlanNode sort(Sort s) {
+        PlanNode in = translate(s.getInput());
+        long offset = s.offset == null ? 0 : RexLiteral.longValue(s.offset);
+        long fetch = s.fetch == null ? Long.MAX_VALUE : RexLiteral.longValue(s.fetch);
+        List<SortKey> keys = sortKeys(s.getCollation());
         if (keys.isEmpty()) {
             return new PlanNode.Limit(in, offset, fetch);
         }

@@ -8,7 +8,6 @@ import io.blueshift.operators.order.SortKey;
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.operators.window.WindowCall;
 import io.blueshift.operators.window.WindowFrame;
-import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -44,16 +43,7 @@ final class WindowTranslation {
                 current = withColumns(current, extra);
             }
             int[] partition = g.keys.toArray();
-            List<SortKey> order = new ArrayList<>();
-            for (RelFieldCollation fc : g.orderKeys.getFieldCollations()) {
-                boolean asc = !fc.direction.isDescending();
-                boolean nullsFirst = switch (fc.nullDirection) {
-                    case FIRST -> true;
-                    case LAST -> false;
-                    default -> !asc;
-                };
-                order.add(new SortKey(fc.getFieldIndex(), asc, nullsFirst));
-            }
+            List<SortKey> order = RelTranslator.sortKeys(g.orderKeys);
             WindowFrame frame = new WindowFrame(g.isRows, bound(g.lowerBound, constants, inputCols, true),
                     bound(g.upperBound, constants, inputCols, false));
             current = new PlanNode.Window(current, partition, order, frame, calls);

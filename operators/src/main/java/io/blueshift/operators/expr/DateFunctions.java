@@ -158,7 +158,7 @@ final class DateFunctions {
         ColumnVector a = eval.evaluate(call.args().get(1), batch);
         ColumnVector b = eval.evaluate(call.args().get(2), batch);
         int rows = batch.rowCount();
-        MemorySegment validity = eval.mergeValidity(eval.mergeValidity(parts.validity(), a.validity(), rows), b.validity(), rows);
+        MemorySegment validity = eval.allValid(new ColumnVector[] {parts, a, b}, rows);
         ColumnVector out = eval.newVector(DataType.INT64, rows, validity);
         Part part = null;
         String[] name = {null};

@@ -230,6 +230,15 @@ public final class ExpressionEvaluator implements AutoCloseable {
     }
 
     /** AND of two validity bitmaps (either may be null = all valid). */
+    /** Validity of the rows where every vector is non-null (null = all valid). */
+    MemorySegment allValid(ColumnVector[] vectors, int rows) {
+        MemorySegment v = null;
+        for (ColumnVector a : vectors) {
+            v = mergeValidity(v, a.validity(), rows);
+        }
+        return v;
+    }
+
     MemorySegment mergeValidity(MemorySegment a, MemorySegment b, int rows) {
         if (a == null) return b;
         if (b == null) return a;

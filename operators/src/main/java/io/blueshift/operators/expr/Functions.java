@@ -65,15 +65,6 @@ final class Functions {
         }
     }
 
-    /** Validity of the rows where every argument is non-null (null = all valid). */
-    private MemorySegment allValid(ColumnVector[] args, int rows) {
-        MemorySegment v = null;
-        for (ColumnVector a : args) {
-            v = eval.mergeValidity(v, a.validity(), rows);
-        }
-        return v;
-    }
-
     /** An integer-like value of a column (INT32, INT64, DATE). */
     static long integral(ColumnVector v, int r) {
         return v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
@@ -170,7 +161,7 @@ final class Functions {
         ColumnVector start = eval.evaluate(call.args().get(1), batch);
         ColumnVector count = call.args().size() == 3 ? eval.evaluate(call.args().get(2), batch) : null;
         int rows = batch.rowCount();
-        MemorySegment validity = allValid(count == null ? new ColumnVector[]{s, start} : new ColumnVector[]{s, start, count}, rows);
+        MemorySegment validity = eval.allValid(count == null ? new ColumnVector[]{s, start} : new ColumnVector[]{s, start, count}, rows);
         StringOutput out = new StringOutput(eval.scratch(), rows);
         int shared = out.share(s.varBuffers());
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
@@ -273,7 +264,7 @@ final class Functions {
         for (int a = 0; a < parts.length; a++) {
             parts[a] = eval.evaluateAs(call.args().get(a), DataType.VARCHAR, batch);
         }
-        MemorySegment validity = allValid(parts, rows);
+        MemorySegment validity = eval.allValid(parts, rows);
         StringOutput out = new StringOutput(eval.scratch(), rows);
         byte[] buf = new byte[64];
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
@@ -331,7 +322,7 @@ final class Functions {
         ColumnVector d = eval.evaluate(call.args().get(0), batch);
         ColumnVector n = eval.evaluate(call.args().get(1), batch);
         int rows = batch.rowCount();
-        ColumnVector out = eval.newVector(DataType.DATE, rows, allValid(new ColumnVector[] {d, n}, rows));
+        ColumnVector out = eval.newVector(DataType.DATE, rows, eval.allValid(new ColumnVector[] {d, n}, rows));
         boolean months = call.function() == Expr.Function.DATE_ADD_MONTHS;
         for (int i = 0, live = batch.liveCount(); i < live; i++) {
             int r = batch.liveRow(i);
@@ -353,7 +344,7 @@ final class Functions {
         ColumnVector b = eval.evaluate(call.args().get(1), batch);
         int rows = batch.rowCount();
         DataType type = call.type();
-        ColumnVector out = eval.newVector(type, rows, allValid(new ColumnVector[] {a, b}, rows));
+        ColumnVector out = eval.newVector(type, rows, eval.allValid(new ColumnVector[] {a, b}, rows));
         for (int i = 0, live = batch.liveCount(); i < live; i++) {
             int r = batch.liveRow(i);
             if (a.isNull(r) || b.isNull(r)) {

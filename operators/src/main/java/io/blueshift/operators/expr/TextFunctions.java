@@ -44,14 +44,6 @@ final class TextFunctions {
         return a;
     }
 
-    private MemorySegment allValid(ColumnVector[] args, int rows) {
-        MemorySegment v = null;
-        for (ColumnVector a : args) {
-            v = eval.mergeValidity(v, a.validity(), rows);
-        }
-        return v;
-    }
-
     static String string(ColumnVector v, int r) {
         int len = StringOutput.length(v, r);
         byte[] b = new byte[len];
@@ -66,7 +58,7 @@ final class TextFunctions {
         Functions.requireArgs(call, 1, 2);
         ColumnVector[] a = args(call, batch);
         int rows = batch.rowCount();
-        MemorySegment validity = allValid(a, rows);
+        MemorySegment validity = eval.allValid(a, rows);
         boolean left = call.function() != Expr.Function.RTRIM;
         boolean right = call.function() != Expr.Function.LTRIM;
         StringOutput out = new StringOutput(eval.scratch(), rows);
@@ -132,7 +124,7 @@ final class TextFunctions {
         Functions.requireArgs(call, 2, 2);
         ColumnVector[] a = args(call, batch);
         int rows = batch.rowCount();
-        MemorySegment validity = allValid(a, rows);
+        MemorySegment validity = eval.allValid(a, rows);
         Expr.Function f = call.function();
         ColumnVector out = eval.newVector(f == Expr.Function.STRPOS ? DataType.INT64 : DataType.BOOLEAN, rows, validity);
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
@@ -239,7 +231,7 @@ final class TextFunctions {
         Functions.requireArgs(call, 2, 3);
         ColumnVector[] a = args(call, batch);
         int rows = batch.rowCount();
-        MemorySegment validity = allValid(a, rows);
+        MemorySegment validity = eval.allValid(a, rows);
         ColumnVector out = eval.newVector(DataType.BOOLEAN, rows, validity);
         String lastPattern = null;
         String lastEscape = null;
@@ -269,7 +261,7 @@ final class TextFunctions {
     private ColumnVector rebuild(Expr.Call call, Batch batch) {
         ColumnVector[] a = args(call, batch);
         int rows = batch.rowCount();
-        MemorySegment validity = allValid(a, rows);
+        MemorySegment validity = eval.allValid(a, rows);
         StringOutput out = new StringOutput(eval.scratch(), rows);
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
