@@ -139,11 +139,53 @@ final class RexTranslator {
         return Math.addExact(Math.multiplyExact(t.toEpochSecond(java.time.ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
     }
 
+    /**
+     * {@code x IN (a, b, ...)} and {@code x NOT IN (...)} over string or integer constants as one
+     * membership test ({@code x} computed once, not once per constant: TPC-H Q22's
+     * {@code SUBSTRING(c_phone, 1, 2) IN} seven codes); other searches (ranges, NULL handling
+     * other than SQL's) as the comparisons Calcite expands them to.
+     */
+    private Expr search(RexCall call, Schema input) {
+        RexNode expanded = RexUtil.expandSearch(rexBuilder, null, call);
+        Expr in = inList(expanded, input);
+        return in != null ? in : translate(expanded, input);
+    }
+
+    private Expr.InList inList(RexNode expanded, Schema input) {
+        boolean negated = expanded.getKind() == SqlKind.AND;
+        if (!(expanded instanceof RexCall c) || (c.getKind() != SqlKind.OR && !negated)) {
+            return null;
+        }
+        SqlKind termKind = negated ? SqlKind.NOT_EQUALS : SqlKind.EQUALS;
+        RexNode value = null;
+        List<Expr.Literal> constants = new java.util.ArrayList<>();
+        for (RexNode t : c.getOperands()) {
+            if (t.getKind() != termKind || !(((RexCall) t).getOperands().get(1) instanceof RexLiteral lit) || lit.isNull()) {
+                return null;
+            }
+            RexNode x = ((RexCall) t).getOperands().get(0);
+            if (value != null && !value.equals(x)) {
+                return null;
+            }
+            value = x;
+            if (!(translate(lit, input) instanceof Expr.Literal l)) {
+                return null;
+            }
+            constants.add(l);
+        }
+        Expr x = translate(value, input);
+        boolean strings = x.type() instanceof DataType.VarcharType && constants.stream().allMatch(l -> l.value() instanceof String);
+        boolean integers = (x.type() instanceof DataType.Int32Type || x.type() instanceof DataType.Int64Type)
+                && constants.stream().allMatch(l -> l.value() instanceof Long
+                        && (l.type() instanceof DataType.Int32Type || l.type() instanceof DataType.Int64Type));
+        return strings || integers ? new Expr.InList(x, constants, negated) : null;
+    }
+
     private Expr call(RexCall call, Schema input) {
         SqlKind kind = call.getKind();
         List<RexNode> ops = call.getOperands();
         return switch (kind) {
-            case SEARCH -> translate(RexUtil.expandSearch(rexBuilder, null, call), input);
+            case SEARCH -> search(call, input);
             case EQUALS -> compare(CompareOp.EQ, ops, input);
             case NOT_EQUALS -> compare(CompareOp.NE, ops, input);
             case LESS_THAN -> compare(CompareOp.LT, ops, input);
