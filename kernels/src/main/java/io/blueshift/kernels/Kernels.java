@@ -14,7 +14,8 @@ import java.util.ServiceLoader;
  *   <li>{@code auto} or absent: vectorized when it loads and the preferred vector is at least
  *       256 bits wide (narrower integer vectors lose to scalar code), else scalar.</li>
  * </ul>
- * One log line (System.Logger {@code io.blueshift.kernels}, INFO) says which and why.
+ * One log line (System.Logger {@code io.blueshift.kernels}) says which and why: DEBUG when a
+ * provider loads (the CLI's output stays clean), ERROR when none can.
  */
 public final class Kernels {
     public static final String PROPERTY = "blueshift.simd";
@@ -97,7 +98,7 @@ public final class Kernels {
             }
             default -> new Choice(null, "-D" + PROPERTY + "=" + mode + " is not one of scalar, simd, auto");
         };
-        LOG.log(choice.provider != null ? System.Logger.Level.INFO : System.Logger.Level.ERROR, "Blueshift " + choice.reason);
+        LOG.log(choice.provider != null ? System.Logger.Level.DEBUG : System.Logger.Level.ERROR, "Blueshift " + choice.reason);
         return choice;
     }
 }
