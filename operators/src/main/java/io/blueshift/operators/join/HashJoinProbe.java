@@ -47,6 +47,8 @@ public final class HashJoinProbe implements Operator {
     private final int[] probeKeys;
     private final JoinType type;
     private final Expr residual;
+    /** True for the join types where a probe row without a match produces nothing. */
+    private final boolean dropsUnmatched;
 
     /**
      * {@code build} must have finished; {@code residual} (may be null) refers to probe columns
@@ -61,6 +63,10 @@ public final class HashJoinProbe implements Operator {
         this.probeKeys = probeKeys.clone();
         this.type = Objects.requireNonNull(type, "type is null");
         this.residual = residual == null ? null : PredicateRewriter.rewrite(residual);
+        this.dropsUnmatched = switch (type) {
+            case INNER, SEMI, RIGHT_SEMI, RIGHT_ANTI, RIGHT -> true;
+            case LEFT, ANTI, MARK, SINGLE -> false;
+        };
         if (probeKeys.length != build.keyCount()) {
             throw new IllegalArgumentException(probeKeys.length + " probe keys for " + build.keyCount() + " build keys");
         }
@@ -111,6 +117,15 @@ public final class HashJoinProbe implements Operator {
         JoinScratch a = s.arrays;
         a.ensure(n);
         MemorySegment sel = input.selection() == null ? null : input.selection().segment();
+        if (dropsUnmatched && table.hasKeyBits()) {
+            // rows whose key no build row has cannot match: leave them out before hashing
+            MemorySegment kept = s.buffers.take(n * 4L);
+            n = table.keepByKeyBits(input.column(probeKeys[0]), sel, n, kept);
+            if (n == 0) {
+                return;
+            }
+            sel = kept;
+        }
         List<ColumnVector> keys = new ArrayList<>(probeKeys.length);
         for (int k : probeKeys) {
             keys.add(input.column(k));

@@ -42,6 +42,10 @@ final class JoinHashTable implements AutoCloseable {
     private boolean hasNullKey;
     private boolean unique = true;
     private Allocation matchAlloc;
+    private Allocation keyBitsAlloc;
+    private long[] keyBits;
+    private long keyMin;
+    private long keyRange;
     private MemorySegment matches;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
@@ -56,6 +60,7 @@ final class JoinHashTable implements AutoCloseable {
                 keys.add(columns.get(k));
             }
             build(ctx);
+            buildKeyBits(ctx.pool());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -279,6 +284,103 @@ final class JoinHashTable implements AutoCloseable {
         return matches.get(ValueLayout.JAVA_BYTE, row) != 0;
     }
 
+    /** The widest key range that gets a bitmap: 2^23 bits, 1 MiB (fits a core's L2). */
+    private static final long KEY_BITS_MAX = 1L << 23;
+
+    /**
+     * With one integer key whose values span at most {@link #KEY_BITS_MAX}, a bitmap of the
+     * build keys' values (bit {@code key - min}): probes test it before hashing and drop rows
+     * that cannot match, exactly (no false positives) and without touching the table. Left
+     * out when more than half the range is set (it would drop few rows in range).
+     */
+    private void buildKeyBits(MemoryPool pool) {
+        int n = rows.size();
+        if (keys.size() != 1 || n == 0 || !integral(keys.getFirst().type())) {
+            return;
+        }
+        ColumnVector k = keys.getFirst();
+        MemorySegment data = k.data();
+        MemorySegment validity = k.validity();
+        boolean four = k.type().byteWidth() == 4;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int r = 0; r < n; r++) {
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        long range = max - min + 1;
+        if (min > max || range <= 0 || range > KEY_BITS_MAX) {
+            return;
+        }
+        int words = (int) ((range + 63) >>> 6);
+        Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
+        long[] bits = new long[words];
+        for (int r = 0; r < n; r++) {
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            bits[(int) (off >>> 6)] |= 1L << off;
+        }
+        long set = 0;
+        for (long w : bits) {
+            set += Long.bitCount(w);
+        }
+        if (set * 2 > range) {
+            account.close();
+            return;
+        }
+        keyBitsAlloc = account;
+        keyBits = bits;
+        keyMin = min;
+        keyRange = range;
+    }
+
+    private static boolean integral(DataType t) {
+        return switch (t) {
+            case DataType.Int32Type i -> true;
+            case DataType.Int64Type i -> true;
+            case DataType.DateType d -> true;
+            case DataType.TimestampType ts -> true;
+            case DataType.DecimalType d -> d.byteWidth() == 8;
+            default -> false;
+        };
+    }
+
+    /** True when {@link #keepByKeyBits} can drop probe rows before hashing. */
+    boolean hasKeyBits() { return keyBits != null; }
+
+    /**
+     * Writes to {@code out} the rows among the {@code n} candidates (rows {@code sel[i]}, or
+     * i) whose key is one of the build keys (never a NULL), in order; returns how many. The
+     * rows dropped have no match. Branch-free: every row is written, only kept ones count.
+     */
+    int keepByKeyBits(ColumnVector probeKey, MemorySegment sel, int n, MemorySegment out) {
+        long[] bits = keyBits;
+        long min = keyMin;
+        long range = keyRange;
+        MemorySegment data = probeKey.data();
+        MemorySegment validity = probeKey.validity();
+        boolean four = probeKey.type().byteWidth() == 4;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int row = sel == null ? i : sel.getAtIndex(INT, i);
+            long off = (four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row)) - min;
+            long in = ((off - range) >> 63) & ~(off >> 63);   // all ones when 0 <= off < range
+            long keep = (bits[(int) ((off & in) >>> 6)] >>> off) & in & 1;
+            if (validity != null && !Validity.isValid(validity, row)) {
+                keep = 0;
+            }
+            out.setAtIndex(INT, k, row);
+            k += (int) keep;
+        }
+        return k;
+    }
+
     int rowCount() { return rows.size(); }
     boolean hasNullKey() { return hasNullKey; }
     boolean keyless() { return keys.isEmpty(); }
@@ -416,6 +518,8 @@ final class JoinHashTable implements AutoCloseable {
     @Override
     public void close() {
         if (slotAlloc != null) slotAlloc.close();
+        if (keyBitsAlloc != null) keyBitsAlloc.close();
+        keyBits = null;
         if (nextAlloc != null) nextAlloc.close();
         if (matchAlloc != null) matchAlloc.close();
         parts = null;

@@ -148,6 +148,43 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void sparseIntegerKeysDropRowsByTheKeyBitmapOnlyWhereTheyCannotMatch() {
+        // single INT64 keys (pv = bw) spread thin over a range: the build gets a key bitmap;
+        // probe keys below, inside and above that range, NULLs on both sides
+        Random rnd = new Random(11);
+        List<Object[]> p = new ArrayList<>();
+        for (Object[] r : probeRows) {
+            Object[] c = r.clone();
+            c[3] = nullOr(rnd, (long) rnd.nextInt(9000) - 2000);
+            p.add(c);
+        }
+        List<Object[]> b = new ArrayList<>();
+        for (Object[] r : buildRows) {
+            Object[] c = r.clone();
+            c[3] = nullOr(rnd, (long) rnd.nextInt(6000) - 1000);
+            b.add(c);
+        }
+        for (int i = 0; i < 200; i++) {
+            b.get(i)[3] = p.get(i * 3)[3];   // enough matches
+        }
+        try (InMemoryTable pt = MixedTable.build(pool, "probe2", PROBE, p, 96);
+             InMemoryTable bt = MixedTable.build(pool, "build2", BUILD, b, 88)) {
+            PlanNode ps = PlanBuilder.scan(pt).build();
+            PlanNode bs = PlanBuilder.scan(bt).build();
+            // pid < bid: a residual on other columns
+            Expr residual = new Expr.Comparison(CompareOp.LT, col(0, PROBE, 0), col(0, BUILD, PROBE_WIDTH));
+            NaiveJoin.Residual naive = (x, y) -> (Long) x[0] < (Long) y[0];
+            for (JoinType type : JoinType.values()) {
+                if (type == JoinType.SINGLE) {
+                    continue;
+                }
+                check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, null, null, 1, 3);
+                check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, residual, naive, 2);
+            }
+        }
+    }
+
+    @Test
     void singleJoinOnUniqueKeysAndWithResidual() {
         // bid is unique: pid = bid has at most one match
         for (var r : List.of(new Object[] {null, null}, new Object[] {lessResidual(), (NaiveJoin.Residual) HashJoinTest::less})) {
