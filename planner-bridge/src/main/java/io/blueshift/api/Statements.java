@@ -41,6 +41,8 @@ final class Statements {
             case SqlStatement.CreateTable t -> createTable(t);
             case SqlStatement.Drop d -> drop(d);
             case SqlStatement.Copy c -> copy(c);
+            case SqlStatement.ShowTables show -> showTables();
+            case SqlStatement.Describe d -> describe(d);
         };
     }
 
@@ -195,6 +197,32 @@ final class Statements {
 
     private static String quoted(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private QueryResult showTables() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Table t : session.catalog().tables()) {
+            names.add(t.name());
+        }
+        names.addAll(views.keySet());
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (String n : names) {
+            rows.add(List.of(n));
+        }
+        return session.execute(new PlanNode.Values(io.blueshift.memory.Schema.of(
+                io.blueshift.memory.Field.of("name", io.blueshift.memory.DataType.VARCHAR)), rows));
+    }
+
+    private QueryResult describe(SqlStatement.Describe d) {
+        io.blueshift.memory.Schema schema = session.plan(d.query()).schema();
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (io.blueshift.memory.Field f : schema.fields()) {
+            rows.add(List.of(f.name(), f.type().sqlName(), f.nullable() ? "YES" : "NO"));
+        }
+        return session.execute(new PlanNode.Values(io.blueshift.memory.Schema.of(
+                io.blueshift.memory.Field.of("column_name", io.blueshift.memory.DataType.VARCHAR),
+                io.blueshift.memory.Field.of("column_type", io.blueshift.memory.DataType.VARCHAR),
+                io.blueshift.memory.Field.of("null", io.blueshift.memory.DataType.VARCHAR)), rows));
     }
 
     private QueryResult count(long n) {

@@ -18,6 +18,7 @@ import java.util.Map;
  *   <li>{@code DROP VIEW|TABLE [IF EXISTS] name}</li>
  *   <li>{@code COPY (query) TO 'file' [WITH] [(FORMAT parquet, COMPRESSION zstd, HEADER, DELIMITER '|')]},
  *       also {@code COPY name TO ...}</li>
+ *   <li>{@code SHOW TABLES}, {@code DESCRIBE name|query}</li>
  * </ul>
  */
 public sealed interface SqlStatement {
@@ -31,6 +32,12 @@ public sealed interface SqlStatement {
 
     /** {@code options}: lower-case names; a bare option (HEADER) is "true". */
     record Copy(String query, String path, Map<String, String> options, int line, int column) implements SqlStatement {}
+
+    /** {@code SHOW TABLES}: the tables and views, by name. */
+    record ShowTables() implements SqlStatement {}
+
+    /** {@code DESCRIBE name} or {@code DESCRIBE query}: the columns and their types. */
+    record Describe(String query) implements SqlStatement {}
 
     static SqlStatement parse(String text) {
         List<Token> t = SqlLexer.tokenize(text);
@@ -51,6 +58,14 @@ public sealed interface SqlStatement {
         }
         if (head.is("copy")) {
             return copy(text, t);
+        }
+        if (head.is("show") && t.size() == 2 && t.get(1).is("tables")) {
+            return new ShowTables();
+        }
+        if ((head.is("describe") || head.is("desc")) && t.size() > 1) {
+            String rest = text.substring(t.get(1).start()).strip();
+            boolean query = t.get(1).is("select") || t.get(1).is("with") || t.get(1).isSymbol("(");
+            return new Describe(query ? rest : "SELECT * FROM " + rest);
         }
         return new Query(text);
     }
