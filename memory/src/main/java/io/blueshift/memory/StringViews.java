@@ -93,11 +93,42 @@ public final class StringViews {
         return MemorySegment.mismatch(aBuf, aOff, aOff + len, bBuf, bOff, bOff + len) == -1;
     }
 
-    /** Unsigned byte-wise comparison (UTF-8 order equals code point order). */
+    /**
+     * Unsigned byte-wise comparison (UTF-8 order equals code point order), without copying:
+     * the four prefix bytes first, then the bytes where they live (in the view or a buffer).
+     */
     public static int compare(MemorySegment aViews, List<MemorySegment> aBuffers, int a,
                               MemorySegment bViews, List<MemorySegment> bBuffers, int b) {
-        byte[] x = bytes(aViews, aBuffers, a);
-        byte[] y = bytes(bViews, bBuffers, b);
-        return java.util.Arrays.compareUnsigned(x, y);
+        long aBase = (long) a * VIEW_BYTES;
+        long bBase = (long) b * VIEW_BYTES;
+        // bytes 4..7 hold the first four bytes, zero padded, in both layouts: big-endian order
+        // makes an unsigned int compare a byte-wise one
+        int aPrefix = Integer.reverseBytes(aViews.get(INT, aBase + 4));
+        int bPrefix = Integer.reverseBytes(bViews.get(INT, bBase + 4));
+        if (aPrefix != bPrefix) {
+            return Integer.compareUnsigned(aPrefix, bPrefix);
+        }
+        int aLen = aViews.get(INT, aBase);
+        int bLen = bViews.get(INT, bBase);
+        MemorySegment aSeg = aViews;
+        long aOff = aBase + 4;
+        if (aLen > INLINE_MAX) {
+            aSeg = aBuffers.get(aViews.get(INT, aBase + 8));
+            aOff = Integer.toUnsignedLong(aViews.get(INT, aBase + 12));
+        }
+        MemorySegment bSeg = bViews;
+        long bOff = bBase + 4;
+        if (bLen > INLINE_MAX) {
+            bSeg = bBuffers.get(bViews.get(INT, bBase + 8));
+            bOff = Integer.toUnsignedLong(bViews.get(INT, bBase + 12));
+        }
+        long at = MemorySegment.mismatch(aSeg, aOff, aOff + aLen, bSeg, bOff, bOff + bLen);
+        if (at < 0) {
+            return 0;
+        }
+        if (at == aLen || at == bLen) {
+            return Integer.compare(aLen, bLen); // one is a prefix of the other
+        }
+        return Integer.compare(aSeg.get(ValueLayout.JAVA_BYTE, aOff + at) & 0xFF, bSeg.get(ValueLayout.JAVA_BYTE, bOff + at) & 0xFF);
     }
 }

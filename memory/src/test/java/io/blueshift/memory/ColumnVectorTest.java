@@ -101,6 +101,32 @@ class ColumnVectorTest {
         }
     }
 
+    /** Random strings, inline and out of line, sharing prefixes, with zero and high bytes: compare agrees with the bytes'. */
+    @Test
+    void stringCompareOrdersBytesUnsigned() {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {0, 1, 'a', 'b', (byte) 0x7F, (byte) 0x80, (byte) 0xC3, (byte) 0xFF};
+        int n = 400;
+        byte[][] values = new byte[n][];
+        try (ColumnVector v = ColumnVector.allocate(pool, DataType.VARCHAR, n, false, "strings")) {
+            for (int i = 0; i < n; i++) {
+                byte[] s = new byte[random.nextInt(20)];
+                for (int j = 0; j < s.length; j++) {
+                    s[j] = j < 3 ? (byte) 'a' : alphabet[random.nextInt(alphabet.length)];
+                }
+                values[i] = s;
+                v.setString(i, s);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    int want = Integer.signum(java.util.Arrays.compareUnsigned(values[i], values[j]));
+                    int got = Integer.signum(StringViews.compare(v.data(), v.varBuffers(), i, v.data(), v.varBuffers(), j));
+                    assertEquals(want, got, java.util.Arrays.toString(values[i]) + " vs " + java.util.Arrays.toString(values[j]));
+                }
+            }
+        }
+    }
+
     @Test
     void stringLongerThanABufferGetsItsOwn() {
         byte[] big = new byte[ColumnVector.STRING_BUFFER_BYTES + 10];
