@@ -109,7 +109,7 @@ public final class Calibrator {
         int ruleRows = TuningParameters.ruleBatchRows(hardware.l2Bytes());
         BatchSweep sweep = new BatchSweep(budget.sweepRows(), threads, progress);
         List<Calibration.SweepPoint> points;
-        try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 128L * budget.sweepRows()))) {
+        try (MemoryPool pool = MemoryPool.root("calibration", Math.max(1L << 30, 256L * budget.sweepRows()))) {
             step("batch-rows sweep: %s, %d threads", BatchSweep.workload(budget.sweepRows()), threads);
             points = sweep.run(pool, Kernels.provider(), budget.sweepRounds(), budget.sweepNanos());
         }
