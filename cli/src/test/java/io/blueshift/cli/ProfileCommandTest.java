@@ -137,7 +137,8 @@ class ProfileCommandTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, o.exit(), o.err());
         // under 10 s on an idle machine; a loose bound here since other builds may share the cores
-        assertTrue(seconds < 60, "quick calibration took " + seconds + " s");
+        // (59 s at a load average of 15 on 2 cores, 2026-11-25)
+        assertTrue(seconds < 120, "quick calibration took " + seconds + " s");
         assertTrue(o.err().contains("batch-rows sweep"), o.err());
         Profile p = ProfileFile.read(file);
         int calibrated = p.calibration().orElseThrow().batchRows();

@@ -35,8 +35,8 @@ import java.util.SplittableRandom;
  * aggregation alone on two columns (the earlier workload) paid a large fixed cost per batch at
  * many groups and favoured the largest batches 2x, which TPC-H did not repeat. Rounds
  * interleave the sizes (every size once per round), so drift in clock speed or JIT state
- * spreads over all of them; a size's figure is its median over the rounds, after one untimed
- * run at the largest size. Rounds stop early (after at least one timed round) when the budget is spent.
+ * spreads over all of them, and every other round runs them backwards; a size's figure is its
+ * median over the rounds, after untimed runs until the JIT has settled ({@link #warmUp}). Rounds stop early (after at least one timed round) when the budget is spent.
  * (Hash partition bits are swept on a hash join alone: {@link JoinSweep}.)
  */
 public final class BatchSweep {
@@ -102,14 +102,16 @@ public final class BatchSweep {
                             b -> b.sum(b.col("disc_price"), "dp"), b -> b.sum(b.col("charge"), "c"), b -> b.sum(b.col("o_price"), "op"),
                             b -> b.countStar("n")))
                     .build();
-            // one untimed run compiles the operators' code (the same at every size) and touches the data
-            time(pool, kernels, plan, sizes.getLast(), expected);
+            warmUp(pool, kernels, plan, sizes, expected, budgetNanos / 4);
             for (int round = 0; round < maxRounds; round++) {
                 if (round >= 1 && System.nanoTime() - start > budgetNanos) {
                     progress.printf(Locale.ROOT, "        time budget spent after %d rounds%n", rounds);
                     break;
                 }
-                for (int i = 0; i < sizes.size(); i++) {
+                // odd rounds run the sizes backwards, so what is left of the JIT's warm-up or a change in load
+                // does not always fall on the same end of the sweep
+                for (int k = 0; k < sizes.size(); k++) {
+                    int i = round % 2 == 0 ? k : sizes.size() - 1 - k;
                     ms[i][round] = time(pool, kernels, plan, sizes.get(i), expected);
                 }
                 rounds++;
@@ -124,6 +126,26 @@ public final class BatchSweep {
             progress.printf(Locale.ROOT, "        %6d rows: %7.1f ms%n", sizes.get(i), ms[i][rounds / 2]);
         }
         return points;
+    }
+
+    /**
+     * Untimed runs at the smallest size (the most batches, so the operators' code compiles
+     * soonest) and at the largest until two runs in a row at the smallest agree within 10%
+     * (the JIT is done with this code), at most {@code nanos} or eight pairs. On crowded cores
+     * the compiler threads get little time, and a single warm-up run left the first sizes of
+     * the first round paying for compilation.
+     */
+    private void warmUp(MemoryPool pool, KernelProvider kernels, PlanNode plan, List<Integer> sizes, Expected expected,
+                        long nanos) {
+        long t0 = System.nanoTime();
+        double last = Double.NaN;
+        for (int i = 0; i < 8; i++) {
+            double t = time(pool, kernels, plan, sizes.getFirst(), expected);
+            time(pool, kernels, plan, sizes.getLast(), expected);
+            if (Math.abs(t - last) <= 0.1 * Math.min(t, last) || System.nanoTime() - t0 > nanos) break;
+            last = t;
+        }
+        progress.printf(Locale.ROOT, "        warm-up %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     /** The answer every run must give: groups and the total count of joined rows. */

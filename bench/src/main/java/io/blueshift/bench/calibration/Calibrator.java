@@ -41,7 +41,7 @@ public final class Calibrator {
                          int joinRounds, long joinNanos) { }
 
     public static final Budget QUICK = new Budget("quick", 256L << 20, 128L << 20, 1 << 20, 150_000_000L, 3,
-            256 << 10, 3, 3_000_000_000L, 128 << 10, true, 3, 3_000_000_000L);
+            128 << 10, 3, 3_000_000_000L, 128 << 10, true, 3, 3_000_000_000L);
     public static final Budget FULL = new Budget("full", 512L << 20, 256L << 20, 2 << 20, 400_000_000L, 5,
             2 << 20, 5, 10_000_000_000L, 512 << 10, false, 5, 9_000_000_000L);
 
