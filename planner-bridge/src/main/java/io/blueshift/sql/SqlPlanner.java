@@ -150,11 +150,14 @@ public final class SqlPlanner {
         }
         long t3 = System.nanoTime();
         RelBuilder relBuilder = front.relBuilder();
-        rel = hep(rel, HepProgram.builder()
-                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
-                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
-                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
-                .build());
+        // passes whose rules cannot match are skipped: each still copies the plan into a graph
+        if (any(rel, SqlPlanner::hasSubQuery)) {
+            rel = hep(rel, HepProgram.builder()
+                    .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                    .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                    .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+                    .build());
+        }
         debug("correlated", rel);
         rel = ExistsToSemiJoin.apply(rel, relBuilder);
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
@@ -181,26 +184,30 @@ public final class SqlPlanner {
                         CoreRules.INTERSECT_TO_DISTINCT,
                         CoreRules.MINUS_TO_DISTINCT))
                 .build());
-        rel = hep(rel, HepProgram.builder()
-                .addMatchOrder(HepMatchOrder.BOTTOM_UP)
-                .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
-                .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
-                .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
-                .build());
-        // inner join graphs: ordered by our estimates; the rest by Calcite's rule
-        rel = GreedyJoinOrder.apply(rel);
-        rel = hep(rel, HepProgram.builder()
-                .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
-                .build());
-        rel = hep(rel, HepProgram.builder()
-                .addRuleCollection(java.util.List.of(
-                        CoreRules.FILTER_INTO_JOIN,
-                        CoreRules.JOIN_CONDITION_PUSH,
-                        CoreRules.FILTER_PROJECT_TRANSPOSE,
-                        CoreRules.FILTER_MERGE,
-                        CoreRules.PROJECT_MERGE,
-                        CoreRules.PROJECT_REMOVE))
-                .build());
+        // without joins the join passes change nothing, and the last pass's other rules ran to a
+        // fixed point in the pass above
+        if (any(rel, r -> r instanceof org.apache.calcite.rel.core.Join)) {
+            rel = hep(rel, HepProgram.builder()
+                    .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                    .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+                    .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
+                    .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
+                    .build());
+            // inner join graphs: ordered by our estimates; the rest by Calcite's rule
+            rel = GreedyJoinOrder.apply(rel);
+            rel = hep(rel, HepProgram.builder()
+                    .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+                    .build());
+            rel = hep(rel, HepProgram.builder()
+                    .addRuleCollection(java.util.List.of(
+                            CoreRules.FILTER_INTO_JOIN,
+                            CoreRules.JOIN_CONDITION_PUSH,
+                            CoreRules.FILTER_PROJECT_TRANSPOSE,
+                            CoreRules.FILTER_MERGE,
+                            CoreRules.PROJECT_MERGE,
+                            CoreRules.PROJECT_REMOVE))
+                    .build());
+        }
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
         times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
@@ -212,6 +219,28 @@ public final class SqlPlanner {
     /** Where the last {@link #plan} or {@link #logicalPlan} call spent its time. */
     public PlanningTimes times() {
         return times;
+    }
+
+    /** Whether {@code rel} or a node under it passes {@code test}. */
+    private static boolean any(RelNode rel, java.util.function.Predicate<RelNode> test) {
+        if (test.test(rel)) {
+            return true;
+        }
+        for (RelNode in : rel.getInputs()) {
+            if (any(in, test)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasSubQuery(RelNode rel) {
+        return switch (rel) {
+            case org.apache.calcite.rel.core.Filter f -> org.apache.calcite.rex.RexUtil.SubQueryFinder.containsSubQuery(f);
+            case org.apache.calcite.rel.core.Project p -> org.apache.calcite.rex.RexUtil.SubQueryFinder.containsSubQuery(p);
+            case org.apache.calcite.rel.core.Join j -> org.apache.calcite.rex.RexUtil.SubQueryFinder.containsSubQuery(j);
+            default -> false;
+        };
     }
 
     private static void debug(String stage, RelNode rel) {
