@@ -132,13 +132,10 @@ class ProfileCommandTest {
     void quickCalibrationSavesAProfileTheEngineUses(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cfg/profile.json");
         Path chart = dir.resolve("sweep.svg");
-        long t0 = System.nanoTime();
+        // no wall-time bound here (timings belong to benchmarks): the calibration's own time
+        // budget is what keeps it short, and it reports its duration on stderr
         Outcome o = run("profile", "calibrate", "--quick", "--output", file.toString(), "--chart", chart.toString());
-        double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, o.exit(), o.err());
-        // under 10 s on an idle machine; a loose bound here since other builds may share the cores
-        // (59 s at a load average of 15 on 2 cores, 2026-11-25)
-        assertTrue(seconds < 120, "quick calibration took " + seconds + " s");
         assertTrue(o.err().contains("batch-rows sweep"), o.err());
         Profile p = ProfileFile.read(file);
         int calibrated = p.calibration().orElseThrow().batchRows();
