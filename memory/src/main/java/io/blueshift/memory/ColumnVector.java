@@ -241,6 +241,20 @@ public final class ColumnVector implements AutoCloseable {
         return varBuffers.isEmpty() ? 0 : varBuffers.get(varBuffers.size() - 1).byteSize();
     }
 
+    /**
+     * Compares non-null row {@code ra} of {@code a} with row {@code rb} of {@code b}, both of
+     * one type: strings bytewise (code point order), doubles with NaN largest, DATE, DECIMAL
+     * and TIMESTAMP by their stored integers.
+     */
+    public static int compareValues(ColumnVector a, int ra, ColumnVector b, int rb) {
+        return switch (a.type) {
+            case DataType.VarcharType t -> StringViews.compare(a.data(), a.varBuffers(), ra, b.data(), b.varBuffers(), rb);
+            case DataType.Float64Type t -> Double.compare(a.getDouble(ra), b.getDouble(rb));
+            case DataType.BooleanType t -> Boolean.compare(a.getBoolean(ra), b.getBoolean(rb));
+            default -> a.type.byteWidth() == 4 ? Integer.compare(a.getInt(ra), b.getInt(rb)) : Long.compare(a.getLong(ra), b.getLong(rb));
+        };
+    }
+
     /** The value at {@code i} as a plain Java object (null for SQL NULL); for tests and printing. */
     public Object getObject(int i) {
         if (isNull(i)) {

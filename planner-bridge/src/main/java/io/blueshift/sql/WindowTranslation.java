@@ -96,21 +96,24 @@ final class WindowTranslation {
                     throw new IllegalArgumentException(op + "'s offset must not be negative, got " + constant);
                 }
                 if (ops.size() > 2) {
+                    // the default as a column of the argument's type: the column itself, or one projected in
                     RexNode d = ops.get(2);
+                    DataType want = schema.type(arg);
+                    Expr value;
                     if (d instanceof RexInputRef ref && ref.getIndex() < inputCols) {
-                        defaultColumn = ref.getIndex();
+                        value = new Expr.ColumnRef(ref.getIndex(), schema.type(ref.getIndex()), schema.field(ref.getIndex()).name());
                     } else if (d instanceof RexInputRef ref) {
-                        Expr lit = RexTranslator.literal(constants.get(ref.getIndex() - inputCols));
-                        DataType want = schema.type(arg);
-                        extra.add(lit.type().equals(want) ? lit : new Expr.Cast(lit, want));
-                        defaultColumn = base + extra.size() - 1;
+                        value = RexTranslator.literal(constants.get(ref.getIndex() - inputCols));
                     } else if (d instanceof RexLiteral l) {
-                        Expr lit = RexTranslator.literal(l);
-                        DataType want = schema.type(arg);
-                        extra.add(lit.type().equals(want) ? lit : new Expr.Cast(lit, want));
-                        defaultColumn = base + extra.size() - 1;
+                        value = RexTranslator.literal(l);
                     } else {
                         throw new UnsupportedOperationException("not supported: an expression as " + op + "'s default");
+                    }
+                    if (value instanceof Expr.ColumnRef c && c.type().equals(want)) {
+                        defaultColumn = c.index();
+                    } else {
+                        extra.add(value.type().equals(want) ? value : new Expr.Cast(value, want));
+                        defaultColumn = base + extra.size() - 1;
                     }
                 }
             }

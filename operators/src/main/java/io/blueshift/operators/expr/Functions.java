@@ -43,12 +43,12 @@ final class Functions {
                 case CONCAT -> concat(call, batch);
                 case DATE_ADD_DAYS, DATE_ADD_MONTHS -> dateAdd(call, batch);
                 case MOD -> mod(call, batch);
-                case FLOOR, CEIL -> floorCeil(call, batch);
+                case FLOOR, CEIL, TRUNC -> floorCeil(call, batch);
                 case SINGLE_VALUE -> singleValue(call, batch);
                 case TRIM, LTRIM, RTRIM, REPLACE, STRPOS, STARTS_WITH, ENDS_WITH, CONTAINS, LEFT, RIGHT, REVERSE,
                      REPEAT, LPAD, RPAD, CONCAT_FN, CONCAT_WS, ASCII, CHR, LIKE_ROWS -> text.evaluate(call, batch);
                 case SQRT, CBRT, EXP, LN, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, DEGREES, RADIANS, POWER, ATAN2,
-                     LOG_BASE, SIGN, TRUNC, GREATEST, LEAST -> math.evaluate(call, batch);
+                     LOG_BASE, SIGN, GREATEST, LEAST -> math.evaluate(call, batch);
                 case EXTRACT_QUARTER, EXTRACT_DOW, EXTRACT_ISODOW, EXTRACT_DOY, EXTRACT_WEEK, EXTRACT_HOUR, EXTRACT_MINUTE,
                      EXTRACT_SECOND, DATE_TRUNC, DATE_DIFF -> dates.evaluate(call, batch);
             };
@@ -371,11 +371,11 @@ final class Functions {
         };
     }
 
-    /** FLOOR/CEIL: DECIMAL(p, s) becomes DECIMAL(p, 0) (as DuckDB), FLOAT64 stays FLOAT64, integers pass. */
+    /** FLOOR/CEIL/TRUNC (toward zero): DECIMAL(p, s) becomes DECIMAL(p, 0) (as DuckDB), FLOAT64 stays FLOAT64, integers pass. */
     private ColumnVector floorCeil(Expr.Call call, Batch batch) {
         requireArgs(call, 1, 1);
         ColumnVector a = eval.evaluate(call.args().getFirst(), batch);
-        boolean floor = call.function() == Expr.Function.FLOOR;
+        Expr.Function f = call.function();
         DataType type = a.type();
         if (!(type instanceof DecimalType) && !(type instanceof DataType.Float64Type)) {
             return a;
@@ -390,9 +390,14 @@ final class Functions {
             if (type instanceof DecimalType d) {
                 long unit = ExprTypes.pow10(d.scale());
                 long v = a.getLong(r);
-                out.setLong(r, floor ? Math.floorDiv(v, unit) : -Math.floorDiv(-v, unit));
+                out.setLong(r, switch (f) {
+                    case FLOOR -> Math.floorDiv(v, unit);
+                    case CEIL -> -Math.floorDiv(-v, unit);
+                    default -> v / unit;
+                });
             } else {
-                out.setDouble(r, floor ? Math.floor(a.getDouble(r)) : Math.ceil(a.getDouble(r)));
+                double x = a.getDouble(r);
+                out.setDouble(r, f == Expr.Function.FLOOR || (f == Expr.Function.TRUNC && x >= 0) ? Math.floor(x) : Math.ceil(x));
             }
         }
         return out;

@@ -10,7 +10,7 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Numeric functions (SQRT, LN, POWER, SIGN, TRUNC, ...) and GREATEST/LEAST. The FLOAT64
+ * Numeric functions (SQRT, LN, POWER, SIGN, ...) and GREATEST/LEAST. The FLOAT64
  * ones follow {@link Math}: as in DuckDB, SQRT(-1) is NaN and LN(0) is -Infinity, not errors.
  */
 final class MathFunctions {
@@ -40,7 +40,6 @@ final class MathFunctions {
             case ATAN2 -> binary(call, batch, Math::atan2);
             case LOG_BASE -> binary(call, batch, (b, x) -> Math.log(x) / Math.log(b));
             case SIGN -> sign(call, batch);
-            case TRUNC -> trunc(call, batch);
             case GREATEST, LEAST -> extreme(call, batch);
             default -> throw new IllegalArgumentException("not a numeric function: " + call.function());
         };
@@ -97,32 +96,6 @@ final class MathFunctions {
         return out;
     }
 
-    /** Toward zero; DECIMAL(p, s) becomes DECIMAL(p, 0), integers pass unchanged. */
-    private ColumnVector trunc(Expr.Call call, Batch batch) {
-        Functions.requireArgs(call, 1, 1);
-        ColumnVector x = eval.evaluate(call.args().getFirst(), batch);
-        DataType type = x.type();
-        if (!(type instanceof DecimalType) && !(type instanceof DataType.Float64Type)) {
-            return x;
-        }
-        ColumnVector out = eval.newVector(type instanceof DecimalType d ? DataType.decimal(d.precision(), 0) : type,
-                batch.rowCount(), x.validity());
-        for (int i = 0, n = batch.liveCount(); i < n; i++) {
-            int r = batch.liveRow(i);
-            if (x.isNull(r)) {
-                continue;
-            }
-            if (type instanceof DecimalType d) {
-                long unit = ExprTypes.pow10(d.scale());
-                out.setLong(r, x.getLong(r) / unit);
-            } else {
-                double v = x.getDouble(r);
-                out.setDouble(r, v < 0 ? Math.ceil(v) : Math.floor(v));
-            }
-        }
-        return out;
-    }
-
     /** GREATEST/LEAST over arguments cast to the call's type; NULLs are skipped. */
     private ColumnVector extreme(Expr.Call call, Batch batch) {
         Functions.requireArgs(call, 1, Integer.MAX_VALUE);
@@ -144,7 +117,7 @@ final class MathFunctions {
                 if (best == null) {
                     best = v;
                 } else {
-                    int c = compare(v, best, r);
+                    int c = ColumnVector.compareValues(v, r, best, r);
                     if (greatest ? c > 0 : c < 0) {
                         best = v;
                     }
@@ -157,31 +130,5 @@ final class MathFunctions {
             }
         }
         return out.finish();
-    }
-
-    /** Compares row {@code r} of two vectors of one type (strings bytewise, NaN largest). */
-    static int compare(ColumnVector a, ColumnVector b, int r) {
-        return switch (a.type()) {
-            case DataType.Float64Type t -> Double.compare(a.getDouble(r), b.getDouble(r));
-            case DataType.BooleanType t -> Boolean.compare(a.getBoolean(r), b.getBoolean(r));
-            case DataType.VarcharType t -> {
-                MemorySegment as = StringOutput.segment(a, r);
-                long ao = StringOutput.offset(a, r);
-                int al = StringOutput.length(a, r);
-                MemorySegment bs = StringOutput.segment(b, r);
-                long bo = StringOutput.offset(b, r);
-                int bl = StringOutput.length(b, r);
-                long m = MemorySegment.mismatch(as, ao, ao + al, bs, bo, bo + bl);
-                if (m < 0) {
-                    yield 0;
-                }
-                if (m == al || m == bl) {
-                    yield Integer.compare(al, bl);
-                }
-                yield Integer.compare(as.get(java.lang.foreign.ValueLayout.JAVA_BYTE, ao + m) & 0xFF,
-                        bs.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + m) & 0xFF);
-            }
-            default -> a.type().byteWidth() == 4 ? Integer.compare(a.getInt(r), b.getInt(r)) : Long.compare(a.getLong(r), b.getLong(r));
-        };
     }
 }

@@ -215,7 +215,8 @@ public final class OrderBy {
         };
     }
 
-    static void copyValue(ColumnVector src, int row, ColumnVector dst, int i) {
+    /** Row {@code row} of {@code src} into row {@code i} of {@code dst}, a vector of the same type. */
+    public static void copyValue(ColumnVector src, int row, ColumnVector dst, int i) {
         if (src.isNull(row)) {
             dst.setNull(i);
             return;

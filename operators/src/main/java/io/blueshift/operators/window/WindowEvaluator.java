@@ -4,7 +4,6 @@ import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.Schema;
-import io.blueshift.memory.StringViews;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.MaterializedResult;
 import io.blueshift.operators.order.OrderBy;
@@ -157,17 +156,7 @@ public final class WindowEvaluator {
         if (na || nb) {
             return na && nb;
         }
-        return compare(a, ra, b, rb) == 0;
-    }
-
-    /** Compares two non-null values of one type (strings bytewise, NaN largest). */
-    static int compare(ColumnVector a, int ra, ColumnVector b, int rb) {
-        return switch (a.type()) {
-            case DataType.VarcharType t -> StringViews.compare(a.data(), a.varBuffers(), ra, b.data(), b.varBuffers(), rb);
-            case DataType.Float64Type t -> Double.compare(a.getDouble(ra), b.getDouble(rb));
-            case DataType.BooleanType t -> Boolean.compare(a.getBoolean(ra), b.getBoolean(rb));
-            default -> a.type().byteWidth() == 4 ? Integer.compare(a.getInt(ra), b.getInt(rb)) : Long.compare(a.getLong(ra), b.getLong(rb));
-        };
+        return ColumnVector.compareValues(a, ra, b, rb) == 0;
     }
 
     private static void compute(WindowCall call, WindowFrame frame, Rows rows, int[] pStart, int[] pEnd, int[] gStart, int[] gEnd,
@@ -340,7 +329,7 @@ public final class WindowEvaluator {
             return k;
         }
         int bb = rows.batch(best);
-        int c = compare(v, rk, rows.column(bb, column), best - rows.start[bb]);
+        int c = ColumnVector.compareValues(v, rk, rows.column(bb, column), best - rows.start[bb]);
         return (max ? c > 0 : c < 0) ? k : best;
     }
 
@@ -380,27 +369,9 @@ public final class WindowEvaluator {
         return extra + (index - bigRows) / Math.max(per, 1) + 1;
     }
 
+    /** Row {@code k}'s value of {@code column} (of {@code out}'s type) into row {@code i} of {@code out}. */
     private static void copy(Rows rows, int k, int column, ColumnVector out, int i) {
         int b = rows.batch(k);
-        ColumnVector src = rows.column(b, column);
-        int r = k - rows.start[b];
-        if (src.isNull(r)) {
-            out.setNull(i);
-            return;
-        }
-        switch (out.type()) {
-            case DataType.VarcharType t -> out.setString(i, src.getStringBytes(r));
-            case DataType.BooleanType t -> out.setBoolean(i, src.getBoolean(r));
-            case DataType.Float64Type t -> out.setDouble(i, src.type() instanceof DataType.Float64Type ? src.getDouble(r)
-                    : src.type().byteWidth() == 4 ? src.getInt(r) : src.getLong(r));
-            default -> {
-                long v = src.type().byteWidth() == 4 ? src.getInt(r) : src.getLong(r);
-                if (out.type().byteWidth() == 4) {
-                    out.setInt(i, Math.toIntExact(v));
-                } else {
-                    out.setLong(i, v);
-                }
-            }
-        }
+        OrderBy.copyValue(rows.column(b, column), k - rows.start[b], out, i);
     }
 }
