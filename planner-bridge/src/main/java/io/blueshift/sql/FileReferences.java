@@ -40,6 +40,16 @@ final class FileReferences {
 
     record Rewritten(String sql, List<FileRef> refs) {}
 
+    /**
+     * The table functions that generate integers ({@link SeriesTable}); their references have
+     * the function's name as format and the integer arguments as paths.
+     */
+    static final Set<String> SERIES = Set.of("range", "generate_series");
+
+    static boolean isSeries(FileRef ref) {
+        return ref.format() != null && SERIES.contains(ref.format());
+    }
+
     private static final Set<String> CLAUSES = Set.of("select", "from", "where", "group", "having", "order", "limit",
             "offset", "fetch", "union", "intersect", "except", "minus", "window", "qualify", "values");
 
@@ -104,6 +114,10 @@ final class FileReferences {
                     && i + 1 < toks.size() && toks.get(i + 1).isSymbol("(")) {
                 format = FUNCTIONS.get(t.text().toLowerCase(Locale.ROOT));
                 end = arguments(toks, i, paths, options);
+            } else if (t.kind() == Kind.WORD && SERIES.contains(t.text().toLowerCase(Locale.ROOT))
+                    && i + 1 < toks.size() && toks.get(i + 1).isSymbol("(")) {
+                format = t.text().toLowerCase(Locale.ROOT);
+                end = seriesArguments(toks, i, paths);
             } else {
                 continue;
             }
@@ -227,6 +241,48 @@ final class FileReferences {
                 throw error(t, "argument " + t.text() + " given twice to " + fn.text());
             }
             k += 3;
+        }
+    }
+
+    /** Parses {@code range(a, b, c)}'s integer constants (signs allowed) from token {@code i}; returns the index of ')'. */
+    private static int seriesArguments(List<Token> toks, int i, List<String> args) {
+        Token fn = toks.get(i);
+        int k = i + 2;
+        while (true) {
+            if (k >= toks.size()) {
+                throw error(fn, "unclosed argument list of " + fn.text());
+            }
+            Token t = toks.get(k);
+            if (t.isSymbol(")") && args.isEmpty()) {
+                throw error(fn, fn.text() + " needs 1 to 3 integer arguments: (stop), (start, stop) or (start, stop, step)");
+            }
+            String sign = "";
+            if (t.isSymbol("-") || t.isSymbol("+")) {
+                sign = t.text();
+                k++;
+                t = k < toks.size() ? toks.get(k) : t;
+            }
+            if (t.kind() != Kind.NUMBER || !t.text().chars().allMatch(Character::isDigit)) {
+                throw error(t, "not supported: " + fn.text() + " with an argument other than an integer constant (found " + t.text() + ")");
+            }
+            try {
+                args.add(String.valueOf(Long.parseLong(sign.equals("-") ? "-" + t.text() : t.text())));
+            } catch (NumberFormatException e) {
+                throw error(t, "the argument " + t.text() + " of " + fn.text() + " is out of the BIGINT range");
+            }
+            k++;
+            Token next = k < toks.size() ? toks.get(k) : null;
+            if (next != null && next.isSymbol(")")) {
+                if (args.size() > 3) {
+                    throw error(fn, fn.text() + " takes 1 to 3 integer arguments, got " + args.size());
+                }
+                return k;
+            }
+            if (next == null || !next.isSymbol(",")) {
+                throw error(next == null ? fn : next, "not supported: " + fn.text()
+                        + " with an argument other than an integer constant" + (next == null ? "" : " (found " + next.text() + ")"));
+            }
+            k++;
         }
     }
 

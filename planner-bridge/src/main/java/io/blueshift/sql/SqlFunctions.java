@@ -88,7 +88,8 @@ final class SqlFunctions {
 
     /**
      * DuckDB spellings Calcite's grammar takes for something else, made plain calls:
-     * {@code date_diff(part, a, b)} (Calcite parses BigQuery's DATE_DIFF(a, b, part)) and
+     * {@code date_diff(part, a, b)} (Calcite parses BigQuery's DATE_DIFF(a, b, part)),
+     * the column {@code range} of {@code range(n)} (a window frame's keyword there) and
      * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
      * quoted name and {@code dayofmonth}.
      */
@@ -96,12 +97,20 @@ final class SqlFunctions {
         StringBuilder out = null;
         int copied = 0;
         java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
-        for (int i = 0; i + 1 < toks.size(); i++) {
+        for (int i = 0; i < toks.size(); i++) {
             SqlLexer.Token t = toks.get(i);
-            if (!toks.get(i + 1).isSymbol("(") || (i > 0 && toks.get(i - 1).isSymbol("."))) {
+            String to;
+            if (t.is("range")) {
+                // the column of range(...) (a reserved word there) unless it starts a window frame
+                SqlLexer.Token next = i + 1 < toks.size() ? toks.get(i + 1) : null;
+                boolean frame = next != null && (next.is("between") || next.is("unbounded") || next.is("current")
+                        || next.is("interval") || next.kind() == SqlLexer.Kind.NUMBER || next.isSymbol("("));
+                to = frame ? null : "\"range\"";
+            } else if (i + 1 >= toks.size() || !toks.get(i + 1).isSymbol("(") || (i > 0 && toks.get(i - 1).isSymbol("."))) {
                 continue;
+            } else {
+                to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth" : null;
             }
-            String to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth" : null;
             if (to != null) {
                 if (out == null) {
                     out = new StringBuilder(sql.length() + 8);

@@ -87,6 +87,16 @@ public final class SqlPlanner {
         FileReferences.Rewritten rw = FileReferences.rewrite(sql, prefix,
                 n -> catalog.contains(n) || views.containsKey(n.toLowerCase()) || root.tables().get(n) != null);
         for (FileReferences.FileRef ref : rw.refs()) {
+            if (FileReferences.isSeries(ref)) {
+                long[] args = ref.paths().stream().mapToLong(Long::parseLong).toArray();
+                try {
+                    root.add(ref.name(), new CalciteCatalog.CalciteTable(SeriesTable.of(ref.name(), ref.format(), args)));
+                } catch (IllegalArgumentException e) {
+                    throw new SqlException("error at " + ref.where() + ": " + e.getMessage(), ref.line(), ref.column(), e);
+                }
+                refs.add(ref);
+                continue;
+            }
             if (files == null) {
                 throw new SqlException("error at " + ref.where() + ": file references need a session (Blueshift.open)", ref.line(), ref.column(), null);
             }
