@@ -49,6 +49,8 @@ public final class HashJoinProbe implements Operator {
     private final Expr residual;
     /** True for the join types where a probe row without a match produces nothing. */
     private final boolean dropsUnmatched;
+    /** Set before the pipeline runs when a {@link JoinKeyFilter} at its start tests this join's key bitmap. */
+    private boolean keyBitsPushed;
 
     /**
      * {@code build} must have finished; {@code residual} (may be null) refers to probe columns
@@ -77,6 +79,12 @@ public final class HashJoinProbe implements Operator {
 
     @Override
     public Schema outputSchema() { return schema; }
+
+    /** True when a {@link JoinKeyFilter} may test this join's key bitmap earlier in the pipeline. */
+    public boolean dropsUnmatched() { return dropsUnmatched; }
+
+    /** Tells the probe that a {@link JoinKeyFilter} earlier in its pipeline already tests its key bitmap. */
+    public void keyBitsPushedDown() { keyBitsPushed = true; }
 
     private static final class State implements OperatorState {
         final ExecutionContext ctx;
@@ -117,7 +125,7 @@ public final class HashJoinProbe implements Operator {
         JoinScratch a = s.arrays;
         a.ensure(n);
         MemorySegment sel = input.selection() == null ? null : input.selection().segment();
-        if (dropsUnmatched && table.hasKeyBits()) {
+        if (dropsUnmatched && table.hasKeyBits() && !keyBitsPushed) {
             // rows whose key no build row has cannot match: leave them out before hashing
             MemorySegment kept = s.buffers.take(n * 4L);
             n = table.keepByKeyBits(input.column(probeKeys[0]), sel, n, kept);

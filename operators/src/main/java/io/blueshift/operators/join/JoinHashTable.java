@@ -46,6 +46,7 @@ final class JoinHashTable implements AutoCloseable {
     private long[] keyBits;
     private long keyMin;
     private long keyRange;
+    private long keyBitsSet;
     private MemorySegment matches;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
@@ -336,6 +337,7 @@ final class JoinHashTable implements AutoCloseable {
         }
         keyBitsAlloc = account;
         keyBits = bits;
+        keyBitsSet = set;
         keyMin = min;
         keyRange = range;
     }
@@ -360,25 +362,84 @@ final class JoinHashTable implements AutoCloseable {
      * rows dropped have no match. Branch-free: every row is written, only kept ones count.
      */
     int keepByKeyBits(ColumnVector probeKey, MemorySegment sel, int n, MemorySegment out) {
-        long[] bits = keyBits;
-        long min = keyMin;
-        long range = keyRange;
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
         boolean four = probeKey.type().byteWidth() == 4;
+        if (validity == null) {
+            // the common case in loops of their own, one per key width and selection shape,
+            // so each compiles to a tight loop over one kind of access
+            if (four) {
+                return sel == null ? keep32(keyBits, keyMin, keyRange, data, n, out)
+                        : keep32(keyBits, keyMin, keyRange, data, sel, n, out);
+            }
+            return sel == null ? keep64(keyBits, keyMin, keyRange, data, n, out)
+                    : keep64(keyBits, keyMin, keyRange, data, sel, n, out);
+        }
+        long[] bits = keyBits;
+        long min = keyMin;
+        long range = keyRange;
         int k = 0;
         for (int i = 0; i < n; i++) {
             int row = sel == null ? i : sel.getAtIndex(INT, i);
             long off = (four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row)) - min;
             long in = ((off - range) >> 63) & ~(off >> 63);   // all ones when 0 <= off < range
             long keep = (bits[(int) ((off & in) >>> 6)] >>> off) & in & 1;
-            if (validity != null && !Validity.isValid(validity, row)) {
+            if (!Validity.isValid(validity, row)) {
                 keep = 0;
             }
             out.setAtIndex(INT, k, row);
             k += (int) keep;
         }
         return k;
+    }
+
+    /** 1 when {@code off} is in {@code [0, range)} and its bit is set, else 0; branch-free. */
+    private static int bit(long[] bits, long off, long range) {
+        long in = ((off - range) >> 63) & ~(off >> 63);   // all ones when 0 <= off < range
+        return (int) ((bits[(int) ((off & in) >>> 6)] >>> off) & in & 1);
+    }
+
+    private static int keep32(long[] bits, long min, long range, MemorySegment data, int n, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            out.setAtIndex(INT, k, i);
+            k += bit(bits, data.getAtIndex(INT, i) - min, range);
+        }
+        return k;
+    }
+
+    private static int keep32(long[] bits, long min, long range, MemorySegment data, MemorySegment sel, int n, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int row = sel.getAtIndex(INT, i);
+            out.setAtIndex(INT, k, row);
+            k += bit(bits, data.getAtIndex(INT, row) - min, range);
+        }
+        return k;
+    }
+
+    private static int keep64(long[] bits, long min, long range, MemorySegment data, int n, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            out.setAtIndex(INT, k, i);
+            k += bit(bits, data.getAtIndex(LONG, i) - min, range);
+        }
+        return k;
+    }
+
+    private static int keep64(long[] bits, long min, long range, MemorySegment data, MemorySegment sel, int n, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int row = sel.getAtIndex(INT, i);
+            out.setAtIndex(INT, k, row);
+            k += bit(bits, data.getAtIndex(LONG, row) - min, range);
+        }
+        return k;
+    }
+
+    /** The share of the key range whose bits are set (how much of a uniform probe side passes), or 1 without a bitmap. */
+    double keyBitsDensity() {
+        return keyBits == null ? 1 : (double) keyBitsSet / keyRange;
     }
 
     int rowCount() { return rows.size(); }

@@ -18,6 +18,7 @@ import io.blueshift.operators.filter.FilterOperator;
 import io.blueshift.operators.join.BuildSideSource;
 import io.blueshift.operators.join.HashJoinBuild;
 import io.blueshift.operators.join.HashJoinProbe;
+import io.blueshift.operators.join.JoinKeyFilter;
 import io.blueshift.operators.order.OrderBy;
 import io.blueshift.operators.projection.ProjectOperator;
 import io.blueshift.operators.scan.ScanPredicate;
@@ -92,8 +93,33 @@ public final class QueryExecutor {
         }
     }
 
-    /** A pipeline under construction: where it starts and what runs so far. */
-    private record Open(Source source, List<Operator> operators, MaterializedResult feeding) {}
+    /**
+     * A pipeline under construction: where it starts and what runs so far. {@code cols[i]} is
+     * the source column that output column i is (unchanged), or -1; {@code keyFilter} collects
+     * the key bitmaps of joins up the pipeline, tested right after the source.
+     */
+    private record Open(Source source, List<Operator> operators, MaterializedResult feeding, int[] cols, JoinKeyFilter[] keyFilter) {
+        Open(Source source, List<Operator> operators, MaterializedResult feeding) {
+            this(source, operators, feeding, identity(source.outputSchema().size()), new JoinKeyFilter[1]);
+        }
+
+        /** The same pipeline whose output columns now map to the source as {@code newCols} says. */
+        Open mapped(int[] newCols) {
+            return new Open(source, operators, feeding, newCols, keyFilter);
+        }
+
+        Open feeding(MaterializedResult newFeeding) {
+            return new Open(source, operators, newFeeding, cols, keyFilter);
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] cols = new int[n];
+        for (int i = 0; i < n; i++) {
+            cols[i] = i;
+        }
+        return cols;
+    }
 
     public MaterializedResult execute(PlanNode plan) {
         return switch (plan) {
@@ -126,7 +152,13 @@ public final class QueryExecutor {
 
     private MaterializedResult run(Open open, Sink sink) {
         try {
-            return PipelineExecutor.run(new Pipeline(open.source(), open.operators(), sink), ctx);
+            List<Operator> ops = open.operators();
+            JoinKeyFilter keys = open.keyFilter()[0];
+            if (keys != null) {
+                ops = new ArrayList<>(ops);
+                ops.addFirst(keys);
+            }
+            return PipelineExecutor.run(new Pipeline(open.source(), ops, sink), ctx);
         } finally {
             if (open.feeding() != null) {
                 open.feeding().close();
@@ -157,7 +189,11 @@ public final class QueryExecutor {
             case PlanNode.Project p -> {
                 Open in = open(p.input());
                 in.operators().add(prof(p, new ProjectOperator(p.schema(), p.expressions())));
-                yield in;
+                int[] cols = new int[p.expressions().size()];
+                for (int i = 0; i < cols.length; i++) {
+                    cols[i] = p.expressions().get(i) instanceof Expr.ColumnRef r ? in.cols()[r.index()] : -1;
+                }
+                yield in.mapped(cols);
             }
             case PlanNode.Aggregate a -> {
                 Open in = open(a.input());
@@ -211,10 +247,18 @@ public final class QueryExecutor {
         try {
             HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
             Open in = open(probe);
+            pushKeyFilter(in, sink, probeKeys, op);
             in.operators().add(prof(node, op));
             MaterializedResult feeding = in.feeding() == null ? table
                     : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
-            return new Open(in.source(), in.operators(), feeding);
+            // the probe's columns pass through unchanged; a SINGLE join may fail on a row's
+            // second match, so nothing is pushed through it
+            int[] cols = new int[schema.size()];
+            java.util.Arrays.fill(cols, -1);
+            if (type != PlanNode.JoinType.SINGLE) {
+                System.arraycopy(in.cols(), 0, cols, 0, Math.min(in.cols().length, cols.length));
+            }
+            return new Open(in.source(), in.operators(), feeding, cols, in.keyFilter());
         } catch (RuntimeException e) {
             table.close();
             throw e;
@@ -232,6 +276,7 @@ public final class QueryExecutor {
             sink.trackMatches(ctx.pool());
             HashJoinProbe op = new HashJoinProbe(schema, probe.schema(), sink, probeKeys, type, residual);
             Open in = open(probe);
+            pushKeyFilter(in, sink, probeKeys, op);
             in.operators().add(prof(node, op));
             if (type == PlanNode.JoinType.RIGHT) {
                 MaterializedResult pairs = run(in, new CollectSink(schema));
@@ -253,6 +298,29 @@ public final class QueryExecutor {
             table.close();
             throw e;
         }
+    }
+
+    /**
+     * Join filter pushdown: when {@code op} drops probe rows without a match, its table has a
+     * key bitmap and its one probe key is a source column passed on unchanged, the bitmap is
+     * tested right after the pipeline's source (one {@link JoinKeyFilter} per pipeline) and
+     * the probe skips its own test.
+     */
+    private static void pushKeyFilter(Open in, HashJoinBuild build, int[] probeKeys, HashJoinProbe op) {
+        if (probeKeys.length != 1 || !op.dropsUnmatched() || !JoinKeyFilter.canPush(build)) {
+            return;
+        }
+        int col = in.cols()[probeKeys[0]];
+        if (col < 0) {
+            return;
+        }
+        JoinKeyFilter f = in.keyFilter()[0];
+        if (f == null) {
+            f = new JoinKeyFilter(in.source().outputSchema());
+            in.keyFilter()[0] = f;
+        }
+        f.add(build, col);
+        op.keyBitsPushedDown();
     }
 
     /** The end of a pipeline whose operators did all the work (a probe that only flags build rows). */
