@@ -162,6 +162,11 @@ final class ColumnPruning {
             }
         }
         Pruned probe = prune(j.probe(), needProbe);
+        if (type == PlanNode.JoinType.RIGHT) {
+            // a RIGHT join collects its pairs before the unmatched build rows follow: columns
+            // only its inputs read (a filtered string) would be copied for every pair
+            probe = narrowed(probe, needProbe);
+        }
         Pruned build = narrowed(prune(j.build(), needBuild), needBuild);
         int newProbeWidth = probe.node().schema().size();
         int[] pairMap = new int[probeWidth + buildWidth];

@@ -161,16 +161,21 @@ final class LikePattern {
             return 0;
         }
         byte first = lit[0];
+        int tail = lit.length - 1;
+        byte lastByte = lit[tail];
         long last = len - lit.length;   // the last start that fits
         long i = 0;
-        // eight candidate starts at a time: the bytes equal to the first literal byte (SWAR)
-        long pattern = (first & 0xFFL) * 0x0101010101010101L;
+        // eight candidate starts at a time: those whose first byte equals the literal's first
+        // and whose byte at the literal's end equals its last (SWAR; two bytes rule out far
+        // more starts than one, and a match is the only time the rest is compared)
+        long firsts = (first & 0xFFL) * 0x0101010101010101L;
+        long lasts = (lastByte & 0xFFL) * 0x0101010101010101L;
         for (; i + 8 <= last + 1; i += 8) {
-            long x = s.get(LITTLE_LONG, off + i) ^ pattern;
+            long x = (s.get(LITTLE_LONG, off + i) ^ firsts) | (s.get(LITTLE_LONG, off + i + tail) ^ lasts);
             long hits = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
             while (hits != 0) {
                 // little-endian: the lowest set bit is the earliest byte; borrows only cause
-                // false hits above a true one, which the byte check below rejects
+                // false hits above a true one, which the byte checks below reject
                 long j = i + (Long.numberOfTrailingZeros(hits) >>> 3);
                 if (s.get(ValueLayout.JAVA_BYTE, off + j) == first && equalsAt(s, off + j, lit, 1)) {
                     return j;
@@ -180,6 +185,16 @@ final class LikePattern {
         }
         for (; i <= last; i++) {
             if (s.get(ValueLayout.JAVA_BYTE, off + i) == first && equalsAt(s, off + i, lit, 1)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first start of {@code lit} in the {@code len} bytes at {@code s[off..]}, byte by byte: {@link #indexOf}'s scalar twin. */
+    static long indexOfPlain(MemorySegment s, long off, int len, byte[] lit) {
+        for (long i = 0; i + lit.length <= len; i++) {
+            if (equalsAt(s, off + i, lit, 0)) {
                 return i;
             }
         }
