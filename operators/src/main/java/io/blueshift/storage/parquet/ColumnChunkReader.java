@@ -49,6 +49,10 @@ final class ColumnChunkReader {
     private byte[] viewSource;
     private int viewBuffer = -1;
     private boolean stableStrings;
+    // a string dictionary as the output vector's 16-byte views (two longs an entry), made once per
+    // dictionary and output buffer: dense batches then copy a view per row, no per-value decoding
+    private long[] dictionaryViews;
+    private int dictionaryViewsBuffer = -2;
 
     ColumnChunkReader(Path file, ParquetColumn column, CompressionCodec codec) {
         this.file = file;
@@ -147,6 +151,7 @@ final class ColumnChunkReader {
         dict.decodePlain(column, page, 0, page.length, n);
         dictionary = dict;
         vectorDictionary = vectorLayout(dict);
+        dictionaryViews = null;
     }
 
     private Object vectorLayout(PageValues dict) {
@@ -353,6 +358,11 @@ final class ColumnChunkReader {
                 done += m;
                 continue;
             }
+            if (dictIndices != null && nonNull == m && column.type() instanceof DataType.VarcharType) {
+                gatherViews(dictIndices, out, row, m);
+                done += m;
+                continue;
+            }
             if (dictIndices != null) {
                 gather(dictIndices, nonNull);
             } else if (other != null) {
@@ -396,6 +406,59 @@ final class ColumnChunkReader {
         }
         MemorySegment.copy(MemorySegment.ofArray(page), from, out.data(), (long) row * width, bytes);
         return true;
+    }
+
+    /** Dense batch of indices into a string dictionary: each row gets its entry's view. */
+    private void gatherViews(RleBitPackedDecoder decoder, ColumnVector out, int row, int m) throws IOException {
+        decoder.decode(indices, m);
+        long[] views = dictionaryViews(out);
+        int size = dictionary.count;
+        int[] idx = indices;
+        MemorySegment data = out.data();
+        long at = (long) row * StringViews.VIEW_BYTES;
+        for (int i = 0; i < m; i++, at += StringViews.VIEW_BYTES) {
+            int k = idx[i];
+            if (Integer.compareUnsigned(k, size) >= 0) throw badIndex(k, size);
+            data.set(ValueLayout.JAVA_LONG_UNALIGNED, at, views[2 * k]);
+            data.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, views[2 * k + 1]);
+        }
+    }
+
+    /**
+     * The dictionary's entries as views for {@code out}: entries of up to 12 bytes inline, longer
+     * ones pointing into the dictionary's bytes, copied into {@code out} once as a string buffer.
+     */
+    private long[] dictionaryViews(ColumnVector out) {
+        PageValues dict = dictionary;
+        int n = dict.count;
+        int buffer = -1;
+        for (int k = 0; k < n; k++) {
+            if (dict.lengths[k] > StringViews.INLINE_MAX) {
+                if (viewSource != dict.bytes) {
+                    viewBuffer = out.addStringBuffer(dict.bytes, 0, dict.bytes.length);
+                    viewSource = dict.bytes;
+                }
+                buffer = viewBuffer;
+                break;
+            }
+        }
+        if (dictionaryViews != null && dictionaryViewsBuffer == buffer) {
+            return dictionaryViews;
+        }
+        long[] views = new long[2 * n];
+        MemorySegment target = MemorySegment.ofArray(views);
+        for (int k = 0; k < n; k++) {
+            int off = dict.offsets[k];
+            int len = dict.lengths[k];
+            if (len <= StringViews.INLINE_MAX) {
+                StringViews.writeInline(target, k, dict.bytes, off, len);
+            } else {
+                StringViews.writeReference(target, k, dict.bytes, off, len, buffer, off);
+            }
+        }
+        dictionaryViews = views;
+        dictionaryViewsBuffer = buffer;
+        return views;
     }
 
     private void gather(RleBitPackedDecoder decoder, int n) throws IOException {

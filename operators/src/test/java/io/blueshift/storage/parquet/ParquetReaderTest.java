@@ -107,6 +107,27 @@ class ParquetReaderTest {
         }
     }
 
+    /** Dense batches of dictionary strings take each entry's view: inline entries, long ones, both. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"V1", "V2"})
+    void readsDictionaryStringsWithoutNulls(String version) throws Exception {
+        Path file = dir.resolve("dict_strings_" + version + ".parquet");
+        String query = """
+                SELECT i::INTEGER AS a, 'f' || (i % 3) AS short_only,
+                  CASE WHEN i % 5 = 0 THEN 'a string longer than twelve bytes #' || (i % 7) ELSE 's' || (i % 4) END AS mixed,
+                  'every entry here is longer than twelve bytes, ' || (i % 11) AS long_only,
+                  CASE WHEN i > 20000 THEN NULL ELSE 'n' || (i % 6) END AS nulls_late
+                FROM range(30000) t(i)""";
+        DuckDbParquetFiles.write(file, query, "COMPRESSION snappy, ROW_GROUP_SIZE 10240, PARQUET_VERSION " + version);
+        try (ParquetTable t = ParquetTable.open(file, pool)) {
+            assertSameAsDuckDb(file, t);
+        }
+        // the same chunks read as pages, a few at a time
+        try (ParquetTable t = ParquetTable.open(file, pool, List.of("long_only", "mixed"))) {
+            assertSameAsDuckDb(file, t);
+        }
+    }
+
     /** DuckDB's V2 files use DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT and data page v2. */
     @ParameterizedTest(name = "V2, {0}")
     @CsvSource({"uncompressed", "snappy", "zstd", "gzip", "lz4_raw"})
