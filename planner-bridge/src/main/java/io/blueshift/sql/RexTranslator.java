@@ -68,9 +68,17 @@ final class RexTranslator {
                     java.math.BigDecimal v = decimalValue(l);
                     yield v == null ? e : literalOf(v, c.type(), e);
                 }
+                case Expr.Call c when (c.function() == Expr.Function.DATE_ADD_DAYS || c.function() == Expr.Function.DATE_ADD_MONTHS)
+                        && c.args().get(0) instanceof Expr.Literal d && !d.isNull()
+                        && c.args().get(1) instanceof Expr.Literal n && !n.isNull() -> {
+                    // a constant date: filters compare the column with a literal (TPC-H's date ranges)
+                    java.time.LocalDate day = java.time.LocalDate.ofEpochDay(d.longValue());
+                    day = c.function() == Expr.Function.DATE_ADD_MONTHS ? day.plusMonths(n.longValue()) : day.plusDays(n.longValue());
+                    yield new Expr.Literal((long) Math.toIntExact(day.toEpochDay()), DataType.DATE);
+                }
                 default -> e;
             };
-        } catch (ArithmeticException overflowOrRounding) {
+        } catch (ArithmeticException | java.time.DateTimeException overflowOrRounding) {
             return e; // leave it to run time, which reports it properly
         }
     }
@@ -453,15 +461,18 @@ final class RexTranslator {
         if (op == Expr.ArithmeticOp.ADD && isInterval(a) && !isInterval(b)) {
             RexNode t = a; a = b; b = t;
         }
-        if (!isInterval(b) || !(b instanceof RexLiteral lit)) {
+        if (!isInterval(b)) {
             return null;
+        }
+        java.math.BigDecimal v = intervalValue(b);
+        if (v == null) {
+            throw new UnsupportedOperationException("not supported: an interval that is not a constant (" + b + ")");
         }
         Expr date = translate(a, input);
         if (!(date.type() instanceof DataType.DateType)) {
             throw new UnsupportedOperationException("not supported: interval arithmetic on " + date.type().sqlName());
         }
-        java.math.BigDecimal v = lit.getValueAs(java.math.BigDecimal.class);
-        var typeName = lit.getType().getSqlTypeName();
+        var typeName = b.getType().getSqlTypeName();
         boolean months = typeName.getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_YEAR_MONTH;
         long amount;
         if (months) {
@@ -478,6 +489,44 @@ final class RexTranslator {
         }
         return new Expr.Call(months ? Expr.Function.DATE_ADD_MONTHS : Expr.Function.DATE_ADD_DAYS,
                 List.of(date, new Expr.Literal(amount, DataType.INT64)), DataType.DATE);
+    }
+
+    /**
+     * The value of a constant interval (milliseconds, or months for YEAR/MONTH intervals):
+     * a literal, DuckDB's {@code INTERVAL 3 DAY} (Calcite's {@code 3 * INTERVAL '1' DAY}) or a
+     * negation; null when not constant.
+     */
+    private static java.math.BigDecimal intervalValue(RexNode n) {
+        if (n instanceof RexLiteral lit) {
+            return lit.isNull() ? null : lit.getValueAs(java.math.BigDecimal.class);
+        }
+        if (!(n instanceof RexCall call)) {
+            return null;
+        }
+        List<RexNode> ops = call.getOperands();
+        switch (call.getKind()) {
+            case TIMES, CHECKED_TIMES -> {
+                RexNode scalar = isInterval(ops.get(0)) ? ops.get(1) : ops.get(0);
+                RexNode interval = isInterval(ops.get(0)) ? ops.get(0) : ops.get(1);
+                java.math.BigDecimal i = intervalValue(interval);
+                if (i == null || !(scalar instanceof RexLiteral s) || s.isNull()) {
+                    return null;
+                }
+                java.math.BigDecimal k = s.getValueAs(java.math.BigDecimal.class);
+                return k == null ? null : i.multiply(k);
+            }
+            case MINUS_PREFIX -> {
+                java.math.BigDecimal i = intervalValue(ops.getFirst());
+                return i == null ? null : i.negate();
+            }
+            case CAST, PLUS_PREFIX -> {
+                return isInterval(ops.getFirst()) && ops.getFirst().getType().getSqlTypeName().getFamily()
+                        == n.getType().getSqlTypeName().getFamily() ? intervalValue(ops.getFirst()) : null;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     private static boolean isInterval(RexNode n) {

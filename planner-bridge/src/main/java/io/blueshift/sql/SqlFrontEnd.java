@@ -103,6 +103,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlValidator validator = validator();
         SqlNode parsed = parse(sql);
         OutputNames.name(parsed, sql);
+        IntervalResults.widen(parsed);
         SqlNode validated = validator.validate(parsed);
         return validator.getValidatedNodeType(validated);
     }
@@ -115,6 +116,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         } catch (SqlParseException e) {
             throw new RuntimeException("parse failed", e);
         }
+        IntervalResults.widen(parsed);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
         SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader),
                 reader, typeFactory, VALIDATOR);

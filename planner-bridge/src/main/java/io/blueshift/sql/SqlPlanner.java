@@ -130,6 +130,7 @@ public final class SqlPlanner {
         }
         checkLikeEscapes(parsed);
         OutputNames.name(parsed, sql);
+        IntervalResults.widen(parsed);
         long t1 = System.nanoTime();
         SqlNode validated;
         SqlValidator validator = front.validator();

@@ -152,6 +152,19 @@ class SqlLogicTest {
     private static List<List<Object>> ours(SltEngines.Pair engines, SltRecord r, int threads) {
         try (QueryResult result = threads == 0 ? engines.blueshift().sql(r.sql()) : engines.blueshift().sql(r.sql(), threads)) {
             List<List<Object>> rows = new ArrayList<>(result.rows());
+            // TIMESTAMPs come as microseconds since the epoch; DuckDB's JDBC gives LocalDateTime
+            for (int c = 0; c < result.schema().size(); c++) {
+                if (result.schema().type(c) instanceof io.blueshift.memory.DataType.TimestampType) {
+                    for (int i = 0; i < rows.size(); i++) {
+                        if (rows.get(i).get(c) instanceof Long micros) {
+                            List<Object> row = new ArrayList<>(rows.get(i));
+                            row.set(c, java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                                    (int) Math.floorMod(micros, 1_000_000L) * 1000, java.time.ZoneOffset.UTC));
+                            rows.set(i, row);
+                        }
+                    }
+                }
+            }
             rows.addFirst(List.of(SltValues.letters(result.schema())));
             return rows;
         }
