@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
  * and is rethrown as it was, later failures suppressed into it; a cancelled query ends with
  * {@link QueryCancelledException}. Either way every task has ended when this returns or
  * throws. An interrupted caller cancels the query and still waits. Called from one of the
- * pool's own threads, the tasks run one after another on that thread.
+ * pool's own threads, the tasks run one after another on that thread; a single task runs on
+ * the calling thread.
  */
 public final class ParallelTasks {
     private ParallelTasks() {}
@@ -41,7 +42,9 @@ public final class ParallelTasks {
                     done.countDown();
                 }
             };
-            if (n == 1 && pool == null) {
+            if (n == 1) {
+                // one task: the calling thread runs it (a hand-off to a worker and back would
+                // only add two thread wake-ups)
                 r.run();
             } else if (pool == null) {
                 Thread.ofPlatform().name("blueshift-worker-" + i).daemon().start(r);

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks ({@link ParallelTasks})
- * each build their own operator states and sink state, take morsels until the source is dry,
- * then combine into the sink. The calling thread waits and then finishes the sink.
+ * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks ({@link ParallelTasks}),
+ * fewer when the source has fewer morsels, each build their own operator states and sink
+ * state, take morsels until the source is dry, then combine into the sink. The calling thread
+ * waits (or runs the one worker itself) and then finishes the sink.
  * <p>
  * The first failure stops the other workers (they see the stop flag at their next morsel) and
  * is rethrown as it was, later failures added to it as suppressed; a cancelled query ends
@@ -42,12 +43,18 @@ public final class PipelineExecutor {
         } catch (MemoryLimitExceededException e) {
             throw e.attributedTo(pipeline.source().name());
         }
-        ParallelTasks.run(ctx, ctx.threads(), w -> runWorker(pipeline, ctx));
+        ParallelTasks.run(ctx, workers(pipeline.source(), ctx.threads()), w -> runWorker(pipeline, ctx));
         try {
             return pipeline.sink().finish(ctx);
         } catch (MemoryLimitExceededException e) {
             throw e.attributedTo(pipeline.sink().name());
         }
+    }
+
+    /** Workers for a pipeline: no more than its source has morsels (at least one). */
+    static int workers(Source source, int threads) {
+        int morsels = source.morselCount();
+        return morsels < 0 ? threads : Math.max(1, Math.min(threads, morsels));
     }
 
     private static boolean anyFinished(List<Operator> ops) {

@@ -22,6 +22,11 @@ public final class ResultSource implements Source {
     }
 
     @Override
+    public int morselCount() {
+        return result.batches().size();
+    }
+
+    @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
         return i < result.batches().size() ? i : -1;

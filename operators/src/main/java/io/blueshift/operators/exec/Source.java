@@ -17,6 +17,16 @@ public interface Source {
 
     void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream);
 
+    /**
+     * How many morsels {@link #nextMorsel} will hand out after {@link #open}, or -1 when not
+     * known. A pipeline whose source has fewer morsels than the query has threads starts only
+     * as many workers (one runs on the calling thread): the others would find no work, yet
+     * each would build its operator states and be handed to a thread.
+     */
+    default int morselCount() {
+        return -1;
+    }
+
     /** The operator's name in errors, e.g. "memory limit exceeded: HashJoinBuild needed ..."; the class name by default. */
     default String name() {
         return getClass().getSimpleName();

@@ -54,6 +54,11 @@ public final class BuildSideSource implements Source {
     }
 
     @Override
+    public int morselCount() {
+        return morsels;
+    }
+
+    @Override
     public int nextMorsel() {
         int m = cursor.getAndIncrement();
         return m < morsels ? m : -1;

@@ -83,6 +83,11 @@ public final class TableScan implements Source {
     }
 
     @Override
+    public int morselCount() {
+        return morselBlocks.length;
+    }
+
+    @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
         int[] blocks = morselBlocks;
