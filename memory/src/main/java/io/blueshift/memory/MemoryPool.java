@@ -32,6 +32,11 @@ public final class MemoryPool implements AutoCloseable {
     static final long REUSE_MIN_BYTES = 64 << 10;
     /** At most this much freed memory is kept per pool. */
     static final long REUSE_MAX_BYTES = 64L << 20;
+    /**
+     * How much of its descendants' kept buffers this pool takes over when they close (0: none,
+     * they are freed); see {@link #keepReusableOfChildren}. Guarded by {@link #reusable}.
+     */
+    private long inheritedReuseMaxBytes;
 
     private MemoryPool(String name, MemoryPool parent, long limit) {
         if (limit <= 0) {
@@ -78,15 +83,7 @@ public final class MemoryPool implements AutoCloseable {
             throw new IllegalArgumentException("negative allocation: " + bytes);
         }
         long size = Math.max(bytes, 1);
-        try {
-            reserve(size, owner);
-        } catch (MemoryLimitExceededException e) {
-            // memory kept for reuse gives way to a real need
-            if (!dropReusable()) {
-                throw e;
-            }
-            reserve(size, owner);
-        }
+        reserveMakingRoom(size, owner);
         Arena arena;
         MemorySegment segment;
         try {
@@ -128,7 +125,142 @@ public final class MemoryPool implements AutoCloseable {
         return allocate(bytes, owner, bytes >= REUSE_MIN_BYTES);
     }
 
+    /**
+     * A kept buffer of {@code bytes}: this pool's own, else one an ancestor took over from
+     * closed pools (reserved then from this pool up to that ancestor; skipped when that does
+     * not fit a limit).
+     */
     private Allocation takeReusable(long bytes) {
+        Allocation own = takeKept(bytes);
+        if (own != null) {
+            return own;
+        }
+        for (MemoryPool holder = parent; holder != null; holder = holder.parent) {
+            if (holder.inheritedReuseMaxBytes == 0) {
+                continue;
+            }
+            Allocation kept = holder.takeKept(bytes);
+            if (kept == null) {
+                continue;
+            }
+            if (reserveBelow(holder, bytes)) {
+                return kept;
+            }
+            holder.putBack(kept);
+            return null;
+        }
+        return null;
+    }
+
+    /** Reserves {@code bytes} in this pool and its ancestors below {@code holder}, or none of them. */
+    private boolean reserveBelow(MemoryPool holder, long bytes) {
+        for (MemoryPool p = this; p != holder; p = p.parent) {
+            if (!p.tryReserve(bytes)) {
+                for (MemoryPool q = this; q != p; q = q.parent) {
+                    q.reserved.addAndGet(-bytes);
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void putBack(Allocation kept) {
+        boolean free;
+        synchronized (reusable) {
+            free = closed;
+            if (!free) {
+                reusable.addFirst(kept);
+                reusableBytes += kept.rawSegment().byteSize();
+            }
+        }
+        if (free) {
+            kept.arena().close();
+            unreserve(Math.max(kept.accountedBytes(), 1));
+        }
+    }
+
+    /**
+     * From now on, buffers kept for reuse by this pool's descendants (the per-query pools of a
+     * session) are handed to this pool when their pool closes, up to {@code maxBytes} in all,
+     * instead of being freed; later descendants take them back. They stay counted against this
+     * pool and its ancestors ({@link #reusableBytes}) and are freed when this pool closes or a
+     * reservation anywhere under it needs the room. So a session's next query finds the
+     * buffers its last one decoded into already mapped, rather than paying the system for
+     * fresh pages again.
+     */
+    public MemoryPool keepReusableOfChildren(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative size: " + maxBytes);
+        }
+        synchronized (reusable) {
+            inheritedReuseMaxBytes = maxBytes;
+        }
+        return this;
+    }
+
+    /** Bytes of freed buffers this pool keeps for reuse (counted in {@link #reserved}). */
+    public long reusableBytes() {
+        synchronized (reusable) {
+            return reusableBytes;
+        }
+    }
+
+    /**
+     * On close: hands this pool's kept buffers to the nearest ancestor that takes them over
+     * ({@link #keepReusableOfChildren}) while it has room; frees the rest.
+     */
+    private void handUpReusable() {
+        MemoryPool heir = parent;
+        while (heir != null && heir.inheritedReuseMaxBytes == 0) {
+            heir = heir.parent;
+        }
+        if (heir == null) {
+            dropReusable();
+            return;
+        }
+        List<Allocation> mine;
+        synchronized (reusable) {
+            mine = new ArrayList<>(reusable);
+            reusable.clear();
+            reusableBytes = 0;
+        }
+        List<Allocation> evicted = new ArrayList<>();
+        for (int i = mine.size() - 1; i >= 0; i--) { // oldest first, so the most recent end up in front
+            Allocation a = mine.get(i);
+            long bytes = a.rawSegment().byteSize();
+            long accounted = Math.max(a.accountedBytes(), 1);
+            boolean taken;
+            synchronized (heir.reusable) {
+                taken = !heir.closed && bytes <= heir.inheritedReuseMaxBytes;
+                if (taken) {
+                    // the heir's oldest buffers make room for the newer ones
+                    while (heir.reusableBytes + bytes > heir.inheritedReuseMaxBytes) {
+                        Allocation old = heir.reusable.removeLast();
+                        heir.reusableBytes -= old.rawSegment().byteSize();
+                        evicted.add(old);
+                    }
+                    heir.reusable.addFirst(a);
+                    heir.reusableBytes += bytes;
+                }
+            }
+            if (taken) {
+                // now held by the heir: no longer counted below it
+                for (MemoryPool p = this; p != heir; p = p.parent) {
+                    p.reserved.addAndGet(-accounted);
+                }
+            } else {
+                a.arena().close();
+                unreserve(accounted);
+            }
+        }
+        for (Allocation old : evicted) {
+            old.arena().close();
+            heir.unreserve(Math.max(old.accountedBytes(), 1));
+        }
+    }
+
+    private Allocation takeKept(long bytes) {
         Thread me = Thread.currentThread();
         synchronized (reusable) {
             // one this thread freed first (likeliest in its core's cache), most recent first
@@ -150,6 +282,26 @@ public final class MemoryPool implements AutoCloseable {
             }
             return any;
         }
+    }
+
+    /**
+     * Reserves {@code size} bytes here and up to the root; when a limit refuses, the buffers
+     * kept for reuse by this pool and its ancestors give way to the real need first.
+     */
+    private void reserveMakingRoom(long size, String owner) {
+        MemoryPool refused = reserveOrRefuse(size);
+        if (refused == null) {
+            return;
+        }
+        // what this pool and its ancestors up to the refusing one keep counts against its limit
+        boolean dropped = false;
+        for (MemoryPool p = this; p != refused.parent; p = p.parent) {
+            dropped |= p.dropReusable();
+        }
+        if (!dropped) {
+            throw MemoryLimitExceededException.overLimit(owner, size, refused.name, refused.limit, refused.reserved.get());
+        }
+        reserve(size, owner);
     }
 
     /** Frees the kept buffers; returns whether there were any. */
@@ -183,7 +335,7 @@ public final class MemoryPool implements AutoCloseable {
             throw new IllegalArgumentException("heap allocation out of range: " + bytes);
         }
         long size = Math.max(bytes, 1);
-        reserve(size, owner);
+        reserveMakingRoom(size, owner);
         MemorySegment segment;
         try {
             segment = MemorySegment.ofArray(new long[(int) ((size + 7) >>> 3)]);
@@ -209,7 +361,7 @@ public final class MemoryPool implements AutoCloseable {
             throw new IllegalArgumentException("negative reservation: " + bytes);
         }
         long size = Math.max(bytes, 1);
-        reserve(size, owner);
+        reserveMakingRoom(size, owner);
         Allocation allocation = new Allocation(this, null, MemorySegment.NULL, owner, size);
         live.put(allocation, Boolean.TRUE);
         return allocation;
@@ -243,17 +395,24 @@ public final class MemoryPool implements AutoCloseable {
     }
 
     private void reserve(long bytes, String owner) {
-        MemoryPool pool = this;
-        while (pool != null) {
+        MemoryPool refused = reserveOrRefuse(bytes);
+        if (refused != null) {
+            throw MemoryLimitExceededException.overLimit(owner, bytes, refused.name, refused.limit, refused.reserved.get());
+        }
+    }
+
+    /** Reserves {@code bytes} here and up to the root; or, when a pool's limit refuses, none and returns that pool. */
+    private MemoryPool reserveOrRefuse(long bytes) {
+        for (MemoryPool pool = this; pool != null; pool = pool.parent) {
             if (!pool.tryReserve(bytes)) {
                 // roll back the pools below the one that refused
                 for (MemoryPool p = this; p != pool; p = p.parent) {
                     p.reserved.addAndGet(-bytes);
                 }
-                throw MemoryLimitExceededException.overLimit(owner, bytes, pool.name, pool.limit, pool.reserved.get());
+                return pool;
             }
-            pool = pool.parent;
         }
+        return null;
     }
 
     private boolean tryReserve(long bytes) {
@@ -291,7 +450,7 @@ public final class MemoryPool implements AutoCloseable {
         if (closed) {
             return;
         }
-        dropReusable();
+        handUpReusable();
         StringBuilder leaks = new StringBuilder();
         for (MemoryPool child : children) {
             if (!child.closed) {
@@ -305,8 +464,10 @@ public final class MemoryPool implements AutoCloseable {
             throw new IllegalStateException("memory pool '" + name + "' closed with " + reserved.get()
                     + " bytes still allocated:" + leaks);
         }
-        closed = true;
-        dropReusable(); // anything freed into the list while closing
+        synchronized (reusable) {
+            closed = true;
+        }
+        handUpReusable(); // anything freed into the list while closing
         if (parent != null) {
             synchronized (parent) {
                 parent.children.remove(this);

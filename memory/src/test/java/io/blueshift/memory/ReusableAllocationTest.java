@@ -66,4 +66,89 @@ class ReusableAllocationTest {
         a.close();
         q.close();
     }
+
+    @Test
+    void aClosedChildHandsItsKeptBuffersToTheAncestorThatTakesThemOver() {
+        try (MemoryPool root = MemoryPool.unbounded("session").keepReusableOfChildren(4 * SIZE)) {
+            MemoryPool q1 = root.child("query 1");
+            Allocation a = q1.allocateReusable(SIZE, "col", false);
+            long address = a.segment().address();
+            a.close();
+            q1.close(); // no leak: the kept buffer now belongs to the root
+            assertEquals(SIZE, root.reserved(), "still accounted, at the root");
+            assertEquals(SIZE, root.reusableBytes());
+            MemoryPool q2 = root.child("query 2");
+            Allocation b = q2.allocateReusable(SIZE, "col", true);
+            assertEquals(address, b.segment().address(), "the next query takes the same memory back");
+            assertEquals(SIZE, q2.reserved(), "counted against the query that holds it");
+            assertEquals(0, root.reusableBytes());
+            assertEquals(SIZE, root.reserved());
+            assertEquals(0, b.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, SIZE - 1), "zeroed on request");
+            b.close();
+            q2.close();
+            assertEquals(SIZE, root.reserved());
+        } // closing the root frees what it kept: no leak reported
+    }
+
+    @Test
+    void theAncestorKeepsAtMostItsBoundNewestFirst() {
+        try (MemoryPool root = MemoryPool.unbounded("session").keepReusableOfChildren(2 * SIZE)) {
+            for (int i = 0; i < 3; i++) {
+                try (MemoryPool q = root.child("query " + i)) {
+                    q.allocateReusable(SIZE + 64L * i, "col " + i, false).close();
+                }
+            }
+            // each newer buffer pushed the older ones out: two would not fit the bound
+            assertEquals(SIZE + 128, root.reusableBytes());
+            assertEquals(SIZE + 128, root.reserved(), "the evicted ones were freed");
+            try (MemoryPool q = root.child("query 3")) {
+                q.allocateReusable(SIZE + 128, "col 2", false).close();
+                assertEquals(0, root.reusableBytes(), "the newest was taken");
+            }
+        }
+    }
+
+    @Test
+    void buffersKeptByAnAncestorGiveWayToAReservationUnderIt() {
+        try (MemoryPool root = MemoryPool.root("session", 3 * SIZE).keepReusableOfChildren(3 * SIZE)) {
+            try (MemoryPool q = root.child("query 1")) {
+                q.allocateReusable(SIZE, "a", false).close();
+                q.allocateReusable(SIZE + 64, "b", false).close();
+            }
+            assertEquals(2 * SIZE + 64, root.reserved());
+            try (MemoryPool q = root.child("query 2")) {
+                Allocation big = q.allocate(2 * SIZE, "needs the room");
+                assertEquals(2 * SIZE, root.reserved(), "kept buffers were freed to make room");
+                big.close();
+                Allocation ext = q.reserveExternal(3 * SIZE, "heap arrays");
+                ext.close();
+            }
+        }
+    }
+
+    @Test
+    void aChildOverItsOwnLimitDoesNotTakeAnAncestorsBuffer() {
+        try (MemoryPool root = MemoryPool.unbounded("session").keepReusableOfChildren(4 * SIZE)) {
+            try (MemoryPool q = root.child("query 1")) {
+                q.allocateReusable(SIZE, "a", false).close();
+            }
+            try (MemoryPool small = root.child("small query", SIZE / 2)) {
+                assertThrows(MemoryLimitExceededException.class, () -> small.allocateReusable(SIZE, "a", false));
+                assertEquals(0, small.reserved());
+            }
+            assertEquals(SIZE, root.reusableBytes(), "left with the ancestor");
+        }
+    }
+
+    @Test
+    void withoutAnAncestorThatTakesThemOverAClosedChildFreesItsBuffers() {
+        try (MemoryPool root = MemoryPool.unbounded("root")) {
+            try (MemoryPool q = root.child("q")) {
+                q.allocateReusable(SIZE, "a", false).close();
+                assertEquals(SIZE, root.reserved());
+            }
+            assertEquals(0, root.reserved());
+            assertEquals(0, root.reusableBytes());
+        }
+    }
 }

@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Session implements AutoCloseable {
     /** How long {@link #close} waits for running queries to stop after cancelling them. */
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    /**
+     * At most this much freed scan memory (a morsel's decoded vectors) is kept between queries,
+     * accounted against the session's limit and given up whenever a reservation needs it.
+     */
+    private static final long REUSE_MAX_BYTES = 64L << 20;
 
     private volatile Options options;
     private final MemoryPool root;
@@ -46,7 +51,9 @@ public final class Session implements AutoCloseable {
         this.options = options;
         this.offloads = io.blueshift.gpu.offload.OffloadPlanner.forSession(options.gpu(), options.threads());
         this.kernels = Kernels.provider();
-        this.root = MemoryPool.root("blueshift", options.memoryLimit());
+        // buffers a query's scans decode into outlive it for the next query (bounded, freed on close)
+        this.root = MemoryPool.root("blueshift", options.memoryLimit())
+                .keepReusableOfChildren(Math.min(REUSE_MAX_BYTES, options.memoryLimit() / 16));
         this.data = root.child("data");
         this.workers = new WorkerPool(options.threads());
         this.files = new io.blueshift.sql.FileResolver(data);
@@ -79,9 +86,17 @@ public final class Session implements AutoCloseable {
     /** Pool for tables the caller builds (e.g. with {@code TableBuilder}) before registering them. */
     public MemoryPool dataPool() { return data; }
 
-    /** Off-heap bytes held by queries (running, or results not yet closed): the session's total less its tables. */
+    /**
+     * Off-heap bytes held by queries (running, or results not yet closed): the session's total
+     * less its tables and the freed buffers kept for the next query.
+     */
     public long queryMemoryInUse() {
-        return root.reserved() - data.reserved();
+        return root.reserved() - data.reserved() - root.reusableBytes();
+    }
+
+    /** Freed query buffers the session keeps for its next queries (counted against its memory limit). */
+    public long memoryKeptForReuse() {
+        return root.reusableBytes();
     }
 
     public void register(Table table) {

@@ -40,6 +40,9 @@ public final class ParquetScanBench {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+    /** What a session keeps of its queries' freed buffers (Session's bound). */
+    private static final long SESSION_REUSE_BYTES = 64L << 20;
+
     private final Path file;
     private final List<String> columns;
     private final int threads;
@@ -64,7 +67,11 @@ public final class ParquetScanBench {
 
     public List<Result> run(int warmups, int runs) throws SQLException {
         List<Result> out = new ArrayList<>();
-        try (ParquetTable t = ParquetTable.openLazy(file, pool)) {
+        // as in a session: one set of worker threads for every query, and the buffers a query
+        // decoded into kept for the next one
+        pool.keepReusableOfChildren(SESSION_REUSE_BYTES);
+        try (ParquetTable t = ParquetTable.openLazy(file, pool);
+             io.blueshift.operators.exec.WorkerPool sessionWorkers = new io.blueshift.operators.exec.WorkerPool(threads)) {
             long rows = t.rowCount();
             long bytesPerRow = 0;
             List<PlanBuilder.AggFn> aggs = new ArrayList<>();
@@ -89,7 +96,7 @@ public final class ParquetScanBench {
                 long t0 = System.nanoTime();
                 long c0 = OS.getProcessCpuTime();
                 try (MemoryPool q = pool.child("scan query");
-                     MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads)).execute(plan)) {
+                     MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads, sessionWorkers)).execute(plan)) {
                     ours = r.rows().getFirst();
                 }
                 if (i >= warmups) {
@@ -130,7 +137,7 @@ public final class ParquetScanBench {
                     long t0 = System.nanoTime();
                 long c0 = OS.getProcessCpuTime();
                     try (MemoryPool q = pool.child("in-memory query");
-                         MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads)).execute(inMemory)) {
+                         MaterializedResult r = new QueryExecutor(new ExecutionContext(q, kernels, batchRows, threads, sessionWorkers)).execute(inMemory)) {
                         r.rows();
                     }
                     if (i >= warmups) {
