@@ -128,7 +128,7 @@ public final class HashJoinProbe implements Operator {
         if (dropsUnmatched && table.hasKeyBits() && !keyBitsPushed) {
             // rows whose key no build row has cannot match: leave them out before hashing
             MemorySegment kept = s.buffers.take(n * 4L);
-            n = table.keepByKeyBits(input.column(probeKeys[0]), sel, n, kept);
+            n = table.keepByKeyBits(input.column(probeKeys[table.keyBitsColumn()]), sel, n, kept);
             if (n == 0) {
                 return;
             }

@@ -47,6 +47,7 @@ final class JoinHashTable implements AutoCloseable {
     private long keyMin;
     private long keyRange;
     private long keyBitsSet;
+    private int keyBitsColumn;
     private MemorySegment matches;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
@@ -289,57 +290,71 @@ final class JoinHashTable implements AutoCloseable {
     private static final long KEY_BITS_MAX = 1L << 23;
 
     /**
-     * With one integer key whose values span at most {@link #KEY_BITS_MAX}, a bitmap of the
+     * With an integer key whose values span at most {@link #KEY_BITS_MAX}, a bitmap of the
      * build keys' values (bit {@code key - min}): probes test it before hashing and drop rows
      * that cannot match, exactly (no false positives) and without touching the table. Left
-     * out when more than half the range is set (it would drop few rows in range).
+     * out when more than half the range is set (it would drop few rows in range). With several
+     * keys a row matches only if every key does, so the bitmap of one key column drops rows
+     * just as well: the sparsest qualifying one is kept ({@link #keyBitsColumn}).
      */
     private void buildKeyBits(MemoryPool pool) {
         int n = rows.size();
-        if (keys.size() != 1 || n == 0 || !integral(keys.getFirst().type())) {
+        if (n == 0) {
             return;
         }
-        ColumnVector k = keys.getFirst();
-        MemorySegment data = k.data();
-        MemorySegment validity = k.validity();
-        boolean four = k.type().byteWidth() == 4;
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int r = 0; r < n; r++) {
-            if (validity != null && !Validity.isValid(validity, r)) {
+        double bestDensity = 1;
+        for (int c = 0; c < keys.size(); c++) {
+            if (!integral(keys.get(c).type())) {
                 continue;
             }
-            long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        long range = max - min + 1;
-        if (min > max || range <= 0 || range > KEY_BITS_MAX) {
-            return;
-        }
-        int words = (int) ((range + 63) >>> 6);
-        Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
-        long[] bits = new long[words];
-        for (int r = 0; r < n; r++) {
-            if (validity != null && !Validity.isValid(validity, r)) {
+            ColumnVector k = keys.get(c);
+            MemorySegment data = k.data();
+            MemorySegment validity = k.validity();
+            boolean four = k.type().byteWidth() == 4;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int r = 0; r < n; r++) {
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    continue;
+                }
+                long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            long range = max - min + 1;
+            if (min > max || range <= 0 || range > KEY_BITS_MAX) {
                 continue;
             }
-            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
-            bits[(int) (off >>> 6)] |= 1L << off;
+            int words = (int) ((range + 63) >>> 6);
+            Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
+            long[] bits = new long[words];
+            for (int r = 0; r < n; r++) {
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    continue;
+                }
+                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+                bits[(int) (off >>> 6)] |= 1L << off;
+            }
+            long set = 0;
+            for (long w : bits) {
+                set += Long.bitCount(w);
+            }
+            double density = (double) set / range;
+            if (density > 0.5 || (keyBits != null && density >= bestDensity)) {
+                account.close();
+                continue;
+            }
+            if (keyBitsAlloc != null) {
+                keyBitsAlloc.close();
+            }
+            bestDensity = density;
+            keyBitsAlloc = account;
+            keyBits = bits;
+            keyBitsSet = set;
+            keyMin = min;
+            keyRange = range;
+            keyBitsColumn = c;
         }
-        long set = 0;
-        for (long w : bits) {
-            set += Long.bitCount(w);
-        }
-        if (set * 2 > range) {
-            account.close();
-            return;
-        }
-        keyBitsAlloc = account;
-        keyBits = bits;
-        keyBitsSet = set;
-        keyMin = min;
-        keyRange = range;
     }
 
     private static boolean integral(DataType t) {
@@ -355,6 +370,9 @@ final class JoinHashTable implements AutoCloseable {
 
     /** True when {@link #keepByKeyBits} can drop probe rows before hashing. */
     boolean hasKeyBits() { return keyBits != null; }
+
+    /** Which key (index into the join's keys) {@link #keepByKeyBits} tests. */
+    int keyBitsColumn() { return keyBitsColumn; }
 
     /**
      * Writes to {@code out} the rows among the {@code n} candidates (rows {@code sel[i]}, or

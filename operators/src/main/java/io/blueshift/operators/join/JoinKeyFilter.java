@@ -37,6 +37,11 @@ public final class JoinKeyFilter implements Operator {
         return build.table().hasKeyBits();
     }
 
+    /** Which of the join's keys (an index into its probe keys) {@code build}'s bitmap tests. */
+    public static int keyIndex(HashJoinBuild build) {
+        return build.table().keyBitsColumn();
+    }
+
     /** Adds {@code build}'s bitmap, tested on source column {@code column}; keeps the sparsest first. */
     public void add(HashJoinBuild build, int column) {
         JoinHashTable t = build.table();

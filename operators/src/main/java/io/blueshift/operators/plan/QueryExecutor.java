@@ -302,15 +302,15 @@ public final class QueryExecutor {
 
     /**
      * Join filter pushdown: when {@code op} drops probe rows without a match, its table has a
-     * key bitmap and its one probe key is a source column passed on unchanged, the bitmap is
+     * key bitmap and the probe key it tests is a source column passed on unchanged, the bitmap is
      * tested right after the pipeline's source (one {@link JoinKeyFilter} per pipeline) and
      * the probe skips its own test.
      */
     private static void pushKeyFilter(Open in, HashJoinBuild build, int[] probeKeys, HashJoinProbe op) {
-        if (probeKeys.length != 1 || !op.dropsUnmatched() || !JoinKeyFilter.canPush(build)) {
+        if (!op.dropsUnmatched() || !JoinKeyFilter.canPush(build)) {
             return;
         }
-        int col = in.cols()[probeKeys[0]];
+        int col = in.cols()[probeKeys[JoinKeyFilter.keyIndex(build)]];
         if (col < 0) {
             return;
         }

@@ -180,6 +180,9 @@ class HashJoinTest extends OperatorTestBase {
                 }
                 check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, null, null, 1, 3);
                 check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, residual, naive, 2);
+                // several keys: the bitmap of the sparse one (not the first) drops rows
+                check(ps, p, bs, b, new int[] {2, 3}, new int[] {2, 3}, type, null, null, 1, 2);
+                check(ps, p, bs, b, new int[] {1, 3}, new int[] {1, 3}, type, null, null, 2);
             }
         }
     }
