@@ -23,6 +23,7 @@ import java.util.List;
 final class BuildRows implements AutoCloseable {
     private static final int INITIAL_ROWS = 1024;
     private static final long STRING_BUFFER_BYTES = 1 << 20;
+    private static final long FIRST_STRING_BUFFER_BYTES = 64 << 10;
     private static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
 
     private final MemoryPool pool;
@@ -150,7 +151,10 @@ final class BuildRows implements AutoCloseable {
                 continue;
             }
             if (col.stringFill + len > currentBufferBytes(col)) {
-                col.strings.add(pool.allocate(Math.max(STRING_BUFFER_BYTES, len), "hash join build strings"));
+                // small builds get small buffers (the first 64 KiB, each next twice the last, up
+                // to 1 MiB); unzeroed: only the bytes copied in are ever read
+                long bytes = Math.max(len, Math.min(STRING_BUFFER_BYTES, Math.max(FIRST_STRING_BUFFER_BYTES, 2 * currentBufferBytes(col))));
+                col.strings.add(pool.allocateReusable(bytes, "hash join build strings", false));
                 col.stringFill = 0;
             }
             MemorySegment src = srcBuffers.get(views.get(INT_U, base + 8));
