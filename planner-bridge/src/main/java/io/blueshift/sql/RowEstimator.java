@@ -11,7 +11,13 @@ import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.Sarg;
 
 /**
  * Row-count estimates for choosing hash-join build sides, from our table statistics: scans
@@ -30,8 +36,8 @@ final class RowEstimator {
         return switch (rel) {
             case TableScan s -> Math.max(1, s.getTable().getRowCount());
             case Filter f -> {
-                Double sel = mq.getSelectivity(f.getInput(), f.getCondition());
-                yield Math.max(1, rows(f.getInput()) * (sel == null ? 0.25 : sel));
+                double in = rows(f.getInput());
+                yield Math.max(1, in * selectivity(f.getInput(), f.getCondition(), in));
             }
             case Project p -> rows(p.getInput());
             case Aggregate a -> {
@@ -66,6 +72,88 @@ final class RowEstimator {
                 yield r == null ? 1e6 : Math.max(1, r);
             }
         };
+    }
+
+    /**
+     * The share of {@code input}'s rows that pass {@code condition}: the product over its
+     * conjuncts; {@code column = constant} is one over the column's distinct values (the
+     * table's statistics), an IN list or OR of such terms the sum, NOT the complement, LIKE a
+     * tenth; other terms Calcite's guess.
+     */
+    double selectivity(RelNode input, RexNode condition, double rows) {
+        double sel = 1;
+        for (RexNode term : RelOptUtil.conjunctions(condition)) {
+            sel *= term(input, term, rows);
+        }
+        return Math.clamp(sel, 0, 1);
+    }
+
+    private double term(RelNode input, RexNode term, double rows) {
+        if (term instanceof RexCall call) {
+            switch (call.getKind()) {
+                case EQUALS -> {
+                    int col = constantComparison(call);
+                    double ndv = col < 0 ? Double.NaN : knownNdv(input, col, rows);
+                    if (!Double.isNaN(ndv)) {
+                        return 1 / Math.max(1, ndv);
+                    }
+                }
+                case SEARCH -> {
+                    if (call.getOperands().get(0) instanceof RexInputRef ref && call.getOperands().get(1) instanceof RexLiteral lit
+                            && lit.getValueAs(Sarg.class) instanceof Sarg<?> sarg && sarg.isPoints()) {
+                        double ndv = knownNdv(input, ref.getIndex(), rows);
+                        if (!Double.isNaN(ndv)) {
+                            return Math.min(1, sarg.pointCount / Math.max(1, ndv));
+                        }
+                    }
+                }
+                case OR -> {
+                    double sum = 0;
+                    for (RexNode d : RelOptUtil.disjunctions(term)) {
+                        sum += selectivity(input, d, rows);
+                    }
+                    return Math.min(1, sum);
+                }
+                case NOT -> {
+                    return 1 - term(input, call.getOperands().get(0), rows);
+                }
+                case LIKE -> {
+                    return 0.1;
+                }
+                default -> { }
+            }
+        }
+        Double sel = mq.getSelectivity(input, term);
+        return sel == null ? 0.25 : sel;
+    }
+
+    /** The input column compared with a constant by {@code call} (either side), or -1. */
+    private static int constantComparison(RexCall call) {
+        RexNode a = stripCast(call.getOperands().get(0));
+        RexNode b = stripCast(call.getOperands().get(1));
+        if (a instanceof RexInputRef r && b instanceof RexLiteral) {
+            return r.getIndex();
+        }
+        if (b instanceof RexInputRef r && a instanceof RexLiteral) {
+            return r.getIndex();
+        }
+        return -1;
+    }
+
+    private static RexNode stripCast(RexNode e) {
+        return e instanceof RexCall c && c.getKind() == SqlKind.CAST ? c.getOperands().get(0) : e;
+    }
+
+    /** Distinct values of a table column {@code col} of {@code rel} comes from unchanged, at most {@code rows}; NaN if unknown. */
+    private double knownNdv(RelNode rel, int col, double rows) {
+        RelColumnOrigin origin = mq.getColumnOrigin(rel, col);
+        if (origin != null && !origin.isDerived()) {
+            CalciteCatalog.CalciteTable t = origin.getOriginTable().unwrap(CalciteCatalog.CalciteTable.class);
+            if (t != null) {
+                return Math.min(rows, t.table.distinctValues(origin.getOriginColumnOrdinal()));
+            }
+        }
+        return Double.NaN;
     }
 
     /** Distinct values of column {@code col} of {@code rel}, at most {@code rows}. */
