@@ -46,6 +46,9 @@ final class JoinHashTable implements AutoCloseable {
     private long[] keyBits;
     private long keyMin;
     private long keyRange;
+    /** Bitmap indexed by a hash of the key rather than its offset from {@link #keyMin}: 64 - log2(bits). */
+    private int keyShift;
+    private boolean keyHashed;
     private long keyBitsSet;
     private int keyBitsColumn;
     private MemorySegment matches;
@@ -289,13 +292,23 @@ final class JoinHashTable implements AutoCloseable {
     /** The widest key range that gets a bitmap: 2^23 bits, 1 MiB (fits a core's L2). */
     private static final long KEY_BITS_MAX = 1L << 23;
 
+    /** Multiplier of the hashed bitmap (Fibonacci hashing: consecutive keys land far apart). */
+    private static final long KEY_HASH = 0x9E37_79B9_7F4A_7C15L;
+    /** Bits of the hashed bitmap per build row (one probe in it: about 1/16 false positives). */
+    private static final int KEY_HASH_BITS_PER_ROW = 16;
+    /** Build sides below this many rows get no hashed bitmap: their tables sit in cache already. */
+    private static final int KEY_HASH_MIN_ROWS = 1 << 12;
+
     /**
      * With an integer key whose values span at most {@link #KEY_BITS_MAX}, a bitmap of the
      * build keys' values (bit {@code key - min}): probes test it before hashing and drop rows
      * that cannot match, exactly (no false positives) and without touching the table. Left
      * out when more than half the range is set (it would drop few rows in range). With several
      * keys a row matches only if every key does, so the bitmap of one key column drops rows
-     * just as well: the sparsest qualifying one is kept ({@link #keyBitsColumn}).
+     * just as well: the sparsest qualifying one is kept ({@link #keyBitsColumn}). A wider range
+     * (order keys at SF 10: 60M) gets a hashed bitmap instead, 16 bits per build row up to 8 MiB,
+     * bit {@code (key * KEY_HASH) >>> shift}: a few percent of non-matching rows pass it, but a
+     * probe side that mostly misses a large table is cut before its rows miss in the cache.
      */
     private void buildKeyBits(MemoryPool pool) {
         int n = rows.size();
@@ -322,8 +335,19 @@ final class JoinHashTable implements AutoCloseable {
                 max = Math.max(max, v);
             }
             long range = max - min + 1;
-            if (min > max || range <= 0 || range > KEY_BITS_MAX) {
+            if (min > max) {
                 continue;
+            }
+            boolean hashed = range <= 0 || range > KEY_BITS_MAX;
+            int shift = 0;
+            if (hashed) {
+                if (n < KEY_HASH_MIN_ROWS) {
+                    continue;
+                }
+                int log = 64 - Long.numberOfLeadingZeros((long) n * KEY_HASH_BITS_PER_ROW - 1);
+                log = Math.max(12, Math.min(26, log));
+                shift = 64 - log;
+                range = 1L << log;
             }
             int words = (int) ((range + 63) >>> 6);
             Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
@@ -332,7 +356,8 @@ final class JoinHashTable implements AutoCloseable {
                 if (validity != null && !Validity.isValid(validity, r)) {
                     continue;
                 }
-                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+                long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+                long off = hashed ? (v * KEY_HASH) >>> shift : v - min;
                 bits[(int) (off >>> 6)] |= 1L << off;
             }
             long set = 0;
@@ -351,8 +376,10 @@ final class JoinHashTable implements AutoCloseable {
             keyBitsAlloc = account;
             keyBits = bits;
             keyBitsSet = set;
-            keyMin = min;
+            keyMin = hashed ? 0 : min;
             keyRange = range;
+            keyHashed = hashed;
+            keyShift = shift;
             keyBitsColumn = c;
         }
     }
@@ -383,6 +410,9 @@ final class JoinHashTable implements AutoCloseable {
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
         boolean four = probeKey.type().byteWidth() == 4;
+        if (validity == null && keyHashed) {
+            return four ? keepHashed32(keyBits, keyShift, data, sel, n, out) : keepHashed64(keyBits, keyShift, data, sel, n, out);
+        }
         if (validity == null) {
             // the common case in loops of their own, one per key width and selection shape,
             // so each compiles to a tight loop over one kind of access
@@ -399,7 +429,8 @@ final class JoinHashTable implements AutoCloseable {
         int k = 0;
         for (int i = 0; i < n; i++) {
             int row = sel == null ? i : sel.getAtIndex(INT, i);
-            long off = (four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row)) - min;
+            long v = four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row);
+            long off = keyHashed ? (v * KEY_HASH) >>> keyShift : v - min;
             long in = ((off - range) >> 63) & ~(off >> 63);   // all ones when 0 <= off < range
             long keep = (bits[(int) ((off & in) >>> 6)] >>> off) & in & 1;
             if (!Validity.isValid(validity, row)) {
@@ -451,6 +482,46 @@ final class JoinHashTable implements AutoCloseable {
             int row = sel.getAtIndex(INT, i);
             out.setAtIndex(INT, k, row);
             k += bit(bits, data.getAtIndex(LONG, row) - min, range);
+        }
+        return k;
+    }
+
+    /** 1 when the hashed bitmap's bit for {@code key} is set (the key may be a build key), else 0. */
+    private static int hashedBit(long[] bits, long key, int shift) {
+        long off = (key * KEY_HASH) >>> shift;
+        return (int) ((bits[(int) (off >>> 6)] >>> off) & 1);
+    }
+
+    private static int keepHashed32(long[] bits, int shift, MemorySegment data, MemorySegment sel, int n, MemorySegment out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out.setAtIndex(INT, k, i);
+                k += hashedBit(bits, data.getAtIndex(INT, i), shift);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            int row = sel.getAtIndex(INT, i);
+            out.setAtIndex(INT, k, row);
+            k += hashedBit(bits, data.getAtIndex(INT, row), shift);
+        }
+        return k;
+    }
+
+    private static int keepHashed64(long[] bits, int shift, MemorySegment data, MemorySegment sel, int n, MemorySegment out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out.setAtIndex(INT, k, i);
+                k += hashedBit(bits, data.getAtIndex(LONG, i), shift);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            int row = sel.getAtIndex(INT, i);
+            out.setAtIndex(INT, k, row);
+            k += hashedBit(bits, data.getAtIndex(LONG, row), shift);
         }
         return k;
     }

@@ -188,6 +188,44 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void wideIntegerKeysDropRowsByTheHashedBitmapOnlyWhereTheyCannotMatch() {
+        // keys spread over far more than the exact bitmap's range, in a build large enough for the
+        // hashed bitmap: INT32 keys (pk = bk) and INT64 keys (pv = bw) with extremes and NULLs
+        Random rnd = new Random(12);
+        List<Object[]> b = new ArrayList<>();
+        for (int i = 0; i < 4500; i++) {
+            Object[] c = buildRows.get(i % buildRows.size()).clone();
+            c[0] = (long) i;
+            c[1] = nullOr(rnd, rnd.nextInt());
+            c[3] = nullOr(rnd, i == 7 ? Long.MIN_VALUE : i == 8 ? Long.MAX_VALUE : rnd.nextLong() >> 20);
+            b.add(c);
+        }
+        for (boolean probeNulls : new boolean[] {false, true}) {
+            List<Object[]> p = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                Object[] c = probeRows.get(i % probeRows.size()).clone();
+                c[0] = (long) i;
+                Object[] m = b.get(rnd.nextInt(b.size()));
+                boolean match = i % 3 == 0 && m[1] != null && m[3] != null;
+                Object wideInt = rnd.nextInt();
+                Object wideLong = i == 9 ? Long.MAX_VALUE : rnd.nextLong() >> 20;
+                c[1] = match ? m[1] : probeNulls ? nullOr(rnd, wideInt) : wideInt;
+                c[3] = match ? m[3] : probeNulls ? nullOr(rnd, wideLong) : wideLong;
+                p.add(c);
+            }
+            try (InMemoryTable pt = MixedTable.build(pool, "probe3", PROBE, p, 1024);
+                 InMemoryTable bt = MixedTable.build(pool, "build3", BUILD, b, 1024)) {
+                PlanNode ps = PlanBuilder.scan(pt).build();
+                PlanNode bs = PlanBuilder.scan(bt).build();
+                for (JoinType type : List.of(JoinType.INNER, JoinType.SEMI, JoinType.ANTI, JoinType.RIGHT_SEMI, JoinType.LEFT)) {
+                    check(ps, p, bs, b, new int[] {1}, new int[] {1}, type, null, null, 1, 3);
+                    check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, null, null, 2);
+                }
+            }
+        }
+    }
+
+    @Test
     void singleJoinOnUniqueKeysAndWithResidual() {
         // bid is unique: pid = bid has at most one match
         for (var r : List.of(new Object[] {null, null}, new Object[] {lessResidual(), (NaiveJoin.Residual) HashJoinTest::less})) {
