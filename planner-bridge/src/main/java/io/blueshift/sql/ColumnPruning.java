@@ -86,6 +86,7 @@ final class ColumnPruning {
                 }
                 yield identity(new PlanNode.UnionAll(inputs));
             }
+            case PlanNode.GroupAggregate g -> identity(new PlanNode.GroupAggregate(whole(g.input()), g.keys(), g.calls()));
             case PlanNode.Window w -> identity(new PlanNode.Window(whole(w.input()), w.partition(), w.order(), w.frame(), w.calls()));
             case PlanNode.Scan s -> identity(s);
             case PlanNode.Values v -> identity(v);

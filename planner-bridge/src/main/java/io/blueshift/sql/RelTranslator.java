@@ -216,6 +216,9 @@ final class RelTranslator {
             }
             in = new PlanNode.Project(in, exprs, cols);
         }
+        if (a.getAggCallList().stream().anyMatch(RelTranslator::needsGroupRows)) {
+            return groupAggregate(a, in, filtered);
+        }
         Schema inSchema = in.schema();
         int[] keys = a.getGroupSet().toArray();
         List<AggregateCall> calls = new ArrayList<>();
@@ -285,6 +288,136 @@ final class RelTranslator {
         }
         // Calcite may name group keys differently from the input
         return renamed(agg, names);
+    }
+
+    /** Aggregates the hash aggregation does not keep, by their SQL names (BOOL_AND is a MIN in Calcite). */
+    private static final java.util.Map<String, io.blueshift.operators.holistic.GroupCall.Function> GROUP_ROWS = java.util.Map.ofEntries(
+            java.util.Map.entry("MEDIAN", io.blueshift.operators.holistic.GroupCall.Function.QUANTILE_CONT),
+            java.util.Map.entry("QUANTILE_CONT", io.blueshift.operators.holistic.GroupCall.Function.QUANTILE_CONT),
+            java.util.Map.entry("QUANTILE_DISC", io.blueshift.operators.holistic.GroupCall.Function.QUANTILE_DISC),
+            java.util.Map.entry("QUANTILE", io.blueshift.operators.holistic.GroupCall.Function.QUANTILE_DISC),
+            java.util.Map.entry("MODE", io.blueshift.operators.holistic.GroupCall.Function.MODE),
+            java.util.Map.entry("STRING_AGG", io.blueshift.operators.holistic.GroupCall.Function.STRING_AGG),
+            java.util.Map.entry("LISTAGG", io.blueshift.operators.holistic.GroupCall.Function.STRING_AGG),
+            java.util.Map.entry("ARG_MIN", io.blueshift.operators.holistic.GroupCall.Function.ARG_MIN),
+            java.util.Map.entry("MIN_BY", io.blueshift.operators.holistic.GroupCall.Function.ARG_MIN),
+            java.util.Map.entry("ARG_MAX", io.blueshift.operators.holistic.GroupCall.Function.ARG_MAX),
+            java.util.Map.entry("MAX_BY", io.blueshift.operators.holistic.GroupCall.Function.ARG_MAX),
+            java.util.Map.entry("BOOL_AND", io.blueshift.operators.holistic.GroupCall.Function.BOOL_AND),
+            java.util.Map.entry("BOOL_OR", io.blueshift.operators.holistic.GroupCall.Function.BOOL_OR));
+
+    private static boolean needsGroupRows(org.apache.calcite.rel.core.AggregateCall c) {
+        return GROUP_ROWS.containsKey(c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A GROUP BY with an aggregate of {@link #GROUP_ROWS}: every aggregate of it computed from
+     * each group's rows after a sort on the keys ({@code PlanNode.GroupAggregate}).
+     */
+    private PlanNode groupAggregate(Aggregate a, PlanNode in, java.util.Map<org.apache.calcite.rel.core.AggregateCall, Integer> filtered) {
+        Schema inSchema = in.schema();
+        int[] keys = a.getGroupSet().toArray();
+        List<String> names = a.getRowType().getFieldNames();
+        List<io.blueshift.operators.holistic.GroupCall> calls = new ArrayList<>();
+        java.util.Map<Integer, Expr.Literal> literals = new java.util.HashMap<>();
+        int k = keys.length;
+        for (org.apache.calcite.rel.core.AggregateCall c : a.getAggCallList()) {
+            String name = names.get(k++);
+            String sqlName = c.getAggregation().getName().toUpperCase(java.util.Locale.ROOT);
+            if (c.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LITERAL_AGG) {
+                literals.put(k - 1, RexTranslator.literal((RexLiteral) c.rexList.getFirst()));
+                continue;
+            }
+            if (c.isDistinct()) {
+                throw new UnsupportedOperationException("not supported: DISTINCT inside " + sqlName);
+            }
+            List<Integer> args = new ArrayList<>(c.getArgList());
+            if (c.filterArg >= 0 && !args.isEmpty()) {
+                args.set(0, filtered.get(c));    // the first argument NULL where the filter fails
+            }
+            io.blueshift.operators.holistic.GroupCall.Function f = GROUP_ROWS.get(sqlName);
+            if (f == null) {
+                f = switch (c.getAggregation().getKind()) {
+                    case COUNT -> args.isEmpty() ? io.blueshift.operators.holistic.GroupCall.Function.COUNT_STAR
+                            : io.blueshift.operators.holistic.GroupCall.Function.COUNT;
+                    case SUM, SUM0 -> io.blueshift.operators.holistic.GroupCall.Function.SUM;
+                    case MIN -> io.blueshift.operators.holistic.GroupCall.Function.MIN;
+                    case MAX -> io.blueshift.operators.holistic.GroupCall.Function.MAX;
+                    case AVG -> io.blueshift.operators.holistic.GroupCall.Function.AVG;
+                    default -> throw new UnsupportedOperationException("not supported: aggregate " + c.getAggregation().getName()
+                            + " in a GROUP BY with " + String.join(", ", a.getAggCallList().stream().filter(RelTranslator::needsGroupRows)
+                                    .map(x -> x.getAggregation().getName()).distinct().toList()));
+                };
+                if (c.filterArg >= 0 && args.isEmpty()) {
+                    f = io.blueshift.operators.holistic.GroupCall.Function.COUNT;   // COUNT(*) FILTER counts its CASE column
+                    args = List.of(filtered.get(c));
+                }
+            }
+            int input = args.isEmpty() ? -1 : args.getFirst();
+            int input2 = -1;
+            Object constant = null;
+            List<SortKey> order = sortKeys(c.collation);
+            switch (f) {
+                case STRING_AGG -> constant = args.size() > 1 ? constant(in, args.get(1), sqlName + "'s separator") : ",";
+                case QUANTILE_CONT, QUANTILE_DISC -> {
+                    Object q = sqlName.equals("MEDIAN") ? (Object) 0.5 : constant(in, args.get(1), sqlName + "'s fraction");
+                    double v = q instanceof Number n ? n.doubleValue() : Double.NaN;
+                    if (!(v >= 0 && v <= 1)) {
+                        throw new IllegalArgumentException(sqlName + " needs a fraction between 0 and 1, got " + q);
+                    }
+                    constant = v;
+                }
+                case ARG_MIN, ARG_MAX -> input2 = args.get(1);
+                default -> { }
+            }
+            if (f != io.blueshift.operators.holistic.GroupCall.Function.STRING_AGG && !order.isEmpty()) {
+                throw new UnsupportedOperationException("not supported: ORDER BY inside " + sqlName);
+            }
+            DataType type = io.blueshift.operators.holistic.GroupCall.resultType(f, input < 0 ? null : inSchema.type(input));
+            calls.add(new io.blueshift.operators.holistic.GroupCall(f, input, input2, constant, order, type, name));
+        }
+        PlanNode agg = new PlanNode.GroupAggregate(in, keys, calls);
+        if (literals.isEmpty()) {
+            return renamed(agg, names);
+        }
+        Schema s = agg.schema();
+        List<Expr> exprs = new ArrayList<>();
+        int from = 0;
+        for (int out = 0; out < names.size(); out++) {
+            Expr.Literal lit = literals.get(out);
+            exprs.add(lit != null ? lit : new Expr.ColumnRef(from, s.type(from), s.field(from++).name()));
+        }
+        return new PlanNode.Project(agg, exprs, names);
+    }
+
+    /**
+     * The constant value of column {@code column} of {@code node} (a literal projected below an
+     * aggregate: STRING_AGG's separator, a quantile's fraction) as a Java value: String, Long,
+     * Double, BigDecimal for decimals, null for NULL.
+     */
+    private static Object constant(PlanNode node, int column, String what) {
+        switch (node) {
+            case PlanNode.Project p -> {
+                Expr e = p.expressions().get(column);
+                if (e instanceof Expr.Literal l) {
+                    if (l.isNull()) {
+                        return null;
+                    }
+                    return l.type() instanceof DataType.DecimalType d ? java.math.BigDecimal.valueOf(l.longValue(), d.scale()) : l.value();
+                }
+                if (e instanceof Expr.Cast cast && cast.term() instanceof Expr.Literal l && l.isNull()) {
+                    return null;
+                }
+                if (e instanceof Expr.ColumnRef r) {
+                    return constant(p.input(), r.index(), what);
+                }
+            }
+            case PlanNode.Filter f -> {
+                return constant(f.input(), column, what);
+            }
+            default -> { }
+        }
+        throw new UnsupportedOperationException("not supported: " + what + " other than a constant");
     }
 
     /**

@@ -80,9 +80,50 @@ final class SqlFunctions {
             fn("DATEDIFF", ReturnTypes.BIGINT_NULLABLE,
                     OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME), DATE));
 
+    /**
+     * MEDIAN and QUANTILE_CONT's type in DuckDB: DOUBLE for integers and doubles, the input's
+     * DECIMAL, TIMESTAMP for dates and timestamps, the input's type otherwise (strings take
+     * the lower middle value).
+     */
+    private static final org.apache.calcite.sql.type.SqlReturnTypeInference CONTINUOUS = binding -> {
+        org.apache.calcite.rel.type.RelDataType in = binding.getOperandType(0);
+        var f = binding.getTypeFactory();
+        org.apache.calcite.rel.type.RelDataType t = switch (in.getSqlTypeName()) {
+            case TINYINT, SMALLINT, INTEGER, BIGINT, FLOAT, REAL, DOUBLE -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DOUBLE);
+            case DATE, TIMESTAMP -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 6);
+            default -> in;
+        };
+        return f.createTypeWithNullability(t, true);
+    };
+
+    private static final org.apache.calcite.sql.type.SqlReturnTypeInference ARG0_NULLABLE =
+            ReturnTypes.ARG0.andThen(org.apache.calcite.sql.type.SqlTypeTransforms.FORCE_NULLABLE);
+
+    private static org.apache.calcite.sql.SqlAggFunction agg(String name, org.apache.calcite.sql.type.SqlReturnTypeInference type,
+                                                             org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
+        return org.apache.calcite.sql.fun.SqlBasicAggFunction.create(name, org.apache.calcite.sql.SqlKind.OTHER_FUNCTION, type, operands)
+                .withFunctionType(SqlFunctionCategory.SYSTEM);
+    }
+
+    /**
+     * DuckDB's aggregates that need a group's values together (run by a sort-based GROUP BY,
+     * {@code PlanNode.GroupAggregate}), with Calcite's STRING_AGG, BOOL_AND/BOOL_OR and
+     * MIN_BY/MAX_BY (ARG_MIN, ARG_MAX, MODE and LISTAGG are in Calcite's standard table).
+     */
+    private static final List<org.apache.calcite.sql.SqlOperator> AGGREGATES = List.of(
+            agg("MEDIAN", CONTINUOUS, OperandTypes.ANY),
+            agg("QUANTILE_CONT", CONTINUOUS, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.NUMERIC)),
+            agg("QUANTILE_DISC", ARG0_NULLABLE, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.NUMERIC)),
+            agg("QUANTILE", ARG0_NULLABLE, OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.NUMERIC)),
+            org.apache.calcite.sql.fun.SqlLibraryOperators.STRING_AGG,
+            org.apache.calcite.sql.fun.SqlLibraryOperators.BOOL_AND,
+            org.apache.calcite.sql.fun.SqlLibraryOperators.BOOL_OR,
+            org.apache.calcite.sql.fun.SqlLibraryOperators.MIN_BY,
+            org.apache.calcite.sql.fun.SqlLibraryOperators.MAX_BY);
+
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
-            SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS),
+            SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
             SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 

@@ -103,6 +103,31 @@ public sealed interface PlanNode {
         public List<PlanNode> inputs() { return List.of(input); }
     }
 
+    /**
+     * GROUP BY computed from each group's sorted rows ({@link io.blueshift.operators.holistic.GroupAggregates}):
+     * the plan for aggregates the hash aggregation does not keep (MEDIAN, STRING_AGG, ARG_MIN, ...).
+     * Output: the keys, then one column per call.
+     */
+    record GroupAggregate(PlanNode input, int[] keys, List<io.blueshift.operators.holistic.GroupCall> calls) implements PlanNode {
+        public GroupAggregate {
+            calls = List.copyOf(calls);
+        }
+
+        public Schema schema() {
+            Schema in = input.schema();
+            List<Field> fields = new ArrayList<>();
+            for (int k : keys) {
+                fields.add(in.field(k));
+            }
+            for (var c : calls) {
+                fields.add(new Field(c.name(), c.type(), true));
+            }
+            return new Schema(fields);
+        }
+
+        public List<PlanNode> inputs() { return List.of(input); }
+    }
+
     /** LIMIT/OFFSET without ordering. */
     record Limit(PlanNode input, long offset, long limit) implements PlanNode {
         public Schema schema() { return input.schema(); }

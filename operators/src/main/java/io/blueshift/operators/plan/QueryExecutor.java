@@ -218,6 +218,12 @@ public final class QueryExecutor {
                             input, w.partition(), w.order(), w.frame(), w.calls(), w.schema(), ctx)));
                 }
             }
+            case PlanNode.GroupAggregate g -> {
+                try (MaterializedResult input = execute(g.input())) {
+                    yield materialized(timed(g, "GroupAggregate", () -> io.blueshift.operators.holistic.GroupAggregates.evaluate(
+                            input, g.keys(), g.calls(), g.schema(), ctx)));
+                }
+            }
             case PlanNode.Values v -> materialized(attributed("Values", () -> ConstantRows.materialize(v.schema(), v.rows(), ctx)));
         };
     }
@@ -502,6 +508,14 @@ public final class QueryExecutor {
                 sb.append("Window partition=").append(parts).append(" order=")
                         .append(w.order().stream().map(k -> in.field(k.column()).name() + (k.ascending() ? "" : " DESC")).toList())
                         .append(' ').append(w.frame().describe()).append(' ').append(fns);
+            }
+            case PlanNode.GroupAggregate g -> {
+                io.blueshift.memory.Schema in = g.input().schema();
+                List<String> keys = new ArrayList<>();
+                for (int k : g.keys()) keys.add(in.field(k).name());
+                List<String> aggs = new ArrayList<>();
+                for (var c : g.calls()) aggs.add(c.describe(c.input() < 0 ? "*" : in.field(c.input()).name()) + " AS " + c.name());
+                sb.append("SortGroupAggregate keys=").append(keys).append(' ').append(aggs);
             }
             case PlanNode.Values v -> sb.append("Values ").append(v.rows().size()).append(" rows");
         }
