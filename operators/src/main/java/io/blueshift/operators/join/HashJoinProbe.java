@@ -49,6 +49,16 @@ public final class HashJoinProbe implements Operator {
     private final Expr residual;
     /** True for the join types where a probe row without a match produces nothing. */
     private final boolean dropsUnmatched;
+    /**
+     * The residual when it is one comparison of a probe column with a build column of the
+     * same fixed-width integral type (Q21's {@code l_suppkey <> l_suppkey}): tested pair by
+     * pair from both sides' values, no build column gathered first; null otherwise.
+     */
+    private final ColumnCompare compare;
+
+    /** {@code probe[probeCol] OP build[buildCol]}; {@code mask} has bit c+1 set for the Long.compare results c that pass. */
+    private record ColumnCompare(int probeCol, int buildCol, int mask, boolean four) {}
+
     /** Set before the pipeline runs when a {@link JoinKeyFilter} at its start tests this join's key bitmap. */
     private boolean keyBitsPushed;
 
@@ -75,6 +85,92 @@ public final class HashJoinProbe implements Operator {
         for (int i = 0; i < probeKeys.length; i++) {
             JoinKeys.checkComparable(probe.type(probeKeys[i]), build.keyType(i));
         }
+        this.compare = columnCompare(this.residual, probe, table.columns());
+    }
+
+    private static ColumnCompare columnCompare(Expr residual, Schema probe, List<ColumnVector> build) {
+        if (!(residual instanceof Expr.Comparison c) || !(c.left() instanceof Expr.ColumnRef l)
+                || !(c.right() instanceof Expr.ColumnRef r)) {
+            return null;
+        }
+        int width = probe.size();
+        io.blueshift.kernels.CompareOp op = c.op();
+        Expr.ColumnRef p = l;
+        Expr.ColumnRef b = r;
+        if (l.index() >= width && r.index() < width) {
+            p = r;
+            b = l;
+            op = op.flip();
+        } else if (l.index() >= width || r.index() < width) {
+            return null;
+        }
+        if (b.index() - width >= build.size()) {
+            return null;
+        }
+        DataType pt = probe.type(p.index());
+        DataType bt = build.get(b.index() - width).type();
+        boolean integral = pt instanceof DataType.Int32Type || pt instanceof DataType.Int64Type || pt instanceof DataType.DateType;
+        if (!integral || !pt.equals(bt)) {
+            return null;
+        }
+        int mask = switch (op) {
+            case LT -> 0b001;
+            case EQ -> 0b010;
+            case GT -> 0b100;
+            case LE -> 0b011;
+            case GE -> 0b110;
+            case NE -> 0b101;
+        };
+        return new ColumnCompare(p.index(), b.index() - width, mask, pt.byteWidth() == 4);
+    }
+
+    /**
+     * Writes to {@code passed} the rows of the {@code m} pairs (probe row {@code active[j]},
+     * build row {@code buildRow[j]}) whose values pass {@link #compare} (neither NULL), and
+     * to {@code passIndex} each one's j; returns how many.
+     */
+    private int comparePairs(List<ColumnVector> probeColumns, MemorySegment active, int[] buildRow, int m,
+                             MemorySegment passed, int[] passIndex) {
+        ColumnCompare cc = compare;
+        ColumnVector pv = probeColumns.get(cc.probeCol());
+        ColumnVector bv = table.columns().get(cc.buildCol());
+        MemorySegment pd = pv.data();
+        MemorySegment bd = bv.data();
+        MemorySegment pn = pv.validity();
+        MemorySegment bn = bv.validity();
+        int mask = cc.mask();
+        int k = 0;
+        if (cc.four()) {
+            for (int j = 0; j < m; j++) {
+                int row = active.getAtIndex(INT, j);
+                int c = Integer.compare(pd.getAtIndex(INT, row), bd.getAtIndex(INT, buildRow[j]));
+                passed.setAtIndex(INT, k, row);
+                passIndex[k] = j;
+                k += (mask >>> (c + 1)) & 1;
+            }
+        } else {
+            for (int j = 0; j < m; j++) {
+                int row = active.getAtIndex(INT, j);
+                int c = Long.compare(pd.getAtIndex(LONG, row), bd.getAtIndex(LONG, buildRow[j]));
+                passed.setAtIndex(INT, k, row);
+                passIndex[k] = j;
+                k += (mask >>> (c + 1)) & 1;
+            }
+        }
+        if (pn != null || bn != null) {
+            // a comparison with NULL is never TRUE
+            int kept = 0;
+            for (int q = 0; q < k; q++) {
+                int row = passed.getAtIndex(INT, q);
+                int j = passIndex[q];
+                if ((pn == null || Validity.isValid(pn, row)) && (bn == null || Validity.isValid(bn, buildRow[j]))) {
+                    passed.setAtIndex(INT, kept, row);
+                    passIndex[kept++] = j;
+                }
+            }
+            k = kept;
+        }
+        return k;
     }
 
     @Override
@@ -227,6 +323,40 @@ public final class HashJoinProbe implements Operator {
                 return;
             }
             s.ctx.checkCancelled();
+            if (compare != null) {
+                // the residual from both sides' values; build columns gathered only for pairs that pass
+                int[] passIndex = a.passIndex;
+                int k = comparePairs(input.columns(), active, buildRow, m, passed, passIndex);
+                if (markBuild) {
+                    for (int q = 0; q < k; q++) {
+                        table.mark(buildRow[passIndex[q]]);
+                    }
+                } else if (type != JoinType.INNER) {
+                    for (int q = 0; q < k; q++) {
+                        int i = activeIndex[passIndex[q]];
+                        if (type == JoinType.SINGLE && matched[i] != 0) {
+                            throw new IllegalStateException("more than one row returned by a subquery used as an expression");
+                        }
+                        matched[i] = 1;
+                    }
+                }
+                if (emitPairs && k > 0) {
+                    int[] passBuild = a.passBuild;
+                    for (int q = 0; q < k; q++) {
+                        passBuild[q] = buildRow[passIndex[q]];
+                    }
+                    for (int c = 0; c < built.size(); c++) {
+                        gatherInto(table.columns().get(c), built.get(c), passed, passBuild, k);
+                    }
+                    emit(columns, rowCount, passed, k, s, downstream);
+                }
+                for (int j = 0; j < m; j++) {
+                    int i = activeIndex[j];
+                    boolean done = unique || (stopAtMatch && matched[i] != 0);
+                    cand[i] = done ? -1 : next[buildRow[j]];
+                }
+                continue;
+            }
             for (int c = 0; c < built.size(); c++) {
                 gatherInto(table.columns().get(c), built.get(c), active, buildRow, m);
             }

@@ -15,6 +15,8 @@ final class JoinScratch implements AutoCloseable {
     int[] pos = new int[0];
     int[] activeIndex = new int[0];
     int[] buildRow = new int[0];
+    int[] passIndex = new int[0];
+    int[] passBuild = new int[0];
     byte[] matched = new byte[0];
 
     JoinScratch(MemoryPool pool) {
@@ -27,7 +29,7 @@ final class JoinScratch implements AutoCloseable {
             return;
         }
         int cap = Math.max(n, cand.length * 2);
-        Allocation grown = pool.reserveExternal(cap * (8L + 4 * 4 + 1), "hash join probe scratch");
+        Allocation grown = pool.reserveExternal(cap * (8L + 6 * 4 + 1), "hash join probe scratch");
         if (account != null) {
             account.close();
         }
@@ -37,6 +39,8 @@ final class JoinScratch implements AutoCloseable {
         pos = new int[cap];
         activeIndex = new int[cap];
         buildRow = new int[cap];
+        passIndex = new int[cap];
+        passBuild = new int[cap];
         matched = new byte[cap];
     }
 

@@ -99,6 +99,15 @@ class HashJoinTest extends OperatorTestBase {
         return p[3] == null || b[3] == null ? null : (Long) p[3] < (Long) b[3];
     }
 
+    /** bw <> pv: the build column on the left (the probe compares pairs directly, operands flipped) */
+    static Expr notEqualFlipped() {
+        return new Expr.Comparison(CompareOp.NE, col(3, BUILD, PROBE_WIDTH), col(3, PROBE, 0));
+    }
+
+    static Boolean notEqual(Object[] p, Object[] b) {
+        return p[3] == null || b[3] == null ? null : !p[3].equals(b[3]);
+    }
+
     /** pv < bw OR bdec IS NULL */
     static Expr orResidual() {
         return new Expr.Or(List.of(lessResidual(), new Expr.IsNull(col(4, BUILD, PROBE_WIDTH), false)));
@@ -134,8 +143,9 @@ class HashJoinTest extends OperatorTestBase {
     @Test
     void everyJoinTypeMatchesNestedLoops() {
         int[][][] keySets = {{{1}, {1}}, {{1, 2}, {1, 2}}, {{2}, {2}}};
-        List<Expr> residuals = new ArrayList<>(java.util.Arrays.asList(null, lessResidual(), orResidual()));
-        List<NaiveJoin.Residual> naive = new ArrayList<>(java.util.Arrays.asList(null, HashJoinTest::less, HashJoinTest::lessOrNull));
+        List<Expr> residuals = new ArrayList<>(java.util.Arrays.asList(null, lessResidual(), orResidual(), notEqualFlipped()));
+        List<NaiveJoin.Residual> naive = new ArrayList<>(java.util.Arrays.asList(null, HashJoinTest::less, HashJoinTest::lessOrNull,
+                HashJoinTest::notEqual));
         for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.SEMI, JoinType.ANTI, JoinType.MARK,
                 JoinType.RIGHT_SEMI, JoinType.RIGHT_ANTI, JoinType.RIGHT)) {
             for (int[][] keys : keySets) {
