@@ -1,6 +1,7 @@
 package io.blueshift.operators.exec;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
@@ -10,13 +11,19 @@ import java.util.function.IntConsumer;
  * pipelines and for breakers that split their own work (a partitioned hash build or merge):
  * the task index says which part to do.
  * <p>
+ * At most {@code ctx.threads()} runners take the task indices one at a time from a shared
+ * counter, and the calling thread is one of them: it starts on the first index at once
+ * instead of waiting for a pool thread to wake, so a query at one thread runs entirely on the
+ * caller, and a query at two threads hands one runner to the pool. Runners that reach the
+ * pool after every index was taken end without doing anything, so the caller never waits for
+ * a pool thread busy with another query once the work itself is done.
+ * <p>
  * A task that has not started when the query is stopped is skipped. The first failure stops
  * the others (they see the stop flag at their next {@link ExecutionContext#checkCancelled})
  * and is rethrown as it was, later failures suppressed into it; a cancelled query ends with
  * {@link QueryCancelledException}. Either way every task has ended when this returns or
  * throws. An interrupted caller cancels the query and still waits. Called from one of the
- * pool's own threads, the tasks run one after another on that thread; a single task runs on
- * the calling thread.
+ * pool's own threads, the tasks run one after another on that thread.
  */
 public final class ParallelTasks {
     private ParallelTasks() {}
@@ -28,10 +35,10 @@ public final class ParallelTasks {
         ctx.checkCancelled();
         Outcome outcome = new Outcome(ctx);
         CountDownLatch done = new CountDownLatch(n);
-        WorkerPool pool = ctx.workers();
-        for (int i = 0; i < n; i++) {
-            int index = i;
-            Runnable r = () -> {
+        AtomicInteger next = new AtomicInteger();
+        Runnable runner = () -> {
+            int index;
+            while ((index = next.getAndIncrement()) < n) {
                 try {
                     if (!ctx.stopRequested()) {
                         task.accept(index);
@@ -41,26 +48,24 @@ public final class ParallelTasks {
                 } finally {
                     done.countDown();
                 }
-            };
-            if (n == 1) {
-                // one task: the calling thread runs it (a hand-off to a worker and back would
-                // only add two thread wake-ups)
-                r.run();
-            } else if (pool == null) {
-                Thread.ofPlatform().name("blueshift-worker-" + i).daemon().start(r);
+            }
+        };
+        WorkerPool pool = ctx.workers();
+        int helpers = pool != null && pool.isWorkerThread() ? 0 : Math.min(n, ctx.threads()) - 1;
+        for (int i = 0; i < helpers; i++) {
+            if (pool == null) {
+                Thread.ofPlatform().name("blueshift-worker-" + (i + 1)).daemon().start(runner);
             } else {
                 try {
-                    pool.execute(r);
+                    pool.execute(runner);
                 } catch (RuntimeException e) {
-                    // closed pool: the tasks not handed over will never count down
+                    // closed pool: the caller still runs every index (and the failure is reported)
                     outcome.failed(e);
-                    for (int left = i; left < n; left++) {
-                        done.countDown();
-                    }
                     break;
                 }
             }
         }
+        runner.run();
         // an interrupted caller cancels the query but still waits for every task: they use
         // the query's memory, and what they fill must not be used half-filled
         boolean interrupted = false;

@@ -92,13 +92,51 @@ class WorkerPoolTest {
     }
 
     @Test
-    void pipelinesRunOnThePoolsThreads() {
+    void pipelinesRunOnThePoolsThreadsAndTheCaller() {
         SpinSource source = new SpinSource(16, 5, -1, null);
         try (MaterializedResult r = PipelineExecutor.run(new Pipeline(source, List.of(), new CollectSink(X)), ctx(4))) {
             assertEquals(0, r.rowCount());
         }
         assertEquals(16, source.scanned.get());
-        assertTrue(source.threads.stream().allMatch(n -> n.startsWith("blueshift-worker-")), source.threads.toString());
+        String caller = Thread.currentThread().getName();
+        assertTrue(source.threads.stream().allMatch(n -> n.startsWith("blueshift-worker-") || n.equals(caller)), source.threads.toString());
+        assertTrue(source.threads.size() <= 4, source.threads.toString());
+    }
+
+    @Test
+    void oneThreadRunsOnTheCallerAlone() {
+        SpinSource source = new SpinSource(8, 1, -1, null);
+        try (MaterializedResult r = PipelineExecutor.run(new Pipeline(source, List.of(), new CollectSink(X)), ctx(1))) {
+            assertEquals(0, r.rowCount());
+        }
+        assertEquals(java.util.Set.of(Thread.currentThread().getName()), source.threads);
+    }
+
+    @Test
+    void theCallerDoesNotWaitForPoolThreadsBusyWithAnotherQuery() throws Exception {
+        // another query holds all four pool threads for about a second
+        SpinSource busy = new SpinSource(4, 1000, -1, null);
+        Thread other = Thread.ofPlatform().start(() -> {
+            try (MemoryPool query = pool.child("busy");
+                 MaterializedResult r = PipelineExecutor.run(new Pipeline(busy, List.of(), new CollectSink(X)),
+                         new ExecutionContext(query, Kernels.provider(), 1024, 5, workers))) {
+                r.rowCount();
+            }
+        });
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (busy.running.get() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        SpinSource quick = new SpinSource(20, 1, -1, null);
+        long t0 = System.nanoTime();
+        try (MaterializedResult r = PipelineExecutor.run(new Pipeline(quick, List.of(), new CollectSink(X)), ctx(4))) {
+            assertEquals(0, r.rowCount());
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        other.join();
+        assertEquals(20, quick.scanned.get());
+        assertEquals(4, busy.scanned.get());
+        assertTrue(ms < 500, "the caller waited " + ms + " ms for the busy pool");
     }
 
     @Test
