@@ -21,8 +21,16 @@ public final class PipelineExecutor {
     private PipelineExecutor() {}
 
     public static MaterializedResult run(Pipeline pipeline, ExecutionContext ctx) {
+        return run(pipeline, ctx, null);
+    }
+
+    /**
+     * With a profile, the pipeline's wall time and each worker's morsels, busy time and CPU
+     * time are recorded for EXPLAIN ANALYZE ({@link QueryProfile#pipelines}).
+     */
+    public static MaterializedResult run(Pipeline pipeline, ExecutionContext ctx, QueryProfile profile) {
         try {
-            return execute(pipeline, ctx);
+            return execute(pipeline, ctx, profile);
         } catch (RuntimeException | Error e) {
             // workers that finished may have combined state into the sink: free it
             if (pipeline.sink() instanceof AutoCloseable c) {
@@ -36,18 +44,27 @@ public final class PipelineExecutor {
         }
     }
 
-    private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx) {
+    private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx, QueryProfile profile) {
+        long t0 = System.nanoTime();
         ctx.checkCancelled();
         try {
             pipeline.source().open(ctx);
         } catch (MemoryLimitExceededException e) {
             throw e.attributedTo(pipeline.source().name());
         }
-        ParallelTasks.run(ctx, workers(pipeline.source(), ctx.threads()), w -> runWorker(pipeline, ctx));
+        int workers = workers(pipeline.source(), ctx.threads());
+        QueryProfile.WorkerStats[] stats = profile == null ? null : new QueryProfile.WorkerStats[workers];
+        ParallelTasks.run(ctx, workers, w -> runWorker(pipeline, ctx, stats, w));
+        long finishStart = System.nanoTime();
         try {
             return pipeline.sink().finish(ctx);
         } catch (MemoryLimitExceededException e) {
             throw e.attributedTo(pipeline.sink().name());
+        } finally {
+            if (profile != null) {
+                long end = System.nanoTime();
+                profile.addPipeline(pipeline.source().name(), pipeline.sink().name(), end - t0, end - finishStart, stats);
+            }
         }
     }
 
@@ -66,7 +83,10 @@ public final class PipelineExecutor {
         return false;
     }
 
-    private static void runWorker(Pipeline pipeline, ExecutionContext ctx) {
+    private static void runWorker(Pipeline pipeline, ExecutionContext ctx, QueryProfile.WorkerStats[] stats, int worker) {
+        long start = System.nanoTime();
+        long cpuStart = stats == null ? 0 : QueryProfile.threadCpuNanos();
+        int morsels = 0;
         List<Operator> ops = pipeline.operators();
         List<OperatorState> states = new ArrayList<>(ops.size());
         SinkState local = null;
@@ -104,6 +124,7 @@ public final class PipelineExecutor {
             int morsel;
             while (!anyFinished(ops) && (morsel = source.nextMorsel()) >= 0) {
                 ctx.checkCancelled();
+                morsels++;
                 try {
                     source.scan(morsel, ctx, next);
                 } catch (MemoryLimitExceededException e) {
@@ -122,6 +143,10 @@ public final class PipelineExecutor {
             }
             if (local != null) {
                 local.close();
+            }
+            if (stats != null) {
+                stats[worker] = new QueryProfile.WorkerStats(Thread.currentThread().getName(), morsels,
+                        System.nanoTime() - start, cpuStart < 0 ? -1 : QueryProfile.threadCpuNanos() - cpuStart);
             }
         }
     }

@@ -25,6 +25,59 @@ public final class QueryProfile {
     }
 
     private final Map<Object, NodeStats> stats = new IdentityHashMap<>();
+    private final java.util.List<PipelineStats> pipelines = new java.util.ArrayList<>();
+
+    /**
+     * One worker's share of a pipeline: the thread it ran on, the morsels it took, the time
+     * from its start to the end of its combine, and its thread's CPU time in that span (-1
+     * where the JVM does not measure thread CPU time).
+     */
+    public record WorkerStats(String thread, int morsels, long busyNanos, long cpuNanos) {}
+
+    /**
+     * One pipeline run: its source and sink, its wall time (source open to sink finish), the
+     * sink's finish time (on the calling thread, after the workers), and each worker's share
+     * (null for a worker whose task was skipped because the query stopped).
+     */
+    public record PipelineStats(String source, String sink, long wallNanos, long finishNanos, java.util.List<WorkerStats> workers) {
+        /** One line: wall, finish, then per worker morsels, busy and CPU ms. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%s -> %s: %.1f ms (finish %.1f ms);",
+                    source, sink, wallNanos / 1e6, finishNanos / 1e6));
+            for (int i = 0; i < workers.size(); i++) {
+                WorkerStats w = workers.get(i);
+                if (w == null) {
+                    sb.append(String.format(java.util.Locale.ROOT, " w%d -", i));
+                } else {
+                    sb.append(String.format(java.util.Locale.ROOT, " w%d %d morsels %.1f ms", i, w.morsels(), w.busyNanos() / 1e6));
+                    if (w.cpuNanos() >= 0) {
+                        sb.append(String.format(java.util.Locale.ROOT, " (cpu %.1f)", w.cpuNanos() / 1e6));
+                    }
+                }
+                sb.append(i + 1 < workers.size() ? "," : "");
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Records a pipeline run (see {@link PipelineStats}); {@code workers} may hold nulls. */
+    public synchronized void addPipeline(String source, String sink, long wallNanos, long finishNanos, WorkerStats[] workers) {
+        pipelines.add(new PipelineStats(source, sink, wallNanos, finishNanos,
+                workers == null ? java.util.List.of() : java.util.Collections.unmodifiableList(java.util.Arrays.asList(workers.clone()))));
+    }
+
+    /** The pipelines run so far, in the order they finished. */
+    public synchronized java.util.List<PipelineStats> pipelines() {
+        return java.util.List.copyOf(pipelines);
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean THREAD_CPU = THREADS.isCurrentThreadCpuTimeSupported();
+
+    /** The current thread's CPU time in ns, or -1 where the JVM does not measure it. */
+    static long threadCpuNanos() {
+        return THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
 
     /** The counters of {@code node} (any object identifying a plan node). */
     public synchronized NodeStats of(Object node) {
@@ -85,18 +138,28 @@ public final class QueryProfile {
         };
     }
 
+    /**
+     * Times a sink without counting its rows: for a node whose rows are counted elsewhere (a
+     * hash join's build, whose rows out are the probe's).
+     */
+    public Sink wrapTimeOnly(Object node, Sink sink) {
+        return new ProfiledSink(of(node), sink, false);
+    }
+
     /** Times a sink (its rows out are counted when it finishes). */
     public Sink wrap(Object node, Sink sink) {
-        return new ProfiledSink(of(node), sink);
+        return new ProfiledSink(of(node), sink, true);
     }
 
     private static final class ProfiledSink implements Sink, AutoCloseable {
         private final NodeStats s;
         private final Sink sink;
+        private final boolean countRows;
 
-        ProfiledSink(NodeStats s, Sink sink) {
+        ProfiledSink(NodeStats s, Sink sink, boolean countRows) {
             this.s = s;
             this.sink = sink;
+            this.countRows = countRows;
         }
 
         @Override public Schema outputSchema() { return sink.outputSchema(); }
@@ -123,7 +186,9 @@ public final class QueryProfile {
             long t0 = System.nanoTime();
             MaterializedResult r = sink.finish(ctx);
             s.addNanos(System.nanoTime() - t0);
-            s.addRows(r.rowCount());
+            if (countRows) {
+                s.addRows(r.rowCount());
+            }
             return r;
         }
 

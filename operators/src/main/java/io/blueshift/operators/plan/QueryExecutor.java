@@ -158,7 +158,7 @@ public final class QueryExecutor {
                 ops = new ArrayList<>(ops);
                 ops.addFirst(keys);
             }
-            return PipelineExecutor.run(new Pipeline(open.source(), ops, sink), ctx);
+            return PipelineExecutor.run(new Pipeline(open.source(), ops, sink), ctx, profile);
         } finally {
             if (open.feeding() != null) {
                 open.feeding().close();
@@ -238,11 +238,9 @@ public final class QueryExecutor {
         HashJoinBuild sink = new HashJoinBuild(build.schema(), buildKeys);
         MaterializedResult table;
         try {
-            long t0 = System.nanoTime();
-            table = run(open(build), sink);
-            if (profile != null) {
-                profile.of(node).addNanos(System.nanoTime() - t0 - buildSideNanos(build));
-            }
+            // the build's own time: its sink's work on every worker plus the table's finish
+            // (the build side's operators record their own times)
+            table = run(open(build), profile == null ? sink : profile.wrapTimeOnly(node, sink));
         } catch (RuntimeException e) {
             sink.close();
             throw e;
@@ -371,24 +369,6 @@ public final class QueryExecutor {
         return new Open(new ResultSource(r), new ArrayList<>(), r);
     }
 
-    /** Time already recorded for the nodes of a build side, so the join's build time excludes them. */
-    private long buildSideNanos(PlanNode build) {
-        if (profile == null) {
-            return 0;
-        }
-        long total = 0;
-        java.util.ArrayDeque<PlanNode> todo = new java.util.ArrayDeque<>(List.of(build));
-        while (!todo.isEmpty()) {
-            PlanNode n = todo.pop();
-            var s = profile.find(n);
-            if (s != null) {
-                total += (long) (s.millis() * 1e6);
-            }
-            todo.addAll(n.inputs());
-        }
-        return total;
-    }
-
     /** EXPLAIN ANALYZE text: the plan tree with each node's rows out and own time. */
     public static String explain(PlanNode plan, io.blueshift.operators.exec.QueryProfile profile) {
         String[] lines = explain(plan).split("\n");
@@ -402,6 +382,13 @@ public final class QueryExecutor {
                 sb.append(String.format("   [rows=%,d time=%.1f ms]", s.rows(), s.millis()));
             }
             sb.append('\n');
+        }
+        List<io.blueshift.operators.exec.QueryProfile.PipelineStats> pipelines = profile.pipelines();
+        if (!pipelines.isEmpty()) {
+            sb.append("pipelines (wall ms; per worker: morsels taken, busy ms, cpu ms):\n");
+            for (int i = 0; i < pipelines.size(); i++) {
+                sb.append(String.format("  %d. ", i + 1)).append(pipelines.get(i).describe()).append('\n');
+            }
         }
         return sb.toString();
     }
