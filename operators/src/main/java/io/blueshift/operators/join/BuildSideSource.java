@@ -31,7 +31,8 @@ public final class BuildSideSource implements Source {
     private final boolean wantMatched;
     private final List<DataType> nullProbeColumns;
     private final AtomicInteger cursor = new AtomicInteger();
-    private final int morsels;
+    private volatile int morselRows = MORSEL_ROWS;
+    private volatile int morsels;
 
     /** {@code nullProbe}: the probe schema whose columns come first, all NULL (RIGHT), or null. */
     public BuildSideSource(HashJoinBuild build, Schema output, boolean wantMatched, Schema nullProbe) {
@@ -42,7 +43,6 @@ public final class BuildSideSource implements Source {
         this.schema = output;
         this.wantMatched = wantMatched;
         this.nullProbeColumns = nullProbe == null ? List.of() : nullProbe.fields().stream().map(f -> f.type()).toList();
-        this.morsels = (table.rowCount() + MORSEL_ROWS - 1) / MORSEL_ROWS;
     }
 
     @Override
@@ -50,7 +50,16 @@ public final class BuildSideSource implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
+        morselRows = morselRows(table.rowCount(), ctx.threads(), ctx.batchRows());
+        morsels = (table.rowCount() + morselRows - 1) / morselRows;
         cursor.set(0);
+    }
+
+    /** Rows per morsel: about four morsels per worker, in whole batches, at most {@link #MORSEL_ROWS}. */
+    static int morselRows(int rows, int threads, int batchRows) {
+        long perMorsel = ((long) rows + threads * 4L - 1) / (threads * 4L);
+        long batches = Math.max(1, (perMorsel + batchRows - 1) / batchRows);
+        return (int) Math.min(MORSEL_ROWS, Math.max(batchRows, batches * batchRows));
     }
 
     @Override
@@ -66,8 +75,9 @@ public final class BuildSideSource implements Source {
 
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-        int from = morsel * MORSEL_ROWS;
-        int end = Math.min(table.rowCount(), from + MORSEL_ROWS);
+        int rowsPerMorsel = morselRows;
+        int from = morsel * rowsPerMorsel;
+        int end = (int) Math.min(table.rowCount(), (long) from + rowsPerMorsel);
         int step = ctx.batchRows();
         try (Scratch scratch = new Scratch(ctx.pool(), "build-side rows")) {
             for (int start = from; start < end; start += step) {
