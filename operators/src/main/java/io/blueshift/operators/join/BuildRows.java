@@ -170,52 +170,105 @@ final class BuildRows implements AutoCloseable {
         return col.strings.isEmpty() ? 0 : col.strings.getLast().byteSize();
     }
 
+    /** Below this many rows in all, {@link #concat} copies on the calling thread alone. */
+    private static final int PARALLEL_CONCAT_ROWS = 1 << 15;
+
     /**
-     * Moves {@code other}'s rows to the end of these: fixed-width data is copied, string
-     * buffers change owner (views are renumbered). {@code other} is empty afterwards.
+     * All rows of {@code parts} (one per worker of a build pipeline) in one object, in the
+     * parts' order, sized exactly. Fixed-width values and string views are copied by the
+     * query's workers, one part per task (string buffers change owner, views are renumbered);
+     * bit-packed columns (BOOLEAN values, validity) are copied by the caller, as words shared
+     * by two parts must not be written by two threads. Every part is closed, also on failure.
      */
-    void absorb(BuildRows other) {
-        if (other.size == 0) {
-            return;
-        }
-        ensureCapacity(size + other.size);
-        for (int c = 0; c < columns.length; c++) {
-            Column col = columns[c];
-            Column from = other.columns[c];
-            if (col.type instanceof DataType.BooleanType) {
-                for (int i = 0; i < other.size; i++) {
-                    Validity.set(col.data.segment(), size + i, Validity.isValid(from.data.segment(), i));
+    static BuildRows concat(List<BuildRows> parts, io.blueshift.operators.exec.ExecutionContext ctx) {
+        BuildRows first = parts.getFirst();
+        BuildRows out = new BuildRows(first.pool, first.schema);
+        try {
+            long total = 0;
+            int[] offset = new int[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                offset[i] = (int) total;
+                total += parts.get(i).size;
+            }
+            if (total > Integer.MAX_VALUE - 64) {
+                throw new IllegalStateException("hash join build side over " + (Integer.MAX_VALUE - 64) + " rows: " + total);
+            }
+            int rows = (int) total;
+            int capacity = Math.max(rows, 1);
+            int[][] stringShift = new int[parts.size()][out.columns.length];
+            for (int c = 0; c < out.columns.length; c++) {
+                Column col = out.columns[c];
+                col.data = out.pool.allocate(col.bytesFor(capacity), "hash join build rows");
+                boolean nulls = false;
+                for (int i = 0; i < parts.size(); i++) {
+                    Column from = parts.get(i).columns[c];
+                    nulls |= from.validity != null;
+                    stringShift[i][c] = col.strings.size();
+                    col.strings.addAll(from.strings);
+                    from.strings.clear();
+                }
+                if (nulls) {
+                    col.validity = out.grownValidity(null, capacity);
+                }
+            }
+            out.capacity = capacity;
+            java.util.function.IntConsumer copy = i -> {
+                BuildRows part = parts.get(i);
+                for (int c = 0; c < out.columns.length; c++) {
+                    Column col = out.columns[c];
+                    if (part.size == 0 || col.type instanceof DataType.BooleanType) {
+                        continue;
+                    }
+                    MemorySegment.copy(part.columns[c].data.segment(), 0, col.data.segment(), col.bytesFor(offset[i]),
+                            col.bytesFor(part.size));
+                    int shift = stringShift[i][c];
+                    if (col.type instanceof DataType.VarcharType && shift > 0) {
+                        MemorySegment views = col.data.segment();
+                        for (int r = offset[i]; r < offset[i] + part.size; r++) {
+                            long base = (long) r * StringViews.VIEW_BYTES;
+                            if (views.get(INT_U, base) > StringViews.INLINE_MAX) {
+                                views.set(INT_U, base + 8, views.get(INT_U, base + 8) + shift);
+                            }
+                        }
+                    }
+                }
+            };
+            if (rows < PARALLEL_CONCAT_ROWS) {
+                for (int i = 0; i < parts.size(); i++) {
+                    copy.accept(i);
                 }
             } else {
-                MemorySegment.copy(from.data.segment(), 0, col.data.segment(), col.bytesFor(size), col.bytesFor(other.size));
+                io.blueshift.operators.exec.ParallelTasks.run(ctx, parts.size(), copy);
             }
-            if (from.validity != null) {
-                if (col.validity == null) {
-                    col.validity = grownValidity(null, capacity);
-                }
-                for (int i = 0; i < other.size; i++) {
-                    if (!Validity.isValid(from.validity.segment(), i)) {
-                        Validity.set(col.validity.segment(), size + i, false);
+            for (int c = 0; c < out.columns.length; c++) {
+                Column col = out.columns[c];
+                for (int i = 0; i < parts.size(); i++) {
+                    BuildRows part = parts.get(i);
+                    Column from = part.columns[c];
+                    if (col.type instanceof DataType.BooleanType) {
+                        for (int r = 0; r < part.size; r++) {
+                            Validity.set(col.data.segment(), offset[i] + r, Validity.isValid(from.data.segment(), r));
+                        }
+                    }
+                    if (from.validity != null) {
+                        for (int r = 0; r < part.size; r++) {
+                            if (!Validity.isValid(from.validity.segment(), r)) {
+                                Validity.set(col.validity.segment(), offset[i] + r, false);
+                            }
+                        }
                     }
                 }
             }
-            if (col.type instanceof DataType.VarcharType && !from.strings.isEmpty()) {
-                int shift = col.strings.size();
-                MemorySegment views = col.data.segment();
-                for (int r = size; r < size + other.size; r++) {
-                    long base = (long) r * StringViews.VIEW_BYTES;
-                    if (views.get(INT_U, base) > StringViews.INLINE_MAX) {
-                        views.set(INT_U, base + 8, views.get(INT_U, base + 8) + shift);
-                    }
-                }
-                // appending after the moved buffers would need their fill; start a fresh one
-                col.strings.addAll(from.strings);
-                from.strings.clear();
-                col.stringFill = STRING_BUFFER_BYTES;
+            out.size = rows;
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        } finally {
+            for (BuildRows part : parts) {
+                part.close();
             }
         }
-        size += other.size;
-        other.close();
     }
 
     /** A view of column {@code c} over rows {@code [0, size)}, valid while this object is open. */

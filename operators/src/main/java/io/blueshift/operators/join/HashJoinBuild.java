@@ -13,15 +13,16 @@ import java.util.Objects;
 
 /**
  * Ends the build pipeline of a join: each worker copies its rows into its own
- * {@link BuildRows}, combine concatenates them, and finish builds one {@link JoinHashTable}
- * over all rows. The table is then {@link #table()}; the result finish returns has no rows and
- * owns the table, so closing it frees the build side. Call {@link #close} if the pipeline
- * fails before finish.
+ * {@link BuildRows}, combine collects them, and finish concatenates them on the query's
+ * workers (one part each, so no worker copies another's rows while the others wait) and
+ * builds one {@link JoinHashTable} over all rows. The table is then {@link #table()}; the
+ * result finish returns has no rows and owns the table, so closing it frees the build side.
+ * Call {@link #close} if the pipeline fails before finish.
  */
 public final class HashJoinBuild implements Sink, AutoCloseable {
     private final Schema schema;
     private final int[] keys;
-    private BuildRows rows;
+    private final List<BuildRows> parts = new java.util.ArrayList<>();
     private JoinHashTable table;
 
     /** {@code keys}: the build columns to hash; none for a nested-loop join. */
@@ -67,18 +68,19 @@ public final class HashJoinBuild implements Sink, AutoCloseable {
     @Override
     public void combine(SinkState local) {
         Local l = (Local) local;
-        if (rows == null) {
-            rows = l.rows;
+        if (l.rows.size() > 0) {
+            parts.add(l.rows);
         } else {
-            rows.absorb(l.rows);
+            l.rows.close();
         }
         l.rows = null;
     }
 
     @Override
     public MaterializedResult finish(ExecutionContext ctx) {
-        BuildRows all = rows != null ? rows : new BuildRows(ctx.pool(), schema);
-        rows = null;
+        BuildRows all = parts.isEmpty() ? new BuildRows(ctx.pool(), schema)
+                : parts.size() == 1 ? parts.getFirst() : BuildRows.concat(List.copyOf(parts), ctx);
+        parts.clear();
         table = new JoinHashTable(all, keys, ctx);
         return new MaterializedResult(schema, List.of(), List.of(table));
     }
@@ -102,10 +104,10 @@ public final class HashJoinBuild implements Sink, AutoCloseable {
 
     @Override
     public void close() {
-        if (rows != null) {
-            rows.close();
-            rows = null;
+        for (BuildRows p : parts) {
+            p.close();
         }
+        parts.clear();
     }
 
     @Override
