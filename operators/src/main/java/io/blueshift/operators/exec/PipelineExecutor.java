@@ -9,7 +9,7 @@ import java.util.List;
  * Runs a pipeline morsel-driven: {@code ctx.threads()} worker tasks ({@link ParallelTasks}),
  * fewer when the source has fewer morsels, each build their own operator states and sink
  * state, take morsels until the source is dry, then combine into the sink. The calling thread
- * waits (or runs the one worker itself) and then finishes the sink.
+ * runs one of the workers itself and then finishes the sink.
  * <p>
  * The first failure stops the other workers (they see the stop flag at their next morsel) and
  * is rethrown as it was, later failures added to it as suppressed; a cancelled query ends

@@ -128,6 +128,7 @@ public final class QueryProfile {
             @Override public Schema outputSchema() { return src.outputSchema(); }
             @Override public void open(ExecutionContext ctx) { src.open(ctx); }
             @Override public int nextMorsel() { return src.nextMorsel(); }
+            @Override public int morselCount() { return src.morselCount(); }
             @Override public String describe() { return src.describe(); }
             @Override public String name() { return src.name(); }
 
