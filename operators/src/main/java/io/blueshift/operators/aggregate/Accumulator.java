@@ -106,6 +106,25 @@ final class Accumulator implements AutoCloseable {
         capacity = newCapacity;
     }
 
+    /** Puts groups {@code [0, count)} back to their empty state (the table starts over). */
+    void reset(int count) {
+        if (strings != null) {
+            Arrays.fill(strings, 0, count, null);
+        }
+        if (call.function() != AggregateFunction.COUNT_STAR) {
+            if (floating) {
+                double id = call.function() == AggregateFunction.MIN ? Double.POSITIVE_INFINITY
+                        : call.function() == AggregateFunction.MAX ? Double.NEGATIVE_INFINITY : 0.0;
+                Arrays.fill(doubles, 0, count, id);
+            } else if (values != null) {
+                Arrays.fill(values, 0, count, identity());
+            }
+        }
+        if (counts != null) {
+            Arrays.fill(counts, 0, count, 0L);
+        }
+    }
+
     /** Starts counting non-null inputs per group: until now every row of a group counted. */
     private void startCounts(long[] groupRows) {
         account.resize((bytesPerGroup() + 8) * capacity);

@@ -155,6 +155,13 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         capacity = newCapacity;
     }
 
+    /** Forgets the keys of groups {@code [0, count)} (the table starts over, keeping its arrays). */
+    void reset(int count) {
+        if (nulls != null) {
+            Arrays.fill(nulls, 0, count, false);
+        }
+    }
+
     /** The keys of groups {@code [0, count)} as a vector the caller owns. */
     final ColumnVector toVector(MemoryPool pool, int count, String owner) {
         ColumnVector v = ColumnVector.allocate(pool, type, Math.max(count, 1), nulls != null, owner);
@@ -524,6 +531,12 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
             System.arraycopy(o.heap, (int) o.views[2 * og + 1], heap, fill, len);
             views[2 * g + 1] = fill;
             fill += len;
+        }
+
+        @Override
+        void reset(int count) {
+            super.reset(count);
+            fill = 0;
         }
 
         @Override

@@ -163,12 +163,7 @@ final class GroupTable implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        if (hashes.length < n) {
-            int cap = Math.max(n, hashes.length * 2);
-            hashes = new long[cap];
-            groupIds = new int[cap];
-            selRows = new int[cap];
-        }
+        ensureBatch(n);
         scratch.reset();
         MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
         int[] rows = null;
@@ -176,6 +171,49 @@ final class GroupTable implements AutoCloseable {
             MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
             rows = selRows;
         }
+        loadKeys(batch, rows, n);
+        hash(keyInputs, sel, n, MemorySegment.ofArray(hashes));
+        assignGroups(n);
+        update(batch, rows, n);
+    }
+
+    /** Hashes the keys of a batch's live rows into {@code out} (live-row order) as {@link #add} does. */
+    void hashLive(Batch batch, long[] out) {
+        int n = batch.liveCount();
+        scratch.reset();
+        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        for (int k = 0; k < keyColumns.length; k++) {
+            keyInputs[k] = batch.column(keyColumns[k]);
+        }
+        hash(keyInputs, sel, n, MemorySegment.ofArray(out));
+    }
+
+    /**
+     * Adds the rows {@code rows[from, from + n)} of a batch (row ids, not live-row indexes)
+     * whose key hashes are {@code rowHashes[from, from + n)}: one partition's share of a batch.
+     */
+    void addRows(Batch batch, int[] rows, long[] rowHashes, int from, int n) {
+        if (n == 0) {
+            return;
+        }
+        ensureBatch(n);
+        System.arraycopy(rows, from, selRows, 0, n);
+        System.arraycopy(rowHashes, from, hashes, 0, n);
+        loadKeys(batch, selRows, n);
+        assignGroups(n);
+        update(batch, selRows, n);
+    }
+
+    private void ensureBatch(int n) {
+        if (hashes.length < n) {
+            int cap = Math.max(n, hashes.length * 2);
+            hashes = new long[cap];
+            groupIds = new int[cap];
+            selRows = new int[cap];
+        }
+    }
+
+    private void loadKeys(Batch batch, int[] rows, int n) {
         long batchBytes = hashes.length * 16L;
         for (int k = 0; k < keyColumns.length; k++) {
             keyInputs[k] = batch.column(keyColumns[k]);
@@ -186,8 +224,9 @@ final class GroupTable implements AutoCloseable {
             batchAccount.resize(batchBytes);
             accountedBatchBytes = batchBytes;
         }
-        hash(keyInputs, sel, n, MemorySegment.ofArray(hashes));
-        assignGroups(n);
+    }
+
+    private void update(Batch batch, int[] rows, int n) {
         for (Accumulator acc : accumulators) {
             AggregateCall call = acc.call();
             ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
@@ -310,6 +349,52 @@ final class GroupTable implements AutoCloseable {
             a.grow(capacity);
         }
         groupCapacity = capacity;
+    }
+
+    /**
+     * Moves every group into {@code parts} by the top {@code bits} bits of its hash (partition
+     * by partition, so each partition table's slots and arrays are warm while its groups go in),
+     * then empties this table, keeping its arrays for the next groups.
+     */
+    void flushInto(GroupTable[] parts, int bits) {
+        int n = groupCount;
+        int shift = 64 - bits;
+        int partitions = parts.length;
+        long[] h = groupHashes;
+        int[] start = new int[partitions + 1];
+        for (int g = 0; g < n; g++) {
+            start[(int) (h[g] >>> shift) + 1]++;
+        }
+        for (int p = 0; p < partitions; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] next = Arrays.copyOf(start, partitions);
+        int[] order = new int[n];
+        for (int g = 0; g < n; g++) {
+            order[next[(int) (h[g] >>> shift)]++] = g;
+        }
+        for (int p = 0; p < partitions; p++) {
+            GroupTable into = parts[p];
+            for (int i = start[p]; i < start[p + 1]; i++) {
+                int g = order[i];
+                into.mergeGroup(this, g, h[g]);
+            }
+        }
+        reset();
+    }
+
+    /** Forgets every group, keeping the arrays (sized for as many groups as before). */
+    void reset() {
+        int n = groupCount;
+        Arrays.fill(slots, 0L);
+        Arrays.fill(groupRows, 0, n, 0L);
+        for (GroupKeyColumn k : keys) {
+            k.reset(n);
+        }
+        for (Accumulator a : accumulators) {
+            a.reset(n);
+        }
+        groupCount = 0;
     }
 
     /** Folds another worker's table into this one. */

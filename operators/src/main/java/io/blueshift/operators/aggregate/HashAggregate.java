@@ -15,21 +15,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * GROUP BY: each worker aggregates into its own {@link GroupTable}. With one worker table,
- * few groups, or two workers, finish folds the tables into the largest (see
- * {@link #mergeInParallel}); with many groups spread over more workers it merges by
- * partition: the groups' hashes split them into twice as many partitions as workers, each
- * partition merged into a table of its own on the query's workers at once (every group lands
- * in exactly one), and the partitions' columns are the result.
+ * GROUP BY with thread-local pre-aggregation and a radix-partitioned merge. Each worker
+ * aggregates into a table of its own. With one worker, or while a worker's table is small,
+ * that is all: few groups (Q1's four) cost nothing more. When a worker's table grows past
+ * {@link #partitionAfterGroups} groups on a query with several workers, its groups move into
+ * {@code 2^}{@link #partitionBits} partition tables by the top bits of their hash (partition
+ * by partition) and from then on each batch's rows are routed there: hashed once, ordered by
+ * partition, and each partition's rows added to its table.
+ * <p>
+ * Finish: when no worker partitioned, the tables fold into the largest on one thread (or
+ * merge by partition when many workers hold many groups, see {@link #mergeInParallel}). When
+ * one did, every partition is a task on the query's workers: it folds the other workers'
+ * tables of that partition, and the groups of that partition still in unpartitioned tables,
+ * into the largest table of the partition (each group belongs to one partition, so tasks
+ * share no table they write), and the partitions' columns, concatenated, are the result. So
+ * all workers merge, and the groups of the largest table of each partition are not inserted
+ * again.
  */
 public final class HashAggregate implements Sink, AutoCloseable {
     private final Schema input;
     private final int[] keyColumns;
     private final List<AggregateCall> calls;
     private final Schema schema;
-    private final List<GroupTable> locals = new ArrayList<>();
+    private final List<Local> locals = new ArrayList<>();
     /** Below this many groups in all, one thread folds the tables together. */
     private static final int PARALLEL_MERGE_GROUPS = 1 << 15;
+    /** The fewest groups a worker's table holds before it is partitioned. */
+    static final int MIN_PARTITION_AFTER_GROUPS = 256;
+    private static final int MAX_PARTITION_BITS = 10;
+    /** When positive, replaces {@link #partitionAfterGroups} (tests and A/B measurements; 0 = the rule). */
+    static volatile int partitionAfterOverride;
 
     public HashAggregate(Schema input, int[] keyColumns, List<AggregateCall> calls) {
         this.input = input;
@@ -48,10 +63,138 @@ public final class HashAggregate implements Sink, AutoCloseable {
     @Override
     public Schema outputSchema() { return schema; }
 
-    private static final class Local implements SinkState {
-        GroupTable table;
+    /**
+     * Groups a worker's table holds before it is partitioned: four times the batch rows (32K
+     * at 8K-row batches). Below that, folding the tables on one thread costs a few
+     * milliseconds, less than routing rows to partitions would.
+     */
+    static int partitionAfterGroups(ExecutionContext ctx) {
+        int forced = partitionAfterOverride;
+        if (forced > 0) {
+            return forced;
+        }
+        return Math.max(MIN_PARTITION_AFTER_GROUPS, 4 * ctx.batchRows());
+    }
 
-        Local(GroupTable table) { this.table = table; }
+    /**
+     * Radix bits of the partitions: the hash join's bits for a million-row table (a partition
+     * of that fits L2), and at least four partitions per worker so the merge tasks balance.
+     */
+    static int partitionBits(ExecutionContext ctx) {
+        int forThreads = 34 - Integer.numberOfLeadingZeros(Math.max(1, ctx.threads()) - 1);
+        if (ctx.threads() == 1) {
+            forThreads = 2;
+        }
+        return Math.min(MAX_PARTITION_BITS, Math.max(ctx.hashPartitionBits(), forThreads));
+    }
+
+    private final class Local implements SinkState {
+        GroupTable table;
+        /** The partition tables, once the table was partitioned (null before). */
+        GroupTable[] parts;
+        final int partitionAfter;
+        final int bits;
+        final ExecutionContext ctx;
+
+        Local(ExecutionContext ctx) {
+            this.ctx = ctx;
+            this.partitionAfter = partitionAfterGroups(ctx);
+            this.bits = partitionBits(ctx);
+            this.table = newTable(ctx);
+        }
+
+        /** Takes over {@code from}'s tables (the pipeline closes {@code from} after combining it). */
+        Local(Local from) {
+            this.ctx = from.ctx;
+            this.partitionAfter = from.partitionAfter;
+            this.bits = from.bits;
+            this.table = from.table;
+            this.parts = from.parts;
+            from.table = null;
+            from.parts = null;
+        }
+
+        /** Moves the table's groups into new partition tables; the table stays, empty. */
+        void partition() {
+            if (parts == null) {
+                GroupTable[] p = new GroupTable[1 << bits];
+                try {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = newTable(ctx);
+                    }
+                } catch (RuntimeException | Error e) {
+                    for (GroupTable t : p) {
+                        if (t != null) {
+                            t.close();
+                        }
+                    }
+                    throw e;
+                }
+                parts = p;
+            }
+            table.flushInto(parts, bits);
+        }
+
+        // routing scratch: each live row's hash and row id, then both ordered by partition
+        private long[] rowHashes = new long[0];
+        private int[] rowIds = new int[0];
+        private long[] byPartHashes = new long[0];
+        private int[] byPartRows = new int[0];
+        private int[] starts;
+
+        /** Sends each live row of the batch to its partition's table. */
+        void route(Batch batch) {
+            int n = batch.liveCount();
+            if (n == 0) {
+                return;
+            }
+            if (rowHashes.length < n) {
+                int cap = Math.max(n, rowHashes.length * 2);
+                rowHashes = new long[cap];
+                rowIds = new int[cap];
+                byPartHashes = new long[cap];
+                byPartRows = new int[cap];
+            }
+            GroupTable[] p = parts;
+            int partitions = p.length;
+            if (starts == null) {
+                starts = new int[partitions + 1];
+            }
+            p[0].hashLive(batch, rowHashes);
+            if (batch.selection() == null) {
+                for (int i = 0; i < n; i++) {
+                    rowIds[i] = i;
+                }
+            } else {
+                java.lang.foreign.MemorySegment.copy(batch.selection().segment(),
+                        java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 0, rowIds, 0, n);
+            }
+            int shift = 64 - bits;
+            int[] st = starts;
+            java.util.Arrays.fill(st, 0);
+            long[] h = rowHashes;
+            for (int i = 0; i < n; i++) {
+                st[(int) (h[i] >>> shift) + 1]++;
+            }
+            for (int q = 0; q < partitions; q++) {
+                st[q + 1] += st[q];
+            }
+            long[] oh = byPartHashes;
+            int[] orows = byPartRows;
+            int[] ids = rowIds;
+            for (int i = 0; i < n; i++) {
+                int q = (int) (h[i] >>> shift);
+                int at = st[q]++;
+                oh[at] = h[i];
+                orows[at] = ids[i];
+            }
+            // st[q] is now the end of partition q, the start of q + 1
+            int from = 0;
+            for (int q = 0; q < partitions; q++) {
+                p[q].addRows(batch, orows, oh, from, st[q] - from);
+                from = st[q];
+            }
+        }
 
         @Override
         public void close() {
@@ -59,47 +202,67 @@ public final class HashAggregate implements Sink, AutoCloseable {
                 table.close();
                 table = null;
             }
+            if (parts != null) {
+                for (GroupTable t : parts) {
+                    t.close();
+                }
+                parts = null;
+            }
         }
     }
 
     @Override
     public SinkState createLocalState(ExecutionContext ctx) {
-        return new Local(newTable(ctx));
+        return new Local(ctx);
     }
 
     @Override
     public void sink(Batch batch, SinkState local) {
-        ((Local) local).table.add(batch);
+        Local l = (Local) local;
+        if (l.parts != null) {
+            l.route(batch);
+            return;
+        }
+        l.table.add(batch);
+        if (l.table.groupCount() >= l.partitionAfter && l.ctx.threads() > 1) {
+            l.partition();
+        }
     }
 
     @Override
     public void combine(SinkState local) {
-        Local l = (Local) local;
         synchronized (this) {
-            locals.add(l.table);
+            locals.add(new Local((Local) local));
         }
-        l.table = null;
     }
 
     @Override
     public MaterializedResult finish(ExecutionContext ctx) {
-        List<GroupTable> tables;
+        List<Local> all;
         synchronized (this) {
-            tables = new ArrayList<>(locals);
+            all = new ArrayList<>(locals);
             locals.clear();
         }
-        if (tables.isEmpty()) {
+        if (all.isEmpty()) {
             throw new IllegalStateException("aggregate finished before any worker combined");
         }
-        long groups = 0;
-        GroupTable largest = tables.getFirst();
-        for (GroupTable t : tables) {
-            groups += t.groupCount();
-            if (t.groupCount() > largest.groupCount()) {
-                largest = t;
-            }
-        }
         try {
+            boolean partitioned = all.stream().anyMatch(l -> l.parts != null);
+            if (partitioned) {
+                return mergePartitions(all, ctx);
+            }
+            List<GroupTable> tables = new ArrayList<>();
+            for (Local l : all) {
+                tables.add(l.table);
+            }
+            long groups = 0;
+            GroupTable largest = tables.getFirst();
+            for (GroupTable t : tables) {
+                groups += t.groupCount();
+                if (t.groupCount() > largest.groupCount()) {
+                    largest = t;
+                }
+            }
             if (!mergeInParallel(groups, largest.groupCount(), tables.size(), ctx.threads())) {
                 for (GroupTable t : tables) {
                     if (t != largest) {
@@ -113,7 +276,62 @@ public final class HashAggregate implements Sink, AutoCloseable {
             }
             return mergeByPartition(tables, ctx);
         } finally {
-            tables.forEach(GroupTable::close);
+            all.forEach(Local::close);
+        }
+    }
+
+    /**
+     * The partitioned finish: partition p's task folds into the largest partition-p table of
+     * the workers the other workers' partition-p tables and the partition-p groups of their
+     * small tables. Tasks touch disjoint tables, except reading the small tables.
+     */
+    private MaterializedResult mergePartitions(List<Local> all, ExecutionContext ctx) {
+        int bits = -1;
+        for (Local l : all) {
+            if (l.parts != null) {
+                bits = l.bits;
+            }
+        }
+        int partitions = 1 << bits;
+        final int partBits = bits;
+        MaterializedResult[] parts = new MaterializedResult[partitions];
+        try {
+            io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
+                GroupTable into = null;
+                for (Local l : all) {
+                    if (l.parts != null && (into == null || l.parts[p].groupCount() > into.groupCount())) {
+                        into = l.parts[p];
+                    }
+                }
+                for (Local l : all) {
+                    ctx.checkCancelled();
+                    if (l.parts != null && l.parts[p] != into) {
+                        into.mergeFrom(l.parts[p]);
+                    }
+                    if (l.table.groupCount() > 0) {
+                        into.mergePartition(l.table, p, partBits);
+                    }
+                }
+                int count = into.groupCount();
+                List<ColumnVector> columns = into.finish();
+                parts[p] = MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
+            });
+            List<MaterializedResult> out = new ArrayList<>();
+            for (MaterializedResult r : parts) {
+                if (r.rowCount() > 0 || out.isEmpty()) {
+                    out.add(r);
+                } else {
+                    r.close();
+                }
+            }
+            return io.blueshift.operators.set.UnionAllResult.concat(schema, out);
+        } catch (RuntimeException | Error e) {
+            for (MaterializedResult r : parts) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+            throw e;
         }
     }
 
@@ -172,10 +390,10 @@ public final class HashAggregate implements Sink, AutoCloseable {
         return new GroupTable(ctx.kernels(), ctx.pool(), keyColumns, keyTypes, calls);
     }
 
-    /** Frees the combined table when the pipeline failed before {@link #finish}. */
+    /** Frees the combined tables when the pipeline failed before {@link #finish}. */
     @Override
     public synchronized void close() {
-        locals.forEach(GroupTable::close);
+        locals.forEach(Local::close);
         locals.clear();
     }
 

@@ -264,6 +264,67 @@ class HashAggregateTest extends OperatorTestBase {
         }
     }
 
+    /**
+     * Enough groups that workers partition their tables (routing rows to partition tables,
+     * then merging partition by partition on all workers), with NULLs in both keys, long and
+     * short strings, and keys clustered in the first rows so that some workers may never
+     * partition: on 1, 2 and 4 threads, at the rule's threshold and at small ones.
+     */
+    @Test
+    void partitionedTablesWithNullKeysMergeOnEveryThreadCount() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 150_000; i++) {
+            // the first 20,000 rows share 16 groups; the rest spread over 60,000
+            int g = i < 20_000 ? i % 16 : (int) ((i * 7919L) % 60_000);
+            String s = g % 101 == 0 ? null : (g % 3 == 0 ? "a rather long grouping string #" + g : "s" + (g % 30_000));
+            Long k = g % 97 == 0 ? null : (long) (g / 30_000);
+            rows.add(new Object[] {s, k, (long) (i % 1000 == 0 ? -i : i)});
+        }
+        Map<List<Object>, long[]> want = new HashMap<>();
+        for (Object[] r : rows) {
+            long[] acc = want.computeIfAbsent(Arrays.asList(r[0], r[1]), x -> new long[] {0, 0, Long.MAX_VALUE});
+            acc[0]++;
+            acc[1] += (Long) r[2];
+            acc[2] = Math.min(acc[2], (Long) r[2]);
+        }
+        Schema schema = Schema.of(Field.of("s", DataType.VARCHAR), Field.of("k", DataType.INT64), Field.of("v", DataType.INT64));
+        try (InMemoryTable t = MixedTable.build(pool, "spread", schema, rows, 4096)) {
+            PlanNode plan = PlanBuilder.scan(t).aggregate(List.of("s", "k"), List.of(b -> b.countStar("n"),
+                    b -> b.sum(b.col("v"), "sv"), b -> b.min(b.col("v"), "mv"))).build();
+            for (int after : new int[] {0, 300, 5000}) {
+                HashAggregate.partitionAfterOverride = after;
+                try {
+                    for (int threads : new int[] {1, 2, 4}) {
+                        List<List<Object>> got = run(plan, ctx(threads));
+                        String where = threads + " threads, partitioned after " + after;
+                        assertEquals(want.size(), got.size(), "groups on " + where);
+                        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+                        for (List<Object> row : got) {
+                            List<Object> key = Arrays.asList(row.get(0), row.get(1));
+                            assertTrue(seen.add(key), "group " + key + " twice on " + where);
+                            long[] acc = want.get(key);
+                            assertTrue(acc != null, "unexpected group " + key + " on " + where);
+                            assertEquals(acc[0], row.get(2), "count of " + key + " on " + where);
+                            assertEquals(acc[1], row.get(3), "sum of " + key + " on " + where);
+                            assertEquals(acc[2], row.get(4), "min of " + key + " on " + where);
+                        }
+                    }
+                } finally {
+                    HashAggregate.partitionAfterOverride = 0;
+                }
+            }
+        }
+    }
+
+    @Test
+    void partitionBitsGiveEveryWorkerSeveralPartitions() {
+        assertEquals(3, HashAggregate.partitionBits(ctx(2).hashPartitionBits(0)));
+        assertEquals(4, HashAggregate.partitionBits(ctx(4).hashPartitionBits(0)));
+        assertEquals(6, HashAggregate.partitionBits(ctx(2).hashPartitionBits(6)));
+        assertEquals(10, HashAggregate.partitionBits(ctx(2).hashPartitionBits(12)));
+        assertEquals(HashAggregate.MIN_PARTITION_AFTER_GROUPS, HashAggregate.partitionAfterGroups(ctx(2)));
+    }
+
     @Test
     void twoWorkersFoldIntoTheLargestTableMoreMergeByPartition() {
         assertTrue(!HashAggregate.mergeInParallel(100_000, 50_000, 2, 2), "two even tables: fold");
