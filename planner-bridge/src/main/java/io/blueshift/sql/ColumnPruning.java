@@ -86,6 +86,7 @@ final class ColumnPruning {
                 }
                 yield identity(new PlanNode.UnionAll(inputs));
             }
+            case PlanNode.RecursiveUnion r -> identity(new PlanNode.RecursiveUnion(whole(r.seed()), whole(r.step()), r.working(), r.all(), r.maxIterations()));
             case PlanNode.GroupAggregate g -> identity(new PlanNode.GroupAggregate(whole(g.input()), g.keys(), g.calls()));
             case PlanNode.Window w -> identity(new PlanNode.Window(whole(w.input()), w.partition(), w.order(), w.frame(), w.calls()));
             case PlanNode.Scan s -> identity(s);

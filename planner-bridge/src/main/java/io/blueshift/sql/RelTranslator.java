@@ -59,10 +59,70 @@ final class RelTranslator {
             case Sort s -> sort(s);
             case Union u -> union(u);
             case Values v -> values(v);
+            case org.apache.calcite.rel.core.RepeatUnion r -> recursive(r);
             case org.apache.calcite.rel.core.Window w -> WindowTranslation.translate(w, translate(w.getInput()));
             case Correlate c -> throw new UnsupportedOperationException("not supported: a correlated subquery that could not be decorrelated");
             default -> throw new UnsupportedOperationException("not supported: " + rel.getRelTypeName());
         };
+    }
+
+    /** Iterations a recursive query may take before it is stopped with an error. */
+    static final int MAX_RECURSION = 10_000;
+
+    /** The working tables of the recursive queries being translated, by Calcite's name for them. */
+    private final java.util.Map<String, io.blueshift.operators.set.WorkingTable> working = new java.util.HashMap<>();
+
+    /**
+     * WITH RECURSIVE: Calcite's RepeatUnion of the seed and the step, each under a spool that
+     * names the working table the step scans. The column types are Calcite's (DuckDB's: the
+     * seed's), the step's results cast to them.
+     */
+    private PlanNode recursive(org.apache.calcite.rel.core.RepeatUnion r) {
+        RelNode seed = r.getSeedRel();
+        RelNode step = r.getIterativeRel();
+        String name = "recursive";
+        if (seed instanceof org.apache.calcite.rel.core.Spool sp) {
+            seed = sp.getInput();
+        }
+        if (step instanceof org.apache.calcite.rel.core.TableSpool sp) {
+            name = String.join(".", sp.getTable().getQualifiedName());
+            step = sp.getInput();
+        }
+        List<Field> fields = new ArrayList<>();
+        for (var f : r.getRowType().getFieldList()) {
+            fields.add(new Field(f.getName(), CalciteCatalog.fromCalcite(f.getType()), true));
+        }
+        Schema schema = new Schema(fields);
+        io.blueshift.operators.set.WorkingTable table = new io.blueshift.operators.set.WorkingTable(name, schema);
+        io.blueshift.operators.set.WorkingTable outer = working.put(name, table);
+        try {
+            PlanNode seedPlan = castTo(translate(seed), schema);
+            PlanNode stepPlan = castTo(translate(step), schema);
+            int limit = r.iterationLimit > 0 ? Math.min(r.iterationLimit, MAX_RECURSION) : MAX_RECURSION;
+            return new PlanNode.RecursiveUnion(seedPlan, stepPlan, table, r.all, limit);
+        } finally {
+            if (outer != null) {
+                working.put(name, outer);
+            } else {
+                working.remove(name);
+            }
+        }
+    }
+
+    /** {@code in} with {@code schema}'s column types (casts where they differ) and names. */
+    private static PlanNode castTo(PlanNode in, Schema schema) {
+        Schema s = in.schema();
+        List<Expr> exprs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean same = true;
+        for (int c = 0; c < schema.size(); c++) {
+            Expr ref = new Expr.ColumnRef(c, s.type(c), s.field(c).name());
+            boolean cast = !s.type(c).equals(schema.type(c));
+            same &= !cast && s.field(c).name().equals(schema.field(c).name());
+            exprs.add(cast ? new Expr.Cast(ref, schema.type(c)) : ref);
+            names.add(schema.field(c).name());
+        }
+        return same ? in : new PlanNode.Project(in, exprs, names);
     }
 
     private RexTranslator rex(RelNode rel) {
@@ -71,6 +131,10 @@ final class RelTranslator {
 
     private PlanNode.Scan scan(TableScan s, int[] columns) {
         CalciteCatalog.CalciteTable t = s.getTable().unwrap(CalciteCatalog.CalciteTable.class);
+        io.blueshift.operators.set.WorkingTable w = working.get(String.join(".", s.getTable().getQualifiedName()));
+        if (t == null && w != null) {
+            return new PlanNode.Scan(w, columns);
+        }
         if (t == null) {
             throw new UnsupportedOperationException("not supported: table " + s.getTable().getQualifiedName());
         }

@@ -151,6 +151,7 @@ public final class SqlPlanner {
             throw new SqlException("cannot plan the query: " + firstLine(e.getMessage()), 0, 0, e);
         }
         RelNode rel = relRoot.project();
+        outputNames = rel.getRowType().getFieldNames();
         if (hasStatisticalAggregates(rel)) {
             // STDDEV/VARIANCE as SUM(x), SUM(x * x) and COUNT(x)
             rel = hep(rel, HepProgram.builder().addRuleInstance(REDUCE_STATISTICS).build());
@@ -264,10 +265,25 @@ public final class SqlPlanner {
     public PlanNode plan(String sql) {
         RelNode rel = logicalPlan(sql);
         long t0 = System.nanoTime();
-        PlanNode plan = ColumnPruning.apply(new RelTranslator(catalog).translate(rel));
+        PlanNode plan = named(ColumnPruning.apply(new RelTranslator(catalog).translate(rel)), outputNames);
         times = new PlanningTimes(times.setupNanos(), times.parseNanos(), times.validateNanos(), times.toRelNanos(), times.rewriteNanos(),
                 System.nanoTime() - t0);
         return plan;
+    }
+
+    /** The query's column names, as validated (the rewrites drop projections that only rename). */
+    private java.util.List<String> outputNames = java.util.List.of();
+
+    private static PlanNode named(PlanNode plan, java.util.List<String> names) {
+        io.blueshift.memory.Schema s = plan.schema();
+        if (names.size() != s.size() || java.util.stream.IntStream.range(0, s.size()).allMatch(i -> s.field(i).name().equalsIgnoreCase(names.get(i)))) {
+            return plan;
+        }
+        java.util.List<io.blueshift.operators.expr.Expr> refs = new java.util.ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            refs.add(new io.blueshift.operators.expr.Expr.ColumnRef(i, s.type(i), s.field(i).name()));
+        }
+        return new PlanNode.Project(plan, refs, names);
     }
 
     public String explainLogical(String sql) {

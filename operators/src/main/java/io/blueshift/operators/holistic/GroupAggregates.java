@@ -96,7 +96,8 @@ public final class GroupAggregates {
         }
     }
 
-    static Object raw(ColumnVector v, int r) {
+    /** A value as {@code Expr.Literal} holds it (see the class comment). */
+    public static Object raw(ColumnVector v, int r) {
         if (v.isNull(r)) {
             return null;
         }

@@ -128,6 +128,18 @@ public sealed interface PlanNode {
         public List<PlanNode> inputs() { return List.of(input); }
     }
 
+    /**
+     * WITH RECURSIVE ... UNION [ALL]: {@code seed}'s rows, then {@code step} (which scans
+     * {@code working}) rerun on the rows each run added until it adds none, at most
+     * {@code maxIterations} times ({@link io.blueshift.operators.set.RecursiveUnion}).
+     * Both inputs have this node's schema.
+     */
+    record RecursiveUnion(PlanNode seed, PlanNode step, io.blueshift.operators.set.WorkingTable working, boolean all,
+                          int maxIterations) implements PlanNode {
+        public Schema schema() { return working.schema(); }
+        public List<PlanNode> inputs() { return List.of(seed, step); }
+    }
+
     /** LIMIT/OFFSET without ordering. */
     record Limit(PlanNode input, long offset, long limit) implements PlanNode {
         public Schema schema() { return input.schema(); }

@@ -218,6 +218,8 @@ public final class QueryExecutor {
                             input, w.partition(), w.order(), w.frame(), w.calls(), w.schema(), ctx)));
                 }
             }
+            case PlanNode.RecursiveUnion r -> materialized(timed(r, "RecursiveUnion",
+                    () -> io.blueshift.operators.set.RecursiveUnion.run(r, this::execute, ctx)));
             case PlanNode.GroupAggregate g -> {
                 try (MaterializedResult input = execute(g.input())) {
                     yield materialized(timed(g, "GroupAggregate", () -> io.blueshift.operators.holistic.GroupAggregates.evaluate(
@@ -496,6 +498,8 @@ public final class QueryExecutor {
                         .append(w.order().stream().map(k -> in.field(k.column()).name() + (k.ascending() ? "" : " DESC")).toList())
                         .append(' ').append(w.frame().describe()).append(' ').append(fns);
             }
+            case PlanNode.RecursiveUnion r -> sb.append("RecursiveUnion ").append(r.working().name()).append(r.all() ? " ALL" : "")
+                    .append("  (seed first, then the step that reads it)");
             case PlanNode.GroupAggregate g -> {
                 io.blueshift.memory.Schema in = g.input().schema();
                 List<String> keys = new ArrayList<>();
