@@ -93,6 +93,24 @@ public final class QueryExecutor {
         }
     }
 
+    /** Filters on a scan whose predicate {@link #cheap} says is cheaper per row than a key bitmap test. */
+    private final java.util.Set<Operator> cheapScanFilters = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Comparisons, ranges and null tests of non-string columns and constants, combined with AND, OR and NOT. */
+    private static boolean cheap(Expr e) {
+        return switch (e) {
+            case Expr.ColumnRef c -> !(c.type() instanceof DataType.VarcharType);
+            case Expr.Literal l -> true;
+            case Expr.Comparison c -> cheap(c.left()) && cheap(c.right());
+            case Expr.Between b -> cheap(b.value()) && cheap(b.low()) && cheap(b.high());
+            case Expr.And a -> a.terms().stream().allMatch(QueryExecutor::cheap);
+            case Expr.Or o -> o.terms().stream().allMatch(QueryExecutor::cheap);
+            case Expr.Not n -> cheap(n.term());
+            case Expr.IsNull n -> cheap(n.term());
+            default -> false;
+        };
+    }
+
     /**
      * A pipeline under construction: where it starts and what runs so far. {@code cols[i]} is
      * the source column that output column i is (unchanged), or -1; {@code keyFilter} collects
@@ -155,8 +173,10 @@ public final class QueryExecutor {
             List<Operator> ops = open.operators();
             JoinKeyFilter keys = open.keyFilter()[0];
             if (keys != null) {
+                // after a filter on the scan that is cheaper per row than a bitmap test (SIMD
+                // comparisons of dense columns), else first
                 ops = new ArrayList<>(ops);
-                ops.addFirst(keys);
+                ops.add(!ops.isEmpty() && cheapScanFilters.contains(ops.getFirst()) ? 1 : 0, keys);
             }
             return PipelineExecutor.run(new Pipeline(open.source(), ops, sink), ctx, profile);
         } finally {
@@ -179,6 +199,9 @@ public final class QueryExecutor {
                 List<ScanPredicate> skips = zoneMapPredicates(f.predicate(), s);
                 List<Operator> ops = new ArrayList<>();
                 ops.add(prof(f, new FilterOperator(f.schema(), f.predicate())));
+                if (cheap(f.predicate())) {
+                    cheapScanFilters.add(ops.getFirst());
+                }
                 yield new Open(prof(s, new TableScan(s.table(), s.columns(), skips)), ops, null);
             }
             case PlanNode.Filter f -> {
