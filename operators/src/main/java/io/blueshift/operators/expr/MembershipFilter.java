@@ -5,6 +5,7 @@ import io.blueshift.kernels.KernelProvider;
 import io.blueshift.kernels.StringKernels;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
+import io.blueshift.memory.Validity;
 import io.blueshift.memory.DataType.DecimalType;
 import io.blueshift.memory.StringViews;
 
@@ -69,6 +70,24 @@ abstract sealed class MembershipFilter {
                 throw new IllegalArgumentException("LIKE needs a VARCHAR, got " + v.type().sqlName());
             }
             MemorySegment matches = negated ? scratch.take(Math.max(4L, inCount * 4L)) : out;
+            if (checked == 0) {
+                // no leading literal: a header pass would keep nearly every row; test the bytes at once
+                int k = 0;
+                MemorySegment validity = v.validity();
+                int min = pattern.minLength;
+                int max = pattern.maxLength;
+                for (int i = 0; i < inCount; i++) {
+                    int r = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+                    if (validity != null && !Validity.isValid(validity, r)) {
+                        continue;
+                    }
+                    int len = StringOutput.length(v, r);
+                    if (len >= min && len <= max && pattern.matches(StringOutput.segment(v, r), StringOutput.offset(v, r), len)) {
+                        matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                    }
+                }
+                return negated ? nonNullExcept(v, in, inCount, matches, k, out) : k;
+            }
             // header pass (SIMD where dense): length range and leading bytes, then the bytes
             int n = kernels.strings().selectByHeader(v.data(), v.validity(), in, inCount,
                     pattern.minLength, pattern.maxLength, prefix, prefixMask, matches);
