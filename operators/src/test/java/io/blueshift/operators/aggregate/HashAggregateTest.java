@@ -322,7 +322,7 @@ class HashAggregateTest extends OperatorTestBase {
         assertEquals(4, HashAggregate.partitionBits(ctx(4).hashPartitionBits(0)));
         assertEquals(6, HashAggregate.partitionBits(ctx(2).hashPartitionBits(6)));
         assertEquals(10, HashAggregate.partitionBits(ctx(2).hashPartitionBits(12)));
-        assertEquals(HashAggregate.MIN_PARTITION_AFTER_GROUPS, HashAggregate.partitionAfterGroups(ctx(2)));
+        assertEquals(Math.max(HashAggregate.MIN_PARTITION_AFTER_GROUPS, 8 * BATCH_ROWS), HashAggregate.partitionAfterGroups(ctx(2)));
     }
 
     @Test
