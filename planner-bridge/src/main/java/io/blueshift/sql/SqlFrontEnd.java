@@ -104,6 +104,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlNode parsed = parse(sql);
         OutputNames.name(parsed, sql);
         IntervalResults.widen(parsed);
+        ByAll.expand(parsed);
         SqlNode validated = validator.validate(parsed);
         return validator.getValidatedNodeType(validated);
     }
@@ -117,6 +118,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
             throw new RuntimeException("parse failed", e);
         }
         IntervalResults.widen(parsed);
+        ByAll.expand(parsed);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
         SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader),
                 reader, typeFactory, VALIDATOR);

@@ -130,11 +130,14 @@ final class SqlFunctions {
     /**
      * DuckDB spellings Calcite's grammar takes for something else, made plain calls:
      * {@code date_diff(part, a, b)} (Calcite parses BigQuery's DATE_DIFF(a, b, part)),
-     * the column {@code range} of {@code range(n)} (a window frame's keyword there) and
+     * the column {@code range} of {@code range(n)} (a window frame's keyword there),
+     * {@code ifnull(a, b)} and {@code count_if(c)} (as COALESCE and COUNT(*) FILTER (WHERE c)),
+     * {@code x::TYPE} casts ({@link InfixCasts}) and
      * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
      * quoted name and {@code dayofmonth}.
      */
     static String respell(String sql) {
+        sql = ByAll.mark(InfixCasts.rewrite(sql));
         StringBuilder out = null;
         int copied = 0;
         java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
@@ -150,14 +153,16 @@ final class SqlFunctions {
             } else if (i + 1 >= toks.size() || !toks.get(i + 1).isSymbol("(") || (i > 0 && toks.get(i - 1).isSymbol("."))) {
                 continue;
             } else {
-                to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth" : null;
+                to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth"
+                        : t.is("ifnull") ? "coalesce" : t.is("count_if") ? "count(*) FILTER (WHERE " : null;
             }
             if (to != null) {
                 if (out == null) {
                     out = new StringBuilder(sql.length() + 8);
                 }
                 out.append(sql, copied, t.start()).append(to);
-                copied = t.end();
+                // count_if(c) is count(*) FILTER (WHERE c): its parenthesis becomes the filter's
+                copied = t.is("count_if") ? toks.get(i + 1).end() : t.end();
             }
         }
         return out == null ? sql : out.append(sql, copied, sql.length()).toString();

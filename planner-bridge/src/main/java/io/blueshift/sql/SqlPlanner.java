@@ -131,6 +131,7 @@ public final class SqlPlanner {
         checkLikeEscapes(parsed);
         OutputNames.name(parsed, sql);
         IntervalResults.widen(parsed);
+        ByAll.expand(parsed);
         long t1 = System.nanoTime();
         SqlNode validated;
         SqlValidator validator = front.validator();
