@@ -139,7 +139,27 @@ public final class QueryExecutor {
         return cols;
     }
 
+    /** Aggregates the plan computes more than once; set by the outermost {@link #execute} call. */
+    private SharedResults shared;
+    private boolean running;
+
     public MaterializedResult execute(PlanNode plan) {
+        if (running) {
+            return executeNode(plan);
+        }
+        SharedResults found = new SharedResults(plan);
+        running = true;
+        shared = found.isEmpty() ? null : found;
+        try {
+            return executeNode(plan);
+        } finally {
+            running = false;
+            shared = null;
+            found.releaseUnread();
+        }
+    }
+
+    private MaterializedResult executeNode(PlanNode plan) {
         return switch (plan) {
             case PlanNode.Sort s -> {
                 try (MaterializedResult input = execute(s.input())) {
@@ -218,13 +238,7 @@ public final class QueryExecutor {
                 }
                 yield in.mapped(cols);
             }
-            case PlanNode.Aggregate a -> {
-                Open in = open(a.input());
-                Sink sink = a.keys().length == 0
-                        ? new UngroupedAggregate(a.input().schema(), a.aggregates())
-                        : new HashAggregate(a.input().schema(), a.keys(), a.aggregates());
-                yield materialized(run(in, prof(a, sink)));
-            }
+            case PlanNode.Aggregate a -> materialized(shared == null ? aggregate(a) : shared.get(a, () -> aggregate(a)));
             case PlanNode.Sort s -> materialized(execute(s));
             case PlanNode.Limit l -> materialized(execute(l));
             case PlanNode.HashJoin j -> join(j, j.probe(), j.build(), j.probeKeys(), j.buildKeys(), j.type(), j.residual(), j.schema());
@@ -251,6 +265,14 @@ public final class QueryExecutor {
             }
             case PlanNode.Values v -> materialized(attributed("Values", () -> ConstantRows.materialize(v.schema(), v.rows(), ctx)));
         };
+    }
+
+    private MaterializedResult aggregate(PlanNode.Aggregate a) {
+        Open in = open(a.input());
+        Sink sink = a.keys().length == 0
+                ? new UngroupedAggregate(a.input().schema(), a.aggregates())
+                : new HashAggregate(a.input().schema(), a.keys(), a.aggregates());
+        return run(in, prof(a, sink));
     }
 
     /**
