@@ -152,6 +152,8 @@ final class SqlFunctions {
                 to = frame ? null : "\"range\"";
             } else if (i + 1 >= toks.size() || !toks.get(i + 1).isSymbol("(") || (i > 0 && toks.get(i - 1).isSymbol("."))) {
                 continue;
+            } else if (t.is("day") && i > 0 && (toks.get(i - 1).kind() == SqlLexer.Kind.STRING || toks.get(i - 1).kind() == SqlLexer.Kind.NUMBER)) {
+                continue;   // INTERVAL '90' DAY (3): a precision, not the function day(d)
             } else {
                 to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth"
                         : t.is("ifnull") ? "coalesce" : t.is("count_if") ? "count(*) FILTER (WHERE " : null;
