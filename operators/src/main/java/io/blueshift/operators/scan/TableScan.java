@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Scans the chosen columns of a table. One morsel is one block; blocks that a zone-map
  * predicate rules out are never touched (for file tables: never read). Only the scan's
  * columns are loaded. Batches are zero-copy slices of the block's vectors.
+ * <p>
+ * An in-memory table with fewer blocks than four per worker (a small table: customer's
+ * 150K rows are three 64K blocks) has its blocks cut into row ranges of whole batches, so the
+ * workers share it evenly; loading a block of such a table only takes views, so a block
+ * loaded by several morsels costs nothing more. Blocks of file tables stay whole (each load
+ * reads and decodes).
  */
 public final class TableScan implements Source {
     private final Table table;
@@ -28,7 +34,13 @@ public final class TableScan implements Source {
     private final Schema schema;
     private final AtomicInteger cursor = new AtomicInteger();
     private final AtomicLong blocksSkipped = new AtomicLong();
-    private volatile int[] morselBlocks = new int[0];
+    /** Per morsel: its block and row range ({@code to} -1: the whole block). */
+    private volatile Morsels morsels = new Morsels(new int[0], new int[0], new int[0]);
+
+    private record Morsels(int[] block, int[] from, int[] to) {}
+
+    /** Morsels per worker below which an in-memory table's blocks are cut into row ranges. */
+    private static final int MORSELS_PER_WORKER = 4;
 
     public TableScan(Table table, int[] columns, List<ScanPredicate> predicates) {
         this.table = table;
@@ -58,9 +70,41 @@ public final class TableScan implements Source {
                 keep[n++] = b;
             }
         }
-        morselBlocks = java.util.Arrays.copyOf(keep, n);
+        morsels = split(java.util.Arrays.copyOf(keep, n), ctx);
         blocksSkipped.set(skipped);
         cursor.set(0);
+    }
+
+    /** One morsel per block, or for a small in-memory table each block cut into about equal ranges of whole batches. */
+    private Morsels split(int[] blocks, ExecutionContext ctx) {
+        int wanted = ctx.threads() * MORSELS_PER_WORKER;
+        if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !(table instanceof io.blueshift.storage.InMemoryTable)) {
+            int[] whole = new int[blocks.length];
+            java.util.Arrays.fill(whole, -1);
+            return new Morsels(blocks, new int[blocks.length], whole);
+        }
+        int pieces = (wanted + blocks.length - 1) / blocks.length;
+        int step = ctx.batchRows();
+        List<int[]> out = new ArrayList<>();
+        for (int b : blocks) {
+            int rows = table.blockRowCount(b);
+            int pieceRows = (int) Math.max(step, ((long) (rows + pieces - 1) / pieces + step - 1) / step * step);
+            for (int from = 0; from < rows || from == 0; from += pieceRows) {
+                out.add(new int[] {b, from, Math.min(rows, from + pieceRows)});
+                if (rows == 0) {
+                    break;
+                }
+            }
+        }
+        int[] block = new int[out.size()];
+        int[] from = new int[out.size()];
+        int[] to = new int[out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            block[i] = out.get(i)[0];
+            from[i] = out.get(i)[1];
+            to[i] = out.get(i)[2];
+        }
+        return new Morsels(block, from, to);
     }
 
     /** Whether a range of rows with these bounds of {@code column} fails one of the predicates. */
@@ -84,28 +128,30 @@ public final class TableScan implements Source {
 
     @Override
     public int morselCount() {
-        return morselBlocks.length;
+        return morsels.block().length;
     }
 
     @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
-        int[] blocks = morselBlocks;
-        return i < blocks.length ? blocks[i] : -1;
+        return i < morsels.block().length ? i : -1;
     }
 
     /**
-     * Pushes the block's batches, then closes it: a block read for this morsel is freed here,
-     * which is safe because operators copy whatever they keep beyond one batch.
+     * Pushes the batches of the morsel's rows, then closes the block: a block read for this
+     * morsel is freed here, which is safe because operators copy whatever they keep beyond one
+     * batch.
      */
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-        try (LoadedBlock block = predicates.isEmpty() ? table.load(morsel, columns, ctx.pool())
-                : table.load(morsel, columns, ctx.pool(), filterColumns, this::excludes)) {
-            int rows = block.rowCount();
+        Morsels m = morsels;
+        int b = m.block()[morsel];
+        try (LoadedBlock block = predicates.isEmpty() ? table.load(b, columns, ctx.pool())
+                : table.load(b, columns, ctx.pool(), filterColumns, this::excludes)) {
+            int rows = m.to()[morsel] < 0 ? block.rowCount() : Math.min(block.rowCount(), m.to()[morsel]);
             int step = ctx.batchRows();
             List<ColumnVector> slices = new ArrayList<>(columns.length);
-            for (int offset = 0; offset < rows; offset += step) {
+            for (int offset = m.from()[morsel]; offset < rows; offset += step) {
                 int n = Math.min(step, rows - offset);
                 slices.clear();
                 for (int c = 0; c < columns.length; c++) {
