@@ -136,7 +136,26 @@ final class SqlFunctions {
      * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
      * quoted name and {@code dayofmonth}.
      */
+    /**
+     * DuckDB's {@code a // b} (integer division) would otherwise start one of Calcite's line
+     * comments, silently dropping the rest of the line: a clear error instead.
+     */
+    private static void rejectIntegerDivision(String sql) {
+        if (!sql.contains("//")) {
+            return;
+        }
+        java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
+        for (int i = 0; i + 1 < toks.size(); i++) {
+            SqlLexer.Token t = toks.get(i);
+            if (t.isSymbol("/") && toks.get(i + 1).isSymbol("/") && toks.get(i + 1).start() == t.end()) {
+                throw new SqlException("line " + t.line() + ", column " + t.column()
+                        + ": not supported: the // operator (integer division); write trunc(a / b) or CAST(a / b AS BIGINT)");
+            }
+        }
+    }
+
     static String respell(String sql) {
+        rejectIntegerDivision(sql);
         sql = ByAll.mark(InfixCasts.rewrite(sql));
         StringBuilder out = null;
         int copied = 0;
