@@ -16,8 +16,10 @@ import java.util.Objects;
  * {@link #allocate}) or is a view of someone else's ({@link #wrap}, {@link #slice}).
  */
 public final class ColumnVector implements AutoCloseable {
-    /** Size of each out-of-line string buffer a writable VARCHAR vector adds as it fills. */
+    /** Largest out-of-line string buffer a writable VARCHAR vector adds as it fills (they start smaller). */
     static final int STRING_BUFFER_BYTES = 1 << 20;
+    /** The smallest first string buffer (small results do not each zero a whole megabyte). */
+    static final int FIRST_STRING_BUFFER_BYTES = 4 << 10;
 
     private final DataType type;
     private final int capacity;
@@ -189,7 +191,7 @@ public final class ColumnVector implements AutoCloseable {
             throw new IllegalStateException("cannot write strings into a view");
         }
         if (stringFill + utf8.length > currentBufferSize()) {
-            long size = Math.max(STRING_BUFFER_BYTES, utf8.length);
+            long size = Math.max(nextStringBufferBytes(), utf8.length);
             Allocation buf = pool.allocate(size, owner + " string data");
             owned.add(buf);
             varBuffers.add(buf.segment());
@@ -235,6 +237,12 @@ public final class ColumnVector implements AutoCloseable {
         varBuffers.add(buf.segment());
         stringFill = Long.MAX_VALUE / 4; // counts as full: the next setString adds its own buffer
         return varBuffers.size() - 1;
+    }
+
+    /** The first string buffer holds 32 bytes a row of capacity (4 KiB at least), each next twice the last, up to 1 MiB. */
+    private long nextStringBufferBytes() {
+        long first = Math.clamp(32L * capacity, FIRST_STRING_BUFFER_BYTES, STRING_BUFFER_BYTES);
+        return Math.min(STRING_BUFFER_BYTES, Math.max(first, 2 * currentBufferSize()));
     }
 
     private long currentBufferSize() {
