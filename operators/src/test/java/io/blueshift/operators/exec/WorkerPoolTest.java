@@ -139,6 +139,58 @@ class WorkerPoolTest {
         assertTrue(ms < 500, "the caller waited " + ms + " ms for the busy pool");
     }
 
+    /** A {@link SpinSource} that says how many morsels it has. */
+    private static final class CountedSpinSource implements Source {
+        final SpinSource spin;
+
+        CountedSpinSource(int morsels) {
+            spin = new SpinSource(morsels, 1, -1, null);
+        }
+
+        public Schema outputSchema() { return X; }
+        public void open(ExecutionContext ctx) { spin.open(ctx); }
+        public int nextMorsel() { return spin.nextMorsel(); }
+        public int morselCount() { return spin.morsels; }
+        public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) { spin.scan(morsel, ctx, downstream); }
+        public String describe() { return "counted spin"; }
+    }
+
+    /** A sink that counts the worker states it was asked for. */
+    private static final class CountingSink implements Sink {
+        final AtomicInteger states = new AtomicInteger();
+
+        public Schema outputSchema() { return X; }
+        public SinkState createLocalState(ExecutionContext ctx) {
+            states.incrementAndGet();
+            return () -> { };
+        }
+        public void sink(Batch batch, SinkState local) { }
+        public void combine(SinkState local) { }
+        public MaterializedResult finish(ExecutionContext ctx) { return new MaterializedResult(X, List.of(), List.of()); }
+        public String describe() { return "counting"; }
+    }
+
+    @Test
+    void aPipelineStartsNoMoreWorkersThanItsSourceHasMorselsAndOneRunsOnTheCaller() {
+        CountedSpinSource one = new CountedSpinSource(1);
+        CountingSink sink = new CountingSink();
+        PipelineExecutor.run(new Pipeline(one, List.of(), sink), ctx(4)).close();
+        assertEquals(1, sink.states.get(), "one worker for one morsel");
+        assertEquals(java.util.Set.of(Thread.currentThread().getName()), one.spin.threads, "on the calling thread");
+
+        CountedSpinSource three = new CountedSpinSource(3);
+        CountingSink sink3 = new CountingSink();
+        PipelineExecutor.run(new Pipeline(three, List.of(), sink3), ctx(4)).close();
+        assertEquals(3, sink3.states.get());
+        assertEquals(3, three.spin.scanned.get());
+        assertTrue(three.spin.threads.stream().allMatch(n -> n.startsWith("blueshift-worker-")), three.spin.threads.toString());
+
+        CountedSpinSource none = new CountedSpinSource(0);
+        CountingSink sink0 = new CountingSink();
+        PipelineExecutor.run(new Pipeline(none, List.of(), sink0), ctx(4)).close();
+        assertEquals(1, sink0.states.get(), "an empty source still gets one worker (the sink's state)");
+    }
+
     @Test
     void aFailingWorkerFailsThePipelineWithItsOwnErrorAndTheOthersStop() {
         IllegalArgumentException boom = new IllegalArgumentException("boom");
