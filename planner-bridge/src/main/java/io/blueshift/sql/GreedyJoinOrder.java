@@ -23,10 +23,8 @@ import java.util.List;
 
 /**
  * Orders the inputs of each inner {@link MultiJoin} greedily by estimated intermediate size:
- * start from a connected pair, then add the connected input that keeps the running result
- * smallest (a cross product only when nothing is connected). Every pair is tried as the start;
- * the order whose intermediate results add up to the fewest estimated rows is kept (the pair
- * with the smallest join first, unless another start saves a fifth of the rows or more).
+ * start from the connected pair with the smallest estimated join, then add the connected input
+ * that keeps the running result smallest (a cross product only when nothing is connected).
  * A join of {@code A.x = B.y} is estimated as {@code |A| * |B| / max(ndv(A.x), ndv(B.y))} (with
  * several keys, the largest such divisor),
  * with distinct counts from the tables' statistics (capped by the inputs' estimated rows).
@@ -93,11 +91,9 @@ final class GreedyJoinOrder {
         if (edges.isEmpty()) {
             return mj; // nothing to order by; keep Calcite's
         }
-        // greedy from the pair with the smallest estimated join (as before), then from every
-        // other pair: a start that looks dear can lead to much smaller intermediate results
-        // (TPC-H Q2: nation-region first joins supplier, then all of partsupp; the 747
-        // filtered parts first keep every later join at a few thousand rows). The order whose
-        // intermediate results add up to the fewest rows wins; the first start keeps ties.
+        // greedy
+        boolean[] in = new boolean[n];
+        List<Integer> sequence = new ArrayList<>();
         double best = Double.MAX_VALUE;
         int bestA = -1;
         int bestB = -1;
@@ -109,41 +105,14 @@ final class GreedyJoinOrder {
                 bestB = e.b();
             }
         }
-        double[] cost = new double[1];
-        List<Integer> sequence = greedyFrom(bestA, bestB, rows, edges, inputs, mq, cost);
-        double bestCost = cost[0];
-        for (Edge e : edges) {
-            List<Integer> other = greedyFrom(e.a(), e.b(), rows, edges, inputs, mq, cost);
-            if (cost[0] < bestCost * (1 - MIN_GAIN)) {
-                sequence = other;
-                bestCost = cost[0];
-            }
-        }
-        return build(mj, inputs, sequence, offset, conjuncts, rex);
-    }
-
-    /** Another start replaces the first only when its orders' rows are at least this share fewer. */
-    private static final double MIN_GAIN = 0.2;
-
-    /**
-     * The greedy order starting with inputs {@code a} and {@code b} (the smaller first: it
-     * becomes the build side of the first join), each step adding the connected input that
-     * keeps the running result smallest (a cross product only when nothing is connected).
-     * {@code cost[0]} gets the sum of the estimated rows of every intermediate result.
-     */
-    private static List<Integer> greedyFrom(int a, int b, double[] rows, List<Edge> edges, List<RelNode> inputs,
-                                            RelMetadataQuery mq, double[] cost) {
-        int n = rows.length;
-        boolean[] in = new boolean[n];
-        List<Integer> sequence = new ArrayList<>();
-        int first = rows[a] >= rows[b] ? a : b;
-        int second = first == a ? b : a;
+        // the smaller of the pair first: it becomes the build side of the first join
+        int first = rows[bestA] >= rows[bestB] ? bestA : bestB;
+        int second = first == bestA ? bestB : bestA;
         sequence.add(first);
         sequence.add(second);
         in[first] = true;
         in[second] = true;
-        double current = joinRows(List.of(a), rows[a], b, rows, edges, inputs, mq);
-        double total = current;
+        double current = best;
         while (sequence.size() < n) {
             int pick = -1;
             double pickRows = Double.MAX_VALUE;
@@ -163,10 +132,8 @@ final class GreedyJoinOrder {
             sequence.add(pick);
             in[pick] = true;
             current = pickRows;
-            total += current;
         }
-        cost[0] = total;
-        return sequence;
+        return build(mj, inputs, sequence, offset, conjuncts, rex);
     }
 
     /**
