@@ -431,16 +431,21 @@ final class ColumnChunkReader {
     private long[] dictionaryViews(ColumnVector out) {
         PageValues dict = dictionary;
         int n = dict.count;
+        if (dictionaryViews != null && dictionaryViewsBuffer == -1) {
+            return dictionaryViews;   // every entry inline: the views point nowhere
+        }
+        // built views with a buffer index have long entries; otherwise look for one, once
+        boolean longEntries = dictionaryViews != null;
+        for (int k = 0; k < n && !longEntries; k++) {
+            longEntries = dict.lengths[k] > StringViews.INLINE_MAX;
+        }
         int buffer = -1;
-        for (int k = 0; k < n; k++) {
-            if (dict.lengths[k] > StringViews.INLINE_MAX) {
-                if (viewSource != dict.bytes) {
-                    viewBuffer = out.addStringBuffer(dict.bytes, 0, dict.bytes.length);
-                    viewSource = dict.bytes;
-                }
-                buffer = viewBuffer;
-                break;
+        if (longEntries) {
+            if (viewSource != dict.bytes) {
+                viewBuffer = out.addStringBuffer(dict.bytes, 0, dict.bytes.length);
+                viewSource = dict.bytes;
             }
+            buffer = viewBuffer;
         }
         if (dictionaryViews != null && dictionaryViewsBuffer == buffer) {
             return dictionaryViews;
