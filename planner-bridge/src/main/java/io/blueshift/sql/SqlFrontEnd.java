@@ -105,6 +105,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         OutputNames.name(parsed, sql);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
+        StarModifiers.expand(parsed);
         SqlNode validated = validator.validate(parsed);
         return validator.getValidatedNodeType(validated);
     }
@@ -119,6 +120,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         }
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
+        StarModifiers.expand(parsed);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
         SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader),
                 reader, typeFactory, VALIDATOR);

@@ -156,7 +156,7 @@ final class SqlFunctions {
 
     static String respell(String sql) {
         rejectIntegerDivision(sql);
-        sql = ByAll.mark(InfixCasts.rewrite(sql));
+        sql = StarModifiers.mark(ByAll.mark(InfixCasts.rewrite(sql)));
         StringBuilder out = null;
         int copied = 0;
         java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);

@@ -132,6 +132,7 @@ public final class SqlPlanner {
         OutputNames.name(parsed, sql);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
+        StarModifiers.expand(parsed);
         long t1 = System.nanoTime();
         SqlNode validated;
         SqlValidator validator = front.validator();
