@@ -332,6 +332,14 @@ final class RexTranslator {
                 java.time.LocalDateTime now = java.time.LocalDateTime.now();
                 return new Expr.Literal(now.toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L + now.getNano() / 1000, DataType.TIMESTAMP);
             }
+            case "$DATE_PLUS_DAYS" -> {
+                return new Expr.Call(Expr.Function.DATE_ADD_DAYS, all(call.getOperands(), input), DataType.DATE);
+            }
+            case "$DATE_MINUS_DATE" -> {
+                // days from the second date to the first
+                List<Expr> ab = all(call.getOperands(), input);
+                return new Expr.Call(Expr.Function.DATE_DIFF, List.of(Exprs.string("day"), ab.get(1), ab.get(0)), DataType.INT64);
+            }
             case "DATE_PART" -> {
                 if (!(call.getOperands().getFirst() instanceof RexLiteral part)) {
                     throw new UnsupportedOperationException("not supported: DATE_PART with a non-constant part");

@@ -86,8 +86,54 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
 
     /** A fresh validator: it keeps the scopes and types of the one statement it validates. */
     SqlValidator validator() {
-        return SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, catalogReader),
-                catalogReader, typeFactory, VALIDATOR);
+        return newValidator(catalogReader);
+    }
+
+    private SqlValidator newValidator(CalciteCatalogReader reader) {
+        return new DateArithmeticValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader), reader, typeFactory);
+    }
+
+    /**
+     * Calcite's validator that also types DuckDB's date arithmetic: {@code date + n},
+     * {@code n + date} and {@code date - n} (integer days) become {@link SqlFunctions#DATE_PLUS_DAYS}
+     * and {@code date - date} {@link SqlFunctions#DATE_MINUS_DATE}, decided from the operands'
+     * types just before the call is typed; every other {@code +} and {@code -} is Calcite's.
+     */
+    private static final class DateArithmeticValidator extends org.apache.calcite.sql.validate.SqlValidatorImpl {
+        DateArithmeticValidator(org.apache.calcite.sql.SqlOperatorTable operators, CalciteCatalogReader reader,
+                                JavaTypeFactoryImpl typeFactory) {
+            super(operators, reader, typeFactory, VALIDATOR);
+        }
+
+        @Override
+        public RelDataType deriveType(org.apache.calcite.sql.validate.SqlValidatorScope scope, SqlNode expr) {
+            if (expr instanceof org.apache.calcite.sql.SqlBasicCall call && call.operandCount() == 2
+                    && (call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.PLUS
+                        || call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS)) {
+                boolean plus = call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.PLUS;
+                RelDataType a = super.deriveType(scope, call.operand(0));
+                RelDataType b = super.deriveType(scope, call.operand(1));
+                boolean aDate = a.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DATE;
+                boolean bDate = b.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DATE;
+                boolean aInt = org.apache.calcite.sql.type.SqlTypeUtil.isIntType(a);
+                boolean bInt = org.apache.calcite.sql.type.SqlTypeUtil.isIntType(b);
+                if (aDate && bInt) {
+                    if (!plus) {
+                        SqlNode n = call.operand(1);
+                        call.setOperand(1, org.apache.calcite.sql.fun.SqlStdOperatorTable.UNARY_MINUS.createCall(n.getParserPosition(), n));
+                    }
+                    call.setOperator(SqlFunctions.DATE_PLUS_DAYS);
+                } else if (plus && aInt && bDate) {
+                    SqlNode n = call.operand(0);
+                    call.setOperand(0, call.operand(1));
+                    call.setOperand(1, n);
+                    call.setOperator(SqlFunctions.DATE_PLUS_DAYS);
+                } else if (!plus && aDate && bDate) {
+                    call.setOperator(SqlFunctions.DATE_MINUS_DATE);
+                }
+            }
+            return super.deriveType(scope, expr);
+        }
     }
 
     /** The validated statement as a logical plan (subqueries not yet expanded). */
@@ -122,8 +168,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
-        SqlValidator validator = SqlValidatorUtil.newValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader),
-                reader, typeFactory, VALIDATOR);
+        SqlValidator validator = newValidator(reader);
         SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster,
                 StandardConvertletTable.INSTANCE, TO_REL);
         RelRoot root = converter.convertQuery(parsed, true, false);

@@ -81,6 +81,16 @@ final class SqlFunctions {
                     OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME), DATE));
 
     /**
+     * DuckDB's {@code date + n} and {@code date - n} (n days, a DATE) and {@code date - date}
+     * (days between, a BIGINT), which Calcite's {@code +} and {@code -} refuse: the validator
+     * ({@link SqlFrontEnd#validator}) turns those calls into these before typing them.
+     */
+    static final SqlFunction DATE_PLUS_DAYS = fn("$DATE_PLUS_DAYS", ReturnTypes.DATE_NULLABLE,
+            OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER), DATE);
+    static final SqlFunction DATE_MINUS_DATE = fn("$DATE_MINUS_DATE", ReturnTypes.BIGINT_NULLABLE,
+            OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE), DATE);
+
+    /**
      * MEDIAN and QUANTILE_CONT's type in DuckDB: DOUBLE for integers and doubles, the input's
      * DECIMAL, TIMESTAMP for dates and timestamps, the input's type otherwise (strings take
      * the lower middle value).
@@ -124,6 +134,7 @@ final class SqlFunctions {
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
+            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE),
             SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
