@@ -30,6 +30,20 @@ public final class BlueshiftTypeSystem extends RelDataTypeSystemImpl {
     }
 
     /**
+     * TIMESTAMP keeps microseconds, as DuckDB's and our own TIMESTAMP values do: Calcite's
+     * defaults (precision 0, at most 3) would cut a literal's or a cast's fraction.
+     */
+    @Override
+    public int getDefaultPrecision(SqlTypeName typeName) {
+        return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getDefaultPrecision(typeName);
+    }
+
+    @Override
+    public int getMaxPrecision(SqlTypeName typeName) {
+        return typeName == SqlTypeName.TIMESTAMP ? 6 : super.getMaxPrecision(typeName);
+    }
+
+    /**
      * AVG, STDDEV and VARIANCE of any number are DOUBLE, as in DuckDB (Calcite keeps the
      * argument's type, so AVG of an INTEGER would truncate and STDDEV of a DECIMAL would
      * square it in 18 digits).

@@ -404,6 +404,13 @@ final class RexTranslator {
             case "GREATEST" -> Expr.Function.GREATEST;
             case "LEAST" -> Expr.Function.LEAST;
             case "DATE_TRUNC" -> Expr.Function.DATE_TRUNC;
+            case "SPLIT_PART" -> Expr.Function.SPLIT_PART;
+            case "REGEXP_MATCHES" -> Expr.Function.REGEXP_MATCHES;
+            case "REGEXP_REPLACE" -> Expr.Function.REGEXP_REPLACE;
+            case "REGEXP_EXTRACT" -> Expr.Function.REGEXP_EXTRACT;
+            case "STRFTIME" -> Expr.Function.STRFTIME;
+            case "MAKE_DATE" -> Expr.Function.MAKE_DATE;
+            case "LAST_DAY" -> Expr.Function.LAST_DAY;
             case "DATE_DIFF", "DATEDIFF" -> Expr.Function.DATE_DIFF;
             case "MOD", "%" -> Expr.Function.MOD;
             case "FLOOR" -> Expr.Function.FLOOR;

@@ -31,9 +31,45 @@ final class DateFunctions {
     ColumnVector evaluate(Expr.Call call, Batch batch) {
         return switch (call.function()) {
             case DATE_TRUNC -> trunc(call, batch);
+            case MAKE_DATE, LAST_DAY -> makeDate(call, batch);
             case DATE_DIFF -> diff(call, batch);
             default -> extract(call, batch);
         };
+    }
+
+    /** MAKE_DATE(year, month, day) and LAST_DAY(date): DATE results; an impossible date is an error. */
+    private ColumnVector makeDate(Expr.Call call, Batch batch) {
+        boolean make = call.function() == Expr.Function.MAKE_DATE;
+        Functions.requireArgs(call, make ? 3 : 1, make ? 3 : 1);
+        ColumnVector[] a = new ColumnVector[call.args().size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = eval.evaluate(call.args().get(i), batch);
+        }
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.allValid(a, rows);
+        ColumnVector out = eval.newVector(DataType.DATE, rows, validity);
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            java.time.LocalDate d;
+            if (make) {
+                long y = Functions.integral(a[0], r);
+                long m = Functions.integral(a[1], r);
+                long day = Functions.integral(a[2], r);
+                try {
+                    d = java.time.LocalDate.of(Math.toIntExact(y), Math.toIntExact(m), Math.toIntExact(day));
+                } catch (java.time.DateTimeException | ArithmeticException e) {
+                    throw new IllegalArgumentException("MAKE_DATE(" + y + ", " + m + ", " + day + "): not a date");
+                }
+            } else {
+                d = java.time.LocalDate.ofEpochDay(Math.floorDiv(micros(a[0], r), MICROS_PER_DAY));
+                d = d.withDayOfMonth(d.lengthOfMonth());
+            }
+            out.setInt(r, Math.toIntExact(d.toEpochDay()));
+        }
+        return out;
     }
 
     /** Microseconds since the epoch of row {@code r} of a DATE or TIMESTAMP vector. */

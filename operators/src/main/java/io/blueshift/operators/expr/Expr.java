@@ -159,7 +159,21 @@ public sealed interface Expr {
         /** DATE_DIFF(part, a, b): part boundaries crossed from a to b (INT64). */
         DATE_DIFF,
         /** LIKE_ROWS(s, pattern [, escape]): LIKE whose pattern is a column, compiled per distinct pattern (BOOLEAN). */
-        LIKE_ROWS
+        LIKE_ROWS,
+        /** SPLIT_PART(s, separator, n): the n-th part, 1-based, negative from the end; '' out of range. */
+        SPLIT_PART,
+        /** REGEXP_MATCHES(s, pattern [, options]): the pattern found anywhere in s (BOOLEAN). */
+        REGEXP_MATCHES,
+        /** REGEXP_REPLACE(s, pattern, replacement [, options]): the first match ('g': every match); \\1 names group 1. */
+        REGEXP_REPLACE,
+        /** REGEXP_EXTRACT(s, pattern [, group]): the group (0: the whole match) of the first match; '' without one. */
+        REGEXP_EXTRACT,
+        /** STRFTIME(date or timestamp, format): strftime's %-codes. */
+        STRFTIME,
+        /** MAKE_DATE(year, month, day) as a DATE. */
+        MAKE_DATE,
+        /** LAST_DAY(date): the last day of its month. */
+        LAST_DAY
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

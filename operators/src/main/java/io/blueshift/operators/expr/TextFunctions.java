@@ -32,6 +32,7 @@ final class TextFunctions {
             case CONCAT_FN, CONCAT_WS -> concatSkippingNulls(call, batch);
             case ASCII -> ascii(call, batch);
             case LIKE_ROWS -> likeRows(call, batch);
+            case REGEXP_MATCHES -> regexpMatches(call, batch);
             default -> rebuild(call, batch);
         };
     }
@@ -263,18 +264,136 @@ final class TextFunctions {
         int rows = batch.rowCount();
         MemorySegment validity = eval.allValid(a, rows);
         StringOutput out = new StringOutput(eval.scratch(), rows);
+        Patterns patterns = new Patterns();
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
             if (validity != null && !Validity.isValid(validity, r)) {
                 continue;
             }
-            out.put(r, value(call.function(), a, r).getBytes(StandardCharsets.UTF_8));
+            out.put(r, value(call.function(), a, r, patterns).getBytes(StandardCharsets.UTF_8));
         }
         return out.finish(validity);
     }
 
-    private static String value(Expr.Function f, ColumnVector[] a, int r) {
+    // ---- regular expressions ----
+
+    /**
+     * The last pattern compiled in one batch: patterns are nearly always constants, so each
+     * batch compiles its pattern once. Java's regular expressions take RE2's common syntax;
+     * options: 'i' ignores case, 'c' is case-sensitive, 's' and 'm' as in RE2, 'g' (for
+     * REGEXP_REPLACE) replaces every match.
+     */
+    private static final class Patterns {
+        private String text;
+        private String options;
+        private java.util.regex.Pattern pattern;
+
+        java.util.regex.Pattern of(String regex, String opts) {
+            if (pattern == null || !regex.equals(text) || !opts.equals(options)) {
+                int flags = 0;
+                for (char c : opts.toCharArray()) {
+                    switch (c) {
+                        case 'i' -> flags |= java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE;
+                        case 'c' -> flags &= ~(java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE);
+                        case 's' -> flags |= java.util.regex.Pattern.DOTALL;
+                        case 'm', 'n', 'p' -> flags |= java.util.regex.Pattern.MULTILINE;
+                        case 'g' -> { }
+                        default -> throw new IllegalArgumentException("regular expression option '" + c + "' is not one of c, i, m, n, p, s, g");
+                    }
+                }
+                try {
+                    pattern = java.util.regex.Pattern.compile(regex, flags);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("invalid regular expression '" + regex + "': " + e.getDescription());
+                }
+                text = regex;
+                options = opts;
+            }
+            return pattern;
+        }
+    }
+
+    private ColumnVector regexpMatches(Expr.Call call, Batch batch) {
+        ColumnVector[] a = args(call, batch);
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.allValid(a, rows);
+        ColumnVector out = eval.newVector(DataType.BOOLEAN, rows, validity);
+        Patterns patterns = new Patterns();
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            String opts = a.length > 2 ? string(a[2], r) : "";
+            out.setBoolean(r, patterns.of(string(a[1], r), opts).matcher(string(a[0], r)).find());
+        }
+        return out;
+    }
+
+    /** RE2's replacement ({@code \\1} a group, {@code \\\\} a backslash) in Java's spelling ({@code $1}, {@code $} escaped). */
+    private static String javaReplacement(String re2) {
+        StringBuilder sb = new StringBuilder(re2.length() + 4);
+        for (int i = 0; i < re2.length(); i++) {
+            char c = re2.charAt(i);
+            if (c == '\\' && i + 1 < re2.length()) {
+                char d = re2.charAt(++i);
+                if (d >= '0' && d <= '9') {
+                    sb.append('$').append(d);
+                } else {
+                    sb.append('\\').append(d);
+                }
+            } else if (c == '$') {
+                sb.append("\\$");
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** DuckDB's SPLIT_PART: an empty separator splits into characters. */
+    private static String splitPart(String s, String sep, long n) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (sep.isEmpty()) {
+            s.codePoints().forEach(cp -> parts.add(Character.toString(cp)));
+            if (parts.isEmpty()) {
+                parts.add("");
+            }
+        } else {
+            int from = 0;
+            for (int at; (at = s.indexOf(sep, from)) >= 0; from = at + sep.length()) {
+                parts.add(s.substring(from, at));
+            }
+            parts.add(s.substring(from));
+        }
+        long index = n > 0 ? n - 1 : parts.size() + n;
+        return n == 0 || index < 0 || index >= parts.size() ? "" : parts.get((int) index);
+    }
+
+    private static String value(Expr.Function f, ColumnVector[] a, int r, Patterns patterns) {
         return switch (f) {
+            case SPLIT_PART -> splitPart(string(a[0], r), string(a[1], r), Functions.integral(a[2], r));
+            case REGEXP_REPLACE -> {
+                String opts = a.length > 3 ? string(a[3], r) : "";
+                java.util.regex.Matcher m = patterns.of(string(a[1], r), opts).matcher(string(a[0], r));
+                String replacement = javaReplacement(string(a[2], r));
+                try {
+                    yield opts.indexOf('g') >= 0 ? m.replaceAll(replacement) : m.replaceFirst(replacement);
+                } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+                    throw new IllegalArgumentException("REGEXP_REPLACE: bad replacement '" + string(a[2], r) + "': " + e.getMessage());
+                }
+            }
+            case REGEXP_EXTRACT -> {
+                java.util.regex.Matcher m = patterns.of(string(a[1], r), "").matcher(string(a[0], r));
+                long group = a.length > 2 ? Functions.integral(a[2], r) : 0;
+                if (group < 0 || group > m.groupCount()) {
+                    throw new IllegalArgumentException("REGEXP_EXTRACT: group " + group + " is not in the pattern (it has "
+                            + m.groupCount() + ")");
+                }
+                String g = m.find() ? m.group((int) group) : "";
+                yield g == null ? "" : g;
+            }
+            case STRFTIME -> Strftime.format(a[0], r, string(a[1], r));
             case REPLACE -> {
                 String from = string(a[1], r);
                 yield from.isEmpty() ? string(a[0], r) : string(a[0], r).replace(from, string(a[2], r));
