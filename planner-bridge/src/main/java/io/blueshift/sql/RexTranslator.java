@@ -484,11 +484,20 @@ final class RexTranslator {
             throw new UnsupportedOperationException("not supported: an interval that is not a constant (" + b + ")");
         }
         Expr date = translate(a, input);
+        var typeName = b.getType().getSqlTypeName();
+        boolean months = typeName.getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_YEAR_MONTH;
+        if (date.type() instanceof DataType.TimestampType) {
+            // months as months; day-time intervals (milliseconds) as microseconds
+            long amount = months ? v.longValueExact() : v.multiply(java.math.BigDecimal.valueOf(1000)).longValueExact();
+            if (op == Expr.ArithmeticOp.SUBTRACT) {
+                amount = -amount;
+            }
+            return new Expr.Call(months ? Expr.Function.TIMESTAMP_ADD_MONTHS : Expr.Function.TIMESTAMP_ADD_MICROS,
+                    List.of(date, new Expr.Literal(amount, DataType.INT64)), DataType.TIMESTAMP);
+        }
         if (!(date.type() instanceof DataType.DateType)) {
             throw new UnsupportedOperationException("not supported: interval arithmetic on " + date.type().sqlName());
         }
-        var typeName = b.getType().getSqlTypeName();
-        boolean months = typeName.getFamily() == org.apache.calcite.sql.type.SqlTypeFamily.INTERVAL_YEAR_MONTH;
         long amount;
         if (months) {
             amount = v.longValueExact();

@@ -32,9 +32,38 @@ final class DateFunctions {
         return switch (call.function()) {
             case DATE_TRUNC -> trunc(call, batch);
             case MAKE_DATE, LAST_DAY -> makeDate(call, batch);
+            case TIMESTAMP_ADD_MICROS, TIMESTAMP_ADD_MONTHS -> timestampAdd(call, batch);
             case DATE_DIFF -> diff(call, batch);
             default -> extract(call, batch);
         };
+    }
+
+    /** A TIMESTAMP plus microseconds or months; past the TIMESTAMP range is an error. */
+    private ColumnVector timestampAdd(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 2, 2);
+        ColumnVector t = eval.evaluate(call.args().get(0), batch);
+        ColumnVector n = eval.evaluate(call.args().get(1), batch);
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.allValid(new ColumnVector[] {t, n}, rows);
+        ColumnVector out = eval.newVector(DataType.TIMESTAMP, rows, validity);
+        boolean months = call.function() == Expr.Function.TIMESTAMP_ADD_MONTHS;
+        for (int i = 0, live = batch.liveCount(); i < live; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long micros = t.getLong(r);
+            long amount = Functions.integral(n, r);
+            if (months) {
+                long day = Math.floorDiv(micros, MICROS_PER_DAY);
+                long timeOfDay = Math.floorMod(micros, MICROS_PER_DAY);
+                long shifted = LocalDate.ofEpochDay(day).plusMonths(amount).toEpochDay();
+                out.setLong(r, Math.addExact(Math.multiplyExact(shifted, MICROS_PER_DAY), timeOfDay));
+            } else {
+                out.setLong(r, Math.addExact(micros, amount));
+            }
+        }
+        return out;
     }
 
     /** MAKE_DATE(year, month, day) and LAST_DAY(date): DATE results; an impossible date is an error. */

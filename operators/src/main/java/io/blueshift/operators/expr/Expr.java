@@ -173,7 +173,11 @@ public sealed interface Expr {
         /** MAKE_DATE(year, month, day) as a DATE. */
         MAKE_DATE,
         /** LAST_DAY(date): the last day of its month. */
-        LAST_DAY
+        LAST_DAY,
+        /** TIMESTAMP plus a number of microseconds (negative subtracts): {@code t + INTERVAL '1' HOUR}. */
+        TIMESTAMP_ADD_MICROS,
+        /** TIMESTAMP plus a number of months, the day clamped to the month's last, the time kept. */
+        TIMESTAMP_ADD_MONTHS
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {
