@@ -21,7 +21,8 @@ import java.util.function.ToLongFunction;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Time the planning of TPC-H queries (parse, validate, SQL to logical plan, rewrites, translation "
                 + "to our plan; nothing runs): median ms per phase over --runs after --warmups, the fastest total, and the "
-                + "median CPU time of the planning thread (steadier than wall time on a busy machine).")
+                + "median CPU time of the planning thread (steadier than wall time on a busy machine) and the median KiB it "
+                + "allocated (steadier still: the same work allocates the same).")
 final class BenchPlanCommand implements Callable<Integer> {
     @Option(names = "--sf", description = "Scale factor of the tables planned against (default: ${DEFAULT-VALUE}).")
     double scaleFactor = 0.01;
@@ -62,21 +63,26 @@ final class BenchPlanCommand implements Callable<Integer> {
             for (String p : PHASES) {
                 head.append(String.format("  %9s", p));
             }
-            head.append(String.format("  %9s  %9s", "min", "cpu"));
+            head.append(String.format("  %9s  %9s  %9s", "min", "cpu", "alloc_kib"));
             System.out.println(head);
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-            double[][] medians = new double[PHASES.size() + 2][qs.size()];
+            com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) mx;
+            double[][] medians = new double[PHASES.size() + 3][qs.size()];
             for (int i = 0; i < qs.size(); i++) {
                 String sql = TpchQueries.sql(qs.get(i));
                 List<PlanningTimes> times = new ArrayList<>();
                 long[] cpu = new long[runs];
+                long[] bytes = new long[runs];
                 for (int r = 0; r < runs; r++) {
                     long c0 = mx.getCurrentThreadCpuTime();
+                    long b0 = alloc.getCurrentThreadAllocatedBytes();
                     PlannedQuery planned = bs.session().planTimed(sql);
                     cpu[r] = mx.getCurrentThreadCpuTime() - c0;
+                    bytes[r] = alloc.getCurrentThreadAllocatedBytes() - b0;
                     times.add(planned.times());
                 }
                 Arrays.sort(cpu);
+                Arrays.sort(bytes);
                 StringBuilder line = new StringBuilder(String.format("q%02d    ", qs.get(i)));
                 for (int p = 0; p < PHASES.size(); p++) {
                     medians[p][i] = median(times, GETTERS.get(p));
@@ -84,7 +90,9 @@ final class BenchPlanCommand implements Callable<Integer> {
                 }
                 medians[PHASES.size()][i] = times.stream().mapToLong(PlanningTimes::totalNanos).min().orElseThrow() / 1e6;
                 medians[PHASES.size() + 1][i] = cpu[runs / 2] / 1e6;
-                line.append(String.format(Locale.ROOT, "  %9.2f  %9.2f", medians[PHASES.size()][i], medians[PHASES.size() + 1][i]));
+                medians[PHASES.size() + 2][i] = bytes[runs / 2] / 1024.0;
+                line.append(String.format(Locale.ROOT, "  %9.2f  %9.2f  %9.0f", medians[PHASES.size()][i], medians[PHASES.size() + 1][i],
+                        medians[PHASES.size() + 2][i]));
                 System.out.println(line);
             }
             StringBuilder sum = new StringBuilder(String.format("%-7s", "sum"));

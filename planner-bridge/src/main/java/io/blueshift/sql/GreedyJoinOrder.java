@@ -89,6 +89,11 @@ final class GreedyJoinOrder {
             }
         }
         if (edges.isEmpty()) {
+            if (n == 2 && mq.getMaxRowCount(mj.getInputs().get(1)) instanceof Double max && max <= 1) {
+                // a row joined with a single-row input (a scalar subquery's value): the order
+                // Calcite's rule keeps, without its search
+                return build(mj, mj.getInputs(), List.of(0, 1), offset, conjuncts, rex);
+            }
             return mj; // nothing to order by; keep Calcite's
         }
         // greedy

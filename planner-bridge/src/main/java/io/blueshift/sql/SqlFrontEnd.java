@@ -12,6 +12,7 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
@@ -20,7 +21,6 @@ import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -36,7 +36,9 @@ import java.util.List;
  * {@code Planner} does the same steps but also builds, per query, a cost-based (Volcano)
  * planner with all of Calcite's default rules registered, and {@code RelBuilder.create} opens
  * a JDBC connection to make a second cluster; we use neither (our rewrites run on
- * {@link HepPlanner}s), so the query's one cluster sits on an empty rule planner.
+ * {@link HepPlanner}s), so the query's one cluster sits on an empty rule planner. Functions come
+ * from {@link SqlFunctions#OPERATORS} only: our schemas hold tables, never functions, so the
+ * catalog reader is not asked for every call and identifier (as a nullary function).
  */
 final class SqlFrontEnd implements RelOptTable.ViewExpander {
     static final SqlParser.Config PARSER = SqlParser.config()
@@ -90,7 +92,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
     }
 
     private SqlValidator newValidator(CalciteCatalogReader reader) {
-        return new DateArithmeticValidator(SqlOperatorTables.chain(SqlFunctions.OPERATORS, reader), reader, typeFactory);
+        return new DateArithmeticValidator(SqlFunctions.OPERATORS, reader, typeFactory);
     }
 
     /**
@@ -141,7 +143,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlToRelConverter converter = new SqlToRelConverter(this, validator, catalogReader, cluster,
                 StandardConvertletTable.INSTANCE, TO_REL);
         RelRoot root = converter.convertQuery(validated, false, true);
-        return root.withRel(converter.flattenTypes(root.rel, true));
+        return root.withRel(flatten(converter, root.rel));
     }
 
     /** The row type of a query (a view's body), validated against this query's schema, its columns named as a query's. */
@@ -155,6 +157,33 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlNode validated = validator.validate(parsed);
         return validator.getValidatedNodeType(validated);
     }
+
+    /**
+     * Calcite's structured-type flattening, which copies every node of the plan; a plan with no
+     * ROW-typed column or expression anywhere (subqueries included) is already flat and is kept.
+     */
+    static RelNode flatten(SqlToRelConverter converter, RelNode rel) {
+        if (FlatPlans.isFlat(rel)) {
+            if (checkFlattening) {
+                RelNode flattened = converter.flattenTypes(rel, true);
+                String a = explain(rel);
+                String b = explain(flattened);
+                if (!a.equals(b) || !rel.deepEquals(flattened)) {
+                    throw new IllegalStateException("a plan taken as flat changes when flattened:\n" + a + "\n" + b);
+                }
+            }
+            return rel;
+        }
+        return converter.flattenTypes(rel, true);
+    }
+
+    private static String explain(RelNode rel) {
+        return org.apache.calcite.plan.RelOptUtil.toString(rel, org.apache.calcite.sql.SqlExplainLevel.ALL_ATTRIBUTES)
+                .replaceAll(", id = \\d+", "") + rel.getRowType().getFullTypeString();
+    }
+
+    /** Tests: also flatten the plans taken as flat and fail if that changes them. */
+    static volatile boolean checkFlattening = Boolean.getBoolean("blueshift.check.flattening");
 
     @Override
     public RelRoot expandView(RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
@@ -172,7 +201,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster,
                 StandardConvertletTable.INSTANCE, TO_REL);
         RelRoot root = converter.convertQuery(parsed, true, false);
-        RelRoot flat = root.withRel(converter.flattenTypes(root.rel, true));
+        RelRoot flat = root.withRel(flatten(converter, root.rel));
         return flat.withRel(RelDecorrelator.decorrelateQuery(flat.rel, relBuilder()));
     }
 }

@@ -156,71 +156,34 @@ public final class SqlPlanner {
         outputNames = rel.getRowType().getFieldNames();
         if (hasStatisticalAggregates(rel)) {
             // STDDEV/VARIANCE as SUM(x), SUM(x * x) and COUNT(x)
-            rel = hep(rel, HepProgram.builder().addRuleInstance(REDUCE_STATISTICS).build());
+            rel = hep(rel, STATISTICS_REDUCTION);
         }
         if (hasWindowFunctions(rel)) {
             // OVER (...) as Window nodes our translator turns into window operators
-            rel = hep(rel, HepProgram.builder().addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build());
+            rel = hep(rel, WINDOWS);
         }
         long t3 = System.nanoTime();
         RelBuilder relBuilder = front.relBuilder();
         // passes whose rules cannot match are skipped: each still copies the plan into a graph
         if (any(rel, SqlPlanner::hasSubQuery)) {
-            rel = hep(rel, HepProgram.builder()
-                    .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
-                    .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
-                    .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
-                    .build());
+            rel = hep(rel, SUBQUERIES);
         }
         debug("correlated", rel);
         rel = ExistsToSemiJoin.apply(rel, relBuilder);
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
         debug("decorrelated", rel);
         rel = pullCommonFactors(rel);
-        rel = hep(rel, HepProgram.builder()
-                // transitive predicates through a CASE (or other non-strict) join key can be
-                // pushed and re-inferred forever; every step keeps the plan correct, so stop
-                .addMatchLimit(REWRITE_MATCH_LIMIT)
-                .addRuleCollection(java.util.List.of(
-                        CoreRules.FILTER_REDUCE_EXPRESSIONS,
-                        CoreRules.PROJECT_REDUCE_EXPRESSIONS,
-                        CoreRules.JOIN_REDUCE_EXPRESSIONS,
-                        CoreRules.FILTER_INTO_JOIN,
-                        CoreRules.JOIN_CONDITION_PUSH,
-                        CoreRules.JOIN_PUSH_TRANSITIVE_PREDICATES,
-                        CoreRules.FILTER_PROJECT_TRANSPOSE,
-                        CoreRules.FILTER_AGGREGATE_TRANSPOSE,
-                        CoreRules.FILTER_MERGE,
-                        CoreRules.PROJECT_MERGE,
-                        CoreRules.PROJECT_REMOVE,
-                        CoreRules.AGGREGATE_PROJECT_MERGE,
-                        CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN,
-                        CoreRules.INTERSECT_TO_DISTINCT,
-                        CoreRules.MINUS_TO_DISTINCT))
-                .build());
+        rel = hep(rel, REWRITES);
         // without joins the join passes change nothing, and the last pass's other rules ran to a
         // fixed point in the pass above
         if (any(rel, r -> r instanceof org.apache.calcite.rel.core.Join)) {
-            rel = hep(rel, HepProgram.builder()
-                    .addMatchOrder(HepMatchOrder.BOTTOM_UP)
-                    .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
-                    .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
-                    .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
-                    .build());
+            rel = hep(rel, TO_MULTI_JOINS);
             // inner join graphs: ordered by our estimates; the rest by Calcite's rule
             rel = GreedyJoinOrder.apply(rel);
-            rel = hep(rel, HepProgram.builder()
-                    .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
-                    .build());
-            rel = hep(rel, HepProgram.builder()
-                    .addRuleCollection(java.util.List.of(
-                            CoreRules.FILTER_INTO_JOIN,
-                            CoreRules.JOIN_CONDITION_PUSH,
-                            CoreRules.FILTER_PROJECT_TRANSPOSE,
-                            CoreRules.FILTER_MERGE,
-                            CoreRules.PROJECT_MERGE,
-                            CoreRules.PROJECT_REMOVE))
-                    .build());
+            if (any(rel, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin)) {
+                rel = hep(rel, MULTI_JOIN_ORDER);
+            }
+            rel = hep(rel, AFTER_JOIN_ORDER);
         }
         rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
@@ -347,6 +310,63 @@ public final class SqlPlanner {
 
     /** Rule applications in one rewrite pass; real queries need a few hundred at most. */
     static final int REWRITE_MATCH_LIMIT = 2_000;
+
+    // The rewrite programs: immutable (each HepPlanner keeps its own state), so built once.
+
+    private static final HepProgram SUBQUERIES = HepProgram.builder()
+            .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+            .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+            .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+            .build();
+
+    private static final HepProgram REWRITES = HepProgram.builder()
+            // transitive predicates through a CASE (or other non-strict) join key can be
+            // pushed and re-inferred forever; every step keeps the plan correct, so stop
+            .addMatchLimit(REWRITE_MATCH_LIMIT)
+            .addRuleCollection(java.util.List.of(
+                    CoreRules.FILTER_REDUCE_EXPRESSIONS,
+                    CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+                    CoreRules.JOIN_REDUCE_EXPRESSIONS,
+                    CoreRules.FILTER_INTO_JOIN,
+                    CoreRules.JOIN_CONDITION_PUSH,
+                    CoreRules.JOIN_PUSH_TRANSITIVE_PREDICATES,
+                    CoreRules.FILTER_PROJECT_TRANSPOSE,
+                    CoreRules.FILTER_AGGREGATE_TRANSPOSE,
+                    CoreRules.FILTER_MERGE,
+                    CoreRules.PROJECT_MERGE,
+                    CoreRules.PROJECT_REMOVE,
+                    CoreRules.AGGREGATE_PROJECT_MERGE,
+                    CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN,
+                    CoreRules.INTERSECT_TO_DISTINCT,
+                    CoreRules.MINUS_TO_DISTINCT))
+            .build();
+
+    private static final HepProgram TO_MULTI_JOINS = HepProgram.builder()
+            .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+            .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+            .addRuleInstance(CoreRules.PROJECT_MULTI_JOIN_MERGE)
+            .addRuleInstance(CoreRules.FILTER_MULTI_JOIN_MERGE)
+            .build();
+
+    /** Calcite's join order for the MultiJoins {@link GreedyJoinOrder} left (outer joins, no equi-join edge). */
+    private static final HepProgram MULTI_JOIN_ORDER = HepProgram.builder()
+            .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+            .build();
+
+    private static final HepProgram AFTER_JOIN_ORDER = HepProgram.builder()
+            .addRuleCollection(java.util.List.of(
+                    CoreRules.FILTER_INTO_JOIN,
+                    CoreRules.JOIN_CONDITION_PUSH,
+                    CoreRules.FILTER_PROJECT_TRANSPOSE,
+                    CoreRules.FILTER_MERGE,
+                    CoreRules.PROJECT_MERGE,
+                    CoreRules.PROJECT_REMOVE))
+            .build();
+
+    private static final HepProgram STATISTICS_REDUCTION = HepProgram.builder().addRuleInstance(REDUCE_STATISTICS).build();
+
+    private static final HepProgram WINDOWS = HepProgram.builder()
+            .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build();
 
     /** ESCAPE must be one character (Calcite's simplifier fails on an empty one with an index error). */
     private static void checkLikeEscapes(SqlNode parsed) {
