@@ -171,7 +171,9 @@ class ParallelSessionTest {
                     "HashAggregate", "SELECT l_orderkey, l_partkey, count(*) FROM lineitem GROUP BY l_orderkey, l_partkey",
                     "HashJoinBuild", "SELECT count(*) FROM orders JOIN lineitem ON o_orderkey = l_orderkey AND o_comment <> l_comment",
                     // ~17K comments: their input fits 1 MiB, the input and its sorted copy do not
-                    "OrderBy", "SELECT l_comment FROM lineitem WHERE l_quantity < 15 ORDER BY l_comment");
+                    "OrderBy", "SELECT l_comment FROM lineitem WHERE l_quantity < 15 ORDER BY l_comment",
+                    // ~22K rows sorted fit; their row index and ~15K groups boxed on the heap do not
+                    "GroupAggregate", "SELECT l_orderkey, median(l_quantity) FROM lineitem WHERE l_quantity < 20 GROUP BY l_orderkey");
             for (var c : cases.entrySet()) {
                 MemoryLimitExceededException e = assertThrows(MemoryLimitExceededException.class, () -> s.sql(c.getValue()).close());
                 System.out.println(e.getMessage());

@@ -40,9 +40,14 @@ public final class GroupAggregates {
         for (int k : keys) {
             sortKeys.add(SortKey.asc(k));
         }
-        try (MaterializedResult sorted = OrderBy.sort(input, sortKeys, 0, Long.MAX_VALUE, ctx)) {
+        try (MaterializedResult sorted = OrderBy.sort(input, sortKeys, 0, Long.MAX_VALUE, ctx);
+             HeapBytes rowIndex = new HeapBytes(ctx, "holistic aggregate row index");
+             HeapBytes groups = new HeapBytes(ctx, "holistic aggregate groups");
+             HeapBytes values = new HeapBytes(ctx, "holistic aggregate values")) {
+            rowIndex.atLeast(sorted.rowCount() * 8L);
             Rows rows = new Rows(sorted.batches(), Math.toIntExact(sorted.rowCount()));
             List<List<Object>> out = new ArrayList<>();
+            long outBytes = 0;
             int start = 0;
             if (rows.count == 0 && keys.length == 0) {
                 out.add(group(rows, 0, 0, keys, calls, input.schema()));
@@ -52,11 +57,66 @@ public final class GroupAggregates {
                     ctx.checkCancelled();
                 }
                 if (i == rows.count || !sameKeys(rows, i - 1, i, keys)) {
-                    out.add(group(rows, start, i, keys, calls, input.schema()));
+                    // a group's values are boxed on the heap while its aggregates are computed
+                    values.atLeast((long) (i - start) * VALUE_BYTES);
+                    List<Object> g = group(rows, start, i, keys, calls, input.schema());
+                    out.add(g);
+                    outBytes += heapBytes(g);
+                    groups.atLeast(outBytes);
                     start = i;
                 }
             }
             return ConstantRows.materialize(outSchema, out, ctx);
+        }
+    }
+
+    /** Heap bytes of one boxed value in a group's value list: the reference, the box, a share of the list. */
+    private static final long VALUE_BYTES = 32;
+
+    /** About the heap bytes of an output row: the list and its boxed values (strings by their length). */
+    private static long heapBytes(List<Object> row) {
+        long bytes = 24 + 8L * row.size();
+        for (Object o : row) {
+            bytes += o instanceof String str ? 40 + 2L * str.length() : 24;
+        }
+        return bytes;
+    }
+
+    /**
+     * Heap bytes accounted against the query's pool, grown by half again as they are needed, so
+     * a query past its memory limit fails with the pool's "memory limit exceeded" error instead
+     * of exhausting the Java heap.
+     */
+    private static final class HeapBytes implements AutoCloseable {
+        private final ExecutionContext ctx;
+        private final String owner;
+        private io.blueshift.memory.Allocation held;
+        private long size;
+
+        HeapBytes(ExecutionContext ctx, String owner) {
+            this.ctx = ctx;
+            this.owner = owner;
+        }
+
+        void atLeast(long bytes) {
+            if (bytes <= size) {
+                return;
+            }
+            long next = Math.max(bytes, size + size / 2);
+            io.blueshift.memory.Allocation grown = ctx.pool().reserveExternal(next, owner);
+            if (held != null) {
+                held.close();
+            }
+            held = grown;
+            size = next;
+        }
+
+        @Override
+        public void close() {
+            if (held != null) {
+                held.close();
+                held = null;
+            }
         }
     }
 
