@@ -85,7 +85,7 @@ final class Accumulator implements AutoCloseable {
         if (stringMinMax() && strings == null) {
             strings = new byte[0][];
         }
-        account.resize(bytesPerGroup() * newCapacity);
+        account.resize(bytesPerGroup() * newCapacity + laneBytes());
         if (strings != null) {
             strings = Arrays.copyOf(strings, newCapacity);
         }
@@ -127,15 +127,128 @@ final class Accumulator implements AutoCloseable {
 
     /** Starts counting non-null inputs per group: until now every row of a group counted. */
     private void startCounts(long[] groupRows) {
-        account.resize((bytesPerGroup() + 8) * capacity);
+        account.resize((bytesPerGroup() + 8) * capacity + laneBytes());
         counts = Arrays.copyOf(groupRows, capacity);
     }
 
+    /** Slots per group while the table has few groups (see {@code GroupTable.update}); a power of two. */
+    static final int LANES = 4;
+    /** The most groups whose rows are spread over lanes. */
+    static final int SPREAD_MAX_GROUPS = 64;
+    /** Lane slots: group g's lane l at {@code g * LANES + l}, at the identity between batches. */
+    private long[] laneValues;
+    private double[] laneDoubles;
+    private long[] laneCounts;
+
     /**
      * Folds one batch in: {@code groupIds[i]} is the group of the i-th live row.
-     * {@code groupRows} holds each group's row count before this batch.
+     * {@code groupRows} holds each group's row count before this batch. When {@code spreadIds}
+     * is not null ({@code groups} groups, at most {@link #SPREAD_MAX_GROUPS}), it holds
+     * {@code groupIds[i] * LANES + (i % LANES)}: the batch goes into lane slots by it, which are
+     * then folded into the groups.
      */
-    void update(AggregateKernels k, ColumnVector input, int[] rows, int n, int[] groupIds, long[] groupRows) {
+    void update(AggregateKernels k, ColumnVector input, int[] rows, int n, int[] groupIds, long[] groupRows,
+                int[] spreadIds, int groups) {
+        AggregateFunction f = call.function();
+        if (spreadIds == null || strings != null || f == AggregateFunction.COUNT_STAR) {
+            updateDirect(k, input, rows, n, groupIds, groupRows);
+            return;
+        }
+        if (input.validity() != null && counts == null && f != AggregateFunction.COUNT) {
+            startCounts(groupRows);
+        }
+        if (laneValues == null && laneDoubles == null) {
+            int slots = LANES * SPREAD_MAX_GROUPS;
+            account.resize(bytesPerGroup() * capacity + 16L * slots);   // = laneBytes() once allocated
+            if (floating) {
+                laneDoubles = new double[slots];
+                Arrays.fill(laneDoubles, doubleIdentity());
+            } else {
+                laneValues = new long[slots];
+                Arrays.fill(laneValues, identity());
+            }
+            laneCounts = new long[slots];
+        }
+        long[] v = values;
+        double[] d = doubles;
+        long[] c = counts;
+        values = floating ? null : laneValues;
+        doubles = floating ? laneDoubles : null;
+        counts = c == null ? null : laneCounts;
+        try {
+            updateDirect(k, input, rows, n, spreadIds, null);
+        } finally {
+            values = v;
+            doubles = d;
+            counts = c;
+        }
+        fold(f, groups);
+    }
+
+    /** Folds the lane slots of groups {@code [0, groups)} into their groups and resets them. */
+    private void fold(AggregateFunction f, int groups) {
+        if (counts != null) {
+            long[] lc = laneCounts;
+            for (int g = 0; g < groups; g++) {
+                long sum = 0;
+                for (int l = 0; l < LANES; l++) {
+                    sum += lc[g * LANES + l];
+                    lc[g * LANES + l] = 0;
+                }
+                counts[g] += sum;
+            }
+        }
+        boolean min = f == AggregateFunction.MIN;
+        if (floating) {
+            double id = doubleIdentity();
+            double[] ld = laneDoubles;
+            for (int g = 0; g < groups; g++) {
+                double acc = doubles[g];
+                for (int l = 0; l < LANES; l++) {
+                    double x = ld[g * LANES + l];
+                    acc = switch (f) {
+                        case MIN -> Math.min(acc, x);
+                        case MAX -> Math.max(acc, x);
+                        default -> acc + x;
+                    };
+                    ld[g * LANES + l] = id;
+                }
+                doubles[g] = acc;
+            }
+            return;
+        }
+        long id = identity();
+        long[] lv = laneValues;
+        for (int g = 0; g < groups; g++) {
+            long acc = values[g];
+            for (int l = 0; l < LANES; l++) {
+                long x = lv[g * LANES + l];
+                if (f == AggregateFunction.MIN || f == AggregateFunction.MAX) {
+                    acc = min ? Math.min(acc, x) : Math.max(acc, x);
+                } else {
+                    try {
+                        acc = Math.addExact(acc, x);
+                    } catch (ArithmeticException e) {
+                        throw new ArithmeticException("overflow in " + call.name() + ": the sum does not fit in 64 bits");
+                    }
+                }
+                lv[g * LANES + l] = id;
+            }
+            values[g] = acc;
+        }
+    }
+
+    /** Bytes of the lane slots (value and count per slot), once allocated. */
+    private long laneBytes() {
+        return laneCounts == null ? 0 : 16L * LANES * SPREAD_MAX_GROUPS;
+    }
+
+    private double doubleIdentity() {
+        return call.function() == AggregateFunction.MIN ? Double.POSITIVE_INFINITY
+                : call.function() == AggregateFunction.MAX ? Double.NEGATIVE_INFINITY : 0.0;
+    }
+
+    private void updateDirect(AggregateKernels k, ColumnVector input, int[] rows, int n, int[] groupIds, long[] groupRows) {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {
             return; // the table's per-group row counts are the answer

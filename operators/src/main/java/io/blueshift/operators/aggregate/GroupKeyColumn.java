@@ -1,5 +1,6 @@
 package io.blueshift.operators.aggregate;
 
+import io.blueshift.kernels.KeyHash;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.MemoryLimitExceededException;
@@ -451,6 +452,40 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
                 }
             }
             batchBuffers = in.varBuffers();
+        }
+
+        /**
+         * Hashes the loaded keys into {@code out} (live-row order), or combines their hashes
+         * into it when {@code first} is false. An inline string (up to 12 bytes, zero padded)
+         * is its two view words, so it hashes by mixing them, without a byte loop or a look at
+         * any buffer; a longer string hashes its bytes. Both depend on the string alone (its
+         * length decides the form), which is all a table needs: these hashes are only ever
+         * compared with hashes made here.
+         */
+        void hashValues(long[] out, int n, boolean first) {
+            long[] b = batch;
+            boolean[] bn = batchNulls;
+            for (int i = 0; i < n; i++) {
+                long h;
+                if (bn != null && bn[i]) {
+                    h = io.blueshift.kernels.HashKernels.NULL_HASH;
+                } else {
+                    long w0 = b[2 * i];
+                    int len = (int) w0;
+                    if (len <= StringViews.INLINE_MAX) {
+                        h = inlineHash(w0, b[2 * i + 1]);
+                    } else {
+                        long w1 = b[2 * i + 1];
+                        h = KeyHash.hashBytes(batchBuffers.get((int) w1), w1 >>> 32, len);
+                    }
+                }
+                out[i] = first ? h : KeyHash.combine(out[i], h);
+            }
+        }
+
+        /** The hash of an inline string from its view words (length and first bytes; the rest). */
+        static long inlineHash(long w0, long w1) {
+            return KeyHash.hashLong(w0 * KeyHash.P1 ^ Long.rotateLeft(w1, 29));
         }
 
         @Override

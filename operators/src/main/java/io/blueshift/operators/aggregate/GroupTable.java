@@ -52,7 +52,16 @@ final class GroupTable implements AutoCloseable {
     private long[] hashes = new long[0];
     private int[] groupIds = new int[0];
     private int[] selRows = new int[0];     // the batch's selection, copied out of its segment
+    private int[] spreadIds = new int[0];   // group id * lanes + lane, with few groups (see update)
+    private final long[] laneRows = new long[Accumulator.LANES * Accumulator.SPREAD_MAX_GROUPS];
     private long accountedBatchBytes;
+    /**
+     * Whether most rows of the last batch had the hash of the row before: then the next batch
+     * takes the previous row's group for such rows without probing. On unclustered keys that
+     * test is a branch mispredicted about every other row (TPC-H Q1's four groups arrive
+     * shuffled), so there every row probes (a few groups' slots stay in L1).
+     */
+    private boolean clustered = true;
     private final ColumnVector[] keyInputs;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
@@ -120,16 +129,18 @@ final class GroupTable implements AutoCloseable {
         slotMask = mask;
     }
 
-    private void hash(ColumnVector[] cols, MemorySegment sel, int n, MemorySegment out) {
+    /**
+     * Hashes the keys of the batch's live rows into {@code out}; string keys from their loaded
+     * view words ({@link GroupKeyColumn.Strings#hashValues}), so {@link #loadKeys} comes first.
+     */
+    private void hash(ColumnVector[] cols, MemorySegment sel, int n, long[] outArray) {
         HashKernels h = kernels.hash();
+        MemorySegment out = MemorySegment.ofArray(outArray);
         for (int k = 0; k < cols.length; k++) {
             ColumnVector v = cols[k];
             boolean first = k == 0;
             switch (v.type()) {
-                case DataType.VarcharType t -> {
-                    if (first) h.hashStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
-                    else h.combineStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
-                }
+                case DataType.VarcharType t -> ((GroupKeyColumn.Strings) keys[k]).hashValues(outArray, n, first);
                 case DataType.Float64Type t -> {
                     if (first) h.hashInt64(v.data(), v.validity(), sel, n, out);
                     else h.combineInt64(v.data(), v.validity(), sel, n, out);
@@ -172,7 +183,7 @@ final class GroupTable implements AutoCloseable {
             rows = selRows;
         }
         loadKeys(batch, rows, n);
-        hash(keyInputs, sel, n, MemorySegment.ofArray(hashes));
+        hash(keyInputs, sel, n, hashes);
         assignGroups(n);
         update(batch, rows, n);
     }
@@ -180,12 +191,16 @@ final class GroupTable implements AutoCloseable {
     /** Hashes the keys of a batch's live rows into {@code out} (live-row order) as {@link #add} does. */
     void hashLive(Batch batch, long[] out) {
         int n = batch.liveCount();
+        ensureBatch(n);
         scratch.reset();
         MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
-        for (int k = 0; k < keyColumns.length; k++) {
-            keyInputs[k] = batch.column(keyColumns[k]);
+        int[] rows = null;
+        if (sel != null) {
+            MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
+            rows = selRows;
         }
-        hash(keyInputs, sel, n, MemorySegment.ofArray(out));
+        loadKeys(batch, rows, n);
+        hash(keyInputs, sel, n, out);
     }
 
     /**
@@ -210,11 +225,12 @@ final class GroupTable implements AutoCloseable {
             hashes = new long[cap];
             groupIds = new int[cap];
             selRows = new int[cap];
+            spreadIds = new int[cap];
         }
     }
 
     private void loadKeys(Batch batch, int[] rows, int n) {
-        long batchBytes = hashes.length * 16L;
+        long batchBytes = hashes.length * 20L + laneRows.length * 8L;
         for (int k = 0; k < keyColumns.length; k++) {
             keyInputs[k] = batch.column(keyColumns[k]);
             keys[k].load(keyInputs[k], rows, n);
@@ -226,13 +242,42 @@ final class GroupTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Updates every aggregate with the batch. With few groups, rows of one group follow each
+     * other closely, and each update of a group's slot waits for the one before (a store then
+     * a load of one address, about five cycles): so the rows are spread over
+     * {@link Accumulator#LANES} slots per group by row index (the accumulators' lane arrays),
+     * independent chains the core overlaps, folded into the groups after the batch.
+     */
     private void update(Batch batch, int[] rows, int n) {
+        int groups = groupCount;
+        int[] ids = groupIds;
+        int[] spread = null;
+        if (groups <= Accumulator.SPREAD_MAX_GROUPS && groups * Accumulator.LANES <= n) {
+            spread = spreadIds;
+            for (int i = 0; i < n; i++) {
+                spread[i] = ids[i] * Accumulator.LANES + (i & (Accumulator.LANES - 1));
+            }
+        }
         for (Accumulator acc : accumulators) {
             AggregateCall call = acc.call();
             ColumnVector input = call.input() < 0 ? null : batch.column(call.input());
-            acc.update(kernels.aggregate(), input, rows, n, groupIds, groupRows);
+            acc.update(kernels.aggregate(), input, rows, n, ids, groupRows, spread, groups);
         }
-        kernels.aggregate().countGrouped(null, rows, n, groupIds, groupRows);
+        if (spread == null) {
+            kernels.aggregate().countGrouped(null, rows, n, ids, groupRows);
+            return;
+        }
+        long[] lanes = laneRows;
+        kernels.aggregate().countGrouped(null, rows, n, spread, lanes);
+        for (int g = 0; g < groups; g++) {
+            long c = 0;
+            for (int l = 0; l < Accumulator.LANES; l++) {
+                c += lanes[g * Accumulator.LANES + l];
+                lanes[g * Accumulator.LANES + l] = 0;
+            }
+            groupRows[g] += c;
+        }
     }
 
     /**
@@ -240,21 +285,26 @@ final class GroupTable implements AutoCloseable {
      * tag alone, where the first slot with an equal tag is the likely group and an empty slot
      * means a new group (no group has this hash), made at once so that later rows of the batch
      * find it; check the keys of the candidates column by column; then rows whose candidate
-     * was wrong (two keys with one tag) take the full find-or-insert.
+     * was wrong (two keys with one tag) take the full find-or-insert. The first pass skips
+     * the probe for a row with the previous row's hash while the input is {@link #clustered}.
      */
     private void assignGroups(int n) {
         long[] h = hashes;
         int[] ids = groupIds;
         long prevHash = 0;
         int prevGroup = -1;
+        boolean shortcut = clustered;
+        int repeats = 0;
         for (int i = 0; i < n; i++) {
             long hash = h[i];
-            if (hash == prevHash && prevGroup >= 0) {
+            if (shortcut && hash == prevHash && prevGroup >= 0) {
                 // clustered input (sorted or grouped keys): same hash as the row before, so the
                 // same likely group, without touching the table; verified with the others below
                 ids[i] = prevGroup;
+                repeats++;
                 continue;
             }
+            repeats += hash == prevHash ? 1 : 0;
             long[] s = slots;
             int mask = slotMask;
             int pos = slot(hash, mask);
@@ -279,6 +329,7 @@ final class GroupTable implements AutoCloseable {
             prevHash = hash;
             prevGroup = g;
         }
+        clustered = repeats * 8L >= n * 7L;
         for (GroupKeyColumn k : keys) {
             k.verify(n, ids);
         }
