@@ -54,7 +54,7 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         return c;
     }
 
-    /** NULLs of the loaded batch by batch index (null when the batch column has none). */
+    /** NULLs of the loaded batch by batch index (null when the loaded rows have none). */
     boolean[] batchNulls;
 
     /**
@@ -71,10 +71,15 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
                 batchScratchNulls = new boolean[Math.max(n, batchScratchNulls.length * 2)];
             }
             boolean[] bn = batchScratchNulls;
+            boolean any = false;
             for (int i = 0; i < n; i++) {
-                bn[i] = in.isNull(rows == null ? i : rows[i]);
+                boolean isNull = in.isNull(rows == null ? i : rows[i]);
+                bn[i] = isNull;
+                any |= isNull;
             }
-            batchNulls = bn;
+            // a column with a validity bitmap but no NULL among these rows takes the loops
+            // without NULL tests (a key compare per row instead of a call per row)
+            batchNulls = any ? bn : null;
         }
         loadValues(in, rows, n);
     }

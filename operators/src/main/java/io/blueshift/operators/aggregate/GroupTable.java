@@ -56,7 +56,7 @@ final class GroupTable implements AutoCloseable {
     private final long[] laneRows = new long[Accumulator.LANES * Accumulator.SPREAD_MAX_GROUPS];
     private long accountedBatchBytes;
     /**
-     * Whether most rows of the last batch had the hash of the row before: then the next batch
+     * Whether half the rows of the last batch had the hash of the row before: then the next batch
      * takes the previous row's group for such rows without probing. On unclustered keys that
      * test is a branch mispredicted about every other row (TPC-H Q1's four groups arrive
      * shuffled), so there every row probes (a few groups' slots stay in L1).
@@ -286,7 +286,8 @@ final class GroupTable implements AutoCloseable {
      * means a new group (no group has this hash), made at once so that later rows of the batch
      * find it; check the keys of the candidates column by column; then rows whose candidate
      * was wrong (two keys with one tag) take the full find-or-insert. The first pass skips
-     * the probe for a row with the previous row's hash while the input is {@link #clustered}.
+     * the probe for a row with the previous row's hash while the input is {@link #clustered};
+     * on a table past the caches it {@link #touchSlots touches} the slots of the next rows first.
      */
     private void assignGroups(int n) {
         long[] h = hashes;
@@ -295,7 +296,11 @@ final class GroupTable implements AutoCloseable {
         int prevGroup = -1;
         boolean shortcut = clustered;
         int repeats = 0;
+        boolean touch = slots.length >= TOUCH_SLOTS;
         for (int i = 0; i < n; i++) {
+            if (touch && (i & (TOUCH_ROWS - 1)) == 0) {
+                touchSlots(i, Math.min(n, i + TOUCH_ROWS));
+            }
             long hash = h[i];
             if (shortcut && hash == prevHash && prevGroup >= 0) {
                 // clustered input (sorted or grouped keys): same hash as the row before, so the
@@ -329,7 +334,7 @@ final class GroupTable implements AutoCloseable {
             prevHash = hash;
             prevGroup = g;
         }
-        clustered = repeats * 8L >= n * 7L;
+        clustered = repeats * 2L >= n;
         for (GroupKeyColumn k : keys) {
             k.verify(n, ids);
         }
@@ -338,6 +343,29 @@ final class GroupTable implements AutoCloseable {
                 ids[i] = findOrInsert(h[i], i);
             }
         }
+    }
+
+    /** Slots from which on {@link #assignGroups} touches slots ahead (1 MiB of slots: about L2). */
+    private static final int TOUCH_SLOTS = 1 << 17;
+    /** Rows whose slots are touched at a time. */
+    private static final int TOUCH_ROWS = 64;
+    /** Sum of the touched slots, kept so the JIT keeps the loads. */
+    private long touched;
+
+    /**
+     * Loads the first slot of rows {@code [from, to)}: loads that depend on nothing, so the
+     * core has all their cache misses in flight at once, where the probe loop takes them one
+     * after the other (each new group's insert waits for its miss). Then the probes hit cache.
+     */
+    private void touchSlots(int from, int to) {
+        long[] s = slots;
+        int mask = slotMask;
+        long[] h = hashes;
+        long acc = 0;
+        for (int i = from; i < to; i++) {
+            acc += s[slot(h[i], mask)];
+        }
+        touched += acc;
     }
 
     private int findOrInsert(long hash, int i) {
