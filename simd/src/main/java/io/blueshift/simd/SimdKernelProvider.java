@@ -28,7 +28,9 @@ final class SimdKernelProvider implements KernelProvider {
     // the Vector API has no gather from a MemorySegment by index: the scalar loop is the best we have
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
     @Override public StringKernels strings() { return SimdStringKernels.INSTANCE; }
-    @Override public BitUnpackKernels bitUnpack() { return SimdBitUnpackKernels.INSTANCE; }
+    // behind a warm-up gate: the scalar twin takes most values until the vector code is compiled
+    private final BitUnpackKernels bitUnpack = WarmingBitUnpackKernels.of(SimdBitUnpackKernels.INSTANCE);
+    @Override public BitUnpackKernels bitUnpack() { return bitUnpack; }
 
     @Override public String toString() { return name; }
 }
