@@ -8,11 +8,8 @@ import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.Encoding;
 import org.apache.parquet.format.PageHeader;
-import shaded.parquet.org.apache.thrift.TConfiguration;
 import shaded.parquet.org.apache.thrift.protocol.TCompactProtocol;
-import shaded.parquet.org.apache.thrift.transport.TIOStreamTransport;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -88,12 +85,12 @@ final class ColumnChunkReader {
             if (pos >= chunkLength) {
                 throw error(pageOffset, "column chunk ends after " + done + " of " + rows + " values");
             }
-            CountingInput in = new CountingInput(chunk, pos, chunkLength - pos);
             PageHeader header;
+            ByteArrayTransport in;
             try {
-                TConfiguration config = new TConfiguration(chunkLength - pos, chunkLength - pos, 64);
+                in = new ByteArrayTransport(chunk, pos, chunkLength, 64);
                 header = new PageHeader();
-                header.read(new TCompactProtocol(new TIOStreamTransport(config, in)));
+                header.read(new TCompactProtocol(in));
             } catch (Exception e) {
                 throw error(pageOffset, "cannot decode page header: " + e.getMessage(), e);
             }
@@ -599,14 +596,5 @@ final class ColumnChunkReader {
 
     private ParquetException error(long offset, String message, Throwable cause) {
         return new ParquetException(file, column.name(), offset, message, cause);
-    }
-
-    /** A byte-array stream that knows how far the Thrift decoder read. */
-    private static final class CountingInput extends ByteArrayInputStream {
-        CountingInput(byte[] buf, int offset, int length) {
-            super(buf, offset, length);
-        }
-
-        int position() { return pos; }
     }
 }
