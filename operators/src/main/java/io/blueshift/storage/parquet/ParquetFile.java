@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +52,23 @@ public final class ParquetFile {
         this.fields = fields;
     }
 
+    /**
+     * Files opened lately, by absolute path: a file opened again (every query over a file view
+     * opens it, and planning opens it once more) whose size, identity (inode) and footer bytes
+     * are unchanged is the same {@code ParquetFile}, so its footer is not decoded again and its
+     * mapping stays. A file rewritten in place with the same footer reads the same through the
+     * mapping (same inode); one replaced by another file has another identity.
+     */
+    private static final int OPENED_FILES = 16;
+    private static final java.util.Map<Path, ParquetFile> OPENED = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Path, ParquetFile> eldest) {
+            return size() > OPENED_FILES;
+        }
+    };
+    private byte[] footerBytes;
+    private Object fileKey;
+
     public static ParquetFile open(Path path) {
         Objects.requireNonNull(path, "path is null");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -76,6 +96,16 @@ public final class ParquetFile {
             }
             long footerStart = size - 8 - footerLength;
             byte[] footer = read(ch, footerStart, (int) footerLength);
+            Object fileKey = java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            Path key = path.toAbsolutePath().normalize();
+            ParquetFile known;
+            synchronized (OPENED) {
+                known = OPENED.get(key);
+            }
+            if (known != null && known.path.equals(path) && fileKey != null && fileKey.equals(known.fileKey) && known.fileSize == size
+                    && java.util.Arrays.equals(known.footerBytes, footer)) {
+                return known;
+            }
             FileMetaData md;
             try {
                 md = Util.readFileMetaData(new ByteArrayInputStream(footer), (int) Math.max(footerLength, 1));
@@ -85,6 +115,13 @@ public final class ParquetFile {
             List<ParquetSchemaMapping.TopLevel> fields = ParquetSchemaMapping.map(path, md.getSchema());
             ParquetFile f = new ParquetFile(path, size, footerStart, md, fields);
             f.checkRowGroups();
+            if (fileKey != null) {
+                f.footerBytes = footer;
+                f.fileKey = fileKey;
+                synchronized (OPENED) {
+                    OPENED.put(key, f);
+                }
+            }
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
@@ -182,13 +219,13 @@ public final class ParquetFile {
         int rows = (int) rg.getNum_rows();
         List<ColumnVector> vectors = new ArrayList<>(columns.size());
         boolean ok = false;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try {
             for (ParquetColumn c : columns) {
                 ColumnChunk chunk = rg.getColumns().get(c.leafIndex());
                 ColumnMetaData md = checkChunk(group, c, chunk);
                 long start = chunkStart(md);
                 int length = (int) md.getTotal_compressed_size();
-                byte[] bytes = readReusing(ch, start, length);
+                byte[] bytes = readReusing(c, start, length);
                 String owner = path.getFileName() + "." + c.name();
                 // the reader writes every row's value (zero under a null) except in string views
                 ColumnVector v = transient_
@@ -218,12 +255,12 @@ public final class ParquetFile {
         int rows = (int) rowGroupRows(group);
         java.util.BitSet excluded = new java.util.BitSet(rows);
         int ruledOut = 0;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try {
             for (int i = 0; i < filterColumns.size(); i++) {
                 ParquetColumn c = filterColumns.get(i);
-                long[] pageRows = PageIndexPruning.pageRows(offsetIndex(ch, group, c), rows);
+                long[] pageRows = PageIndexPruning.pageRows(offsetIndex(group, c), rows);
                 if (pageRows != null) {
-                    ruledOut += PageIndexPruning.exclude(c, schemaColumns[i], columnIndex(ch, group, c), pageRows, filter, excluded);
+                    ruledOut += PageIndexPruning.exclude(c, schemaColumns[i], columnIndex(group, c), pageRows, filter, excluded);
                 }
             }
         } catch (IOException e) {
@@ -233,12 +270,12 @@ public final class ParquetFile {
     }
 
     /** The chunk's offset index, or null when absent, outside the file's data, or not decodable. */
-    private OffsetIndex offsetIndex(FileChannel ch, int group, ParquetColumn c) throws IOException {
+    private OffsetIndex offsetIndex(int group, ParquetColumn c) throws IOException {
         ColumnChunk cc = chunk(group, c.leafIndex());
         if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
             return null;
         }
-        byte[] b = indexBytes(ch, cc.getOffset_index_offset(), cc.getOffset_index_length());
+        byte[] b = indexBytes(c, cc.getOffset_index_offset(), cc.getOffset_index_length());
         try {
             return b == null ? null : Util.readOffsetIndex(new ByteArrayInputStream(b));
         } catch (IOException | RuntimeException e) {
@@ -246,12 +283,12 @@ public final class ParquetFile {
         }
     }
 
-    private ColumnIndex columnIndex(FileChannel ch, int group, ParquetColumn c) throws IOException {
+    private ColumnIndex columnIndex(int group, ParquetColumn c) throws IOException {
         ColumnChunk cc = chunk(group, c.leafIndex());
         if (!cc.isSetColumn_index_offset() || !cc.isSetColumn_index_length()) {
             return null;
         }
-        byte[] b = indexBytes(ch, cc.getColumn_index_offset(), cc.getColumn_index_length());
+        byte[] b = indexBytes(c, cc.getColumn_index_offset(), cc.getColumn_index_length());
         try {
             return b == null ? null : Util.readColumnIndex(new ByteArrayInputStream(b));
         } catch (IOException | RuntimeException e) {
@@ -259,11 +296,13 @@ public final class ParquetFile {
         }
     }
 
-    private byte[] indexBytes(FileChannel ch, long offset, int length) throws IOException {
+    private byte[] indexBytes(ParquetColumn c, long offset, int length) throws IOException {
         if (offset < 4 || length <= 0 || offset + length > footerStart) {
             return null;
         }
-        return read(ch, offset, length);
+        byte[] out = new byte[length];
+        readInto(c, offset, out, length);
+        return out;
     }
 
     /**
@@ -279,11 +318,11 @@ public final class ParquetFile {
         int keptRows = PageIndexPruning.count(kept);
         List<ColumnVector> vectors = new ArrayList<>(columns.size());
         boolean ok = false;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try {
             for (ParquetColumn c : columns) {
                 ColumnChunk chunk = rg.getColumns().get(c.leafIndex());
                 ColumnMetaData md = checkChunk(group, c, chunk);
-                OffsetIndex oi = offsetIndex(ch, group, c);
+                OffsetIndex oi = offsetIndex(group, c);
                 long[] pageRows = PageIndexPruning.pageRows(oi, rows);
                 int[] decoded = {0, rows};
                 java.util.function.LongPredicate decode = null;
@@ -308,7 +347,7 @@ public final class ParquetFile {
                 if (decodedRows > 0) {
                     long start = chunkStart(md);
                     int length = (int) md.getTotal_compressed_size();
-                    byte[] bytes = readReusing(ch, start, length);
+                    byte[] bytes = readReusing(c, start, length);
                     new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, decodedRows, v, decode);
                     PageIndexPruning.compact(v, decoded, kept);
                 }
@@ -388,7 +427,7 @@ public final class ParquetFile {
     private static final int MAX_KEPT_BUFFER = 64 << 20;
 
     /** Reads into the thread's buffer; valid until this thread's next read. */
-    private static byte[] readReusing(FileChannel ch, long position, int length) throws IOException {
+    private byte[] readReusing(ParquetColumn c, long position, int length) throws IOException {
         byte[] buf = CHUNK_BUFFER.get();
         if (buf == null || buf.length < length) {
             buf = new byte[Math.max(length, 1 << 20)];
@@ -396,14 +435,63 @@ public final class ParquetFile {
                 CHUNK_BUFFER.set(buf);
             }
         }
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, length);
-        while (bb.hasRemaining()) {
-            int n = ch.read(bb, position + bb.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of file at offset " + (position + bb.position()));
+        readInto(c, position, buf, length);
+        return buf;
+    }
+
+    /**
+     * The whole file mapped read-only, made on the first read and kept while this object lives
+     * (its arena is automatic): reads are then one copy out of the page cache, with no system
+     * call, file open or second copy through a JDK buffer. Null when the file cannot be mapped
+     * (reads then use positioned reads).
+     */
+    private volatile MemorySegment mapping;
+    private volatile boolean unmappable;
+
+    private MemorySegment mapping() throws IOException {
+        MemorySegment m = mapping;
+        if (m != null || unmappable) {
+            return m;
+        }
+        synchronized (this) {
+            if (mapping == null && !unmappable) {
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                    long size = ch.size();
+                    if (size != fileSize) {
+                        throw new ParquetException(path, null, Math.min(size, fileSize), "the file changed since it was opened: "
+                                + fileSize + " bytes then, " + size + " now");
+                    }
+                    mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, Arena.ofAuto());
+                } catch (UnsupportedOperationException | IOException e) {
+                    unmappable = true;
+                }
+            }
+            return mapping;
+        }
+    }
+
+    /** {@code out[0, length)} = the file's bytes from {@code position} (inside the data: checked by callers). */
+    private void readInto(ParquetColumn c, long position, byte[] out, int length) throws IOException {
+        MemorySegment m = mapping();
+        if (m != null) {
+            try {
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, position, out, 0, length);
+            } catch (InternalError e) {
+                // a fault reading the mapping: the file shrank under us
+                throw new ParquetException(path, c == null ? null : c.name(), position,
+                        "cannot read " + length + " bytes: the file changed while being read (" + e.getMessage() + ")", e);
+            }
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer bb = ByteBuffer.wrap(out, 0, length);
+            while (bb.hasRemaining()) {
+                int n = ch.read(bb, position + bb.position());
+                if (n < 0) {
+                    throw new IOException("unexpected end of file at offset " + (position + bb.position()));
+                }
             }
         }
-        return buf;
     }
 
     private static byte[] read(FileChannel ch, long position, int length) throws IOException {

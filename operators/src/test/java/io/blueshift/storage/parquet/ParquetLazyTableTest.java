@@ -206,4 +206,50 @@ class ParquetLazyTableTest {
             assertFalse(e.getMessage().isBlank());
         }
     }
+
+    /** Row groups are read from a mapping of the file: one cut short after the first read gives an error, never a crash. */
+    @Test
+    void aFileCutShortUnderAnOpenTableGivesAClearError() throws Exception {
+        Path file = write(20_000, ParquetWriterTest.Nulls.NONE, 5000);
+        try (ParquetTable lazy = ParquetTable.openLazy(file, pool)) {
+            int id = lazy.schema().require("id");
+            try (LoadedBlock b = lazy.load(0, new int[] {id}, pool)) { // maps the file
+                assertEquals(0L, b.column(0).getLong(0));
+            }
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(raf.length() / 4);
+            }
+            RuntimeException e = assertThrows(RuntimeException.class, () -> {
+                try (LoadedBlock b = lazy.load(3, new int[] {id}, pool)) {
+                    b.rowCount();
+                }
+            });
+            assertTrue(e instanceof ParquetException, e.toString());
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("changed"), e.getMessage());
+        }
+    }
+
+    /** A file opened again unchanged is not decoded again; a changed or replaced one is. */
+    @Test
+    void reopeningAnUnchangedFileReusesItsFooter() throws Exception {
+        Path file = write(5000, ParquetWriterTest.Nulls.NONE, 2000);
+        ParquetFile first = ParquetFile.open(file);
+        assertTrue(first == ParquetFile.open(file), "same file, same footer: the same object");
+        try (ParquetTable lazy = ParquetTable.openLazy(file, pool);
+             LoadedBlock b = lazy.load(1, new int[] {lazy.schema().require("id")}, pool)) { // maps the file
+            assertEquals(2000L, b.column(0).getLong(0));
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.write(file, bytes); // same bytes, another file (the mapping keeps the old one's inode)
+        ParquetFile replaced = ParquetFile.open(file);
+        assertFalse(first == replaced, "a replaced file is opened anew");
+        write(6000, ParquetWriterTest.Nulls.SOME, 2000); // rewritten in place: another footer
+        ParquetFile rewritten = ParquetFile.open(file);
+        assertFalse(replaced == rewritten);
+        assertEquals(6000, rewritten.rowCount());
+        try (ParquetTable lazy = ParquetTable.openLazy(file, pool)) {
+            assertEquals(6000, lazy.rowCount());
+        }
+    }
 }
