@@ -303,7 +303,7 @@ public final class SqlPlanner {
         }
         if (t instanceof CalciteContextException c) {
             String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
-            return firstLine(msg.replace("Object '", "unknown table or column '").replace("Column '", "column '"));
+            return firstLine(msg.replace("Object '", "table '").replace("Column '", "column '"));
         }
         return firstLine(e.getMessage());
     }
@@ -405,7 +405,7 @@ public final class SqlPlanner {
         }
         if (t instanceof CalciteContextException c) {
             String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
-            msg = msg.replace("Object '", "unknown table or column '").replace("Column '", "column '");
+            msg = msg.replace("Object '", "table '").replace("Column '", "column '");
             return new SqlException("error at line " + c.getPosLine() + ", column " + c.getPosColumn() + ": " + firstLine(msg),
                     c.getPosLine(), c.getPosColumn(), e);
         }
