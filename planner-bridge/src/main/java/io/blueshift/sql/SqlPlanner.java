@@ -176,6 +176,9 @@ public final class SqlPlanner {
         rel = hep(rel, REWRITES);
         // without joins the join passes change nothing, and the last pass's other rules ran to a
         // fixed point in the pass above
+        // GROUP BY a unique key and the columns it determines: join those after grouping
+        rel = GroupByUniqueKey.apply(rel);
+        debug("rewritten", rel);
         if (any(rel, r -> r instanceof org.apache.calcite.rel.core.Join)) {
             rel = hep(rel, TO_MULTI_JOINS);
             // inner join graphs: ordered by our estimates; the rest by Calcite's rule
