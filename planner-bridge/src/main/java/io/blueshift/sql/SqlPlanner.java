@@ -328,7 +328,7 @@ public final class SqlPlanner {
             .addMatchLimit(REWRITE_MATCH_LIMIT)
             .addRuleCollection(java.util.List.of(
                     CoreRules.FILTER_REDUCE_EXPRESSIONS,
-                    CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+                    ProjectReduction.INSTANCE,
                     CoreRules.JOIN_REDUCE_EXPRESSIONS,
                     CoreRules.FILTER_INTO_JOIN,
                     CoreRules.JOIN_CONDITION_PUSH,
