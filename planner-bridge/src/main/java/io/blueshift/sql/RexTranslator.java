@@ -236,6 +236,12 @@ final class RexTranslator {
                 DataType target = CalciteCatalog.fromCalcite(call.getType());
                 yield sameType(e.type(), target) ? e : new Expr.Cast(e, target);
             }
+            case SAFE_CAST -> {
+                // TRY_CAST: NULL where a value does not convert
+                Expr e = translate(ops.getFirst(), input);
+                DataType target = CalciteCatalog.fromCalcite(call.getType());
+                yield sameType(e.type(), target) ? e : new Expr.Call(Expr.Function.TRY_CAST, List.of(e), target);
+            }
             case CASE -> caseExpr(call, input);
             case LIKE -> {
                 if (!(ops.get(1) instanceof RexLiteral p)) {

@@ -150,6 +150,7 @@ final class SqlFunctions {
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
             SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE),
+            SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST),
             SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 

@@ -177,7 +177,9 @@ public sealed interface Expr {
         /** TIMESTAMP plus a number of microseconds (negative subtracts): {@code t + INTERVAL '1' HOUR}. */
         TIMESTAMP_ADD_MICROS,
         /** TIMESTAMP plus a number of months, the day clamped to the month's last, the time kept. */
-        TIMESTAMP_ADD_MONTHS
+        TIMESTAMP_ADD_MONTHS,
+        /** TRY_CAST(x AS type): the call's type; NULL where a value does not convert. */
+        TRY_CAST
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

@@ -430,6 +430,53 @@ public final class ExpressionEvaluator implements AutoCloseable {
         return out;
     }
 
+    /**
+     * TRY_CAST: the batch cast at once; where some value does not convert, row by row, each
+     * failing row NULL. A pair of types no cast joins is still an error.
+     */
+    ColumnVector tryCast(ColumnVector v, DataType target, Batch batch) {
+        try {
+            return cast(v, target, batch);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            if (v.type() instanceof DataType.BooleanType) {
+                throw e;   // BOOLEAN converts to every type it casts to: not a value's fault
+            }
+        }
+        long width = v.type().byteWidth();
+        int rows = batch.rowCount();
+        long vbytes = Validity.bytesFor(rows);
+        MemorySegment validity = scratch.take(vbytes);
+        validity.fill((byte) -1);
+        ColumnVector out = newVector(target, rows, validity);
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (v.isNull(r)) {
+                out.setNull(r);
+                continue;
+            }
+            ColumnVector one;
+            try {
+                ColumnVector row = ColumnVector.wrap(v.type(), 1, v.data().asSlice(r * width, width), null, v.varBuffers());
+                one = cast(row, target, new Batch(java.util.List.of(row), 1));
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                out.setNull(r);
+                continue;
+            }
+            if (one.isNull(0)) {
+                out.setNull(r);
+            } else if (target instanceof DataType.BooleanType) {
+                out.setBoolean(r, one.getBoolean(0));
+            } else if (target.byteWidth() == 4) {
+                out.setInt(r, one.getInt(0));
+            } else if (target.byteWidth() == 8) {
+                out.setLong(r, one.getLong(0));
+            } else {
+                throw new UnsupportedOperationException("not supported: TRY_CAST to " + target.sqlName());
+            }
+        }
+        return out;
+    }
+
     ColumnVector cast(ColumnVector v, DataType target, Batch batch) {
         DataType from = v.type();
         if (from.equals(target)) {

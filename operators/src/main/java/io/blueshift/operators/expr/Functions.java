@@ -49,6 +49,7 @@ final class Functions {
                      REPEAT, LPAD, RPAD, CONCAT_FN, CONCAT_WS, ASCII, CHR, LIKE_ROWS, SPLIT_PART, REGEXP_MATCHES,
                      REGEXP_REPLACE, REGEXP_EXTRACT, STRFTIME -> text.evaluate(call, batch);
                 case MAKE_DATE, LAST_DAY, TIMESTAMP_ADD_MICROS, TIMESTAMP_ADD_MONTHS -> dates.evaluate(call, batch);
+                case TRY_CAST -> eval.tryCast(eval.evaluate(call.args().getFirst(), batch), call.type(), batch);
                 case SQRT, CBRT, EXP, LN, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, DEGREES, RADIANS, POWER, ATAN2,
                      LOG_BASE, SIGN, GREATEST, LEAST -> math.evaluate(call, batch);
                 case EXTRACT_QUARTER, EXTRACT_DOW, EXTRACT_ISODOW, EXTRACT_DOY, EXTRACT_WEEK, EXTRACT_HOUR, EXTRACT_MINUTE,
