@@ -39,6 +39,7 @@ final class ColumnChunkReader {
     private final PageValues.Scratch scratch;
     private final int[] indices;
     private PageValues dictionary;
+    private int dictionaryBytes;
     // the dictionary in the output vector's layout (int[] for 4-byte types, long[] for 8-byte ones,
     // doubles as their bits) so dense batches gather straight into the vector; null for others
     private Object vectorDictionary;
@@ -138,17 +139,24 @@ final class ColumnChunkReader {
         if (dh.getEncoding() != Encoding.PLAIN && dh.getEncoding() != Encoding.PLAIN_DICTIONARY) {
             throw new IOException("not supported yet: dictionary encoding " + dh.getEncoding());
         }
-        byte[] page = decompress(chunk, start, size, uncompressed);
+        // into the thread's dictionary buffer (a chunk's dictionary was a fresh zeroed array,
+        // hundreds of KiB for keys like SF 10's l_suppkey), its first uncompressed bytes valid
+        byte[] page = scratch.dictionaryPage(uncompressed);
+        decompressInto(chunk, start, size, page, uncompressed);
         int n = dh.getNum_values();
         long minBits = PageValues.minPlainBits(column);
-        if (n < 0 || n * Math.max(1, minBits) > (long) page.length * 8) {
-            throw new IOException("dictionary claims " + n + " values in " + page.length + " bytes");
+        if (n < 0 || n * Math.max(1, minBits) > (long) uncompressed * 8) {
+            throw new IOException("dictionary claims " + n + " values in " + uncompressed + " bytes");
         }
         PageValues dict = new PageValues(column, n);
-        dict.decodePlain(column, page, 0, page.length, n);
+        dict.decodePlain(column, page, 0, uncompressed, n);
         dictionary = dict;
+        dictionaryBytes = uncompressed;
         vectorDictionary = vectorLayout(dict);
         dictionaryViews = null;
+        // a second dictionary page (a corrupt chunk) reuses the buffer: forget copies of the first
+        viewSource = null;
+        viewBuffer = -1;
     }
 
     private Object vectorLayout(PageValues dict) {
@@ -287,14 +295,15 @@ final class ColumnChunkReader {
         return buf;
     }
 
-    private byte[] decompress(byte[] chunk, int start, int size, int uncompressed) throws IOException {
+    private void decompressInto(byte[] chunk, int start, int size, byte[] out, int uncompressed) throws IOException {
         if (codec == CompressionCodec.UNCOMPRESSED) {
             if (size != uncompressed) {
                 throw new IOException("uncompressed page of " + size + " bytes, header says " + uncompressed);
             }
-            return Arrays.copyOfRange(chunk, start, start + size);
+            System.arraycopy(chunk, start, out, 0, size);
+            return;
         }
-        return PageDecompressor.decompress(codec, chunk, start, size, uncompressed);
+        PageDecompressor.decompress(codec, chunk, start, size, out, uncompressed);
     }
 
     private void decodeValues(Encoding encoding, byte[] page, int p, int end, int n, RleBitPackedDecoder defs,
@@ -439,7 +448,7 @@ final class ColumnChunkReader {
         int buffer = -1;
         if (longEntries) {
             if (viewSource != dict.bytes) {
-                viewBuffer = out.addStringBuffer(dict.bytes, 0, dict.bytes.length);
+                viewBuffer = out.addStringBuffer(dict.bytes, 0, dictionaryBytes);
                 viewSource = dict.bytes;
             }
             buffer = viewBuffer;
@@ -584,7 +593,8 @@ final class ColumnChunkReader {
             return;
         }
         if (src != viewSource) {
-            viewBuffer = out.addStringBuffer(src, 0, src.length);
+            // a dictionary's bytes end at its page's end (its buffer is the thread's, maybe longer)
+            viewBuffer = out.addStringBuffer(src, 0, dictionary != null && src == dictionary.bytes ? dictionaryBytes : src.length);
             viewSource = src;
         }
         StringViews.writeReference(out.data(), row, src, off, len, viewBuffer, off);

@@ -52,6 +52,25 @@ final class PageValues {
         final int[] levels;
         final int[] indices;
         private byte[] page = new byte[1 << 16];
+        private byte[] dictionaryPage = new byte[1 << 12];
+        /** Dictionary pages larger than this get a buffer of their own, not kept by the thread. */
+        private static final int MAX_KEPT_DICTIONARY = 16 << 20;
+
+        /**
+         * A buffer of at least {@code bytes} for a dictionary page (contents undefined), valid
+         * until this thread's next chunk: decoded dictionaries live as long as their chunk's
+         * decoding, and string data is copied out of them into the vectors.
+         */
+        byte[] dictionaryPage(int bytes) {
+            if (dictionaryPage.length >= bytes) {
+                return dictionaryPage;
+            }
+            byte[] b = new byte[Math.max(bytes, dictionaryPage.length * 2)];
+            if (b.length <= MAX_KEPT_DICTIONARY) {
+                dictionaryPage = b;
+            }
+            return b;
+        }
 
         /** A page buffer of at least {@code bytes} (contents undefined), valid until the next call. */
         byte[] page(int bytes) {
