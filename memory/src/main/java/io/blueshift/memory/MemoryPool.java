@@ -17,6 +17,10 @@ public final class MemoryPool implements AutoCloseable {
     /** Buffers are aligned for the widest vector loads (AVX-512, one cache line). */
     public static final long ALIGNMENT = 64;
 
+    static {
+        SegmentKinds.load();
+    }
+
     private final String name;
     private final MemoryPool parent;
     private final long limit;
