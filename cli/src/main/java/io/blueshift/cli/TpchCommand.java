@@ -1,6 +1,7 @@
 package io.blueshift.cli;
 
 import io.blueshift.bench.duckdb.DuckDbReference;
+import io.blueshift.bench.tpch.ProcessCpuClock;
 import io.blueshift.bench.tpch.TpchBenchHarness;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.bench.plans.TpchPlans;
@@ -56,13 +57,17 @@ final class TpchCommand implements Callable<Integer> {
             for (int q : qs) {
                 try {
                     long t0 = System.nanoTime();
+                    long cpu0 = ProcessCpuClock.nanos();
                     PlanNode plan = bs.plan(q);   // planned once: shown, run and labelled from the same plan
                     if (explain) {
                         out.print(bs.session().explain(plan));
                     }
                     List<List<Object>> rows = bs.rows(plan);
                     double ms = (System.nanoTime() - t0) / 1e6;
-                    out.printf("TPC-H Q%d (%s): %d rows in %.1f ms%n", q, label, rows.size(), ms);
+                    long cpu1 = ProcessCpuClock.nanos();
+                    // process CPU (all threads: workers, JIT, GC) beside wall time: steadier on a busy machine
+                    String cpu = cpu0 < 0 || cpu1 < 0 ? "" : String.format(java.util.Locale.ROOT, " (cpu %.1f ms)", (cpu1 - cpu0) / 1e6);
+                    out.printf("TPC-H Q%d (%s): %d rows in %.1f ms%s%n", q, label, rows.size(), ms, cpu);
                     ResultPrinter.print(plan.schema(), rows, out);
                     out.println();
                 } catch (io.blueshift.memory.MemoryLimitExceededException e) {

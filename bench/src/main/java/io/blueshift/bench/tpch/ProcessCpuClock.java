@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
  * the GC) in nanoseconds, from {@code clock_gettime(CLOCK_PROCESS_CPUTIME_ID)}; the JMX
  * process CPU time counts in scheduler ticks (10 ms), too coarse for one query.
  */
-final class ProcessCpuClock {
+public final class ProcessCpuClock {
     private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
     private static final MethodHandle CLOCK_GETTIME = lookup();
 
@@ -33,7 +33,7 @@ final class ProcessCpuClock {
     }
 
     /** Process CPU nanoseconds so far, or -1 where they cannot be read. */
-    static long nanos() {
+    public static long nanos() {
         if (CLOCK_GETTIME == null) {
             return -1;
         }
