@@ -57,11 +57,17 @@ final class GroupTable implements AutoCloseable {
     private long accountedBatchBytes;
     /**
      * Whether half the rows of the last batch had the hash of the row before: then the next batch
-     * takes the previous row's group for such rows without probing. On unclustered keys that
-     * test is a branch mispredicted about every other row (TPC-H Q1's four groups arrive
-     * shuffled), so there every row probes (a few groups' slots stay in L1).
+     * takes the previous row's group for such rows without probing (when the table is large).
+     * On unclustered keys that test is a branch mispredicted about every other row, so there
+     * every row probes.
      */
     private boolean clustered = true;
+    /**
+     * Slots from which on the shortcut is taken on clustered input (64 KiB of slots, past L1):
+     * in a smaller table a probe is a hit and its branches are predicted, while the shortcut's
+     * test mispredicts at each change of key (Q1: about one row in five).
+     */
+    private static final int SHORTCUT_SLOTS = 1 << 13;
     private final ColumnVector[] keyInputs;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
@@ -286,7 +292,8 @@ final class GroupTable implements AutoCloseable {
      * means a new group (no group has this hash), made at once so that later rows of the batch
      * find it; check the keys of the candidates column by column; then rows whose candidate
      * was wrong (two keys with one tag) take the full find-or-insert. The first pass skips
-     * the probe for a row with the previous row's hash while the input is {@link #clustered};
+     * the probe for a row with the previous row's hash while the input is {@link #clustered}
+     * and the table past L1;
      * on a table past the caches it {@link #touchSlots touches} the slots of the next rows first.
      */
     private void assignGroups(int n) {
@@ -294,7 +301,7 @@ final class GroupTable implements AutoCloseable {
         int[] ids = groupIds;
         long prevHash = 0;
         int prevGroup = -1;
-        boolean shortcut = clustered;
+        boolean shortcut = clustered && slots.length >= SHORTCUT_SLOTS;
         int repeats = 0;
         boolean touch = slots.length >= TOUCH_SLOTS;
         for (int i = 0; i < n; i++) {
