@@ -445,6 +445,12 @@ public final class PredicateEvaluator {
     private int genericCompare(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
         ColumnVector l = values.evaluate(c.left(), b);
         ColumnVector r = values.evaluate(c.right(), b);
+        DataType lt = l.type();
+        DataType rt = r.type();
+        if (isIntegral(lt) && isIntegral(rt) && scaleOf(lt) == scaleOf(rt) && lt.byteWidth() == rt.byteWidth()
+                && (lt.byteWidth() == 4 || lt.byteWidth() == 8)) {
+            return compareIntegralColumns(c.op(), l, r, in, inCount, out);
+        }
         ValueComparator cmp = ValueComparator.of(l, r);
         int k = 0;
         for (int i = 0; i < inCount; i++) {
@@ -455,6 +461,34 @@ public final class PredicateEvaluator {
             if (c.op().test(cmp.compare(row, row))) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, row);
             }
+        }
+        return k;
+    }
+
+    /**
+     * {@code l OP r} for two integral columns of one width and scale (TPC-H Q4, Q12, Q21:
+     * {@code l_commitdate < l_receiptdate}): one loop, the row kept by a table of the three
+     * outcomes instead of a branch.
+     */
+    private static int compareIntegralColumns(CompareOp op, ColumnVector l, ColumnVector r, MemorySegment in, int inCount, MemorySegment out) {
+        // bit (compare + 1): less, equal, greater
+        int keep = (op.test(-1) ? 1 : 0) | (op.test(0) ? 2 : 0) | (op.test(1) ? 4 : 0);
+        MemorySegment ld = l.data();
+        MemorySegment rd = r.data();
+        boolean nulls = l.validity() != null || r.validity() != null;
+        boolean wide = l.type().byteWidth() == 8;
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int row = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+            int cmp = wide
+                    ? Long.compare(ld.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row), rd.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row))
+                    : Integer.compare(ld.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row), rd.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row));
+            int pass = (keep >>> (cmp + 1)) & 1;
+            if (nulls && (l.isNull(row) || r.isNull(row))) {
+                pass = 0;
+            }
+            out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, k, row);
+            k += pass;
         }
         return k;
     }
