@@ -36,6 +36,11 @@ public final class FileScanTable implements Table {
     @Override public long rowCount() { return source.rowCount(); }
     @Override public List<Integer> uniqueColumns() { return List.of(); }
 
+    /** The columns the files' metadata say strictly increase across all blocks (held tables only). */
+    List<Integer> strictlyIncreasingColumns() {
+        return Table.super.uniqueColumns();
+    }
+
     private synchronized List<Table> parts() {
         if (parts == null) {
             throw new IllegalStateException("file table " + name() + " is read only while a query holds it (Session.execute)");

@@ -58,10 +58,48 @@ public final class FileTable implements Table {
         throw new IllegalStateException("file table " + name + " is scanned through a projection");
     }
 
-    /** Nothing is known to be unique without reading the data. */
+    private volatile Unique unique;
+
+    /** The unique columns found for the files as they were (each file's size and modification time). */
+    private record Unique(List<String> signature, List<Integer> columns) {}
+
+    /**
+     * Columns known to be distinct from the files' metadata alone: Parquet column chunks we
+     * wrote say whether their values strictly increase, and the footers' bounds whether each
+     * row group starts above the last (files in order). Other formats: none without reading the
+     * data. Kept while the files keep their size and modification time.
+     */
     @Override
     public List<Integer> uniqueColumns() {
-        return List.of();
+        if (format != FileFormats.Format.PARQUET) {
+            return List.of();
+        }
+        List<String> signature = new ArrayList<>();
+        try {
+            for (Path f : files) {
+                signature.add(f + ":" + java.nio.file.Files.size(f) + ":" + java.nio.file.Files.getLastModifiedTime(f).toMillis());
+            }
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+        Unique u = unique;
+        if (u != null && u.signature().equals(signature)) {
+            return u.columns();
+        }
+        FileScanTable all = project(java.util.stream.IntStream.range(0, schema.size()).toArray());
+        List<Integer> columns;
+        try {
+            all.acquire();
+            try {
+                columns = List.copyOf(all.strictlyIncreasingColumns());
+            } finally {
+                all.release();
+            }
+        } catch (RuntimeException e) {
+            columns = List.of();   // an unreadable file fails the query's scan with its own error
+        }
+        unique = new Unique(signature, columns);
+        return columns;
     }
 
     @Override

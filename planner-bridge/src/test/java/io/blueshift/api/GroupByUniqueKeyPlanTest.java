@@ -2,7 +2,11 @@ package io.blueshift.api;
 
 import io.blueshift.gpu.offload.GpuMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +45,35 @@ class GroupByUniqueKeyPlanTest {
             String plan = s.explain("SELECT n_name, sum(o_totalprice) FROM customer, orders, nation "
                     + "WHERE c_custkey = o_custkey AND c_nationkey = n_nationkey GROUP BY n_name");
             assertTrue(plan.indexOf("HashAggregate") < plan.indexOf("HashJoin"), plan);
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parquetFilesWeWroteTellTheirUniqueKeysAndAFileRewrittenWithDuplicatesDoesNot() {
+        try (Session s = open()) {
+            Path cust = dir.resolve("cust.parquet");
+            Path ord = dir.resolve("ord.parquet");
+            s.run("COPY (SELECT c_custkey, c_name FROM customer ORDER BY c_custkey) TO '" + cust + "'").close();
+            s.run("COPY (SELECT o_custkey, o_totalprice FROM orders) TO '" + ord + "'").close();
+            String sql = "SELECT c_custkey, c_name, count(*) AS n FROM '" + cust + "' JOIN '" + ord + "' ON c_custkey = o_custkey "
+                    + "GROUP BY c_custkey, c_name ORDER BY n DESC, c_custkey LIMIT 1";
+            String plan = s.explain(sql);
+            assertTrue(plan.indexOf("HashJoin") < plan.indexOf("HashAggregate"), plan);
+            long before;
+            try (QueryResult r = s.sql(sql)) {
+                before = ((Number) r.rows().get(0).get(2)).longValue();
+            }
+            // the same customers twice: c_custkey is no longer unique, each order now counts twice
+            s.run("COPY (SELECT * FROM (SELECT c_custkey, c_name FROM customer UNION ALL SELECT c_custkey, c_name FROM customer) ORDER BY 1) TO '"
+                    + cust + "'").close();
+            plan = s.explain(sql);
+            assertTrue(plan.indexOf("HashAggregate") < plan.indexOf("HashJoin"), plan);
+            try (QueryResult r = s.sql(sql)) {
+                assertEquals(2 * before, ((Number) r.rows().get(0).get(2)).longValue());
+            }
         }
     }
 }
