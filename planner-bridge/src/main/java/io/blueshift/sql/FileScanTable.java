@@ -31,6 +31,21 @@ public final class FileScanTable implements Table {
         this.schema = schema;
     }
 
+    /**
+     * Two projections of one file table with the same columns read the same rows: equal, so
+     * the executor's shared results find a view or CTE referenced twice over files (each
+     * reference projects its own instance). Every instance is still acquired on its own.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileScanTable other && other.source == source && other.schema.equals(schema);
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(source) * 31 + schema.hashCode();
+    }
+
     @Override public String name() { return source.name(); }
     @Override public Schema schema() { return schema; }
     @Override public long rowCount() { return source.rowCount(); }
