@@ -21,7 +21,8 @@ final class ProjectReduction extends ReduceExpressionsRule.ProjectReduceExpressi
     static final ProjectReduction INSTANCE = new ProjectReduction();
 
     private ProjectReduction() {
-        super(ProjectReduceExpressionsRuleConfig.DEFAULT);
+        // a description of its own: a planner refuses two rules with the same one
+        super((ProjectReduceExpressionsRuleConfig) ProjectReduceExpressionsRuleConfig.DEFAULT.withDescription("ProjectReduction"));
     }
 
     @Override
