@@ -9,18 +9,18 @@ import io.blueshift.memory.MemoryPool;
  * allocates it, so a limit fails with the pool's "memory limit exceeded" error, not an
  * OutOfMemoryError, and leak checks see the table until it is closed.
  */
-final class HeapAccount implements AutoCloseable {
+public final class HeapAccount implements AutoCloseable {
     private final MemoryPool pool;
     private final String owner;
     private Allocation held;
 
-    HeapAccount(MemoryPool pool, String owner) {
+    public HeapAccount(MemoryPool pool, String owner) {
         this.pool = pool;
         this.owner = owner;
     }
 
     /** Accounts {@code bytes} instead of what was held; throws (holding the old amount) over a limit. */
-    void resize(long bytes) {
+    public void resize(long bytes) {
         Allocation next = pool.reserveExternal(bytes, owner);
         if (held != null) {
             held.close();

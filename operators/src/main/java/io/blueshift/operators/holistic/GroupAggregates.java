@@ -4,6 +4,7 @@ import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.Schema;
+import io.blueshift.operators.aggregate.HeapAccount;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.MaterializedResult;
 import io.blueshift.operators.order.OrderBy;
@@ -83,40 +84,29 @@ public final class GroupAggregates {
     }
 
     /**
-     * Heap bytes accounted against the query's pool, grown by half again as they are needed, so
-     * a query past its memory limit fails with the pool's "memory limit exceeded" error instead
-     * of exhausting the Java heap.
+     * Heap bytes accounted against the query's pool ({@link HeapAccount}), grown by half again
+     * as they are needed, so a query past its memory limit fails with the pool's "memory limit
+     * exceeded" error instead of exhausting the Java heap.
      */
     private static final class HeapBytes implements AutoCloseable {
-        private final ExecutionContext ctx;
-        private final String owner;
-        private io.blueshift.memory.Allocation held;
+        private final HeapAccount account;
         private long size;
 
         HeapBytes(ExecutionContext ctx, String owner) {
-            this.ctx = ctx;
-            this.owner = owner;
+            this.account = new HeapAccount(ctx.pool(), owner);
         }
 
         void atLeast(long bytes) {
-            if (bytes <= size) {
-                return;
+            if (bytes > size) {
+                long next = Math.max(bytes, size + size / 2);
+                account.resize(next);
+                size = next;
             }
-            long next = Math.max(bytes, size + size / 2);
-            io.blueshift.memory.Allocation grown = ctx.pool().reserveExternal(next, owner);
-            if (held != null) {
-                held.close();
-            }
-            held = grown;
-            size = next;
         }
 
         @Override
         public void close() {
-            if (held != null) {
-                held.close();
-                held = null;
-            }
+            account.close();
         }
     }
 
