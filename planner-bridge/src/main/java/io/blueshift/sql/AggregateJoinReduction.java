@@ -91,6 +91,15 @@ final class AggregateJoinReduction {
         }
         RowEstimator est = new RowEstimator(j.getCluster().getMetadataQuery());
         double groups = est.rows(agg);
+        // the semi-join keeps X's rows whose key values Y has: what counts is how many distinct
+        // values the join columns have in X, not all the groups (a unique Y on a foreign key,
+        // like all customers against the orders' customer keys, filters nothing)
+        double in = est.rows(agg.getInput());
+        double keyValues = 0;
+        for (int c : aggColumns) {
+            keyValues = Math.max(keyValues, est.ndv(agg.getInput(), c, in));
+        }
+        groups = Math.min(groups, keyValues);
         double aggScanned = scanned(agg.getInput());
         // Y itself, else the part of Y its key columns come from (Y's keys are a subset of that
         // part's): the first that keeps few rows and costs less to read than the aggregate's input
