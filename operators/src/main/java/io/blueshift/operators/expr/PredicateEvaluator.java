@@ -349,36 +349,6 @@ public final class PredicateEvaluator {
         if (always != null) {
             return always ? selectNonNull(v, in, inCount, out) : 0;
         }
-        if (op != CompareOp.NE) {
-            // as a range, through the BETWEEN kernels: their loops have no operator in them, so
-            // their compiled code does not depend on which comparisons earlier queries ran (a
-            // loop switching on the operator is compiled for the operators seen so far, and the
-            // first query with another one throws it away and runs it interpreted again)
-            boolean narrow = v.type().byteWidth() == 4;
-            long min = narrow ? Integer.MIN_VALUE : Long.MIN_VALUE;
-            long max = narrow ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            if ((op == CompareOp.LT && constant == min) || (op == CompareOp.GT && constant == max)) {
-                return 0;
-            }
-            long low = switch (op) {
-                case EQ, GE -> constant;
-                case GT -> constant + 1;
-                default -> min;
-            };
-            long high = switch (op) {
-                case EQ, LE -> constant;
-                case LT -> constant - 1;
-                default -> max;
-            };
-            if (narrow) {
-                return in == null
-                        ? f.betweenInt32(v.data(), v.validity(), inCount, (int) low, (int) high, out)
-                        : f.betweenInt32Selected(v.data(), v.validity(), in, inCount, (int) low, (int) high, out);
-            }
-            return in == null
-                    ? f.betweenInt64(v.data(), v.validity(), inCount, low, high, out)
-                    : f.betweenInt64Selected(v.data(), v.validity(), in, inCount, low, high, out);
-        }
         if (v.type().byteWidth() == 4) {
             return in == null
                     ? f.compareInt32(op, v.data(), v.validity(), inCount, (int) constant, out)

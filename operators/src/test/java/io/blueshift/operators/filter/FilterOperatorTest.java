@@ -195,23 +195,6 @@ class FilterOperatorTest extends OperatorTestBase {
         }
     }
 
-    /** Comparisons run as ranges (BETWEEN kernels): bounds at the ends of the type's range. */
-    @Test
-    void comparisonsWithTheExtremesOfTheColumnType() {
-        for (CompareOp op : CompareOp.values()) {
-            for (int v : new int[] {Integer.MIN_VALUE, Integer.MIN_VALUE + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
-                check("i32 " + op.symbol() + " " + v, cmp(op, I32, v), b -> new Expr.Comparison(op, b.col("i32"), Exprs.integer(v)));
-                check("NOT i32 " + op.symbol() + " " + v, not(cmp(op, I32, v)),
-                        b -> b.not(new Expr.Comparison(op, b.col("i32"), Exprs.integer(v))));
-            }
-            for (long v : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
-                check("i64 " + op.symbol() + " " + v, cmp(op, I64, v), b -> new Expr.Comparison(op, b.col("i64"), Exprs.bigint(v)));
-                check("NOT i64 " + op.symbol() + " " + v, not(cmp(op, I64, v)),
-                        b -> b.not(new Expr.Comparison(op, b.col("i64"), Exprs.bigint(v))));
-            }
-        }
-    }
-
     @Test
     void between() {
         Tri i32 = r -> r[I32] == null ? null : (Integer) r[I32] >= -10 && (Integer) r[I32] <= 10;
