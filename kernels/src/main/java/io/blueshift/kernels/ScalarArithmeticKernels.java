@@ -37,43 +37,43 @@ public final class ScalarArithmeticKernels implements ArithmeticKernels {
     @Override
     public void addInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                          MemorySegment sel, int count, MemorySegment out) {
-        binaryAdd(a, b, aValidity, bValidity, sel, count, out);
+        binary(Op.ADD, a, b, aValidity, bValidity, sel, count, out);
     }
 
     @Override
     public void subtractInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
-        binarySubtract(a, b, aValidity, bValidity, sel, count, out);
+        binary(Op.SUBTRACT, a, b, aValidity, bValidity, sel, count, out);
     }
 
     @Override
     public void multiplyInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
-        binaryMultiply(a, b, aValidity, bValidity, sel, count, out);
+        binary(Op.MULTIPLY, a, b, aValidity, bValidity, sel, count, out);
     }
 
     @Override
     public void addInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                  MemorySegment sel, int count, MemorySegment out) {
-        addConstant(a, aValidity, constant, sel, count, out);
+        withConstant(Op.ADD, a, aValidity, constant, false, sel, count, out);
     }
 
     @Override
     public void subtractFromConstantInt64(long constant, MemorySegment a, MemorySegment aValidity,
                                           MemorySegment sel, int count, MemorySegment out) {
-        subtractFromConstant(a, aValidity, constant, sel, count, out);
+        withConstant(Op.SUBTRACT, a, aValidity, constant, true, sel, count, out);
     }
 
     @Override
     public void multiplyInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                       MemorySegment sel, int count, MemorySegment out) {
-        multiplyConstant(a, aValidity, constant, sel, count, out);
+        withConstant(Op.MULTIPLY, a, aValidity, constant, false, sel, count, out);
     }
 
     @Override
     public void scaleUpInt64(MemorySegment a, MemorySegment aValidity, int digits,
                              MemorySegment sel, int count, MemorySegment out) {
-        multiplyConstant(a, aValidity, powerOfTen(digits), sel, count, out);
+        withConstant(Op.MULTIPLY, a, aValidity, powerOfTen(digits), false, sel, count, out);
     }
 
     @Override
@@ -93,95 +93,51 @@ public final class ScalarArithmeticKernels implements ArithmeticKernels {
         return POWERS_OF_TEN[digits];
     }
 
-    // One loop per operator, not one loop switching on it: a shared loop is compiled for the
-    // operators seen so far and recompiled at the first query that uses another one. Each
-    // tests overflow of the wrapped result without branching (Hacker's Delight 2-12, 2-13).
-
-    private static void binaryAdd(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                  MemorySegment bValidity, MemorySegment sel, int count, MemorySegment out) {
+    private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
+                               MemorySegment bValidity, MemorySegment sel, int count, MemorySegment out) {
         for (int i = 0; i < count; i++) {
             int r = sel == null ? i : sel.getAtIndex(INT, i);
             long x = a.getAtIndex(LONG, r);
             long y = b.getAtIndex(LONG, r);
-            long result = x + y;
+            long result = apply(op, x, y);
             boolean valid = (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0;
-            if ((((x ^ result) & (y ^ result)) < 0) & valid) {
-                throw overflowAt(Op.ADD.symbol, x, y, r);
+            if (overflows(op, x, y, result) & valid) {
+                throw overflowAt(op.symbol, x, y, r);
             }
             out.setAtIndex(LONG, r, result);
         }
     }
 
-    private static void binarySubtract(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                  MemorySegment bValidity, MemorySegment sel, int count, MemorySegment out) {
-        for (int i = 0; i < count; i++) {
-            int r = sel == null ? i : sel.getAtIndex(INT, i);
-            long x = a.getAtIndex(LONG, r);
-            long y = b.getAtIndex(LONG, r);
-            long result = x - y;
-            boolean valid = (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0;
-            if ((((x ^ y) & (x ^ result)) < 0) & valid) {
-                throw overflowAt(Op.SUBTRACT.symbol, x, y, r);
-            }
-            out.setAtIndex(LONG, r, result);
-        }
-    }
-
-    private static void binaryMultiply(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                  MemorySegment bValidity, MemorySegment sel, int count, MemorySegment out) {
-        for (int i = 0; i < count; i++) {
-            int r = sel == null ? i : sel.getAtIndex(INT, i);
-            long x = a.getAtIndex(LONG, r);
-            long y = b.getAtIndex(LONG, r);
-            long result = x * y;
-            boolean valid = (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0;
-            if ((Math.multiplyHigh(x, y) != (result >> 63)) & valid) {
-                throw overflowAt(Op.MULTIPLY.symbol, x, y, r);
-            }
-            out.setAtIndex(LONG, r, result);
-        }
-    }
-
-    /** {@code a + constant}. */
-    private static void addConstant(MemorySegment a, MemorySegment aValidity, long constant,
-                                  MemorySegment sel, int count, MemorySegment out) {
+    private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
+                                     boolean constantFirst, MemorySegment sel, int count, MemorySegment out) {
         for (int i = 0; i < count; i++) {
             int r = sel == null ? i : sel.getAtIndex(INT, i);
             long v = a.getAtIndex(LONG, r);
-            long result = v + constant;
-            if ((((v ^ result) & (constant ^ result)) < 0) & BitmapWords.bit(aValidity, r) != 0) {
-                throw overflowAt(Op.ADD.symbol, v, constant, r);
+            long x = constantFirst ? constant : v;
+            long y = constantFirst ? v : constant;
+            long result = apply(op, x, y);
+            if (overflows(op, x, y, result) & BitmapWords.bit(aValidity, r) != 0) {
+                throw overflowAt(op.symbol, x, y, r);
             }
             out.setAtIndex(LONG, r, result);
         }
     }
 
-    /** {@code constant - a}. */
-    private static void subtractFromConstant(MemorySegment a, MemorySegment aValidity, long constant,
-                                  MemorySegment sel, int count, MemorySegment out) {
-        for (int i = 0; i < count; i++) {
-            int r = sel == null ? i : sel.getAtIndex(INT, i);
-            long v = a.getAtIndex(LONG, r);
-            long result = constant - v;
-            if ((((constant ^ v) & (constant ^ result)) < 0) & BitmapWords.bit(aValidity, r) != 0) {
-                throw overflowAt(Op.SUBTRACT.symbol, constant, v, r);
-            }
-            out.setAtIndex(LONG, r, result);
-        }
+    private static long apply(Op op, long x, long y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUBTRACT -> x - y;
+            case MULTIPLY -> x * y;
+        };
     }
 
-    /** {@code a * constant}. */
-    private static void multiplyConstant(MemorySegment a, MemorySegment aValidity, long constant,
-                                  MemorySegment sel, int count, MemorySegment out) {
-        for (int i = 0; i < count; i++) {
-            int r = sel == null ? i : sel.getAtIndex(INT, i);
-            long v = a.getAtIndex(LONG, r);
-            long result = v * constant;
-            if ((Math.multiplyHigh(v, constant) != (result >> 63)) & BitmapWords.bit(aValidity, r) != 0) {
-                throw overflowAt(Op.MULTIPLY.symbol, v, constant, r);
-            }
-            out.setAtIndex(LONG, r, result);
-        }
+    /** Whether the wrapped {@code result} of {@code x op y} differs from the true one (Hacker's Delight 2-13). */
+    static boolean overflows(Op op, long x, long y, long result) {
+        return switch (op) {
+            case ADD -> ((x ^ result) & (y ^ result)) < 0;
+            case SUBTRACT -> ((x ^ y) & (x ^ result)) < 0;
+            case MULTIPLY -> Math.multiplyHigh(x, y) != (result >> 63);
+        };
     }
 
     /** The exception every provider throws for an overflowing row; public so twins word it alike. */

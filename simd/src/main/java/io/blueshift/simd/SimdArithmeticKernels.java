@@ -50,24 +50,14 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     /** Lanes whose result may have overflowed: exact for add and subtract, a superset for multiply. */
     private static VectorMask<Long> suspect(Op op, LongVector x, LongVector y, LongVector r) {
         return switch (op) {
-            case ADD -> suspectAdd(x, y, r);
-            case SUBTRACT -> suspectSubtract(x, y, r);
-            case MULTIPLY -> suspectMultiply(x, y);
+            case ADD -> x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case SUBTRACT -> x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case MULTIPLY -> x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
+                    .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
+                    .compare(VectorOperators.LT, 65);
         };
-    }
-
-    private static VectorMask<Long> suspectAdd(LongVector x, LongVector y, LongVector r) {
-        return x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0);
-    }
-
-    private static VectorMask<Long> suspectSubtract(LongVector x, LongVector y, LongVector r) {
-        return x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0);
-    }
-
-    private static VectorMask<Long> suspectMultiply(LongVector x, LongVector y) {
-        return x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
-                .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
-                .compare(VectorOperators.LT, 65);
     }
 
     /**
@@ -94,69 +84,20 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         }
     }
 
-    // One loop per operator (not one loop switching on it): a loop is compiled for the operators
-    // its profile saw, so a loop shared by all of them was compiled for the first query's ones
-    // and thrown away (run interpreted, tens of times slower for vector code, then compiled
-    // again) at the first query using another; a loop per operator is compiled once.
-
-    private static LongVector load(MemorySegment a, int i) {
-        return LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
-    }
-
-    private static void binaryAdd(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                  MemorySegment bValidity, int count, MemorySegment out) {
+    private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
+                               MemorySegment bValidity, int count, MemorySegment out) {
         int lanes = LONG.length();
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            LongVector r = x.add(y);
-            VectorMask<Long> suspects = suspectAdd(x, y, r);
+            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER);
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
             if (suspects.anyTrue()) {
-                check(Op.ADD, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
+                check(op, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
             }
             r.intoMemorySegment(out, (long) i << 3, ORDER);
         }
-        binaryTail(Op.ADD, a, b, aValidity, bValidity, i, count, out);
-    }
-
-    private static void binarySubtract(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                       MemorySegment bValidity, int count, MemorySegment out) {
-        int lanes = LONG.length();
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            LongVector r = x.sub(y);
-            VectorMask<Long> suspects = suspectSubtract(x, y, r);
-            if (suspects.anyTrue()) {
-                check(Op.SUBTRACT, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        binaryTail(Op.SUBTRACT, a, b, aValidity, bValidity, i, count, out);
-    }
-
-    private static void binaryMultiply(MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                       MemorySegment bValidity, int count, MemorySegment out) {
-        int lanes = LONG.length();
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            LongVector r = x.mul(y);
-            VectorMask<Long> suspects = suspectMultiply(x, y);
-            if (suspects.anyTrue()) {
-                check(Op.MULTIPLY, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        binaryTail(Op.MULTIPLY, a, b, aValidity, bValidity, i, count, out);
-    }
-
-    /** The last partial vector of a binary loop, from row {@code i}. */
-    private static void binaryTail(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
-                                   MemorySegment bValidity, int i, int count, MemorySegment out) {
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
@@ -167,64 +108,23 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         }
     }
 
-    /** {@code a + constant}. */
-    private static void addConstant(MemorySegment a, MemorySegment aValidity, long constant, int count, MemorySegment out) {
+    private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
+                                     boolean constantFirst, int count, MemorySegment out) {
         int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            LongVector v = load(a, i);
-            LongVector r = v.add(c);
-            VectorMask<Long> suspects = suspectAdd(v, c, r);
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector x = constantFirst ? c : v;
+            LongVector y = constantFirst ? v : c;
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
             if (suspects.anyTrue()) {
-                check(Op.ADD, suspects.toLong(), i, a, null, constant, false, aValidity, null);
+                check(op, suspects.toLong(), i, a, null, constant, constantFirst, aValidity, null);
             }
             r.intoMemorySegment(out, (long) i << 3, ORDER);
         }
-        constantTail(Op.ADD, a, aValidity, constant, false, i, count, out);
-    }
-
-    /** {@code constant - a}. */
-    private static void subtractFromConstant(MemorySegment a, MemorySegment aValidity, long constant, int count,
-                                             MemorySegment out) {
-        int lanes = LONG.length();
-        LongVector c = LongVector.broadcast(LONG, constant);
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector v = load(a, i);
-            LongVector r = c.sub(v);
-            VectorMask<Long> suspects = suspectSubtract(c, v, r);
-            if (suspects.anyTrue()) {
-                check(Op.SUBTRACT, suspects.toLong(), i, a, null, constant, true, aValidity, null);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        constantTail(Op.SUBTRACT, a, aValidity, constant, true, i, count, out);
-    }
-
-    /** {@code a * constant}. */
-    private static void multiplyConstant(MemorySegment a, MemorySegment aValidity, long constant, int count,
-                                         MemorySegment out) {
-        int lanes = LONG.length();
-        LongVector c = LongVector.broadcast(LONG, constant);
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector v = load(a, i);
-            LongVector r = v.mul(c);
-            VectorMask<Long> suspects = suspectMultiply(v, c);
-            if (suspects.anyTrue()) {
-                check(Op.MULTIPLY, suspects.toLong(), i, a, null, constant, false, aValidity, null);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        constantTail(Op.MULTIPLY, a, aValidity, constant, false, i, count, out);
-    }
-
-    /** The last partial vector of a loop with a constant operand, from row {@code i}. */
-    private static void constantTail(Op op, MemorySegment a, MemorySegment aValidity, long constant,
-                                     boolean constantFirst, int i, int count, MemorySegment out) {
         if (i < count) {
-            LongVector c = LongVector.broadcast(LONG, constant);
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
             LongVector x = constantFirst ? c : v;
@@ -241,7 +141,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
         } else {
-            binaryAdd(a, b, aValidity, bValidity, count, out);
+            binary(Op.ADD, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -251,7 +151,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
         } else {
-            binarySubtract(a, b, aValidity, bValidity, count, out);
+            binary(Op.SUBTRACT, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -261,7 +161,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
         } else {
-            binaryMultiply(a, b, aValidity, bValidity, count, out);
+            binary(Op.MULTIPLY, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -271,7 +171,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
         } else {
-            addConstant(a, aValidity, constant, count, out);
+            withConstant(Op.ADD, a, aValidity, constant, false, count, out);
         }
     }
 
@@ -281,7 +181,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
         } else {
-            subtractFromConstant(a, aValidity, constant, count, out);
+            withConstant(Op.SUBTRACT, a, aValidity, constant, true, count, out);
         }
     }
 
@@ -291,7 +191,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
         } else {
-            multiplyConstant(a, aValidity, constant, count, out);
+            withConstant(Op.MULTIPLY, a, aValidity, constant, false, count, out);
         }
     }
 
@@ -302,7 +202,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         if (sel != null) {
             SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
         } else {
-            multiplyConstant(a, aValidity, factor, count, out);
+            withConstant(Op.MULTIPLY, a, aValidity, factor, false, count, out);
         }
     }
 
