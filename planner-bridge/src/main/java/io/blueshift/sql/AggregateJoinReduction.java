@@ -93,11 +93,13 @@ final class AggregateJoinReduction {
         double groups = est.rows(agg);
         // the semi-join keeps X's rows whose key values Y has: what counts is how many distinct
         // values the join columns have in X, not all the groups (a unique Y on a foreign key,
-        // like all customers against the orders' customer keys, filters nothing)
+        // like all customers against the orders' customer keys, filters nothing); several join
+        // columns have at most the product of their distinct counts (TPC-H Q20's part and
+        // supplier keys: far more pairs than either alone)
         double in = est.rows(agg.getInput());
-        double keyValues = 0;
+        double keyValues = 1;
         for (int c : aggColumns) {
-            keyValues = Math.max(keyValues, est.ndv(agg.getInput(), c, in));
+            keyValues *= Math.max(1, est.ndv(agg.getInput(), c, in));
         }
         groups = Math.min(groups, keyValues);
         double aggScanned = scanned(agg.getInput());
