@@ -151,11 +151,20 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlValidator validator = validator();
         SqlNode parsed = parse(sql);
         OutputNames.name(parsed, sql);
+        rewriteParsed(parsed);
+        SqlNode validated = validator.validate(parsed);
+        return validator.getValidatedNodeType(validated);
+    }
+
+    /**
+     * The rewrites of a parsed query before validation, the same for queries and views: DATE
+     * +/- INTERVAL widened as DuckDB types it, {@code GROUP BY ALL} / {@code ORDER BY ALL}
+     * expanded, star modifiers turned into Calcite's star nodes.
+     */
+    static void rewriteParsed(SqlNode parsed) {
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);
-        SqlNode validated = validator.validate(parsed);
-        return validator.getValidatedNodeType(validated);
     }
 
     /**
@@ -193,9 +202,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         } catch (SqlParseException e) {
             throw new RuntimeException("parse failed", e);
         }
-        IntervalResults.widen(parsed);
-        ByAll.expand(parsed);
-        StarModifiers.expand(parsed);
+        rewriteParsed(parsed);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
         SqlValidator validator = newValidator(reader);
         SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster,

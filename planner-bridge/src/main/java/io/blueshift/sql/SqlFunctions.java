@@ -149,10 +149,8 @@ final class SqlFunctions {
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
-            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE),
-            SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST),
-            SqlOperatorTables.of(org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE,
-                    org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
+            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE, org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST,
+                    org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE, org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
     /**
      * DuckDB spellings Calcite's grammar takes for something else, made plain calls:

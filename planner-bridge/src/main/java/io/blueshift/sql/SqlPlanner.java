@@ -130,9 +130,7 @@ public final class SqlPlanner {
         }
         checkLikeEscapes(parsed);
         OutputNames.name(parsed, sql);
-        IntervalResults.widen(parsed);
-        ByAll.expand(parsed);
-        StarModifiers.expand(parsed);
+        SqlFrontEnd.rewriteParsed(parsed);
         long t1 = System.nanoTime();
         SqlNode validated;
         SqlValidator validator = front.validator();
@@ -306,9 +304,14 @@ public final class SqlPlanner {
         }
         if (t instanceof CalciteContextException c) {
             String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
-            return firstLine(msg.replace("Object '", "table '").replace("Column '", "column '"));
+            return firstLine(ourWords(msg));
         }
         return firstLine(e.getMessage());
+    }
+
+    /** A Calcite validation message in our words: "table 'x' not found", "column 'y' not found ...". */
+    private static String ourWords(String msg) {
+        return msg.replace("Object '", "table '").replace("Column '", "column '");
     }
 
     /** Rule applications in one rewrite pass; real queries need a few hundred at most. */
@@ -408,7 +411,7 @@ public final class SqlPlanner {
         }
         if (t instanceof CalciteContextException c) {
             String msg = c.getCause() != null && c.getCause().getMessage() != null ? c.getCause().getMessage() : c.getMessage();
-            msg = msg.replace("Object '", "table '").replace("Column '", "column '");
+            msg = ourWords(msg);
             return new SqlException("error at line " + c.getPosLine() + ", column " + c.getPosColumn() + ": " + firstLine(msg),
                     c.getPosLine(), c.getPosColumn(), e);
         }
