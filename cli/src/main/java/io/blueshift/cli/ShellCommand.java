@@ -46,7 +46,7 @@ final class ShellCommand implements Callable<Integer> {
         }
         try (Session session = Blueshift.open(engine.sessionOptions())) {
             if (tpch != 0) {
-                session.loadTpch(tpch, System.err);
+                session.attachTpch(tpch, System.err);
             }
             ShellInterpreter shell = new ShellInterpreter(session, System.out, System.err);
             if (System.console() != null && System.console().isTerminal()) {
@@ -82,7 +82,7 @@ final class ShellCommand implements Callable<Integer> {
             // Ctrl-C outside line editing (a query running) cancels the query; the shell goes on
             terminal.handle(Terminal.Signal.INT, signal -> shell.interruptRunning());
             PrintStream out = System.out;
-            out.println("blueshift shell: " + (tpch != 0 ? "TPC-H SF " + TpchCli.sf(tpch) + " loaded" : "no tables loaded")
+            out.println("blueshift shell: " + (tpch != 0 ? "TPC-H SF " + TpchCli.sf(tpch) + " (generated on first use)" : "no tables loaded")
                     + "; statements end with ';', .help for commands");
             while (true) {
                 String line;

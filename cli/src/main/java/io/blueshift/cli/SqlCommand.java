@@ -89,7 +89,7 @@ final class SqlCommand implements Callable<Integer> {
 
     private int runAll(Session session, List<String> statements, PrintStream out) {
         if (tpch != 0) {
-            session.loadTpch(tpch, System.err);
+            session.attachTpch(tpch, System.err);
         }
         DuckDbReference duck = null;
         try {

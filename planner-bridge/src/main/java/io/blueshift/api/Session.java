@@ -103,6 +103,16 @@ public final class Session implements AutoCloseable {
         catalog.register(table);
     }
 
+    /**
+     * Registers the eight TPC-H tables at {@code scaleFactor}, generated when a query first
+     * reads one of them ({@code progress} shows it then; null for silence).
+     */
+    public void attachTpch(double scaleFactor, PrintStream progress) {
+        for (Table t : io.blueshift.tpch.OnDemandTpch.tables(scaleFactor, data, progress)) {
+            catalog.register(t);
+        }
+    }
+
     /** Generates the eight TPC-H tables at {@code scaleFactor} and registers them. */
     public void loadTpch(double scaleFactor, PrintStream progress) {
         Catalog generated = TpchGenerator.generate(scaleFactor, data, progress);
