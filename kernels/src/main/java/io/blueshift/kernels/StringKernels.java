@@ -6,7 +6,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * Kernels over VARCHAR string views (16 bytes each: int32 length, then the first four bytes).
  * They look at the view header only, never at a data buffer: a cheap first pass for equality
- * and LIKE prefix patterns that rejects most rows before any byte comparison.
+ * and LIKE prefix patterns that rejects most rows before any byte comparison; and the substring
+ * search that LIKE '%abc%' runs over one string's bytes.
  */
 public interface StringKernels {
     /**
@@ -17,6 +18,12 @@ public interface StringKernels {
      */
     int selectByHeader(MemorySegment views, MemorySegment validity, MemorySegment sel, int count,
                        int minLength, int maxLength, int prefix, int prefixMask, MemorySegment out);
+
+    /**
+     * The first start of {@code literal} in the {@code length} bytes at {@code s[offset..]}, or
+     * -1 when there is none; 0 for an empty literal. Never reads outside {@code s}.
+     */
+    long indexOf(MemorySegment s, long offset, int length, byte[] literal);
 
     /** The first {@code min(4, bytes.length)} bytes as the view header stores them, for {@code prefix}. */
     static int prefixWord(byte[] bytes) {

@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 
 import io.blueshift.kernels.ScalarStringKernels;
 import io.blueshift.kernels.StringKernels;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -16,12 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
  * View-header tests on whole vectors of views: each view's first 8 bytes (length, prefix) are
  * one long lane, its second 8 bytes the lane after, so the even lanes carry the test and the
  * passing rows are read off the even bits of the mask. Selected rows (no gather from memory
- * segments in the Vector API) and the tail use the scalar twin.
+ * segments in the Vector API) and the tail use the scalar twin. The substring search compares
+ * a vector of candidate starts at once (first and last byte of the literal, as the scalar twin
+ * does eight at a time).
  */
 final class SimdStringKernels implements StringKernels {
     static final SimdStringKernels INSTANCE = new SimdStringKernels();
 
     private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
+    private static final VectorSpecies<Byte> BYTE = SimdSpecies.BYTE;
     private static final long EVEN_BITS = 0x5555_5555_5555_5555L;
     private static final ScalarStringKernels SCALAR = ScalarStringKernels.INSTANCE;
 
@@ -60,5 +64,42 @@ final class SimdStringKernels implements StringKernels {
             k = ScalarStringKernels.test(views, validity, i, minLength, maxLength, prefix, prefixMask, out, k);
         }
         return k;
+    }
+
+    @Override
+    public long indexOf(MemorySegment s, long offset, int length, byte[] literal) {
+        int lanes = BYTE.length();
+        if (literal.length == 0 || lanes > 64) {
+            return SCALAR.indexOf(s, offset, length, literal);
+        }
+        int tail = literal.length - 1;
+        long last = (long) length - literal.length;   // the last start that fits
+        // whole vectors while both loads stay inside s (a string's bytes are followed by others
+        // in its buffer, so nearly every string is searched this way); the rest by the twin
+        long vectorEnd = s.byteSize() - tail - lanes - offset;   // starts i with i <= vectorEnd load safely
+        ByteVector firsts = ByteVector.broadcast(BYTE, literal[0]);
+        ByteVector lasts = ByteVector.broadcast(BYTE, literal[tail]);
+        long i = 0;
+        for (; i <= last && i <= vectorEnd; i += lanes) {
+            ByteVector a = ByteVector.fromMemorySegment(BYTE, s, offset + i, ORDER);
+            ByteVector b = ByteVector.fromMemorySegment(BYTE, s, offset + i + tail, ORDER);
+            long hits = a.compare(VectorOperators.EQ, firsts).and(b.compare(VectorOperators.EQ, lasts)).toLong();
+            long fit = last - i + 1;   // starts in this vector that leave room for the literal
+            if (fit < lanes) {
+                hits &= (1L << fit) - 1;
+            }
+            while (hits != 0) {
+                long j = i + Long.numberOfTrailingZeros(hits);
+                if (ScalarStringKernels.equalsAt(s, offset + j, literal, 1)) {
+                    return j;
+                }
+                hits &= hits - 1;
+            }
+        }
+        if (i > last) {
+            return -1;
+        }
+        long at = SCALAR.indexOf(s, offset + i, (int) (length - i), literal);
+        return at < 0 ? -1 : i + at;
     }
 }

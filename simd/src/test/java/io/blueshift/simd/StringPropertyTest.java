@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import io.blueshift.kernels.ScalarStringKernels;
 import io.blueshift.kernels.StringKernels;
 import io.blueshift.simd.RandomColumns.Nulls;
 import net.jqwik.api.Arbitrary;
@@ -15,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
-/** SIMD view-header selection picks exactly the rows the scalar twin picks. */
+/** SIMD view-header selection and substring search agree with the scalar twin and the byte-by-byte reference. */
 @AddLifecycleHook(RequiresVectorized.class)
 class StringPropertyTest {
 
@@ -60,6 +61,40 @@ class StringPropertyTest {
             int a = RandomColumns.simd().strings().selectByHeader(views, validity, sel, count, min, max, prefix & mask, mask, actual);
             assertEquals(e, a, "selected count");
             assertArrayEquals(RandomColumns.ints(expected, e), RandomColumns.ints(actual, a));
+        }
+    }
+
+    /**
+     * Texts of every length up to past two vectors over a tiny alphabet (literals occur, nearly
+     * occur and overlap), extreme bytes, the text at the end of its segment (the vector loads
+     * must stop short of it) or followed by bytes that would complete a match, heap and native.
+     */
+    @Property(tries = 3000)
+    void indexOf(@ForAll long seed, @ForAll boolean atSegmentEnd, @ForAll boolean nativeMemory) {
+        java.util.Random random = new java.util.Random(seed);
+        byte[] alphabet = random.nextInt(4) == 0 ? new byte[] {0, 1, 0x7f, (byte) 0x80, (byte) 0xff} : new byte[] {'a', 'b', 'c'};
+        int length = random.nextInt(4) == 0 ? random.nextInt(200) : random.nextInt(20);
+        byte[] literal = new byte[1 + random.nextInt(random.nextInt(4) == 0 ? 20 : 5)];
+        for (int i = 0; i < literal.length; i++) {
+            literal[i] = alphabet[random.nextInt(alphabet.length)];
+        }
+        int pad = random.nextInt(70);
+        int after = atSegmentEnd ? 0 : random.nextInt(80);
+        byte[] bytes = new byte[pad + length + after];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = alphabet[random.nextInt(alphabet.length)];
+        }
+        if (length >= literal.length && random.nextBoolean()) {
+            // plant the literal, sometimes right at the end of the text
+            int at = random.nextBoolean() ? length - literal.length : random.nextInt(length - literal.length + 1);
+            System.arraycopy(literal, 0, bytes, pad + at, literal.length);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = nativeMemory ? arena.allocate(bytes.length).copyFrom(MemorySegment.ofArray(bytes)) : MemorySegment.ofArray(bytes);
+            long expected = ScalarStringKernels.indexOfPlain(s, pad, length, literal);
+            assertEquals(expected, RandomColumns.scalar().strings().indexOf(s, pad, length, literal), "scalar");
+            assertEquals(expected, RandomColumns.simd().strings().indexOf(s, pad, length, literal), "simd");
+            assertEquals(0L, RandomColumns.simd().strings().indexOf(s, pad, length, new byte[0]), "empty literal");
         }
     }
 }

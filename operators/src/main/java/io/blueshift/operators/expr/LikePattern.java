@@ -1,5 +1,7 @@
 package io.blueshift.operators.expr;
 
+import io.blueshift.kernels.StringKernels;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,6 @@ import java.util.List;
 final class LikePattern {
     enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, SEGMENTS, GENERAL }
 
-    private static final ValueLayout.OfLong LITTLE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final int ONE = -1;
     private static final int MANY = -2;
 
@@ -127,23 +128,23 @@ final class LikePattern {
         return new LikePattern(shape, literal, leading, min, max, u);
     }
 
-    /** Whether the {@code len} bytes at {@code s[off..]} match. */
-    boolean matches(MemorySegment s, long off, int len) {
+    /** Whether the {@code len} bytes at {@code s[off..]} match; substring searches run on {@code strings}. */
+    boolean matches(StringKernels strings, MemorySegment s, long off, int len) {
         return switch (shape) {
             case EXACT -> len == literal.length && equalsAt(s, off, literal, 0);
             case PREFIX -> len >= literal.length && equalsAt(s, off, literal, 0);
             case SUFFIX -> len >= literal.length && equalsAt(s, off + len - literal.length, literal, 0);
-            case CONTAINS -> indexOf(s, off, len, literal) >= 0;
-            case SEGMENTS -> segments(s, off, len);
+            case CONTAINS -> strings.indexOf(s, off, len, literal) >= 0;
+            case SEGMENTS -> segments(strings, s, off, len);
             case GENERAL -> general(s, off, len);
         };
     }
 
     /** As {@link #matches} when the first {@code checked} bytes are already known to match the leading literal. */
-    boolean matchesAfterPrefix(MemorySegment s, long off, int len, int checked) {
+    boolean matchesAfterPrefix(StringKernels strings, MemorySegment s, long off, int len, int checked) {
         return switch (shape) {
             case EXACT, PREFIX -> equalsAt(s, off, literal, checked);
-            default -> matches(s, off, len);
+            default -> matches(strings, s, off, len);
         };
     }
 
@@ -156,56 +157,11 @@ final class LikePattern {
         return true;
     }
 
-    static long indexOf(MemorySegment s, long off, int len, byte[] lit) {
-        if (lit.length == 0) {
-            return 0;
-        }
-        byte first = lit[0];
-        int tail = lit.length - 1;
-        byte lastByte = lit[tail];
-        long last = len - lit.length;   // the last start that fits
-        long i = 0;
-        // eight candidate starts at a time: those whose first byte equals the literal's first
-        // and whose byte at the literal's end equals its last (SWAR; two bytes rule out far
-        // more starts than one, and a match is the only time the rest is compared)
-        long firsts = (first & 0xFFL) * 0x0101010101010101L;
-        long lasts = (lastByte & 0xFFL) * 0x0101010101010101L;
-        for (; i + 8 <= last + 1; i += 8) {
-            long x = (s.get(LITTLE_LONG, off + i) ^ firsts) | (s.get(LITTLE_LONG, off + i + tail) ^ lasts);
-            long hits = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-            while (hits != 0) {
-                // little-endian: the lowest set bit is the earliest byte; borrows only cause
-                // false hits above a true one, which the byte checks below reject
-                long j = i + (Long.numberOfTrailingZeros(hits) >>> 3);
-                if (s.get(ValueLayout.JAVA_BYTE, off + j) == first && equalsAt(s, off + j, lit, 1)) {
-                    return j;
-                }
-                hits &= hits - 1;
-            }
-        }
-        for (; i <= last; i++) {
-            if (s.get(ValueLayout.JAVA_BYTE, off + i) == first && equalsAt(s, off + i, lit, 1)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The first start of {@code lit} in the {@code len} bytes at {@code s[off..]}, byte by byte: {@link #indexOf}'s scalar twin. */
-    static long indexOfPlain(MemorySegment s, long off, int len, byte[] lit) {
-        for (long i = 0; i + lit.length <= len; i++) {
-            if (equalsAt(s, off + i, lit, 0)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /**
      * Literals separated by '%' only: the leftmost match of each literal after the previous
      * one is as good as any (a later one leaves less room), so one pass of searches decides.
      */
-    private boolean segments(MemorySegment s, long off, int len) {
+    private boolean segments(StringKernels strings, MemorySegment s, long off, int len) {
         byte[][] lits = segments;
         int from = 0;
         int to = lits.length;
@@ -229,7 +185,7 @@ final class LikePattern {
         }
         for (int k = from; k < to; k++) {
             byte[] l = lits[k];
-            long at = indexOf(s, off + pos, end - pos, l);
+            long at = strings.indexOf(s, off + pos, end - pos, l);
             if (at < 0) {
                 return false;
             }

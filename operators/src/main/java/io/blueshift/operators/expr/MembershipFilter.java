@@ -82,7 +82,7 @@ abstract sealed class MembershipFilter {
                         continue;
                     }
                     int len = StringOutput.length(v, r);
-                    if (len >= min && len <= max && pattern.matches(StringOutput.segment(v, r), StringOutput.offset(v, r), len)) {
+                    if (len >= min && len <= max && pattern.matches(kernels.strings(), StringOutput.segment(v, r), StringOutput.offset(v, r), len)) {
                         matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
                     }
                 }
@@ -98,7 +98,7 @@ abstract sealed class MembershipFilter {
             } else {
                 for (int i = 0; i < n; i++) {
                     int r = matches.getAtIndex(ValueLayout.JAVA_INT, i);
-                    if (pattern.matchesAfterPrefix(StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.length(v, r), checked)) {
+                    if (pattern.matchesAfterPrefix(kernels.strings(), StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.length(v, r), checked)) {
                         matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
                     }
                 }

@@ -252,7 +252,7 @@ final class TextFunctions {
                 lastPattern = pattern;
                 lastEscape = escape;
             }
-            out.setBoolean(r, compiled.matches(StringOutput.segment(a[0], r), StringOutput.offset(a[0], r), StringOutput.length(a[0], r)));
+            out.setBoolean(r, compiled.matches(eval.kernels().strings(), StringOutput.segment(a[0], r), StringOutput.offset(a[0], r), StringOutput.length(a[0], r)));
         }
         return out;
     }

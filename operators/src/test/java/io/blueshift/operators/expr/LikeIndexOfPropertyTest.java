@@ -6,12 +6,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
+import io.blueshift.kernels.ScalarStringKernels;
+
 import java.lang.foreign.MemorySegment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link LikePattern#indexOf} (eight starts at a time, first and last byte) against its
+ * {@link ScalarStringKernels#indexOf} (LIKE's substring search, eight starts at a time, first and last byte) against its
  * byte-by-byte twin: small alphabets so literals occur and nearly occur, every length from
  * empty to past several words, literals longer than the text, and the text at an offset.
  */
@@ -38,7 +40,7 @@ class LikeIndexOfPropertyTest {
         java.util.Arrays.fill(padded, (byte) 'a');   // bytes around the text must never be read as part of it
         System.arraycopy(text, 0, padded, pad, text.length);
         MemorySegment s = MemorySegment.ofArray(padded);
-        assertEquals(LikePattern.indexOfPlain(s, pad, text.length, lit), LikePattern.indexOf(s, pad, text.length, lit));
+        assertEquals(ScalarStringKernels.indexOfPlain(s, pad, text.length, lit), ScalarStringKernels.INSTANCE.indexOf(s, pad, text.length, lit));
     }
 
     @Provide
@@ -52,8 +54,8 @@ class LikeIndexOfPropertyTest {
         System.arraycopy(text, 0, both, 0, text.length);
         System.arraycopy(lit, 0, both, text.length, lit.length);
         MemorySegment s = MemorySegment.ofArray(both);
-        long at = LikePattern.indexOf(s, 0, both.length, lit);
-        assertEquals(LikePattern.indexOfPlain(s, 0, both.length, lit), at);
+        long at = ScalarStringKernels.INSTANCE.indexOf(s, 0, both.length, lit);
+        assertEquals(ScalarStringKernels.indexOfPlain(s, 0, both.length, lit), at);
         assertEquals(true, at >= 0 && at <= text.length);
     }
 }
