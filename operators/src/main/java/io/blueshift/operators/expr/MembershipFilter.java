@@ -116,6 +116,10 @@ abstract sealed class MembershipFilter {
         private double[] doubles;
         private byte[][] strings;
         private int[] stringHeads;
+        /** Each string value's 16-byte view as two words (length and prefix; the rest), zero padded. */
+        private long[] stringWords;
+        /** Whether every string value is inline (12 bytes or fewer), so the view words decide. */
+        private boolean allInline;
         private boolean[] booleans;
 
         InList(Expr.InList in) {
@@ -144,6 +148,20 @@ abstract sealed class MembershipFilter {
             } else if (t instanceof DataType.VarcharType) {
                 strings = present.stream().map(l -> l.value().toString().getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
                 stringHeads = Arrays.stream(strings).mapToInt(StringKernels::prefixWord).toArray();
+                stringWords = new long[2 * strings.length];
+                allInline = true;
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    MemorySegment view = arena.allocate(StringViews.VIEW_BYTES, 8);
+                    for (int c = 0; c < strings.length; c++) {
+                        view.fill((byte) 0);
+                        int len = strings[c].length;
+                        view.set(ValueLayout.JAVA_INT_UNALIGNED, 0, len);
+                        MemorySegment.copy(strings[c], 0, view, ValueLayout.JAVA_BYTE, 4, Math.min(len, StringViews.INLINE_MAX));
+                        stringWords[2 * c] = view.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        stringWords[2 * c + 1] = view.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
+                        allInline &= len <= StringViews.INLINE_MAX;
+                    }
+                }
             } else if (t instanceof DataType.BooleanType) {
                 booleans = new boolean[2];
                 for (Expr.Literal l : present) {
@@ -162,6 +180,9 @@ abstract sealed class MembershipFilter {
             if (negated && hasNull) {
                 return 0; // x NOT IN (..., NULL) is never TRUE
             }
+            if (strings != null && allInline) {
+                return selectInline(v, in, inCount, out);
+            }
             int k = 0;
             for (int i = 0; i < inCount; i++) {
                 int r = candidate(in, i);
@@ -169,6 +190,33 @@ abstract sealed class MembershipFilter {
                     continue;
                 }
                 if (contains(v, r) != negated) {
+                    out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
+        }
+
+        /**
+         * String values of 12 bytes or fewer: a row is one of them exactly when its view's two
+         * words equal the value's (inline views are zero padded; a longer row differs in length),
+         * so no row's bytes are read.
+         */
+        private int selectInline(ColumnVector v, MemorySegment in, int inCount, MemorySegment out) {
+            MemorySegment views = v.data();
+            MemorySegment validity = v.validity();
+            long[] words = stringWords;
+            boolean keep = !negated;
+            int k = 0;
+            for (int i = 0; i < inCount; i++) {
+                int r = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+                long base = (long) r * StringViews.VIEW_BYTES;
+                long w0 = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base);
+                long w1 = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 8);
+                boolean found = false;
+                for (int c = 0; c < words.length; c += 2) {
+                    found |= w0 == words[c] & w1 == words[c + 1];
+                }
+                if (found == keep && (validity == null || Validity.isValid(validity, r))) {
                     out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
                 }
             }
