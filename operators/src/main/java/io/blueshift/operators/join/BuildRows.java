@@ -68,7 +68,7 @@ final class BuildRows implements AutoCloseable {
             grown = grown > (1 << 29) ? Integer.MAX_VALUE - 64 : grown * 2;
         }
         for (Column c : columns) {
-            Allocation data = pool.allocate(c.bytesFor(grown), "hash join build rows");
+            Allocation data = allocateData(pool, c, grown, c.data == null);
             if (c.data != null) {
                 MemorySegment.copy(c.data.segment(), 0, data.segment(), 0, c.bytesFor(size));
                 c.data.close();
@@ -81,8 +81,21 @@ final class BuildRows implements AutoCloseable {
         capacity = grown;
     }
 
+    /**
+     * A data buffer for {@code rows} rows of {@code col}, from the pool's reuse list when one of
+     * that size was freed (a growing build frees a buffer at every doubling, and a session's
+     * next query builds the same sizes again): no fresh pages to fault in and zero, no arena to
+     * close with a handshake with every thread. Unzeroed unless {@code zeroed}, as every row
+     * below the size is written before it is read; bit-packed BOOLEAN values are always zeroed
+     * (a word holds rows that were never written).
+     */
+    private static Allocation allocateData(MemoryPool pool, Column col, int rows, boolean zeroed) {
+        return pool.allocateReusable(col.bytesFor(rows), "hash join build rows",
+                zeroed || col.type instanceof DataType.BooleanType);
+    }
+
     private Allocation grownValidity(Allocation old, int rows) {
-        Allocation v = pool.allocate(Validity.bytesFor(rows), "hash join build validity");
+        Allocation v = pool.allocateReusable(Validity.bytesFor(rows), "hash join build validity", false);
         Validity.setAll(v.segment(), true);
         if (old != null) {
             MemorySegment.copy(old.segment(), 0, v.segment(), 0, Validity.bytesFor(size));
@@ -198,7 +211,7 @@ final class BuildRows implements AutoCloseable {
             int[][] stringShift = new int[parts.size()][out.columns.length];
             for (int c = 0; c < out.columns.length; c++) {
                 Column col = out.columns[c];
-                col.data = out.pool.allocate(col.bytesFor(capacity), "hash join build rows");
+                col.data = allocateData(out.pool, col, capacity, rows == 0);
                 boolean nulls = false;
                 for (int i = 0; i < parts.size(); i++) {
                     Column from = parts.get(i).columns[c];

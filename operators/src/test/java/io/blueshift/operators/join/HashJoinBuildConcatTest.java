@@ -39,6 +39,41 @@ class HashJoinBuildConcatTest extends OperatorTestBase {
         check(new int[] {20_003, 17, 15_000, 9_999}, 4);
     }
 
+    /**
+     * Build buffers come unzeroed from the pool's reuse list: buffers of every size the parts
+     * and the concatenation ask for, left full of ones by a previous user, change nothing.
+     */
+    @Test
+    void reusedBuffersKeepNothingOfTheirLastUse() {
+        int[] partRows = {20_003, 17, 15_000, 9_999};
+        int total = 0;
+        for (int n : partRows) {
+            total += n;
+        }
+        List<Long> sizes = new ArrayList<>();
+        for (int rows = 1024; rows <= 1 << 15; rows *= 2) {
+            for (int width : new int[] {4, 8, 16}) {
+                sizes.add((long) rows * width);
+            }
+            sizes.add((long) io.blueshift.memory.Validity.bytesFor(rows));
+        }
+        for (int width : new int[] {4, 8, 16}) {
+            sizes.add((long) total * width);
+        }
+        sizes.add((long) io.blueshift.memory.Validity.bytesFor(total));
+        List<io.blueshift.memory.Allocation> dirty = new ArrayList<>();
+        for (long bytes : sizes) {
+            for (int copy = 0; copy < 2; copy++) {
+                io.blueshift.memory.Allocation a = pool.allocateReusable(bytes, "dirty", false);
+                a.segment().fill((byte) -1);
+                dirty.add(a);
+            }
+        }
+        dirty.forEach(io.blueshift.memory.Allocation::close);
+        check(partRows, 4);
+        check(new int[] {70_000}, 1);
+    }
+
     private void check(int[] partRows, int threads) {
         Random rnd = new Random(11);
         List<Object[]> rows = new ArrayList<>();
