@@ -188,17 +188,19 @@ final class BuildRows implements AutoCloseable {
 
     /**
      * All rows of {@code parts} (one per worker of a build pipeline) in one object, in the
-     * parts' order, sized exactly. Fixed-width values and string views are copied by the
-     * query's workers, one part per task (string buffers change owner, views are renumbered);
-     * bit-packed columns (BOOLEAN values, validity) are copied by the caller, as words shared
-     * by two parts must not be written by two threads. Every part is closed, also on failure.
+     * parts' order, sized exactly. The output rows are cut into ranges of about equal size
+     * (whole 64-row words, so bit-packed BOOLEAN values and validity of two ranges never share
+     * a byte) and the query's workers copy one range each from whichever parts it spans, so
+     * the copy is balanced however unevenly the workers split the build pipeline's morsels
+     * (under load one worker may take most of them). String buffers change owner, views are
+     * renumbered. Every part is closed, also on failure.
      */
     static BuildRows concat(List<BuildRows> parts, io.blueshift.operators.exec.ExecutionContext ctx) {
         BuildRows first = parts.getFirst();
         BuildRows out = new BuildRows(first.pool, first.schema);
         try {
             long total = 0;
-            int[] offset = new int[parts.size()];
+            int[] offset = new int[parts.size() + 1];
             for (int i = 0; i < parts.size(); i++) {
                 offset[i] = (int) total;
                 total += parts.get(i).size;
@@ -207,6 +209,7 @@ final class BuildRows implements AutoCloseable {
                 throw new IllegalStateException("hash join build side over " + (Integer.MAX_VALUE - 64) + " rows: " + total);
             }
             int rows = (int) total;
+            offset[parts.size()] = rows;
             int capacity = Math.max(rows, 1);
             int[][] stringShift = new int[parts.size()][out.columns.length];
             for (int c = 0; c < out.columns.length; c++) {
@@ -225,52 +228,24 @@ final class BuildRows implements AutoCloseable {
                 }
             }
             out.capacity = capacity;
-            java.util.function.IntConsumer copy = i -> {
-                BuildRows part = parts.get(i);
-                for (int c = 0; c < out.columns.length; c++) {
-                    Column col = out.columns[c];
-                    if (part.size == 0 || col.type instanceof DataType.BooleanType) {
-                        continue;
-                    }
-                    MemorySegment.copy(part.columns[c].data.segment(), 0, col.data.segment(), col.bytesFor(offset[i]),
-                            col.bytesFor(part.size));
-                    int shift = stringShift[i][c];
-                    if (col.type instanceof DataType.VarcharType && shift > 0) {
-                        MemorySegment views = col.data.segment();
-                        for (int r = offset[i]; r < offset[i] + part.size; r++) {
-                            long base = (long) r * StringViews.VIEW_BYTES;
-                            if (views.get(INT_U, base) > StringViews.INLINE_MAX) {
-                                views.set(INT_U, base + 8, views.get(INT_U, base + 8) + shift);
-                            }
-                        }
+            int ranges = rows < PARALLEL_CONCAT_ROWS ? 1 : Math.max(1, ctx.threads() * 4);
+            int rangeRows = (int) Math.min(Integer.MAX_VALUE - 64, ((((long) rows + ranges - 1) / ranges) + 63) & ~63L);
+            int tasks = Math.max(1, (rows + rangeRows - 1) / rangeRows);
+            java.util.function.IntConsumer copy = t -> {
+                int lo = t * rangeRows;
+                int hi = (int) Math.min(rows, (long) lo + rangeRows);
+                for (int i = 0; i < parts.size(); i++) {
+                    int from = Math.max(lo, offset[i]);
+                    int to = Math.min(hi, offset[i + 1]);
+                    if (from < to) {
+                        out.copyRows(parts.get(i), from - offset[i], from, to - from, stringShift[i]);
                     }
                 }
             };
-            if (rows < PARALLEL_CONCAT_ROWS) {
-                for (int i = 0; i < parts.size(); i++) {
-                    copy.accept(i);
-                }
+            if (tasks == 1) {
+                copy.accept(0);
             } else {
-                io.blueshift.operators.exec.ParallelTasks.run(ctx, parts.size(), copy);
-            }
-            for (int c = 0; c < out.columns.length; c++) {
-                Column col = out.columns[c];
-                for (int i = 0; i < parts.size(); i++) {
-                    BuildRows part = parts.get(i);
-                    Column from = part.columns[c];
-                    if (col.type instanceof DataType.BooleanType) {
-                        for (int r = 0; r < part.size; r++) {
-                            Validity.set(col.data.segment(), offset[i] + r, Validity.isValid(from.data.segment(), r));
-                        }
-                    }
-                    if (from.validity != null) {
-                        for (int r = 0; r < part.size; r++) {
-                            if (!Validity.isValid(from.validity.segment(), r)) {
-                                Validity.set(col.validity.segment(), offset[i] + r, false);
-                            }
-                        }
-                    }
-                }
+                io.blueshift.operators.exec.ParallelTasks.run(ctx, tasks, copy);
             }
             out.size = rows;
             return out;
@@ -280,6 +255,46 @@ final class BuildRows implements AutoCloseable {
         } finally {
             for (BuildRows part : parts) {
                 part.close();
+            }
+        }
+    }
+
+    /**
+     * Copies {@code n} rows of {@code part} from row {@code src} to this object's row
+     * {@code dst} (whose buffers are allocated), adding {@code stringShift[c]} to the buffer
+     * index of column c's out-of-line string views.
+     */
+    private void copyRows(BuildRows part, int src, int dst, int n, int[] stringShift) {
+        for (int c = 0; c < columns.length; c++) {
+            Column col = columns[c];
+            Column from = part.columns[c];
+            if (col.type instanceof DataType.BooleanType) {
+                MemorySegment in = from.data.segment();
+                MemorySegment to = col.data.segment();
+                for (int r = 0; r < n; r++) {
+                    Validity.set(to, dst + r, Validity.isValid(in, src + r));
+                }
+            } else {
+                MemorySegment.copy(from.data.segment(), col.bytesFor(src), col.data.segment(), col.bytesFor(dst), col.bytesFor(n));
+                int shift = stringShift[c];
+                if (col.type instanceof DataType.VarcharType && shift > 0) {
+                    MemorySegment views = col.data.segment();
+                    for (int r = dst; r < dst + n; r++) {
+                        long base = (long) r * StringViews.VIEW_BYTES;
+                        if (views.get(INT_U, base) > StringViews.INLINE_MAX) {
+                            views.set(INT_U, base + 8, views.get(INT_U, base + 8) + shift);
+                        }
+                    }
+                }
+            }
+            if (from.validity != null) {
+                MemorySegment in = from.validity.segment();
+                MemorySegment to = col.validity.segment();
+                for (int r = 0; r < n; r++) {
+                    if (!Validity.isValid(in, src + r)) {
+                        Validity.set(to, dst + r, false);
+                    }
+                }
             }
         }
     }

@@ -39,6 +39,12 @@ class HashJoinBuildConcatTest extends OperatorTestBase {
         check(new int[] {20_003, 17, 15_000, 9_999}, 4);
     }
 
+    /** One worker took most of the morsels: the copy is cut by output rows, so ranges span parts and start mid-part. */
+    @Test
+    void unevenPartsCopyInBalancedRanges() {
+        check(new int[] {90_001, 1_000, 0, 63}, 2);
+    }
+
     /**
      * Build buffers come unzeroed from the pool's reuse list: buffers of every size the parts
      * and the concatenation ask for, left full of ones by a previous user, change nothing.
