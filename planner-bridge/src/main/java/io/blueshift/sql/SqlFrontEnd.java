@@ -158,10 +158,12 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
 
     /**
      * The rewrites of a parsed query before validation, the same for queries and views: DATE
-     * +/- INTERVAL widened as DuckDB types it, {@code GROUP BY ALL} / {@code ORDER BY ALL}
+     * +/- INTERVAL widened as DuckDB types it, CASTs of text to TIMESTAMP made literals (with
+     * their microseconds), {@code GROUP BY ALL} / {@code ORDER BY ALL}
      * expanded, star modifiers turned into Calcite's star nodes.
      */
     static void rewriteParsed(SqlNode parsed) {
+        TimestampCasts.fold(parsed);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);

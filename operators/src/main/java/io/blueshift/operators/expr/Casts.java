@@ -101,6 +101,7 @@ final class Casts {
         try {
             switch (target) {
                 case DataType.DateType d -> out.setInt(r, (int) parseDate(t).toEpochDay());
+                case DataType.TimestampType ts -> out.setLong(r, io.blueshift.storage.csv.CsvTextFormat.parseTimestamp(s));
                 case DataType.BooleanType b -> {
                     switch (t.toLowerCase(java.util.Locale.ROOT)) {
                         case "true", "t", "1" -> out.setBoolean(r, true);

@@ -154,6 +154,22 @@ public final class CsvTextFormat {
         }
     }
 
+    /**
+     * A TIMESTAMP's text as DuckDB reads it ({@code 2024-01-01 13:45:10.123456}, {@code T} for the
+     * space, seconds and fraction optional, a bare date meaning midnight; surrounding blanks
+     * ignored) as microseconds since 1970-01-01 00:00; digits past microseconds are dropped.
+     *
+     * @throws IllegalArgumentException naming the text when it is not such a timestamp
+     */
+    public static long parseTimestamp(String text) {
+        byte[] b = text.strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CsvValues v = new CsvValues();
+        if (!v.parseTimestamp(b, 0, b.length)) {
+            throw new IllegalArgumentException("could not convert string '" + text + "' to TIMESTAMP");
+        }
+        return v.longValue;
+    }
+
     /** A TIMESTAMP (microseconds since 1970-01-01 00:00) as DuckDB writes it: {@code 2024-01-01 13:45:10.5}. */
     public static String timestamp(long micros) {
         StringBuilder sb = new StringBuilder(26);

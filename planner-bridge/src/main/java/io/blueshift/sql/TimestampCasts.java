@@ -1,0 +1,84 @@
+package io.blueshift.sql;
+
+import io.blueshift.storage.csv.CsvTextFormat;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.util.TimestampString;
+
+import java.util.List;
+
+/**
+ * {@code CAST('2024-01-02 03:04:05.123456' AS TIMESTAMP)} (and {@code '...'::TIMESTAMP}) made a
+ * TIMESTAMP literal before validation. Calcite would fold the cast itself, through a
+ * millisecond timestamp, and drop the last three digits of the fraction; the literal keeps
+ * microseconds, as DuckDB does. Text that is not a timestamp stays a CAST (and fails as one).
+ */
+final class TimestampCasts {
+    private TimestampCasts() {
+    }
+
+    static void fold(SqlNode query) {
+        query.accept(new SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(SqlCall call) {
+                List<SqlNode> operands = call.getOperandList();
+                for (int i = 0; i < operands.size(); i++) {
+                    SqlNode literal = literal(operands.get(i));
+                    if (literal != null) {
+                        try {
+                            call.setOperand(i, literal);
+                        } catch (UnsupportedOperationException e) {
+                            // a node kind that cannot take a new operand: Calcite folds this one
+                        }
+                    }
+                }
+                return super.visit(call);
+            }
+
+            @Override
+            public Void visit(SqlNodeList list) {
+                for (int i = 0; i < list.size(); i++) {
+                    SqlNode literal = literal(list.get(i));
+                    if (literal != null) {
+                        list.set(i, literal);
+                    }
+                }
+                return super.visit(list);
+            }
+        });
+    }
+
+    /** The TIMESTAMP literal a CAST of a string constant stands for, or null. */
+    static SqlNode literal(SqlNode node) {
+        if (!(node instanceof SqlCall cast) || cast.getKind() != SqlKind.CAST || cast.operandCount() != 2
+                || !(cast.operand(0) instanceof SqlCharStringLiteral text)
+                || !(cast.operand(1) instanceof SqlDataTypeSpec spec)
+                || !spec.getTypeNameSpec().getTypeName().isSimple()
+                || !spec.getTypeNameSpec().getTypeName().getSimple().equalsIgnoreCase("TIMESTAMP")
+                || spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec b && b.getPrecision() >= 0) {
+            return null;
+        }
+        long micros;
+        try {
+            micros = CsvTextFormat.parseTimestamp(text.getValueAs(String.class));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int fraction = (int) Math.floorMod(micros, 1_000_000L);
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, fraction * 1000, java.time.ZoneOffset.UTC);
+        if (t.getYear() < 1 || t.getYear() > 9999) {
+            return null;
+        }
+        TimestampString ts = new TimestampString(t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                t.getHour(), t.getMinute(), t.getSecond()).withNanos(fraction * 1000);
+        return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, ts, 6, cast.getParserPosition());
+    }
+}
