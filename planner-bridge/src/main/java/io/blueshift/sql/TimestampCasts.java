@@ -19,6 +19,7 @@ import java.util.List;
  * TIMESTAMP literal before validation. Calcite would fold the cast itself, through a
  * millisecond timestamp, and drop the last three digits of the fraction; the literal keeps
  * microseconds, as DuckDB does. Text that is not a timestamp stays a CAST (and fails as one).
+ * A CAST of such a constant (or of a TIMESTAMP literal) to VARCHAR becomes DuckDB's text of it.
  */
 final class TimestampCasts {
     private TimestampCasts() {
@@ -55,22 +56,52 @@ final class TimestampCasts {
         });
     }
 
-    /** The TIMESTAMP literal a CAST of a string constant stands for, or null. */
+    /**
+     * The literal a cast stands for, or null: a TIMESTAMP literal for a CAST of text to
+     * TIMESTAMP, DuckDB's text of the timestamp for a CAST of such a constant to VARCHAR (which
+     * Calcite would print without the fraction).
+     */
     static SqlNode literal(SqlNode node) {
         if (!(node instanceof SqlCall cast) || cast.getKind() != SqlKind.CAST || cast.operandCount() != 2
-                || !(cast.operand(0) instanceof SqlCharStringLiteral text)
-                || !(cast.operand(1) instanceof SqlDataTypeSpec spec)
-                || !spec.getTypeNameSpec().getTypeName().isSimple()
-                || !spec.getTypeNameSpec().getTypeName().getSimple().equalsIgnoreCase("TIMESTAMP")
+                || !(cast.operand(1) instanceof SqlDataTypeSpec spec) || !spec.getTypeNameSpec().getTypeName().isSimple()
                 || spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec b && b.getPrecision() >= 0) {
             return null;
         }
-        long micros;
+        String type = spec.getTypeNameSpec().getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT);
+        if (type.equals("TIMESTAMP") && cast.operand(0) instanceof SqlCharStringLiteral text) {
+            Long micros = parse(text.getValueAs(String.class));
+            return micros == null ? null : timestampLiteral(micros, cast.getParserPosition());
+        }
+        if (type.equals("VARCHAR") || type.equals("TEXT") || type.equals("STRING")) {
+            Long micros = constantTimestamp(cast.operand(0));
+            return micros == null ? null : SqlLiteral.createCharString(CsvTextFormat.timestamp(micros), cast.getParserPosition());
+        }
+        return null;
+    }
+
+    /** Microseconds of a TIMESTAMP literal or of a foldable CAST of text to TIMESTAMP, or null. */
+    private static Long constantTimestamp(SqlNode node) {
+        if (node instanceof org.apache.calcite.sql.SqlUnknownLiteral u) {
+            // TIMESTAMP '...' as parsed (its type is resolved during validation)
+            return u.tag.equalsIgnoreCase("TIMESTAMP") ? parse(u.getValue()) : null;
+        }
+        if (node instanceof SqlLiteral l && l.getTypeName() == SqlTypeName.TIMESTAMP) {
+            TimestampString ts = l.getValueAs(TimestampString.class);
+            return ts == null ? null : parse(ts.toString());
+        }
+        SqlNode folded = literal(node);
+        return folded != null && folded != node ? constantTimestamp(folded) : null;
+    }
+
+    private static Long parse(String text) {
         try {
-            micros = CsvTextFormat.parseTimestamp(text.getValueAs(String.class));
+            return text == null ? null : CsvTextFormat.parseTimestamp(text);
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    private static SqlNode timestampLiteral(long micros, org.apache.calcite.sql.parser.SqlParserPos pos) {
         long seconds = Math.floorDiv(micros, 1_000_000L);
         int fraction = (int) Math.floorMod(micros, 1_000_000L);
         java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, fraction * 1000, java.time.ZoneOffset.UTC);
@@ -79,6 +110,6 @@ final class TimestampCasts {
         }
         TimestampString ts = new TimestampString(t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
                 t.getHour(), t.getMinute(), t.getSecond()).withNanos(fraction * 1000);
-        return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, ts, 6, cast.getParserPosition());
+        return SqlLiteral.createTimestamp(SqlTypeName.TIMESTAMP, ts, 6, pos);
     }
 }
