@@ -45,4 +45,16 @@ public interface FilterKernels {
 
     int betweenFloat64Selected(MemorySegment data, MemorySegment validity,
                                MemorySegment sel, int selCount, double low, double high, MemorySegment out);
+
+    /**
+     * {@code left[r] OP right[r]} for two INT32 columns (DATE, or DECIMAL of one scale, use the
+     * matching width): rows {@code [0, count)}, or the {@code count} ids of {@code sel} when it
+     * is not null; a row null in either column never passes.
+     */
+    int compareColumnsInt32(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                            MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out);
+
+    /** As {@link #compareColumnsInt32} for two INT64 columns. */
+    int compareColumnsInt64(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                            MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out);
 }

@@ -115,6 +115,34 @@ public final class ScalarFilterKernels implements FilterKernels {
 
     // sel == null: candidate i is row i
 
+    @Override
+    public int compareColumnsInt32(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                                   MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            int r = row(sel, i);
+            int pass = test(op, left.getAtIndex(INT, r), right.getAtIndex(INT, r))
+                    & BitmapWords.bit(leftValidity, r) & BitmapWords.bit(rightValidity, r);
+            out.setAtIndex(INT, k, r);
+            k += pass;
+        }
+        return k;
+    }
+
+    @Override
+    public int compareColumnsInt64(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                                   MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            int r = row(sel, i);
+            int pass = test(op, left.getAtIndex(LONG, r), right.getAtIndex(LONG, r))
+                    & BitmapWords.bit(leftValidity, r) & BitmapWords.bit(rightValidity, r);
+            out.setAtIndex(INT, k, r);
+            k += pass;
+        }
+        return k;
+    }
+
     private static int row(MemorySegment sel, int i) {
         return sel == null ? i : sel.getAtIndex(INT, i);
     }

@@ -456,4 +456,64 @@ final class SimdFilterKernels implements FilterKernels {
         }
         return collect(sel, selCount, first, bits, validity, out);
     }
+
+    @Override
+    public int compareColumnsInt32(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                                   MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            return SCALAR.compareColumnsInt32(op, left, leftValidity, right, rightValidity, sel, count, out);
+        }
+        int lanes = INT.length();
+        IntVector ids = IntVector.zero(INT).addIndex(1);
+        boolean nulls = leftValidity != null || rightValidity != null;
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, left, (long) i << 2, ORDER),
+                    IntVector.fromMemorySegment(INT, right, (long) i << 2, ORDER));
+            if (nulls) {
+                pass = pass.and(valid(INT, leftValidity, i)).and(valid(INT, rightValidity, i));
+            }
+            k = emit(ids, pass, out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Integer> inRange = INT.indexInRange(i, count);
+            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, left, (long) i << 2, ORDER, inRange),
+                    IntVector.fromMemorySegment(INT, right, (long) i << 2, ORDER, inRange))
+                    .and(inRange).and(valid(INT, leftValidity, i)).and(valid(INT, rightValidity, i));
+            k = emitTail(ids, pass, out, k);
+        }
+        return k;
+    }
+
+    @Override
+    public int compareColumnsInt64(CompareOp op, MemorySegment left, MemorySegment leftValidity,
+                                   MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out) {
+        if (sel != null) {
+            return SCALAR.compareColumnsInt64(op, left, leftValidity, right, rightValidity, sel, count, out);
+        }
+        int lanes = LONG.length();
+        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        boolean nulls = leftValidity != null || rightValidity != null;
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, left, (long) i << 3, ORDER),
+                    LongVector.fromMemorySegment(LONG, right, (long) i << 3, ORDER));
+            if (nulls) {
+                pass = pass.and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
+            }
+            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, left, (long) i << 3, ORDER, inRange),
+                    LongVector.fromMemorySegment(LONG, right, (long) i << 3, ORDER, inRange))
+                    .and(inRange).and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
+            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
 }

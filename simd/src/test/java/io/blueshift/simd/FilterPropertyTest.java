@@ -60,6 +60,25 @@ class FilterPropertyTest {
         }
     }
 
+    /** Column against column, as {@code l_commitdate < l_receiptdate}: equal values are common, nulls on either side. */
+    @Property(tries = 150)
+    void columnsInt32AndInt64(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls leftNulls, @ForAll Nulls rightNulls,
+                              @ForAll CompareOp op, @ForAll boolean selected) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment li = r.ints(n, 5);
+            MemorySegment ri = r.ints(n, 5);
+            MemorySegment ll = r.longs(n, 5);
+            MemorySegment rl = r.longs(n, 5);
+            MemorySegment lv = r.validity(n, leftNulls);
+            MemorySegment rv = r.validity(n, rightNulls);
+            MemorySegment sel = selected ? r.selection(n) : null;
+            int m = selected ? RandomColumns.count(sel) : n;
+            assertSame(m, (f, out) -> f.compareColumnsInt32(op, li, lv, ri, rv, sel, m, out), arena);
+            assertSame(m, (f, out) -> f.compareColumnsInt64(op, ll, lv, rl, rv, sel, m, out), arena);
+        }
+    }
+
     @Property(tries = 150)
     void int64(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll CompareOp op, @ForAll boolean selected) {
         try (Arena arena = Arena.ofConfined()) {

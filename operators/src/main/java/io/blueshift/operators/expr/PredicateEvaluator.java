@@ -437,30 +437,13 @@ public final class PredicateEvaluator {
 
     /**
      * {@code l OP r} for two integral columns of one width and scale (TPC-H Q4, Q12, Q21:
-     * {@code l_commitdate < l_receiptdate}): one loop, the row kept by a table of the three
-     * outcomes instead of a branch.
+     * {@code l_commitdate < l_receiptdate}): one filter kernel, SIMD over dense rows.
      */
-    private static int compareIntegralColumns(CompareOp op, ColumnVector l, ColumnVector r, MemorySegment in, int inCount, MemorySegment out) {
-        // bit (compare + 1): less, equal, greater
-        int keep = (op.test(-1) ? 1 : 0) | (op.test(0) ? 2 : 0) | (op.test(1) ? 4 : 0);
-        MemorySegment ld = l.data();
-        MemorySegment rd = r.data();
-        boolean nulls = l.validity() != null || r.validity() != null;
-        boolean wide = l.type().byteWidth() == 8;
-        int k = 0;
-        for (int i = 0; i < inCount; i++) {
-            int row = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
-            int cmp = wide
-                    ? Long.compare(ld.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row), rd.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, row))
-                    : Integer.compare(ld.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row), rd.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, row));
-            int pass = (keep >>> (cmp + 1)) & 1;
-            if (nulls && (l.isNull(row) || r.isNull(row))) {
-                pass = 0;
-            }
-            out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, k, row);
-            k += pass;
-        }
-        return k;
+    private int compareIntegralColumns(CompareOp op, ColumnVector l, ColumnVector r, MemorySegment in, int inCount, MemorySegment out) {
+        FilterKernels f = kernels.filter();
+        return l.type().byteWidth() == 8
+                ? f.compareColumnsInt64(op, l.data(), l.validity(), r.data(), r.validity(), in, inCount, out)
+                : f.compareColumnsInt32(op, l.data(), l.validity(), r.data(), r.validity(), in, inCount, out);
     }
 
     static boolean isIntegral(DataType t) {
