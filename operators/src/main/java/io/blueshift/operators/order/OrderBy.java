@@ -35,19 +35,26 @@ public final class OrderBy {
                 refs[k++] = ((long) b << 32) | batch.liveRow(i);
             }
         }
-        Comparator<Long> base = comparator(batches, keys, input.schema());
+        // rows are sorted as their positions in refs, compared through RowOrder's arrays
+        Comparator<Long> base = keys.isEmpty() ? (x, y) -> 0 : new RowOrder(batches, refs, keys, input.schema());
         Comparator<Long> order = cancellable(base, ctx);
         long wanted = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
         Long[] boxed;
         if (!keys.isEmpty() && wanted < total / 4) {
-            boxed = topN(refs, (int) wanted, order);
+            long[] positions = new long[total];
+            java.util.Arrays.setAll(positions, i -> i);
+            boxed = topN(positions, (int) wanted, order);
         } else {
-            boxed = Arrays.stream(refs).boxed().toArray(Long[]::new);
+            boxed = new Long[total];
+            java.util.Arrays.setAll(boxed, i -> (long) i);
             if (!keys.isEmpty() && ctx.threads() > 1 && total >= PARALLEL_MIN_ROWS) {
                 boxed = parallelSort(boxed, base, ctx);
             } else if (!keys.isEmpty()) {
                 Arrays.sort(boxed, order);
             }
+        }
+        for (int i = 0; i < boxed.length; i++) {
+            boxed[i] = refs[(int) (long) boxed[i]];
         }
         int from = (int) Math.min(offset, boxed.length);
         int to = (int) Math.min(boxed.length, from + Math.min(limit, Integer.MAX_VALUE));
@@ -164,55 +171,6 @@ public final class OrderBy {
         Long[] out = heap.toArray(new Long[0]);
         Arrays.sort(out, stable);
         return out;
-    }
-
-    /** Compares one key column of two rows, both non-null; chosen once per key by type. */
-    private interface KeyComparator {
-        int compare(ColumnVector a, int ra, ColumnVector b, int rb);
-    }
-
-    private static KeyComparator keyComparator(DataType type) {
-        return switch (type) {
-            case DataType.VarcharType t -> (a, ra, b, rb) -> io.blueshift.memory.StringViews.compare(a.data(), a.varBuffers(), ra, b.data(), b.varBuffers(), rb);
-            case DataType.Float64Type t -> (a, ra, b, rb) -> Double.compare(a.getDouble(ra), b.getDouble(rb));
-            case DataType.BooleanType t -> (a, ra, b, rb) -> Boolean.compare(a.getBoolean(ra), b.getBoolean(rb));
-            default -> type.byteWidth() == 4
-                    ? (a, ra, b, rb) -> Integer.compare(a.getInt(ra), b.getInt(rb))
-                    : (a, ra, b, rb) -> Long.compare(a.getLong(ra), b.getLong(rb));
-        };
-    }
-
-    private static Comparator<Long> comparator(List<Batch> batches, List<SortKey> keys, Schema schema) {
-        KeyComparator[] cmps = new KeyComparator[keys.size()];
-        for (int k = 0; k < keys.size(); k++) {
-            cmps[k] = keyComparator(schema.type(keys.get(k).column()));
-        }
-        return (x, y) -> {
-            Batch bx = batches.get((int) (x >>> 32));
-            Batch by = batches.get((int) (y >>> 32));
-            int rx = (int) (long) x;
-            int ry = (int) (long) y;
-            for (int k = 0; k < cmps.length; k++) {
-                SortKey key = keys.get(k);
-                ColumnVector cx = bx.column(key.column());
-                ColumnVector cy = by.column(key.column());
-                boolean nx = cx.isNull(rx);
-                boolean ny = cy.isNull(ry);
-                int cmp;
-                if (nx || ny) {
-                    if (nx && ny) {
-                        continue;
-                    }
-                    cmp = nx == key.nullsFirst() ? -1 : 1;
-                    return cmp;
-                }
-                cmp = cmps[k].compare(cx, rx, cy, ry);
-                if (cmp != 0) {
-                    return key.ascending() ? cmp : -cmp;
-                }
-            }
-            return 0;
-        };
     }
 
     /** Row {@code row} of {@code src} into row {@code i} of {@code dst}, a vector of the same type. */
