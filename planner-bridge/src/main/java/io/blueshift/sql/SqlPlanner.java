@@ -18,7 +18,6 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
-import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -186,7 +185,7 @@ public final class SqlPlanner {
             }
             rel = hep(rel, AFTER_JOIN_ORDER);
         }
-        rel = new RelFieldTrimmer(null, relBuilder).trim(rel);
+        rel = new FieldTrimmer(relBuilder).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
         times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
         return rel;
