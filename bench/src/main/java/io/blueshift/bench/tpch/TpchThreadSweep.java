@@ -30,8 +30,15 @@ public final class TpchThreadSweep {
     private final DuckDbReference duckdb;
     private final PrintStream progress;
 
-    /** One query at one thread count; NaN where that engine failed. */
-    public record Cell(int threads, double blueshiftMs, double duckdbMs) {
+    /**
+     * One query at one thread count; NaN where that engine failed. The CPU figures are the median
+     * process CPU ms of the timed runs (every thread of the process, the JIT and GC included).
+     */
+    public record Cell(int threads, double blueshiftMs, double duckdbMs, double blueshiftCpuMs, double duckdbCpuMs) {
+        public Cell(int threads, double blueshiftMs, double duckdbMs) {
+            this(threads, blueshiftMs, duckdbMs, Double.NaN, Double.NaN);
+        }
+
         public double ratio() { return blueshiftMs / duckdbMs; }
     }
 
@@ -87,7 +94,7 @@ public final class TpchThreadSweep {
                 } catch (RuntimeException e) {
                     error = (error == null ? "" : error + "; ") + "duckdb at " + t + " threads: " + message(e);
                 }
-                Cell c = new Cell(t, ours, theirs);
+                Cell c = new Cell(t, ours, theirs, oursCpu[0], theirsCpu[0]);
                 cells.add(c);
                 line.append(String.format(Locale.ROOT, "  %dt blueshift %s ms (cpu %s), duckdb %s ms (cpu %s), ratio %s (cpu %s);", t,
                         ms(ours), ms(oursCpu[0]), ms(theirs), ms(theirsCpu[0]), num(c.ratio()), num(oursCpu[0] / theirsCpu[0])));
@@ -149,6 +156,23 @@ public final class TpchThreadSweep {
         }
         table.add(geo);
         table.add(max);
+        // process CPU (workers, JIT, GC of both engines' runs): steadier than wall time on a busy machine
+        List<String> cpu = new ArrayList<>(List.of("cpu geomean"));
+        for (int i = 0; i < counts.size(); i++) {
+            int idx = i;
+            double ours = TpchBenchHarness.geometricMean(rows.stream().mapToDouble(r -> r.cells().get(idx).blueshiftCpuMs())
+                    .filter(v -> Double.isFinite(v) && v > 0).toArray());
+            double theirs = TpchBenchHarness.geometricMean(rows.stream().mapToDouble(r -> r.cells().get(idx).duckdbCpuMs())
+                    .filter(v -> Double.isFinite(v) && v > 0).toArray());
+            cpu.add(ms(ours));
+            cpu.add(ms(theirs));
+            cpu.add(num(ours / theirs));
+        }
+        for (int i = 1; i < counts.size(); i++) {
+            cpu.add("");
+            cpu.add("");
+        }
+        table.add(cpu);
         int[] w = new int[header.size()];
         for (List<String> line : table) {
             for (int j = 0; j < line.size(); j++) {
