@@ -55,4 +55,13 @@ public final class BlueshiftTypeSystem extends RelDataTypeSystemImpl {
         }
         return super.deriveAvgAggType(typeFactory, argumentType);
     }
+
+    /** COVAR_POP and COVAR_SAMP of numbers are DOUBLE, as in DuckDB (Calcite keeps the first argument's type). */
+    @Override
+    public RelDataType deriveCovarType(RelDataTypeFactory typeFactory, RelDataType arg0Type, RelDataType arg1Type) {
+        if (SqlTypeUtil.isNumeric(arg0Type) && SqlTypeUtil.isNumeric(arg1Type)) {
+            return typeFactory.createTypeWithNullability(typeFactory.createSqlType(SqlTypeName.DOUBLE), true);
+        }
+        return super.deriveCovarType(typeFactory, arg0Type, arg1Type);
+    }
 }

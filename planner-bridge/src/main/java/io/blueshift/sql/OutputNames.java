@@ -85,7 +85,20 @@ final class OutputNames {
         if (from < 0 || to > sql.length() || to <= from) {
             return null;
         }
-        String text = sql.substring(from, to).strip().replaceAll("\\s+", " ");
+        String text = unquoteRespelled(sql.substring(from, to).strip().replaceAll("\\s+", " "));
         return text.isEmpty() || text.length() > MAX_NAME ? null : text;
+    }
+
+    private static final java.util.regex.Pattern QUOTED_CALL = java.util.regex.Pattern.compile("\"([A-Z][A-Z0-9_]*)\"\\(");
+
+    /** The names {@link SqlFunctions#respell} quoted (Calcite reserves them) as the user wrote them, in lower case. */
+    private static String unquoteRespelled(String text) {
+        if (text.indexOf('"') < 0) {
+            return text;
+        }
+        return QUOTED_CALL.matcher(text).replaceAll(m -> {
+            String name = m.group(1).toLowerCase(java.util.Locale.ROOT);
+            return name.equals("contains") || Regressions.NAMES.contains(name) ? name + "(" : java.util.regex.Matcher.quoteReplacement(m.group());
+        });
     }
 }

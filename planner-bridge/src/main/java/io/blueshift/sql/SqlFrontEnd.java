@@ -159,11 +159,12 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
     /**
      * The rewrites of a parsed query before validation, the same for queries and views: DATE
      * +/- INTERVAL widened as DuckDB types it, CASTs of text to TIMESTAMP made literals (with
-     * their microseconds), {@code GROUP BY ALL} / {@code ORDER BY ALL}
+     * their microseconds), CORR and REGR_* written with the aggregates we run, {@code GROUP BY ALL} / {@code ORDER BY ALL}
      * expanded, star modifiers turned into Calcite's star nodes.
      */
     static void rewriteParsed(SqlNode parsed) {
         TimestampCasts.fold(parsed);
+        Regressions.expand(parsed);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);

@@ -200,6 +200,7 @@ final class SqlFunctions {
                 continue;   // INTERVAL '90' DAY (3): a precision, not the function day(d)
             } else {
                 to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth"
+                        : Regressions.NAMES.contains(t.text().toLowerCase(java.util.Locale.ROOT)) ? "\"" + t.text().toUpperCase(java.util.Locale.ROOT) + "\""
                         : t.is("ifnull") ? "coalesce" : t.is("count_if") ? "count(*) FILTER (WHERE " : null;
             }
             if (to != null) {

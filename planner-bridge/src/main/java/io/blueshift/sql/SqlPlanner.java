@@ -50,7 +50,8 @@ public final class SqlPlanner {
 
     private static final java.util.Set<org.apache.calcite.sql.SqlKind> STATISTICS = java.util.EnumSet.of(
             org.apache.calcite.sql.SqlKind.STDDEV_POP, org.apache.calcite.sql.SqlKind.STDDEV_SAMP,
-            org.apache.calcite.sql.SqlKind.VAR_POP, org.apache.calcite.sql.SqlKind.VAR_SAMP);
+            org.apache.calcite.sql.SqlKind.VAR_POP, org.apache.calcite.sql.SqlKind.VAR_SAMP,
+            org.apache.calcite.sql.SqlKind.COVAR_POP, org.apache.calcite.sql.SqlKind.COVAR_SAMP);
 
     private static final org.apache.calcite.plan.RelOptRule REDUCE_STATISTICS =
             org.apache.calcite.rel.rules.AggregateReduceFunctionsRule.Config.DEFAULT.withFunctionsToReduce(STATISTICS).toRule();

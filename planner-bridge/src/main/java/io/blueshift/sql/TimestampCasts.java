@@ -7,12 +7,8 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.util.TimestampString;
-
-import java.util.List;
 
 /**
  * {@code CAST('2024-01-02 03:04:05.123456' AS TIMESTAMP)} (and {@code '...'::TIMESTAMP}) made a
@@ -26,34 +22,7 @@ final class TimestampCasts {
     }
 
     static void fold(SqlNode query) {
-        query.accept(new SqlBasicVisitor<Void>() {
-            @Override
-            public Void visit(SqlCall call) {
-                List<SqlNode> operands = call.getOperandList();
-                for (int i = 0; i < operands.size(); i++) {
-                    SqlNode literal = literal(operands.get(i));
-                    if (literal != null) {
-                        try {
-                            call.setOperand(i, literal);
-                        } catch (UnsupportedOperationException e) {
-                            // a node kind that cannot take a new operand: Calcite folds this one
-                        }
-                    }
-                }
-                return super.visit(call);
-            }
-
-            @Override
-            public Void visit(SqlNodeList list) {
-                for (int i = 0; i < list.size(); i++) {
-                    SqlNode literal = literal(list.get(i));
-                    if (literal != null) {
-                        list.set(i, literal);
-                    }
-                }
-                return super.visit(list);
-            }
-        });
+        ParsedNodes.replaceAll(query, TimestampCasts::literal, false);
     }
 
     /**
