@@ -5,6 +5,7 @@ import io.blueshift.api.QueryResult;
 import io.blueshift.api.Session;
 import io.blueshift.bench.duckdb.DuckDbReference;
 import io.blueshift.bench.duckdb.ResultComparator;
+import io.blueshift.bench.tpch.ProcessCpuClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,6 +123,7 @@ final class SqlCommand implements Callable<Integer> {
             out.print(session.explain(trimmed.substring("EXPLAIN".length())));
             return 0;
         }
+        long cpu0 = timer ? ProcessCpuClock.nanos() : -1;
         try (QueryResult r = session.run(trimmed)) {
             if (duck != null && StatementKinds.ddl(trimmed)) {
                 duck.execute(trimmed);   // DuckDB gets the same views and tables to compare later queries
@@ -139,7 +141,10 @@ final class SqlCommand implements Callable<Integer> {
                 }
             }
             if (timer) {
-                System.err.printf("time: %.1f ms%n", r.millis());
+                // process CPU (all threads) beside wall time: steadier on a busy machine
+                long cpu1 = ProcessCpuClock.nanos();
+                String cpu = cpu0 < 0 || cpu1 < 0 ? "" : String.format(java.util.Locale.ROOT, " (cpu %.1f ms)", (cpu1 - cpu0) / 1e6);
+                System.err.printf("time: %.1f ms%s%n", r.millis(), cpu);
             }
             if (duck != null && StatementKinds.query(trimmed)) {
                 boolean ordered = upper.contains("ORDER BY");
