@@ -39,6 +39,7 @@ final class GroupTable implements AutoCloseable {
     private final HeapAccount slotAccount;
     private final HeapAccount groupAccount;
     private final HeapAccount batchAccount;
+    private final HeapAccount indexAccount;
     private final MemoryPool pool;
 
     private long[] slots = new long[0];
@@ -72,6 +73,16 @@ final class GroupTable implements AutoCloseable {
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
                List<AggregateCall> calls) {
+        this(kernels, pool, keyColumns, keyTypes, calls, INITIAL_GROUPS);
+    }
+
+    /**
+     * A table with room for {@code groups} groups before it grows (at least the default 1024,
+     * rounded up to a power of two): the merge sizes its tables from the groups it will fold.
+     */
+    GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
+               List<AggregateCall> calls, int groups) {
+        int initial = Math.max(INITIAL_GROUPS, Integer.highestOneBit(Math.clamp(groups - 1L, 1, 1 << 29)) << 1);
         this.kernels = kernels;
         this.pool = pool;
         this.keyColumns = keyColumns.clone();
@@ -83,9 +94,10 @@ final class GroupTable implements AutoCloseable {
         this.slotAccount = new HeapAccount(pool, "group hash slots");
         this.groupAccount = new HeapAccount(pool, "group hashes and row counts");
         this.batchAccount = new HeapAccount(pool, "group table batch scratch");
+        this.indexAccount = new HeapAccount(pool, "group partition order");
         try {
             for (int k = 0; k < keys.length; k++) {
-                keys[k] = GroupKeyColumn.create(keyTypes.get(k), pool, INITIAL_GROUPS, "group key " + k);
+                keys[k] = GroupKeyColumn.create(keyTypes.get(k), pool, initial, "group key " + k);
             }
             Map<String, Integer> byKey = new HashMap<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -94,15 +106,15 @@ final class GroupTable implements AutoCloseable {
                 if (at == null) {
                     at = accumulators.size();
                     byKey.put(Accumulator.stateKey(c), at);
-                    accumulators.add(new Accumulator(c, pool, INITIAL_GROUPS));
+                    accumulators.add(new Accumulator(c, pool, initial));
                 }
                 callState[i] = at;
             }
-            groupAccount.resize(INITIAL_GROUPS * 16L);
-            groupHashes = new long[INITIAL_GROUPS];
-            groupRows = new long[INITIAL_GROUPS];
-            groupCapacity = INITIAL_GROUPS;
-            rehash(INITIAL_GROUPS * 2);
+            groupAccount.resize(initial * 16L);
+            groupHashes = new long[initial];
+            groupRows = new long[initial];
+            groupCapacity = initial;
+            rehash(initial * 2);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -483,6 +495,111 @@ final class GroupTable implements AutoCloseable {
         groupCount = 0;
     }
 
+    /**
+     * Frees the slots and the per-batch scratch: the table takes no more rows and is only read
+     * by the merge from now on (a worker's finished run of groups).
+     */
+    void seal() {
+        slots = new long[0];
+        slotMask = 0;
+        slotAccount.close();
+        hashes = new long[0];
+        groupIds = new int[0];
+        selRows = new int[0];
+        spreadIds = new int[0];
+        accountedBatchBytes = 0;
+        batchAccount.close();
+    }
+
+    /**
+     * The group ids ordered by partition (the top {@code bits} bits of their hash): partition
+     * p's groups are {@code order[start[p]] .. order[start[p + 1] - 1]}, in group order.
+     */
+    record PartitionIndex(int[] start, int[] order) {}
+
+    /** Orders this table's groups by partition (a counting sort of their hashes' top bits). */
+    PartitionIndex partitionIndex(int bits) {
+        int n = groupCount;
+        int partitions = 1 << bits;
+        indexAccount.resize((partitions + 1L + n) * 4L);
+        int shift = 64 - bits;
+        long[] h = groupHashes;
+        int[] start = new int[partitions + 1];
+        for (int g = 0; g < n; g++) {
+            start[(int) (h[g] >>> shift) + 1]++;
+        }
+        for (int p = 0; p < partitions; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] next = Arrays.copyOf(start, partitions);
+        int[] order = new int[n];
+        for (int g = 0; g < n; g++) {
+            order[next[(int) (h[g] >>> shift)]++] = g;
+        }
+        return new PartitionIndex(start, order);
+    }
+
+    /** Radix bits by which a run's groups are ordered; a merge into 2^b partitions, b at most this, reads ranges. */
+    static final int RUN_BITS = 10;
+    /** For a run: its first group with each value of the hash's top {@link #RUN_BITS} bits, then the count (null otherwise). */
+    private int[] runStarts;
+
+    /**
+     * Copies this table's groups into {@code run} (an empty table with room for them all),
+     * ordered by the top {@link #RUN_BITS} bits of their hash, and seals it: the merge then
+     * reads each partition of the run as one stretch of its arrays instead of gathering
+     * groups from all over them. This table is left as it was.
+     */
+    void copySortedInto(GroupTable run) {
+        int n = groupCount;
+        if (run.groupCount != 0 || run.groupCapacity < n) {
+            throw new IllegalArgumentException("a run must be empty with room for " + n + " groups");
+        }
+        int buckets = 1 << RUN_BITS;
+        int shift = 64 - RUN_BITS;
+        long[] h = groupHashes;
+        int[] start = new int[buckets + 1];
+        for (int g = 0; g < n; g++) {
+            start[(int) (h[g] >>> shift) + 1]++;
+        }
+        for (int b = 0; b < buckets; b++) {
+            start[b + 1] += start[b];
+        }
+        // read this table in order and write each group to its bucket's next place: the reads
+        // stream, and the writes go to 1024 places that each move forward
+        int[] next = Arrays.copyOf(start, buckets);
+        long[] runHashes = run.groupHashes;
+        long[] runRows = run.groupRows;
+        for (int g = 0; g < n; g++) {
+            long hash = h[g];
+            int to = next[(int) (hash >>> shift)]++;
+            runHashes[to] = hash;
+            for (int k = 0; k < keys.length; k++) {
+                run.keys[k].appendGroup(keys[k], g, to);
+            }
+            for (int a = 0; a < accumulators.size(); a++) {
+                run.accumulators.get(a).merge(accumulators.get(a), g, groupRows, to, runRows);
+            }
+            runRows[to] = groupRows[g];
+        }
+        run.groupCount = n;
+        run.runStarts = start;
+        run.seal();
+    }
+
+    /** The first group of a run whose hash's top {@code bits} bits are {@code p} or more ({@code p} up to {@code 2^bits}). */
+    int runStart(int p, int bits) {
+        return runStarts[p << (RUN_BITS - bits)];
+    }
+
+    /** Folds the groups {@code [from, to)} of {@code other} into this table. */
+    void mergeRange(GroupTable other, int from, int to) {
+        long[] otherHashes = other.groupHashes;
+        for (int og = from; og < to; og++) {
+            mergeGroup(other, og, otherHashes[og]);
+        }
+    }
+
     /** Folds another worker's table into this one. */
     void mergeFrom(GroupTable other) {
         long[] otherHashes = other.groupHashes;
@@ -582,6 +699,7 @@ final class GroupTable implements AutoCloseable {
         slotAccount.close();
         groupAccount.close();
         batchAccount.close();
+        indexAccount.close();
         scratch.close();
         slots = new long[0];
         groupHashes = new long[0];

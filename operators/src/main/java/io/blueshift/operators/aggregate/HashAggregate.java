@@ -42,7 +42,21 @@ public final class HashAggregate implements Sink, AutoCloseable {
     private static final int PARALLEL_MERGE_GROUPS = 1 << 15;
     /** The fewest groups a worker's table holds before it is partitioned. */
     static final int MIN_PARTITION_AFTER_GROUPS = 256;
-    private static final int MAX_PARTITION_BITS = 10;
+    private static final int MAX_PARTITION_BITS = GroupTable.RUN_BITS;
+    /**
+     * A full worker table that took at least this many rows per group is sealed as a run
+     * rather than partitioned: its keys come clustered, so tables of its size cut the rows well
+     * and need not be any larger (see {@link Local#sealRun}).
+     */
+    static final int RUN_ROWS_PER_GROUP = 2;
+    /**
+     * Groups of the tables a worker seals as runs after the first: a table of that many,
+     * slots, hashes, keys and sums, stays in a core's L2 while rows go in and while it is
+     * copied out.
+     */
+    static final int RUN_GROUPS = 1 << 14;
+    /** Groups per partition of a merge into new tables (see {@link #mergeBits}). */
+    static final int MERGE_PARTITION_GROUPS = 1 << 14;
     /** When positive, replaces {@link #partitionAfterGroups} (tests and A/B measurements; 0 = the rule). */
     static volatile int partitionAfterOverride;
 
@@ -91,15 +105,22 @@ public final class HashAggregate implements Sink, AutoCloseable {
 
     private final class Local implements SinkState {
         GroupTable table;
+        /** Rows added to {@link #table} since it was started. */
+        long tableRows;
+        /** Full tables this worker sealed, in the order it sealed them (see {@link #sealRun}). */
+        final List<GroupTable> runs = new ArrayList<>();
         /** The partition tables, once the table was partitioned (null before). */
         GroupTable[] parts;
         final int partitionAfter;
+        /** Groups at which the table is sealed as a run or partitioned: {@link #partitionAfter}, smaller once sealing. */
+        int limit;
         final int bits;
         final ExecutionContext ctx;
 
         Local(ExecutionContext ctx) {
             this.ctx = ctx;
             this.partitionAfter = partitionAfterGroups(ctx);
+            this.limit = partitionAfter;
             this.bits = partitionBits(ctx);
             this.table = newTable(ctx);
         }
@@ -108,11 +129,35 @@ public final class HashAggregate implements Sink, AutoCloseable {
         Local(Local from) {
             this.ctx = from.ctx;
             this.partitionAfter = from.partitionAfter;
+            this.limit = from.limit;
             this.bits = from.bits;
             this.table = from.table;
             this.parts = from.parts;
+            this.runs.addAll(from.runs);
             from.table = null;
             from.parts = null;
+            from.runs.clear();
+        }
+
+        /**
+         * Copies the table's groups, ordered by partition, into a run for the merge, and
+         * empties the table for the next rows (keeping its arrays). For input whose keys come
+         * clustered (each key's rows near each other, as a table stored in key order): a table
+         * of this size already cut the rows several times, and the copy, from a table still
+         * in cache, costs less than routing every row to partition tables would.
+         */
+        void sealRun() {
+            GroupTable run = newTable(ctx, table.groupCount());
+            try {
+                table.copySortedInto(run);
+            } catch (RuntimeException | Error e) {
+                run.close();
+                throw e;
+            }
+            runs.add(run);
+            table.reset();
+            tableRows = 0;
+            limit = Math.min(partitionAfter, RUN_GROUPS);
         }
 
         /** Moves the table's groups into new partition tables; the table stays, empty. */
@@ -203,6 +248,8 @@ public final class HashAggregate implements Sink, AutoCloseable {
                 table.close();
                 table = null;
             }
+            runs.forEach(GroupTable::close);
+            runs.clear();
             if (parts != null) {
                 for (GroupTable t : parts) {
                     t.close();
@@ -225,8 +272,13 @@ public final class HashAggregate implements Sink, AutoCloseable {
             return;
         }
         l.table.add(batch);
-        if (l.table.groupCount() >= l.partitionAfter && l.ctx.threads() > 1) {
-            l.partition();
+        l.tableRows += batch.liveCount();
+        if (l.table.groupCount() >= l.limit && l.ctx.threads() > 1) {
+            if (l.tableRows >= (long) RUN_ROWS_PER_GROUP * l.table.groupCount()) {
+                l.sealRun();
+            } else {
+                l.partition();
+            }
         }
     }
 
@@ -248,7 +300,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
             throw new IllegalStateException("aggregate finished before any worker combined");
         }
         try {
-            boolean partitioned = all.stream().anyMatch(l -> l.parts != null);
+            boolean partitioned = all.stream().anyMatch(l -> l.parts != null || !l.runs.isEmpty());
             if (partitioned) {
                 return mergePartitions(all, ctx);
             }
@@ -282,19 +334,40 @@ public final class HashAggregate implements Sink, AutoCloseable {
     }
 
     /**
-     * The partitioned finish: partition p's task folds into the largest partition-p table of
-     * the workers the other workers' partition-p tables and the partition-p groups of their
-     * small tables. Tasks touch disjoint tables, except reading the small tables.
+     * The partitioned finish, one task per partition p on all workers. The base of partition
+     * p is the largest partition-p table of the workers that partitioned (or, when none did,
+     * a new table sized for the partition's groups); the task folds into it the other
+     * workers' partition-p tables, then partition p's stretch of every run (the workers'
+     * unpartitioned tables are made runs first, in parallel). Tasks write disjoint tables and
+     * only read the runs, and the groups of each base are never inserted again.
      */
     private MaterializedResult mergePartitions(List<Local> all, ExecutionContext ctx) {
+        List<Local> unsealed = new ArrayList<>();
+        for (Local l : all) {
+            if (l.table.groupCount() > 0) {
+                unsealed.add(l);
+            }
+        }
+        if (!unsealed.isEmpty()) {
+            io.blueshift.operators.exec.ParallelTasks.run(ctx, unsealed.size(), i -> unsealed.get(i).sealRun());
+        }
         int bits = -1;
+        long groups = 0;
+        List<GroupTable> runs = new ArrayList<>();
         for (Local l : all) {
             if (l.parts != null) {
                 bits = l.bits;
+                for (GroupTable t : l.parts) {
+                    groups += t.groupCount();
+                }
+            }
+            for (GroupTable t : l.runs) {
+                runs.add(t);
+                groups += t.groupCount();
             }
         }
-        int partitions = 1 << bits;
-        final int partBits = bits;
+        final int partBits = bits >= 0 ? bits : mergeBits(groups, ctx.threads());
+        int partitions = 1 << partBits;
         MaterializedResult[] parts = new MaterializedResult[partitions];
         try {
             io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
@@ -304,18 +377,34 @@ public final class HashAggregate implements Sink, AutoCloseable {
                         into = l.parts[p];
                     }
                 }
-                for (Local l : all) {
-                    ctx.checkCancelled();
-                    if (l.parts != null && l.parts[p] != into) {
-                        into.mergeFrom(l.parts[p]);
+                GroupTable fresh = null;
+                try {
+                    if (into == null) {
+                        long n = 0;
+                        for (GroupTable r : runs) {
+                            n += r.runStart(p + 1, partBits) - r.runStart(p, partBits);
+                        }
+                        fresh = newTable(ctx, (int) Math.min(n, 1 << 29));
+                        into = fresh;
                     }
-                    if (l.table.groupCount() > 0) {
-                        into.mergePartition(l.table, p, partBits);
+                    for (Local l : all) {
+                        if (l.parts != null && l.parts[p] != into) {
+                            ctx.checkCancelled();
+                            into.mergeFrom(l.parts[p]);
+                        }
+                    }
+                    for (GroupTable r : runs) {
+                        ctx.checkCancelled();
+                        into.mergeRange(r, r.runStart(p, partBits), r.runStart(p + 1, partBits));
+                    }
+                    int count = into.groupCount();
+                    List<ColumnVector> columns = into.finish();
+                    parts[p] = MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
+                } finally {
+                    if (fresh != null) {
+                        fresh.close();
                     }
                 }
-                int count = into.groupCount();
-                List<ColumnVector> columns = into.finish();
-                parts[p] = MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
             });
             List<MaterializedResult> out = new ArrayList<>();
             for (MaterializedResult r : parts) {
@@ -334,6 +423,17 @@ public final class HashAggregate implements Sink, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Radix bits of a merge into new tables: partitions of about {@link #MERGE_PARTITION_GROUPS}
+     * groups (a table of that many, slots, hashes, keys and sums, fits a core's L2), and at
+     * least four per worker so the tasks balance.
+     */
+    static int mergeBits(long groups, int threads) {
+        int forGroups = 64 - Long.numberOfLeadingZeros(Math.max(1, (groups - 1) / MERGE_PARTITION_GROUPS));
+        int forThreads = 34 - Integer.numberOfLeadingZeros(Math.max(1, threads) - 1);
+        return Math.min(MAX_PARTITION_BITS, Math.max(forGroups, forThreads));
     }
 
     /**
@@ -384,11 +484,16 @@ public final class HashAggregate implements Sink, AutoCloseable {
     }
 
     private GroupTable newTable(ExecutionContext ctx) {
+        return newTable(ctx, 0);
+    }
+
+    /** A table with room for {@code groups} groups before it grows. */
+    private GroupTable newTable(ExecutionContext ctx, int groups) {
         List<DataType> keyTypes = new ArrayList<>();
         for (int k : keyColumns) {
             keyTypes.add(input.type(k));
         }
-        return new GroupTable(ctx.kernels(), ctx.pool(), keyColumns, keyTypes, calls);
+        return new GroupTable(ctx.kernels(), ctx.pool(), keyColumns, keyTypes, calls, groups);
     }
 
     /** Frees the combined tables when the pipeline failed before {@link #finish}. */
