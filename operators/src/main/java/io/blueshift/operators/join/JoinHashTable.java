@@ -52,6 +52,9 @@ final class JoinHashTable implements AutoCloseable {
     private long keyBitsSet;
     private int keyBitsColumn;
     private MemorySegment matches;
+    /** Per integral key column, its smallest and largest non-NULL value (from the parallel hashing pass); null while unknown. */
+    private long[] keyMins;
+    private long[] keyMaxs;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
     JoinHashTable(BuildRows rows, int[] keyColumns, ExecutionContext ctx) {
@@ -66,6 +69,8 @@ final class JoinHashTable implements AutoCloseable {
             }
             build(ctx);
             buildKeyBits(ctx.pool());
+            keyMins = null;
+            keyMaxs = null;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -121,6 +126,9 @@ final class JoinHashTable implements AutoCloseable {
             long[] hashes = new long[Math.max(n, 1)];
             int[][] counts = new int[chunks][partitions];
             boolean[] nullKeys = new boolean[chunks];
+            // each integral key's value range per chunk, for the key bitmap (read while the keys are in cache)
+            long[][] mins = new long[keys.size()][chunks];
+            long[][] maxs = new long[keys.size()][chunks];
             MemorySegment hashSegment = MemorySegment.ofArray(hashes);
             run(ctx, chunks, c -> {
                 int from = c * chunkRows;
@@ -130,6 +138,11 @@ final class JoinHashTable implements AutoCloseable {
                     slice.add(k.slice(from, len));
                 }
                 JoinKeys.hash(ctx.kernels().hash(), slice, null, len, hashSegment.asSlice(from * 8L, len * 8L));
+                for (int k = 0; k < keys.size(); k++) {
+                    long[] range = valueRange(keys.get(k), from, from + len);
+                    mins[k][c] = range[0];
+                    maxs[k][c] = range[1];
+                }
                 int[] count = counts[c];
                 for (int r = from; r < from + len; r++) {
                     if (JoinKeys.anyNull(keys, r)) {
@@ -142,6 +155,16 @@ final class JoinHashTable implements AutoCloseable {
             });
             for (boolean b : nullKeys) {
                 hasNullKey |= b;
+            }
+            keyMins = new long[keys.size()];
+            keyMaxs = new long[keys.size()];
+            for (int k = 0; k < keys.size(); k++) {
+                keyMins[k] = Long.MAX_VALUE;
+                keyMaxs[k] = Long.MIN_VALUE;
+                for (int c = 0; c < chunks; c++) {
+                    keyMins[k] = Math.min(keyMins[k], mins[k][c]);
+                    keyMaxs[k] = Math.max(keyMaxs[k], maxs[k][c]);
+                }
             }
             // partition p's rows sit at order[start[p] ..); chunk c's at offset[c][p] within them
             int[] start = new int[partitions + 1];
@@ -324,16 +347,9 @@ final class JoinHashTable implements AutoCloseable {
             MemorySegment data = k.data();
             MemorySegment validity = k.validity();
             boolean four = k.type().byteWidth() == 4;
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (int r = 0; r < n; r++) {
-                if (validity != null && !Validity.isValid(validity, r)) {
-                    continue;
-                }
-                long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
+            long[] minMax = keyMins != null ? new long[] {keyMins[c], keyMaxs[c]} : valueRange(k, 0, n);
+            long min = minMax[0];
+            long max = minMax[1];
             long range = max - min + 1;
             if (min > max) {
                 continue;
@@ -382,6 +398,43 @@ final class JoinHashTable implements AutoCloseable {
             keyShift = shift;
             keyBitsColumn = c;
         }
+    }
+
+    /**
+     * The smallest and largest non-NULL value of rows {@code [from, to)} of {@code column}
+     * (MAX_VALUE, MIN_VALUE when none); both MAX_VALUE for a column that is not integral.
+     */
+    private static long[] valueRange(ColumnVector column, int from, int to) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        if (!integral(column.type())) {
+            return new long[] {min, min};
+        }
+        MemorySegment data = column.data();
+        MemorySegment validity = column.validity();
+        if (validity == null && column.type().byteWidth() == 4) {
+            for (int r = from; r < to; r++) {
+                long v = data.getAtIndex(INT, r);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        } else if (validity == null) {
+            for (int r = from; r < to; r++) {
+                long v = data.getAtIndex(LONG, r);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        } else {
+            boolean four = column.type().byteWidth() == 4;
+            for (int r = from; r < to; r++) {
+                if (Validity.isValid(validity, r)) {
+                    long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        return new long[] {min, max};
     }
 
     private static boolean integral(DataType t) {

@@ -1,0 +1,97 @@
+package io.blueshift.operators.join;
+
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
+import io.blueshift.memory.DataType;
+import io.blueshift.memory.Field;
+import io.blueshift.memory.Schema;
+import io.blueshift.operators.MixedTable;
+import io.blueshift.operators.OperatorTestBase;
+import io.blueshift.operators.exec.ExecutionContext;
+import io.blueshift.operators.exec.MaterializedResult;
+import io.blueshift.operators.exec.SinkState;
+import io.blueshift.operators.exec.WorkerPool;
+import io.blueshift.storage.InMemoryTable;
+import io.blueshift.storage.LoadedBlock;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The key bitmap a build side gets (its value range taken per chunk by the workers that hash
+ * the keys): exact for a narrow range, NULL keys left out, negative values and the extremes
+ * of the range kept, on one thread and on several, INT32 and INT64 keys.
+ */
+class JoinKeyBitsTest extends OperatorTestBase {
+    @Test
+    void bitmapKeepsExactlyTheBuildKeysInt64() {
+        check(DataType.INT64, 1);
+        check(DataType.INT64, 4);
+    }
+
+    @Test
+    void bitmapKeepsExactlyTheBuildKeysInt32() {
+        check(DataType.INT32, 2);
+    }
+
+    private void check(DataType type, int threads) {
+        Schema schema = Schema.of(Field.of("k", type));
+        Random rnd = new Random(5);
+        Set<Long> keys = new HashSet<>();
+        List<Object[]> rows = new ArrayList<>();
+        // 100K build rows (several hashing chunks) over [-70000, 230000], a third of that range set
+        for (int i = 0; i < 100_000; i++) {
+            if (rnd.nextInt(50) == 0) {
+                rows.add(new Object[] {null});
+                continue;
+            }
+            long v = i == 7 ? -70_000 : i == 99_000 ? 230_000 : -70_000 + rnd.nextInt(300_001);
+            keys.add(v);
+            rows.add(new Object[] {type == DataType.INT32 ? (Object) (int) v : (Object) v});
+        }
+        ExecutionContext ctx = new ExecutionContext(pool, io.blueshift.kernels.Kernels.provider(), 4096, threads,
+                new WorkerPool(threads));
+        HashJoinBuild build = new HashJoinBuild(schema, new int[] {0});
+        try (InMemoryTable table = MixedTable.build(pool, "build", schema, rows, 8192)) {
+            SinkState local = build.createLocalState(ctx);
+            for (int b = 0; b < table.blockCount(); b++) {
+                try (LoadedBlock block = table.load(b, new int[] {0}, pool)) {
+                    build.sink(new Batch(List.of(block.column(0)), block.rowCount()), local);
+                }
+            }
+            build.combine(local);
+            local.close();
+        }
+        List<Object[]> probe = new ArrayList<>();
+        for (long v = -71_000; v <= 231_000; v++) {
+            probe.add(new Object[] {type == DataType.INT32 ? (Object) (int) v : (Object) v});
+        }
+        try (MaterializedResult result = build.finish(ctx);
+             InMemoryTable probeTable = MixedTable.build(pool, "probe", schema, probe, (probe.size() + 7) & ~7)) {
+            JoinHashTable t = build.table();
+            assertTrue(t.hasKeyBits(), "a narrow key range gets a bitmap");
+            assertEquals((double) keys.size() / 300_001, t.keyBitsDensity(), 1e-12);
+            try (LoadedBlock block = probeTable.load(0, new int[] {0}, pool);
+                 io.blueshift.memory.Allocation out = pool.allocate(probe.size() * 4L, "kept")) {
+                ColumnVector column = block.column(0);
+                int n = t.keepByKeyBits(column, null, block.rowCount(), out.segment());
+                assertEquals(keys.size(), n);
+                for (int i = 0; i < n; i++) {
+                    long v = -71_000 + out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
+                    assertTrue(keys.contains(v), "kept " + v);
+                }
+            }
+        } finally {
+            ctx.workers().close();
+        }
+    }
+}
