@@ -157,6 +157,7 @@ final class SqlFunctions {
      * {@code date_diff(part, a, b)} (Calcite parses BigQuery's DATE_DIFF(a, b, part)),
      * the column {@code range} of {@code range(n)} (a window frame's keyword there),
      * {@code ifnull(a, b)} and {@code count_if(c)} (as COALESCE and COUNT(*) FILTER (WHERE c)),
+     * {@code now()} and {@code today()} (as CURRENT_TIMESTAMP and CURRENT_DATE),
      * {@code x::TYPE} casts ({@link InfixCasts}) and
      * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
      * quoted name and {@code dayofmonth}.
@@ -198,6 +199,14 @@ final class SqlFunctions {
                 continue;
             } else if (t.is("day") && i > 0 && (toks.get(i - 1).kind() == SqlLexer.Kind.STRING || toks.get(i - 1).kind() == SqlLexer.Kind.NUMBER)) {
                 continue;   // INTERVAL '90' DAY (3): a precision, not the function day(d)
+            } else if ((t.is("now") || t.is("today")) && i + 2 < toks.size() && toks.get(i + 2).isSymbol(")")) {
+                // now() and today(): the SQL standard's niladic CURRENT_TIMESTAMP and CURRENT_DATE
+                if (out == null) {
+                    out = new StringBuilder(sql.length() + 16);
+                }
+                out.append(sql, copied, t.start()).append(t.is("now") ? "current_timestamp" : "current_date");
+                copied = toks.get(i + 2).end();
+                continue;
             } else {
                 to = t.is("date_diff") ? "datediff" : t.is("contains") ? "\"CONTAINS\"" : t.is("day") ? "dayofmonth"
                         : Regressions.NAMES.contains(t.text().toLowerCase(java.util.Locale.ROOT)) ? "\"" + t.text().toUpperCase(java.util.Locale.ROOT) + "\""
