@@ -55,25 +55,25 @@ public final class ScalarArithmeticKernels implements ArithmeticKernels {
     @Override
     public void addInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                  MemorySegment sel, int count, MemorySegment out) {
-        withConstant(Op.ADD, a, aValidity, constant, false, sel, count, out);
+        addConstant(a, aValidity, constant, sel, count, out);
     }
 
     @Override
     public void subtractFromConstantInt64(long constant, MemorySegment a, MemorySegment aValidity,
                                           MemorySegment sel, int count, MemorySegment out) {
-        withConstant(Op.SUBTRACT, a, aValidity, constant, true, sel, count, out);
+        subtractFromConstant(a, aValidity, constant, sel, count, out);
     }
 
     @Override
     public void multiplyInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                       MemorySegment sel, int count, MemorySegment out) {
-        withConstant(Op.MULTIPLY, a, aValidity, constant, false, sel, count, out);
+        multiplyConstant(a, aValidity, constant, sel, count, out);
     }
 
     @Override
     public void scaleUpInt64(MemorySegment a, MemorySegment aValidity, int digits,
                              MemorySegment sel, int count, MemorySegment out) {
-        withConstant(Op.MULTIPLY, a, aValidity, powerOfTen(digits), false, sel, count, out);
+        multiplyConstant(a, aValidity, powerOfTen(digits), sel, count, out);
     }
 
     @Override
@@ -93,51 +93,95 @@ public final class ScalarArithmeticKernels implements ArithmeticKernels {
         return POWERS_OF_TEN[digits];
     }
 
+    /*
+     * One loop per operator (not one loop switching on it): the JIT compiles each for the
+     * operator it runs, where a shared loop was recompiled each time another operator reached it.
+     */
     private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
                                MemorySegment bValidity, MemorySegment sel, int count, MemorySegment out) {
+        switch (op) {
+            case ADD -> addRows(a, b, aValidity, bValidity, sel, count, out);
+            case SUBTRACT -> subtractRows(a, b, aValidity, bValidity, sel, count, out);
+            case MULTIPLY -> multiplyRows(a, b, aValidity, bValidity, sel, count, out);
+        }
+    }
+
+    private static void addRows(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                MemorySegment sel, int count, MemorySegment out) {
         for (int i = 0; i < count; i++) {
             int r = sel == null ? i : sel.getAtIndex(INT, i);
             long x = a.getAtIndex(LONG, r);
             long y = b.getAtIndex(LONG, r);
-            long result = apply(op, x, y);
-            boolean valid = (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0;
-            if (overflows(op, x, y, result) & valid) {
-                throw overflowAt(op.symbol, x, y, r);
+            long result = x + y;
+            if ((((x ^ result) & (y ^ result)) < 0) & (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0) {
+                throw overflowAt("+", x, y, r);
             }
             out.setAtIndex(LONG, r, result);
         }
     }
 
-    private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
-                                     boolean constantFirst, MemorySegment sel, int count, MemorySegment out) {
+    private static void subtractRows(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                     MemorySegment sel, int count, MemorySegment out) {
         for (int i = 0; i < count; i++) {
             int r = sel == null ? i : sel.getAtIndex(INT, i);
-            long v = a.getAtIndex(LONG, r);
-            long x = constantFirst ? constant : v;
-            long y = constantFirst ? v : constant;
-            long result = apply(op, x, y);
-            if (overflows(op, x, y, result) & BitmapWords.bit(aValidity, r) != 0) {
-                throw overflowAt(op.symbol, x, y, r);
+            long x = a.getAtIndex(LONG, r);
+            long y = b.getAtIndex(LONG, r);
+            long result = x - y;
+            if ((((x ^ y) & (x ^ result)) < 0) & (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0) {
+                throw overflowAt("-", x, y, r);
             }
             out.setAtIndex(LONG, r, result);
         }
     }
 
-    private static long apply(Op op, long x, long y) {
-        return switch (op) {
-            case ADD -> x + y;
-            case SUBTRACT -> x - y;
-            case MULTIPLY -> x * y;
-        };
+    private static void multiplyRows(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                     MemorySegment sel, int count, MemorySegment out) {
+        for (int i = 0; i < count; i++) {
+            int r = sel == null ? i : sel.getAtIndex(INT, i);
+            long x = a.getAtIndex(LONG, r);
+            long y = b.getAtIndex(LONG, r);
+            long result = x * y;
+            if ((Math.multiplyHigh(x, y) != (result >> 63)) & (BitmapWords.bit(aValidity, r) & BitmapWords.bit(bValidity, r)) != 0) {
+                throw overflowAt("*", x, y, r);
+            }
+            out.setAtIndex(LONG, r, result);
+        }
     }
 
-    /** Whether the wrapped {@code result} of {@code x op y} differs from the true one (Hacker's Delight 2-13). */
-    static boolean overflows(Op op, long x, long y, long result) {
-        return switch (op) {
-            case ADD -> ((x ^ result) & (y ^ result)) < 0;
-            case SUBTRACT -> ((x ^ y) & (x ^ result)) < 0;
-            case MULTIPLY -> Math.multiplyHigh(x, y) != (result >> 63);
-        };
+    private static void addConstant(MemorySegment a, MemorySegment aValidity, long c, MemorySegment sel, int count, MemorySegment out) {
+        for (int i = 0; i < count; i++) {
+            int r = sel == null ? i : sel.getAtIndex(INT, i);
+            long x = a.getAtIndex(LONG, r);
+            long result = x + c;
+            if ((((x ^ result) & (c ^ result)) < 0) & BitmapWords.bit(aValidity, r) != 0) {
+                throw overflowAt("+", x, c, r);
+            }
+            out.setAtIndex(LONG, r, result);
+        }
+    }
+
+    private static void subtractFromConstant(MemorySegment a, MemorySegment aValidity, long c, MemorySegment sel, int count, MemorySegment out) {
+        for (int i = 0; i < count; i++) {
+            int r = sel == null ? i : sel.getAtIndex(INT, i);
+            long y = a.getAtIndex(LONG, r);
+            long result = c - y;
+            if ((((c ^ y) & (c ^ result)) < 0) & BitmapWords.bit(aValidity, r) != 0) {
+                throw overflowAt("-", c, y, r);
+            }
+            out.setAtIndex(LONG, r, result);
+        }
+    }
+
+    private static void multiplyConstant(MemorySegment a, MemorySegment aValidity, long c, MemorySegment sel, int count, MemorySegment out) {
+        for (int i = 0; i < count; i++) {
+            int r = sel == null ? i : sel.getAtIndex(INT, i);
+            long x = a.getAtIndex(LONG, r);
+            long result = x * c;
+            if ((Math.multiplyHigh(x, c) != (result >> 63)) & BitmapWords.bit(aValidity, r) != 0) {
+                throw overflowAt("*", x, c, r);
+            }
+            out.setAtIndex(LONG, r, result);
+        }
     }
 
     /** The exception every provider throws for an overflowing row; public so twins word it alike. */
