@@ -27,6 +27,8 @@ final class RowOrder implements Comparator<Long> {
     private final boolean[][] nulls;
     /** Per key: a string column, whose value is only a prefix ({@code null} for exact keys). */
     private final ColumnVector[][] strings;
+    /** Per string key: each row's length, which settles equal prefixes when both fit in them. */
+    private final int[][] lengths;
     private final int[] batchOf;
     private final int[] rowOf;
     private final boolean[] ascending;
@@ -38,6 +40,7 @@ final class RowOrder implements Comparator<Long> {
         values = new long[keyCount][n];
         nulls = new boolean[keyCount][];
         strings = new ColumnVector[keyCount][];
+        lengths = new int[keyCount][];
         ascending = new boolean[keyCount];
         nullsFirst = new boolean[keyCount];
         batchOf = new int[n];
@@ -54,6 +57,7 @@ final class RowOrder implements Comparator<Long> {
             boolean varchar = type instanceof DataType.VarcharType;
             if (varchar) {
                 strings[k] = new ColumnVector[batches.size()];
+                lengths[k] = new int[n];
             }
             long[] v = values[k];
             for (int i = 0; i < n; i++) {
@@ -68,6 +72,7 @@ final class RowOrder implements Comparator<Long> {
                 }
                 if (varchar) {
                     strings[k][batchOf[i]] = c;
+                    lengths[k][i] = StringViews.length(c.data(), r);
                 }
                 v[i] = normalized(type, c, r);
             }
@@ -112,7 +117,10 @@ final class RowOrder implements Comparator<Long> {
             }
             int cmp = Long.compare(values[k][a], values[k][b]);
             if (cmp == 0 && strings[k] != null) {
-                cmp = StringViews.compare(strings[k][batchOf[a]].data(), strings[k][batchOf[a]].varBuffers(), rowOf[a],
+                int la = lengths[k][a];
+                int lb = lengths[k][b];
+                // both strings lie within the equal 8 bytes: the shorter is a prefix of the longer
+                cmp = la <= 8 && lb <= 8 ? Integer.compare(la, lb) : StringViews.compare(strings[k][batchOf[a]].data(), strings[k][batchOf[a]].varBuffers(), rowOf[a],
                         strings[k][batchOf[b]].data(), strings[k][batchOf[b]].varBuffers(), rowOf[b]);
             }
             if (cmp != 0) {
