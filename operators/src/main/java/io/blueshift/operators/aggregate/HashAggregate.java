@@ -16,21 +16,20 @@ import java.util.List;
 
 /**
  * GROUP BY with thread-local pre-aggregation and a radix-partitioned merge. Each worker
- * aggregates into a table of its own. With one worker, or while a worker's table is small,
- * that is all: few groups (Q1's four) cost nothing more. When a worker's table grows past
- * {@link #partitionAfterGroups} groups on a query with several workers, its groups move into
- * {@code 2^}{@link #partitionBits} partition tables by the top bits of their hash (partition
- * by partition) and from then on each batch's rows are routed there: hashed once, ordered by
- * partition, and each partition's rows added to its table.
+ * aggregates into a table of its own. While a worker's table is small that is all: few groups
+ * (Q1's four) cost nothing more. When it reaches {@link #partitionAfterGroups} groups, the rows
+ * it took per group decide: at {@link #RUN_ROWS_PER_GROUP} or more (clustered keys) its groups
+ * are copied out as a run ordered by hash partition and the table starts over at
+ * {@link #RUN_GROUPS} groups; under that, with several workers, its groups move into
+ * {@code 2^}{@link #partitionBits} partition tables and from then on each batch's rows are
+ * routed there (one worker keeps one table).
  * <p>
- * Finish: when no worker partitioned, the tables fold into the largest on one thread (or
- * merge by partition when many workers hold many groups, see {@link #mergeInParallel}). When
- * one did, every partition is a task on the query's workers: it folds the other workers'
- * tables of that partition, and the groups of that partition still in unpartitioned tables,
- * into the largest table of the partition (each group belongs to one partition, so tasks
- * share no table they write), and the partitions' columns, concatenated, are the result. So
- * all workers merge, and the groups of the largest table of each partition are not inserted
- * again.
+ * Finish: with neither runs nor partitions, the tables fold into the largest on one thread (or
+ * merge by partition when many workers hold many groups, see {@link #mergeInParallel}).
+ * Otherwise every partition is a task on the query's workers: it folds the other workers'
+ * tables of that partition and the partition's stretch of every run into the largest table of
+ * the partition (or a new one sized for it), and the partitions' columns, concatenated, are
+ * the result. So all workers merge, and no group of a base table is inserted again.
  */
 public final class HashAggregate implements Sink, AutoCloseable {
     private final Schema input;
@@ -273,11 +272,13 @@ public final class HashAggregate implements Sink, AutoCloseable {
         }
         l.table.add(batch);
         l.tableRows += batch.liveCount();
-        if (l.table.groupCount() >= l.limit && l.ctx.threads() > 1) {
+        if (l.table.groupCount() >= l.limit) {
             if (l.tableRows >= (long) RUN_ROWS_PER_GROUP * l.table.groupCount()) {
                 l.sealRun();
-            } else {
+            } else if (l.ctx.threads() > 1) {
                 l.partition();
+            } else {
+                l.limit = Integer.MAX_VALUE; // one worker, spread keys: its one table takes every group
             }
         }
     }
