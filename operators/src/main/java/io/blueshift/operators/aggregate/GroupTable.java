@@ -455,23 +455,11 @@ final class GroupTable implements AutoCloseable {
      * then empties this table, keeping its arrays for the next groups.
      */
     void flushInto(GroupTable[] parts, int bits) {
-        int n = groupCount;
-        int shift = 64 - bits;
-        int partitions = parts.length;
+        PartitionIndex index = orderByPartition(bits);
+        int[] start = index.start();
+        int[] order = index.order();
         long[] h = groupHashes;
-        int[] start = new int[partitions + 1];
-        for (int g = 0; g < n; g++) {
-            start[(int) (h[g] >>> shift) + 1]++;
-        }
-        for (int p = 0; p < partitions; p++) {
-            start[p + 1] += start[p];
-        }
-        int[] next = Arrays.copyOf(start, partitions);
-        int[] order = new int[n];
-        for (int g = 0; g < n; g++) {
-            order[next[(int) (h[g] >>> shift)]++] = g;
-        }
-        for (int p = 0; p < partitions; p++) {
+        for (int p = 0; p < parts.length; p++) {
             GroupTable into = parts[p];
             for (int i = start[p]; i < start[p + 1]; i++) {
                 int g = order[i];
@@ -519,9 +507,14 @@ final class GroupTable implements AutoCloseable {
 
     /** Orders this table's groups by partition (a counting sort of their hashes' top bits). */
     PartitionIndex partitionIndex(int bits) {
+        indexAccount.resize(((1L << bits) + 1L + groupCount) * 4L);
+        return orderByPartition(bits);
+    }
+
+    /** The counting sort of {@link #partitionIndex}, without its memory accounting. */
+    private PartitionIndex orderByPartition(int bits) {
         int n = groupCount;
         int partitions = 1 << bits;
-        indexAccount.resize((partitions + 1L + n) * 4L);
         int shift = 64 - bits;
         long[] h = groupHashes;
         int[] start = new int[partitions + 1];
