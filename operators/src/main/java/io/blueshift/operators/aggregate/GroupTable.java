@@ -514,6 +514,23 @@ final class GroupTable implements AutoCloseable {
     /** The counting sort of {@link #partitionIndex}, without its memory accounting. */
     private PartitionIndex orderByPartition(int bits) {
         int n = groupCount;
+        int shift = 64 - bits;
+        long[] h = groupHashes;
+        int[] start = partitionStarts(bits);
+        int[] next = Arrays.copyOf(start, 1 << bits);
+        int[] order = new int[n];
+        for (int g = 0; g < n; g++) {
+            order[next[(int) (h[g] >>> shift)]++] = g;
+        }
+        return new PartitionIndex(start, order);
+    }
+
+    /**
+     * Where each partition (the top {@code bits} bits of the hash) starts when the groups are
+     * laid out partition by partition: {@code start[p]}, with the group count at {@code start[2^bits]}.
+     */
+    private int[] partitionStarts(int bits) {
+        int n = groupCount;
         int partitions = 1 << bits;
         int shift = 64 - bits;
         long[] h = groupHashes;
@@ -524,12 +541,7 @@ final class GroupTable implements AutoCloseable {
         for (int p = 0; p < partitions; p++) {
             start[p + 1] += start[p];
         }
-        int[] next = Arrays.copyOf(start, partitions);
-        int[] order = new int[n];
-        for (int g = 0; g < n; g++) {
-            order[next[(int) (h[g] >>> shift)]++] = g;
-        }
-        return new PartitionIndex(start, order);
+        return start;
     }
 
     /** Radix bits by which a run's groups are ordered; a merge into 2^b partitions, b at most this, reads ranges. */
@@ -551,13 +563,7 @@ final class GroupTable implements AutoCloseable {
         int buckets = 1 << RUN_BITS;
         int shift = 64 - RUN_BITS;
         long[] h = groupHashes;
-        int[] start = new int[buckets + 1];
-        for (int g = 0; g < n; g++) {
-            start[(int) (h[g] >>> shift) + 1]++;
-        }
-        for (int b = 0; b < buckets; b++) {
-            start[b + 1] += start[b];
-        }
+        int[] start = partitionStarts(RUN_BITS);
         // read this table in order and write each group to its bucket's next place: the reads
         // stream, and the writes go to 1024 places that each move forward
         int[] next = Arrays.copyOf(start, buckets);
