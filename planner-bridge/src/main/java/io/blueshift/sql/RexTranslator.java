@@ -350,7 +350,27 @@ final class RexTranslator {
                 if (!(call.getOperands().getFirst() instanceof RexLiteral part)) {
                     throw new UnsupportedOperationException("not supported: DATE_PART with a non-constant part");
                 }
-                return new Expr.Call(extractPart(part.getValueAs(String.class)), List.of(translate(call.getOperands().get(1), input)), DataType.INT64);
+                String p = part.getValueAs(String.class);
+                Expr arg = translate(call.getOperands().get(1), input);
+                return "epoch".equalsIgnoreCase(p.trim()) ? new Expr.Call(Expr.Function.EPOCH, List.of(arg), DataType.FLOAT64)
+                        : new Expr.Call(extractPart(p), List.of(arg), DataType.INT64);
+            }
+            case "EPOCH", "EPOCH_MS", "EPOCH_US", "EPOCH_NS" -> {
+                Expr arg = translate(call.getOperands().getFirst(), input);
+                boolean fromNumber = !(arg.type() instanceof DataType.DateType || arg.type() instanceof DataType.TimestampType);
+                Expr.Function f = fromNumber ? Expr.Function.TIMESTAMP_FROM_MILLIS : switch (name) {
+                    case "EPOCH" -> Expr.Function.EPOCH;
+                    case "EPOCH_MS" -> Expr.Function.EPOCH_MS;
+                    case "EPOCH_US" -> Expr.Function.EPOCH_US;
+                    default -> Expr.Function.EPOCH_NS;
+                };
+                DataType type = f == Expr.Function.EPOCH ? DataType.FLOAT64 : fromNumber ? DataType.TIMESTAMP : DataType.INT64;
+                return new Expr.Call(f, List.of(arg), type);
+            }
+            case "MAKE_TIMESTAMP" -> {
+                List<Expr> args = all(call.getOperands(), input);
+                return new Expr.Call(args.size() == 1 ? Expr.Function.TIMESTAMP_FROM_MICROS : Expr.Function.MAKE_TIMESTAMP, args,
+                        DataType.TIMESTAMP);
             }
             default -> { }
         }

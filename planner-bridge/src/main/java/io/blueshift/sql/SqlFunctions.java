@@ -31,6 +31,22 @@ final class SqlFunctions {
         return SqlBasicFunction.create(name, type, operands, category);
     }
 
+    private static final org.apache.calcite.sql.type.SqlReturnTypeInference TIMESTAMP_NULLABLE = binding ->
+            binding.getTypeFactory().createTypeWithNullability(
+                    binding.getTypeFactory().createSqlType(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 6), true);
+
+    /** DATE_PART's type: DOUBLE for the part 'epoch' (seconds with their fraction, as DuckDB), BIGINT otherwise. */
+    private static final org.apache.calcite.sql.type.SqlReturnTypeInference DATE_PART_TYPE = binding -> {
+        String part = binding.isOperandLiteral(0, false) ? binding.getOperandLiteralValue(0, String.class) : null;
+        return "epoch".equalsIgnoreCase(part == null ? null : part.trim())
+                ? ReturnTypes.DOUBLE_NULLABLE.inferReturnType(binding) : ReturnTypes.BIGINT_NULLABLE.inferReturnType(binding);
+    };
+
+    /** EPOCH_MS: BIGINT milliseconds of a date or timestamp, or the TIMESTAMP of a number of milliseconds. */
+    private static final org.apache.calcite.sql.type.SqlReturnTypeInference EPOCH_MS_TYPE = binding ->
+            SqlTypeFamily.DATETIME.contains(binding.getOperandType(0)) ? ReturnTypes.BIGINT_NULLABLE.inferReturnType(binding)
+                    : TIMESTAMP_NULLABLE.inferReturnType(binding);
+
     private static final List<SqlFunction> FUNCTIONS = List.of(
             // strings
             fn("LENGTH", ReturnTypes.BIGINT_NULLABLE, OperandTypes.CHARACTER, STRING),
@@ -88,8 +104,15 @@ final class SqlFunctions {
             fn("DATE_TRUNC", ReturnTypes.explicit(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP)
                             .andThen(org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
                     OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), DATE),
-            fn("DATE_PART", ReturnTypes.BIGINT_NULLABLE,
+            fn("DATE_PART", DATE_PART_TYPE,
                     OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), DATE),
+            fn("EPOCH", ReturnTypes.DOUBLE_NULLABLE, OperandTypes.DATETIME, DATE),
+            fn("EPOCH_MS", EPOCH_MS_TYPE, OperandTypes.or(OperandTypes.DATETIME, OperandTypes.INTEGER), DATE),
+            fn("EPOCH_US", ReturnTypes.BIGINT_NULLABLE, OperandTypes.DATETIME, DATE),
+            fn("EPOCH_NS", ReturnTypes.BIGINT_NULLABLE, OperandTypes.DATETIME, DATE),
+            fn("MAKE_TIMESTAMP", TIMESTAMP_NULLABLE, OperandTypes.or(OperandTypes.INTEGER,
+                    OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER,
+                            SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER, SqlTypeFamily.NUMERIC)), DATE),
             fn("DATE_DIFF", ReturnTypes.BIGINT_NULLABLE,
                     OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME), DATE),
             fn("DATEDIFF", ReturnTypes.BIGINT_NULLABLE,
@@ -199,6 +222,15 @@ final class SqlFunctions {
                 continue;
             } else if (t.is("day") && i > 0 && (toks.get(i - 1).kind() == SqlLexer.Kind.STRING || toks.get(i - 1).kind() == SqlLexer.Kind.NUMBER)) {
                 continue;   // INTERVAL '90' DAY (3): a precision, not the function day(d)
+            } else if (t.is("extract") && i + 3 < toks.size() && toks.get(i + 1).isSymbol("(") && toks.get(i + 2).is("epoch")
+                    && toks.get(i + 3).is("from")) {
+                // EXTRACT(EPOCH FROM x): seconds with their fraction (DOUBLE), as date_part('epoch', x)
+                if (out == null) {
+                    out = new StringBuilder(sql.length() + 16);
+                }
+                out.append(sql, copied, t.start()).append("date_part('epoch', ");
+                copied = toks.get(i + 3).end();
+                continue;
             } else if ((t.is("now") || t.is("today")) && i + 2 < toks.size() && toks.get(i + 2).isSymbol(")")) {
                 // now() and today(): the SQL standard's niladic CURRENT_TIMESTAMP and CURRENT_DATE
                 if (out == null) {

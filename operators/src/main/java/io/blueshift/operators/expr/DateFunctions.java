@@ -34,6 +34,9 @@ final class DateFunctions {
             case MAKE_DATE, LAST_DAY -> makeDate(call, batch);
             case TIMESTAMP_ADD_MICROS, TIMESTAMP_ADD_MONTHS -> timestampAdd(call, batch);
             case DATE_DIFF -> diff(call, batch);
+            case EPOCH, EPOCH_MS, EPOCH_US, EPOCH_NS -> epoch(call, batch);
+            case TIMESTAMP_FROM_MILLIS, TIMESTAMP_FROM_MICROS -> fromEpoch(call, batch);
+            case MAKE_TIMESTAMP -> makeTimestamp(call, batch);
             default -> extract(call, batch);
         };
     }
@@ -64,6 +67,89 @@ final class DateFunctions {
             }
         }
         return out;
+    }
+
+    /**
+     * EPOCH (FLOAT64 seconds) and EPOCH_MS/US/NS (INT64) of a DATE or TIMESTAMP: milliseconds round
+     * down (a time 0.5 ms before the epoch is -1, as DuckDB); nanoseconds past INT64 are an error.
+     */
+    private ColumnVector epoch(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 1, 1);
+        ColumnVector t = eval.evaluate(call.args().getFirst(), batch);
+        Expr.Function f = call.function();
+        ColumnVector out = eval.newVector(f == Expr.Function.EPOCH ? DataType.FLOAT64 : DataType.INT64, batch.rowCount(), t.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (t.isNull(r)) {
+                continue;
+            }
+            long us = micros(t, r);
+            switch (f) {
+                case EPOCH -> out.setDouble(r, us / (double) MICROS_PER_SECOND);
+                case EPOCH_MS -> out.setLong(r, Math.floorDiv(us, 1000L));
+                case EPOCH_NS -> out.setLong(r, Math.multiplyExact(us, 1000L));
+                default -> out.setLong(r, us);
+            }
+        }
+        return out;
+    }
+
+    /** The TIMESTAMP n milliseconds (epoch_ms(n)) or microseconds (make_timestamp(n)) after the epoch. */
+    private ColumnVector fromEpoch(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 1, 1);
+        ColumnVector n = eval.evaluate(call.args().getFirst(), batch);
+        long scale = call.function() == Expr.Function.TIMESTAMP_FROM_MILLIS ? 1000L : 1L;
+        ColumnVector out = eval.newVector(DataType.TIMESTAMP, batch.rowCount(), n.validity());
+        for (int i = 0, live = batch.liveCount(); i < live; i++) {
+            int r = batch.liveRow(i);
+            if (!n.isNull(r)) {
+                out.setLong(r, Math.multiplyExact(Functions.integral(n, r), scale));
+            }
+        }
+        return out;
+    }
+
+    /** MAKE_TIMESTAMP(year, month, day, hour, minute, seconds): an impossible time is an error. */
+    private ColumnVector makeTimestamp(Expr.Call call, Batch batch) {
+        Functions.requireArgs(call, 6, 6);
+        ColumnVector[] a = new ColumnVector[6];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = eval.evaluate(call.args().get(i), batch);
+        }
+        int rows = batch.rowCount();
+        MemorySegment validity = eval.allValid(a, rows);
+        ColumnVector out = eval.newVector(DataType.TIMESTAMP, rows, validity);
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long y = Functions.integral(a[0], r), mo = Functions.integral(a[1], r), d = Functions.integral(a[2], r);
+            long h = Functions.integral(a[3], r), mi = Functions.integral(a[4], r);
+            long secUs = secondsAsMicros(a[5], r);
+            if (h < 0 || h > 23 || mi < 0 || mi > 59 || secUs < 0 || secUs >= 60 * MICROS_PER_SECOND) {
+                throw new IllegalArgumentException("MAKE_TIMESTAMP(" + y + ", " + mo + ", " + d + ", " + h + ", " + mi + ", "
+                        + secUs / (double) MICROS_PER_SECOND + "): not a time");
+            }
+            long day;
+            try {
+                day = LocalDate.of(Math.toIntExact(y), Math.toIntExact(mo), Math.toIntExact(d)).toEpochDay();
+            } catch (java.time.DateTimeException | ArithmeticException e) {
+                throw new IllegalArgumentException("MAKE_TIMESTAMP(" + y + ", " + mo + ", " + d + ", ...): not a date");
+            }
+            out.setLong(r, Math.addExact(Math.multiplyExact(day, MICROS_PER_DAY), h * MICROS_PER_HOUR + mi * MICROS_PER_MINUTE + secUs));
+        }
+        return out;
+    }
+
+    /** A seconds argument (integer, DECIMAL or FLOAT64) in microseconds, rounded to the nearest. */
+    private static long secondsAsMicros(ColumnVector v, int r) {
+        return switch (v.type()) {
+            case DataType.Float64Type f -> Math.round(v.getDouble(r) * MICROS_PER_SECOND);
+            case DataType.DecimalType dt -> java.math.BigDecimal.valueOf(v.getLong(r), dt.scale()).movePointRight(6)
+                    .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+            default -> Math.multiplyExact(Functions.integral(v, r), MICROS_PER_SECOND);
+        };
     }
 
     /** MAKE_DATE(year, month, day) and LAST_DAY(date): DATE results; an impossible date is an error. */

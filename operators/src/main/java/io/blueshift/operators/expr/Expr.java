@@ -179,7 +179,15 @@ public sealed interface Expr {
         /** TIMESTAMP plus a number of months, the day clamped to the month's last, the time kept. */
         TIMESTAMP_ADD_MONTHS,
         /** TRY_CAST(x AS type): the call's type; NULL where a value does not convert. */
-        TRY_CAST
+        TRY_CAST,
+        /** EPOCH(date or timestamp): seconds since 1970-01-01 00:00 as FLOAT64 (DuckDB's epoch and date_part('epoch', ...)). */
+        EPOCH,
+        /** EPOCH_MS/US/NS(date or timestamp): milli-, micro- or nanoseconds since the epoch (INT64, milliseconds rounded down). */
+        EPOCH_MS, EPOCH_US, EPOCH_NS,
+        /** TIMESTAMP_FROM_MILLIS/MICROS(n): the TIMESTAMP n milli- or microseconds after the epoch (epoch_ms(n), make_timestamp(n)). */
+        TIMESTAMP_FROM_MILLIS, TIMESTAMP_FROM_MICROS,
+        /** MAKE_TIMESTAMP(year, month, day, hour, minute, seconds): seconds may have a fraction (to the microsecond). */
+        MAKE_TIMESTAMP
     }
 
     record Call(Function function, List<Expr> args, DataType type) implements Expr {

@@ -48,7 +48,8 @@ final class Functions {
                 case TRIM, LTRIM, RTRIM, REPLACE, STRPOS, STARTS_WITH, ENDS_WITH, CONTAINS, LEFT, RIGHT, REVERSE,
                      REPEAT, LPAD, RPAD, CONCAT_FN, CONCAT_WS, ASCII, CHR, LIKE_ROWS, SPLIT_PART, REGEXP_MATCHES,
                      REGEXP_REPLACE, REGEXP_EXTRACT, STRFTIME -> text.evaluate(call, batch);
-                case MAKE_DATE, LAST_DAY, TIMESTAMP_ADD_MICROS, TIMESTAMP_ADD_MONTHS -> dates.evaluate(call, batch);
+                case MAKE_DATE, LAST_DAY, TIMESTAMP_ADD_MICROS, TIMESTAMP_ADD_MONTHS, EPOCH, EPOCH_MS, EPOCH_US, EPOCH_NS,
+                     TIMESTAMP_FROM_MILLIS, TIMESTAMP_FROM_MICROS, MAKE_TIMESTAMP -> dates.evaluate(call, batch);
                 case TRY_CAST -> eval.tryCast(eval.evaluate(call.args().getFirst(), batch), call.type(), batch);
                 case SQRT, CBRT, EXP, LN, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, DEGREES, RADIANS, POWER, ATAN2,
                      LOG_BASE, SIGN, GREATEST, LEAST -> math.evaluate(call, batch);
