@@ -49,6 +49,16 @@ final class JoinHashTable implements AutoCloseable {
     /** Bitmap indexed by a hash of the key rather than its offset from {@link #keyMin}: 64 - log2(bits). */
     private int keyShift;
     private boolean keyHashed;
+    /**
+     * Beside a hashed bitmap, the exact bitmap of the same key column (bit {@code key - rangeMin})
+     * when its range is not too wide: probe batches whose keys are clustered (a probe side stored
+     * in key order) test it instead, reading a few consecutive words rather than one random word
+     * of the hashed bitmap per row, and pass no false positives. Null when not built.
+     */
+    private long[] rangeBits;
+    private long rangeMin;
+    private long rangeLen;
+    private Allocation rangeBitsAlloc;
     private long keyBitsSet;
     private int keyBitsColumn;
     private MemorySegment matches;
@@ -398,6 +408,60 @@ final class JoinHashTable implements AutoCloseable {
             keyShift = shift;
             keyBitsColumn = c;
         }
+        if (keyHashed) {
+            buildRangeBits(pool);
+        }
+    }
+
+    /** The widest exact bitmap kept beside a hashed one: 2^28 bits, 32 MiB. */
+    private static final long RANGE_BITS_MAX = 1L << 28;
+    /** ... and at most this many bits per build row (the table itself takes about 300). */
+    private static final long RANGE_BITS_PER_ROW = 256;
+
+    /** The exact bitmap of the hashed bitmap's key column, when its range is small enough ({@link #rangeBits}). */
+    private void buildRangeBits(MemoryPool pool) {
+        int n = rows.size();
+        ColumnVector k = keys.get(keyBitsColumn);
+        long min = keyMins != null ? keyMins[keyBitsColumn] : valueRange(k, 0, n)[0];
+        long max = keyMins != null ? keyMaxs[keyBitsColumn] : valueRange(k, 0, n)[1];
+        if (min > max) {
+            return;
+        }
+        long range = max - min + 1;
+        if (range <= 0 || range > RANGE_BITS_MAX || range > RANGE_BITS_PER_ROW * n) {
+            return;
+        }
+        MemorySegment data = k.data();
+        MemorySegment validity = k.validity();
+        boolean four = k.type().byteWidth() == 4;
+        int words = (int) ((range + 63) >>> 6);
+        Allocation account = pool.reserveExternal(words * 8L, "hash join key range bitmap");
+        long[] bits = new long[words];
+        for (int r = 0; r < n; r++) {
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            bits[(int) (off >>> 6)] |= 1L << off;
+        }
+        rangeBitsAlloc = account;
+        rangeBits = bits;
+        rangeMin = min;
+        rangeLen = range;
+    }
+
+    /**
+     * True when the batch's keys look clustered: its first and last keys lie within 64 bits per
+     * row of each other, so the exact bitmap's words they read are few and consecutive. Only
+     * the choice of bitmap depends on it, never the result (both keep every build key).
+     */
+    private static boolean clustered(MemorySegment data, boolean four, MemorySegment sel, int n) {
+        int first = sel == null ? 0 : sel.getAtIndex(INT, 0);
+        int last = sel == null ? n - 1 : sel.getAtIndex(INT, n - 1);
+        long a = four ? data.getAtIndex(INT, first) : data.getAtIndex(LONG, first);
+        long b = four ? data.getAtIndex(INT, last) : data.getAtIndex(LONG, last);
+        long span = Math.abs(b - a);
+        return span >= 0 && span <= 64L * n;
     }
 
     /**
@@ -463,6 +527,14 @@ final class JoinHashTable implements AutoCloseable {
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
         boolean four = probeKey.type().byteWidth() == 4;
+        if (validity == null && keyHashed && rangeBits != null && n > 0 && clustered(data, four, sel, n)) {
+            if (four) {
+                return sel == null ? keep32(rangeBits, rangeMin, rangeLen, data, n, out)
+                        : keep32(rangeBits, rangeMin, rangeLen, data, sel, n, out);
+            }
+            return sel == null ? keep64(rangeBits, rangeMin, rangeLen, data, n, out)
+                    : keep64(rangeBits, rangeMin, rangeLen, data, sel, n, out);
+        }
         if (validity == null && keyHashed) {
             return four ? keepHashed32(keyBits, keyShift, data, sel, n, out) : keepHashed64(keyBits, keyShift, data, sel, n, out);
         }
@@ -722,7 +794,9 @@ final class JoinHashTable implements AutoCloseable {
     public void close() {
         if (slotAlloc != null) slotAlloc.close();
         if (keyBitsAlloc != null) keyBitsAlloc.close();
+        if (rangeBitsAlloc != null) rangeBitsAlloc.close();
         keyBits = null;
+        rangeBits = null;
         if (nextAlloc != null) nextAlloc.close();
         if (matchAlloc != null) matchAlloc.close();
         parts = null;

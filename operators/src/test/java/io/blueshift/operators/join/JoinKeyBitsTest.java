@@ -94,4 +94,87 @@ class JoinKeyBitsTest extends OperatorTestBase {
             ctx.workers().close();
         }
     }
+
+    /**
+     * A range too wide for the exact bitmap (40M) gets the hashed one plus an exact bitmap for
+     * clustered probe batches: a batch of consecutive keys keeps exactly the build keys, a
+     * scattered batch (hashed bitmap) at least all of them.
+     */
+    @Test
+    void wideRangeClusteredProbesAreExact() {
+        for (DataType type : List.of(DataType.INT64, DataType.INT32)) {
+            for (int threads : new int[] {1, 2}) {
+                checkWide(type, threads);
+            }
+        }
+    }
+
+    private void checkWide(DataType type, int threads) {
+        Schema schema = Schema.of(Field.of("k", type));
+        Random rnd = new Random(11);
+        Set<Long> keys = new HashSet<>();
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            long v = i == 0 ? -5_000_000 : i == 1 ? 35_000_000 : -5_000_000 + rnd.nextInt(40_000_001);
+            keys.add(v);
+            rows.add(new Object[] {type == DataType.INT32 ? (Object) (int) v : (Object) v});
+        }
+        ExecutionContext ctx = new ExecutionContext(pool, io.blueshift.kernels.Kernels.provider(), 4096, threads,
+                new WorkerPool(threads));
+        HashJoinBuild build = new HashJoinBuild(schema, new int[] {0});
+        try (InMemoryTable table = MixedTable.build(pool, "build", schema, rows, 8192)) {
+            SinkState local = build.createLocalState(ctx);
+            for (int b = 0; b < table.blockCount(); b++) {
+                try (LoadedBlock block = table.load(b, new int[] {0}, pool)) {
+                    build.sink(new Batch(List.of(block.column(0)), block.rowCount()), local);
+                }
+            }
+            build.combine(local);
+            local.close();
+        }
+        // clustered: consecutive keys across both ends of the range; scattered: random keys
+        List<Long> clustered = new ArrayList<>();
+        for (long v = -5_001_000; v <= -4_990_000; v++) {
+            clustered.add(v);
+        }
+        for (long v = 34_990_000; v <= 35_001_000; v++) {
+            clustered.add(v);
+        }
+        List<Long> buildKeys = List.copyOf(keys);
+        List<Long> scattered = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            scattered.add(i % 3 == 0 ? buildKeys.get(rnd.nextInt(buildKeys.size())) : -6_000_000L + rnd.nextInt(42_000_000));
+        }
+        try (MaterializedResult result = build.finish(ctx)) {
+            JoinHashTable t = build.table();
+            assertTrue(t.hasKeyBits(), "a wide key range gets a hashed bitmap");
+            for (List<Long> probe : List.of(clustered.subList(0, 11_001), clustered.subList(11_001, clustered.size()), scattered)) {
+                List<Object[]> probeRows = new ArrayList<>();
+                for (long v : probe) {
+                    probeRows.add(new Object[] {type == DataType.INT32 ? (Object) (int) v : (Object) v});
+                }
+                try (InMemoryTable probeTable = MixedTable.build(pool, "probe", schema, probeRows, (probeRows.size() + 7) & ~7);
+                     LoadedBlock block = probeTable.load(0, new int[] {0}, pool);
+                     io.blueshift.memory.Allocation out = pool.allocate(probe.size() * 4L, "kept")) {
+                    int n = t.keepByKeyBits(block.column(0), null, block.rowCount(), out.segment());
+                    Set<Integer> kept = new HashSet<>();
+                    for (int i = 0; i < n; i++) {
+                        kept.add(out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i));
+                    }
+                    int matches = 0;
+                    for (int i = 0; i < probe.size(); i++) {
+                        if (keys.contains(probe.get(i))) {
+                            matches++;
+                            assertTrue(kept.contains(i), "dropped build key " + probe.get(i));
+                        }
+                    }
+                    if (probe != scattered) {
+                        assertEquals(matches, n, "a clustered batch keeps exactly the build keys");
+                    }
+                }
+            }
+        } finally {
+            ctx.workers().close();
+        }
+    }
 }
