@@ -18,6 +18,12 @@ final class PageDecompressor {
     /** The safe decompressor checks every offset of malformed input (pure Java, never past the arrays). */
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.safeInstance().safeDecompressor();
 
+    /**
+     * SNAPPY pages go to the Java decoder ({@link SnappyDecoder}, faster on column data);
+     * {@code -Dblueshift.parquet.snappy=native} sends them to snappy-java's native one instead.
+     */
+    static final boolean NATIVE_SNAPPY = "native".equalsIgnoreCase(System.getProperty("blueshift.parquet.snappy"));
+
     private PageDecompressor() {}
 
     static boolean supported(CompressionCodec codec) {
@@ -39,6 +45,10 @@ final class PageDecompressor {
         int produced;
         switch (codec) {
             case SNAPPY -> {
+                if (!NATIVE_SNAPPY) {
+                    SnappyDecoder.decompress(in, off, len, out, uncompressedSize);
+                    return;
+                }
                 // snappy's decoder checks every copy against its bounds, so corrupt input fails
                 // here without a separate validation pass over the page
                 int declared;

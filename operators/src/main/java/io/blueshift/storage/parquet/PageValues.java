@@ -62,10 +62,10 @@ final class PageValues {
          * decoding, and string data is copied out of them into the vectors.
          */
         byte[] dictionaryPage(int bytes) {
-            if (dictionaryPage.length >= bytes) {
+            if (dictionaryPage.length >= bytes + SnappyDecoder.OUTPUT_PADDING) {
                 return dictionaryPage;
             }
-            byte[] b = new byte[Math.max(bytes, dictionaryPage.length * 2)];
+            byte[] b = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max((long) bytes + SnappyDecoder.OUTPUT_PADDING, dictionaryPage.length * 2L))];
             if (b.length <= MAX_KEPT_DICTIONARY) {
                 dictionaryPage = b;
             }
@@ -73,9 +73,11 @@ final class PageValues {
         }
 
         /** A page buffer of at least {@code bytes} (contents undefined), valid until the next call. */
+        /** At least {@code bytes} long, with room after them for the SNAPPY decoder's fast loop. */
         byte[] page(int bytes) {
-            if (page.length < bytes) {
-                page = new byte[Math.max(bytes, page.length * 2)];
+            long need = (long) bytes + SnappyDecoder.OUTPUT_PADDING;
+            if (page.length < need) {
+                page = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, page.length * 2L))];
             }
             return page;
         }
