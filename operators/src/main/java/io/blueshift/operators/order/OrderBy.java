@@ -4,13 +4,13 @@ import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.Schema;
+import io.blueshift.memory.StringViews;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.MaterializedResult;
 import io.blueshift.operators.exec.MaterializedResults;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -35,30 +35,33 @@ public final class OrderBy {
                 refs[k++] = ((long) b << 32) | batch.liveRow(i);
             }
         }
-        // rows are sorted as their positions in refs, compared through RowOrder's arrays
-        Comparator<Long> base = keys.isEmpty() ? (x, y) -> 0 : new RowOrder(batches, refs, keys, input.schema());
-        Comparator<Long> order = cancellable(base, ctx);
         long wanted = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
-        Long[] boxed;
-        if (!keys.isEmpty() && wanted < total / 4) {
-            long[] positions = new long[total];
-            java.util.Arrays.setAll(positions, i -> i);
-            boxed = topN(positions, (int) wanted, order);
+        // rows are sorted as their positions in refs, compared through RowOrder's arrays
+        int[] order;
+        if (keys.isEmpty()) {
+            order = new int[(int) Math.min(total, wanted)];
+            Arrays.setAll(order, i -> i);
         } else {
-            boxed = new Long[total];
-            java.util.Arrays.setAll(boxed, i -> (long) i);
-            if (!keys.isEmpty() && ctx.threads() > 1 && total >= PARALLEL_MIN_ROWS) {
-                boxed = parallelSort(boxed, base, ctx);
-            } else if (!keys.isEmpty()) {
-                Arrays.sort(boxed, order);
+            RowOrder rows = new RowOrder(batches, refs, keys, input.schema());
+            if (wanted < total / 4) {
+                order = topN(total, (int) wanted, rows, ctx);
+            } else {
+                order = new int[total];
+                Arrays.setAll(order, i -> i);
+                if (ctx.threads() > 1 && total >= PARALLEL_MIN_ROWS) {
+                    order = parallelSort(order, rows, ctx);
+                } else {
+                    order = sortRange(order, 0, total, rows, ctx);
+                }
             }
         }
-        for (int i = 0; i < boxed.length; i++) {
-            boxed[i] = refs[(int) (long) boxed[i]];
-        }
-        int from = (int) Math.min(offset, boxed.length);
-        int to = (int) Math.min(boxed.length, from + Math.min(limit, Integer.MAX_VALUE));
+        int from = (int) Math.min(offset, order.length);
+        int to = (int) Math.min(order.length, from + Math.min(limit, Integer.MAX_VALUE));
         int n = to - from;
+        long[] picked = new long[n];
+        for (int i = 0; i < n; i++) {
+            picked[i] = refs[order[from + i]];
+        }
         Schema schema = input.schema();
         List<ColumnVector> out = new ArrayList<>();
         try {
@@ -66,14 +69,8 @@ public final class OrderBy {
                 DataType type = schema.type(c);
                 ColumnVector v = ColumnVector.allocate(ctx.pool(), type, Math.max(n, 1), false, "sorted " + schema.field(c).name());
                 out.add(v);
-                for (int i = 0; i < n; i++) {
-                    if ((i & CHECK_MASK) == 0) {
-                        ctx.checkCancelled();
-                    }
-                    long ref = boxed[from + i];
-                    ColumnVector src = batches.get((int) (ref >>> 32)).column(c);
-                    copyValue(src, (int) ref, v, i);
-                }
+                ctx.checkCancelled();
+                copyColumn(batches, c, picked, v);
             }
         } catch (RuntimeException e) {
             out.forEach(ColumnVector::close);
@@ -89,17 +86,20 @@ public final class OrderBy {
      * Stable sort on the query's workers: each sorts one contiguous run (in input order), then
      * runs are merged pairwise, taking from the earlier run on ties.
      */
-    private static Long[] parallelSort(Long[] refs, Comparator<Long> base, ExecutionContext ctx) {
-        int parts = Math.min(ctx.threads(), Math.max(1, refs.length / (PARALLEL_MIN_ROWS / 2)));
+    private static int[] parallelSort(int[] positions, RowOrder rows, ExecutionContext ctx) {
+        int parts = Math.min(ctx.threads(), Math.max(1, positions.length / (PARALLEL_MIN_ROWS / 2)));
         int[] bounds = new int[parts + 1];
         for (int p = 0; p <= parts; p++) {
-            bounds[p] = (int) ((long) refs.length * p / parts);
+            bounds[p] = (int) ((long) positions.length * p / parts);
         }
+        int[][] sorted = new int[parts][];
         io.blueshift.operators.exec.ParallelTasks.run(ctx, parts,
-                p -> Arrays.sort(refs, bounds[p], bounds[p + 1], cancellable(base, ctx)));
-        Long[] from = refs;
-        Long[] to = new Long[refs.length];
-        Comparator<Long> order = cancellable(base, ctx);
+                p -> sorted[p] = sortRange(positions, bounds[p], bounds[p + 1], rows, ctx));
+        int[] from = positions;
+        for (int p = 0; p < parts; p++) {
+            System.arraycopy(sorted[p], 0, from, bounds[p], bounds[p + 1] - bounds[p]);
+        }
+        int[] to = new int[positions.length];
         int runs = parts;
         int[] b = bounds;
         while (runs > 1) {
@@ -109,11 +109,12 @@ public final class OrderBy {
                 int lo = b[r];
                 int mid = b[r + 1];
                 int hi = r + 2 <= runs ? b[r + 2] : mid;
-                merge(from, lo, mid, hi, to, order);
+                merge(from, lo, mid, hi, to, rows);
                 nb[r / 2] = lo;
                 nb[r / 2 + 1] = hi;
             }
-            Long[] t = from;
+            ctx.checkCancelled();
+            int[] t = from;
             from = to;
             to = t;
             b = nb;
@@ -122,55 +123,212 @@ public final class OrderBy {
         return from;
     }
 
-    private static void merge(Long[] src, int lo, int mid, int hi, Long[] dst, Comparator<Long> order) {
+    /** Runs of this many positions are sorted by insertion before the merges. */
+    private static final int INSERTION_RUN = 24;
+
+    /**
+     * {@code positions[from, to)} stably sorted by {@code rows}, as a new array: insertion sort
+     * of short runs, then bottom-up merges between two arrays (no boxing, no comparator objects).
+     */
+    static int[] sortRange(int[] positions, int from, int to, RowOrder rows, ExecutionContext ctx) {
+        int n = to - from;
+        int[] a = Arrays.copyOfRange(positions, from, to);
+        for (int lo = 0; lo < n; lo += INSERTION_RUN) {
+            int hi = Math.min(n, lo + INSERTION_RUN);
+            for (int i = lo + 1; i < hi; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= lo && rows.compare(a[j], x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+        }
+        if (n <= INSERTION_RUN) {
+            return a;
+        }
+        int[] b = new int[n];
+        long merged = 0;
+        for (int width = INSERTION_RUN; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(n, lo + width);
+                int hi = Math.min(n, lo + 2 * width);
+                if (mid >= hi || rows.compare(a[mid - 1], a[mid]) <= 0) {
+                    System.arraycopy(a, lo, b, lo, hi - lo);   // already in order
+                } else {
+                    merge(a, lo, mid, hi, b, rows);
+                }
+                merged += hi - lo;
+                if (merged > CHECK_ROWS) {
+                    ctx.checkCancelled();
+                    merged = 0;
+                }
+            }
+            int[] t = a;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    private static void merge(int[] src, int lo, int mid, int hi, int[] dst, RowOrder rows) {
         int i = lo;
         int j = mid;
         int k = lo;
         while (i < mid && j < hi) {
             // <= keeps the earlier run's row first on ties: the sort stays stable
-            dst[k++] = order.compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
+            dst[k++] = rows.compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
         }
-        while (i < mid) {
-            dst[k++] = src[i++];
-        }
-        while (j < hi) {
-            dst[k++] = src[j++];
+        if (i < mid) {
+            System.arraycopy(src, i, dst, k, mid - i);
+        } else if (j < hi) {
+            System.arraycopy(src, j, dst, k, hi - j);
         }
     }
 
-    /** Rows (or comparisons) between checks of the query's stop flag. */
-    private static final int CHECK_MASK = (1 << 16) - 1;
+    /** Rows between checks of the query's stop flag. */
+    private static final int CHECK_ROWS = 1 << 16;
 
-    /** {@code order}, checking the stop flag every 65,536 comparisons (one sort runs on one thread). */
-    private static Comparator<Long> cancellable(Comparator<Long> order, ExecutionContext ctx) {
-        int[] count = new int[1];
-        return (x, y) -> {
-            if ((++count[0] & CHECK_MASK) == 0) {
+    /**
+     * Top-N: the first {@code n} positions in order, kept in a bounded max-heap while scanning,
+     * so {@code ORDER BY ... LIMIT n} costs O(rows log n) and n entries of memory. Ties keep
+     * input order as the full stable sort would (the position itself breaks ties).
+     */
+    static int[] topN(int total, int n, RowOrder rows, ExecutionContext ctx) {
+        if (n <= 0) {
+            return new int[0];
+        }
+        int[] heap = new int[n];   // max-heap by compareStable: heap[0] is the worst kept row
+        int size = 0;
+        for (int r = 0; r < total; r++) {
+            if ((r & (CHECK_ROWS - 1)) == 0) {
                 ctx.checkCancelled();
             }
-            return order.compare(x, y);
-        };
+            if (size < n) {
+                int i = size++;
+                while (i > 0) {
+                    int parent = (i - 1) >>> 1;
+                    if (rows.compareStable(heap[parent], r) >= 0) {
+                        break;
+                    }
+                    heap[i] = heap[parent];
+                    i = parent;
+                }
+                heap[i] = r;
+            } else if (rows.compareStable(r, heap[0]) < 0) {
+                siftDown(heap, size, r, rows);
+            }
+        }
+        int[] out = Arrays.copyOf(heap, size);
+        Arrays.sort(out);   // input order first: the stable sort then keeps it among ties
+        return sortRange(out, 0, size, rows, ctx);
+    }
+
+    /** Puts {@code x} at the root of a full max-heap and sifts it down. */
+    private static void siftDown(int[] heap, int size, int x, RowOrder rows) {
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && rows.compareStable(heap[child + 1], heap[child]) > 0) {
+                child++;
+            }
+            if (rows.compareStable(heap[child], x) <= 0) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = x;
     }
 
     /**
-     * Top-N: the first {@code n} refs in order, kept in a bounded max-heap while scanning, so
-     * {@code ORDER BY ... LIMIT n} costs O(rows log n) and n entries of memory. Ties keep
-     * input order as the full stable sort would (the ref itself breaks ties).
+     * Column {@code c} of the rows {@code refs} (batch index, row) into {@code dst}, in that order:
+     * strings as their views, with the out-of-line bytes gathered into one buffer of {@code dst}
+     * (no array per string); fixed-width values by width.
      */
-    private static Long[] topN(long[] refs, int n, Comparator<Long> order) {
-        Comparator<Long> stable = order.thenComparingLong(r -> r);
-        java.util.PriorityQueue<Long> heap = new java.util.PriorityQueue<>(Math.max(n, 1), stable.reversed());
-        for (long r : refs) {
-            if (heap.size() < n) {
-                heap.add(r);
-            } else if (n > 0 && stable.compare(r, heap.peek()) < 0) {
-                heap.poll();
-                heap.add(r);
+    static void copyColumn(List<Batch> batches, int c, long[] refs, ColumnVector dst) {
+        int n = refs.length;
+        DataType type = dst.type();
+        if (type instanceof DataType.VarcharType) {
+            copyStrings(batches, c, refs, dst);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            long ref = refs[i];
+            copyValue(batches.get((int) (ref >>> 32)).column(c), (int) ref, dst, i);
+        }
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfInt VIEW_INT = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+    private static final java.lang.foreign.ValueLayout.OfLong VIEW_LONG = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private static void copyStrings(List<Batch> batches, int c, long[] refs, ColumnVector dst) {
+        int n = refs.length;
+        java.lang.foreign.MemorySegment out = dst.data();
+        long outOfLine = 0;
+        for (long ref : refs) {
+            ColumnVector src = batches.get((int) (ref >>> 32)).column(c);
+            int r = (int) ref;
+            if (!src.isNull(r)) {
+                int len = StringViews.length(src.data(), r);
+                if (len > StringViews.INLINE_MAX) {
+                    outOfLine += len;
+                }
             }
         }
-        Long[] out = heap.toArray(new Long[0]);
-        Arrays.sort(out, stable);
-        return out;
+        if (outOfLine > Integer.MAX_VALUE - 16) {
+            for (int i = 0; i < n; i++) {
+                long ref = refs[i];
+                copyValue(batches.get((int) (ref >>> 32)).column(c), (int) ref, dst, i);
+            }
+            return;
+        }
+        byte[] bytes = outOfLine == 0 ? null : new byte[(int) outOfLine];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            long ref = refs[i];
+            ColumnVector src = batches.get((int) (ref >>> 32)).column(c);
+            int r = (int) ref;
+            if (src.isNull(r)) {
+                dst.setNull(i);
+                continue;
+            }
+            java.lang.foreign.MemorySegment views = src.data();
+            long base = (long) r * StringViews.VIEW_BYTES;
+            int len = views.get(VIEW_INT, base);
+            if (len <= StringViews.INLINE_MAX) {
+                // an inline view is self-contained (zero padded): copy its 16 bytes
+                out.set(VIEW_LONG, (long) i * StringViews.VIEW_BYTES, views.get(VIEW_LONG, base));
+                out.set(VIEW_LONG, (long) i * StringViews.VIEW_BYTES + 8, views.get(VIEW_LONG, base + 8));
+            } else {
+                java.lang.foreign.MemorySegment buf = src.varBuffers().get(views.get(VIEW_INT, base + 8));
+                java.lang.foreign.MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE,
+                        Integer.toUnsignedLong(views.get(VIEW_INT, base + 12)), bytes, at, len);
+                at += len;
+            }
+        }
+        if (bytes == null) {
+            return;
+        }
+        int buffer = dst.addStringBuffer(bytes, 0, bytes.length);
+        at = 0;
+        for (int i = 0; i < n; i++) {
+            long ref = refs[i];
+            ColumnVector src = batches.get((int) (ref >>> 32)).column(c);
+            int r = (int) ref;
+            if (src.isNull(r)) {
+                continue;
+            }
+            int len = StringViews.length(src.data(), r);
+            if (len > StringViews.INLINE_MAX) {
+                StringViews.writeReference(out, i, bytes, at, len, buffer, at);
+                at += len;
+            }
+        }
     }
 
     /** Row {@code row} of {@code src} into row {@code i} of {@code dst}, a vector of the same type. */

@@ -22,13 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * ORDER BY through {@link RowOrder}'s per-row longs: doubles at the edges of their order
  * (-0.0 before 0.0, NaN after infinity, the smallest subnormals), and strings whose first eight
- * bytes agree (decided by the bytes) or differ only by trailing zero bytes, with NULLs.
+ * bytes agree (decided by bytes 8-15 or by all the bytes) or differ only by trailing zero bytes, with NULLs.
  */
 class RowOrderTest extends OperatorTestBase {
     private static final double[] DOUBLES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
             Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 1.5, -1.5};
     private static final String[] STRINGS = {"", "a", "a\0", "abcdefgh", "abcdefghi", "abcdefgh\0", "abcdefgh and more than twelve",
-            "abcdefgh and more than twelve!", "abcdefgi", "\u00ff", "zzzzzzzzzzzzzzzz", "Ünï"};
+            "abcdefgh and more than twelve!", "abcdefgi", "\u00ff", "zzzzzzzzzzzzzzzz", "Ünï",
+            // equal first 8 bytes, decided by bytes 8-15: inline (9-12 bytes) and out of line (13-16), zero and high bytes
+            "abcdefgh1234", "abcdefgh1234\0", "abcdefgh12345", "abcdefgh1234567", "abcdefgh12345678", "abcdefgh12345678x",
+            "abcdefgh12345679", "abcdefgh\u00ff", "abcdefgh\u00ff\u00ff\u00ff", "abcdefgh123\0\0"};
 
     @Test
     void doublesAndStringsSortAsByteAndDoubleCompare() {
