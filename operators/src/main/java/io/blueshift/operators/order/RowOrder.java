@@ -15,8 +15,8 @@ import java.util.List;
  * The ORDER BY comparison of rows given by their position in the sort input. Each key is
  * read once into a long per row whose signed order is the key's order: exactly for numbers,
  * dates and booleans, and for strings their first eight bytes (big-endian), which decide
- * most pairs, and when some string is longer than eight bytes also its next eight; only
- * strings equal in those (and longer than them) compare the bytes where they live. So a
+ * most pairs, and when some string is longer than eight bytes its next bytes, eight to a long,
+ * up to 32; only strings equal in those (and longer) compare the bytes where they live. So a
  * comparison touches a few primitive arrays instead of batches, vectors and string buffers.
  */
 final class RowOrder {
@@ -30,8 +30,10 @@ final class RowOrder {
     private final ColumnVector[][] strings;
     /** Per string key: each row's length, which settles equal prefixes when both fit in them. */
     private final int[][] lengths;
-    /** Per string key with a string over 8 bytes: bytes 8-15 of each row in order (else null). */
-    private final long[][] seconds;
+    /** Per string key with a string over 8 bytes: bytes 8-15, 16-23, 24-31 of each row in order (else null). */
+    private final long[][][] chunks;
+    /** Longs a string key is read into: its first 32 bytes. */
+    private static final int MAX_CHUNKS = 4;
     private final int[] batchOf;
     private final int[] rowOf;
     private final boolean[] ascending;
@@ -44,7 +46,7 @@ final class RowOrder {
         nulls = new boolean[keyCount][];
         strings = new ColumnVector[keyCount][];
         lengths = new int[keyCount][];
-        seconds = new long[keyCount][];
+        chunks = new long[keyCount][][];
         ascending = new boolean[keyCount];
         nullsFirst = new boolean[keyCount];
         batchOf = new int[n];
@@ -64,6 +66,7 @@ final class RowOrder {
                 lengths[k] = new int[n];
             }
             long[] v = values[k];
+            int maxLength = 0;
             for (int i = 0; i < n; i++) {
                 ColumnVector c = batches.get(batchOf[i]).column(key.column());
                 int r = rowOf[i];
@@ -78,24 +81,27 @@ final class RowOrder {
                     strings[k][batchOf[i]] = c;
                     int len = StringViews.length(c.data(), r);
                     lengths[k][i] = len;
-                    if (len > 8) {
-                        if (seconds[k] == null) {
-                            seconds[k] = new long[n];
-                        }
-                        seconds[k][i] = secondChunk(c, r, len);
-                    }
+                    maxLength = Math.max(maxLength, len);
                 }
                 v[i] = normalized(type, c, r);
             }
-            if (varchar && seconds[k] != null) {
-                // rows of 8 bytes or fewer have zero bytes 8-15: in the flipped order that is MIN_VALUE
-                long[] s = seconds[k];
+            if (varchar && maxLength > 8) {
+                // bytes 8.. of each string as further keys, 8 at a time, up to MAX_CHUNKS in all;
+                // zero padded past a string's end (a string of 8 bytes or fewer: all zero)
+                int extra = Math.min(MAX_CHUNKS, (maxLength + 7) / 8) - 1;
+                long[][] more = new long[extra][n];
                 int[] lens = lengths[k];
+                boolean[] nk = nulls[k];
                 for (int i = 0; i < n; i++) {
-                    if (lens[i] <= 8) {
-                        s[i] = Long.MIN_VALUE;
+                    if (nk != null && nk[i]) {
+                        continue;
+                    }
+                    ColumnVector c = strings[k][batchOf[i]];
+                    for (int j = 0; j < extra; j++) {
+                        more[j][i] = chunk(c, rowOf[i], lens[i], 8 * (j + 1));
                     }
                 }
+                chunks[k] = more;
             }
         }
     }
@@ -123,28 +129,35 @@ final class RowOrder {
         };
     }
 
-    /** Bytes 8-15 of a string longer than 8 bytes, zero padded past its end, as a signed-order long. */
-    static long secondChunk(ColumnVector c, int r, int len) {
-        MemorySegment views = c.data();
-        long base = (long) r * StringViews.VIEW_BYTES;
-        long chunk;
-        if (len <= StringViews.INLINE_MAX) {
-            chunk = (long) views.get(BIG_INT, base + 12) << 32;   // bytes 8-11, zero padded in the view
+    /**
+     * Bytes {@code [from, from + 8)} of a string of {@code len} bytes, zero padded past its end,
+     * as a signed-order long ({@code from} a multiple of 8, at least 8).
+     */
+    static long chunk(ColumnVector c, int r, int len, int from) {
+        long raw;
+        if (len <= from) {
+            raw = 0;
         } else {
-            MemorySegment buf = c.varBuffers().get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8));
-            long at = Integer.toUnsignedLong(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12)) + 8;
-            if (len >= 16) {
-                chunk = buf.get(BIG_LONG, at);
+            MemorySegment views = c.data();
+            long base = (long) r * StringViews.VIEW_BYTES;
+            if (len <= StringViews.INLINE_MAX) {
+                raw = (long) views.get(BIG_INT, base + 12) << 32;   // bytes 8-11, zero padded in the view
             } else {
-                chunk = 0;
-                int m = len - 8;
-                for (int j = 0; j < m; j++) {
-                    chunk = (chunk << 8) | (buf.get(ValueLayout.JAVA_BYTE, at + j) & 0xFF);
+                MemorySegment buf = c.varBuffers().get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8));
+                long at = Integer.toUnsignedLong(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12)) + from;
+                int m = len - from;
+                if (m >= 8) {
+                    raw = buf.get(BIG_LONG, at);
+                } else {
+                    raw = 0;
+                    for (int j = 0; j < m; j++) {
+                        raw = (raw << 8) | (buf.get(ValueLayout.JAVA_BYTE, at + j) & 0xFF);
+                    }
+                    raw <<= 8 * (8 - m);
                 }
-                chunk <<= 8 * (8 - m);
             }
         }
-        return chunk ^ Long.MIN_VALUE;
+        return raw ^ Long.MIN_VALUE;
     }
 
     /** Compares rows at positions {@code a} and {@code b} of the sort input (0 when all keys tie). */
@@ -177,13 +190,16 @@ final class RowOrder {
         if (la <= 8 && lb <= 8) {
             return Integer.compare(la, lb);
         }
-        long[] s = seconds[k];
-        if (s != null) {
-            int cmp = Long.compare(s[a], s[b]);
-            if (cmp != 0) {
-                return cmp;
+        long[][] more = chunks[k];
+        if (more != null) {
+            for (long[] m : more) {
+                int cmp = Long.compare(m[a], m[b]);
+                if (cmp != 0) {
+                    return cmp;
+                }
             }
-            if (la <= 16 && lb <= 16) {
+            int covered = 8 * (more.length + 1);
+            if (la <= covered && lb <= covered) {
                 return Integer.compare(la, lb);
             }
         }

@@ -31,7 +31,11 @@ class RowOrderTest extends OperatorTestBase {
             "abcdefgh and more than twelve!", "abcdefgi", "\u00ff", "zzzzzzzzzzzzzzzz", "Ünï",
             // equal first 8 bytes, decided by bytes 8-15: inline (9-12 bytes) and out of line (13-16), zero and high bytes
             "abcdefgh1234", "abcdefgh1234\0", "abcdefgh12345", "abcdefgh1234567", "abcdefgh12345678", "abcdefgh12345678x",
-            "abcdefgh12345679", "abcdefgh\u00ff", "abcdefgh\u00ff\u00ff\u00ff", "abcdefgh123\0\0"};
+            "abcdefgh12345679", "abcdefgh\u00ff", "abcdefgh\u00ff\u00ff\u00ff", "abcdefgh123\0\0",
+            // equal in 16 and 24 bytes, decided by bytes 16-31 or past the 32 read into longs
+            "abcdefgh12345678ABCDEFG", "abcdefgh12345678ABCDEFGH", "abcdefgh12345678ABCDEFGHx", "abcdefgh12345678ABCDEFGI",
+            "abcdefgh12345678ABCDEFGH12345678", "abcdefgh12345678ABCDEFGH12345678z", "abcdefgh12345678ABCDEFGH12345679",
+            "abcdefgh12345678ABCDEFGH12345678\0"};
 
     @Test
     void doublesAndStringsSortAsByteAndDoubleCompare() {
