@@ -176,6 +176,8 @@ public final class SqlPlanner {
         // fixed point in the pass above
         // GROUP BY a unique key and the columns it determines: join those after grouping
         rel = GroupByUniqueKey.apply(rel);
+        // a scalar subquery's total over the rows a GROUP BY of the query aggregates: from its groups
+        rel = TotalsFromGroups.apply(rel);
         debug("rewritten", rel);
         if (any(rel, r -> r instanceof org.apache.calcite.rel.core.Join)) {
             rel = hep(rel, TO_MULTI_JOINS);
