@@ -1,6 +1,9 @@
 package io.blueshift.simd;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 import io.blueshift.kernels.BitUnpackKernels;
 import io.blueshift.kernels.ScalarBitUnpackKernels;
@@ -21,6 +24,15 @@ import io.blueshift.kernels.ScalarBitUnpackKernels;
  * scheduler only delays the switch. Results are the same either way: both kernels write the
  * same values (the property tests check the twins against each other).
  * {@code -Dblueshift.simd.warmupGate=false} sends every call to the vector kernel from the start.
+ * <p>
+ * The vector kernels are called through method handles held in non-final fields, which the JIT
+ * cannot inline into the caller: each kernel is compiled on its own, where the Vector API's
+ * intrinsics always fit. Inlined into the Parquet reader's decode loop (a direct call), the
+ * kernel was compiled with its vector operations left as calls into the Java fallback (C2's
+ * inlining budget spent on the caller: {@code IntVector::species} "too big", {@code fromArray0}
+ * a "virtual call"), so no trial was ever fast and the gate stayed shut for whole SF 10 scans
+ * (bench/RESULTS.md, end of session 6). A call through a handle costs a few nanoseconds; a call
+ * here decodes up to thousands of values.
  */
 final class WarmingBitUnpackKernels implements BitUnpackKernels {
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("blueshift.simd.warmupGate"));
@@ -34,6 +46,11 @@ final class WarmingBitUnpackKernels implements BitUnpackKernels {
 
     private final BitUnpackKernels vector;
     private final BitUnpackKernels scalar;
+    // the vector kernel's methods bound to it: deliberately not final (see the class comment),
+    // so the JIT never treats them as constants it could inline through
+    private MethodHandle vectorUnpack;
+    private MethodHandle vectorGather64;
+    private MethodHandle vectorGather32;
     private final Gate unpack;
     private final Gate gather64;
     private final Gate gather32;
@@ -49,10 +66,58 @@ final class WarmingBitUnpackKernels implements BitUnpackKernels {
         this.unpack = new Gate(fastNanosPerValue);
         this.gather64 = new Gate(fastNanosPerValue);
         this.gather32 = new Gate(fastNanosPerValue);
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            this.vectorUnpack = lookup.findVirtual(BitUnpackKernels.class, "unpack", MethodType.methodType(void.class,
+                    byte[].class, int.class, int.class, int[].class, int.class, int.class)).bindTo(vector);
+            this.vectorGather64 = lookup.findVirtual(BitUnpackKernels.class, "gatherInt64", MethodType.methodType(void.class,
+                    long[].class, int[].class, int.class, MemorySegment.class, long.class)).bindTo(vector);
+            this.vectorGather32 = lookup.findVirtual(BitUnpackKernels.class, "gatherInt32", MethodType.methodType(void.class,
+                    int[].class, int[].class, int.class, MemorySegment.class, long.class)).bindTo(vector);
+        } catch (ReflectiveOperationException e) {
+            throw new LinkageError("BitUnpackKernels methods not found", e);
+        }
+    }
+
+    private void vectorUnpack(byte[] src, int srcByte, int bitWidth, int[] out, int outPos, int count) {
+        try {
+            vectorUnpack.invokeExact(src, srcByte, bitWidth, out, outPos, count);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t); // the interface declares no checked exceptions
+        }
+    }
+
+    private void vectorGatherInt64(long[] dict, int[] idx, int count, MemorySegment out, long outByte) {
+        try {
+            vectorGather64.invokeExact(dict, idx, count, out, outByte);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void vectorGatherInt32(int[] dict, int[] idx, int count, MemorySegment out, long outByte) {
+        try {
+            vectorGather32.invokeExact(dict, idx, count, out, outByte);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     static BitUnpackKernels of(BitUnpackKernels vector) {
-        return ENABLED ? new WarmingBitUnpackKernels(vector, ScalarBitUnpackKernels.INSTANCE) : vector;
+        WarmingBitUnpackKernels k = new WarmingBitUnpackKernels(vector, ScalarBitUnpackKernels.INSTANCE);
+        if (!ENABLED) {
+            // still called through the handles: only the gate is off
+            k.unpack.open = true;
+            k.gather64.open = true;
+            k.gather32.open = true;
+        }
+        return k;
     }
 
     /** Whether every kernel now goes to the vector code whole (for tests and diagnostics). */
@@ -91,13 +156,13 @@ final class WarmingBitUnpackKernels implements BitUnpackKernels {
     @Override
     public void unpack(byte[] src, int srcByte, int bitWidth, int[] out, int outPos, int count) {
         if (unpack.open) {
-            vector.unpack(src, srcByte, bitWidth, out, outPos, count);
+            vectorUnpack(src, srcByte, bitWidth, out, outPos, count);
             return;
         }
         int split = unpack.split(count);
         int head = Math.abs(split);
         long t0 = split < 0 ? System.nanoTime() : 0;
-        vector.unpack(src, srcByte, bitWidth, out, outPos, head);
+        vectorUnpack(src, srcByte, bitWidth, out, outPos, head);
         if (split < 0) {
             unpack.timed(System.nanoTime() - t0, head);
         }
@@ -108,13 +173,13 @@ final class WarmingBitUnpackKernels implements BitUnpackKernels {
     @Override
     public void gatherInt64(long[] dict, int[] idx, int count, MemorySegment out, long outByte) {
         if (gather64.open) {
-            vector.gatherInt64(dict, idx, count, out, outByte);
+            vectorGatherInt64(dict, idx, count, out, outByte);
             return;
         }
         int split = gather64.split(count);
         int head = Math.abs(split);
         long t0 = split < 0 ? System.nanoTime() : 0;
-        vector.gatherInt64(dict, idx, head, out, outByte);
+        vectorGatherInt64(dict, idx, head, out, outByte);
         if (split < 0) {
             gather64.timed(System.nanoTime() - t0, head);
         }
@@ -127,13 +192,13 @@ final class WarmingBitUnpackKernels implements BitUnpackKernels {
     @Override
     public void gatherInt32(int[] dict, int[] idx, int count, MemorySegment out, long outByte) {
         if (gather32.open) {
-            vector.gatherInt32(dict, idx, count, out, outByte);
+            vectorGatherInt32(dict, idx, count, out, outByte);
             return;
         }
         int split = gather32.split(count);
         int head = Math.abs(split);
         long t0 = split < 0 ? System.nanoTime() : 0;
-        vector.gatherInt32(dict, idx, head, out, outByte);
+        vectorGatherInt32(dict, idx, head, out, outByte);
         if (split < 0) {
             gather32.timed(System.nanoTime() - t0, head);
         }
