@@ -13,7 +13,8 @@ import java.util.List;
  * <p>
  * The first failure stops the other workers (they see the stop flag at their next morsel) and
  * is rethrown as it was, later failures added to it as suppressed; a cancelled query ends
- * with {@link QueryCancelledException}. Either way every worker has ended
+ * with {@link QueryCancelledException}. A pipeline's tails ({@link Pipeline#tails}) run after it
+ * the same way, into the same sink, which finishes once. Either way every worker has ended
  * and every state is closed before this returns or throws. A memory-limit failure names the
  * operator that needed the memory.
  */
@@ -46,6 +47,35 @@ public final class PipelineExecutor {
 
     private static MaterializedResult execute(Pipeline pipeline, ExecutionContext ctx, QueryProfile profile) {
         long t0 = System.nanoTime();
+        QueryProfile.WorkerStats[] stats = runPhase(pipeline, ctx, profile);
+        Pipeline last = pipeline;
+        // tails: each starts when everything before it has ended on every worker
+        for (Pipeline.Tail tail : pipeline.tails()) {
+            if (profile != null) {
+                long end = System.nanoTime();
+                profile.addPipeline(last.source().name(), last.sink().name() + " (then " + tail.source().name() + ")",
+                        end - t0, 0, stats);
+                t0 = end;
+            }
+            List<Operator> ops = pipeline.operators();
+            last = new Pipeline(tail.source(), ops.subList(tail.firstOperator(), ops.size()), pipeline.sink());
+            stats = runPhase(last, ctx, profile);
+        }
+        long finishStart = System.nanoTime();
+        try {
+            return pipeline.sink().finish(ctx);
+        } catch (MemoryLimitExceededException e) {
+            throw e.attributedTo(pipeline.sink().name());
+        } finally {
+            if (profile != null) {
+                long end = System.nanoTime();
+                profile.addPipeline(last.source().name(), pipeline.sink().name(), end - t0, end - finishStart, stats);
+            }
+        }
+    }
+
+    /** Opens the pipeline's source and runs its workers until it is dry; each worker combines into the sink. */
+    private static QueryProfile.WorkerStats[] runPhase(Pipeline pipeline, ExecutionContext ctx, QueryProfile profile) {
         ctx.checkCancelled();
         try {
             pipeline.source().open(ctx);
@@ -55,17 +85,7 @@ public final class PipelineExecutor {
         int workers = workers(pipeline.source(), ctx.threads());
         QueryProfile.WorkerStats[] stats = profile == null ? null : new QueryProfile.WorkerStats[workers];
         ParallelTasks.run(ctx, workers, w -> runWorker(pipeline, ctx, stats, w));
-        long finishStart = System.nanoTime();
-        try {
-            return pipeline.sink().finish(ctx);
-        } catch (MemoryLimitExceededException e) {
-            throw e.attributedTo(pipeline.sink().name());
-        } finally {
-            if (profile != null) {
-                long end = System.nanoTime();
-                profile.addPipeline(pipeline.source().name(), pipeline.sink().name(), end - t0, end - finishStart, stats);
-            }
-        }
+        return stats;
     }
 
     /** Workers for a pipeline: no more than its source has morsels (at least one). */

@@ -116,18 +116,19 @@ public final class QueryExecutor {
      * the source column that output column i is (unchanged), or -1; {@code keyFilter} collects
      * the key bitmaps of joins up the pipeline, tested right after the source.
      */
-    private record Open(Source source, List<Operator> operators, MaterializedResult feeding, int[] cols, JoinKeyFilter[] keyFilter) {
+    private record Open(Source source, List<Operator> operators, MaterializedResult feeding, int[] cols, JoinKeyFilter[] keyFilter,
+                        List<Pipeline.Tail> tails) {
         Open(Source source, List<Operator> operators, MaterializedResult feeding) {
-            this(source, operators, feeding, identity(source.outputSchema().size()), new JoinKeyFilter[1]);
+            this(source, operators, feeding, identity(source.outputSchema().size()), new JoinKeyFilter[1], new ArrayList<>());
         }
 
         /** The same pipeline whose output columns now map to the source as {@code newCols} says. */
         Open mapped(int[] newCols) {
-            return new Open(source, operators, feeding, newCols, keyFilter);
+            return new Open(source, operators, feeding, newCols, keyFilter, tails);
         }
 
         Open feeding(MaterializedResult newFeeding) {
-            return new Open(source, operators, newFeeding, cols, keyFilter);
+            return new Open(source, operators, newFeeding, cols, keyFilter, tails);
         }
     }
 
@@ -191,14 +192,18 @@ public final class QueryExecutor {
     private MaterializedResult run(Open open, Sink sink) {
         try {
             List<Operator> ops = open.operators();
+            List<Pipeline.Tail> tails = open.tails();
             JoinKeyFilter keys = open.keyFilter()[0];
             if (keys != null) {
                 // after a filter on the scan that is cheaper per row than a bitmap test (SIMD
                 // comparisons of dense columns), else first
                 ops = new ArrayList<>(ops);
-                ops.add(!ops.isEmpty() && cheapScanFilters.contains(ops.getFirst()) ? 1 : 0, keys);
+                int at = !ops.isEmpty() && cheapScanFilters.contains(ops.getFirst()) ? 1 : 0;
+                ops.add(at, keys);
+                // the tails join later in the list (after their join's probe), never before the bitmap
+                tails = tails.stream().map(t -> t.firstOperator() >= at ? new Pipeline.Tail(t.source(), t.firstOperator() + 1) : t).toList();
             }
-            return PipelineExecutor.run(new Pipeline(open.source(), ops, sink), ctx, profile);
+            return PipelineExecutor.run(new Pipeline(open.source(), ops, sink, tails), ctx, profile);
         } finally {
             if (open.feeding() != null) {
                 open.feeding().close();
@@ -309,7 +314,7 @@ public final class QueryExecutor {
             if (type != PlanNode.JoinType.SINGLE) {
                 System.arraycopy(in.cols(), 0, cols, 0, Math.min(in.cols().length, cols.length));
             }
-            return new Open(in.source(), in.operators(), feeding, cols, in.keyFilter());
+            return new Open(in.source(), in.operators(), feeding, cols, in.keyFilter(), in.tails());
         } catch (RuntimeException e) {
             table.close();
             throw e;
@@ -330,17 +335,16 @@ public final class QueryExecutor {
             pushKeyFilter(in, sink, probeKeys, op);
             in.operators().add(prof(node, op));
             if (type == PlanNode.JoinType.RIGHT) {
-                MaterializedResult pairs = run(in, new CollectSink(schema));
-                MaterializedResult unmatched;
-                try {
-                    Source rest = new BuildSideSource(sink, schema, false, probe.schema());
-                    unmatched = run(new Open(rest, new ArrayList<>(), null), new CollectSink(schema));
-                } catch (RuntimeException e) {
-                    pairs.close();
-                    throw e;
-                }
-                table.close();
-                return materialized(UnionAllResult.concat(schema, List.of(pairs, unmatched)));
+                // the matching pairs go on up the pipeline; once the probe has ended on every
+                // worker, the unmatched build rows (NULL probe columns) follow them as a tail
+                // into the operators above and the same sink
+                in.tails().add(new Pipeline.Tail(new BuildSideSource(sink, schema, false, probe.schema()), in.operators().size()));
+                MaterializedResult feeding = in.feeding() == null ? table
+                        : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
+                // no column passes through unchanged for the tail's rows: nothing is pushed below
+                int[] cols = new int[schema.size()];
+                java.util.Arrays.fill(cols, -1);
+                return new Open(in.source(), in.operators(), feeding, cols, in.keyFilter(), in.tails());
             }
             run(in, new Discard(op.outputSchema())).close();
             Source rows = new BuildSideSource(sink, schema, type == PlanNode.JoinType.RIGHT_SEMI, null);
