@@ -18,7 +18,7 @@ public final class ScalarStringKernels implements StringKernels {
                               int minLength, int maxLength, int prefix, int prefixMask, MemorySegment out) {
         int k = 0;
         for (int i = 0; i < count; i++) {
-            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT, i);
+            int row = sel == null ? i : sel.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
             k = test(views, validity, row, minLength, maxLength, prefix, prefixMask, out, k);
         }
         return k;
@@ -31,7 +31,7 @@ public final class ScalarStringKernels implements StringKernels {
         int len = views.get(INT, base);
         boolean pass = len >= minLength & len <= maxLength & (views.get(INT, base + 4) & prefixMask) == prefix
                 & BitmapWords.bit(validity, row) == 1;
-        out.setAtIndex(ValueLayout.JAVA_INT, k, row);
+        out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, k, row);
         return pass ? k + 1 : k;
     }
 

@@ -154,12 +154,22 @@ public final class ColumnVector implements AutoCloseable {
 
     // ---- fixed-width access ----
 
-    public int getInt(int i) { return data.getAtIndex(ValueLayout.JAVA_INT, i); }
-    public void setInt(int i, int v) { data.setAtIndex(ValueLayout.JAVA_INT, i, v); }
-    public long getLong(int i) { return data.getAtIndex(ValueLayout.JAVA_LONG, i); }
-    public void setLong(int i, long v) { data.setAtIndex(ValueLayout.JAVA_LONG, i, v); }
-    public double getDouble(int i) { return data.getAtIndex(ValueLayout.JAVA_DOUBLE, i); }
-    public void setDouble(int i, double v) { data.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v); }
+    /*
+     * Unaligned layouts: an aligned one makes every access check the address's alignment
+     * (AbstractMemorySegmentImpl.isAlignedForElement, a virtual call on the segment class
+     * outside C2-compiled code). Pool buffers are 64-byte aligned anyway, and a view's data
+     * need not be (mapped files, imported Arrow buffers).
+     */
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    public int getInt(int i) { return data.getAtIndex(INT, i); }
+    public void setInt(int i, int v) { data.setAtIndex(INT, i, v); }
+    public long getLong(int i) { return data.getAtIndex(LONG, i); }
+    public void setLong(int i, long v) { data.setAtIndex(LONG, i, v); }
+    public double getDouble(int i) { return data.getAtIndex(DOUBLE, i); }
+    public void setDouble(int i, double v) { data.setAtIndex(DOUBLE, i, v); }
 
     public boolean getBoolean(int i) {
         return (data.get(ValueLayout.JAVA_BYTE, i >>> 3) & (1 << (i & 7))) != 0;

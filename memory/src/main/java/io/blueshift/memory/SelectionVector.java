@@ -39,11 +39,11 @@ public final class SelectionVector implements AutoCloseable {
     }
 
     public int get(int i) {
-        return rows.getAtIndex(ValueLayout.JAVA_INT, i);
+        return rows.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
     }
 
     public void set(int i, int row) {
-        rows.setAtIndex(ValueLayout.JAVA_INT, i, row);
+        rows.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, row);
     }
 
     @Override

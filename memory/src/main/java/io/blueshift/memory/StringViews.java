@@ -35,8 +35,32 @@ public final class StringViews {
         return views.get(INT, (long) index * VIEW_BYTES + 12);
     }
 
+    /*
+     * Writers come in twins with the same body, one for off-heap views (column data) and one
+     * for heap views (a constant laid out as a view, a Parquet dictionary's views in a long[]):
+     * each twin's segment accesses then see one segment class. Through one method the JIT
+     * compiled the accesses for the class seen first, trapped on the other and recompiled
+     * its callers (class_check / speculate_class_check traps, session 7).
+     */
+
     /** Writes an inline view (length ≤ 12). */
     public static void writeInline(MemorySegment views, int index, byte[] bytes, int from, int length) {
+        if (views.isNative()) {
+            writeInlineOffHeap(views, index, bytes, from, length);
+        } else {
+            writeInlineHeap(views, index, bytes, from, length);
+        }
+    }
+
+    private static void writeInlineOffHeap(MemorySegment views, int index, byte[] bytes, int from, int length) {
+        long base = (long) index * VIEW_BYTES;
+        views.set(LONG, base, 0L);
+        views.set(LONG, base + 8, 0L);
+        views.set(INT, base, length);
+        MemorySegment.copy(bytes, from, views, ValueLayout.JAVA_BYTE, base + 4, length);
+    }
+
+    private static void writeInlineHeap(MemorySegment views, int index, byte[] bytes, int from, int length) {
         long base = (long) index * VIEW_BYTES;
         views.set(LONG, base, 0L);
         views.set(LONG, base + 8, 0L);
@@ -47,6 +71,25 @@ public final class StringViews {
     /** Writes an out-of-line view pointing at {@code buffer[offset..offset+length)}. */
     public static void writeReference(MemorySegment views, int index, byte[] bytes, int from, int length,
                                       int bufferIndex, int offset) {
+        if (views.isNative()) {
+            writeReferenceOffHeap(views, index, bytes, from, length, bufferIndex, offset);
+        } else {
+            writeReferenceHeap(views, index, bytes, from, length, bufferIndex, offset);
+        }
+    }
+
+    private static void writeReferenceOffHeap(MemorySegment views, int index, byte[] bytes, int from, int length,
+                                              int bufferIndex, int offset) {
+        long base = (long) index * VIEW_BYTES;
+        views.set(INT, base, length);
+        views.set(INT, base + 4, 0);
+        MemorySegment.copy(bytes, from, views, ValueLayout.JAVA_BYTE, base + 4, Math.min(4, length));
+        views.set(INT, base + 8, bufferIndex);
+        views.set(INT, base + 12, offset);
+    }
+
+    private static void writeReferenceHeap(MemorySegment views, int index, byte[] bytes, int from, int length,
+                                           int bufferIndex, int offset) {
         long base = (long) index * VIEW_BYTES;
         views.set(INT, base, length);
         views.set(INT, base + 4, 0);

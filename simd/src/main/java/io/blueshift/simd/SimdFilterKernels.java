@@ -28,6 +28,13 @@ final class SimdFilterKernels implements FilterKernels {
     private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
     private static final VectorSpecies<Double> DOUBLE = SimdSpecies.DOUBLE;
     private static final VectorSpecies<Integer> ROW_IDS = SimdSpecies.INT_PER_LONG;
+    /*
+     * The first row ids 0, 1, 2, ... as constants: built in a kernel, IntVector.addIndex ran
+     * JDK code shared by both species, whose profile made C2 guess the other species' class
+     * (class_check traps and a recompile of the kernel, session 7).
+     */
+    private static final IntVector FIRST_IDS = IntVector.zero(INT).addIndex(1);
+    private static final IntVector FIRST_ROW_IDS = IntVector.zero(ROW_IDS).addIndex(1);
 
     private SimdFilterKernels() {}
 
@@ -83,11 +90,28 @@ final class SimdFilterKernels implements FilterKernels {
         return k + n;
     }
 
+    /*
+     * The same two for the INT64/FLOAT64 kernels' row ids (ROW_IDS, half as many int lanes):
+     * shared by both species, one method's profile saw two vector classes and C2 compiled it
+     * for one (class_check traps in every filter kernel that inlined it, session 7).
+     */
+
+    private static int emitRows(IntVector ids, VectorMask<Integer> pass, MemorySegment out, int k) {
+        ids.compress(pass).intoMemorySegment(out, (long) k << 2, ORDER);
+        return k + pass.trueCount();
+    }
+
+    private static int emitRowsTail(IntVector ids, VectorMask<Integer> pass, MemorySegment out, int k) {
+        int n = pass.trueCount();
+        ids.compress(pass).intoMemorySegment(out, (long) k << 2, ORDER, ids.species().indexInRange(0, n));
+        return k + n;
+    }
+
     @Override
     public int compareInt32(CompareOp op, MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
         int lanes = INT.length();
         IntVector c = IntVector.broadcast(INT, constant);
-        IntVector ids = IntVector.zero(INT).addIndex(1);
+        IntVector ids = FIRST_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -112,7 +136,7 @@ final class SimdFilterKernels implements FilterKernels {
         int lanes = INT.length();
         IntVector lo = IntVector.broadcast(INT, low);
         IntVector hi = IntVector.broadcast(INT, high);
-        IntVector ids = IntVector.zero(INT).addIndex(1);
+        IntVector ids = FIRST_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -138,7 +162,7 @@ final class SimdFilterKernels implements FilterKernels {
     public int compareInt64(CompareOp op, MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
         int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
-        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -146,14 +170,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(LONG, validity, i));
             }
-            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange), c)
                     .and(inRange).and(valid(LONG, validity, i));
-            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -163,7 +187,7 @@ final class SimdFilterKernels implements FilterKernels {
         int lanes = LONG.length();
         LongVector lo = LongVector.broadcast(LONG, low);
         LongVector hi = LongVector.broadcast(LONG, high);
-        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -172,7 +196,7 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(LONG, validity, i));
             }
-            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
@@ -180,7 +204,7 @@ final class SimdFilterKernels implements FilterKernels {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
             VectorMask<Long> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
                     .and(inRange).and(valid(LONG, validity, i));
-            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -189,7 +213,7 @@ final class SimdFilterKernels implements FilterKernels {
     public int compareFloat64(CompareOp op, MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
         int lanes = DOUBLE.length();
         DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
-        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -197,14 +221,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(DOUBLE, validity, i));
             }
-            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
             VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
             VectorMask<Double> pass = test(op, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange), c)
                     .and(inRange).and(valid(DOUBLE, validity, i));
-            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -214,7 +238,7 @@ final class SimdFilterKernels implements FilterKernels {
         int lanes = DOUBLE.length();
         DoubleVector lo = DoubleVector.broadcast(DOUBLE, low);
         DoubleVector hi = DoubleVector.broadcast(DOUBLE, high);
-        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -223,7 +247,7 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(DOUBLE, validity, i));
             }
-            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
@@ -231,7 +255,7 @@ final class SimdFilterKernels implements FilterKernels {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange);
             VectorMask<Double> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
                     .and(inRange).and(valid(DOUBLE, validity, i));
-            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -464,7 +488,7 @@ final class SimdFilterKernels implements FilterKernels {
             return SCALAR.compareColumnsInt32(op, left, leftValidity, right, rightValidity, sel, count, out);
         }
         int lanes = INT.length();
-        IntVector ids = IntVector.zero(INT).addIndex(1);
+        IntVector ids = FIRST_IDS;
         boolean nulls = leftValidity != null || rightValidity != null;
         int k = 0;
         int i = 0;
@@ -494,7 +518,7 @@ final class SimdFilterKernels implements FilterKernels {
             return SCALAR.compareColumnsInt64(op, left, leftValidity, right, rightValidity, sel, count, out);
         }
         int lanes = LONG.length();
-        IntVector ids = IntVector.zero(ROW_IDS).addIndex(1);
+        IntVector ids = FIRST_ROW_IDS;
         boolean nulls = leftValidity != null || rightValidity != null;
         int k = 0;
         int i = 0;
@@ -504,7 +528,7 @@ final class SimdFilterKernels implements FilterKernels {
             if (nulls) {
                 pass = pass.and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
             }
-            k = emit(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
@@ -512,7 +536,7 @@ final class SimdFilterKernels implements FilterKernels {
             VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, left, (long) i << 3, ORDER, inRange),
                     LongVector.fromMemorySegment(LONG, right, (long) i << 3, ORDER, inRange))
                     .and(inRange).and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
-            k = emitTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
     }

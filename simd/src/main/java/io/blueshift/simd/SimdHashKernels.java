@@ -3,6 +3,7 @@ package io.blueshift.simd;
 import static io.blueshift.simd.SimdSpecies.ORDER;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 import io.blueshift.kernels.BitmapWords;
@@ -26,6 +27,8 @@ final class SimdHashKernels implements HashKernels {
     private static final HashKernels SCALAR = ScalarHashKernels.INSTANCE;
     private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
     private static final VectorSpecies<Integer> INT_PER_LONG = SimdSpecies.INT_PER_LONG;
+    private static final ValueLayout.OfInt INT_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private SimdHashKernels() {}
 
@@ -36,17 +39,13 @@ final class SimdHashKernels implements HashKernels {
         return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
     }
 
-    /** Keys of rows {@code [i, i + lanes)} widened to longs; {@code inRange == null}: all lanes in range. */
-    private static LongVector keys(boolean int32, MemorySegment data, int i, VectorMask<Long> inRange) {
+    /** Keys of rows {@code [i, i + lanes)} widened to longs. */
+    private static LongVector keys(boolean int32, MemorySegment data, int i) {
         if (int32) {
-            IntVector v = inRange == null
-                    ? IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER)
-                    : IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER, inRange.cast(INT_PER_LONG));
+            IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER);
             return (LongVector) v.convertShape(VectorOperators.I2L, LONG, 0);
         }
-        return inRange == null
-                ? LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER)
-                : LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
+        return LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
     }
 
     private static LongVector hashes(LongVector keys, MemorySegment validity, int i) {
@@ -62,19 +61,22 @@ final class SimdHashKernels implements HashKernels {
                              int count, MemorySegment out) {
         int i = 0;
         for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector h = hashes(keys(int32, data, i, null), validity, i);
+            LongVector h = hashes(keys(int32, data, i), validity, i);
             if (combine) {
                 h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h);
             }
             h.intoMemorySegment(out, (long) i << 3, ORDER);
         }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector h = hashes(keys(int32, data, i, inRange), validity, i);
+        // the last partial vector row by row, as the scalar twin does: masked loads of the
+        // narrower INT32 species ran JDK code shared with the full-width species, whose
+        // profile made C2 guess the wrong class (class_check traps, session 7)
+        for (; i < count; i++) {
+            long key = int32 ? data.getAtIndex(INT_LAYOUT, i) : data.getAtIndex(LONG_LAYOUT, i);
+            long h = BitmapWords.bit(validity, i) != 0 ? KeyHash.hashLong(key) : NULL_HASH;
             if (combine) {
-                h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER, inRange).mul(KeyHash.P1).add(h);
+                h = KeyHash.combine(out.getAtIndex(LONG_LAYOUT, i), h);
             }
-            h.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
+            out.setAtIndex(LONG_LAYOUT, i, h);
         }
     }
 

@@ -33,6 +33,9 @@ final class SimdSelectionKernels implements SelectionKernels {
         return SCALAR.or(a, aCount, b, bCount, out);
     }
 
+    /** 0, 1, 2, ... as a constant (see SimdFilterKernels.FIRST_IDS). */
+    private static final IntVector IOTA = IntVector.zero(INT).addIndex(1);
+
     @Override
     public int complement(MemorySegment a, int aCount, int count, MemorySegment out) {
         return SCALAR.complement(a, aCount, count, out);
@@ -42,7 +45,7 @@ final class SimdSelectionKernels implements SelectionKernels {
     public int fromBitmap(MemorySegment bitmap, int count, MemorySegment out) {
         int lanes = INT.length();
         long laneBits = lanes == 64 ? -1L : (1L << lanes) - 1;
-        IntVector iota = IntVector.zero(INT).addIndex(1);
+        IntVector iota = IOTA;
         int k = 0;
         int fullWords = count >>> 6;
         for (int w = 0; w < fullWords; w++) {

@@ -56,7 +56,7 @@ final class SimdStringKernels implements StringKernels {
                 int row = i + (Long.numberOfTrailingZeros(bits) >>> 1);
                 bits &= bits - 1;
                 if (validity == null || (validity.get(ValueLayout.JAVA_BYTE, row >>> 3) >>> (row & 7) & 1) != 0) {
-                    out.setAtIndex(ValueLayout.JAVA_INT, k++, row);
+                    out.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, k++, row);
                 }
             }
         }
