@@ -94,19 +94,21 @@ final class SnappyDecoder {
                     op += n;
                     continue;
                 }
-                if (n <= 60 && ip + 1 + 64 <= in.length) {
-                    if (n > end - ip - 1) {
-                        throw corrupt("literal of " + n + " bytes past the end of the data", ip - off);
-                    }
-                    for (int k = 0; k < n; k += 16) {
-                        LONG.set(out, op + k, (long) LONG.get(in, ip + 1 + k));
-                        LONG.set(out, op + k + 8, (long) LONG.get(in, ip + 9 + k));
-                    }
-                    ip += 1 + n;
-                    op += n;
-                    continue;
+                // longer literals (the first of a page, text): one bulk copy, checked here
+                int at = ip - off;
+                ip++;
+                if (n > 60) {
+                    int bytes = n - 60;
+                    n = (int) ((long) LONG.get(in, ip) & (0xFFFFFFFFL >>> (32 - 8 * bytes))) + 1;
+                    ip += bytes;
                 }
-                break; // long literals: the careful loop
+                if (n <= 0 || n > end - ip || n > ulen - op) {
+                    throw literalTooLong(n, end - ip, ulen, at);
+                }
+                System.arraycopy(in, ip, out, op, n);
+                ip += n;
+                op += n;
+                continue;
             }
             // 1, 2 or 4 offset bytes, from the tag alone: the input position's chain has no load
             int offsetBytes = kind + ((kind >>> 1) & kind);
@@ -117,20 +119,25 @@ final class SnappyDecoder {
             int n = e & 0xFF;
             int distance = (int) (raw & OFFSET_MASK[offsetBytes]) + (e >>> 11);
             if (Integer.compareUnsigned(distance - 1, op) >= 0) {
-                throw corrupt("copy from " + Integer.toUnsignedString(distance) + " bytes back at output byte " + op, at);
+                throw badCopy(distance, op, at);
             }
             int from = op - distance;
-            if (distance >= 8) {
-                // 8-byte moves in order: a source that overlaps the target reads what was just written
+            // 8-byte moves in order: a source that overlaps the target reads what was just written
+            if (distance >= 8 && n <= 16) {
                 LONG.set(out, op, (long) LONG.get(out, from));
                 LONG.set(out, op + 8, (long) LONG.get(out, from + 8));
-                for (int k = 16; k < n; k += 8) {
+                op += n;
+                continue;
+            }
+            if (distance >= 8) {
+                for (int k = 0; k < n; k += 8) {
                     LONG.set(out, op + k, (long) LONG.get(out, from + k));
                 }
-            } else {
-                for (int k = 0; k < n; k++) {
-                    out[op + k] = out[from + k];
-                }
+                op += n;
+                continue;
+            }
+            for (int k = 0; k < n; k++) {
+                out[op + k] = out[from + k];
             }
             op += n;
         }
@@ -192,6 +199,16 @@ final class SnappyDecoder {
         if (op != ulen) {
             throw new IOException("SNAPPY data decompressed to " + op + " bytes, page header says " + ulen);
         }
+    }
+
+    // errors built outside the loops (their string concatenations kept out of the hot code)
+    private static IOException literalTooLong(int n, int inputLeft, int ulen, int at) {
+        return corrupt("literal of " + Integer.toUnsignedString(n) + " bytes past the end of the "
+                + (n > 0 && n <= inputLeft ? "declared " + ulen + " bytes" : "data"), at);
+    }
+
+    private static IOException badCopy(int distance, int op, int at) {
+        return corrupt("copy from " + Integer.toUnsignedString(distance) + " bytes back at output byte " + op, at);
     }
 
     private static IOException corrupt(String what, int at) {
