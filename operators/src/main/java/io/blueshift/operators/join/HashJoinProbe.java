@@ -235,7 +235,7 @@ public final class HashJoinProbe implements Operator {
             keys.add(input.column(k));
         }
         int[] cand = a.cand;
-        if (!table.keyless()) {
+        if (!table.keyless() && !table.direct()) {
             JoinKeys.hash(s.ctx.kernels().hash(), keys, sel, n, MemorySegment.ofArray(a.hashes));
         }
         table.findMatches(keys, sel, n, a.hashes, cand, a.pos);

@@ -33,6 +33,18 @@ final class JoinHashTable implements AutoCloseable {
     private final List<ColumnVector> columns = new ArrayList<>();
     private final List<ColumnVector> keys = new ArrayList<>();
     private Allocation slotAlloc;
+    /**
+     * The direct index, when one integral key's values span few enough values (a dense key,
+     * such as a primary key): {@code direct[key - directMin]} is the first build row with that
+     * key + 1 (0 = none); it replaces the slots, and probes read it without hashing. With
+     * several keys it is built only on a column whose values are unique, so the other keys are
+     * checked against that one row. Null when the table hashes.
+     */
+    private int[] direct;
+    private long directMin;
+    private long directLen;
+    private int directColumn;
+    private Allocation directAlloc;
     private Allocation nextAlloc;
     private long[][] parts;
     private int[] partMask;
@@ -176,6 +188,9 @@ final class JoinHashTable implements AutoCloseable {
                     keyMaxs[k] = Math.max(keyMaxs[k], maxs[k][c]);
                 }
             }
+            if (buildDirect(ctx, hashes)) {
+                return;
+            }
             // partition p's rows sit at order[start[p] ..); chunk c's at offset[c][p] within them
             int[] start = new int[partitions + 1];
             int[][] offset = new int[chunks][partitions];
@@ -245,6 +260,89 @@ final class JoinHashTable implements AutoCloseable {
             }
         }
     }
+
+    /** A direct index spans at most this many values (1 GiB of ints)... */
+    private static final long DIRECT_MAX = 1L << 28;
+    /** ... and at most this many per build row plus {@link #DIRECT_SLACK} (about the slots' bytes per row). */
+    private static final long DIRECT_PER_ROW = 8;
+    private static final long DIRECT_SLACK = 1 << 12;
+
+    /**
+     * Builds {@link #direct} instead of the slots when an integral key's range allows it (the
+     * narrowest such key); false (nothing built) when none does, or when with several keys the
+     * chosen column holds a value twice.
+     */
+    private boolean buildDirect(ExecutionContext ctx, long[] hashes) {
+        int n = rows.size();
+        int best = -1;
+        long bestLen = Long.MAX_VALUE;
+        for (int c = 0; c < keys.size(); c++) {
+            if (!integral(keys.get(c).type()) || keyMins[c] > keyMaxs[c]) {
+                continue;
+            }
+            long len = keyMaxs[c] - keyMins[c] + 1;
+            // with several keys the column must be unique: a range under the row count cannot be
+            boolean fits = len > 0 && len <= DIRECT_MAX && len <= DIRECT_PER_ROW * n + DIRECT_SLACK
+                    && (keys.size() == 1 || len >= n - (hasNullKey ? nullRows(hashes) : 0));
+            if (fits && len < bestLen) {
+                best = c;
+                bestLen = len;
+            }
+        }
+        if (best < 0) {
+            return false;
+        }
+        Allocation account = ctx.pool().reserveExternal(bestLen * 4, "hash join direct index");
+        int[] index = new int[(int) bestLen];
+        ColumnVector k = keys.get(best);
+        MemorySegment data = k.data();
+        boolean four = k.type().byteWidth() == 4;
+        long min = keyMins[best];
+        boolean several = keys.size() > 1;
+        boolean dup = false;
+        for (int r = 0; r < n; r++) {
+            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                continue;
+            }
+            int at = (int) ((four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min);
+            int head = index[at];
+            if (head != 0) {
+                if (several) {
+                    account.close();
+                    return false;
+                }
+                dup = true;
+            }
+            // like the slots: the new row heads its key's chain
+            next[r] = head - 1;
+            index[at] = r + 1;
+            if ((r & 0xFFFF) == 0) {
+                ctx.checkCancelled();
+            }
+        }
+        unique = !dup;
+        direct = index;
+        directMin = min;
+        directLen = bestLen;
+        directColumn = best;
+        directAlloc = account;
+        parts = new long[][] {new long[0]};
+        partMask = new int[] {0};
+        return true;
+    }
+
+    private static int nullRows(long[] hashes) {
+        int count = 0;
+        for (long h : hashes) {
+            if (h == NULL_ROW) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** True when probes need no hashes ({@link #findMatches} reads the direct index). */
+    boolean direct() { return direct != null; }
 
     /** A hash no real key gets in practice marks rows with a NULL key (they are re-checked, so a clash is harmless). */
     private static final long NULL_ROW = 0x5bd1e9955bd1e995L;
@@ -678,6 +776,10 @@ final class JoinHashTable implements AutoCloseable {
             java.util.Arrays.fill(cand, 0, n, rows.size() > 0 ? 0 : -1);
             return;
         }
+        if (direct != null) {
+            findDirect(probeKeys, sel, n, cand);
+            return;
+        }
         long[][] parts = this.parts;
         int[] partMask = this.partMask;
         int shift = partShift;
@@ -756,6 +858,77 @@ final class JoinHashTable implements AutoCloseable {
         }
     }
 
+    /** {@link #findMatches} with the direct index: one read per probe row, the other keys checked after. */
+    private void findDirect(List<ColumnVector> probeKeys, MemorySegment sel, int n, int[] cand) {
+        ColumnVector key = probeKeys.get(directColumn);
+        MemorySegment data = key.data();
+        MemorySegment validity = key.validity();
+        boolean four = key.type().byteWidth() == 4;
+        if (four) {
+            if (sel == null) {
+                direct32(direct, directMin, directLen, data, n, cand);
+            } else {
+                direct32(direct, directMin, directLen, data, sel, n, cand);
+            }
+        } else if (sel == null) {
+            direct64(direct, directMin, directLen, data, n, cand);
+        } else {
+            direct64(direct, directMin, directLen, data, sel, n, cand);
+        }
+        if (validity != null) {
+            for (int i = 0; i < n; i++) {
+                int row = sel == null ? i : sel.getAtIndex(INT, i);
+                if (!Validity.isValid(validity, row)) {
+                    cand[i] = -1;
+                }
+            }
+        }
+        boolean mismatches = false;
+        for (int k = 0; k < keys.size(); k++) {
+            if (k != directColumn) {
+                mismatches |= verify(probeKeys.get(k), keys.get(k), sel, n, cand);
+            }
+        }
+        if (mismatches) {
+            // the direct column is unique when there are other keys: no other row can match
+            for (int i = 0; i < n; i++) {
+                if (cand[i] == -2) {
+                    cand[i] = -1;
+                }
+            }
+        }
+    }
+
+    /** The index entry - 1 when {@code off} is in {@code [0, len)}, else -1; branch-free. */
+    private static int directEntry(int[] index, long off, long len) {
+        long in = ((off - len) >> 63) & ~(off >> 63);   // all ones when 0 <= off < len
+        return (index[(int) (off & in)] - 1) | ~(int) in;
+    }
+
+    private static void direct32(int[] index, long min, long len, MemorySegment data, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = directEntry(index, data.getAtIndex(INT, i) - min, len);
+        }
+    }
+
+    private static void direct32(int[] index, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = directEntry(index, data.getAtIndex(INT, sel.getAtIndex(INT, i)) - min, len);
+        }
+    }
+
+    private static void direct64(int[] index, long min, long len, MemorySegment data, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = directEntry(index, data.getAtIndex(LONG, i) - min, len);
+        }
+    }
+
+    private static void direct64(int[] index, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = directEntry(index, data.getAtIndex(LONG, sel.getAtIndex(INT, i)) - min, len);
+        }
+    }
+
     /** Marks candidates whose key in this column differs (or is NULL) with -2; true if any. */
     private static boolean verify(ColumnVector probe, ColumnVector build, MemorySegment sel, int n, int[] cand) {
         boolean any = false;
@@ -793,6 +966,8 @@ final class JoinHashTable implements AutoCloseable {
     @Override
     public void close() {
         if (slotAlloc != null) slotAlloc.close();
+        if (directAlloc != null) directAlloc.close();
+        direct = null;
         if (keyBitsAlloc != null) keyBitsAlloc.close();
         if (rangeBitsAlloc != null) rangeBitsAlloc.close();
         keyBits = null;

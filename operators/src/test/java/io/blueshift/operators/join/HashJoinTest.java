@@ -236,6 +236,49 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void denseKeysJoinThroughTheDirectIndexWhatTheSlotsWouldGive() {
+        // bid: unique, dense and shuffled (a direct index), with NULLs; probe ids below, inside
+        // and above its range. bw: dense with duplicates (alone: a direct index with chains;
+        // beside bk: the slots, as bw is not unique). INT32 against INT64 keys: the test below.
+        Random rnd = new Random(13);
+        List<Long> ids = new ArrayList<>();
+        for (long i = 0; i < 3000; i++) {
+            ids.add(-500 + i);
+        }
+        java.util.Collections.shuffle(ids, rnd);
+        List<Object[]> b = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            Object[] c = buildRows.get(i % buildRows.size()).clone();
+            c[0] = i % 97 == 5 ? null : ids.get(i);
+            c[1] = nullOr(rnd, rnd.nextInt(4));
+            b.add(c);
+        }
+        List<Object[]> p = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            Object[] c = probeRows.get(i % probeRows.size()).clone();
+            c[0] = nullOr(rnd, (long) rnd.nextInt(3600) - 800);
+            c[1] = nullOr(rnd, rnd.nextInt(40) - 5);
+            p.add(c);
+        }
+        try (InMemoryTable pt = MixedTable.build(pool, "probe4", PROBE, p, 512);
+             InMemoryTable bt = MixedTable.build(pool, "build4", BUILD, b, 448)) {
+            PlanNode ps = PlanBuilder.scan(pt).build();
+            PlanNode bs = PlanBuilder.scan(bt).build();
+            for (JoinType type : JoinType.values()) {
+                if (type == JoinType.SINGLE) {
+                    continue;
+                }
+                check(ps, p, bs, b, new int[] {0}, new int[] {0}, type, null, null, 1, 3);
+                check(ps, p, bs, b, new int[] {0, 1}, new int[] {0, 1}, type, null, null, 1, 2);
+                check(ps, p, bs, b, new int[] {1, 0}, new int[] {1, 0}, type, null, null, 2);
+                check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, null, null, 1, 2);
+                check(ps, p, bs, b, new int[] {3, 1}, new int[] {3, 1}, type, null, null, 2);
+                check(ps, p, bs, b, new int[] {0}, new int[] {0}, type, lessResidual(), HashJoinTest::less, 2);
+            }
+        }
+    }
+
+    @Test
     void singleJoinOnUniqueKeysAndWithResidual() {
         // bid is unique: pid = bid has at most one match
         for (var r : List.of(new Object[] {null, null}, new Object[] {lessResidual(), (NaiveJoin.Residual) HashJoinTest::less})) {
