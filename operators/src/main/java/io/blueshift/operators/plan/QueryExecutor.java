@@ -251,6 +251,10 @@ public final class QueryExecutor {
                 if (j.type() != PlanNode.JoinType.INNER && j.type() != PlanNode.JoinType.LEFT && j.type() != PlanNode.JoinType.SINGLE) {
                     throw new UnsupportedOperationException("not supported: nested loop join of type " + j.type());
                 }
+                Open oneRow = singleRowJoin(j);
+                if (oneRow != null) {
+                    yield oneRow;
+                }
                 yield join(j, j.left(), j.right(), new int[0], new int[0], j.type(), j.condition(), j.schema());
             }
             case PlanNode.UnionAll u -> materialized(unionAll(u));
@@ -285,6 +289,32 @@ public final class QueryExecutor {
      * the nested-loop join), then the probe side's pipeline goes on through the probe. The
      * table lives until that pipeline ends.
      */
+    /**
+     * An inner join with a side of one row by construction ({@link SingleRowJoin}): that row
+     * first, then the left side's pipeline with a filter and projection on its values; null when
+     * the join is not of that shape.
+     */
+    private Open singleRowJoin(PlanNode.NestedLoopJoin j) {
+        int width = j.left().schema().size();
+        if (j.type() != PlanNode.JoinType.INNER || !SingleRowJoin.oneRow(j.right())
+                || !SingleRowJoin.readsLeftInEveryTerm(j.condition(), width)) {
+            return null;
+        }
+        java.util.List<io.blueshift.operators.expr.Expr.Literal> row;
+        try (MaterializedResult one = executeNode(j.right())) {
+            row = SingleRowJoin.row(one, j.right().schema());
+        }
+        if (row == null) {
+            return null;
+        }
+        Open in = open(j.left());
+        in.operators().add(prof(j, SingleRowJoin.operator(j.schema(), j.left().schema(), j.condition(), row)));
+        int[] cols = new int[j.schema().size()];
+        java.util.Arrays.fill(cols, -1);
+        System.arraycopy(in.cols(), 0, cols, 0, Math.min(in.cols().length, width));
+        return in.mapped(cols);
+    }
+
     private Open join(PlanNode node, PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, PlanNode.JoinType type,
                       Expr residual, io.blueshift.memory.Schema schema) {
         HashJoinBuild sink = new HashJoinBuild(build.schema(), buildKeys);
