@@ -38,6 +38,13 @@ final class SimdFilterKernels implements FilterKernels {
 
     private SimdFilterKernels() {}
 
+    /*
+     * SMALL_BATCHES: a batch smaller than one vector (the tiny tables, the last rows of a
+     * selection) goes to the scalar twin. Compiled for batches that always enter the vector
+     * loop, the kernel trapped (profile_predicate at the loop test) and was recompiled when
+     * such a batch came (session 7).
+     */
+
     // each case names a constant operator: a non-constant one is not intrinsified
 
     private static VectorMask<Integer> test(CompareOp op, IntVector v, IntVector c) {
@@ -110,6 +117,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int compareInt32(CompareOp op, MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
         int lanes = INT.length();
+        if (count < lanes) {
+            return SCALAR.compareInt32(op, data, validity, count, constant, out); // see SMALL_BATCHES
+        }
         IntVector c = IntVector.broadcast(INT, constant);
         IntVector ids = FIRST_IDS;
         int k = 0;
@@ -134,6 +144,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int betweenInt32(MemorySegment data, MemorySegment validity, int count, int low, int high, MemorySegment out) {
         int lanes = INT.length();
+        if (count < lanes) {
+            return SCALAR.betweenInt32(data, validity, count, low, high, out); // see SMALL_BATCHES
+        }
         IntVector lo = IntVector.broadcast(INT, low);
         IntVector hi = IntVector.broadcast(INT, high);
         IntVector ids = FIRST_IDS;
@@ -161,6 +174,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int compareInt64(CompareOp op, MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
         int lanes = LONG.length();
+        if (count < lanes) {
+            return SCALAR.compareInt64(op, data, validity, count, constant, out); // see SMALL_BATCHES
+        }
         LongVector c = LongVector.broadcast(LONG, constant);
         IntVector ids = FIRST_ROW_IDS;
         int k = 0;
@@ -185,6 +201,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int betweenInt64(MemorySegment data, MemorySegment validity, int count, long low, long high, MemorySegment out) {
         int lanes = LONG.length();
+        if (count < lanes) {
+            return SCALAR.betweenInt64(data, validity, count, low, high, out); // see SMALL_BATCHES
+        }
         LongVector lo = LongVector.broadcast(LONG, low);
         LongVector hi = LongVector.broadcast(LONG, high);
         IntVector ids = FIRST_ROW_IDS;
@@ -212,6 +231,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int compareFloat64(CompareOp op, MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
         int lanes = DOUBLE.length();
+        if (count < lanes) {
+            return SCALAR.compareFloat64(op, data, validity, count, constant, out); // see SMALL_BATCHES
+        }
         DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
         IntVector ids = FIRST_ROW_IDS;
         int k = 0;
@@ -236,6 +258,9 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int betweenFloat64(MemorySegment data, MemorySegment validity, int count, double low, double high, MemorySegment out) {
         int lanes = DOUBLE.length();
+        if (count < lanes) {
+            return SCALAR.betweenFloat64(data, validity, count, low, high, out); // see SMALL_BATCHES
+        }
         DoubleVector lo = DoubleVector.broadcast(DOUBLE, low);
         DoubleVector hi = DoubleVector.broadcast(DOUBLE, high);
         IntVector ids = FIRST_ROW_IDS;
