@@ -46,6 +46,12 @@ final class ColumnChunkReader {
     // strings: the page (or dictionary) array last copied into the output vector, and its buffer index
     private byte[] viewSource;
     private int viewBuffer = -1;
+    // the current page's data in its array ([pageFrom, pageTo)): what a page's string buffer copies
+    private int pageFrom;
+    private int pageTo;
+    // where viewSource's copy starts in its array (string offsets in the copy are relative to it)
+    private int viewBase;
+    private int viewLimit;
     private boolean stableStrings;
     // a string dictionary as the output vector's 16-byte views (two longs an entry), made once per
     // dictionary and output buffer: dense batches then copy a view per row, no per-value decoding
@@ -343,6 +349,8 @@ final class ColumnChunkReader {
         }
         // DELTA_BYTE_ARRAY rebuilds strings in reused scratch: those cannot be viewed in place
         stableStrings = encoding != Encoding.DELTA_BYTE_ARRAY;
+        pageFrom = p;
+        pageTo = end;
         long bitPos = (long) p * 8;
         for (int done = 0; done < n; ) {
             int m = Math.min(BATCH, n - done);
@@ -450,6 +458,8 @@ final class ColumnChunkReader {
             if (viewSource != dict.bytes) {
                 viewBuffer = out.addStringBuffer(dict.bytes, 0, dictionaryBytes);
                 viewSource = dict.bytes;
+                viewBase = 0;
+                viewLimit = dictionaryBytes;
             }
             buffer = viewBuffer;
         }
@@ -593,11 +603,22 @@ final class ColumnChunkReader {
             return;
         }
         if (src != viewSource) {
-            // a dictionary's bytes end at its page's end (its buffer is the thread's, maybe longer)
-            viewBuffer = out.addStringBuffer(src, 0, dictionary != null && src == dictionary.bytes ? dictionaryBytes : src.length);
+            // only the page's (or dictionary page's) bytes: the arrays are the thread's buffers,
+            // maybe twice the page, or the whole chunk for an uncompressed v2 page
+            boolean dict = dictionary != null && src == dictionary.bytes;
+            int from = dict ? 0 : pageFrom;
+            int to = dict ? dictionaryBytes : pageTo;
+            viewBuffer = out.addStringBuffer(src, from, to - from);
             viewSource = src;
+            viewBase = from;
+            viewLimit = to;
         }
-        StringViews.writeReference(out.data(), row, src, off, len, viewBuffer, off);
+        if (off < viewBase || off + len > viewLimit) {
+            // not inside the copied page (decoders keep values inside it): a copy of its own
+            out.setString(row, Arrays.copyOfRange(src, off, off + len));
+            return;
+        }
+        StringViews.writeReference(out.data(), row, src, off, len, viewBuffer, off - viewBase);
     }
 
     private ParquetException error(long offset, String message) {
