@@ -557,6 +557,32 @@ final class RelTranslator {
         return new PlanNode.Sort(in, keys, offset, fetch);
     }
 
+    /**
+     * BOOLEAN equalities are not hashed (a join table keys fixed-width integers, decimals and
+     * strings): they move to the residual, and a join left without keys is a nested-loop join.
+     */
+    private static JoinInfo withoutBooleanKeys(JoinInfo info, Join j, RexBuilder b, List<RexNode> residualTerms) {
+        List<org.apache.calcite.rel.type.RelDataTypeField> lf = j.getLeft().getRowType().getFieldList();
+        List<org.apache.calcite.rel.type.RelDataTypeField> rf = j.getRight().getRowType().getFieldList();
+        List<Integer> lk = new ArrayList<>();
+        List<Integer> rk = new ArrayList<>();
+        boolean moved = false;
+        for (int i = 0; i < info.leftKeys.size(); i++) {
+            int l = info.leftKeys.get(i);
+            int r = info.rightKeys.get(i);
+            if (lf.get(l).getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BOOLEAN) {
+                residualTerms.add(b.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.EQUALS,
+                        b.makeInputRef(lf.get(l).getType(), l), b.makeInputRef(rf.get(r).getType(), lf.size() + r)));
+                moved = true;
+            } else {
+                lk.add(l);
+                rk.add(r);
+            }
+        }
+        return moved ? JoinInfo.of(org.apache.calcite.util.ImmutableIntList.copyOf(lk), org.apache.calcite.util.ImmutableIntList.copyOf(rk))
+                : info;
+    }
+
     private PlanNode join(Join j) {
         PlanNode left = translate(j.getLeft());
         PlanNode right = translate(j.getRight());
@@ -573,6 +599,7 @@ final class RelTranslator {
         }
         List<RexNode> residualTerms = new ArrayList<>(info.nonEquiConditions);
         residualTerms.addAll(nullSafe);
+        info = withoutBooleanKeys(info, j, b, residualTerms);
         RexNode residualRex = residualTerms.isEmpty() ? null : RexUtil.composeConjunction(b, residualTerms);
         List<Field> both = new ArrayList<>(left.schema().fields());
         both.addAll(right.schema().fields());
