@@ -48,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
                 description = "Also write the results as CSV, one line per query and thread count: " + TpchThreadSweep.CSV_HEADER + ".")
         Path csv;
 
+        @Option(names = "--chart", paramLabel = "FILE",
+                description = "Also draw the per-query ratio at each thread count as an SVG line chart (DuckDB's level at 1.0).")
+        Path chart;
+
         @Option(names = "--duckdb-file", paramLabel = "FILE",
                 description = "Keep DuckDB's tables in this database file (deleted at the end) instead of in memory: "
                         + "for scale factors where both engines' in-memory copies do not fit (SF 10 on 24 GiB).")
@@ -125,6 +129,12 @@ final class BenchCommand implements Callable<Integer> {
                 if (csv != null) {
                     TpchThreadSweep.writeCsv(csv, rows);
                     err.println("wrote " + csv);
+                }
+                if (chart != null) {
+                    String title = "TPC-H " + (data != null ? "on " + data.getFileName() : "SF " + TpchCli.sf(scaleFactor))
+                            + ": Blueshift / DuckDB per query";
+                    TpchThreadSweep.writeChart(chart, rows, title);
+                    err.println("wrote " + chart);
                 }
                 return rows.stream().allMatch(r -> r.error() == null) ? 0 : 1;
             } finally {

@@ -216,6 +216,84 @@ public final class TpchThreadSweep {
     }
 
     /**
+     * The per-query ratio (Blueshift / DuckDB) as an SVG line chart: one line per thread count,
+     * and DuckDB's level (1.0) as a line of its own, so a point above it is a query where we are
+     * slower. A failed cell leaves a gap.
+     */
+    public static String chart(List<Row> rows, String title) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no rows to chart");
+        }
+        List<String> queries = new ArrayList<>();
+        for (Row r : rows) {
+            queries.add("Q" + r.query());
+        }
+        io.blueshift.bench.charts.SvgLineChart chart = new io.blueshift.bench.charts.SvgLineChart(title, "query",
+                "Blueshift ms / DuckDB ms", queries);
+        int counts = rows.getFirst().cells().size();
+        for (int i = 0; i < counts; i++) {
+            List<Double> ratios = new ArrayList<>();
+            for (Row r : rows) {
+                ratios.add(i < r.cells().size() ? r.cells().get(i).ratio() : Double.NaN);
+            }
+            int threads = rows.getFirst().cells().get(i).threads();
+            chart.add(new io.blueshift.bench.charts.SvgLineChart.Series(threads + (threads == 1 ? " thread" : " threads"), ratios));
+        }
+        chart.add(new io.blueshift.bench.charts.SvgLineChart.Series("DuckDB (1.0)", java.util.Collections.nCopies(rows.size(), 1.0)));
+        return chart.render();
+    }
+
+    /** {@link #chart} into {@code path}. */
+    public static void writeChart(Path path, List<Row> rows, String title) {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(path, chart(rows, title), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + path, e);
+        }
+    }
+
+    /** The rows of a file {@link #writeCsv} wrote (the CPU figures, which it does not keep, are NaN). */
+    public static List<Row> readCsv(Path path) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path, e);
+        }
+        if (lines.isEmpty() || !lines.getFirst().trim().equals(CSV_HEADER)) {
+            throw new IllegalArgumentException(path + ": not a bench tpch CSV file (its first line is not " + CSV_HEADER + ")");
+        }
+        java.util.Map<Integer, List<Cell>> byQuery = new java.util.LinkedHashMap<>();
+        for (int n = 1; n < lines.size(); n++) {
+            String line = lines.get(n).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            if (f.length != 7) {
+                throw new IllegalArgumentException(path + ", line " + (n + 1) + ": expected 7 fields, got " + f.length);
+            }
+            try {
+                byQuery.computeIfAbsent(Integer.parseInt(f[0]), q -> new ArrayList<>())
+                        .add(new Cell(Integer.parseInt(f[1]), csvValue(f[2]), csvValue(f[3])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(path + ", line " + (n + 1) + ": " + e.getMessage());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        byQuery.forEach((q, cells) -> rows.add(new Row(q, cells, null)));
+        return rows;
+    }
+
+    private static double csvValue(String field) {
+        return field.isEmpty() ? Double.NaN : Double.parseDouble(field);
+    }
+
+    /**
      * Median wall ms of the timed runs; {@code cpuMs[0]} gets the median CPU ms of the whole
      * process over each run (every thread of both engines, the JIT and GC included), a figure
      * that waiting for a core on a busy machine does not inflate.
