@@ -285,11 +285,6 @@ public final class QueryExecutor {
     }
 
     /**
-     * A join: the build side runs first into a hash table (no keys: every row is a candidate,
-     * the nested-loop join), then the probe side's pipeline goes on through the probe. The
-     * table lives until that pipeline ends.
-     */
-    /**
      * An inner join with a side of one row by construction ({@link SingleRowJoin}): that row
      * first, then the left side's pipeline with a filter and projection on its values; null when
      * the join is not of that shape.
@@ -315,6 +310,11 @@ public final class QueryExecutor {
         return in.mapped(cols);
     }
 
+    /**
+     * A join: the build side runs first into a hash table (no keys: every row is a candidate,
+     * the nested-loop join), then the probe side's pipeline goes on through the probe. The
+     * table lives until that pipeline ends.
+     */
     private Open join(PlanNode node, PlanNode probe, PlanNode build, int[] probeKeys, int[] buildKeys, PlanNode.JoinType type,
                       Expr residual, io.blueshift.memory.Schema schema) {
         HashJoinBuild sink = new HashJoinBuild(build.schema(), buildKeys);
@@ -335,8 +335,7 @@ public final class QueryExecutor {
             Open in = open(probe);
             pushKeyFilter(in, sink, probeKeys, op);
             in.operators().add(prof(node, op));
-            MaterializedResult feeding = in.feeding() == null ? table
-                    : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
+            MaterializedResult feeding = alsoHeld(in, table, schema);
             // the probe's columns pass through unchanged; a SINGLE join may fail on a row's
             // second match, so nothing is pushed through it
             int[] cols = new int[schema.size()];
@@ -349,6 +348,11 @@ public final class QueryExecutor {
             table.close();
             throw e;
         }
+    }
+
+    /** What a pipeline must keep alive until it ends: what {@code in} holds, and {@code table}. */
+    private static MaterializedResult alsoHeld(Open in, MaterializedResult table, io.blueshift.memory.Schema schema) {
+        return in.feeding() == null ? table : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
     }
 
     /**
@@ -369,8 +373,7 @@ public final class QueryExecutor {
                 // worker, the unmatched build rows (NULL probe columns) follow them as a tail
                 // into the operators above and the same sink
                 in.tails().add(new Pipeline.Tail(new BuildSideSource(sink, schema, false, probe.schema()), in.operators().size()));
-                MaterializedResult feeding = in.feeding() == null ? table
-                        : new MaterializedResult(schema, List.of(), List.of(in.feeding(), table));
+                MaterializedResult feeding = alsoHeld(in, table, schema);
                 // no column passes through unchanged for the tail's rows: nothing is pushed below
                 int[] cols = new int[schema.size()];
                 java.util.Arrays.fill(cols, -1);
