@@ -204,12 +204,17 @@ public final class TpchThreadSweep {
                         .append(csvNumber(row.blueshiftSpeedup(i))).append(',').append(csvNumber(row.duckdbSpeedup(i))).append('\n');
             }
         }
+        write(path, csv);
+    }
+
+    /** {@code text} into {@code path}, its directory made if missing. */
+    private static void write(Path path, CharSequence text) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(path, csv, StandardCharsets.UTF_8);
+            Files.writeString(path, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + path, e);
         }
@@ -245,15 +250,7 @@ public final class TpchThreadSweep {
 
     /** {@link #chart} into {@code path}. */
     public static void writeChart(Path path, List<Row> rows, String title) {
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(path, chart(rows, title), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + path, e);
-        }
+        write(path, chart(rows, title));
     }
 
     /** The rows of a file {@link #writeCsv} wrote (the CPU figures, which it does not keep, are NaN). */
