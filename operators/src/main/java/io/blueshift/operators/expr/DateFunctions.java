@@ -131,15 +131,22 @@ final class DateFunctions {
                 throw new IllegalArgumentException("MAKE_TIMESTAMP(" + y + ", " + mo + ", " + d + ", " + h + ", " + mi + ", "
                         + secUs / (double) MICROS_PER_SECOND + "): not a time");
             }
-            long day;
-            try {
-                day = LocalDate.of(Math.toIntExact(y), Math.toIntExact(mo), Math.toIntExact(d)).toEpochDay();
-            } catch (java.time.DateTimeException | ArithmeticException e) {
-                throw new IllegalArgumentException("MAKE_TIMESTAMP(" + y + ", " + mo + ", " + d + ", ...): not a date");
-            }
+            long day = date(y, mo, d, "MAKE_TIMESTAMP", ", ...").toEpochDay();
             out.setLong(r, Math.addExact(Math.multiplyExact(day, MICROS_PER_DAY), h * MICROS_PER_HOUR + mi * MICROS_PER_MINUTE + secUs));
         }
         return out;
+    }
+
+    /**
+     * The date of year {@code y}, month {@code m}, day {@code d}; an impossible one is an error
+     * naming the call, {@code fn(y, m, d<rest>)}.
+     */
+    private static LocalDate date(long y, long m, long d, String fn, String rest) {
+        try {
+            return LocalDate.of(Math.toIntExact(y), Math.toIntExact(m), Math.toIntExact(d));
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException(fn + "(" + y + ", " + m + ", " + d + rest + "): not a date");
+        }
     }
 
     /** A seconds argument (integer, DECIMAL or FLOAT64) in microseconds, rounded to the nearest. */
@@ -173,11 +180,7 @@ final class DateFunctions {
                 long y = Functions.integral(a[0], r);
                 long m = Functions.integral(a[1], r);
                 long day = Functions.integral(a[2], r);
-                try {
-                    d = java.time.LocalDate.of(Math.toIntExact(y), Math.toIntExact(m), Math.toIntExact(day));
-                } catch (java.time.DateTimeException | ArithmeticException e) {
-                    throw new IllegalArgumentException("MAKE_DATE(" + y + ", " + m + ", " + day + "): not a date");
-                }
+                d = date(y, m, day, "MAKE_DATE", "");
             } else {
                 d = java.time.LocalDate.ofEpochDay(Math.floorDiv(micros(a[0], r), MICROS_PER_DAY));
                 d = d.withDayOfMonth(d.lengthOfMonth());
