@@ -39,10 +39,16 @@ final class RowOrder {
     private final boolean[] ascending;
     private final boolean[] nullsFirst;
 
+    /*
+     * Compiled code (session 8): the constructor only decides per key; each loop over the rows
+     * is a small method for one key type (no per-row type switch, no per-row lookup of the
+     * batch's vector), so C2 compiles a few short loops once instead of one large constructor
+     * that each new key type or a first NULL threw away (profile_predicate traps, 1 s compiles).
+     */
     RowOrder(List<Batch> batches, long[] refs, List<SortKey> keys, Schema schema) {
         int n = refs.length;
         int keyCount = keys.size();
-        values = new long[keyCount][n];
+        values = new long[keyCount][];
         nulls = new boolean[keyCount][];
         strings = new ColumnVector[keyCount][];
         lengths = new int[keyCount][];
@@ -51,82 +57,150 @@ final class RowOrder {
         nullsFirst = new boolean[keyCount];
         batchOf = new int[n];
         rowOf = new int[n];
-        for (int i = 0; i < n; i++) {
-            batchOf[i] = (int) (refs[i] >>> 32);
-            rowOf[i] = (int) refs[i];
-        }
+        split(refs, batchOf, rowOf);
         for (int k = 0; k < keyCount; k++) {
             SortKey key = keys.get(k);
             ascending[k] = key.ascending();
             nullsFirst[k] = key.nullsFirst();
             DataType type = schema.type(key.column());
-            boolean varchar = type instanceof DataType.VarcharType;
-            if (varchar) {
-                strings[k] = new ColumnVector[batches.size()];
-                lengths[k] = new int[n];
+            ColumnVector[] cols = new ColumnVector[batches.size()];
+            boolean mayHaveNulls = false;
+            for (int b = 0; b < cols.length; b++) {
+                cols[b] = batches.get(b).column(key.column());
+                mayHaveNulls |= cols[b].mayHaveNulls();
             }
-            long[] v = values[k];
-            int maxLength = 0;
-            for (int i = 0; i < n; i++) {
-                ColumnVector c = batches.get(batchOf[i]).column(key.column());
-                int r = rowOf[i];
-                if (c.isNull(r)) {
-                    if (nulls[k] == null) {
-                        nulls[k] = new boolean[n];
-                    }
-                    nulls[k][i] = true;
-                    continue;
-                }
-                if (varchar) {
-                    strings[k][batchOf[i]] = c;
-                    int len = StringViews.length(c.data(), r);
-                    lengths[k][i] = len;
-                    maxLength = Math.max(maxLength, len);
-                }
-                v[i] = normalized(type, c, r);
-            }
-            if (varchar && maxLength > 8) {
-                // bytes 8.. of each string as further keys, 8 at a time, up to MAX_CHUNKS in all;
-                // zero padded past a string's end (a string of 8 bytes or fewer: all zero)
-                int extra = Math.min(MAX_CHUNKS, (maxLength + 7) / 8) - 1;
-                long[][] more = new long[extra][n];
-                int[] lens = lengths[k];
-                boolean[] nk = nulls[k];
-                for (int i = 0; i < n; i++) {
-                    if (nk != null && nk[i]) {
-                        continue;
-                    }
-                    ColumnVector c = strings[k][batchOf[i]];
-                    for (int j = 0; j < extra; j++) {
-                        more[j][i] = chunk(c, rowOf[i], lens[i], 8 * (j + 1));
+            boolean[] isNull = mayHaveNulls ? nullRows(cols, batchOf, rowOf) : null;
+            nulls[k] = isNull;
+            long[] v = new long[n];
+            values[k] = v;
+            switch (type) {
+                case DataType.VarcharType t -> {
+                    strings[k] = cols;
+                    int[] lens = new int[n];
+                    lengths[k] = lens;
+                    int maxLength = isNull == null
+                            ? stringHeads(cols, batchOf, rowOf, v, lens)
+                            : stringHeadsNullable(cols, batchOf, rowOf, isNull, v, lens);
+                    if (maxLength > 8) {
+                        // bytes 8.. of each string as further keys, 8 at a time, up to MAX_CHUNKS in all;
+                        // zero padded past a string's end (a string of 8 bytes or fewer: all zero)
+                        int extra = Math.min(MAX_CHUNKS, (maxLength + 7) / 8) - 1;
+                        long[][] more = new long[extra][];
+                        for (int j = 0; j < extra; j++) {
+                            more[j] = chunks(cols, batchOf, rowOf, lens, 8 * (j + 1));
+                        }
+                        chunks[k] = more;
                     }
                 }
-                chunks[k] = more;
+                case DataType.Float64Type t -> doubles(cols, batchOf, rowOf, v);
+                case DataType.BooleanType t -> booleans(cols, batchOf, rowOf, v);
+                default -> {
+                    if (type.byteWidth() == 4) {
+                        ints(cols, batchOf, rowOf, v);
+                    } else {
+                        longs(cols, batchOf, rowOf, v);
+                    }
+                }
             }
         }
     }
 
-    /** Row {@code r}'s value as a long in the key's order (strings: their first 8 bytes, in order). */
-    private static long normalized(DataType type, ColumnVector c, int r) {
-        return switch (type) {
-            case DataType.VarcharType t -> {
-                MemorySegment views = c.data();
-                long base = (long) r * StringViews.VIEW_BYTES;
-                int len = views.get(ValueLayout.JAVA_INT_UNALIGNED, base);
-                long head = len <= StringViews.INLINE_MAX
-                        ? views.get(BIG_LONG, base + 4)   // zero padded past the string
-                        : c.varBuffers().get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8))
-                                .get(BIG_LONG, Integer.toUnsignedLong(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12)));
-                yield head ^ Long.MIN_VALUE;   // unsigned byte order as a signed compare
+    private static void split(long[] refs, int[] batchOf, int[] rowOf) {
+        for (int i = 0; i < refs.length; i++) {
+            batchOf[i] = (int) (refs[i] >>> 32);
+            rowOf[i] = (int) refs[i];
+        }
+    }
+
+    /** Which rows are NULL, or null when none is. */
+    private static boolean[] nullRows(ColumnVector[] cols, int[] batchOf, int[] rowOf) {
+        boolean[] isNull = new boolean[batchOf.length];
+        boolean any = false;
+        for (int i = 0; i < isNull.length; i++) {
+            boolean x = cols[batchOf[i]].isNull(rowOf[i]);
+            isNull[i] = x;
+            any |= x;
+        }
+        return any ? isNull : null;
+    }
+
+    // Fixed-width keys: a NULL row's value is read too (whatever its slot holds) and never used,
+    // since compare() settles NULLs first.
+
+    private static void ints(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, rowOf[i]);
+        }
+    }
+
+    private static void longs(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, rowOf[i]);
+        }
+    }
+
+    /** Double.compare's order (-0.0 before 0.0, NaN last) as a signed long. */
+    private static void doubles(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+        for (int i = 0; i < v.length; i++) {
+            long bits = Double.doubleToLongBits(cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, rowOf[i]));
+            v[i] = bits ^ ((bits >> 63) & Long.MAX_VALUE);
+        }
+    }
+
+    private static void booleans(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = cols[batchOf[i]].getBoolean(rowOf[i]) ? 1 : 0;
+        }
+    }
+
+    /** Each string's first 8 bytes as a signed-order long and its length; returns the longest length. */
+    private static int stringHeads(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v, int[] lens) {
+        int maxLength = 0;
+        for (int i = 0; i < v.length; i++) {
+            ColumnVector c = cols[batchOf[i]];
+            int len = StringViews.length(c.data(), rowOf[i]);
+            lens[i] = len;
+            maxLength = Math.max(maxLength, len);
+            v[i] = head(c, rowOf[i], len);
+        }
+        return maxLength;
+    }
+
+    /** As {@link #stringHeads}, NULL rows left at 0. */
+    private static int stringHeadsNullable(ColumnVector[] cols, int[] batchOf, int[] rowOf, boolean[] isNull,
+                                           long[] v, int[] lens) {
+        int maxLength = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (isNull[i]) {
+                continue;
             }
-            case DataType.Float64Type t -> {
-                // Double.compare's order (-0.0 before 0.0, NaN last) as a signed long
-                long bits = Double.doubleToLongBits(c.getDouble(r));
-                yield bits ^ ((bits >> 63) & Long.MAX_VALUE);
-            }
-            case DataType.BooleanType t -> c.getBoolean(r) ? 1 : 0;
-            default -> type.byteWidth() == 4 ? c.getInt(r) : c.getLong(r);
-        };
+            ColumnVector c = cols[batchOf[i]];
+            int len = StringViews.length(c.data(), rowOf[i]);
+            lens[i] = len;
+            maxLength = Math.max(maxLength, len);
+            v[i] = head(c, rowOf[i], len);
+        }
+        return maxLength;
+    }
+
+    /** Bytes {@code [from, from + 8)} of each string (see {@link #chunk}); NULL rows have length 0, so 0 bytes. */
+    private static long[] chunks(ColumnVector[] cols, int[] batchOf, int[] rowOf, int[] lens, int from) {
+        long[] out = new long[lens.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = chunk(cols[batchOf[i]], rowOf[i], lens[i], from);
+        }
+        return out;
+    }
+
+    /** A non-null string's first 8 bytes, zero padded past its end, in unsigned byte order as a signed long. */
+    private static long head(ColumnVector c, int r, int len) {
+        MemorySegment views = c.data();
+        long base = (long) r * StringViews.VIEW_BYTES;
+        long head = len <= StringViews.INLINE_MAX
+                ? views.get(BIG_LONG, base + 4)   // zero padded past the string
+                : c.varBuffers().get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8))
+                        .get(BIG_LONG, Integer.toUnsignedLong(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12)));
+        return head ^ Long.MIN_VALUE;
     }
 
     /**
