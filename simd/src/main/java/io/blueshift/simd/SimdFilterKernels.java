@@ -45,41 +45,6 @@ final class SimdFilterKernels implements FilterKernels {
      * such a batch came (session 7).
      */
 
-    // each case names a constant operator: a non-constant one is not intrinsified
-
-    private static VectorMask<Integer> test(CompareOp op, IntVector v, IntVector c) {
-        return switch (op) {
-            case EQ -> v.compare(VectorOperators.EQ, c);
-            case NE -> v.compare(VectorOperators.NE, c);
-            case LT -> v.compare(VectorOperators.LT, c);
-            case LE -> v.compare(VectorOperators.LE, c);
-            case GT -> v.compare(VectorOperators.GT, c);
-            case GE -> v.compare(VectorOperators.GE, c);
-        };
-    }
-
-    private static VectorMask<Long> test(CompareOp op, LongVector v, LongVector c) {
-        return switch (op) {
-            case EQ -> v.compare(VectorOperators.EQ, c);
-            case NE -> v.compare(VectorOperators.NE, c);
-            case LT -> v.compare(VectorOperators.LT, c);
-            case LE -> v.compare(VectorOperators.LE, c);
-            case GT -> v.compare(VectorOperators.GT, c);
-            case GE -> v.compare(VectorOperators.GE, c);
-        };
-    }
-
-    private static VectorMask<Double> test(CompareOp op, DoubleVector v, DoubleVector c) {
-        return switch (op) {
-            case EQ -> v.compare(VectorOperators.EQ, c);
-            case NE -> v.compare(VectorOperators.NE, c);
-            case LT -> v.compare(VectorOperators.LT, c);
-            case LE -> v.compare(VectorOperators.LE, c);
-            case GT -> v.compare(VectorOperators.GT, c);
-            case GE -> v.compare(VectorOperators.GE, c);
-        };
-    }
-
     private static <E> VectorMask<E> valid(VectorSpecies<E> species, MemorySegment validity, int i) {
         return VectorMask.fromLong(species, BitmapWords.lanes(validity, i, species.length()));
     }
@@ -114,18 +79,37 @@ final class SimdFilterKernels implements FilterKernels {
         return k + n;
     }
 
+    /*
+     * ONE_SHAPE (session 8): a comparison with a constant runs as a range test, the BETWEEN loop
+     * (x < c is x in [MIN, c - 1], x >= c is x in [c, MAX], x = c is [c, c]), and only <> keeps a
+     * loop of its own. With the operator switched inside the loop, C2 compiled the loop for the
+     * operators seen so far and the next query's operator trapped (unstable_if/profile_predicate)
+     * and recompiled it (0.2-1.5 s compiles, session 7). The loops below have no operator in them.
+     */
+
     @Override
     public int compareInt32(CompareOp op, MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
-        int lanes = INT.length();
-        if (count < lanes) {
+        if (count < INT.length()) {
             return SCALAR.compareInt32(op, data, validity, count, constant, out); // see SMALL_BATCHES
         }
+        return switch (op) {
+            case EQ -> betweenInt32(data, validity, count, constant, constant, out);
+            case NE -> notEqualInt32(data, validity, count, constant, out);
+            case LT -> constant == Integer.MIN_VALUE ? 0 : betweenInt32(data, validity, count, Integer.MIN_VALUE, constant - 1, out);
+            case LE -> betweenInt32(data, validity, count, Integer.MIN_VALUE, constant, out);
+            case GT -> constant == Integer.MAX_VALUE ? 0 : betweenInt32(data, validity, count, constant + 1, Integer.MAX_VALUE, out);
+            case GE -> betweenInt32(data, validity, count, constant, Integer.MAX_VALUE, out);
+        };
+    }
+
+    private static int notEqualInt32(MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
+        int lanes = INT.length();
         IntVector c = IntVector.broadcast(INT, constant);
         IntVector ids = FIRST_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER), c);
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER).compare(VectorOperators.NE, c);
             if (validity != null) {
                 pass = pass.and(valid(INT, validity, i));
             }
@@ -134,7 +118,7 @@ final class SimdFilterKernels implements FilterKernels {
         }
         if (i < count) {
             VectorMask<Integer> inRange = INT.indexInRange(i, count);
-            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange), c)
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(INT, validity, i));
             k = emitTail(ids, pass, out, k);
         }
@@ -173,16 +157,27 @@ final class SimdFilterKernels implements FilterKernels {
 
     @Override
     public int compareInt64(CompareOp op, MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
-        int lanes = LONG.length();
-        if (count < lanes) {
+        if (count < LONG.length()) {
             return SCALAR.compareInt64(op, data, validity, count, constant, out); // see SMALL_BATCHES
         }
+        return switch (op) {
+            case EQ -> betweenInt64(data, validity, count, constant, constant, out);
+            case NE -> notEqualInt64(data, validity, count, constant, out);
+            case LT -> constant == Long.MIN_VALUE ? 0 : betweenInt64(data, validity, count, Long.MIN_VALUE, constant - 1, out);
+            case LE -> betweenInt64(data, validity, count, Long.MIN_VALUE, constant, out);
+            case GT -> constant == Long.MAX_VALUE ? 0 : betweenInt64(data, validity, count, constant + 1, Long.MAX_VALUE, out);
+            case GE -> betweenInt64(data, validity, count, constant, Long.MAX_VALUE, out);
+        };
+    }
+
+    private static int notEqualInt64(MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
+        int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
         IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER), c);
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER).compare(VectorOperators.NE, c);
             if (validity != null) {
                 pass = pass.and(valid(LONG, validity, i));
             }
@@ -191,7 +186,7 @@ final class SimdFilterKernels implements FilterKernels {
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange), c)
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(LONG, validity, i));
             k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
@@ -228,18 +223,43 @@ final class SimdFilterKernels implements FilterKernels {
         return k;
     }
 
+    /**
+     * A comparison with a double constant as a closed range with IEEE semantics kept: x < c is
+     * x in [-inf, nextDown(c)] (no x below -inf), x > c is [nextUp(c), +inf]; NaN fails every
+     * range test as it fails every comparison but <>, and -0.0 = 0.0 holds in both. Null when
+     * nothing can pass (x < -inf, x > +inf).
+     */
+    static double[] range(CompareOp op, double c) {
+        return switch (op) {
+            case EQ -> new double[] {c, c};
+            case LT -> c == Double.NEGATIVE_INFINITY ? null : new double[] {Double.NEGATIVE_INFINITY, Math.nextDown(c)};
+            case LE -> new double[] {Double.NEGATIVE_INFINITY, c};
+            case GT -> c == Double.POSITIVE_INFINITY ? null : new double[] {Math.nextUp(c), Double.POSITIVE_INFINITY};
+            case GE -> new double[] {c, Double.POSITIVE_INFINITY};
+            case NE -> throw new IllegalArgumentException("<> is not a range");
+        };
+    }
+
     @Override
     public int compareFloat64(CompareOp op, MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
-        int lanes = DOUBLE.length();
-        if (count < lanes) {
+        if (count < DOUBLE.length()) {
             return SCALAR.compareFloat64(op, data, validity, count, constant, out); // see SMALL_BATCHES
         }
+        if (op == CompareOp.NE) {
+            return notEqualFloat64(data, validity, count, constant, out);
+        }
+        double[] r = range(op, constant);
+        return r == null ? 0 : betweenFloat64(data, validity, count, r[0], r[1], out);
+    }
+
+    private static int notEqualFloat64(MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
+        int lanes = DOUBLE.length();
         DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
         IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            VectorMask<Double> pass = test(op, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER), c);
+            VectorMask<Double> pass = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER).compare(VectorOperators.NE, c);
             if (validity != null) {
                 pass = pass.and(valid(DOUBLE, validity, i));
             }
@@ -248,7 +268,7 @@ final class SimdFilterKernels implements FilterKernels {
         }
         if (i < count) {
             VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
-            VectorMask<Double> pass = test(op, DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange), c)
+            VectorMask<Double> pass = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(DOUBLE, validity, i));
             k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
@@ -347,21 +367,24 @@ final class SimdFilterKernels implements FilterKernels {
         return k;
     }
 
-    // tails of the dense pass use the scalar twin's comparisons, the reference semantics
-    private static boolean scalarTest(CompareOp op, long v, long c) {
-        return ScalarFilterKernels.test(op, v, c) != 0;
-    }
-
-    private static boolean scalarTest(CompareOp op, double v, double c) {
-        return ScalarFilterKernels.test(op, v, c);
-    }
-
     @Override
     public int compareInt32Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, int constant, MemorySegment out) {
+        return switch (op) { // see ONE_SHAPE
+            case EQ -> betweenInt32Selected(data, validity, sel, selCount, constant, constant, out);
+            case NE -> notEqualInt32Selected(data, validity, sel, selCount, constant, out);
+            case LT -> constant == Integer.MIN_VALUE ? 0 : betweenInt32Selected(data, validity, sel, selCount, Integer.MIN_VALUE, constant - 1, out);
+            case LE -> betweenInt32Selected(data, validity, sel, selCount, Integer.MIN_VALUE, constant, out);
+            case GT -> constant == Integer.MAX_VALUE ? 0 : betweenInt32Selected(data, validity, sel, selCount, constant + 1, Integer.MAX_VALUE, out);
+            case GE -> betweenInt32Selected(data, validity, sel, selCount, constant, Integer.MAX_VALUE, out);
+        };
+    }
+
+    private static int notEqualInt32Selected(MemorySegment data, MemorySegment validity,
+                                             MemorySegment sel, int selCount, int constant, MemorySegment out) {
         int first = denseFirst(sel, selCount);
         if (first < 0) {
-            return SCALAR.compareInt32Selected(op, data, validity, sel, selCount, constant, out);
+            return SCALAR.compareInt32Selected(CompareOp.NE, data, validity, sel, selCount, constant, out);
         }
         int span = span(sel, selCount, first);
         long[] bits = passBits(span);
@@ -370,10 +393,10 @@ final class SimdFilterKernels implements FilterKernels {
         int i = 0;
         for (; i <= span - lanes; i += lanes) {
             IntVector v = IntVector.fromMemorySegment(INT, data, (long) (first + i) << 2, ORDER);
-            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+            bits[i >>> 6] |= v.compare(VectorOperators.NE, c).toLong() << (i & 63);
         }
         for (; i < span; i++) {
-            if (scalarTest(op, data.getAtIndex(I32, first + i), constant)) {
+            if (data.getAtIndex(I32, first + i) != constant) {
                 bits[i >>> 6] |= 1L << i;
             }
         }
@@ -383,9 +406,21 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int compareInt64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                     MemorySegment sel, int selCount, long constant, MemorySegment out) {
+        return switch (op) { // see ONE_SHAPE
+            case EQ -> betweenInt64Selected(data, validity, sel, selCount, constant, constant, out);
+            case NE -> notEqualInt64Selected(data, validity, sel, selCount, constant, out);
+            case LT -> constant == Long.MIN_VALUE ? 0 : betweenInt64Selected(data, validity, sel, selCount, Long.MIN_VALUE, constant - 1, out);
+            case LE -> betweenInt64Selected(data, validity, sel, selCount, Long.MIN_VALUE, constant, out);
+            case GT -> constant == Long.MAX_VALUE ? 0 : betweenInt64Selected(data, validity, sel, selCount, constant + 1, Long.MAX_VALUE, out);
+            case GE -> betweenInt64Selected(data, validity, sel, selCount, constant, Long.MAX_VALUE, out);
+        };
+    }
+
+    private static int notEqualInt64Selected(MemorySegment data, MemorySegment validity,
+                                             MemorySegment sel, int selCount, long constant, MemorySegment out) {
         int first = denseFirst(sel, selCount);
         if (first < 0) {
-            return SCALAR.compareInt64Selected(op, data, validity, sel, selCount, constant, out);
+            return SCALAR.compareInt64Selected(CompareOp.NE, data, validity, sel, selCount, constant, out);
         }
         int span = span(sel, selCount, first);
         long[] bits = passBits(span);
@@ -394,10 +429,10 @@ final class SimdFilterKernels implements FilterKernels {
         int i = 0;
         for (; i <= span - lanes; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) (first + i) << 3, ORDER);
-            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+            bits[i >>> 6] |= v.compare(VectorOperators.NE, c).toLong() << (i & 63);
         }
         for (; i < span; i++) {
-            if (scalarTest(op, data.getAtIndex(I64, first + i), constant)) {
+            if (data.getAtIndex(I64, first + i) != constant) {
                 bits[i >>> 6] |= 1L << i;
             }
         }
@@ -407,9 +442,18 @@ final class SimdFilterKernels implements FilterKernels {
     @Override
     public int compareFloat64Selected(CompareOp op, MemorySegment data, MemorySegment validity,
                                       MemorySegment sel, int selCount, double constant, MemorySegment out) {
+        if (op == CompareOp.NE) { // see ONE_SHAPE
+            return notEqualFloat64Selected(data, validity, sel, selCount, constant, out);
+        }
+        double[] r = range(op, constant);
+        return r == null ? 0 : betweenFloat64Selected(data, validity, sel, selCount, r[0], r[1], out);
+    }
+
+    private static int notEqualFloat64Selected(MemorySegment data, MemorySegment validity,
+                                               MemorySegment sel, int selCount, double constant, MemorySegment out) {
         int first = denseFirst(sel, selCount);
         if (first < 0) {
-            return SCALAR.compareFloat64Selected(op, data, validity, sel, selCount, constant, out);
+            return SCALAR.compareFloat64Selected(CompareOp.NE, data, validity, sel, selCount, constant, out);
         }
         int span = span(sel, selCount, first);
         long[] bits = passBits(span);
@@ -418,10 +462,10 @@ final class SimdFilterKernels implements FilterKernels {
         int i = 0;
         for (; i <= span - lanes; i += lanes) {
             DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) (first + i) << 3, ORDER);
-            bits[i >>> 6] |= test(op, v, c).toLong() << (i & 63);
+            bits[i >>> 6] |= v.compare(VectorOperators.NE, c).toLong() << (i & 63);
         }
         for (; i < span; i++) {
-            if (scalarTest(op, data.getAtIndex(F64, first + i), constant)) {
+            if (data.getAtIndex(F64, first + i) != constant) {
                 bits[i >>> 6] |= 1L << i;
             }
         }
@@ -512,25 +556,68 @@ final class SimdFilterKernels implements FilterKernels {
         if (sel != null) {
             return SCALAR.compareColumnsInt32(op, left, leftValidity, right, rightValidity, sel, count, out);
         }
+        // see ONE_SHAPE: two loops; the operator becomes the operands' order and a mask XORed in
+        return switch (op) {
+            case LT -> lessInt32(left, right, leftValidity, rightValidity, count, false, out);
+            case GT -> lessInt32(right, left, rightValidity, leftValidity, count, false, out);
+            case GE -> lessInt32(left, right, leftValidity, rightValidity, count, true, out);
+            case LE -> lessInt32(right, left, rightValidity, leftValidity, count, true, out);
+            case EQ -> equalInt32(left, right, leftValidity, rightValidity, count, false, out);
+            case NE -> equalInt32(left, right, leftValidity, rightValidity, count, true, out);
+        };
+    }
+
+    /** {@code a < b}, or its negation, on the rows where both are valid. */
+    private static int lessInt32(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                   int count, boolean negate, MemorySegment out) {
         int lanes = INT.length();
+        VectorMask<Integer> flip = INT.maskAll(negate);
         IntVector ids = FIRST_IDS;
-        boolean nulls = leftValidity != null || rightValidity != null;
+        boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, left, (long) i << 2, ORDER),
-                    IntVector.fromMemorySegment(INT, right, (long) i << 2, ORDER));
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER)
+                    .compare(VectorOperators.LT, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER)).xor(flip);
             if (nulls) {
-                pass = pass.and(valid(INT, leftValidity, i)).and(valid(INT, rightValidity, i));
+                pass = pass.and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
             }
             k = emit(ids, pass, out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
             VectorMask<Integer> inRange = INT.indexInRange(i, count);
-            VectorMask<Integer> pass = test(op, IntVector.fromMemorySegment(INT, left, (long) i << 2, ORDER, inRange),
-                    IntVector.fromMemorySegment(INT, right, (long) i << 2, ORDER, inRange))
-                    .and(inRange).and(valid(INT, leftValidity, i)).and(valid(INT, rightValidity, i));
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER, inRange)
+                    .compare(VectorOperators.LT, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER, inRange)).xor(flip)
+                    .and(inRange).and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
+            k = emitTail(ids, pass, out, k);
+        }
+        return k;
+    }
+
+    /** {@code a = b}, or its negation, on the rows where both are valid. */
+    private static int equalInt32(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                   int count, boolean negate, MemorySegment out) {
+        int lanes = INT.length();
+        VectorMask<Integer> flip = INT.maskAll(negate);
+        IntVector ids = FIRST_IDS;
+        boolean nulls = aValidity != null || bValidity != null;
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER)
+                    .compare(VectorOperators.EQ, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER)).xor(flip);
+            if (nulls) {
+                pass = pass.and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
+            }
+            k = emit(ids, pass, out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Integer> inRange = INT.indexInRange(i, count);
+            VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER, inRange)
+                    .compare(VectorOperators.EQ, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER, inRange)).xor(flip)
+                    .and(inRange).and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
             k = emitTail(ids, pass, out, k);
         }
         return k;
@@ -542,25 +629,68 @@ final class SimdFilterKernels implements FilterKernels {
         if (sel != null) {
             return SCALAR.compareColumnsInt64(op, left, leftValidity, right, rightValidity, sel, count, out);
         }
+        // see ONE_SHAPE: two loops; the operator becomes the operands' order and a mask XORed in
+        return switch (op) {
+            case LT -> lessInt64(left, right, leftValidity, rightValidity, count, false, out);
+            case GT -> lessInt64(right, left, rightValidity, leftValidity, count, false, out);
+            case GE -> lessInt64(left, right, leftValidity, rightValidity, count, true, out);
+            case LE -> lessInt64(right, left, rightValidity, leftValidity, count, true, out);
+            case EQ -> equalInt64(left, right, leftValidity, rightValidity, count, false, out);
+            case NE -> equalInt64(left, right, leftValidity, rightValidity, count, true, out);
+        };
+    }
+
+    /** {@code a < b}, or its negation, on the rows where both are valid. */
+    private static int lessInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                   int count, boolean negate, MemorySegment out) {
         int lanes = LONG.length();
+        VectorMask<Long> flip = LONG.maskAll(negate);
         IntVector ids = FIRST_ROW_IDS;
-        boolean nulls = leftValidity != null || rightValidity != null;
+        boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
-            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, left, (long) i << 3, ORDER),
-                    LongVector.fromMemorySegment(LONG, right, (long) i << 3, ORDER));
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER)
+                    .compare(VectorOperators.LT, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER)).xor(flip);
             if (nulls) {
-                pass = pass.and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
+                pass = pass.and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
             }
             k = emitRows(ids, pass.cast(ROW_IDS), out, k);
             ids = ids.add(lanes);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            VectorMask<Long> pass = test(op, LongVector.fromMemorySegment(LONG, left, (long) i << 3, ORDER, inRange),
-                    LongVector.fromMemorySegment(LONG, right, (long) i << 3, ORDER, inRange))
-                    .and(inRange).and(valid(LONG, leftValidity, i)).and(valid(LONG, rightValidity, i));
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange)
+                    .compare(VectorOperators.LT, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange)).xor(flip)
+                    .and(inRange).and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
+            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+        }
+        return k;
+    }
+
+    /** {@code a = b}, or its negation, on the rows where both are valid. */
+    private static int equalInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
+                                   int count, boolean negate, MemorySegment out) {
+        int lanes = LONG.length();
+        VectorMask<Long> flip = LONG.maskAll(negate);
+        IntVector ids = FIRST_ROW_IDS;
+        boolean nulls = aValidity != null || bValidity != null;
+        int k = 0;
+        int i = 0;
+        for (; i <= count - lanes; i += lanes) {
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER)
+                    .compare(VectorOperators.EQ, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER)).xor(flip);
+            if (nulls) {
+                pass = pass.and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
+            }
+            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
+            ids = ids.add(lanes);
+        }
+        if (i < count) {
+            VectorMask<Long> inRange = LONG.indexInRange(i, count);
+            VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange)
+                    .compare(VectorOperators.EQ, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange)).xor(flip)
+                    .and(inRange).and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
             k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
