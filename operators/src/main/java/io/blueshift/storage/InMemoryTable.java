@@ -16,6 +16,22 @@ public final class InMemoryTable implements Table, AutoCloseable {
         this.name = Objects.requireNonNull(name, "name is null");
         this.schema = Objects.requireNonNull(schema, "schema is null");
         this.blocks = List.copyOf(blocks);
+        long rows = 0;
+        for (TableBlock b : this.blocks) {
+            rows += b.rowCount();
+        }
+        this.rowCount = rows;
+    }
+
+    /*
+     * Counted once: the planner asks for it many times a query, and Table.rowCount's loop over
+     * blocks, shared by every kind of table, was recompiled after profile_predicate traps (session 8).
+     */
+    private final long rowCount;
+
+    @Override
+    public long rowCount() {
+        return rowCount;
     }
 
     private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();

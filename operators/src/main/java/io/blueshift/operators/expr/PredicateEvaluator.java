@@ -46,60 +46,15 @@ public final class PredicateEvaluator {
             return 0;
         }
         return switch (e) {
-            case Expr.And and -> {
-                MemorySegment cur = in;
-                int n = inCount;
-                Batch narrowed = b;
-                for (Expr term : and.terms()) {
-                    if (n < narrowed.liveCount() && computes(term)) {
-                        // later terms see only the rows earlier ones kept: no errors from rows already dropped
-                        MemorySegment rows = values.scratch().take(Math.max(4L, n * 4L));
-                        MemorySegment.copy(cur, 0, rows, 0, n * 4L);
-                        narrowed = b.withSelection(new SelectionVector(rows, n));
-                    }
-                    n = eval(term, narrowed, cur, n, out);
-                    cur = out;
-                    if (n == 0) {
-                        break;
-                    }
-                }
-                yield n;
-            }
-            case Expr.Or or -> {
-                MemorySegment acc = null;
-                int accCount = 0;
-                for (Expr term : or.terms()) {
-                    MemorySegment part = values.scratch().take((long) b.rowCount() * 4);
-                    int n = eval(term, b, in, inCount, part);
-                    if (acc == null) {
-                        acc = part;
-                        accCount = n;
-                    } else {
-                        MemorySegment merged = values.scratch().take((long) b.rowCount() * 4);
-                        accCount = kernels.selection().or(acc, accCount, part, n, merged);
-                        acc = merged;
-                    }
-                }
-                MemorySegment.copy(acc, 0, out, 0, accCount * 4L);
-                yield accCount;
-            }
+            case Expr.And and -> and(and, b, in, inCount, out);
+            case Expr.Or or -> or(or, b, in, inCount, out);
             case Expr.Not not when negatable(not.term()) -> eval(negate(not.term()), b, in, inCount, out);
             case Expr.Not not -> booleanValues(values.evaluate(not.term(), b), false, in, inCount, out);
             case Expr.Like like -> values.filterFor(like).select(values.evaluate(like.value(), b), in, inCount, out, kernels, values.scratch());
             case Expr.InList list -> values.filterFor(list).select(values.evaluate(list.value(), b), in, inCount, out, kernels, values.scratch());
             case Expr.Comparison c -> comparison(c, b, in, inCount, out);
             case Expr.Between between -> between(between, b, in, inCount, out);
-            case Expr.IsNull isNull -> {
-                ColumnVector v = values.evaluate(isNull.term(), b);
-                int k = 0;
-                for (int i = 0; i < inCount; i++) {
-                    int r = candidate(in, i);
-                    if (v.isNull(r) != isNull.negated()) {
-                        out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
-                    }
-                }
-                yield k;
-            }
+            case Expr.IsNull isNull -> isNull(isNull, b, in, inCount, out);
             case Expr.Literal lit -> {
                 if (lit.value() instanceof Boolean t && t) {
                     yield copyCandidates(in, inCount, out);
@@ -110,6 +65,64 @@ public final class PredicateEvaluator {
                     booleanValues(values.evaluate(other, b), true, in, inCount, out);
             default -> throw new UnsupportedOperationException("not supported: " + ExprPrinter.print(e) + " as a filter");
         };
+    }
+
+    /*
+     * Compiled code (session 8): eval is one call per predicate node and batch; the AND/OR/IS NULL
+     * bodies live in their own methods so that eval stays small and a recompile of it (its type
+     * switch sees a new kind of node) is short.
+     */
+
+    /** Later terms see only the rows earlier ones kept. */
+    private int and(Expr.And and, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        MemorySegment cur = in;
+        int n = inCount;
+        Batch narrowed = b;
+        for (Expr term : and.terms()) {
+            if (n < narrowed.liveCount() && computes(term)) {
+                // later terms see only the rows earlier ones kept: no errors from rows already dropped
+                MemorySegment rows = values.scratch().take(Math.max(4L, n * 4L));
+                MemorySegment.copy(cur, 0, rows, 0, n * 4L);
+                narrowed = b.withSelection(new SelectionVector(rows, n));
+            }
+            n = eval(term, narrowed, cur, n, out);
+            cur = out;
+            if (n == 0) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    private int or(Expr.Or or, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        MemorySegment acc = null;
+        int accCount = 0;
+        for (Expr term : or.terms()) {
+            MemorySegment part = values.scratch().take((long) b.rowCount() * 4);
+            int n = eval(term, b, in, inCount, part);
+            if (acc == null) {
+                acc = part;
+                accCount = n;
+            } else {
+                MemorySegment merged = values.scratch().take((long) b.rowCount() * 4);
+                accCount = kernels.selection().or(acc, accCount, part, n, merged);
+                acc = merged;
+            }
+        }
+        MemorySegment.copy(acc, 0, out, 0, accCount * 4L);
+        return accCount;
+    }
+
+    private int isNull(Expr.IsNull isNull, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        ColumnVector v = values.evaluate(isNull.term(), b);
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = candidate(in, i);
+            if (v.isNull(r) != isNull.negated()) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
     }
 
     /** Rows of {@code in} where the BOOLEAN vector holds {@code wanted} (NULL never matches). */
@@ -233,20 +246,14 @@ public final class PredicateEvaluator {
         if (op == CompareOp.EQ || op == CompareOp.NE) {
             return equalString(op == CompareOp.EQ, v, constant, in, inCount, out);
         }
+        int outcomes = outcomes(op);
         int k = 0;
         for (int i = 0; i < inCount; i++) {
             int r = candidate(in, i);
             if (v.isNull(r)) {
                 continue;
             }
-            int cmp;
-            if (op == CompareOp.EQ || op == CompareOp.NE) {
-                cmp = StringViews.length(v.data(), r) != constant.length ? 1
-                        : java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant);
-            } else {
-                cmp = java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant);
-            }
-            if (op.test(cmp)) {
+            if (passes(outcomes, java.util.Arrays.compareUnsigned(v.getStringBytes(r), constant))) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
             }
         }
@@ -421,14 +428,38 @@ public final class PredicateEvaluator {
                 && (lt.byteWidth() == 4 || lt.byteWidth() == 8)) {
             return compareIntegralColumns(c.op(), l, r, in, inCount, out);
         }
-        ValueComparator cmp = ValueComparator.of(l, r);
+        return compareRows(ValueComparator.of(l, r), outcomes(c.op()), l, r, in, inCount, out);
+    }
+
+    /**
+     * The outcomes of a three-way compare that {@code op} passes, as bits (less: 1, equal: 2,
+     * greater: 4), read by {@link #passes}: no switch on the operator inside a row loop, which
+     * C2 compiled for the operators seen so far and recompiled for the next (session 8).
+     */
+    private static int outcomes(CompareOp op) {
+        return switch (op) {
+            case EQ -> 0b010;
+            case NE -> 0b101;
+            case LT -> 0b001;
+            case LE -> 0b011;
+            case GT -> 0b100;
+            case GE -> 0b110;
+        };
+    }
+
+    private static boolean passes(int outcomes, int cmp) {
+        return ((outcomes >>> (Integer.signum(cmp) + 1)) & 1) != 0;
+    }
+
+    private static int compareRows(ValueComparator cmp, int outcomes, ColumnVector l, ColumnVector r,
+                                   MemorySegment in, int inCount, MemorySegment out) {
         int k = 0;
         for (int i = 0; i < inCount; i++) {
             int row = candidate(in, i);
             if (l.isNull(row) || r.isNull(row)) {
                 continue;
             }
-            if (c.op().test(cmp.compare(row, row))) {
+            if (passes(outcomes, cmp.compare(row, row))) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, row);
             }
         }
