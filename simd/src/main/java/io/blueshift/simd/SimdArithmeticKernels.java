@@ -18,8 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Dense INT64 arithmetic with overflow found a vector at a time: sign tests for add and
  * subtract; for multiply, lanes whose magnitudes' leading zeros add to 65 or more cannot
  * overflow, and only the other lanes are checked exactly (with {@link Math#multiplyHigh}).
- * Validity is read only when a lane overflows. With a selection, results scatter to row ids,
- * which the Vector API cannot do on a MemorySegment: the scalar twin runs.
+ * Validity is read only when a lane overflows. With a selection (the Vector API has no gather
+ * from a MemorySegment) the selected rows are gathered into arrays a block at a time, computed
+ * and checked a vector at a time there, and scattered back to their row ids: one short
+ * gather loop and one scatter loop shared by every operator, so the row loops the JIT must
+ * compile are few and small.
  */
 final class SimdArithmeticKernels implements ArithmeticKernels {
     static final SimdArithmeticKernels INSTANCE = new SimdArithmeticKernels();
@@ -28,6 +31,11 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
     private static final VectorSpecies<Double> DOUBLE = SimdSpecies.DOUBLE;
     private static final ValueLayout.OfLong LONG_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
+    /** Selected rows gathered at a time: three arrays of this many longs stay in L1. */
+    static final int BLOCK = 512;
+    /** Per thread: the gathered left operand, right operand and results of one block. */
+    private static final ThreadLocal<long[][]> BLOCKS = ThreadLocal.withInitial(() -> new long[3][BLOCK]);
 
     private SimdArithmeticKernels() {}
 
@@ -135,11 +143,125 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         }
     }
 
+    /** Copies {@code src} at the row ids {@code sel[from, from + m)} into {@code dst[0, m)}. */
+    private static void gather(MemorySegment src, MemorySegment sel, int from, int m, long[] dst) {
+        for (int j = 0; j < m; j++) {
+            dst[j] = src.getAtIndex(LONG_LAYOUT, sel.getAtIndex(INT_LAYOUT, from + j));
+        }
+    }
+
+    /** Writes {@code src[0, m)} to {@code out} at the row ids {@code sel[from, from + m)}. */
+    private static void scatter(long[] src, MemorySegment sel, int from, int m, MemorySegment out) {
+        for (int j = 0; j < m; j++) {
+            out.setAtIndex(LONG_LAYOUT, sel.getAtIndex(INT_LAYOUT, from + j), src[j]);
+        }
+    }
+
+    /**
+     * Throws for the first valid lane among {@code suspects} (bits of gathered positions
+     * {@code j..}, block starting at selection index {@code from}) that truly overflows.
+     */
+    private static void checkGathered(Op op, long suspects, int j, long[] xs, long[] ys, long c, boolean constantFirst,
+                                      MemorySegment sel, int from, MemorySegment aValidity, MemorySegment bValidity) {
+        for (long lanes = suspects; lanes != 0; lanes &= lanes - 1) {
+            int at = j + Long.numberOfTrailingZeros(lanes);
+            int row = sel.getAtIndex(INT_LAYOUT, from + at);
+            if ((BitmapWords.bit(aValidity, row) & BitmapWords.bit(bValidity, row)) == 0) {
+                continue;
+            }
+            long w = ys == null ? c : ys[at];
+            long x = constantFirst ? w : xs[at];
+            long y = constantFirst ? xs[at] : w;
+            boolean overflows = switch (op) {
+                case ADD, SUBTRACT -> true; // the sign test is exact
+                case MULTIPLY -> Math.multiplyHigh(x, y) != ((x * y) >> 63);
+            };
+            if (overflows) {
+                throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
+            }
+        }
+    }
+
+    /**
+     * {@code out = a op b} (or {@code a op c}, {@code c op a} when {@code b} is null) on the
+     * selected rows: gather a block, compute, scatter. A selection smaller than one vector
+     * takes the scalar twin.
+     */
+    private static boolean selected(Op op, MemorySegment a, MemorySegment b, long c, boolean constantFirst,
+                                    MemorySegment aValidity, MemorySegment bValidity, MemorySegment sel, int count,
+                                    MemorySegment out) {
+        if (count < LONG.length()) {
+            return false;
+        }
+        long[][] block = BLOCKS.get();
+        long[] xs = block[0];
+        long[] ys = b == null ? null : block[1];
+        long[] rs = block[2];
+        for (int from = 0; from < count; from += BLOCK) {
+            int m = Math.min(BLOCK, count - from);
+            gather(a, sel, from, m, xs);
+            if (ys != null) {
+                gather(b, sel, from, m, ys);
+            }
+            computeGathered(op, xs, ys, c, constantFirst, m, rs, sel, from, aValidity, bValidity);
+            scatter(rs, sel, from, m, out);
+        }
+        return true;
+    }
+
+    /**
+     * {@code out[r] = xs op ys} over gathered values {@code [0, m)}, results into {@code rs}.
+     * {@code ys} null: the constant {@code c} (first operand when {@code constantFirst}).
+     */
+    private static void computeGathered(Op op, long[] xs, long[] ys, long c, boolean constantFirst, int m, long[] rs,
+                                        MemorySegment sel, int from, MemorySegment aValidity, MemorySegment bValidity) {
+        int lanes = LONG.length();
+        LongVector cv = LongVector.broadcast(LONG, c);
+        int j = 0;
+        for (; j <= m - lanes; j += lanes) {
+            LongVector v = LongVector.fromArray(LONG, xs, j);
+            LongVector w = ys == null ? cv : LongVector.fromArray(LONG, ys, j);
+            LongVector x = constantFirst ? w : v;
+            LongVector y = constantFirst ? v : w;
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
+            if (suspects.anyTrue()) {
+                checkGathered(op, suspects.toLong(), j, xs, ys, c, constantFirst, sel, from, aValidity, bValidity);
+            }
+            r.intoArray(rs, j);
+        }
+        for (; j < m; j++) {
+            long v = xs[j];
+            long w = ys == null ? c : ys[j];
+            long x = constantFirst ? w : v;
+            long y = constantFirst ? v : w;
+            long r = switch (op) {
+                case ADD -> x + y;
+                case SUBTRACT -> x - y;
+                case MULTIPLY -> x * y;
+            };
+            boolean overflows = switch (op) {
+                case ADD -> ((x ^ r) & (y ^ r)) < 0;
+                case SUBTRACT -> ((x ^ y) & (x ^ r)) < 0;
+                case MULTIPLY -> Math.multiplyHigh(x, y) != (r >> 63);
+            };
+            if (overflows) {
+                int row = sel.getAtIndex(INT_LAYOUT, from + j);
+                if ((BitmapWords.bit(aValidity, row) & BitmapWords.bit(bValidity, row)) != 0) {
+                    throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
+                }
+            }
+            rs[j] = r;
+        }
+    }
+
     @Override
     public void addInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                          MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
+            if (!selected(Op.ADD, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+                SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
+            }
         } else {
             binary(Op.ADD, a, b, aValidity, bValidity, count, out);
         }
@@ -149,7 +271,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void subtractInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
+            if (!selected(Op.SUBTRACT, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+                SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
+            }
         } else {
             binary(Op.SUBTRACT, a, b, aValidity, bValidity, count, out);
         }
@@ -159,7 +283,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void multiplyInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
+            if (!selected(Op.MULTIPLY, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+                SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
+            }
         } else {
             binary(Op.MULTIPLY, a, b, aValidity, bValidity, count, out);
         }
@@ -169,7 +295,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void addInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                  MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
+            if (!selected(Op.ADD, a, null, constant, false, aValidity, null, sel, count, out)) {
+                SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
+            }
         } else {
             withConstant(Op.ADD, a, aValidity, constant, false, count, out);
         }
@@ -179,7 +307,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void subtractFromConstantInt64(long constant, MemorySegment a, MemorySegment aValidity,
                                           MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
+            if (!selected(Op.SUBTRACT, a, null, constant, true, aValidity, null, sel, count, out)) {
+                SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
+            }
         } else {
             withConstant(Op.SUBTRACT, a, aValidity, constant, true, count, out);
         }
@@ -189,7 +319,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void multiplyInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                       MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
+            if (!selected(Op.MULTIPLY, a, null, constant, false, aValidity, null, sel, count, out)) {
+                SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
+            }
         } else {
             withConstant(Op.MULTIPLY, a, aValidity, constant, false, count, out);
         }
@@ -200,7 +332,9 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                              MemorySegment sel, int count, MemorySegment out) {
         long factor = ScalarArithmeticKernels.powerOfTen(digits);
         if (sel != null) {
-            SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
+            if (!selected(Op.MULTIPLY, a, null, factor, false, aValidity, null, sel, count, out)) {
+                SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
+            }
         } else {
             withConstant(Op.MULTIPLY, a, aValidity, factor, false, count, out);
         }

@@ -105,4 +105,41 @@ class ArithmeticPropertyTest {
             assertArrayEquals(RandomColumns.longs(expected, n), RandomColumns.longs(a, n));
         }
     }
+
+    /**
+     * In place over a selection (gathered a block at a time, scattered back): the selected rows
+     * get the scalar twin's results, the others keep their values; extreme values overflow on
+     * null rows without an error.
+     */
+    @Property(tries = 80)
+    void inPlaceSelected(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean extremes) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment a = extremes ? r.longs(n, 1L << 40) : r.boundedLongs(n);
+            MemorySegment b = extremes ? r.longs(n, 1L << 40) : r.boundedLongs(n);
+            MemorySegment validity = r.validity(n, nulls);
+            MemorySegment sel = r.selection(n);
+            int count = RandomColumns.count(sel);
+            MemorySegment expected = arena.allocate(8L * Math.max(n, 1));
+            MemorySegment.copy(a, 0, expected, 0, 8L * n);
+            MemorySegment actual = arena.allocate(8L * Math.max(n, 1));
+            MemorySegment.copy(a, 0, actual, 0, 8L * n);
+            String expectedError = null;
+            String actualError = null;
+            try {
+                scalar.multiplyInt64(expected, b, validity, null, sel, count, expected);
+            } catch (ArithmeticException e) {
+                expectedError = e.getMessage();
+            }
+            try {
+                simd.multiplyInt64(actual, b, validity, null, sel, count, actual);
+            } catch (ArithmeticException e) {
+                actualError = e.getMessage();
+            }
+            assertEquals(expectedError, actualError, "overflow");
+            if (expectedError == null) {
+                assertArrayEquals(RandomColumns.longs(expected, n), RandomColumns.longs(actual, n));
+            }
+        }
+    }
 }
