@@ -203,7 +203,48 @@ final class GroupTable implements AutoCloseable {
         loadKeys(batch, rows, n);
         hash(keyInputs, sel, n, hashes);
         assignGroups(n);
-        update(batch, rows, n);
+        update(batch, rows, n, groupIds);
+    }
+
+    /**
+     * Finds or creates the group of each live row of a batch without updating any aggregate or
+     * row count: the group ids in live-row order, valid until this table's next batch. For
+     * {@link DistinctAggregate}, which updates the aggregates of some rows only.
+     */
+    int[] assign(Batch batch) {
+        int n = batch.liveCount();
+        if (n == 0) {
+            return groupIds;
+        }
+        ensureBatch(n);
+        scratch.reset();
+        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
+        int[] rows = null;
+        if (sel != null) {
+            MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
+            rows = selRows;
+        }
+        loadKeys(batch, rows, n);
+        hash(keyInputs, sel, n, hashes);
+        assignGroups(n);
+        return groupIds;
+    }
+
+    /**
+     * Updates every aggregate and row count with rows {@code rows[0, n)} of a batch (row ids),
+     * row {@code rows[i]} in group {@code ids[i]}; the arrays are the caller's.
+     */
+    void updateGroups(Batch batch, int[] rows, int n, int[] ids) {
+        if (n == 0) {
+            return;
+        }
+        ensureBatch(n);
+        update(batch, rows, n, ids);
+    }
+
+    /** The group of {@code other}'s group {@code og} in this table (made with its keys, no aggregate, when new). */
+    int insertGroupFrom(GroupTable other, int og) {
+        return findOrInsertGroup(other.groupHashes[og], other, og);
     }
 
     /** Hashes the keys of a batch's live rows into {@code out} (live-row order) as {@link #add} does. */
@@ -234,7 +275,7 @@ final class GroupTable implements AutoCloseable {
         System.arraycopy(rowHashes, from, hashes, 0, n);
         loadKeys(batch, selRows, n);
         assignGroups(n);
-        update(batch, selRows, n);
+        update(batch, selRows, n, groupIds);
     }
 
     private void ensureBatch(int n) {
@@ -267,9 +308,8 @@ final class GroupTable implements AutoCloseable {
      * {@link Accumulator#LANES} slots per group by row index (the accumulators' lane arrays),
      * independent chains the core overlaps, folded into the groups after the batch.
      */
-    private void update(Batch batch, int[] rows, int n) {
+    private void update(Batch batch, int[] rows, int n, int[] ids) {
         int groups = groupCount;
-        int[] ids = groupIds;
         int[] spread = null;
         if (groups <= Accumulator.SPREAD_MAX_GROUPS && groups * Accumulator.LANES <= n) {
             spread = spreadIds;

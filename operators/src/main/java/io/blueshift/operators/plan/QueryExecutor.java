@@ -277,6 +277,14 @@ public final class QueryExecutor {
     }
 
     private MaterializedResult aggregate(PlanNode.Aggregate a) {
+        if (a.input() instanceof PlanNode.Aggregate inner && inner.aggregates().isEmpty()) {
+            // a GROUP BY over the distinct rows of a GROUP BY with more keys (COUNT(DISTINCT ...)): one sink
+            io.blueshift.operators.aggregate.DistinctAggregate distinct = io.blueshift.operators.aggregate.DistinctAggregate
+                    .create(inner.input().schema(), inner.keys(), a.keys(), a.aggregates());
+            if (distinct != null) {
+                return run(open(inner.input()), prof(a, distinct));
+            }
+        }
         Open in = open(a.input());
         Sink sink = a.keys().length == 0
                 ? new UngroupedAggregate(a.input().schema(), a.aggregates())
