@@ -293,6 +293,16 @@ final class JoinHashTable implements AutoCloseable {
             return false;
         }
         Allocation account = ctx.pool().reserveExternal(bestLen * 4, "hash join direct index");
+        try {
+            return fillDirect(ctx, hashes, best, bestLen, account);
+        } catch (RuntimeException | Error e) {
+            account.close(); // a cancel seen while filling, or no heap for the index: give the reservation back
+            throw e;
+        }
+    }
+
+    private boolean fillDirect(ExecutionContext ctx, long[] hashes, int best, long bestLen, Allocation account) {
+        int n = rows.size();
         int[] index = new int[(int) bestLen];
         ColumnVector k = keys.get(best);
         MemorySegment data = k.data();
