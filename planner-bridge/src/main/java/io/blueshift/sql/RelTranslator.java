@@ -583,7 +583,50 @@ final class RelTranslator {
                 : info;
     }
 
+    /**
+     * True when an equality of the join condition compares an expression of one side with an
+     * expression of the other and is not a plain column pair: {@code CAST(a.k AS BIGINT) = b.k}
+     * (keys of different integer types), {@code a.x + 1 = b.y}. Such keys are hashed once they
+     * are computed into columns below the join; left in the condition they would make the join
+     * a nested loop (or, for SEMI/ANTI/RIGHT/FULL joins, not run at all).
+     */
+    private static boolean hasComputedEquiKey(Join j) {
+        int nLeft = j.getLeft().getRowType().getFieldCount();
+        int nAll = nLeft + j.getRight().getRowType().getFieldCount();
+        for (RexNode term : RelOptUtil.conjunctions(j.getCondition())) {
+            if (!(term instanceof RexCall c) || c.getOperands().size() != 2
+                    || (c.getKind() != org.apache.calcite.sql.SqlKind.EQUALS
+                        && c.getKind() != org.apache.calcite.sql.SqlKind.IS_NOT_DISTINCT_FROM)) {
+                continue;
+            }
+            RexNode a = c.getOperands().get(0);
+            RexNode b = c.getOperands().get(1);
+            if (a instanceof RexInputRef && b instanceof RexInputRef) {
+                continue;
+            }
+            ImmutableBitSet ia = RelOptUtil.InputFinder.bits(a);
+            ImmutableBitSet ib = RelOptUtil.InputFinder.bits(b);
+            if (ia.isEmpty() || ib.isEmpty() || RexUtil.containsCorrelation(a) || RexUtil.containsCorrelation(b)
+                    || !RexUtil.isDeterministic(a) || !RexUtil.isDeterministic(b)) {
+                continue;
+            }
+            ImmutableBitSet leftBits = ImmutableBitSet.range(0, nLeft);
+            ImmutableBitSet rightBits = ImmutableBitSet.range(nLeft, nAll);
+            if (leftBits.contains(ia) && rightBits.contains(ib) || rightBits.contains(ia) && leftBits.contains(ib)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private PlanNode join(Join j) {
+        if (hasComputedEquiKey(j)) {
+            RelNode pushed = RelOptUtil.pushDownJoinConditions(j,
+                    org.apache.calcite.rel.core.RelFactories.LOGICAL_BUILDER.create(j.getCluster(), null));
+            if (pushed != j) {
+                return translate(pushed);
+            }
+        }
         PlanNode left = translate(j.getLeft());
         PlanNode right = translate(j.getRight());
         int nLeft = left.schema().size();
