@@ -168,6 +168,11 @@ public final class SqlPlanner {
         }
         debug("correlated", rel);
         rel = ExistsToSemiJoin.apply(rel, relBuilder);
+        // scalar aggregates correlated by equalities: LEFT joins with grouped aggregates
+        // (-Dblueshift.planner.calciteDecorrelation=true leaves them to Calcite, for comparisons)
+        if (!CALCITE_DECORRELATION) {
+            rel = ScalarSubqueryToJoin.apply(rel);
+        }
         rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
         debug("decorrelated", rel);
         rel = pullCommonFactors(rel);
@@ -193,6 +198,8 @@ public final class SqlPlanner {
         times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
         return rel;
     }
+
+    private static final boolean CALCITE_DECORRELATION = Boolean.getBoolean("blueshift.planner.calciteDecorrelation");
 
     private PlanningTimes times = PlanningTimes.NONE;
 
