@@ -41,6 +41,13 @@ final class JoinHashTable implements AutoCloseable {
      * checked against that one row. Null when the table hashes.
      */
     private int[] direct;
+    /**
+     * With a ranked index (a sparse key), per 64 key values the bitmap word of those present
+     * then the number of keys present before it; {@link #direct} is indexed by that rank. Null
+     * with a plain direct index or slots.
+     */
+    private long[] rankWords;
+    private Allocation rankAlloc;
     private long directMin;
     private long directLen;
     private int directColumn;
@@ -290,7 +297,7 @@ final class JoinHashTable implements AutoCloseable {
             }
         }
         if (best < 0) {
-            return false;
+            return buildRanked(ctx, hashes);
         }
         Allocation account = ctx.pool().reserveExternal(bestLen * 4, "hash join direct index");
         try {
@@ -341,6 +348,98 @@ final class JoinHashTable implements AutoCloseable {
         return true;
     }
 
+    /** A ranked index spans at most this many key values per build row plus {@link #DIRECT_SLACK} (16 bytes per 64 values). */
+    private static final long RANKED_PER_ROW = 64;
+
+    /**
+     * The ranked index, for an integral key too sparse for {@link #direct} (a primary key
+     * filtered by another column: orders by date keeps one order key in 25-40): a bitmap of the
+     * key values present, each 64-bit word beside the count of bits set before it, numbers the
+     * distinct keys in key order; {@link #direct} is then indexed by that number (its first
+     * build row + 1). A probe reads one bitmap word and its count (one cache line), and one
+     * entry, without hashing; probes in key order read all three in order. Same rules as the
+     * direct index otherwise (several keys: the column must be unique). False when no key fits.
+     */
+    private boolean buildRanked(ExecutionContext ctx, long[] hashes) {
+        int n = rows.size();
+        int best = -1;
+        long bestLen = Long.MAX_VALUE;
+        for (int c = 0; c < keys.size(); c++) {
+            if (!integral(keys.get(c).type()) || keyMins[c] > keyMaxs[c]) {
+                continue;
+            }
+            long len = keyMaxs[c] - keyMins[c] + 1;
+            boolean fits = len > 0 && len <= DIRECT_MAX && len <= RANKED_PER_ROW * n + DIRECT_SLACK;
+            if (fits && len < bestLen) {
+                best = c;
+                bestLen = len;
+            }
+        }
+        if (best < 0) {
+            return false;
+        }
+        int words = (int) ((bestLen + 63) >>> 6);
+        Allocation wordsAccount = ctx.pool().reserveExternal(words * 16L, "hash join ranked index");
+        long[] ranked = new long[2 * words];
+        ColumnVector k = keys.get(best);
+        MemorySegment data = k.data();
+        boolean four = k.type().byteWidth() == 4;
+        long min = keyMins[best];
+        for (int r = 0; r < n; r++) {
+            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            ranked[(int) (off >>> 6) << 1] |= 1L << off;
+        }
+        int distinct = 0;
+        for (int w = 0; w < words; w++) {
+            ranked[2 * w + 1] = distinct;
+            distinct += Long.bitCount(ranked[2 * w]);
+        }
+        ctx.checkCancelled();
+        Allocation headsAccount;
+        try {
+            headsAccount = ctx.pool().reserveExternal((distinct + 1L) * 4, "hash join ranked index");
+        } catch (RuntimeException e) {
+            wordsAccount.close();
+            throw e;
+        }
+        int[] heads = new int[distinct + 1];
+        boolean several = keys.size() > 1;
+        boolean dup = false;
+        for (int r = 0; r < n; r++) {
+            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            int w = (int) (off >>> 6) << 1;
+            int rank = (int) ranked[w + 1] + Long.bitCount(ranked[w] & ((1L << off) - 1));
+            int head = heads[rank];
+            if (head != 0) {
+                if (several) {
+                    wordsAccount.close();
+                    headsAccount.close();
+                    return false;
+                }
+                dup = true;
+            }
+            next[r] = head - 1;
+            heads[rank] = r + 1;
+        }
+        unique = !dup;
+        direct = heads;
+        rankWords = ranked;
+        rankAlloc = wordsAccount;
+        directMin = min;
+        directLen = bestLen;
+        directColumn = best;
+        directAlloc = headsAccount;
+        parts = new long[][] {new long[0]};
+        partMask = new int[] {0};
+        return true;
+    }
+
     private static int nullRows(long[] hashes) {
         int count = 0;
         for (long h : hashes) {
@@ -353,6 +452,9 @@ final class JoinHashTable implements AutoCloseable {
 
     /** True when probes need no hashes ({@link #findMatches} reads the direct index). */
     boolean direct() { return direct != null; }
+
+    /** True when the probes read the ranked index (a sparse integral key; for tests and EXPLAIN). */
+    boolean ranked() { return rankWords != null; }
 
     /** A hash no real key gets in practice marks rows with a NULL key (they are re-checked, so a clash is harmless). */
     private static final long NULL_ROW = 0x5bd1e9955bd1e995L;
@@ -486,13 +588,20 @@ final class JoinHashTable implements AutoCloseable {
             int words = (int) ((range + 63) >>> 6);
             Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
             long[] bits = new long[words];
-            for (int r = 0; r < n; r++) {
-                if (validity != null && !Validity.isValid(validity, r)) {
-                    continue;
+            if (!hashed && rankWords != null && c == directColumn) {
+                // the ranked index holds this very bitmap (same range): no pass over the rows
+                for (int w = 0; w < words; w++) {
+                    bits[w] = rankWords[2 * w];
                 }
-                long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
-                long off = hashed ? (v * KEY_HASH) >>> shift : v - min;
-                bits[(int) (off >>> 6)] |= 1L << off;
+            } else {
+                for (int r = 0; r < n; r++) {
+                    if (validity != null && !Validity.isValid(validity, r)) {
+                        continue;
+                    }
+                    long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+                    long off = hashed ? (v * KEY_HASH) >>> shift : v - min;
+                    bits[(int) (off >>> 6)] |= 1L << off;
+                }
             }
             long set = 0;
             for (long w : bits) {
@@ -874,7 +983,19 @@ final class JoinHashTable implements AutoCloseable {
         MemorySegment data = key.data();
         MemorySegment validity = key.validity();
         boolean four = key.type().byteWidth() == 4;
-        if (four) {
+        if (rankWords != null) {
+            if (four) {
+                if (sel == null) {
+                    ranked32(rankWords, direct, directMin, directLen, data, n, cand);
+                } else {
+                    ranked32(rankWords, direct, directMin, directLen, data, sel, n, cand);
+                }
+            } else if (sel == null) {
+                ranked64(rankWords, direct, directMin, directLen, data, n, cand);
+            } else {
+                ranked64(rankWords, direct, directMin, directLen, data, sel, n, cand);
+            }
+        } else if (four) {
             if (sel == null) {
                 direct32(direct, directMin, directLen, data, n, cand);
             } else {
@@ -913,6 +1034,41 @@ final class JoinHashTable implements AutoCloseable {
     private static int directEntry(int[] index, long off, long len) {
         long in = ((off - len) >> 63) & ~(off >> 63);   // all ones when 0 <= off < len
         return (index[(int) (off & in)] - 1) | ~(int) in;
+    }
+
+    /** The ranked index's entry - 1 for {@code off} when that key is present and {@code off} in {@code [0, len)}, else -1; branch-free. */
+    private static int rankedEntry(long[] words, int[] heads, long off, long len) {
+        long in = ((off - len) >> 63) & ~(off >> 63);   // all ones when 0 <= off < len
+        long o = off & in;
+        int w = (int) (o >>> 6) << 1;
+        long bits = words[w];
+        int present = (int) (bits >>> o) & 1;
+        int rank = (int) words[w + 1] + Long.bitCount(bits & ((1L << o) - 1));
+        return (heads[rank] - 1) | (present - 1) | ~(int) in;
+    }
+
+    private static void ranked32(long[] words, int[] heads, long min, long len, MemorySegment data, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = rankedEntry(words, heads, data.getAtIndex(INT, i) - min, len);
+        }
+    }
+
+    private static void ranked32(long[] words, int[] heads, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = rankedEntry(words, heads, data.getAtIndex(INT, sel.getAtIndex(INT, i)) - min, len);
+        }
+    }
+
+    private static void ranked64(long[] words, int[] heads, long min, long len, MemorySegment data, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = rankedEntry(words, heads, data.getAtIndex(LONG, i) - min, len);
+        }
+    }
+
+    private static void ranked64(long[] words, int[] heads, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
+        for (int i = 0; i < n; i++) {
+            cand[i] = rankedEntry(words, heads, data.getAtIndex(LONG, sel.getAtIndex(INT, i)) - min, len);
+        }
     }
 
     private static void direct32(int[] index, long min, long len, MemorySegment data, int n, int[] cand) {
@@ -977,7 +1133,9 @@ final class JoinHashTable implements AutoCloseable {
     public void close() {
         if (slotAlloc != null) slotAlloc.close();
         if (directAlloc != null) directAlloc.close();
+        if (rankAlloc != null) rankAlloc.close();
         direct = null;
+        rankWords = null;
         if (keyBitsAlloc != null) keyBitsAlloc.close();
         if (rangeBitsAlloc != null) rangeBitsAlloc.close();
         keyBits = null;

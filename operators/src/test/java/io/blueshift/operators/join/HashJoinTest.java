@@ -279,6 +279,71 @@ class HashJoinTest extends OperatorTestBase {
     }
 
     @Test
+    void sparseKeysJoinThroughTheRankedIndexWhatTheSlotsWouldGive() {
+        // bid: unique, 30-50 key values per row (too sparse for the direct index: the ranked
+        // index), shuffled, with NULLs; bw: 1500 distinct values over 91,500 with duplicates
+        // (alone: ranked with chains; beside bk: the slots, as bw is not unique). Probe keys
+        // below, inside and above the ranges, a third of them build keys.
+        Random rnd = new Random(17);
+        List<Long> ids = new ArrayList<>();
+        for (long i = 0; i < 3000; i++) {
+            ids.add(-50_000 + i * 50 + rnd.nextInt(50));
+        }
+        java.util.Collections.shuffle(ids, rnd);
+        List<Object[]> b = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            Object[] c = buildRows.get(i % buildRows.size()).clone();
+            c[0] = i % 89 == 3 ? null : ids.get(i);
+            c[1] = nullOr(rnd, rnd.nextInt(4));
+            c[3] = nullOr(rnd, rnd.nextInt(1500) * 61L - 20_000);
+            b.add(c);
+        }
+        List<Object[]> p = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            Object[] c = probeRows.get(i % probeRows.size()).clone();
+            c[0] = nullOr(rnd, i % 3 == 0 ? ids.get(rnd.nextInt(ids.size())) : (long) rnd.nextInt(160_000) - 55_000);
+            c[1] = nullOr(rnd, rnd.nextInt(6) - 1);
+            c[3] = nullOr(rnd, i % 3 == 1 ? rnd.nextInt(1500) * 61L - 20_000 : (long) rnd.nextInt(100_000) - 25_000);
+            p.add(c);
+        }
+        try (InMemoryTable pt = MixedTable.build(pool, "probe5", PROBE, p, 512);
+             InMemoryTable bt = MixedTable.build(pool, "build5", BUILD, b, 448)) {
+            PlanNode ps = PlanBuilder.scan(pt).build();
+            PlanNode bs = PlanBuilder.scan(bt).build();
+            for (JoinType type : JoinType.values()) {
+                if (type == JoinType.SINGLE) {
+                    continue;
+                }
+                check(ps, p, bs, b, new int[] {0}, new int[] {0}, type, null, null, 1, 3);
+                check(ps, p, bs, b, new int[] {0, 1}, new int[] {0, 1}, type, null, null, 2);
+                check(ps, p, bs, b, new int[] {1, 0}, new int[] {1, 0}, type, null, null, 1);
+                check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, null, null, 1, 2);
+                check(ps, p, bs, b, new int[] {3, 1}, new int[] {3, 1}, type, null, null, 2);
+                check(ps, p, bs, b, new int[] {0}, new int[] {0}, type, lessResidual(), HashJoinTest::less, 2);
+                check(ps, p, bs, b, new int[] {3}, new int[] {3}, type, notEqualFlipped(), HashJoinTest::notEqual, 1);
+            }
+            // INT32 probe keys against the INT64 ranked column
+            List<Object[]> p32 = p.stream().map(r -> {
+                Object[] c = r.clone();
+                c[1] = r[0] == null ? null : (int) (long) (Long) r[0];
+                return c;
+            }).toList();
+            // (the nested loops compare Java values: the build keys as Integer objects, still stored as BIGINT)
+            List<Object[]> b32 = b.stream().map(r -> {
+                Object[] c = r.clone();
+                c[0] = r[0] == null ? null : (int) (long) (Long) r[0];
+                return c;
+            }).toList();
+            try (InMemoryTable pt32 = MixedTable.build(pool, "probe6", PROBE, p32, 512);
+                 InMemoryTable bt32 = MixedTable.build(pool, "build6", BUILD, b32, 448)) {
+                PlanNode bs32 = PlanBuilder.scan(bt32).build();
+                check(PlanBuilder.scan(pt32).build(), p32, bs32, b32, new int[] {1}, new int[] {0}, JoinType.INNER, null, null, 1, 2);
+                check(PlanBuilder.scan(pt32).build(), p32, bs32, b32, new int[] {1}, new int[] {0}, JoinType.ANTI, null, null, 2);
+            }
+        }
+    }
+
+    @Test
     void singleJoinOnUniqueKeysAndWithResidual() {
         // bid is unique: pid = bid has at most one match
         for (var r : List.of(new Object[] {null, null}, new Object[] {lessResidual(), (NaiveJoin.Residual) HashJoinTest::less})) {

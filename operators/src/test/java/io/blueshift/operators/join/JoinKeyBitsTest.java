@@ -177,4 +177,49 @@ class JoinKeyBitsTest extends OperatorTestBase {
             ctx.workers().close();
         }
     }
+
+    /**
+     * Which index a single integral key gets: direct for a dense range, ranked for a sparse one
+     * (up to 64 values per row), the slots beyond; an empty build side and an all-NULL one too.
+     */
+    @Test
+    void keyRangeChoosesDirectRankedOrSlots() {
+        assertIndex(1, 100_000, "direct");
+        assertIndex(30, 100_000, "ranked");
+        assertIndex(60, 100_000, "ranked");
+        assertIndex(200, 100_000, "slots");
+        assertIndex(30, 0, "slots");
+    }
+
+    private void assertIndex(int spread, int n, String expected) {
+        Schema schema = Schema.of(Field.of("k", DataType.INT64));
+        Random rnd = new Random(3);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new Object[] {(long) i * spread + rnd.nextInt(spread)});
+        }
+        for (int threads : new int[] {1, 2}) {
+            ExecutionContext ctx = new ExecutionContext(pool, io.blueshift.kernels.Kernels.provider(), 4096, threads,
+                    new WorkerPool(threads));
+            HashJoinBuild build = new HashJoinBuild(schema, new int[] {0});
+            try (InMemoryTable table = MixedTable.build(pool, "build", schema, rows, 8192)) {
+                SinkState local = build.createLocalState(ctx);
+                for (int b = 0; b < table.blockCount(); b++) {
+                    try (LoadedBlock block = table.load(b, new int[] {0}, pool)) {
+                        build.sink(new Batch(List.of(block.column(0)), block.rowCount()), local);
+                    }
+                }
+                build.combine(local);
+                local.close();
+                try (MaterializedResult result = build.finish(ctx)) {
+                    JoinHashTable t = build.table();
+                    String index = t.ranked() ? "ranked" : t.direct() ? "direct" : "slots";
+                    assertEquals(expected, index, spread + " values per row, " + n + " rows, " + threads + " threads");
+                    assertTrue(t.unique());
+                }
+            } finally {
+                ctx.workers().close();
+            }
+        }
+    }
 }
