@@ -280,7 +280,12 @@ public final class HashJoinProbe implements Operator {
         }
     }
 
-    /** Emits matching pairs round by round (INNER, LEFT, SINGLE, RIGHT) or records which rows (or build rows) match. */
+    /**
+     * Emits matching pairs round by round (INNER, LEFT, SINGLE, RIGHT) or records which rows (or
+     * build rows) match. Each loop over the rows is a small method of its own whose shape does
+     * not depend on the join type or the batch: the JIT compiles each once, as a whole method
+     * (no on-stack replacement of one large method, no loop predicates that a later batch breaks).
+     */
     private void rounds(Batch input, State s, MemorySegment sel, int n, byte[] matched, BatchConsumer downstream) {
         int rowCount = input.rowCount();
         JoinScratch a = s.arrays;
@@ -298,29 +303,18 @@ public final class HashJoinProbe implements Operator {
         boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE || type == JoinType.RIGHT;
         boolean stopAtMatch = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
         boolean markBuild = type.marksBuildRows();
+        boolean single = type == JoinType.SINGLE;
         int[] next = table.next();
         boolean unique = table.unique();
         while (true) {
-            // the rows with a candidate, written without a branch on whether each has one
-            // (every row is written at m; only those with one move m on)
-            int m = 0;
-            for (int i = 0; i < n; i++) {
-                int c = cand[i];
-                activeIndex[m] = i;
-                buildRow[m] = c;
-                m += ~c >>> 31;
-            }
-            if (sel == null) {
-                for (int j = 0; j < m; j++) {
-                    active.setAtIndex(INT, j, activeIndex[j]);
-                }
-            } else {
-                for (int j = 0; j < m; j++) {
-                    active.setAtIndex(INT, j, sel.getAtIndex(INT, activeIndex[j]));
-                }
-            }
+            int m = collect(cand, n, activeIndex, buildRow);
             if (m == 0) {
                 return;
+            }
+            if (sel == null) {
+                writeRows(activeIndex, m, active);
+            } else {
+                writeRows(sel, activeIndex, m, active);
             }
             s.ctx.checkCancelled();
             if (compare != null) {
@@ -328,80 +322,153 @@ public final class HashJoinProbe implements Operator {
                 int[] passIndex = a.passIndex;
                 int k = comparePairs(input.columns(), active, buildRow, m, passed, passIndex);
                 if (markBuild) {
-                    for (int q = 0; q < k; q++) {
-                        table.mark(buildRow[passIndex[q]]);
-                    }
+                    markBuildPassed(table, buildRow, passIndex, k);
                 } else if (type != JoinType.INNER) {
-                    for (int q = 0; q < k; q++) {
-                        int i = activeIndex[passIndex[q]];
-                        if (type == JoinType.SINGLE && matched[i] != 0) {
-                            throw new IllegalStateException("more than one row returned by a subquery used as an expression");
-                        }
-                        matched[i] = 1;
-                    }
+                    flagPassed(activeIndex, passIndex, k, matched, single);
                 }
                 if (emitPairs && k > 0) {
                     int[] passBuild = a.passBuild;
-                    for (int q = 0; q < k; q++) {
-                        passBuild[q] = buildRow[passIndex[q]];
-                    }
+                    pick(buildRow, passIndex, k, passBuild);
                     for (int c = 0; c < built.size(); c++) {
                         gatherInto(table.columns().get(c), built.get(c), passed, passBuild, k);
                     }
                     emit(columns, rowCount, passed, k, s, downstream);
                 }
-                for (int j = 0; j < m; j++) {
-                    int i = activeIndex[j];
-                    boolean done = unique || (stopAtMatch && matched[i] != 0);
-                    cand[i] = done ? -1 : next[buildRow[j]];
+            } else {
+                for (int c = 0; c < built.size(); c++) {
+                    gatherInto(table.columns().get(c), built.get(c), active, buildRow, m);
                 }
-                continue;
-            }
-            for (int c = 0; c < built.size(); c++) {
-                gatherInto(table.columns().get(c), built.get(c), active, buildRow, m);
-            }
-            MemorySegment out = active;
-            int k = m;
-            if (residual != null) {
-                s.values.reset();
-                k = s.predicates.select(residual, new Batch(columns, rowCount, new SelectionVector(active, m)), passed);
-                out = passed;
-            }
-            if (markBuild) {
-                if (residual == null) {
-                    for (int j = 0; j < m; j++) {
-                        table.mark(buildRow[j]);
-                    }
-                } else {
-                    for (int q = 0, j = 0; q < k; q++, j++) {
-                        int row = out.getAtIndex(INT, q);
-                        while (active.getAtIndex(INT, j) != row) {
-                            j++;
-                        }
-                        table.mark(buildRow[j]);
-                    }
+                MemorySegment out = active;
+                int k = m;
+                if (residual != null) {
+                    s.values.reset();
+                    k = s.predicates.select(residual, new Batch(columns, rowCount, new SelectionVector(active, m)), passed);
+                    out = passed;
                 }
-            } else if (type != JoinType.INNER) {
-                for (int q = 0, j = 0; q < k; q++, j++) {
-                    int row = out.getAtIndex(INT, q);
-                    while (active.getAtIndex(INT, j) != row) {
-                        j++;
+                if (markBuild) {
+                    if (residual == null) {
+                        markBuildAll(table, buildRow, m);
+                    } else {
+                        markBuildSelected(table, out, k, active, buildRow);
                     }
-                    int i = activeIndex[j];
-                    if (type == JoinType.SINGLE && matched[i] != 0) {
-                        throw new IllegalStateException("more than one row returned by a subquery used as an expression");
-                    }
-                    matched[i] = 1;
+                } else if (type != JoinType.INNER) {
+                    flagSelected(out, k, active, activeIndex, matched, single);
+                }
+                if (emitPairs && k > 0) {
+                    emit(columns, rowCount, out, k, s, downstream);
                 }
             }
-            if (emitPairs && k > 0) {
-                emit(columns, rowCount, out, k, s, downstream);
+            if (unique) {
+                // every row had its only candidate: no next round
+                return;
             }
-            for (int j = 0; j < m; j++) {
-                int i = activeIndex[j];
-                boolean done = unique || (stopAtMatch && matched[i] != 0);
-                cand[i] = done ? -1 : next[buildRow[j]];
+            if (stopAtMatch) {
+                advanceUnmatched(cand, activeIndex, buildRow, m, next, matched);
+            } else {
+                advance(cand, activeIndex, buildRow, m, next);
             }
+        }
+    }
+
+    /**
+     * The rows with a candidate: their index in {@code activeIndex}, the candidate in {@code
+     * buildRow}; returns how many. Written without a branch on whether each has one (every row
+     * is written at m; only those with one move m on).
+     */
+    private static int collect(int[] cand, int n, int[] activeIndex, int[] buildRow) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int c = cand[i];
+            activeIndex[m] = i;
+            buildRow[m] = c;
+            m += ~c >>> 31;
+        }
+        return m;
+    }
+
+    private static void writeRows(int[] activeIndex, int m, MemorySegment active) {
+        for (int j = 0; j < m; j++) {
+            active.setAtIndex(INT, j, activeIndex[j]);
+        }
+    }
+
+    private static void writeRows(MemorySegment sel, int[] activeIndex, int m, MemorySegment active) {
+        for (int j = 0; j < m; j++) {
+            active.setAtIndex(INT, j, sel.getAtIndex(INT, activeIndex[j]));
+        }
+    }
+
+    private static void pick(int[] buildRow, int[] passIndex, int k, int[] out) {
+        for (int q = 0; q < k; q++) {
+            out[q] = buildRow[passIndex[q]];
+        }
+    }
+
+    private static void markBuildPassed(JoinHashTable table, int[] buildRow, int[] passIndex, int k) {
+        for (int q = 0; q < k; q++) {
+            table.mark(buildRow[passIndex[q]]);
+        }
+    }
+
+    private static void markBuildAll(JoinHashTable table, int[] buildRow, int m) {
+        for (int j = 0; j < m; j++) {
+            table.mark(buildRow[j]);
+        }
+    }
+
+    /** Marks the build rows of the pairs whose probe rows {@code out[0..k)} (a subsequence of {@code active}) passed. */
+    private static void markBuildSelected(JoinHashTable table, MemorySegment out, int k, MemorySegment active, int[] buildRow) {
+        for (int q = 0, j = 0; q < k; q++, j++) {
+            int row = out.getAtIndex(INT, q);
+            while (active.getAtIndex(INT, j) != row) {
+                j++;
+            }
+            table.mark(buildRow[j]);
+        }
+    }
+
+    private static void flagPassed(int[] activeIndex, int[] passIndex, int k, byte[] matched, boolean single) {
+        for (int q = 0; q < k; q++) {
+            int i = activeIndex[passIndex[q]];
+            if (single && matched[i] != 0) {
+                throw tooManyRows();
+            }
+            matched[i] = 1;
+        }
+    }
+
+    /** Flags the probe rows {@code out[0..k)} (a subsequence of {@code active}) as matched. */
+    private static void flagSelected(MemorySegment out, int k, MemorySegment active, int[] activeIndex, byte[] matched,
+                                     boolean single) {
+        for (int q = 0, j = 0; q < k; q++, j++) {
+            int row = out.getAtIndex(INT, q);
+            while (active.getAtIndex(INT, j) != row) {
+                j++;
+            }
+            int i = activeIndex[j];
+            if (single && matched[i] != 0) {
+                throw tooManyRows();
+            }
+            matched[i] = 1;
+        }
+    }
+
+    private static IllegalStateException tooManyRows() {
+        return new IllegalStateException("more than one row returned by a subquery used as an expression");
+    }
+
+    /** Every active row steps to the next build row with its key. */
+    private static void advance(int[] cand, int[] activeIndex, int[] buildRow, int m, int[] next) {
+        for (int j = 0; j < m; j++) {
+            cand[activeIndex[j]] = next[buildRow[j]];
+        }
+    }
+
+    /** SEMI, ANTI, MARK: active rows not yet matched step to the next build row, matched ones stop. */
+    private static void advanceUnmatched(int[] cand, int[] activeIndex, int[] buildRow, int m, int[] next, byte[] matched) {
+        for (int j = 0; j < m; j++) {
+            int i = activeIndex[j];
+            cand[i] = matched[i] != 0 ? -1 : next[buildRow[j]];
         }
     }
 
@@ -426,42 +493,54 @@ public final class HashJoinProbe implements Operator {
         return t instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * t.byteWidth();
     }
 
-    /** {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included. */
+    /**
+     * {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included;
+     * one small method per value width (each compiled on its own, tight).
+     */
     private static void gatherInto(ColumnVector src, ColumnVector dst, MemorySegment active, int[] buildRow, int m) {
         MemorySegment from = src.data();
         MemorySegment to = dst.data();
         switch (src.type()) {
-            case DataType.BooleanType t -> {
-                for (int j = 0; j < m; j++) {
-                    Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow[j]));
-                }
-            }
-            case DataType.VarcharType t -> {
-                for (int j = 0; j < m; j++) {
-                    long a = (long) active.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
-                    long b = (long) buildRow[j] * StringViews.VIEW_BYTES;
-                    to.set(ValueLayout.JAVA_LONG_UNALIGNED, a, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b));
-                    to.set(ValueLayout.JAVA_LONG_UNALIGNED, a + 8, from.get(ValueLayout.JAVA_LONG_UNALIGNED, b + 8));
-                }
-            }
+            case DataType.BooleanType t -> gatherBits(from, to, active, buildRow, m);
+            case DataType.VarcharType t -> gatherViews(from, to, active, buildRow, m);
             default -> {
                 if (src.type().byteWidth() == 4) {
-                    for (int j = 0; j < m; j++) {
-                        to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow[j]));
-                    }
+                    gather32(from, to, active, buildRow, m);
                 } else {
-                    for (int j = 0; j < m; j++) {
-                        to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow[j]));
-                    }
+                    gather64(from, to, active, buildRow, m);
                 }
             }
         }
         MemorySegment validity = src.validity();
         if (validity != null) {
-            MemorySegment out = dst.validity();
-            for (int j = 0; j < m; j++) {
-                Validity.set(out, active.getAtIndex(INT, j), Validity.isValid(validity, buildRow[j]));
-            }
+            gatherBits(validity, dst.validity(), active, buildRow, m);
+        }
+    }
+
+    private static void gatherBits(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
+        for (int j = 0; j < m; j++) {
+            Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow[j]));
+        }
+    }
+
+    private static void gatherViews(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
+        for (int j = 0; j < m; j++) {
+            long a = (long) active.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
+            long b = (long) buildRow[j] * StringViews.VIEW_BYTES;
+            to.set(LONG, a, from.get(LONG, b));
+            to.set(LONG, a + 8, from.get(LONG, b + 8));
+        }
+    }
+
+    private static void gather32(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
+        for (int j = 0; j < m; j++) {
+            to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow[j]));
+        }
+    }
+
+    private static void gather64(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
+        for (int j = 0; j < m; j++) {
+            to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow[j]));
         }
     }
 
