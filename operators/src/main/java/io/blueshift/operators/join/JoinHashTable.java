@@ -380,64 +380,73 @@ final class JoinHashTable implements AutoCloseable {
         }
         int words = (int) ((bestLen + 63) >>> 6);
         Allocation wordsAccount = ctx.pool().reserveExternal(words * 16L, "hash join ranked index");
-        long[] ranked = new long[2 * words];
-        ColumnVector k = keys.get(best);
-        MemorySegment data = k.data();
-        boolean four = k.type().byteWidth() == 4;
-        long min = keyMins[best];
-        for (int r = 0; r < n; r++) {
-            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
-                continue;
-            }
-            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
-            ranked[(int) (off >>> 6) << 1] |= 1L << off;
-        }
-        int distinct = 0;
-        for (int w = 0; w < words; w++) {
-            ranked[2 * w + 1] = distinct;
-            distinct += Long.bitCount(ranked[2 * w]);
-        }
-        ctx.checkCancelled();
-        Allocation headsAccount;
+        Allocation headsAccount = null;
         try {
+            long[] ranked = new long[2 * words];
+            ColumnVector k = keys.get(best);
+            MemorySegment data = k.data();
+            boolean four = k.type().byteWidth() == 4;
+            long min = keyMins[best];
+            for (int r = 0; r < n; r++) {
+                if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                    continue;
+                }
+                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+                ranked[(int) (off >>> 6) << 1] |= 1L << off;
+                if ((r & 0xFFFF) == 0) {
+                    ctx.checkCancelled();
+                }
+            }
+            int distinct = 0;
+            for (int w = 0; w < words; w++) {
+                ranked[2 * w + 1] = distinct;
+                distinct += Long.bitCount(ranked[2 * w]);
+            }
             headsAccount = ctx.pool().reserveExternal((distinct + 1L) * 4, "hash join ranked index");
-        } catch (RuntimeException e) {
+            int[] heads = new int[distinct + 1];
+            boolean several = keys.size() > 1;
+            boolean dup = false;
+            for (int r = 0; r < n; r++) {
+                if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                    continue;
+                }
+                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+                int w = (int) (off >>> 6) << 1;
+                int rank = (int) ranked[w + 1] + Long.bitCount(ranked[w] & ((1L << off) - 1));
+                int head = heads[rank];
+                if (head != 0) {
+                    if (several) {
+                        wordsAccount.close();
+                        headsAccount.close();
+                        return false;
+                    }
+                    dup = true;
+                }
+                next[r] = head - 1;
+                heads[rank] = r + 1;
+                if ((r & 0xFFFF) == 0) {
+                    ctx.checkCancelled();
+                }
+            }
+            unique = !dup;
+            direct = heads;
+            rankWords = ranked;
+            rankAlloc = wordsAccount;
+            directMin = min;
+            directLen = bestLen;
+            directColumn = best;
+            directAlloc = headsAccount;
+            parts = new long[][] {new long[0]};
+            partMask = new int[] {0};
+            return true;
+        } catch (RuntimeException | Error e) {
+            // a cancel seen while filling, or no heap for the index: give the reservations back
             wordsAccount.close();
+            if (headsAccount != null) {
+                headsAccount.close();
+            }
             throw e;
         }
-        int[] heads = new int[distinct + 1];
-        boolean several = keys.size() > 1;
-        boolean dup = false;
-        for (int r = 0; r < n; r++) {
-            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
-                continue;
-            }
-            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
-            int w = (int) (off >>> 6) << 1;
-            int rank = (int) ranked[w + 1] + Long.bitCount(ranked[w] & ((1L << off) - 1));
-            int head = heads[rank];
-            if (head != 0) {
-                if (several) {
-                    wordsAccount.close();
-                    headsAccount.close();
-                    return false;
-                }
-                dup = true;
-            }
-            next[r] = head - 1;
-            heads[rank] = r + 1;
-        }
-        unique = !dup;
-        direct = heads;
-        rankWords = ranked;
-        rankAlloc = wordsAccount;
-        directMin = min;
-        directLen = bestLen;
-        directColumn = best;
-        directAlloc = headsAccount;
-        parts = new long[][] {new long[0]};
-        partMask = new int[] {0};
-        return true;
     }
 
     private static int nullRows(long[] hashes) {
