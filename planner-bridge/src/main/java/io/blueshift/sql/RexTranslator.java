@@ -438,7 +438,7 @@ final class RexTranslator {
             case "MAKE_DATE" -> Expr.Function.MAKE_DATE;
             case "LAST_DAY" -> Expr.Function.LAST_DAY;
             case "DATE_DIFF", "DATEDIFF" -> Expr.Function.DATE_DIFF;
-            case "MOD", "%" -> Expr.Function.MOD;
+            case "MOD", "%", "$MOD" -> Expr.Function.MOD;
             case "FLOOR" -> Expr.Function.FLOOR;
             case "CEIL", "CEILING" -> Expr.Function.CEIL;
             default -> throw new UnsupportedOperationException("not supported: function " + call.getOperator().getName());
@@ -460,11 +460,29 @@ final class RexTranslator {
         } else if (f == Expr.Function.MOD) {
             DataType a = args.get(0).type();
             DataType b = args.get(1).type();
-            type = a instanceof DataType.Float64Type || b instanceof DataType.Float64Type
-                    || a instanceof DataType.DecimalType || b instanceof DataType.DecimalType ? DataType.FLOAT64
+            type = a instanceof DataType.Float64Type || b instanceof DataType.Float64Type ? DataType.FLOAT64
+                    : a instanceof DataType.DecimalType || b instanceof DataType.DecimalType ? modDecimal(a, b)
                     : a instanceof DataType.Int64Type || b instanceof DataType.Int64Type ? DataType.INT64 : DataType.INT32;
         }
         return new Expr.Call(f, args, type);
+    }
+
+    /** DECIMAL MOD's type, as DuckDB's (the larger scale and integer part), at most 18 digits ({@code SqlFunctions.MOD}). */
+    private static DataType modDecimal(DataType a, DataType b) {
+        int sa = a instanceof DataType.DecimalType d ? d.scale() : 0;
+        int sb = b instanceof DataType.DecimalType d ? d.scale() : 0;
+        int scale = Math.max(sa, sb);
+        int whole = Math.max(digits(a) - sa, digits(b) - sb);
+        return DataType.decimal(Math.min(DataType.DecimalType.MAX_PRECISION, whole + scale), scale);
+    }
+
+    private static int digits(DataType t) {
+        return switch (t) {
+            case DataType.DecimalType d -> d.precision();
+            case DataType.Int64Type i -> 19;
+            case DataType.Int32Type i -> 10;
+            default -> 5; // SMALLINT, TINYINT widen to INT32 before they get here
+        };
     }
 
     private List<Expr> all(List<RexNode> ops, Schema input) {

@@ -163,11 +163,26 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
      * expanded, star modifiers turned into Calcite's star nodes.
      */
     static void rewriteParsed(SqlNode parsed) {
+        ourMod(parsed);
         TimestampCasts.fold(parsed);
         Regressions.expand(parsed);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);
+    }
+
+    /** Every {@code MOD(a, b)} and {@code a % b} typed as ours ({@link SqlFunctions#MOD}), before validation copies any call. */
+    private static void ourMod(SqlNode parsed) {
+        parsed.accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+            @Override
+            public Void visit(org.apache.calcite.sql.SqlCall call) {
+                if (call instanceof org.apache.calcite.sql.SqlBasicCall b && b.operandCount() == 2
+                        && b.getOperator().getKind() == org.apache.calcite.sql.SqlKind.MOD) {
+                    b.setOperator(SqlFunctions.MOD);
+                }
+                return super.visit(call);
+            }
+        });
     }
 
     /**

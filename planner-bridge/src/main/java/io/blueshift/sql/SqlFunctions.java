@@ -129,6 +129,37 @@ final class SqlFunctions {
             OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE), DATE);
 
     /**
+     * {@code MOD(a, b)} and {@code a % b} typed as our MOD computes them: DOUBLE when either side
+     * is DOUBLE, else DECIMAL when either is DECIMAL (DuckDB's precision and scale, at most
+     * 18 digits), else BIGINT when either is BIGINT, else INTEGER. Calcite types them as
+     * the divisor, so {@code CAST(bigint_col % 97 AS INTEGER)} and {@code CAST(decimal % 2 AS
+     * INTEGER)} lost their CAST as a no-op (a BIGINT column, or 0.50 where 1 was meant); the
+     * validator ({@link SqlFrontEnd#validator}) puts this operator in their place before typing.
+     */
+    static final SqlFunction MOD = fn("$MOD", binding -> {
+        org.apache.calcite.rel.type.RelDataTypeFactory f = binding.getTypeFactory();
+        org.apache.calcite.rel.type.RelDataType a = binding.getOperandType(0);
+        org.apache.calcite.rel.type.RelDataType b = binding.getOperandType(1);
+        org.apache.calcite.sql.type.SqlTypeName t;
+        boolean nullable = a.isNullable() || b.isNullable();
+        if (org.apache.calcite.sql.type.SqlTypeUtil.isApproximateNumeric(a) || org.apache.calcite.sql.type.SqlTypeUtil.isApproximateNumeric(b)) {
+            t = org.apache.calcite.sql.type.SqlTypeName.DOUBLE;
+        } else if (org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(a) || org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(b)) {
+            // DuckDB's: the larger scale, the larger integer part
+            int scale = Math.max(a.getScale(), b.getScale());
+            int whole = Math.max(a.getPrecision() - a.getScale(), b.getPrecision() - b.getScale());
+            return f.createTypeWithNullability(f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DECIMAL,
+                    Math.min(io.blueshift.memory.DataType.DecimalType.MAX_PRECISION, whole + scale), scale), nullable);
+        } else if (a.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT
+                || b.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT) {
+            t = org.apache.calcite.sql.type.SqlTypeName.BIGINT;
+        } else {
+            t = org.apache.calcite.sql.type.SqlTypeName.INTEGER;
+        }
+        return f.createTypeWithNullability(f.createSqlType(t), nullable);
+    }, OperandTypes.NUMERIC_NUMERIC, NUMERIC);
+
+    /**
      * MEDIAN and QUANTILE_CONT's type in DuckDB: DOUBLE for integers and doubles, the input's
      * DECIMAL, TIMESTAMP for dates and timestamps, the input's type otherwise (strings take
      * the lower middle value).
@@ -172,7 +203,7 @@ final class SqlFunctions {
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
-            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE, org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST,
+            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE, MOD, org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE, org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
     /**

@@ -358,6 +358,10 @@ final class Functions {
                 out.setDouble(r, asDouble(a, r) % asDouble(b, r));
                 continue;
             }
+            if (type instanceof DecimalType d) {
+                out.setLong(r, decimalMod(a, b, r, d.scale()));
+                continue;
+            }
             long y = integral(b, r);
             if (y == 0) {
                 throw new ArithmeticException("division by zero");
@@ -365,6 +369,24 @@ final class Functions {
             setIntegral(out, r, integral(a, r) % y);
         }
         return out;
+    }
+
+    /** {@code a % b} as the unscaled value at {@code scale} (at least either side's scale); the sign of {@code a}. */
+    private static long decimalMod(ColumnVector a, ColumnVector b, int r, int scale) {
+        int sa = a.type() instanceof DecimalType d ? d.scale() : 0;
+        int sb = b.type() instanceof DecimalType d ? d.scale() : 0;
+        long ua = a.type() instanceof DecimalType ? a.getLong(r) : integral(a, r);
+        long ub = b.type() instanceof DecimalType ? b.getLong(r) : integral(b, r);
+        if (ub == 0) {
+            throw new ArithmeticException("division by zero");
+        }
+        try {
+            return Math.multiplyExact(ua, ExprTypes.pow10(scale - sa)) % Math.multiplyExact(ub, ExprTypes.pow10(scale - sb));
+        } catch (ArithmeticException overflow) {
+            // a side too large to bring to the common scale in 64 bits; the remainder is smaller than b
+            return java.math.BigDecimal.valueOf(ua, sa).remainder(java.math.BigDecimal.valueOf(ub, sb))
+                    .setScale(scale).unscaledValue().longValueExact();
+        }
     }
 
     private static double asDouble(ColumnVector v, int r) {
