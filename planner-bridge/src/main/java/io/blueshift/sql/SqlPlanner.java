@@ -188,10 +188,16 @@ public final class SqlPlanner {
             rel = hep(rel, TO_MULTI_JOINS);
             // inner join graphs: ordered by our estimates; the rest by Calcite's rule
             rel = GreedyJoinOrder.apply(rel);
-            if (any(rel, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin)) {
+            boolean calciteOrdered = any(rel, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin);
+            if (calciteOrdered) {
                 rel = hep(rel, MULTI_JOIN_ORDER);
+            } else {
+                // our join order leaves a projection restoring the field order: merged here
+                rel = mergeProjections(rel, relBuilder);
             }
-            rel = hep(rel, AFTER_JOIN_ORDER);
+            if (calciteOrdered || any(rel, SqlPlanner::filterToMove)) {
+                rel = hep(rel, AFTER_JOIN_ORDER);
+            }
         }
         rel = new FieldTrimmer(relBuilder).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
@@ -263,6 +269,55 @@ public final class SqlPlanner {
 
     public String explainLogical(String sql) {
         return RelOptUtil.dumpPlan("", logicalPlan(sql), SqlExplainFormat.TEXT, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+    }
+
+    /**
+     * What {@link #AFTER_JOIN_ORDER}'s projection rules do, without a rewrite pass: a projection
+     * over a projection merged (unless an expression would be repeated too often, as Calcite's
+     * rule), an identity projection removed. After {@link GreedyJoinOrder} these are all that
+     * pass changed unless a filter was left to move ({@link #filterToMove}); the pass copied the
+     * whole plan into a graph and tried every rule on every node for it.
+     */
+    private static RelNode mergeProjections(RelNode root, RelBuilder builder) {
+        return root.accept(new org.apache.calcite.rel.RelShuttleImpl() {
+            @Override
+            public RelNode visit(org.apache.calcite.rel.logical.LogicalProject project) {
+                RelNode visited = super.visit(project);
+                if (!(visited instanceof org.apache.calcite.rel.core.Project top)) {
+                    return visited;
+                }
+                if (top.getInput() instanceof org.apache.calcite.rel.core.Project bottom
+                        && !org.apache.calcite.rex.RexOver.containsOver(bottom.getProjects(), null)
+                        && !org.apache.calcite.rex.RexOver.containsOver(top.getProjects(), null)) {
+                    java.util.List<org.apache.calcite.rex.RexNode> merged =
+                            RelOptUtil.pushPastProjectUnlessBloat(top.getProjects(), bottom, PROJECT_MERGE_BLOAT);
+                    if (merged != null) {
+                        RelNode built = builder.push(bottom.getInput()).project(merged, top.getRowType().getFieldNames()).build();
+                        if (!(built instanceof org.apache.calcite.rel.core.Project p)) {
+                            return built;
+                        }
+                        top = p;
+                    }
+                }
+                if (org.apache.calcite.rex.RexUtil.isIdentity(top.getProjects(), top.getInput().getRowType())) {
+                    // as Calcite's rule: a projection below takes the removed one's names
+                    return top.getInput() instanceof org.apache.calcite.rel.core.Project child
+                            ? child.copy(child.getTraitSet(), child.getInput(), child.getProjects(), top.getRowType())
+                            : top.getInput();
+                }
+                return top;
+            }
+        });
+    }
+
+    /** Calcite's ProjectMergeRule's default: no merge that repeats an expression more than this. */
+    private static final int PROJECT_MERGE_BLOAT = 100;
+
+    /** A filter {@link #AFTER_JOIN_ORDER}'s filter rules could move or merge. */
+    private static boolean filterToMove(RelNode rel) {
+        return rel instanceof org.apache.calcite.rel.core.Filter f
+                && (f.getInput() instanceof org.apache.calcite.rel.core.Filter || f.getInput() instanceof org.apache.calcite.rel.core.Project
+                        || f.getInput() instanceof org.apache.calcite.rel.core.Join);
     }
 
     /**
