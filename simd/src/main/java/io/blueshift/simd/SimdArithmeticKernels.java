@@ -19,10 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * subtract; for multiply, lanes whose magnitudes' leading zeros add to 65 or more cannot
  * overflow, and only the other lanes are checked exactly (with {@link Math#multiplyHigh}).
  * Validity is read only when a lane overflows. With a selection (the Vector API has no gather
- * from a MemorySegment) the selected rows are gathered into arrays a block at a time, computed
- * and checked a vector at a time there, and scattered back to their row ids: one short
- * gather loop and one scatter loop shared by every operator, so the row loops the JIT must
- * compile are few and small.
+ * from a MemorySegment) a row loop runs that reads no validity: it ORs each row's overflow
+ * test into one flag, and only when that is set does the scalar twin run the rows again with
+ * validity, to throw for the first valid row that overflows or to let null rows' overflows
+ * pass. When {@code out} overlaps an input (in place) the scalar twin runs at once, as a
+ * second pass would read results. A gather into arrays then SIMD was tried: it ran 2.5x
+ * slower in TPC-H Q11 (bench/RESULTS.md, session 8), its vector code not compiled by C2.
  */
 final class SimdArithmeticKernels implements ArithmeticKernels {
     static final SimdArithmeticKernels INSTANCE = new SimdArithmeticKernels();
@@ -32,10 +34,6 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     private static final VectorSpecies<Double> DOUBLE = SimdSpecies.DOUBLE;
     private static final ValueLayout.OfLong LONG_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
-    /** Selected rows gathered at a time: three arrays of this many longs stay in L1. */
-    static final int BLOCK = 512;
-    /** Per thread: the gathered left operand, right operand and results of one block. */
-    private static final ThreadLocal<long[][]> BLOCKS = ThreadLocal.withInitial(() -> new long[3][BLOCK]);
 
     private SimdArithmeticKernels() {}
 
@@ -143,123 +141,116 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         }
     }
 
-    /** Copies {@code src} at the row ids {@code sel[from, from + m)} into {@code dst[0, m)}. */
-    private static void gather(MemorySegment src, MemorySegment sel, int from, int m, long[] dst) {
-        for (int j = 0; j < m; j++) {
-            dst[j] = src.getAtIndex(LONG_LAYOUT, sel.getAtIndex(INT_LAYOUT, from + j));
-        }
+    /** Whether {@code out} shares memory with {@code a} or {@code b} (null for none). */
+    private static boolean overlaps(MemorySegment out, MemorySegment a, MemorySegment b) {
+        return out.asOverlappingSlice(a).isPresent() || (b != null && out.asOverlappingSlice(b).isPresent());
     }
 
-    /** Writes {@code src[0, m)} to {@code out} at the row ids {@code sel[from, from + m)}. */
-    private static void scatter(long[] src, MemorySegment sel, int from, int m, MemorySegment out) {
-        for (int j = 0; j < m; j++) {
-            out.setAtIndex(LONG_LAYOUT, sel.getAtIndex(INT_LAYOUT, from + j), src[j]);
-        }
-    }
-
-    /**
-     * Throws for the first valid lane among {@code suspects} (bits of gathered positions
-     * {@code j..}, block starting at selection index {@code from}) that truly overflows.
+    /*
+     * The selected rows without validity: each returns false when some row's result may have
+     * overflowed (or out overlaps an input), and the caller then runs the scalar twin, which
+     * re-reads the unchanged inputs and decides with validity. One loop per operator, as in
+     * the scalar twin.
      */
-    private static void checkGathered(Op op, long suspects, int j, long[] xs, long[] ys, long c, boolean constantFirst,
-                                      MemorySegment sel, int from, MemorySegment aValidity, MemorySegment bValidity) {
-        for (long lanes = suspects; lanes != 0; lanes &= lanes - 1) {
-            int at = j + Long.numberOfTrailingZeros(lanes);
-            int row = sel.getAtIndex(INT_LAYOUT, from + at);
-            if ((BitmapWords.bit(aValidity, row) & BitmapWords.bit(bValidity, row)) == 0) {
-                continue;
-            }
-            long w = ys == null ? c : ys[at];
-            long x = constantFirst ? w : xs[at];
-            long y = constantFirst ? xs[at] : w;
-            boolean overflows = switch (op) {
-                case ADD, SUBTRACT -> true; // the sign test is exact
-                case MULTIPLY -> Math.multiplyHigh(x, y) != ((x * y) >> 63);
-            };
-            if (overflows) {
-                throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
-            }
-        }
-    }
 
-    /**
-     * {@code out = a op b} (or {@code a op c}, {@code c op a} when {@code b} is null) on the
-     * selected rows: gather a block, compute, scatter. A selection smaller than one vector
-     * takes the scalar twin.
-     */
-    private static boolean selected(Op op, MemorySegment a, MemorySegment b, long c, boolean constantFirst,
-                                    MemorySegment aValidity, MemorySegment bValidity, MemorySegment sel, int count,
-                                    MemorySegment out) {
-        if (count < LONG.length()) {
+    private static boolean addSelected(MemorySegment a, MemorySegment b, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, b)) {
             return false;
         }
-        long[][] block = BLOCKS.get();
-        long[] xs = block[0];
-        long[] ys = b == null ? null : block[1];
-        long[] rs = block[2];
-        for (int from = 0; from < count; from += BLOCK) {
-            int m = Math.min(BLOCK, count - from);
-            gather(a, sel, from, m, xs);
-            if (ys != null) {
-                gather(b, sel, from, m, ys);
-            }
-            computeGathered(op, xs, ys, c, constantFirst, m, rs, sel, from, aValidity, bValidity);
-            scatter(rs, sel, from, m, out);
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long x = a.getAtIndex(LONG_LAYOUT, r);
+            long y = b.getAtIndex(LONG_LAYOUT, r);
+            long result = x + y;
+            flags |= (x ^ result) & (y ^ result);
+            out.setAtIndex(LONG_LAYOUT, r, result);
         }
-        return true;
+        return flags >= 0;
     }
 
-    /**
-     * {@code out[r] = xs op ys} over gathered values {@code [0, m)}, results into {@code rs}.
-     * {@code ys} null: the constant {@code c} (first operand when {@code constantFirst}).
-     */
-    private static void computeGathered(Op op, long[] xs, long[] ys, long c, boolean constantFirst, int m, long[] rs,
-                                        MemorySegment sel, int from, MemorySegment aValidity, MemorySegment bValidity) {
-        int lanes = LONG.length();
-        LongVector cv = LongVector.broadcast(LONG, c);
-        int j = 0;
-        for (; j <= m - lanes; j += lanes) {
-            LongVector v = LongVector.fromArray(LONG, xs, j);
-            LongVector w = ys == null ? cv : LongVector.fromArray(LONG, ys, j);
-            LongVector x = constantFirst ? w : v;
-            LongVector y = constantFirst ? v : w;
-            LongVector r = apply(op, x, y);
-            VectorMask<Long> suspects = suspect(op, x, y, r);
-            if (suspects.anyTrue()) {
-                checkGathered(op, suspects.toLong(), j, xs, ys, c, constantFirst, sel, from, aValidity, bValidity);
-            }
-            r.intoArray(rs, j);
+    private static boolean subtractSelected(MemorySegment a, MemorySegment b, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, b)) {
+            return false;
         }
-        for (; j < m; j++) {
-            long v = xs[j];
-            long w = ys == null ? c : ys[j];
-            long x = constantFirst ? w : v;
-            long y = constantFirst ? v : w;
-            long r = switch (op) {
-                case ADD -> x + y;
-                case SUBTRACT -> x - y;
-                case MULTIPLY -> x * y;
-            };
-            boolean overflows = switch (op) {
-                case ADD -> ((x ^ r) & (y ^ r)) < 0;
-                case SUBTRACT -> ((x ^ y) & (x ^ r)) < 0;
-                case MULTIPLY -> Math.multiplyHigh(x, y) != (r >> 63);
-            };
-            if (overflows) {
-                int row = sel.getAtIndex(INT_LAYOUT, from + j);
-                if ((BitmapWords.bit(aValidity, row) & BitmapWords.bit(bValidity, row)) != 0) {
-                    throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
-                }
-            }
-            rs[j] = r;
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long x = a.getAtIndex(LONG_LAYOUT, r);
+            long y = b.getAtIndex(LONG_LAYOUT, r);
+            long result = x - y;
+            flags |= (x ^ y) & (x ^ result);
+            out.setAtIndex(LONG_LAYOUT, r, result);
         }
+        return flags >= 0;
+    }
+
+    private static boolean multiplySelected(MemorySegment a, MemorySegment b, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, b)) {
+            return false;
+        }
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long x = a.getAtIndex(LONG_LAYOUT, r);
+            long y = b.getAtIndex(LONG_LAYOUT, r);
+            long result = x * y;
+            flags |= Math.multiplyHigh(x, y) ^ (result >> 63);
+            out.setAtIndex(LONG_LAYOUT, r, result);
+        }
+        return flags == 0;
+    }
+
+    private static boolean addConstantSelected(MemorySegment a, long c, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, null)) {
+            return false;
+        }
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long x = a.getAtIndex(LONG_LAYOUT, r);
+            long result = x + c;
+            flags |= (x ^ result) & (c ^ result);
+            out.setAtIndex(LONG_LAYOUT, r, result);
+        }
+        return flags >= 0;
+    }
+
+    private static boolean subtractFromConstantSelected(long c, MemorySegment a, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, null)) {
+            return false;
+        }
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long y = a.getAtIndex(LONG_LAYOUT, r);
+            long result = c - y;
+            flags |= (c ^ y) & (c ^ result);
+            out.setAtIndex(LONG_LAYOUT, r, result);
+        }
+        return flags >= 0;
+    }
+
+    private static boolean multiplyConstantSelected(MemorySegment a, long c, MemorySegment sel, int count, MemorySegment out) {
+        if (overlaps(out, a, null)) {
+            return false;
+        }
+        long flags = 0;
+        for (int i = 0; i < count; i++) {
+            int r = sel.getAtIndex(INT_LAYOUT, i);
+            long x = a.getAtIndex(LONG_LAYOUT, r);
+            long result = x * c;
+            flags |= Math.multiplyHigh(x, c) ^ (result >> 63);
+            out.setAtIndex(LONG_LAYOUT, r, result);
+        }
+        return flags == 0;
     }
 
     @Override
     public void addInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                          MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.ADD, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+            if (!addSelected(a, b, sel, count, out)) {
                 SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
@@ -271,7 +262,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void subtractInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.SUBTRACT, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+            if (!subtractSelected(a, b, sel, count, out)) {
                 SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
@@ -283,7 +274,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void multiplyInt64(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
                               MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.MULTIPLY, a, b, 0, false, aValidity, bValidity, sel, count, out)) {
+            if (!multiplySelected(a, b, sel, count, out)) {
                 SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
@@ -295,7 +286,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void addInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                  MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.ADD, a, null, constant, false, aValidity, null, sel, count, out)) {
+            if (!addConstantSelected(a, constant, sel, count, out)) {
                 SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
             }
         } else {
@@ -307,7 +298,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void subtractFromConstantInt64(long constant, MemorySegment a, MemorySegment aValidity,
                                           MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.SUBTRACT, a, null, constant, true, aValidity, null, sel, count, out)) {
+            if (!subtractFromConstantSelected(constant, a, sel, count, out)) {
                 SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
             }
         } else {
@@ -319,7 +310,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
     public void multiplyInt64Constant(MemorySegment a, MemorySegment aValidity, long constant,
                                       MemorySegment sel, int count, MemorySegment out) {
         if (sel != null) {
-            if (!selected(Op.MULTIPLY, a, null, constant, false, aValidity, null, sel, count, out)) {
+            if (!multiplyConstantSelected(a, constant, sel, count, out)) {
                 SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
             }
         } else {
@@ -332,7 +323,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                              MemorySegment sel, int count, MemorySegment out) {
         long factor = ScalarArithmeticKernels.powerOfTen(digits);
         if (sel != null) {
-            if (!selected(Op.MULTIPLY, a, null, factor, false, aValidity, null, sel, count, out)) {
+            if (!multiplyConstantSelected(a, factor, sel, count, out)) {
                 SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
             }
         } else {
