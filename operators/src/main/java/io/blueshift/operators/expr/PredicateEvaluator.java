@@ -277,31 +277,58 @@ public final class PredicateEvaluator {
         long tail = constView.get(ValueLayout.JAVA_LONG_UNALIGNED, 8);
         boolean inline = constant.length <= StringViews.INLINE_MAX;
         MemorySegment constBytes = MemorySegment.ofArray(constant);
-        MemorySegment views = v.data();
-        MemorySegment validity = v.validity();
-        java.util.List<MemorySegment> buffers = v.varBuffers();
+        // dense and selected rows in two loops: with "in == null" tested per row, C2 compiled the
+        // loop for the case it had seen and trapped on the other (unstable_if, session 8)
+        return in == null
+                ? equalStringDense(eq, v.data(), v.validity(), v.varBuffers(), head, tail, inline, constBytes, inCount, out)
+                : equalStringSelected(eq, v.data(), v.validity(), v.varBuffers(), head, tail, inline, constBytes, in, inCount, out);
+    }
+
+    private static int equalStringDense(boolean eq, MemorySegment views, MemorySegment validity, List<MemorySegment> buffers,
+                                        long head, long tail, boolean inline, MemorySegment constBytes,
+                                        int count, MemorySegment out) {
         int k = 0;
-        for (int i = 0; i < inCount; i++) {
-            int r = candidate(in, i);
+        for (int r = 0; r < count; r++) {
             if (validity != null && !io.blueshift.memory.Validity.isValid(validity, r)) {
                 continue;
             }
-            long base = (long) r << 4;
-            boolean same = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base) == head;
-            if (same) {
-                if (inline) {
-                    same = views.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 8) == tail;
-                } else {
-                    MemorySegment buf = buffers.get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8));
-                    long off = views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12);
-                    same = MemorySegment.mismatch(buf, off, off + constant.length, constBytes, 0, constant.length) == -1;
-                }
-            }
-            if (same == eq) {
+            if (equalsView(views, buffers, r, head, tail, inline, constBytes) == eq) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
             }
         }
         return k;
+    }
+
+    private static int equalStringSelected(boolean eq, MemorySegment views, MemorySegment validity, List<MemorySegment> buffers,
+                                           long head, long tail, boolean inline, MemorySegment constBytes,
+                                           MemorySegment in, int inCount, MemorySegment out) {
+        int k = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = in.getAtIndex(ValueLayout.JAVA_INT, i);
+            if (validity != null && !io.blueshift.memory.Validity.isValid(validity, r)) {
+                continue;
+            }
+            if (equalsView(views, buffers, r, head, tail, inline, constBytes) == eq) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    /** Whether row {@code r}'s string is the constant laid out as the view words {@code head}, {@code tail}. */
+    private static boolean equalsView(MemorySegment views, List<MemorySegment> buffers, int r,
+                                      long head, long tail, boolean inline, MemorySegment constBytes) {
+        long base = (long) r << 4;
+        if (views.get(ValueLayout.JAVA_LONG_UNALIGNED, base) != head) {
+            return false;
+        }
+        if (inline) {
+            return views.get(ValueLayout.JAVA_LONG_UNALIGNED, base + 8) == tail;
+        }
+        MemorySegment buf = buffers.get(views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 8));
+        long off = views.get(ValueLayout.JAVA_INT_UNALIGNED, base + 12);
+        long len = constBytes.byteSize();
+        return MemorySegment.mismatch(buf, off, off + len, constBytes, 0, len) == -1;
     }
 
     /** Result of moving a constant to a column's scale: the op/value to use, or a fixed outcome. */
