@@ -324,9 +324,9 @@ public final class ScalarFilterKernels implements FilterKernels {
         for (int i = 0; i < count; i++) {
             int r = i;
             int v = data.getAtIndex(INT, r);
-            int pass = (passes(0b0110, v, low) & passes(0b0011, v, high)) & BitmapWords.bit(validity, r);
+            boolean pass = v >= low & v <= high & BitmapWords.bit(validity, r) != 0;
             out.setAtIndex(INT, k, r);
-            k += pass;
+            k += pass ? 1 : 0;
         }
         return k;
     }
@@ -336,9 +336,9 @@ public final class ScalarFilterKernels implements FilterKernels {
         for (int i = 0; i < count; i++) {
             int r = sel.getAtIndex(INT, i);
             int v = data.getAtIndex(INT, r);
-            int pass = (passes(0b0110, v, low) & passes(0b0011, v, high)) & BitmapWords.bit(validity, r);
+            boolean pass = v >= low & v <= high & BitmapWords.bit(validity, r) != 0;
             out.setAtIndex(INT, k, r);
-            k += pass;
+            k += pass ? 1 : 0;
         }
         return k;
     }
@@ -355,9 +355,9 @@ public final class ScalarFilterKernels implements FilterKernels {
         for (int i = 0; i < count; i++) {
             int r = i;
             long v = data.getAtIndex(LONG, r);
-            int pass = (passes(0b0110, v, low) & passes(0b0011, v, high)) & BitmapWords.bit(validity, r);
+            boolean pass = v >= low & v <= high & BitmapWords.bit(validity, r) != 0;
             out.setAtIndex(INT, k, r);
-            k += pass;
+            k += pass ? 1 : 0;
         }
         return k;
     }
@@ -367,9 +367,9 @@ public final class ScalarFilterKernels implements FilterKernels {
         for (int i = 0; i < count; i++) {
             int r = sel.getAtIndex(INT, i);
             long v = data.getAtIndex(LONG, r);
-            int pass = (passes(0b0110, v, low) & passes(0b0011, v, high)) & BitmapWords.bit(validity, r);
+            boolean pass = v >= low & v <= high & BitmapWords.bit(validity, r) != 0;
             out.setAtIndex(INT, k, r);
-            k += pass;
+            k += pass ? 1 : 0;
         }
         return k;
     }
