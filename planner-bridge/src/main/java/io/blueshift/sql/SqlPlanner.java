@@ -167,13 +167,19 @@ public final class SqlPlanner {
             rel = hep(rel, SUBQUERIES);
         }
         debug("correlated", rel);
-        rel = ExistsToSemiJoin.apply(rel, relBuilder);
-        // scalar aggregates correlated by equalities: LEFT joins with grouped aggregates
-        // (-Dblueshift.planner.calciteDecorrelation=true leaves them to Calcite, for comparisons)
-        if (!CALCITE_DECORRELATION) {
-            rel = ScalarSubqueryToJoin.apply(rel);
+        // (without a Correlate the decorrelator returns the plan as it is, after a walk of every
+        // expression; correlations come only from the subqueries removed above)
+        if (any(rel, SqlPlanner::isCorrelate)) {
+            rel = ExistsToSemiJoin.apply(rel, relBuilder);
+            // scalar aggregates correlated by equalities: LEFT joins with grouped aggregates
+            // (-Dblueshift.planner.calciteDecorrelation=true leaves them to Calcite, for comparisons)
+            if (!CALCITE_DECORRELATION) {
+                rel = ScalarSubqueryToJoin.apply(rel);
+            }
+            if (any(rel, SqlPlanner::isCorrelate)) {
+                rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
+            }
         }
-        rel = RelDecorrelator.decorrelateQuery(rel, relBuilder);
         debug("decorrelated", rel);
         rel = pullCommonFactors(rel);
         rel = hep(rel, REWRITES);
@@ -225,6 +231,10 @@ public final class SqlPlanner {
             }
         }
         return false;
+    }
+
+    private static boolean isCorrelate(RelNode rel) {
+        return rel instanceof org.apache.calcite.rel.core.Correlate;
     }
 
     private static boolean hasSubQuery(RelNode rel) {
