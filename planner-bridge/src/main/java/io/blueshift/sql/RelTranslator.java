@@ -17,6 +17,7 @@ import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -648,15 +649,13 @@ final class RelTranslator {
         both.addAll(right.schema().fields());
         Schema pair = new Schema(both);
         RexTranslator t = rex(j);
-        if (info.leftKeys.isEmpty()) {
+        if (info.leftKeys.isEmpty() && (j.getJoinType() == JoinRelType.INNER || j.getJoinType() == JoinRelType.LEFT)) {
             Expr cond = residualRex == null ? null : t.translate(residualRex, pair);
-            PlanNode.JoinType type = switch (j.getJoinType()) {
-                case INNER -> PlanNode.JoinType.INNER;
-                case LEFT -> PlanNode.JoinType.LEFT;
-                default -> throw new UnsupportedOperationException("not supported: " + j.getJoinType() + " join without an equality condition");
-            };
+            PlanNode.JoinType type = j.getJoinType() == JoinRelType.INNER ? PlanNode.JoinType.INNER : PlanNode.JoinType.LEFT;
             return new PlanNode.NestedLoopJoin(left, right, cond, type);
         }
+        // no keys and another type (EXISTS / NOT EXISTS on a non-equality, RIGHT and FULL joins on
+        // one): a hash join without keys, whose every build row is a candidate checked by the residual
         int[] lk = info.leftKeys.toIntArray();
         int[] rk = info.rightKeys.toIntArray();
         switch (j.getJoinType()) {

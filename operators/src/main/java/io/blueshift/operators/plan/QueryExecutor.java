@@ -571,8 +571,9 @@ public final class QueryExecutor {
                 for (int i = 0; i < j.probeKeys().length; i++) {
                     keys.add(j.probe().schema().field(j.probeKeys()[i]).name() + " = " + j.build().schema().field(j.buildKeys()[i]).name());
                 }
-                sb.append("HashJoin ").append(j.type()).append(' ').append(keys)
-                        .append(j.residual() == null ? "" : " residual " + io.blueshift.operators.expr.ExprPrinter.print(j.residual()))
+                sb.append(keys.isEmpty() ? "NestedLoopJoin " : "HashJoin ").append(j.type()).append(keys.isEmpty() ? "" : " " + keys)
+                        .append(j.residual() == null ? "" : (keys.isEmpty() ? " on " : " residual ")
+                                + io.blueshift.operators.expr.ExprPrinter.print(j.residual()))
                         .append("  (probe first, build second)");
             }
             case PlanNode.NestedLoopJoin j -> sb.append("NestedLoopJoin ").append(j.type())
