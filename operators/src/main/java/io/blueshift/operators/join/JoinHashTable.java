@@ -793,6 +793,122 @@ final class JoinHashTable implements AutoCloseable {
         return k;
     }
 
+    /**
+     * {@link #keepByKeyBits} over plain arrays: the candidates are {@code sel[i]} (or i when
+     * {@code sel} is null), the kept rows go to {@code out} (which may be {@code sel}: each
+     * pass reads position i before it writes position k <= i). Array stores at the running
+     * count k cost one compare; a memory segment's store there costs its bounds and alignment
+     * checks on every row, as the JIT cannot hoist them out of the loop.
+     */
+    int keepByKeyBits(ColumnVector probeKey, int[] sel, int n, int[] out) {
+        MemorySegment data = probeKey.data();
+        MemorySegment validity = probeKey.validity();
+        boolean four = probeKey.type().byteWidth() == 4;
+        if (validity == null && keyHashed && rangeBits != null && n > 0 && clustered(data, four, sel, n)) {
+            return four ? keepArray32(rangeBits, rangeMin, rangeLen, data, sel, n, out)
+                    : keepArray64(rangeBits, rangeMin, rangeLen, data, sel, n, out);
+        }
+        if (validity == null && keyHashed) {
+            return four ? keepHashedArray32(keyBits, keyShift, data, sel, n, out)
+                    : keepHashedArray64(keyBits, keyShift, data, sel, n, out);
+        }
+        if (validity == null) {
+            return four ? keepArray32(keyBits, keyMin, keyRange, data, sel, n, out)
+                    : keepArray64(keyBits, keyMin, keyRange, data, sel, n, out);
+        }
+        long[] bits = keyBits;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int row = sel == null ? i : sel[i];
+            long v = four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row);
+            int keep = keyHashed ? hashedBit(bits, v, keyShift) : bit(bits, v - keyMin, keyRange);
+            if (!Validity.isValid(validity, row)) {
+                keep = 0;
+            }
+            out[k] = row;
+            k += keep;
+        }
+        return k;
+    }
+
+    private static boolean clustered(MemorySegment data, boolean four, int[] sel, int n) {
+        int first = sel == null ? 0 : sel[0];
+        int last = sel == null ? n - 1 : sel[n - 1];
+        long a = four ? data.getAtIndex(INT, first) : data.getAtIndex(LONG, first);
+        long b = four ? data.getAtIndex(INT, last) : data.getAtIndex(LONG, last);
+        long span = Math.abs(b - a);
+        return span >= 0 && span <= 64L * n;
+    }
+
+    private static int keepArray32(long[] bits, long min, long range, MemorySegment data, int[] sel, int n, int[] out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out[k] = i;
+                k += bit(bits, data.getAtIndex(INT, i) - min, range);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            // get at a byte offset: getAtIndex also checks the index's alignment on every row
+            int row = sel[i];
+            out[k] = row;
+            k += bit(bits, data.get(INT, (long) row << 2) - min, range);
+        }
+        return k;
+    }
+
+    private static int keepArray64(long[] bits, long min, long range, MemorySegment data, int[] sel, int n, int[] out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out[k] = i;
+                k += bit(bits, data.getAtIndex(LONG, i) - min, range);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            int row = sel[i];
+            out[k] = row;
+            k += bit(bits, data.get(LONG, (long) row << 3) - min, range);
+        }
+        return k;
+    }
+
+    private static int keepHashedArray32(long[] bits, int shift, MemorySegment data, int[] sel, int n, int[] out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out[k] = i;
+                k += hashedBit(bits, data.getAtIndex(INT, i), shift);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            int row = sel[i];
+            out[k] = row;
+            k += hashedBit(bits, data.get(INT, (long) row << 2), shift);
+        }
+        return k;
+    }
+
+    private static int keepHashedArray64(long[] bits, int shift, MemorySegment data, int[] sel, int n, int[] out) {
+        int k = 0;
+        if (sel == null) {
+            for (int i = 0; i < n; i++) {
+                out[k] = i;
+                k += hashedBit(bits, data.getAtIndex(LONG, i), shift);
+            }
+            return k;
+        }
+        for (int i = 0; i < n; i++) {
+            int row = sel[i];
+            out[k] = row;
+            k += hashedBit(bits, data.get(LONG, (long) row << 3), shift);
+        }
+        return k;
+    }
+
     /** 1 when {@code off} is in {@code [0, range)} and its bit is set, else 0; branch-free. */
     private static int bit(long[] bits, long off, long range) {
         long in = ((off - range) >> 63) & ~(off >> 63);   // all ones when 0 <= off < range

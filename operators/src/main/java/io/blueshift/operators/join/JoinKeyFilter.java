@@ -10,6 +10,7 @@ import io.blueshift.operators.exec.Operator;
 import io.blueshift.operators.exec.OperatorState;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -64,6 +65,25 @@ public final class JoinKeyFilter implements Operator {
     private static final class State implements OperatorState {
         final ExecutionContext ctx;
         Allocation selection;
+        /** The rows kept so far (plain arrays: see {@link JoinHashTable#keepByKeyBits(ColumnVector, int[], int, int[])}). */
+        int[] kept = new int[0];
+        int[] in = new int[0];
+        Allocation arrays;
+
+        /** Room for {@code rows} in both arrays, accounted against the query's pool. */
+        void ensure(int rows) {
+            if (kept.length >= rows) {
+                return;
+            }
+            int cap = Math.max(rows, Math.max(ctx.batchRows(), kept.length * 2));
+            Allocation grown = ctx.pool().reserveExternal(cap * 8L, "join key filter rows");
+            if (arrays != null) {
+                arrays.close();
+            }
+            arrays = grown;
+            kept = new int[cap];
+            in = new int[cap];
+        }
 
         State(ExecutionContext ctx) {
             this.ctx = ctx;
@@ -84,6 +104,9 @@ public final class JoinKeyFilter implements Operator {
             if (selection != null) {
                 selection.close();
             }
+            if (arrays != null) {
+                arrays.close();
+            }
         }
     }
 
@@ -99,13 +122,18 @@ public final class JoinKeyFilter implements Operator {
             return;
         }
         State s = (State) state;
-        MemorySegment out = s.selectionFor(input.rowCount());
-        MemorySegment sel = input.selection() == null ? null : input.selection().segment();
+        s.ensure(live);
+        int[] kept = s.kept;
+        int[] sel = null;
+        if (input.selection() != null) {
+            sel = s.in;
+            MemorySegment.copy(input.selection().segment(), ValueLayout.JAVA_INT_UNALIGNED, 0, sel, 0, live);
+        }
         int n = live;
-        // each pass reads row i before writing position k <= i, so later passes narrow in place
+        // each pass reads position i before writing position k <= i, so later passes narrow in place
         for (int f = 0; f < tables.size() && n > 0; f++) {
-            n = tables.get(f).keepByKeyBits(input.column(columns.get(f)), sel, n, out);
-            sel = out;
+            n = tables.get(f).keepByKeyBits(input.column(columns.get(f)), sel, n, kept);
+            sel = kept;
         }
         if (n == 0) {
             return;
@@ -114,6 +142,8 @@ public final class JoinKeyFilter implements Operator {
             downstream.accept(input);
             return;
         }
+        MemorySegment out = s.selectionFor(input.rowCount());
+        MemorySegment.copy(kept, 0, out, ValueLayout.JAVA_INT_UNALIGNED, 0, n);
         downstream.accept(input.withSelection(new SelectionVector(out, n)));
     }
 

@@ -89,6 +89,7 @@ class JoinKeyBitsTest extends OperatorTestBase {
                     long v = -71_000 + out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i);
                     assertTrue(keys.contains(v), "kept " + v);
                 }
+                assertArraysKeepTheSame(t, column, block.rowCount(), pool);
             }
         } finally {
             ctx.workers().close();
@@ -157,6 +158,7 @@ class JoinKeyBitsTest extends OperatorTestBase {
                      LoadedBlock block = probeTable.load(0, new int[] {0}, pool);
                      io.blueshift.memory.Allocation out = pool.allocate(probe.size() * 4L, "kept")) {
                     int n = t.keepByKeyBits(block.column(0), null, block.rowCount(), out.segment());
+                    assertArraysKeepTheSame(t, block.column(0), block.rowCount(), pool);
                     Set<Integer> kept = new HashSet<>();
                     for (int i = 0; i < n; i++) {
                         kept.add(out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i));
@@ -219,6 +221,33 @@ class JoinKeyBitsTest extends OperatorTestBase {
                 }
             } finally {
                 ctx.workers().close();
+            }
+        }
+    }
+
+    /**
+     * The plain-array variant (the pushed-down filter's) keeps exactly the rows the segment
+     * variant keeps, over all rows and over a selection of every third row, and narrows in place.
+     */
+    static void assertArraysKeepTheSame(JoinHashTable t, ColumnVector column, int rows, io.blueshift.memory.MemoryPool pool) {
+        try (io.blueshift.memory.Allocation out = pool.allocate(rows * 4L + 4, "kept");
+             io.blueshift.memory.Allocation selAlloc = pool.allocate(rows * 4L + 4, "selection")) {
+            int n = t.keepByKeyBits(column, null, rows, out.segment());
+            int[] kept = new int[rows];
+            assertEquals(n, t.keepByKeyBits(column, null, rows, kept));
+            for (int i = 0; i < n; i++) {
+                assertEquals(out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i), kept[i]);
+            }
+            int m = 0;
+            int[] sel = new int[rows];
+            for (int r = 0; r < rows; r += 3) {
+                selAlloc.segment().setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, m, r);
+                sel[m++] = r;
+            }
+            n = t.keepByKeyBits(column, selAlloc.segment(), m, out.segment());
+            assertEquals(n, t.keepByKeyBits(column, sel, m, sel));
+            for (int i = 0; i < n; i++) {
+                assertEquals(out.segment().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i), sel[i]);
             }
         }
     }
