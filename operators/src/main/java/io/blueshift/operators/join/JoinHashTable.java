@@ -48,6 +48,8 @@ final class JoinHashTable implements AutoCloseable {
      */
     private long[] rankWords;
     private Allocation rankAlloc;
+    /** Rows in the direct index (not those with a NULL key). */
+    private int directRows;
     private long directMin;
     private long directLen;
     private int directColumn;
@@ -317,10 +319,12 @@ final class JoinHashTable implements AutoCloseable {
         long min = keyMins[best];
         boolean several = keys.size() > 1;
         boolean dup = false;
+        int indexed = 0;
         for (int r = 0; r < n; r++) {
             if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
                 continue;
             }
+            indexed++;
             int at = (int) ((four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min);
             int head = index[at];
             if (head != 0) {
@@ -338,6 +342,7 @@ final class JoinHashTable implements AutoCloseable {
             }
         }
         unique = !dup;
+        directRows = indexed;
         direct = index;
         directMin = min;
         directLen = bestLen;
@@ -570,6 +575,11 @@ final class JoinHashTable implements AutoCloseable {
         double bestDensity = 1;
         for (int c = 0; c < keys.size(); c++) {
             if (!integral(keys.get(c).type())) {
+                continue;
+            }
+            if (direct != null && rankWords == null && c == directColumn && unique && directRows > directLen / 2) {
+                // a unique dense key (a primary key): more than half its range is set, so its
+                // bitmap would be left out below; known without a pass over the rows
                 continue;
             }
             ColumnVector k = keys.get(c);
