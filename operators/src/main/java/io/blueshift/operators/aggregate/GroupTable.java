@@ -192,18 +192,8 @@ final class GroupTable implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        ensureBatch(n);
-        scratch.reset();
-        MemorySegment sel = batch.selection() == null ? null : batch.selection().segment();
-        int[] rows = null;
-        if (sel != null) {
-            MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
-            rows = selRows;
-        }
-        loadKeys(batch, rows, n);
-        hash(keyInputs, sel, n, hashes);
-        assignGroups(n);
-        update(batch, rows, n, groupIds);
+        int[] ids = assign(batch);
+        update(batch, batch.selection() == null ? null : selRows, n, ids);
     }
 
     /**
