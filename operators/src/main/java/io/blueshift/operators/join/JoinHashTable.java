@@ -278,29 +278,15 @@ final class JoinHashTable implements AutoCloseable {
 
     /**
      * Builds {@link #direct} instead of the slots when an integral key's range allows it (the
-     * narrowest such key); false (nothing built) when none does, or when with several keys the
-     * chosen column holds a value twice.
+     * narrowest such key), else tries {@link #buildRanked}; false (nothing built) when neither
+     * fits, or when with several keys the chosen column holds a value twice.
      */
     private boolean buildDirect(ExecutionContext ctx, long[] hashes) {
-        int n = rows.size();
-        int best = -1;
-        long bestLen = Long.MAX_VALUE;
-        for (int c = 0; c < keys.size(); c++) {
-            if (!integral(keys.get(c).type()) || keyMins[c] > keyMaxs[c]) {
-                continue;
-            }
-            long len = keyMaxs[c] - keyMins[c] + 1;
-            // with several keys the column must be unique: a range under the row count cannot be
-            boolean fits = len > 0 && len <= DIRECT_MAX && len <= DIRECT_PER_ROW * n + DIRECT_SLACK
-                    && (keys.size() == 1 || len >= n - (hasNullKey ? nullRows(hashes) : 0));
-            if (fits && len < bestLen) {
-                best = c;
-                bestLen = len;
-            }
-        }
+        int best = narrowestKey(DIRECT_PER_ROW, true, hashes);
         if (best < 0) {
             return buildRanked(ctx, hashes);
         }
+        long bestLen = keyMaxs[best] - keyMins[best] + 1;
         Allocation account = ctx.pool().reserveExternal(bestLen * 4, "hash join direct index");
         try {
             return fillDirect(ctx, hashes, best, bestLen, account);
@@ -367,22 +353,11 @@ final class JoinHashTable implements AutoCloseable {
      */
     private boolean buildRanked(ExecutionContext ctx, long[] hashes) {
         int n = rows.size();
-        int best = -1;
-        long bestLen = Long.MAX_VALUE;
-        for (int c = 0; c < keys.size(); c++) {
-            if (!integral(keys.get(c).type()) || keyMins[c] > keyMaxs[c]) {
-                continue;
-            }
-            long len = keyMaxs[c] - keyMins[c] + 1;
-            boolean fits = len > 0 && len <= DIRECT_MAX && len <= RANKED_PER_ROW * n + DIRECT_SLACK;
-            if (fits && len < bestLen) {
-                best = c;
-                bestLen = len;
-            }
-        }
+        int best = narrowestKey(RANKED_PER_ROW, false, hashes);
         if (best < 0) {
             return false;
         }
+        long bestLen = keyMaxs[best] - keyMins[best] + 1;
         int words = (int) ((bestLen + 63) >>> 6);
         Allocation wordsAccount = ctx.pool().reserveExternal(words * 16L, "hash join ranked index");
         Allocation headsAccount = null;
@@ -452,6 +427,31 @@ final class JoinHashTable implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The integral key column with the narrowest value range that spans at most {@code perRow}
+     * values per build row plus {@link #DIRECT_SLACK} (and {@link #DIRECT_MAX}), or -1. With
+     * {@code uniqueRange} and several keys the column must be unique, so a range under the
+     * non-NULL row count rules it out.
+     */
+    private int narrowestKey(long perRow, boolean uniqueRange, long[] hashes) {
+        int n = rows.size();
+        int best = -1;
+        long bestLen = Long.MAX_VALUE;
+        for (int c = 0; c < keys.size(); c++) {
+            if (!integral(keys.get(c).type()) || keyMins[c] > keyMaxs[c]) {
+                continue;
+            }
+            long len = keyMaxs[c] - keyMins[c] + 1;
+            boolean fits = len > 0 && len <= DIRECT_MAX && len <= perRow * n + DIRECT_SLACK
+                    && (!uniqueRange || keys.size() == 1 || len >= n - (hasNullKey ? nullRows(hashes) : 0));
+            if (fits && len < bestLen) {
+                best = c;
+                bestLen = len;
+            }
+        }
+        return best;
     }
 
     private static int nullRows(long[] hashes) {
