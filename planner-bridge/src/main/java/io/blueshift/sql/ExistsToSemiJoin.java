@@ -68,34 +68,8 @@ final class ExistsToSemiJoin {
             return null;
         }
         int nLeft = c.getLeft().getRowType().getFieldCount();
-        boolean[] foreign = {false};
-        RexNode condition = f.getCondition().accept(new RexShuttle() {
-            @Override
-            public RexNode visitInputRef(RexInputRef ref) {
-                return new RexInputRef(ref.getIndex() + nLeft, ref.getType());
-            }
-
-            @Override
-            public RexNode visitFieldAccess(RexFieldAccess access) {
-                if (access.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(id)) {
-                    return new RexInputRef(access.getField().getIndex(), access.getType());
-                }
-                return super.visitFieldAccess(access);
-            }
-
-            @Override
-            public RexNode visitCorrelVariable(RexCorrelVariable v) {
-                foreign[0] = true;
-                return v;
-            }
-
-            @Override
-            public RexNode visitSubQuery(org.apache.calcite.rex.RexSubQuery subQuery) {
-                foreign[0] = true;
-                return subQuery;
-            }
-        });
-        if (foreign[0] || RexUtil.containsCorrelation(condition)) {
+        RexNode condition = bindCorrelation(f.getCondition(), id, nLeft);
+        if (condition == null || RexUtil.containsCorrelation(condition)) {
             return null;
         }
         // conjuncts on the subquery's columns alone filter it before the join
@@ -173,5 +147,51 @@ final class ExistsToSemiJoin {
             }
             return super.visit(filter);
         }
+    }
+
+    /**
+     * {@code e} over the pair (the correlated row's fields first, as input references, then
+     * {@code e}'s own inputs shifted by {@code inputShift}); null when it reads another
+     * correlation or a subquery. With a negative {@code inputShift}, {@code e} may read the
+     * correlated row only (its own inputs, or fields of anything else, make it null): the
+     * outer side of an equality ({@link ScalarSubqueryToJoin}).
+     */
+    static RexNode bindCorrelation(RexNode e, CorrelationId id, int inputShift) {
+        boolean[] foreign = {false};
+        RexNode bound = e.accept(new RexShuttle() {
+            @Override
+            public RexNode visitInputRef(RexInputRef ref) {
+                if (inputShift < 0) {
+                    foreign[0] = true;
+                    return ref;
+                }
+                return new RexInputRef(ref.getIndex() + inputShift, ref.getType());
+            }
+
+            @Override
+            public RexNode visitFieldAccess(RexFieldAccess access) {
+                if (access.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(id)) {
+                    return new RexInputRef(access.getField().getIndex(), access.getType());
+                }
+                if (inputShift < 0) {
+                    foreign[0] = true;
+                    return access;
+                }
+                return super.visitFieldAccess(access);
+            }
+
+            @Override
+            public RexNode visitCorrelVariable(RexCorrelVariable v) {
+                foreign[0] = true;
+                return v;
+            }
+
+            @Override
+            public RexNode visitSubQuery(org.apache.calcite.rex.RexSubQuery subQuery) {
+                foreign[0] = true;
+                return subQuery;
+            }
+        });
+        return foreign[0] ? null : bound;
     }
 }

@@ -17,8 +17,6 @@ import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.rex.RexCorrelVariable;
-import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
@@ -227,35 +225,7 @@ final class ScalarSubqueryToJoin {
 
     /** {@code e} with the correlated row's fields as input references, or null when it reads anything else. */
     private static RexNode outerSide(RexNode e, CorrelationId id) {
-        boolean[] foreign = {false};
-        RexNode bound = e.accept(new RexShuttle() {
-            @Override
-            public RexNode visitInputRef(RexInputRef ref) {
-                foreign[0] = true;
-                return ref;
-            }
-
-            @Override
-            public RexNode visitFieldAccess(RexFieldAccess access) {
-                if (access.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(id)) {
-                    return new RexInputRef(access.getField().getIndex(), access.getType());
-                }
-                foreign[0] = true;
-                return access;
-            }
-
-            @Override
-            public RexNode visitCorrelVariable(RexCorrelVariable v) {
-                foreign[0] = true;
-                return v;
-            }
-
-            @Override
-            public RexNode visitSubQuery(org.apache.calcite.rex.RexSubQuery subQuery) {
-                foreign[0] = true;
-                return subQuery;
-            }
-        });
-        return foreign[0] || !RexUtil.isDeterministic(e) || !RexUtil.containsCorrelation(e) ? null : bound;
+        RexNode bound = ExistsToSemiJoin.bindCorrelation(e, id, -1);
+        return bound == null || !RexUtil.isDeterministic(e) || !RexUtil.containsCorrelation(e) ? null : bound;
     }
 }
