@@ -593,7 +593,8 @@ final class RelTranslator {
      */
     private static boolean hasComputedEquiKey(Join j) {
         int nLeft = j.getLeft().getRowType().getFieldCount();
-        int nAll = nLeft + j.getRight().getRowType().getFieldCount();
+        ImmutableBitSet leftBits = ImmutableBitSet.range(0, nLeft);
+        ImmutableBitSet rightBits = ImmutableBitSet.range(nLeft, nLeft + j.getRight().getRowType().getFieldCount());
         for (RexNode term : RelOptUtil.conjunctions(j.getCondition())) {
             if (!(term instanceof RexCall c) || c.getOperands().size() != 2
                     || (c.getKind() != org.apache.calcite.sql.SqlKind.EQUALS
@@ -611,8 +612,6 @@ final class RelTranslator {
                     || !RexUtil.isDeterministic(a) || !RexUtil.isDeterministic(b)) {
                 continue;
             }
-            ImmutableBitSet leftBits = ImmutableBitSet.range(0, nLeft);
-            ImmutableBitSet rightBits = ImmutableBitSet.range(nLeft, nAll);
             if (leftBits.contains(ia) && rightBits.contains(ib) || rightBits.contains(ia) && leftBits.contains(ib)) {
                 return true;
             }

@@ -467,13 +467,11 @@ final class RexTranslator {
         return new Expr.Call(f, args, type);
     }
 
-    /** DECIMAL MOD's type, as DuckDB's (the larger scale and integer part), at most 18 digits ({@code SqlFunctions.MOD}). */
+    /** DECIMAL MOD's type ({@link SqlFunctions#modPrecision}, the larger scale), as Calcite is told it ({@code SqlFunctions.MOD}). */
     private static DataType modDecimal(DataType a, DataType b) {
         int sa = a instanceof DataType.DecimalType d ? d.scale() : 0;
         int sb = b instanceof DataType.DecimalType d ? d.scale() : 0;
-        int scale = Math.max(sa, sb);
-        int whole = Math.max(digits(a) - sa, digits(b) - sb);
-        return DataType.decimal(Math.min(DataType.DecimalType.MAX_PRECISION, whole + scale), scale);
+        return DataType.decimal(SqlFunctions.modPrecision(digits(a), sa, digits(b), sb), Math.max(sa, sb));
     }
 
     private static int digits(DataType t) {

@@ -145,11 +145,9 @@ final class SqlFunctions {
         if (org.apache.calcite.sql.type.SqlTypeUtil.isApproximateNumeric(a) || org.apache.calcite.sql.type.SqlTypeUtil.isApproximateNumeric(b)) {
             t = org.apache.calcite.sql.type.SqlTypeName.DOUBLE;
         } else if (org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(a) || org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(b)) {
-            // DuckDB's: the larger scale, the larger integer part
             int scale = Math.max(a.getScale(), b.getScale());
-            int whole = Math.max(a.getPrecision() - a.getScale(), b.getPrecision() - b.getScale());
             return f.createTypeWithNullability(f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DECIMAL,
-                    Math.min(io.blueshift.memory.DataType.DecimalType.MAX_PRECISION, whole + scale), scale), nullable);
+                    modPrecision(a.getPrecision(), a.getScale(), b.getPrecision(), b.getScale()), scale), nullable);
         } else if (a.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT
                 || b.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT) {
             t = org.apache.calcite.sql.type.SqlTypeName.BIGINT;
@@ -158,6 +156,15 @@ final class SqlFunctions {
         }
         return f.createTypeWithNullability(f.createSqlType(t), nullable);
     }, OperandTypes.NUMERIC_NUMERIC, NUMERIC);
+
+    /**
+     * DECIMAL MOD's precision, as DuckDB's: the larger integer part plus the larger scale (the
+     * result's scale), at most 18 digits. Also {@link RexTranslator}'s type of our MOD.
+     */
+    static int modPrecision(int precisionA, int scaleA, int precisionB, int scaleB) {
+        int whole = Math.max(precisionA - scaleA, precisionB - scaleB);
+        return Math.min(io.blueshift.memory.DataType.DecimalType.MAX_PRECISION, whole + Math.max(scaleA, scaleB));
+    }
 
     /**
      * MEDIAN and QUANTILE_CONT's type in DuckDB: DOUBLE for integers and doubles, the input's
