@@ -20,4 +20,7 @@ public interface KernelProvider {
     StringKernels strings();
 
     BitUnpackKernels bitUnpack();
+
+    /** Join keys tested against a build side's key bitmap (the join filter pushed to the probe side). */
+    KeyBitmapKernels keyBitmap();
 }

@@ -15,6 +15,7 @@ public final class ScalarKernelProvider implements KernelProvider {
     @Override public GatherKernels gather() { return ScalarGatherKernels.INSTANCE; }
     @Override public StringKernels strings() { return ScalarStringKernels.INSTANCE; }
     @Override public BitUnpackKernels bitUnpack() { return ScalarBitUnpackKernels.INSTANCE; }
+    @Override public KeyBitmapKernels keyBitmap() { return ScalarKeyBitmapKernels.INSTANCE; }
 
     @Override public String toString() { return name(); }
 }

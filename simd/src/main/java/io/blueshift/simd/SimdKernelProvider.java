@@ -7,6 +7,7 @@ import io.blueshift.kernels.FilterKernels;
 import io.blueshift.kernels.GatherKernels;
 import io.blueshift.kernels.HashKernels;
 import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.KeyBitmapKernels;
 import io.blueshift.kernels.ScalarGatherKernels;
 import io.blueshift.kernels.SelectionKernels;
 import io.blueshift.kernels.StringKernels;
@@ -31,6 +32,7 @@ final class SimdKernelProvider implements KernelProvider {
     // behind a warm-up gate: the scalar twin takes most values until the vector code is compiled
     private final BitUnpackKernels bitUnpack = WarmingBitUnpackKernels.of(SimdBitUnpackKernels.INSTANCE);
     @Override public BitUnpackKernels bitUnpack() { return bitUnpack; }
+    @Override public KeyBitmapKernels keyBitmap() { return SimdKeyBitmapKernels.INSTANCE; }
 
     @Override public String toString() { return name; }
 }

@@ -1,6 +1,7 @@
 package io.blueshift.operators.join;
 
 import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.KeyBitmapKernels;
 import io.blueshift.memory.Allocation;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
@@ -86,10 +87,13 @@ final class JoinHashTable implements AutoCloseable {
     /** Per integral key column, its smallest and largest non-NULL value (from the parallel hashing pass); null while unknown. */
     private long[] keyMins;
     private long[] keyMaxs;
+    /** The key bitmap tests of the context's kernel provider (vectorized where it loads). */
+    private final KeyBitmapKernels bitmapKernels;
 
     /** Takes ownership of {@code rows}; frees everything (rows included) if building fails. */
     JoinHashTable(BuildRows rows, int[] keyColumns, ExecutionContext ctx) {
         this.rows = rows;
+        this.bitmapKernels = ctx.kernels().keyBitmap();
         try {
             for (int c = 0; c < rows.schema().size(); c++) {
                 columns.add(rows.column(c));
@@ -814,31 +818,17 @@ final class JoinHashTable implements AutoCloseable {
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
         boolean four = probeKey.type().byteWidth() == 4;
+        KeyBitmapKernels k = bitmapKernels;
         if (validity == null && keyHashed && rangeBits != null && n > 0 && clustered(data, four, sel, n)) {
-            return four ? keepArray32(rangeBits, rangeMin, rangeLen, data, sel, n, out)
-                    : keepArray64(rangeBits, rangeMin, rangeLen, data, sel, n, out);
+            return four ? k.keepExact32(rangeBits, rangeMin, rangeLen, data, null, sel, n, out)
+                    : k.keepExact64(rangeBits, rangeMin, rangeLen, data, null, sel, n, out);
         }
-        if (validity == null && keyHashed) {
-            return four ? keepHashedArray32(keyBits, keyShift, data, sel, n, out)
-                    : keepHashedArray64(keyBits, keyShift, data, sel, n, out);
+        if (keyHashed) {
+            return four ? k.keepHashed32(keyBits, KEY_HASH, keyShift, data, validity, sel, n, out)
+                    : k.keepHashed64(keyBits, KEY_HASH, keyShift, data, validity, sel, n, out);
         }
-        if (validity == null) {
-            return four ? keepArray32(keyBits, keyMin, keyRange, data, sel, n, out)
-                    : keepArray64(keyBits, keyMin, keyRange, data, sel, n, out);
-        }
-        long[] bits = keyBits;
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            int row = sel == null ? i : sel[i];
-            long v = four ? data.getAtIndex(INT, row) : data.getAtIndex(LONG, row);
-            int keep = keyHashed ? hashedBit(bits, v, keyShift) : bit(bits, v - keyMin, keyRange);
-            if (!Validity.isValid(validity, row)) {
-                keep = 0;
-            }
-            out[k] = row;
-            k += keep;
-        }
-        return k;
+        return four ? k.keepExact32(keyBits, keyMin, keyRange, data, validity, sel, n, out)
+                : k.keepExact64(keyBits, keyMin, keyRange, data, validity, sel, n, out);
     }
 
     private static boolean clustered(MemorySegment data, boolean four, int[] sel, int n) {
@@ -848,75 +838,6 @@ final class JoinHashTable implements AutoCloseable {
         long b = four ? data.getAtIndex(INT, last) : data.getAtIndex(LONG, last);
         long span = Math.abs(b - a);
         return span >= 0 && span <= 64L * n;
-    }
-
-    private static int keepArray32(long[] bits, long min, long range, MemorySegment data, int[] sel, int n, int[] out) {
-        int k = 0;
-        if (sel == null) {
-            for (int i = 0; i < n; i++) {
-                out[k] = i;
-                k += bit(bits, data.getAtIndex(INT, i) - min, range);
-            }
-            return k;
-        }
-        for (int i = 0; i < n; i++) {
-            // get at a byte offset: getAtIndex also checks the index's alignment on every row
-            int row = sel[i];
-            out[k] = row;
-            k += bit(bits, data.get(INT, (long) row << 2) - min, range);
-        }
-        return k;
-    }
-
-    private static int keepArray64(long[] bits, long min, long range, MemorySegment data, int[] sel, int n, int[] out) {
-        int k = 0;
-        if (sel == null) {
-            for (int i = 0; i < n; i++) {
-                out[k] = i;
-                k += bit(bits, data.getAtIndex(LONG, i) - min, range);
-            }
-            return k;
-        }
-        for (int i = 0; i < n; i++) {
-            int row = sel[i];
-            out[k] = row;
-            k += bit(bits, data.get(LONG, (long) row << 3) - min, range);
-        }
-        return k;
-    }
-
-    private static int keepHashedArray32(long[] bits, int shift, MemorySegment data, int[] sel, int n, int[] out) {
-        int k = 0;
-        if (sel == null) {
-            for (int i = 0; i < n; i++) {
-                out[k] = i;
-                k += hashedBit(bits, data.getAtIndex(INT, i), shift);
-            }
-            return k;
-        }
-        for (int i = 0; i < n; i++) {
-            int row = sel[i];
-            out[k] = row;
-            k += hashedBit(bits, data.get(INT, (long) row << 2), shift);
-        }
-        return k;
-    }
-
-    private static int keepHashedArray64(long[] bits, int shift, MemorySegment data, int[] sel, int n, int[] out) {
-        int k = 0;
-        if (sel == null) {
-            for (int i = 0; i < n; i++) {
-                out[k] = i;
-                k += hashedBit(bits, data.getAtIndex(LONG, i), shift);
-            }
-            return k;
-        }
-        for (int i = 0; i < n; i++) {
-            int row = sel[i];
-            out[k] = row;
-            k += hashedBit(bits, data.get(LONG, (long) row << 3), shift);
-        }
-        return k;
     }
 
     /** 1 when {@code off} is in {@code [0, range)} and its bit is set, else 0; branch-free. */
