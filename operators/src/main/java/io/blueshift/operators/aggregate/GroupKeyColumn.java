@@ -205,6 +205,20 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
     abstract void writeValues(ColumnVector out, int count);
 
+    /**
+     * Hashes the loaded keys into {@code out} (live-row order), or combines their hashes into
+     * it when {@code first} is false: the hash {@link GroupTable}'s kernels give the column's
+     * values (an INT32 sign-extended, a BOOLEAN as 0 or 1, a FLOAT64 by its bits, a NULL
+     * {@link io.blueshift.kernels.HashKernels#NULL_HASH}).
+     */
+    abstract void hashLoaded(long[] out, int n, boolean first);
+
+    /** Stores or combines one key's hash (NULL rows take the NULL hash). */
+    final void putHash(long[] out, int i, boolean first, long valueHash) {
+        long h = batchNulls != null && batchNulls[i] ? io.blueshift.kernels.HashKernels.NULL_HASH : valueHash;
+        out[i] = first ? h : KeyHash.combine(out[i], h);
+    }
+
     @Override
     public void close() {
         account.close();
@@ -255,6 +269,13 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         @Override boolean valueEquals(int i, int g) { return batch[i] == values[g]; }
 
         @Override void appendValue(int i, int g) { values[g] = batch[i]; }
+
+        @Override
+        void hashLoaded(long[] out, int n, boolean first) {
+            for (int i = 0; i < n; i++) {
+                putHash(out, i, first, KeyHash.hashLong(batch[i]));
+            }
+        }
 
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Ints) other).values[og] == values[g]; }
 
@@ -312,6 +333,13 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         @Override void appendValue(int i, int g) { values[g] = batch[i]; }
 
+        @Override
+        void hashLoaded(long[] out, int n, boolean first) {
+            for (int i = 0; i < n; i++) {
+                putHash(out, i, first, KeyHash.hashLong(batch[i]));
+            }
+        }
+
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Longs) other).values[og] == values[g]; }
 
         @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Longs) other).values[og]; }
@@ -359,6 +387,13 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         @Override boolean valueEquals(int i, int g) { return batch[i] == values[g]; }
 
         @Override void appendValue(int i, int g) { values[g] = batch[i]; }
+
+        @Override
+        void hashLoaded(long[] out, int n, boolean first) {
+            for (int i = 0; i < n; i++) {
+                putHash(out, i, first, KeyHash.hashLong(batch[i] ? 1 : 0));
+            }
+        }
 
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Bools) other).values[og] == values[g]; }
 
@@ -467,6 +502,11 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
          * length decides the form), which is all a table needs: these hashes are only ever
          * compared with hashes made here.
          */
+        @Override
+        void hashLoaded(long[] out, int n, boolean first) {
+            hashValues(out, n, first);
+        }
+
         void hashValues(long[] out, int n, boolean first) {
             long[] b = batch;
             boolean[] bn = batchNulls;

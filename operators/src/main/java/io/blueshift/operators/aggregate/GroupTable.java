@@ -70,6 +70,10 @@ final class GroupTable implements AutoCloseable {
      */
     private static final int SHORTCUT_SLOTS = 1 << 13;
     private final ColumnVector[] keyInputs;
+    private final List<DataType> keyTypes;
+    /** The packed-key cache of {@link #assign} (null: not made yet, or off). */
+    private PackedKeys packedKeys;
+    private boolean packedTried;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
                List<AggregateCall> calls) {
@@ -88,6 +92,7 @@ final class GroupTable implements AutoCloseable {
         this.keyColumns = keyColumns.clone();
         this.calls = List.copyOf(calls);
         this.keys = new GroupKeyColumn[keyTypes.size()];
+        this.keyTypes = List.copyOf(keyTypes);
         this.keyInputs = new ColumnVector[keyColumns.length];
         this.callState = new int[calls.size()];
         this.scratch = new Scratch(pool, "group table scratch", true);
@@ -214,9 +219,38 @@ final class GroupTable implements AutoCloseable {
             MemorySegment.copy(sel, ValueLayout.JAVA_INT_UNALIGNED, 0, selRows, 0, n);
             rows = selRows;
         }
+        if (!packedTried) {
+            packedTried = true;
+            packedKeys = PackedKeys.create(keyTypes, pool);
+        }
+        if (packedKeys != null) {
+            for (int k = 0; k < keyColumns.length; k++) {
+                keyInputs[k] = batch.column(keyColumns[k]);
+            }
+            int[] ids = packedKeys.assign(this, batch, keyInputs, rows, n);
+            if (ids != null) {
+                return ids;
+            }
+            packedKeys.close();
+            packedKeys = null;
+        }
         loadKeys(batch, rows, n);
         hash(keyInputs, sel, n, hashes);
         assignGroups(n);
+        return groupIds;
+    }
+
+    /**
+     * The groups of rows {@code rowIds[0, m)} of a batch (row ids), made when new: for
+     * {@link PackedKeys}, which sends the first row of each key it has not seen. The ids are
+     * valid until this table's next batch.
+     */
+    int[] resolveRows(Batch batch, int[] rowIds, int m) {
+        loadKeys(batch, rowIds, m);
+        for (int k = 0; k < keys.length; k++) {
+            keys[k].hashLoaded(hashes, m, k == 0);
+        }
+        assignGroups(m);
         return groupIds;
     }
 
@@ -511,6 +545,17 @@ final class GroupTable implements AutoCloseable {
             a.reset(n);
         }
         groupCount = 0;
+        if (packedKeys != null) {
+            packedKeys.clear();
+        }
+    }
+
+    private void closePacked() {
+        if (packedKeys != null) {
+            packedKeys.close();
+            packedKeys = null;
+        }
+        packedTried = true;
     }
 
     /**
@@ -518,6 +563,7 @@ final class GroupTable implements AutoCloseable {
      * by the merge from now on (a worker's finished run of groups).
      */
     void seal() {
+        closePacked();
         slots = new long[0];
         slotMask = 0;
         slotAccount.close();
@@ -723,6 +769,7 @@ final class GroupTable implements AutoCloseable {
                 k.close();
             }
         }
+        closePacked();
         accumulators.forEach(Accumulator::close);
         accumulators.clear();
         slotAccount.close();
