@@ -19,12 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * lanes, the range tested unsigned, the words gathered from the bitmap by index, the bits
  * shifted out per lane and the kept row ids compressed into {@code out}. Keys of selected rows
  * are first copied into a small array (the Vector API gathers only from arrays); the rows
- * under a whole vector go to the scalar twin.
+ * under a whole vector are tested one at a time.
  */
 final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     static final SimdKeyBitmapKernels INSTANCE = new SimdKeyBitmapKernels();
 
-    private static final KeyBitmapKernels SCALAR = ScalarKeyBitmapKernels.INSTANCE;
     private static final VectorSpecies<Long> LONG = SimdSpecies.LONG;
     private static final VectorSpecies<Integer> IDS = SimdSpecies.INT_PER_LONG;
     private static final ValueLayout.OfInt INT_LAYOUT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -38,111 +37,199 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     @Override
     public int keepExact64(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int[] sel, int n, int[] out) {
-        return keep(bits, min, range, 0, 0, false, data, validity, sel, n, out);
+        int whole = n - n % LONG.length();
+        int k = sel == null ? exactRows64(bits, min, range, data, validity, whole, out)
+                : exactSelected(bits, min, range, data, false, validity, sel, whole, out);
+        return exactTail(bits, min, range, data, false, validity, sel, whole, n, out, k);
     }
 
     @Override
     public int keepExact32(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int[] sel, int n, int[] out) {
-        return keep(bits, min, range, 0, 0, true, data, validity, sel, n, out);
+        int whole = n - n % LONG.length();
+        int k = sel == null ? exactRows32(bits, min, range, data, validity, whole, out)
+                : exactSelected(bits, min, range, data, true, validity, sel, whole, out);
+        return exactTail(bits, min, range, data, true, validity, sel, whole, n, out, k);
     }
 
     @Override
     public int keepHashed64(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int[] sel, int n, int[] out) {
-        return keep(bits, 0, 0, multiplier, shift, false, data, validity, sel, n, out);
+        int whole = n - n % LONG.length();
+        int k = sel == null ? hashedRows64(bits, multiplier, shift, data, validity, whole, out)
+                : hashedSelected(bits, multiplier, shift, data, false, validity, sel, whole, out);
+        return hashedTail(bits, multiplier, shift, data, false, validity, sel, whole, n, out, k);
     }
 
     @Override
     public int keepHashed32(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int[] sel, int n, int[] out) {
-        return keep(bits, 0, 0, multiplier, shift, true, data, validity, sel, n, out);
+        int whole = n - n % LONG.length();
+        int k = sel == null ? hashedRows32(bits, multiplier, shift, data, validity, whole, out)
+                : hashedSelected(bits, multiplier, shift, data, true, validity, sel, whole, out);
+        return hashedTail(bits, multiplier, shift, data, true, validity, sel, whole, n, out, k);
     }
 
-    /** Exact when {@code range > 0}, else hashed by {@code multiplier} and {@code shift}. */
-    private static int keep(long[] bits, long min, long range, long multiplier, int shift, boolean four,
-                            MemorySegment data, MemorySegment validity, int[] sel, int n, int[] out) {
+    // One loop per bitmap kind and key access, each with straight-line vector code: a vector or
+    // mask that merges with another at a branch (or with null) is kept boxed by the JIT, on the heap.
+
+    private static int exactRows64(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        int whole = n - n % lanes;
         int[] index = new int[lanes];
         int k = 0;
-        if (sel == null) {
-            for (int i = 0; i < whole; i += lanes) {
-                LongVector v = four
-                        ? (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER).castShape(LONG, 0)
-                        : LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-                VectorMask<Long> keep = test(bits, min, range, multiplier, shift, v, index);
-                if (validity != null) {
-                    keep = keep.and(VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes)));
-                }
-                VectorMask<Integer> kept = keep.cast(IDS);
-                // k <= i: the whole vector stored at k stays inside the n rows of out
-                IOTA.add(i).compress(kept).intoArray(out, k);
-                k += kept.trueCount();
-            }
-        } else {
-            long[] keys = new long[Math.min(CHUNK, whole)];
-            for (int from = 0; from < whole; from += CHUNK) {
-                int to = Math.min(whole, from + CHUNK);
-                if (four) {
-                    for (int i = from; i < to; i++) {
-                        keys[i - from] = data.get(INT_LAYOUT, (long) sel[i] << 2);
-                    }
-                } else {
-                    for (int i = from; i < to; i++) {
-                        keys[i - from] = data.get(LONG_LAYOUT, (long) sel[i] << 3);
-                    }
-                }
-                for (int i = from; i < to; i += lanes) {
-                    LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                    VectorMask<Long> keep = test(bits, min, range, multiplier, shift, v, index);
-                    if (validity != null) {
-                        long valid = 0;
-                        for (int j = 0; j < lanes; j++) {
-                            valid |= (long) BitmapWords.bit(validity, sel[i + j]) << j;
-                        }
-                        keep = keep.and(VectorMask.fromLong(LONG, valid));
-                    }
-                    VectorMask<Integer> kept = keep.cast(IDS);
-                    // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
-                    IntVector.fromArray(IDS, sel, i).compress(kept).intoArray(out, k);
-                    k += kept.trueCount();
-                }
-            }
+        for (int i = 0; i < whole; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            VectorMask<Long> keep = exact(bits, min, range, v, index).and(valid(validity, i, lanes));
+            k = store(IOTA.add(i), keep, out, k);
         }
-        if (whole == n) {
-            return k;
-        }
-        // the tail through the scalar twin, its candidates moved to the front of out first
-        int[] tail = new int[n - whole];
-        for (int i = whole; i < n; i++) {
-            tail[i - whole] = sel == null ? i : sel[i];
-        }
-        int[] kept = new int[tail.length];
-        int t = range > 0
-                ? (four ? SCALAR.keepExact32(bits, min, range, data, validity, tail, tail.length, kept)
-                        : SCALAR.keepExact64(bits, min, range, data, validity, tail, tail.length, kept))
-                : (four ? SCALAR.keepHashed32(bits, multiplier, shift, data, validity, tail, tail.length, kept)
-                        : SCALAR.keepHashed64(bits, multiplier, shift, data, validity, tail, tail.length, kept));
-        System.arraycopy(kept, 0, out, k, t);
-        return k + t;
+        return k;
     }
 
-    /** The lanes of {@code v} whose bit is set (exact: and in range). */
-    private static VectorMask<Long> test(long[] bits, long min, long range, long multiplier, int shift,
-                                         LongVector v, int[] index) {
-        LongVector off;
-        VectorMask<Long> in;
-        LongVector word;
-        if (range > 0) {
-            off = v.sub(min);
-            in = off.compare(VectorOperators.ULT, range);
-            word = off.lanewise(VectorOperators.LSHR, 6).blend(0L, in.not());
-        } else {
-            off = v.mul(multiplier).lanewise(VectorOperators.LSHR, shift);
-            in = null;
-            word = off.lanewise(VectorOperators.LSHR, 6);
+    private static int exactRows32(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
+        int lanes = LONG.length();
+        int[] index = new int[lanes];
+        int k = 0;
+        for (int i = 0; i < whole; i += lanes) {
+            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER).castShape(LONG, 0);
+            VectorMask<Long> keep = exact(bits, min, range, v, index).and(valid(validity, i, lanes));
+            k = store(IOTA.add(i), keep, out, k);
         }
+        return k;
+    }
+
+    private static int hashedRows64(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
+        int lanes = LONG.length();
+        int[] index = new int[lanes];
+        int k = 0;
+        for (int i = 0; i < whole; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(valid(validity, i, lanes));
+            k = store(IOTA.add(i), keep, out, k);
+        }
+        return k;
+    }
+
+    private static int hashedRows32(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
+        int lanes = LONG.length();
+        int[] index = new int[lanes];
+        int k = 0;
+        for (int i = 0; i < whole; i += lanes) {
+            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER).castShape(LONG, 0);
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(valid(validity, i, lanes));
+            k = store(IOTA.add(i), keep, out, k);
+        }
+        return k;
+    }
+
+    private static int exactSelected(long[] bits, long min, long range, MemorySegment data, boolean four,
+                                     MemorySegment validity, int[] sel, int whole, int[] out) {
+        int lanes = LONG.length();
+        int[] index = new int[lanes];
+        long[] keys = new long[Math.min(CHUNK, whole)];
+        int k = 0;
+        for (int from = 0; from < whole; from += CHUNK) {
+            int to = Math.min(whole, from + CHUNK);
+            copyKeys(data, four, sel, from, to, keys);
+            for (int i = from; i < to; i += lanes) {
+                LongVector v = LongVector.fromArray(LONG, keys, i - from);
+                VectorMask<Long> keep = exact(bits, min, range, v, index).and(validSelected(validity, sel, i, lanes));
+                // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
+                k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
+            }
+        }
+        return k;
+    }
+
+    private static int hashedSelected(long[] bits, long multiplier, int shift, MemorySegment data, boolean four,
+                                      MemorySegment validity, int[] sel, int whole, int[] out) {
+        int lanes = LONG.length();
+        int[] index = new int[lanes];
+        long[] keys = new long[Math.min(CHUNK, whole)];
+        int k = 0;
+        for (int from = 0; from < whole; from += CHUNK) {
+            int to = Math.min(whole, from + CHUNK);
+            copyKeys(data, four, sel, from, to, keys);
+            for (int i = from; i < to; i += lanes) {
+                LongVector v = LongVector.fromArray(LONG, keys, i - from);
+                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(validSelected(validity, sel, i, lanes));
+                k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
+            }
+        }
+        return k;
+    }
+
+    /** The keys of rows {@code sel[from..to)} into {@code keys[0..)}, sign-extended. */
+    private static void copyKeys(MemorySegment data, boolean four, int[] sel, int from, int to, long[] keys) {
+        if (four) {
+            for (int i = from; i < to; i++) {
+                keys[i - from] = data.get(INT_LAYOUT, (long) sel[i] << 2);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                keys[i - from] = data.get(LONG_LAYOUT, (long) sel[i] << 3);
+            }
+        }
+    }
+
+    /** The lanes of {@code v} whose offset from {@code min} is in range and whose bit is set. */
+    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, int[] index) {
+        LongVector off = v.sub(min);
+        VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
+        LongVector word = off.lanewise(VectorOperators.LSHR, 6).blend(0L, in.not());
         ((IntVector) word.castShape(IDS, 0)).intoArray(index, 0);
         LongVector words = LongVector.fromArray(LONG, bits, 0, index, 0);
-        VectorMask<Long> set = words.lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L);
-        return in == null ? set : set.and(in);
+        return words.lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L).and(in);
+    }
+
+    /** The lanes of {@code v} whose hashed bit is set. */
+    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, int[] index) {
+        LongVector off = v.mul(multiplier).lanewise(VectorOperators.LSHR, shift);
+        ((IntVector) off.lanewise(VectorOperators.LSHR, 6).castShape(IDS, 0)).intoArray(index, 0);
+        LongVector words = LongVector.fromArray(LONG, bits, 0, index, 0);
+        return words.lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L);
+    }
+
+    /** The validity of rows {@code [i, i + lanes)} as a mask (all set without a bitmap). */
+    private static VectorMask<Long> valid(MemorySegment validity, int i, int lanes) {
+        return VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes));
+    }
+
+    private static VectorMask<Long> validSelected(MemorySegment validity, int[] sel, int i, int lanes) {
+        long valid = -1L;
+        if (validity != null) {
+            valid = 0;
+            for (int j = 0; j < lanes; j++) {
+                valid |= (long) BitmapWords.bit(validity, sel[i + j]) << j;
+            }
+        }
+        return VectorMask.fromLong(LONG, valid);
+    }
+
+    /** Stores the {@code ids} of the kept lanes at {@code out[k..)}; returns the new count. */
+    private static int store(IntVector ids, VectorMask<Long> keep, int[] out, int k) {
+        VectorMask<Integer> kept = keep.cast(IDS);
+        // k <= the first id's position: the whole vector stored at k stays inside the n rows of out
+        ids.compress(kept).intoArray(out, k);
+        return k + kept.trueCount();
+    }
+
+    /** Rows {@code [from, n)} (under a whole vector) one at a time, after the {@code k} kept so far. */
+    private static int exactTail(long[] bits, long min, long range, MemorySegment data, boolean four,
+                                 MemorySegment validity, int[] sel, int from, int n, int[] out, int k) {
+        for (int i = from; i < n; i++) {
+            int row = sel == null ? i : sel[i];
+            long v = four ? data.get(INT_LAYOUT, (long) row << 2) : data.get(LONG_LAYOUT, (long) row << 3);
+            out[k] = row;
+            k += ScalarKeyBitmapKernels.exactBit(bits, v - min, range) & BitmapWords.bit(validity, row);
+        }
+        return k;
+    }
+
+    private static int hashedTail(long[] bits, long multiplier, int shift, MemorySegment data, boolean four,
+                                  MemorySegment validity, int[] sel, int from, int n, int[] out, int k) {
+        for (int i = from; i < n; i++) {
+            int row = sel == null ? i : sel[i];
+            long v = four ? data.get(INT_LAYOUT, (long) row << 2) : data.get(LONG_LAYOUT, (long) row << 3);
+            out[k] = row;
+            k += ScalarKeyBitmapKernels.hashedBit(bits, v, multiplier, shift) & BitmapWords.bit(validity, row);
+        }
+        return k;
     }
 }
