@@ -22,9 +22,20 @@ final class CalciteCatalog {
     static SchemaPlus rootSchema(Catalog catalog) {
         SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
         for (Table t : catalog.tables()) {
-            root.add(t.name().toLowerCase(), new CalciteTable(t));
+            root.add(t.name().toLowerCase(), of(t));
         }
         return root;
+    }
+
+    /**
+     * The catalog's tables as Calcite tables, kept while the table is (weakly keyed): each
+     * keeps the row type it derived, so a query no longer builds the row type of every table
+     * it reads (types are interned by Calcite, the same in every query's type factory).
+     */
+    private static final java.util.Map<Table, CalciteTable> TABLES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static CalciteTable of(Table t) {
+        return TABLES.computeIfAbsent(t, CalciteTable::new);
     }
 
     /** A table Calcite can validate and plan against; it never runs it. */
@@ -35,8 +46,27 @@ final class CalciteCatalog {
             this.table = table;
         }
 
+        /** The row type derived last and the schema it was derived from (a table's schema does not change; checked anyway). */
+        private volatile RowType rowType;
+
+        private record RowType(io.blueshift.memory.Schema schema, RelDataType type) {}
+
         @Override
         public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            io.blueshift.memory.Schema schema = table.schema();
+            RowType cached = rowType;
+            if (cached != null && cached.schema() == schema && typeFactory instanceof org.apache.calcite.jdbc.JavaTypeFactoryImpl
+                    && typeFactory.getTypeSystem() == BlueshiftTypeSystem.INSTANCE) {
+                return cached.type();
+            }
+            RelDataType type = deriveRowType(typeFactory);
+            if (typeFactory instanceof org.apache.calcite.jdbc.JavaTypeFactoryImpl && typeFactory.getTypeSystem() == BlueshiftTypeSystem.INSTANCE) {
+                rowType = new RowType(schema, type);
+            }
+            return type;
+        }
+
+        private RelDataType deriveRowType(RelDataTypeFactory typeFactory) {
             RelDataTypeFactory.Builder b = typeFactory.builder();
             for (Field f : table.schema().fields()) {
                 b.add(f.name().toLowerCase(), typeFactory.createTypeWithNullability(toCalcite(typeFactory, f.type()), f.nullable()));
