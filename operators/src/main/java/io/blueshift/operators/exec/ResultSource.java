@@ -1,16 +1,31 @@
 package io.blueshift.operators.exec;
 
+import io.blueshift.memory.Batch;
+import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.Schema;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Feeds a materialized result into the next pipeline; one batch per morsel. */
+/**
+ * Feeds a materialized result into the next pipeline; one batch per morsel. With more than one
+ * thread, a batch of more than {@code ctx.batchRows()} rows and no selection (a breaker's
+ * result is often one batch: an aggregate's groups, a join's build rows) is cut into views of
+ * {@code batchRows} rows each, so the pipeline above it splits across the workers instead of
+ * running on one; at one thread the batches go as they are.
+ */
 public final class ResultSource implements Source {
     private final MaterializedResult result;
     private final AtomicInteger cursor = new AtomicInteger();
+    /** Per morsel: its batch and row range ({@code to} -1: the whole batch). */
+    private volatile Morsels morsels;
+
+    private record Morsels(int[] batch, int[] from, int[] to) {}
 
     public ResultSource(MaterializedResult result) {
         this.result = result;
+        this.morsels = whole(result.batches().size());
     }
 
     @Override
@@ -18,23 +33,77 @@ public final class ResultSource implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
+        morsels = split(result.batches(), ctx.threads() > 1 ? ctx.batchRows() : Integer.MAX_VALUE);
         cursor.set(0);
+    }
+
+    private static Morsels whole(int batches) {
+        int[] batch = new int[batches];
+        int[] to = new int[batches];
+        for (int i = 0; i < batches; i++) {
+            batch[i] = i;
+            to[i] = -1;
+        }
+        return new Morsels(batch, new int[batches], to);
+    }
+
+    /** Batches over {@code step} rows without a selection cut into ranges of {@code step} rows (a multiple of 64). */
+    static Morsels split(List<Batch> batches, int step) {
+        boolean any = false;
+        for (Batch b : batches) {
+            any |= b.selection() == null && b.rowCount() > step;
+        }
+        if (!any) {
+            return whole(batches.size());
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            Batch b = batches.get(i);
+            if (b.selection() != null || b.rowCount() <= step) {
+                out.add(new int[] {i, 0, -1});
+                continue;
+            }
+            for (int from = 0; from < b.rowCount(); from += step) {
+                out.add(new int[] {i, from, Math.min(b.rowCount(), from + step)});
+            }
+        }
+        int[] batch = new int[out.size()];
+        int[] from = new int[out.size()];
+        int[] to = new int[out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            batch[i] = out.get(i)[0];
+            from[i] = out.get(i)[1];
+            to[i] = out.get(i)[2];
+        }
+        return new Morsels(batch, from, to);
     }
 
     @Override
     public int morselCount() {
-        return result.batches().size();
+        return morsels.batch().length;
     }
 
     @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
-        return i < result.batches().size() ? i : -1;
+        return i < morsels.batch().length ? i : -1;
     }
 
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
-        downstream.accept(result.batches().get(morsel));
+        Morsels m = morsels;
+        Batch b = result.batches().get(m.batch()[morsel]);
+        int to = m.to()[morsel];
+        if (to < 0) {
+            downstream.accept(b);
+            return;
+        }
+        int from = m.from()[morsel];
+        List<ColumnVector> slices = new ArrayList<>(b.columnCount());
+        for (ColumnVector c : b.columns()) {
+            slices.add(c.slice(from, to - from));
+        }
+        downstream.accept(new Batch(slices, to - from));
     }
 
     @Override
