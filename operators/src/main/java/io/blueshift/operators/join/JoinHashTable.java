@@ -152,19 +152,23 @@ final class JoinHashTable implements AutoCloseable {
         partSelect = partitions - 1;
         parts = new long[partitions][];
         partMask = new int[partitions];
-        // hashes and the null-key check, in chunks of whole 64-row words across the workers
+        // chunks of whole 64-row words across the workers
         int chunkRows = Math.max(1 << 14, ((n / (ctx.threads() * 4)) + 63) & ~63);
         int chunks = Math.max(1, (n + chunkRows - 1) / chunkRows);
+        // first each integral key's value range and the rows with a NULL key: when a key's range
+        // fits the direct or the ranked index, the table is built from the keys themselves and
+        // nothing is hashed or partitioned
+        int nullRows = keyRanges(ctx, chunkRows, chunks);
+        if (buildDirect(ctx, nullRows)) {
+            return;
+        }
         try (Allocation hashAccount = pool.reserveExternal(Math.max(n, 1) * 8L, "hash join build hashes");
              Allocation orderAccount = pool.reserveExternal(partitions == 1 ? 0 : (long) n * 4 + (long) chunks * partitions * 4,
                      "hash join build partitions")) {
             long[] hashes = new long[Math.max(n, 1)];
             int[][] counts = new int[chunks][partitions];
-            boolean[] nullKeys = new boolean[chunks];
-            // each integral key's value range per chunk, for the key bitmap (read while the keys are in cache)
-            long[][] mins = new long[keys.size()][chunks];
-            long[][] maxs = new long[keys.size()][chunks];
             MemorySegment hashSegment = MemorySegment.ofArray(hashes);
+            boolean nulls = hasNullKey;
             run(ctx, chunks, c -> {
                 int from = c * chunkRows;
                 int len = Math.min(chunkRows, n - from);
@@ -173,37 +177,15 @@ final class JoinHashTable implements AutoCloseable {
                     slice.add(k.slice(from, len));
                 }
                 JoinKeys.hash(ctx.kernels().hash(), slice, null, len, hashSegment.asSlice(from * 8L, len * 8L));
-                for (int k = 0; k < keys.size(); k++) {
-                    long[] range = valueRange(keys.get(k), from, from + len);
-                    mins[k][c] = range[0];
-                    maxs[k][c] = range[1];
-                }
                 int[] count = counts[c];
                 for (int r = from; r < from + len; r++) {
-                    if (JoinKeys.anyNull(keys, r)) {
-                        nullKeys[c] = true;
+                    if (nulls && JoinKeys.anyNull(keys, r)) {
                         hashes[r] = NULL_ROW;
                     } else {
                         count[(int) (hashes[r] >>> partShift) & partSelect]++;
                     }
                 }
             });
-            for (boolean b : nullKeys) {
-                hasNullKey |= b;
-            }
-            keyMins = new long[keys.size()];
-            keyMaxs = new long[keys.size()];
-            for (int k = 0; k < keys.size(); k++) {
-                keyMins[k] = Long.MAX_VALUE;
-                keyMaxs[k] = Long.MIN_VALUE;
-                for (int c = 0; c < chunks; c++) {
-                    keyMins[k] = Math.min(keyMins[k], mins[k][c]);
-                    keyMaxs[k] = Math.max(keyMaxs[k], maxs[k][c]);
-                }
-            }
-            if (buildDirect(ctx, hashes)) {
-                return;
-            }
             // partition p's rows sit at order[start[p] ..); chunk c's at offset[c][p] within them
             int[] start = new int[partitions + 1];
             int[][] offset = new int[chunks][partitions];
@@ -281,26 +263,77 @@ final class JoinHashTable implements AutoCloseable {
     private static final long DIRECT_SLACK = 1 << 12;
 
     /**
+     * Sets {@link #keyMins} / {@link #keyMaxs} (each integral key's smallest and largest non-NULL
+     * value) and {@link #hasNullKey}, in chunks across the workers; returns how many rows have a
+     * NULL key.
+     */
+    private int keyRanges(ExecutionContext ctx, int chunkRows, int chunks) {
+        int n = rows.size();
+        long[][] mins = new long[keys.size()][chunks];
+        long[][] maxs = new long[keys.size()][chunks];
+        int[] nullCounts = new int[chunks];
+        boolean nullable = false;
+        for (ColumnVector k : keys) {
+            nullable |= k.validity() != null;
+        }
+        boolean anyNullable = nullable;
+        run(ctx, chunks, c -> {
+            int from = c * chunkRows;
+            int to = Math.min(n, from + chunkRows);
+            for (int k = 0; k < keys.size(); k++) {
+                long[] range = valueRange(keys.get(k), from, to);
+                mins[k][c] = range[0];
+                maxs[k][c] = range[1];
+            }
+            if (anyNullable) {
+                int count = 0;
+                for (int r = from; r < to; r++) {
+                    if (JoinKeys.anyNull(keys, r)) {
+                        count++;
+                    }
+                }
+                nullCounts[c] = count;
+            }
+        });
+        keyMins = new long[keys.size()];
+        keyMaxs = new long[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            keyMins[k] = Long.MAX_VALUE;
+            keyMaxs[k] = Long.MIN_VALUE;
+            for (int c = 0; c < chunks; c++) {
+                keyMins[k] = Math.min(keyMins[k], mins[k][c]);
+                keyMaxs[k] = Math.max(keyMaxs[k], maxs[k][c]);
+            }
+        }
+        int nullRows = 0;
+        for (int count : nullCounts) {
+            nullRows += count;
+        }
+        hasNullKey = nullRows > 0;
+        return nullRows;
+    }
+
+    /**
      * Builds {@link #direct} instead of the slots when an integral key's range allows it (the
      * narrowest such key), else tries {@link #buildRanked}; false (nothing built) when neither
      * fits, or when with several keys the chosen column holds a value twice.
      */
-    private boolean buildDirect(ExecutionContext ctx, long[] hashes) {
-        int best = narrowestKey(DIRECT_PER_ROW, true, hashes);
+    private boolean buildDirect(ExecutionContext ctx, int nullRows) {
+        int best = narrowestKey(DIRECT_PER_ROW, true, nullRows);
         if (best < 0) {
-            return buildRanked(ctx, hashes);
+            return buildRanked(ctx, nullRows);
         }
         long bestLen = keyMaxs[best] - keyMins[best] + 1;
         Allocation account = ctx.pool().reserveExternal(bestLen * 4, "hash join direct index");
         try {
-            return fillDirect(ctx, hashes, best, bestLen, account);
+            return fillDirect(ctx, best, bestLen, account);
         } catch (RuntimeException | Error e) {
             account.close(); // a cancel seen while filling, or no heap for the index: give the reservation back
             throw e;
         }
     }
 
-    private boolean fillDirect(ExecutionContext ctx, long[] hashes, int best, long bestLen, Allocation account) {
+    private boolean fillDirect(ExecutionContext ctx, int best, long bestLen, Allocation account) {
         int n = rows.size();
         int[] index = new int[(int) bestLen];
         ColumnVector k = keys.get(best);
@@ -308,10 +341,11 @@ final class JoinHashTable implements AutoCloseable {
         boolean four = k.type().byteWidth() == 4;
         long min = keyMins[best];
         boolean several = keys.size() > 1;
+        boolean nulls = hasNullKey;
         boolean dup = false;
         int indexed = 0;
         for (int r = 0; r < n; r++) {
-            if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+            if (nulls && JoinKeys.anyNull(keys, r)) {
                 continue;
             }
             indexed++;
@@ -355,9 +389,9 @@ final class JoinHashTable implements AutoCloseable {
      * entry, without hashing; probes in key order read all three in order. Same rules as the
      * direct index otherwise (several keys: the column must be unique). False when no key fits.
      */
-    private boolean buildRanked(ExecutionContext ctx, long[] hashes) {
+    private boolean buildRanked(ExecutionContext ctx, int nullRows) {
         int n = rows.size();
-        int best = narrowestKey(RANKED_PER_ROW, false, hashes);
+        int best = narrowestKey(RANKED_PER_ROW, false, nullRows);
         if (best < 0) {
             return false;
         }
@@ -371,8 +405,9 @@ final class JoinHashTable implements AutoCloseable {
             MemorySegment data = k.data();
             boolean four = k.type().byteWidth() == 4;
             long min = keyMins[best];
+            boolean nulls = hasNullKey;
             for (int r = 0; r < n; r++) {
-                if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                if (nulls && JoinKeys.anyNull(keys, r)) {
                     continue;
                 }
                 long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
@@ -391,7 +426,7 @@ final class JoinHashTable implements AutoCloseable {
             boolean several = keys.size() > 1;
             boolean dup = false;
             for (int r = 0; r < n; r++) {
-                if (hashes[r] == NULL_ROW && JoinKeys.anyNull(keys, r)) {
+                if (nulls && JoinKeys.anyNull(keys, r)) {
                     continue;
                 }
                 long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
@@ -439,7 +474,7 @@ final class JoinHashTable implements AutoCloseable {
      * {@code uniqueRange} and several keys the column must be unique, so a range under the
      * non-NULL row count rules it out.
      */
-    private int narrowestKey(long perRow, boolean uniqueRange, long[] hashes) {
+    private int narrowestKey(long perRow, boolean uniqueRange, int nullRows) {
         int n = rows.size();
         int best = -1;
         long bestLen = Long.MAX_VALUE;
@@ -449,23 +484,13 @@ final class JoinHashTable implements AutoCloseable {
             }
             long len = keyMaxs[c] - keyMins[c] + 1;
             boolean fits = len > 0 && len <= DIRECT_MAX && len <= perRow * n + DIRECT_SLACK
-                    && (!uniqueRange || keys.size() == 1 || len >= n - (hasNullKey ? nullRows(hashes) : 0));
+                    && (!uniqueRange || keys.size() == 1 || len >= n - nullRows);
             if (fits && len < bestLen) {
                 best = c;
                 bestLen = len;
             }
         }
         return best;
-    }
-
-    private static int nullRows(long[] hashes) {
-        int count = 0;
-        for (long h : hashes) {
-            if (h == NULL_ROW) {
-                count++;
-            }
-        }
-        return count;
     }
 
     /** True when probes need no hashes ({@link #findMatches} reads the direct index). */
