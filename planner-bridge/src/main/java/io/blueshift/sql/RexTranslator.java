@@ -367,6 +367,11 @@ final class RexTranslator {
                 DataType type = f == Expr.Function.EPOCH ? DataType.FLOAT64 : fromNumber ? DataType.TIMESTAMP : DataType.INT64;
                 return new Expr.Call(f, List.of(arg), type);
             }
+            case "DAYNAME", "MONTHNAME" -> {
+                // the day's or month's English name: strftime's %A and %B
+                return new Expr.Call(Expr.Function.STRFTIME, List.of(translate(call.getOperands().getFirst(), input),
+                        Exprs.string(name.equals("DAYNAME") ? "%A" : "%B")), DataType.VARCHAR);
+            }
             case "MAKE_TIMESTAMP" -> {
                 List<Expr> args = all(call.getOperands(), input);
                 return new Expr.Call(args.size() == 1 ? Expr.Function.TIMESTAMP_FROM_MICROS : Expr.Function.MAKE_TIMESTAMP, args,
@@ -575,11 +580,8 @@ final class RexTranslator {
                 RexNode scalar = isInterval(ops.get(0)) ? ops.get(1) : ops.get(0);
                 RexNode interval = isInterval(ops.get(0)) ? ops.get(0) : ops.get(1);
                 java.math.BigDecimal i = intervalValue(interval);
-                if (i == null || !(scalar instanceof RexLiteral s) || s.isNull()) {
-                    return null;
-                }
-                java.math.BigDecimal k = s.getValueAs(java.math.BigDecimal.class);
-                return k == null ? null : i.multiply(k);
+                java.math.BigDecimal k = constantNumber(scalar);
+                return i == null || k == null ? null : i.multiply(k);
             }
             case MINUS_PREFIX -> {
                 java.math.BigDecimal i = intervalValue(ops.getFirst());
@@ -593,6 +595,18 @@ final class RexTranslator {
                 return null;
             }
         }
+    }
+
+    /** A numeric literal, or one negated ({@code INTERVAL -3 DAY}); null otherwise. */
+    private static java.math.BigDecimal constantNumber(RexNode n) {
+        if (n instanceof RexLiteral lit) {
+            return lit.isNull() ? null : lit.getValueAs(java.math.BigDecimal.class);
+        }
+        if (n instanceof RexCall call && call.getKind() == org.apache.calcite.sql.SqlKind.MINUS_PREFIX) {
+            java.math.BigDecimal k = constantNumber(call.getOperands().getFirst());
+            return k == null ? null : k.negate();
+        }
+        return null;
     }
 
     private static boolean isInterval(RexNode n) {

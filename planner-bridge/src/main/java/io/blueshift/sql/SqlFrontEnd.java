@@ -204,6 +204,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         ourMod(parsed);
         TimestampCasts.fold(parsed);
         Regressions.expand(parsed);
+        DateAddCalls.rewrite(parsed);
         IntervalResults.widen(parsed);
         ByAll.expand(parsed);
         StarModifiers.expand(parsed);

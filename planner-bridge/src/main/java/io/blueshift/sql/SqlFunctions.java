@@ -89,6 +89,8 @@ final class SqlFunctions {
                             OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER)), STRING),
             fn("STRFTIME", ReturnTypes.VARCHAR_NULLABLE,
                     OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.CHARACTER), STRING),
+            fn("DAYNAME", ReturnTypes.VARCHAR_NULLABLE, OperandTypes.DATETIME, DATE),
+            fn("MONTHNAME", ReturnTypes.VARCHAR_NULLABLE, OperandTypes.DATETIME, DATE),
             fn("MAKE_DATE", ReturnTypes.DATE_NULLABLE,
                     OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER), DATE),
             // numbers
@@ -243,7 +245,7 @@ final class SqlFunctions {
 
     static String respell(String sql) {
         rejectIntegerDivision(sql);
-        sql = StarModifiers.mark(ByAll.mark(InfixCasts.rewrite(sql)));
+        sql = StarModifiers.mark(ByAll.mark(IntervalStrings.rewrite(InfixCasts.rewrite(sql))));
         StringBuilder out = null;
         int copied = 0;
         java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
