@@ -144,6 +144,25 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         }
     }
 
+    /**
+     * Stores group {@code from[i]} of {@code other} (same type) as new group {@code to[i]},
+     * {@code i < n}: the values in one loop of the subclass, then the NULLs.
+     */
+    final void appendGroups(GroupKeyColumn other, int[] from, int[] to, int n) {
+        appendValuesGroup(other, from, to, n);
+        boolean[] on = other.nulls;
+        if (on != null) {
+            for (int i = 0; i < n; i++) {
+                if (on[from[i]]) {
+                    markNull(to[i]);
+                }
+            }
+        }
+    }
+
+    /** The values of {@link #appendGroups} (a NULL group's value is copied too: it is never read). */
+    abstract void appendValuesGroup(GroupKeyColumn other, int[] from, int[] to, int n);
+
     private void markNull(int g) {
         if (nulls == null) {
             account.resize(valueBytes(capacity) + capacity);
@@ -282,6 +301,15 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Ints) other).values[og]; }
 
         @Override
+        void appendValuesGroup(GroupKeyColumn other, int[] from, int[] to, int n) {
+            int[] ov = ((Ints) other).values;
+            int[] v = values;
+            for (int i = 0; i < n; i++) {
+                v[to[i]] = ov[from[i]];
+            }
+        }
+
+        @Override
         void writeValues(ColumnVector out, int count) {
             MemorySegment.copy(values, 0, out.data(), INT, 0, count);
         }
@@ -345,6 +373,15 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Longs) other).values[og]; }
 
         @Override
+        void appendValuesGroup(GroupKeyColumn other, int[] from, int[] to, int n) {
+            long[] ov = ((Longs) other).values;
+            long[] v = values;
+            for (int i = 0; i < n; i++) {
+                v[to[i]] = ov[from[i]];
+            }
+        }
+
+        @Override
         void writeValues(ColumnVector out, int count) {
             MemorySegment.copy(values, 0, out.data(), LONG, 0, count);
         }
@@ -398,6 +435,15 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         @Override boolean valueEqualsGroup(GroupKeyColumn other, int og, int g) { return ((Bools) other).values[og] == values[g]; }
 
         @Override void appendValueGroup(GroupKeyColumn other, int og, int g) { values[g] = ((Bools) other).values[og]; }
+
+        @Override
+        void appendValuesGroup(GroupKeyColumn other, int[] from, int[] to, int n) {
+            boolean[] ov = ((Bools) other).values;
+            boolean[] v = values;
+            for (int i = 0; i < n; i++) {
+                v[to[i]] = ov[from[i]];
+            }
+        }
 
         @Override
         void writeValues(ColumnVector out, int count) {
@@ -611,6 +657,16 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
             System.arraycopy(o.heap, (int) o.views[2 * og + 1], heap, fill, len);
             views[2 * g + 1] = fill;
             fill += len;
+        }
+
+        @Override
+        void appendValuesGroup(GroupKeyColumn other, int[] from, int[] to, int n) {
+            boolean[] on = other.nulls;
+            for (int i = 0; i < n; i++) {
+                if (on == null || !on[from[i]]) {   // a NULL group's views may be a reset group's
+                    appendValueGroup(other, from[i], to[i]);
+                }
+            }
         }
 
         @Override

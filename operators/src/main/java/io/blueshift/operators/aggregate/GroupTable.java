@@ -645,17 +645,28 @@ final class GroupTable implements AutoCloseable {
         int[] next = Arrays.copyOf(start, buckets);
         long[] runHashes = run.groupHashes;
         long[] runRows = run.groupRows;
-        for (int g = 0; g < n; g++) {
-            long hash = h[g];
-            int to = next[(int) (hash >>> shift)]++;
-            runHashes[to] = hash;
+        int[] from = new int[Math.min(n, MERGE_CHUNK)];
+        int[] to = new int[from.length];
+        for (int c = 0; c < n; c += MERGE_CHUNK) {
+            int m = Math.min(MERGE_CHUNK, n - c);
+            for (int i = 0; i < m; i++) {
+                int g = c + i;
+                long hash = h[g];
+                int t = next[(int) (hash >>> shift)]++;
+                runHashes[t] = hash;
+                from[i] = g;
+                to[i] = t;
+            }
+            // the keys and aggregates a column at a time: one loop per column's kind
             for (int k = 0; k < keys.length; k++) {
-                run.keys[k].appendGroup(keys[k], g, to);
+                run.keys[k].appendGroups(keys[k], from, to, m);
             }
             for (int a = 0; a < accumulators.size(); a++) {
-                run.accumulators.get(a).merge(accumulators.get(a), g, groupRows, to, runRows);
+                run.accumulators.get(a).mergeGroups(accumulators.get(a), from, to, m, groupRows, runRows);
             }
-            runRows[to] = groupRows[g];
+            for (int i = 0; i < m; i++) {
+                runRows[to[i]] = groupRows[from[i]];
+            }
         }
         run.groupCount = n;
         run.runStarts = start;
@@ -666,6 +677,9 @@ final class GroupTable implements AutoCloseable {
     int runStart(int p, int bits) {
         return runStarts[p << (RUN_BITS - bits)];
     }
+
+    /** Groups a run copy takes at a time (its index arrays stay in L1). */
+    private static final int MERGE_CHUNK = 1024;
 
     /** Folds the groups {@code [from, to)} of {@code other} into this table. */
     void mergeRange(GroupTable other, int from, int to) {
