@@ -191,10 +191,16 @@ public final class SqlPlanner {
         rel = TotalsFromGroups.apply(rel);
         debug("rewritten", rel);
         if (any(rel, r -> r instanceof org.apache.calcite.rel.core.Join)) {
-            rel = hep(rel, TO_MULTI_JOINS);
             // inner join graphs: ordered by our estimates; the rest by Calcite's rule
-            rel = GreedyJoinOrder.apply(rel);
-            boolean calciteOrdered = any(rel, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin);
+            RelNode ordered = orderedWithoutPass(rel, relBuilder);
+            boolean calciteOrdered;
+            if (ordered != null) {
+                rel = ordered;
+                calciteOrdered = false;
+            } else {
+                rel = GreedyJoinOrder.apply(hep(rel, TO_MULTI_JOINS));
+                calciteOrdered = any(rel, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin);
+            }
             if (calciteOrdered) {
                 rel = hep(rel, MULTI_JOIN_ORDER);
             } else {
@@ -210,6 +216,40 @@ public final class SqlPlanner {
         times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
         return rel;
     }
+
+    /**
+     * The plan with its join trees ordered by {@link GreedyJoinOrder} from MultiJoins built
+     * without Calcite's pass ({@link MultiJoins}); null when that pass is needed: an outer join,
+     * or a MultiJoin our order leaves to Calcite's rule.
+     * {@code -Dblueshift.planner.calciteMultiJoins=true} always takes the pass (for comparisons).
+     */
+    private static RelNode orderedWithoutPass(RelNode rel, RelBuilder relBuilder) {
+        if (CALCITE_MULTI_JOINS) {
+            return null;
+        }
+        RelNode multi = MultiJoins.build(rel, relBuilder);
+        if (multi == null) {
+            return null;
+        }
+        RelNode ordered = GreedyJoinOrder.apply(multi);
+        if (any(ordered, r -> r instanceof org.apache.calcite.rel.rules.MultiJoin)) {
+            return null;
+        }
+        if (MultiJoins.check) {
+            String ours = withoutIds(ordered);
+            String calcite = withoutIds(GreedyJoinOrder.apply(hep(rel, TO_MULTI_JOINS)));
+            if (!ours.equals(calcite)) {
+                throw new IllegalStateException("MultiJoins built without Calcite's pass order differently:\n" + ours + "\n" + calcite);
+            }
+        }
+        return ordered;
+    }
+
+    private static String withoutIds(RelNode rel) {
+        return RelOptUtil.toString(rel, SqlExplainLevel.ALL_ATTRIBUTES).replaceAll(", id = \\d+", "") + rel.getRowType().getFullTypeString();
+    }
+
+    private static final boolean CALCITE_MULTI_JOINS = Boolean.getBoolean("blueshift.planner.calciteMultiJoins");
 
     private static final boolean CALCITE_DECORRELATION = Boolean.getBoolean("blueshift.planner.calciteDecorrelation");
 
