@@ -223,11 +223,19 @@ public final class HashJoinProbe implements Operator {
         MemorySegment sel = input.selection() == null ? null : input.selection().segment();
         if (dropsUnmatched && table.hasKeyBits() && !keyBitsPushed) {
             // rows whose key no build row has cannot match: leave them out before hashing
-            MemorySegment kept = s.buffers.take(n * 4L);
-            n = table.keepByKeyBits(input.column(probeKeys[table.keyBitsColumn()]), sel, n, kept);
+            // over plain arrays (the kernels' form), the kept rows copied into a selection once
+            int[] rows = a.kept;
+            int[] in = null;
+            if (sel != null) {
+                MemorySegment.copy(sel, INT, 0, rows, 0, n);
+                in = rows;
+            }
+            n = table.keepByKeyBits(input.column(probeKeys[table.keyBitsColumn()]), in, n, rows);
             if (n == 0) {
                 return;
             }
+            MemorySegment kept = s.buffers.take(n * 4L);
+            MemorySegment.copy(rows, 0, kept, INT, 0, n);
             sel = kept;
         }
         List<ColumnVector> keys = new ArrayList<>(probeKeys.length);
@@ -387,14 +395,12 @@ public final class HashJoinProbe implements Operator {
     }
 
     private static void writeRows(int[] activeIndex, int m, MemorySegment active) {
-        for (int j = 0; j < m; j++) {
-            active.setAtIndex(INT, j, activeIndex[j]);
-        }
+        MemorySegment.copy(activeIndex, 0, active, INT, 0, m);
     }
 
     private static void writeRows(MemorySegment sel, int[] activeIndex, int m, MemorySegment active) {
         for (int j = 0; j < m; j++) {
-            active.setAtIndex(INT, j, sel.getAtIndex(INT, activeIndex[j]));
+            active.set(INT, (long) j << 2, sel.get(INT, (long) activeIndex[j] << 2));
         }
     }
 
@@ -517,15 +523,18 @@ public final class HashJoinProbe implements Operator {
         }
     }
 
+    // rows read and written at byte offsets: getAtIndex also checks each index's alignment, a
+    // check the JIT does not hoist out of these loops
+
     private static void gatherBits(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
         for (int j = 0; j < m; j++) {
-            Validity.set(to, active.getAtIndex(INT, j), Validity.isValid(from, buildRow[j]));
+            Validity.set(to, active.get(INT, (long) j << 2), Validity.isValid(from, buildRow[j]));
         }
     }
 
     private static void gatherViews(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
         for (int j = 0; j < m; j++) {
-            long a = (long) active.getAtIndex(INT, j) * StringViews.VIEW_BYTES;
+            long a = (long) active.get(INT, (long) j << 2) * StringViews.VIEW_BYTES;
             long b = (long) buildRow[j] * StringViews.VIEW_BYTES;
             to.set(LONG, a, from.get(LONG, b));
             to.set(LONG, a + 8, from.get(LONG, b + 8));
@@ -534,13 +543,13 @@ public final class HashJoinProbe implements Operator {
 
     private static void gather32(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
         for (int j = 0; j < m; j++) {
-            to.setAtIndex(INT, active.getAtIndex(INT, j), from.getAtIndex(INT, buildRow[j]));
+            to.set(INT, (long) active.get(INT, (long) j << 2) << 2, from.get(INT, (long) buildRow[j] << 2));
         }
     }
 
     private static void gather64(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
         for (int j = 0; j < m; j++) {
-            to.setAtIndex(LONG, active.getAtIndex(INT, j), from.getAtIndex(LONG, buildRow[j]));
+            to.set(LONG, (long) active.get(INT, (long) j << 2) << 3, from.get(LONG, (long) buildRow[j] << 3));
         }
     }
 

@@ -1128,51 +1128,54 @@ final class JoinHashTable implements AutoCloseable {
         return (heads[rank] - 1) | (present - 1) | ~(int) in;
     }
 
+    // keys read at byte offsets: getAtIndex also checks each index's alignment, a check the JIT
+    // does not hoist out of these loops
+
     private static void ranked32(long[] words, int[] heads, long min, long len, MemorySegment data, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = rankedEntry(words, heads, data.getAtIndex(INT, i) - min, len);
+            cand[i] = rankedEntry(words, heads, data.get(INT, (long) i << 2) - min, len);
         }
     }
 
     private static void ranked32(long[] words, int[] heads, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = rankedEntry(words, heads, data.getAtIndex(INT, sel.getAtIndex(INT, i)) - min, len);
+            cand[i] = rankedEntry(words, heads, data.get(INT, (long) sel.get(INT, (long) i << 2) << 2) - min, len);
         }
     }
 
     private static void ranked64(long[] words, int[] heads, long min, long len, MemorySegment data, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = rankedEntry(words, heads, data.getAtIndex(LONG, i) - min, len);
+            cand[i] = rankedEntry(words, heads, data.get(LONG, (long) i << 3) - min, len);
         }
     }
 
     private static void ranked64(long[] words, int[] heads, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = rankedEntry(words, heads, data.getAtIndex(LONG, sel.getAtIndex(INT, i)) - min, len);
+            cand[i] = rankedEntry(words, heads, data.get(LONG, (long) sel.get(INT, (long) i << 2) << 3) - min, len);
         }
     }
 
     private static void direct32(int[] index, long min, long len, MemorySegment data, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = directEntry(index, data.getAtIndex(INT, i) - min, len);
+            cand[i] = directEntry(index, data.get(INT, (long) i << 2) - min, len);
         }
     }
 
     private static void direct32(int[] index, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = directEntry(index, data.getAtIndex(INT, sel.getAtIndex(INT, i)) - min, len);
+            cand[i] = directEntry(index, data.get(INT, (long) sel.get(INT, (long) i << 2) << 2) - min, len);
         }
     }
 
     private static void direct64(int[] index, long min, long len, MemorySegment data, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = directEntry(index, data.getAtIndex(LONG, i) - min, len);
+            cand[i] = directEntry(index, data.get(LONG, (long) i << 3) - min, len);
         }
     }
 
     private static void direct64(int[] index, long min, long len, MemorySegment data, MemorySegment sel, int n, int[] cand) {
         for (int i = 0; i < n; i++) {
-            cand[i] = directEntry(index, data.getAtIndex(LONG, sel.getAtIndex(INT, i)) - min, len);
+            cand[i] = directEntry(index, data.get(LONG, (long) sel.get(INT, (long) i << 2) << 3) - min, len);
         }
     }
 
@@ -1199,9 +1202,9 @@ final class JoinHashTable implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int c = cand[i];
             if (c < 0) continue;
-            int row = sel == null ? i : sel.getAtIndex(INT, i);
-            long x = a4 ? a.getAtIndex(INT, row) : a.getAtIndex(LONG, row);
-            long y = b4 ? b.getAtIndex(INT, c) : b.getAtIndex(LONG, c);
+            int row = sel == null ? i : sel.get(INT, (long) i << 2);
+            long x = a4 ? a.get(INT, (long) row << 2) : a.get(LONG, (long) row << 3);
+            long y = b4 ? b.get(INT, (long) c << 2) : b.get(LONG, (long) c << 3);
             if (x != y || (validity != null && !Validity.isValid(validity, row))) {
                 cand[i] = -2;
                 any = true;

@@ -17,6 +17,8 @@ final class JoinScratch implements AutoCloseable {
     int[] buildRow = new int[0];
     int[] passIndex = new int[0];
     int[] passBuild = new int[0];
+    /** Rows kept by the key bitmap (when it is not pushed down to the pipeline's start). */
+    int[] kept = new int[0];
     byte[] matched = new byte[0];
 
     JoinScratch(MemoryPool pool) {
@@ -29,7 +31,7 @@ final class JoinScratch implements AutoCloseable {
             return;
         }
         int cap = Math.max(n, cand.length * 2);
-        Allocation grown = pool.reserveExternal(cap * (8L + 6 * 4 + 1), "hash join probe scratch");
+        Allocation grown = pool.reserveExternal(cap * (8L + 7 * 4 + 1), "hash join probe scratch");
         if (account != null) {
             account.close();
         }
@@ -41,6 +43,7 @@ final class JoinScratch implements AutoCloseable {
         buildRow = new int[cap];
         passIndex = new int[cap];
         passBuild = new int[cap];
+        kept = new int[cap];
         matched = new byte[cap];
     }
 
