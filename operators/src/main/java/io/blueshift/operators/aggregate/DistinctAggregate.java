@@ -373,14 +373,18 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
      * table; the pairs new there update the aggregates.
      */
     private MaterializedResult mergePartition(int p, List<Worker> workers, ExecutionContext ctx) {
-        int groupHint = 0;
-        int pairHint = 0;
+        // sized for the sum of the workers' groups and pairs of the partition (the most there can
+        // be): a key is often in one worker's pairs only, and growing the tables on the way
+        // rehashes every pair once more
+        long groupHint = 0;
+        long pairHint = 0;
         for (Worker w : workers) {
             int[] gs = w.groupOrder.start();
-            groupHint = Math.max(groupHint, gs[p + 1] - gs[p]);
-            pairHint = Math.max(pairHint, w.pairStart[p + 1] - w.pairStart[p]);
+            groupHint += gs[p + 1] - gs[p];
+            pairHint += w.pairStart[p + 1] - w.pairStart[p];
         }
-        try (GroupTable into = groupTable(ctx, groupHint); GroupTable pairs = pairTable(ctx, pairHint)) {
+        try (GroupTable into = groupTable(ctx, (int) Math.min(groupHint, 1 << 29));
+             GroupTable pairs = pairTable(ctx, (int) Math.min(pairHint, 1 << 29))) {
             for (Worker w : workers) {
                 int[] gs = w.groupOrder.start();
                 int[] order = w.groupOrder.order();
