@@ -182,7 +182,16 @@ public final class SqlPlanner {
         }
         debug("decorrelated", rel);
         rel = pullCommonFactors(rel);
-        rel = hep(rel, REWRITES);
+        // comma joins' filters at their joins: the pass finds them there
+        RelNode placed = CALCITE_FILTER_PLACEMENT ? rel : FilterPlacement.apply(rel);
+        if (FilterPlacement.check && placed != rel) {
+            String ours = withoutIds(hep(placed, REWRITES));
+            String calcite = withoutIds(hep(rel, REWRITES));
+            if (!ours.equals(calcite)) {
+                throw new IllegalStateException("filters placed before the rewrite pass give another plan:\n" + ours + "\n" + calcite);
+            }
+        }
+        rel = hep(placed, REWRITES);
         // without joins the join passes change nothing, and the last pass's other rules ran to a
         // fixed point in the pass above
         // GROUP BY a unique key and the columns it determines: join those after grouping
@@ -248,6 +257,9 @@ public final class SqlPlanner {
     private static String withoutIds(RelNode rel) {
         return RelOptUtil.toString(rel, SqlExplainLevel.ALL_ATTRIBUTES).replaceAll(", id = \\d+", "") + rel.getRowType().getFullTypeString();
     }
+
+    /** {@code -Dblueshift.planner.calciteFilterPlacement=true}: comma joins' filters left to the rewrite pass (for comparisons). */
+    private static final boolean CALCITE_FILTER_PLACEMENT = Boolean.getBoolean("blueshift.planner.calciteFilterPlacement");
 
     private static final boolean CALCITE_MULTI_JOINS = Boolean.getBoolean("blueshift.planner.calciteMultiJoins");
 
