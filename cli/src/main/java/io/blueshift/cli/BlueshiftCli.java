@@ -36,7 +36,18 @@ public final class BlueshiftCli implements Callable<Integer> {
             System.err.println("try: blueshift " + String.join(" ", e.getCommandLine().getCommandSpec().qualifiedName().replace("blueshift", "").trim()) + " --help");
             return 2;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError | AssertionError e) {
+            // not an Exception, so past picocli's handler: one line, not a stack trace
+            System.err.println("blueshift: error: " + (e instanceof StackOverflowError
+                    ? "the statement is nested too deeply for the planner (stack overflow)"
+                    : e instanceof AssertionError ? "internal error (" + message(e) + "); please report the statement" : message(e)));
+            if (Boolean.getBoolean("blueshift.debug")) {
+                e.printStackTrace();
+            }
+            return 1;
+        }
     }
 
     static String message(Throwable e) {

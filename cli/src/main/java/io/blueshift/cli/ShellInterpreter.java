@@ -220,7 +220,8 @@ final class ShellInterpreter {
                 out.println(rows.size() + (rows.size() == 1 ? " row" : " rows")
                         + (timer ? String.format(Locale.ROOT, " (%.1f ms)", r.millis()) : ""));
             }
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | AssertionError e) {
+            // AssertionError: a library's (Calcite's) internal check on a statement it does not take
             error(BlueshiftCli.message(e));
         } finally {
             runner = null;

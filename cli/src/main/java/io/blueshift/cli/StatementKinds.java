@@ -2,19 +2,20 @@ package io.blueshift.cli;
 
 import io.blueshift.sql.SqlStatement;
 
-/** What the CLI prints for a statement: rows for queries, CREATE TABLE AS and COPY; nothing for views and DROP. */
+/** What the CLI prints for a statement: rows for queries, CREATE TABLE AS, COPY, INSERT, UPDATE and DELETE; nothing for views, DROP and SET. */
 final class StatementKinds {
     private StatementKinds() {}
 
     static boolean silent(String sql) {
         SqlStatement st = parse(sql);
-        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.Drop;
+        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.Drop || st instanceof SqlStatement.SetOption;
     }
 
-    /** CREATE VIEW, CREATE TABLE AS, DROP: statements that change what later queries see. */
+    /** CREATE VIEW, CREATE TABLE AS, DROP, INSERT, UPDATE, DELETE: statements that change what later queries see. */
     static boolean ddl(String sql) {
         SqlStatement st = parse(sql);
-        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.CreateTable || st instanceof SqlStatement.Drop;
+        return st instanceof SqlStatement.CreateView || st instanceof SqlStatement.CreateTable || st instanceof SqlStatement.Drop
+                || st instanceof SqlStatement.Insert || st instanceof SqlStatement.Update || st instanceof SqlStatement.Delete;
     }
 
     static boolean query(String sql) {

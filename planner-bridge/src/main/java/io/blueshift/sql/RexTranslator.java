@@ -127,6 +127,12 @@ final class RexTranslator {
             case BIGINT -> new Expr.Literal(lit.getValueAs(Long.class), DataType.INT64);
             case DECIMAL -> {
                 BigDecimal d = lit.getValueAs(BigDecimal.class);
+                int p = lit.getType().getPrecision();
+                int sc = lit.getType().getScale();
+                if (d.setScale(Math.max(sc, 0), java.math.RoundingMode.HALF_UP).precision() - Math.max(sc, 0) > p - sc) {
+                    // a constant CAST the planner folded without checking the target's range
+                    throw new ArithmeticException("value " + d.toPlainString() + " is out of range for DECIMAL(" + p + "," + sc + ")");
+                }
                 if (d.scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0) {
                     yield new Expr.Literal(d.longValueExact(), DataType.INT32);
                 }

@@ -9,10 +9,10 @@ import java.util.List;
  * symbols, skipping whitespace and comments ({@code --} and block comments). Each token keeps
  * its offsets and 1-based line and column in the original text.
  */
-final class SqlLexer {
-    enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL }
+public final class SqlLexer {
+    public enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL }
 
-    record Token(Kind kind, String text, int start, int end, int line, int column) {
+    public record Token(Kind kind, String text, int start, int end, int line, int column) {
         boolean is(String word) {
             return kind == Kind.WORD && text.equalsIgnoreCase(word);
         }

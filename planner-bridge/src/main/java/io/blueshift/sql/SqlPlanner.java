@@ -128,6 +128,12 @@ public final class SqlPlanner {
             int col = pos == null ? 0 : pos.getColumnNum();
             throw new SqlException("syntax error at line " + line + ", column " + col + ": " + firstLine(e.getMessage()), line, col, e);
         }
+        if (!parsed.isA(org.apache.calcite.sql.SqlKind.QUERY)) {
+            // ALTER ..., MERGE, INSERT/UPDATE/DELETE reaching here: Calcite's validator takes only queries
+            var pos = parsed.getParserPosition();
+            throw new SqlException("error at line " + pos.getLineNum() + ", column " + pos.getColumnNum() + ": not supported: "
+                    + parsed.getKind().lowerName.replace('_', ' ') + " statements", pos.getLineNum(), pos.getColumnNum(), null);
+        }
         checkLikeEscapes(parsed);
         OutputNames.name(parsed, sql);
         SqlFrontEnd.rewriteParsed(parsed);

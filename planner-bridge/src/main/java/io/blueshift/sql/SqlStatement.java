@@ -19,6 +19,7 @@ import java.util.Map;
  *   <li>{@code COPY (query) TO 'file' [WITH] [(FORMAT parquet, COMPRESSION zstd, HEADER, DELIMITER '|')]},
  *       also {@code COPY name TO ...}</li>
  *   <li>{@code SHOW TABLES}, {@code DESCRIBE name|query}</li>
+ *   <li>{@code INSERT INTO}, {@code UPDATE}, {@code DELETE FROM} a table; {@code SET} / {@code RESET} a setting</li>
  * </ul>
  */
 public sealed interface SqlStatement {
@@ -39,6 +40,32 @@ public sealed interface SqlStatement {
     /** {@code DESCRIBE name} or {@code DESCRIBE query}: the columns and their types. */
     record Describe(String query) implements SqlStatement {}
 
+    /** A piece of the statement's text, by offsets: an expression or query the statement holds. */
+    record Piece(int start, int end) {}
+
+    /**
+     * {@code INSERT INTO name [(columns)] query} (the query a SELECT, VALUES or WITH, blanked
+     * before it as {@link Query}'s text is); {@code columns} is empty when not given.
+     */
+    record Insert(String text, String table, List<String> columns, List<Token> columnTokens, String query, Token at)
+            implements SqlStatement {}
+
+    /** {@code DELETE FROM name [[AS] alias] [WHERE condition]}; {@code where} null without WHERE. */
+    record Delete(String text, String table, String alias, Piece where, Token at) implements SqlStatement {}
+
+    /** One {@code column = expression} of an UPDATE. */
+    record Assignment(String column, Token at, Piece value) {}
+
+    /** {@code UPDATE name [[AS] alias] SET column = expression, ... [WHERE condition]}. */
+    record Update(String text, String table, String alias, List<Assignment> set, Piece where, Token at)
+            implements SqlStatement {}
+
+    /**
+     * {@code SET [SESSION|GLOBAL|LOCAL] name {=|TO} value}, {@code PRAGMA name = value} and
+     * {@code RESET name} ({@code value} null): a session setting.
+     */
+    record SetOption(String name, String value, Token at) implements SqlStatement {}
+
     static SqlStatement parse(String text) {
         List<Token> t = SqlLexer.tokenize(text);
         if (!t.isEmpty() && t.getLast().isSymbol(";")) {
@@ -58,6 +85,18 @@ public sealed interface SqlStatement {
         }
         if (head.is("copy")) {
             return copy(text, t);
+        }
+        if (head.is("insert")) {
+            return insert(text, t);
+        }
+        if (head.is("delete")) {
+            return delete(text, t);
+        }
+        if (head.is("update")) {
+            return update(text, t);
+        }
+        if (head.is("set") || head.is("reset") || head.is("pragma")) {
+            return setOption(t);
         }
         if (head.is("show") && t.size() == 2 && t.get(1).is("tables")) {
             return new ShowTables();
@@ -186,6 +225,176 @@ public sealed interface SqlStatement {
             }
         }
         return new Copy(query, path.value(), options, path.line(), path.column());
+    }
+
+    private static SqlStatement insert(String text, List<Token> t) {
+        int i = 1;
+        if (i < t.size() && t.get(i).is("or")) {
+            throw FileReferences.error(t.get(i), "not supported: INSERT OR REPLACE / OR IGNORE (tables have no keys)");
+        }
+        if (i >= t.size() || !t.get(i).is("into")) {
+            throw expected(t, i, "INTO after INSERT");
+        }
+        i++;
+        String table = name(t, i);
+        Token at = t.get(i);
+        i++;
+        List<String> columns = new java.util.ArrayList<>();
+        List<Token> columnTokens = new java.util.ArrayList<>();
+        if (i < t.size() && t.get(i).isSymbol("(") && !(i + 1 < t.size() && (t.get(i + 1).is("select") || t.get(i + 1).is("with")
+                || t.get(i + 1).is("values") || t.get(i + 1).isSymbol("(")))) {
+            int close = matching(t, i);
+            for (int k = i + 1; k < close; k += 2) {
+                columns.add(name(t, k));
+                columnTokens.add(t.get(k));
+                if (k + 1 < close && !t.get(k + 1).isSymbol(",")) {
+                    throw expected(t, k + 1, "',' between the column names");
+                }
+            }
+            i = close + 1;
+        }
+        if (i < t.size() && t.get(i).is("by")) {
+            throw FileReferences.error(t.get(i), "not supported: INSERT ... BY NAME (list the columns instead)");
+        }
+        if (i < t.size() && t.get(i).is("default")) {
+            throw FileReferences.error(t.get(i), "not supported: DEFAULT VALUES");
+        }
+        if (i >= t.size() || !(t.get(i).is("select") || t.get(i).is("with") || t.get(i).is("values") || t.get(i).isSymbol("("))) {
+            throw expected(t, i, "VALUES (...) or a query after the table name");
+        }
+        for (int k = i; k < t.size(); k++) {
+            if (t.get(k).is("returning") || (t.get(k).is("on") && k + 1 < t.size() && t.get(k + 1).is("conflict"))) {
+                throw FileReferences.error(t.get(k), "not supported: " + (t.get(k).is("on") ? "ON CONFLICT" : "RETURNING") + " in INSERT");
+            }
+        }
+        return new Insert(text, table, columns, columnTokens, blankBefore(text, t.get(i).start(), text.length()), at);
+    }
+
+    private static SqlStatement delete(String text, List<Token> t) {
+        if (t.size() < 2 || !t.get(1).is("from")) {
+            throw expected(t, 1, "FROM after DELETE");
+        }
+        String table = name(t, 2);
+        Token at = t.get(2);
+        int i = 3;
+        String alias = null;
+        if (i < t.size() && t.get(i).is("as")) {
+            i++;
+            alias = name(t, i);
+            i++;
+        } else if (i < t.size() && !t.get(i).is("where") && (t.get(i).kind() == Kind.WORD || t.get(i).kind() == Kind.QUOTED)
+                && !t.get(i).is("using") && !t.get(i).is("returning")) {
+            alias = name(t, i);
+            i++;
+        }
+        if (i < t.size() && (t.get(i).is("using") || t.get(i).is("returning"))) {
+            throw FileReferences.error(t.get(i), "not supported: " + t.get(i).text().toUpperCase(Locale.ROOT) + " in DELETE");
+        }
+        Piece where = null;
+        if (i < t.size()) {
+            if (!t.get(i).is("where")) {
+                throw expected(t, i, "WHERE or the end of the statement");
+            }
+            if (i + 1 >= t.size()) {
+                throw expected(t, i + 1, "a condition after WHERE");
+            }
+            where = new Piece(t.get(i + 1).start(), text.length());
+        }
+        return new Delete(text, table, alias, where, at);
+    }
+
+    private static SqlStatement update(String text, List<Token> t) {
+        String table = name(t, 1);
+        Token at = t.get(1);
+        int i = 2;
+        String alias = null;
+        if (i < t.size() && t.get(i).is("as")) {
+            i++;
+            alias = name(t, i);
+            i++;
+        } else if (i < t.size() && !t.get(i).is("set")) {
+            alias = name(t, i);
+            i++;
+        }
+        if (i >= t.size() || !t.get(i).is("set")) {
+            throw expected(t, i, "SET after the table name");
+        }
+        i++;
+        List<Assignment> set = new java.util.ArrayList<>();
+        Piece where = null;
+        while (true) {
+            String column = name(t, i);
+            Token col = t.get(i);
+            i++;
+            if (i < t.size() && t.get(i).isSymbol(".")) {
+                throw FileReferences.error(t.get(i), "write the column to SET without its table");
+            }
+            if (i >= t.size() || !t.get(i).isSymbol("=")) {
+                throw expected(t, i, "'=' after the column name");
+            }
+            i++;
+            int start = i;
+            int depth = 0;
+            while (i < t.size()) {
+                Token k = t.get(i);
+                if (k.isSymbol("(")) {
+                    depth++;
+                } else if (k.isSymbol(")")) {
+                    depth--;
+                } else if (depth == 0 && (k.isSymbol(",") || k.is("where") || k.is("from") || k.is("returning"))) {
+                    break;
+                }
+                i++;
+            }
+            if (i == start) {
+                throw expected(t, i, "an expression after '='");
+            }
+            set.add(new Assignment(column, col, new Piece(t.get(start).start(), t.get(i - 1).end())));
+            if (i < t.size() && t.get(i).isSymbol(",")) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i < t.size() && (t.get(i).is("from") || t.get(i).is("returning"))) {
+            throw FileReferences.error(t.get(i), "not supported: " + t.get(i).text().toUpperCase(Locale.ROOT) + " in UPDATE");
+        }
+        if (i < t.size()) {
+            if (i + 1 >= t.size()) {
+                throw expected(t, i + 1, "a condition after WHERE");
+            }
+            where = new Piece(t.get(i + 1).start(), text.length());
+        }
+        return new Update(text, table, alias, set, where, at);
+    }
+
+    private static SqlStatement setOption(List<Token> t) {
+        boolean reset = t.getFirst().is("reset");
+        int i = 1;
+        if (i < t.size() && (t.get(i).is("session") || t.get(i).is("global") || t.get(i).is("local"))) {
+            i++;
+        }
+        String name = name(t, i);
+        Token at = t.get(i);
+        i++;
+        if (reset) {
+            if (i < t.size()) {
+                throw FileReferences.error(t.get(i), "unexpected " + t.get(i).text() + " after RESET " + name);
+            }
+            return new SetOption(name, null, at);
+        }
+        if (i < t.size() && (t.get(i).isSymbol("=") || t.get(i).is("to"))) {
+            i++;
+        } else if (t.getFirst().is("pragma") && i < t.size() && t.get(i).isSymbol("(") && t.getLast().isSymbol(")")) {
+            i++;
+            t = t.subList(0, t.size() - 1);
+        } else {
+            throw expected(t, i, "'=' or TO after the setting's name");
+        }
+        if (i + 1 != t.size()) {
+            throw expected(t, Math.min(i, t.size()), "one value");
+        }
+        return new SetOption(name, t.get(i).value(), at);
     }
 
     private static int matching(List<Token> t, int open) {

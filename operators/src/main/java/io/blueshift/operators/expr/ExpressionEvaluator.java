@@ -504,6 +504,11 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 }
                 ColumnVector wide = toInt64(v, batch);
                 int fromScale = scaleOf(from);
+                int wholeDigits = from instanceof DecimalType fd ? fd.precision() - fd.scale() : from.byteWidth() == 4 ? 10 : 19;
+                if (wholeDigits > d.precision() - d.scale()) {
+                    // the source's range is wider than the target's: each value's whole part must fit
+                    checkFits(wide, d.precision() - d.scale() + fromScale, fromScale, d, batch);
+                }
                 if (d.scale() >= fromScale) {
                     kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), d.scale() - fromScale, sel(batch), batch.liveCount(), out.data());
                 } else {
@@ -517,6 +522,27 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 return out;
             }
             default -> { return casts.cast(v, target, batch); }
+        }
+    }
+
+    /** Every live value (unscaled, {@code fromScale} decimals) under 10^{@code digits}, else an error naming it. */
+    private static void checkFits(ColumnVector wide, int digits, int fromScale, DecimalType type, Batch batch) {
+        if (digits >= 19) {
+            return;
+        }
+        long limit = 1;
+        for (int k = 0; k < digits; k++) {
+            limit *= 10;
+        }
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (!wide.isNull(r)) {
+                long x = wide.getLong(r);
+                if (x >= limit || x <= -limit) {
+                    throw new ArithmeticException("value " + BigDecimal.valueOf(x, fromScale).toPlainString()
+                            + " is out of range for " + type.sqlName());
+                }
+            }
         }
     }
 
