@@ -398,7 +398,12 @@ public final class SqlPlanner {
             public RelNode visit(org.apache.calcite.rel.logical.LogicalFilter filter) {
                 RelNode input = filter.getInput().accept(this);
                 var rex = filter.getCluster().getRexBuilder();
-                return filter.copy(filter.getTraitSet(), input, org.apache.calcite.rex.RexUtil.pullFactors(rex, filter.getCondition()));
+                org.apache.calcite.rex.RexNode condition = org.apache.calcite.rex.RexUtil.pullFactors(rex, filter.getCondition());
+                // unchanged nodes kept: a copy derives its row type and its parents' again
+                if (input == filter.getInput() && condition.equals(filter.getCondition())) {
+                    return filter;
+                }
+                return filter.copy(filter.getTraitSet(), input, condition);
             }
 
             @Override
@@ -406,8 +411,11 @@ public final class SqlPlanner {
                 RelNode left = join.getLeft().accept(this);
                 RelNode right = join.getRight().accept(this);
                 var rex = join.getCluster().getRexBuilder();
-                return join.copy(join.getTraitSet(), org.apache.calcite.rex.RexUtil.pullFactors(rex, join.getCondition()),
-                        left, right, join.getJoinType(), join.isSemiJoinDone());
+                org.apache.calcite.rex.RexNode condition = org.apache.calcite.rex.RexUtil.pullFactors(rex, join.getCondition());
+                if (left == join.getLeft() && right == join.getRight() && condition.equals(join.getCondition())) {
+                    return join;
+                }
+                return join.copy(join.getTraitSet(), condition, left, right, join.getJoinType(), join.isSemiJoinDone());
             }
         });
     }
