@@ -10,10 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Feeds a materialized result into the next pipeline; one batch per morsel. With more than one
- * thread, a batch of more than {@code ctx.batchRows()} rows and no selection (a breaker's
- * result is often one batch: an aggregate's groups, a join's build rows) is cut into views of
- * {@code batchRows} rows each, so the pipeline above it splits across the workers instead of
- * running on one; at one thread the batches go as they are.
+ * thread, batches without a selection (a breaker's result is often one batch: an aggregate's
+ * groups) are cut into views of about {@link #MORSELS_PER_WORKER} morsels per worker, no
+ * smaller than {@link #MIN_MORSEL_ROWS} rows and no larger than {@code ctx.batchRows()}, so
+ * the pipeline above it (TPC-H Q2's final probe of the minimum costs at SF 10: 4,667 rows,
+ * one batch) splits across the workers instead of running on one; at one thread the batches
+ * go as they are.
  */
 public final class ResultSource implements Source {
     private final MaterializedResult result;
@@ -22,6 +24,11 @@ public final class ResultSource implements Source {
     private volatile Morsels morsels;
 
     private record Morsels(int[] batch, int[] from, int[] to) {}
+
+    /** Morsels per worker a result is cut into, when its rows allow. */
+    static final int MORSELS_PER_WORKER = 2;
+    /** Fewest rows in a cut morsel (a multiple of 64): below that a hand-off costs more than the rows. */
+    static final int MIN_MORSEL_ROWS = 1024;
 
     public ResultSource(MaterializedResult result) {
         this.result = result;
@@ -33,8 +40,18 @@ public final class ResultSource implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
-        morsels = split(result.batches(), ctx.threads() > 1 ? ctx.batchRows() : Integer.MAX_VALUE);
+        morsels = split(result.batches(), step(result.rowCount(), ctx.threads(), ctx.batchRows()));
         cursor.set(0);
+    }
+
+    /** Rows per cut morsel: a multiple of 64 near {@code rows / (threads * MORSELS_PER_WORKER)}, within bounds; one thread: no cut. */
+    static int step(long rows, int threads, int batchRows) {
+        if (threads <= 1) {
+            return Integer.MAX_VALUE;
+        }
+        long target = (rows + (long) threads * MORSELS_PER_WORKER - 1) / ((long) threads * MORSELS_PER_WORKER);
+        target = (target + 63) & ~63L;
+        return (int) Math.min(batchRows, Math.max(MIN_MORSEL_ROWS, target));
     }
 
     private static Morsels whole(int batches) {

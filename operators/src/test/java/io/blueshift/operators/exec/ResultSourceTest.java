@@ -89,4 +89,20 @@ class ResultSourceTest {
             assertEquals(whole, split);
         }
     }
+
+    @Test
+    void aBatchUnderBatchRowsIsCutIntoMorselsPerWorkerNoSmallerThanTheFloor() {
+        assertEquals(Integer.MAX_VALUE, ResultSource.step(4667, 1, 8192));
+        assertEquals(1216, ResultSource.step(4667, 2, 8192));   // 4 morsels of 2 workers
+        assertEquals(ResultSource.MIN_MORSEL_ROWS, ResultSource.step(460, 2, 8192));
+        assertEquals(8192, ResultSource.step(1_000_000, 2, 8192));
+        Schema schema = new Schema(List.of(Field.of("id", DataType.INT64), Field.of("name", DataType.VARCHAR)));
+        Batch one = batch(4667, 0);
+        try (MaterializedResult result = new MaterializedResult(schema, List.of(one), List.of(one.column(0), one.column(1)))) {
+            ResultSource source = new ResultSource(result);
+            List<List<Object>> split = drain(source, new ExecutionContext(pool, Kernels.provider(), 8192, 2));
+            assertEquals(4, source.morselCount());
+            assertEquals(result.rows(), split);
+        }
+    }
 }
