@@ -450,6 +450,7 @@ final class RexTranslator {
             case "LAST_DAY" -> Expr.Function.LAST_DAY;
             case "DATE_DIFF", "DATEDIFF" -> Expr.Function.DATE_DIFF;
             case "MOD", "%", "$MOD" -> Expr.Function.MOD;
+            case "$INT_DIV" -> Expr.Function.INT_DIV;
             case "FLOOR" -> Expr.Function.FLOOR;
             case "CEIL", "CEILING" -> Expr.Function.CEIL;
             default -> throw new UnsupportedOperationException("not supported: function " + call.getOperator().getName());
@@ -468,6 +469,13 @@ final class RexTranslator {
             type = DataType.FLOAT64;
         } else if (f == Expr.Function.ABS || f == Expr.Function.ROUND) {
             type = args.getFirst().type();
+        } else if (f == Expr.Function.INT_DIV) {
+            DataType a = args.get(0).type();
+            DataType b = args.get(1).type();
+            boolean integers = (a instanceof DataType.Int32Type || a instanceof DataType.Int64Type)
+                    && (b instanceof DataType.Int32Type || b instanceof DataType.Int64Type);
+            type = !integers ? DataType.FLOAT64
+                    : a instanceof DataType.Int64Type || b instanceof DataType.Int64Type ? DataType.INT64 : DataType.INT32;
         } else if (f == Expr.Function.MOD) {
             DataType a = args.get(0).type();
             DataType b = args.get(1).type();

@@ -202,6 +202,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
      */
     static void rewriteParsed(SqlNode parsed) {
         ourMod(parsed);
+        IntegerDivision.rewrite(parsed);
         TimestampCasts.fold(parsed);
         Regressions.expand(parsed);
         DateAddCalls.rewrite(parsed);

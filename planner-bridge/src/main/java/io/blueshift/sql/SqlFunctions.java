@@ -160,6 +160,26 @@ final class SqlFunctions {
     }, OperandTypes.NUMERIC_NUMERIC, NUMERIC);
 
     /**
+     * DuckDB's {@code a // b} ({@link IntegerDivision}): the wider integer type when both sides
+     * are integers, else DOUBLE (DuckDB divides other numbers as doubles).
+     */
+    static final SqlFunction INT_DIV = fn("$INT_DIV", binding -> {
+        org.apache.calcite.rel.type.RelDataTypeFactory f = binding.getTypeFactory();
+        org.apache.calcite.rel.type.RelDataType a = binding.getOperandType(0);
+        org.apache.calcite.rel.type.RelDataType b = binding.getOperandType(1);
+        boolean nullable = a.isNullable() || b.isNullable();
+        org.apache.calcite.sql.type.SqlTypeName t;
+        if (org.apache.calcite.sql.type.SqlTypeUtil.isIntType(a) && org.apache.calcite.sql.type.SqlTypeUtil.isIntType(b)) {
+            t = a.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT
+                    || b.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT
+                    ? org.apache.calcite.sql.type.SqlTypeName.BIGINT : org.apache.calcite.sql.type.SqlTypeName.INTEGER;
+        } else {
+            t = org.apache.calcite.sql.type.SqlTypeName.DOUBLE;
+        }
+        return f.createTypeWithNullability(f.createSqlType(t), nullable);
+    }, OperandTypes.NUMERIC_NUMERIC, NUMERIC);
+
+    /**
      * DECIMAL MOD's precision, as DuckDB's: the larger integer part plus the larger scale (the
      * result's scale), at most 18 digits. Also {@link RexTranslator}'s type of our MOD.
      */
@@ -212,7 +232,7 @@ final class SqlFunctions {
     /** Calcite's standard operators, then ours. */
     static final SqlOperatorTable OPERATORS = SqlOperatorTables.chain(
             SqlStdOperatorTable.instance(), SqlOperatorTables.of(FUNCTIONS), SqlOperatorTables.of(AGGREGATES),
-            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE, MOD, org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST,
+            SqlOperatorTables.of(DATE_PLUS_DAYS, DATE_MINUS_DATE, MOD, INT_DIV, org.apache.calcite.sql.fun.SqlLibraryOperators.TRY_CAST,
                     org.apache.calcite.sql.fun.SqlLibraryOperators.ILIKE, org.apache.calcite.sql.fun.SqlLibraryOperators.NOT_ILIKE));
 
     /**
@@ -225,26 +245,8 @@ final class SqlFunctions {
      * {@code contains(s, t)} and {@code day(d)} (reserved words there) become {@code datediff}, a
      * quoted name and {@code dayofmonth}.
      */
-    /**
-     * DuckDB's {@code a // b} (integer division) would otherwise start one of Calcite's line
-     * comments, silently dropping the rest of the line: a clear error instead.
-     */
-    private static void rejectIntegerDivision(String sql) {
-        if (!sql.contains("//")) {
-            return;
-        }
-        java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);
-        for (int i = 0; i + 1 < toks.size(); i++) {
-            SqlLexer.Token t = toks.get(i);
-            if (t.isSymbol("/") && toks.get(i + 1).isSymbol("/") && toks.get(i + 1).start() == t.end()) {
-                throw new SqlException("line " + t.line() + ", column " + t.column()
-                        + ": not supported: the // operator (integer division); write trunc(a / b) or CAST(a / b AS BIGINT)");
-            }
-        }
-    }
-
     static String respell(String sql) {
-        rejectIntegerDivision(sql);
+        sql = IntegerDivision.mark(sql);
         sql = StarModifiers.mark(ByAll.mark(IntervalStrings.rewrite(InfixCasts.rewrite(sql))));
         StringBuilder out = null;
         int copied = 0;

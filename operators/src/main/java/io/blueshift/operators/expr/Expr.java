@@ -115,6 +115,8 @@ public sealed interface Expr {
         DATE_ADD_MONTHS,
         /** Integer remainder with the sign of the dividend; division by zero is an error. */
         MOD,
+        /** DuckDB's {@code a // b}: integer division toward zero (an error by zero); DOUBLE division for other numbers. */
+        INT_DIV,
         FLOOR, CEIL,
         /** SINGLE_VALUE(x, rows): x, or an error where a scalar subquery's group had more than one row. */
         SINGLE_VALUE,

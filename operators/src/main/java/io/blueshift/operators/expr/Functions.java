@@ -42,7 +42,7 @@ final class Functions {
                 case ROUND -> round(call, batch);
                 case CONCAT -> concat(call, batch);
                 case DATE_ADD_DAYS, DATE_ADD_MONTHS -> dateAdd(call, batch);
-                case MOD -> mod(call, batch);
+                case MOD, INT_DIV -> mod(call, batch);
                 case FLOOR, CEIL, TRUNC -> floorCeil(call, batch);
                 case SINGLE_VALUE -> singleValue(call, batch);
                 case TRIM, LTRIM, RTRIM, REPLACE, STRPOS, STARTS_WITH, ENDS_WITH, CONTAINS, LEFT, RIGHT, REVERSE,
@@ -342,6 +342,7 @@ final class Functions {
         return out;
     }
 
+    /** MOD and INT_DIV ({@code //}): integers, DECIMALs (MOD) or DOUBLEs as the call's type says. */
     private ColumnVector mod(Expr.Call call, Batch batch) {
         requireArgs(call, 2, 2);
         ColumnVector a = eval.evaluate(call.args().get(0), batch);
@@ -354,8 +355,9 @@ final class Functions {
             if (a.isNull(r) || b.isNull(r)) {
                 continue;
             }
+            boolean div = call.function() == Expr.Function.INT_DIV;
             if (type instanceof DataType.Float64Type) {
-                out.setDouble(r, asDouble(a, r) % asDouble(b, r));
+                out.setDouble(r, div ? asDouble(a, r) / asDouble(b, r) : asDouble(a, r) % asDouble(b, r));
                 continue;
             }
             if (type instanceof DecimalType d) {
@@ -366,7 +368,11 @@ final class Functions {
             if (y == 0) {
                 throw new ArithmeticException("division by zero");
             }
-            setIntegral(out, r, integral(a, r) % y);
+            long x = integral(a, r);
+            if (div && x == Long.MIN_VALUE && y == -1) {
+                throw new ArithmeticException("value " + x + " // -1 is out of range for BIGINT");
+            }
+            setIntegral(out, r, div ? x / y : x % y);
         }
         return out;
     }
