@@ -277,16 +277,8 @@ public sealed interface SqlStatement {
         String table = name(t, 2);
         Token at = t.get(2);
         int i = 3;
-        String alias = null;
-        if (i < t.size() && t.get(i).is("as")) {
-            i++;
-            alias = name(t, i);
-            i++;
-        } else if (i < t.size() && !t.get(i).is("where") && (t.get(i).kind() == Kind.WORD || t.get(i).kind() == Kind.QUOTED)
-                && !t.get(i).is("using") && !t.get(i).is("returning")) {
-            alias = name(t, i);
-            i++;
-        }
+        String alias = alias(t, i, "where", "using", "returning");
+        i += alias == null ? 0 : t.get(i).is("as") ? 2 : 1;
         if (i < t.size() && (t.get(i).is("using") || t.get(i).is("returning"))) {
             throw FileReferences.error(t.get(i), "not supported: " + t.get(i).text().toUpperCase(Locale.ROOT) + " in DELETE");
         }
@@ -303,19 +295,28 @@ public sealed interface SqlStatement {
         return new Delete(text, table, alias, where, at);
     }
 
+    /** A table's alias at {@code i} ({@code [AS] name}), or null when a word of {@code stops} (or nothing) is there. */
+    private static String alias(List<Token> t, int i, String... stops) {
+        if (i < t.size() && t.get(i).is("as")) {
+            return name(t, i + 1);
+        }
+        if (i >= t.size() || (t.get(i).kind() != Kind.WORD && t.get(i).kind() != Kind.QUOTED)) {
+            return null;
+        }
+        for (String stop : stops) {
+            if (t.get(i).is(stop)) {
+                return null;
+            }
+        }
+        return name(t, i);
+    }
+
     private static SqlStatement update(String text, List<Token> t) {
         String table = name(t, 1);
         Token at = t.get(1);
         int i = 2;
-        String alias = null;
-        if (i < t.size() && t.get(i).is("as")) {
-            i++;
-            alias = name(t, i);
-            i++;
-        } else if (i < t.size() && !t.get(i).is("set")) {
-            alias = name(t, i);
-            i++;
-        }
+        String alias = alias(t, i, "set");
+        i += alias == null ? 0 : t.get(i).is("as") ? 2 : 1;
         if (i >= t.size() || !t.get(i).is("set")) {
             throw expected(t, i, "SET after the table name");
         }
