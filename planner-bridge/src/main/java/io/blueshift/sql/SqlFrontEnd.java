@@ -203,6 +203,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
     static void rewriteParsed(SqlNode parsed) {
         ourMod(parsed);
         IntegerDivision.rewrite(parsed);
+        ValuesNames.rewrite(parsed);
         TimestampCasts.fold(parsed);
         Regressions.expand(parsed);
         DateAddCalls.rewrite(parsed);
