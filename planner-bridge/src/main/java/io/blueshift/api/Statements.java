@@ -107,7 +107,7 @@ final class Statements {
         }
         select.append(" FROM (").append(ins.query().strip()).append(") AS q(").append(names).append(')');
         long before = rows(table);
-        InMemoryTable next = materialize(table.name(), List.of(
+        InMemoryTable next = materialize(table.name(), table.schema(), List.of(
                 () -> session.sql("SELECT * FROM " + quoted(table.name()), 1), () -> session.sql(select.toString(), 1)));
         replace(table, next);
         return count(next.rowCount() - before);
@@ -175,7 +175,9 @@ final class Statements {
 
     /** The table made anew from a query over it (at one thread, rows in order), in its place. */
     private InMemoryTable rewrite(Table table, io.blueshift.sql.Spliced query) {
-        InMemoryTable next = materialize(table.name(), List.of(() -> runSpliced(query)));
+        // the table's own schema: a value computed wider than its column (INTEGER arithmetic is
+        // BIGINT here) is converted with its range checked, the column keeps its type
+        InMemoryTable next = materialize(table.name(), table.schema(), List.of(() -> runSpliced(query)));
         replace(table, next);
         return next;
     }
@@ -278,7 +280,7 @@ final class Statements {
             }
             throw new SqlException("table " + t.name() + " already exists (use CREATE OR REPLACE TABLE)");
         }
-        InMemoryTable table = materialize(t.name(), List.of(() -> session.sql(t.query())));
+        InMemoryTable table = materialize(t.name(), null, List.of(() -> session.sql(t.query())));
         Table old = session.catalog().remove(name);
         session.register(table);
         close(old);
@@ -286,17 +288,18 @@ final class Statements {
     }
 
     /**
-     * Copies the results of queries (of one schema, the first's) into a table of the session's
-     * data pool, one after the other, each query run only when the one before it is copied and closed.
+     * Copies the results of queries into a table of the session's data pool, one after the other,
+     * each query run only when the one before it is copied and closed; the table has
+     * {@code target}'s columns, or the first result's when null.
      */
-    private InMemoryTable materialize(String name, List<java.util.function.Supplier<QueryResult>> queries) {
+    private InMemoryTable materialize(String name, Schema target, List<java.util.function.Supplier<QueryResult>> queries) {
         TableBuilder b = null;
         Schema schema = null;
         try {
             for (java.util.function.Supplier<QueryResult> q : queries) {
                 try (QueryResult r = q.get()) {
                     if (b == null) {
-                        schema = tableSchema(name, r.schema());
+                        schema = target != null ? nullable(target) : tableSchema(name, r.schema());
                         b = new TableBuilder(data, name, schema);
                     }
                     // batch by batch, value by value in the column's own type (no row objects)
@@ -318,6 +321,14 @@ final class Statements {
                 b.close();
             }
         }
+    }
+
+    private static Schema nullable(Schema schema) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : schema.fields()) {
+            fields.add(new Field(f.name(), f.type(), true));
+        }
+        return new Schema(fields);
     }
 
     private static Schema tableSchema(String name, Schema result) {

@@ -28,14 +28,15 @@ final class CalciteCatalog {
     }
 
     /**
-     * The catalog's tables as Calcite tables, kept while the table is (weakly keyed): each
-     * keeps the row type it derived, so a query no longer builds the row type of every table
-     * it reads (types are interned by Calcite, the same in every query's type factory).
+     * Row types by table schema (weakly keyed: an entry goes with its schema; the type holds no
+     * reference to it), so a query no longer builds the row type of every table it reads (types
+     * are interned by Calcite, the same in every query's type factory of our type system).
      */
-    private static final java.util.Map<Table, CalciteTable> TABLES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final java.util.Map<io.blueshift.memory.Schema, RelDataType> ROW_TYPES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private static CalciteTable of(Table t) {
-        return TABLES.computeIfAbsent(t, CalciteTable::new);
+        return new CalciteTable(t);
     }
 
     /** A table Calcite can validate and plan against; it never runs it. */
@@ -46,23 +47,19 @@ final class CalciteCatalog {
             this.table = table;
         }
 
-        /** The row type derived last and the schema it was derived from (a table's schema does not change; checked anyway). */
-        private volatile RowType rowType;
-
-        private record RowType(io.blueshift.memory.Schema schema, RelDataType type) {}
-
         @Override
         public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+            if (!(typeFactory instanceof org.apache.calcite.jdbc.JavaTypeFactoryImpl)
+                    || typeFactory.getTypeSystem() != BlueshiftTypeSystem.INSTANCE) {
+                return deriveRowType(typeFactory);
+            }
             io.blueshift.memory.Schema schema = table.schema();
-            RowType cached = rowType;
-            if (cached != null && cached.schema() == schema && typeFactory instanceof org.apache.calcite.jdbc.JavaTypeFactoryImpl
-                    && typeFactory.getTypeSystem() == BlueshiftTypeSystem.INSTANCE) {
-                return cached.type();
+            RelDataType cached = ROW_TYPES.get(schema);
+            if (cached != null) {
+                return cached;
             }
             RelDataType type = deriveRowType(typeFactory);
-            if (typeFactory instanceof org.apache.calcite.jdbc.JavaTypeFactoryImpl && typeFactory.getTypeSystem() == BlueshiftTypeSystem.INSTANCE) {
-                rowType = new RowType(schema, type);
-            }
+            ROW_TYPES.put(schema, type);
             return type;
         }
 

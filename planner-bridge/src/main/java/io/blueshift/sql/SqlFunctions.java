@@ -246,8 +246,9 @@ final class SqlFunctions {
      * quoted name and {@code dayofmonth}.
      */
     static String respell(String sql) {
-        sql = IntegerDivision.mark(sql);
-        sql = StarModifiers.mark(ByAll.mark(IntervalStrings.rewrite(InfixCasts.rewrite(sql))));
+        sql = InfixCasts.rewrite(sql);
+        sql = IntegerDivision.mark(sql);   // after the casts: a // b::INT divides by the cast b
+        sql = StarModifiers.mark(ByAll.mark(IntervalStrings.rewrite(sql)));
         StringBuilder out = null;
         int copied = 0;
         java.util.List<SqlLexer.Token> toks = SqlLexer.tokenize(sql);

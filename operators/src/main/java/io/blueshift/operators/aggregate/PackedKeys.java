@@ -293,13 +293,15 @@ final class PackedKeys implements AutoCloseable {
      */
     private static int packShortStrings(MemorySegment views, int[] rows, int n, long[] p, int s, int max) {
         int lenBits = lengthBits(max);
+        long lenMask = (1L << lenBits) - 1;
         long byteMask = max == 4 ? 0xFFFF_FFFFL : (1L << (8 * max)) - 1;
         int longest = 0;
         for (int i = 0; i < n; i++) {
             long w0 = views.get(LONG, (long) rows[i] << 4);
             int len = (int) w0;
             longest = Math.max(longest, len);
-            p[i] |= ((((w0 >>> 32) & byteMask) << lenBits) | len) << s;
+            // the length masked to its bits: a NULL row's slot may hold any bytes (its field is cleared later)
+            p[i] |= ((((w0 >>> 32) & byteMask) << lenBits) | (len & lenMask)) << s;
         }
         return longest;
     }
@@ -307,6 +309,7 @@ final class PackedKeys implements AutoCloseable {
     /** Strings of up to {@link #MAX_STRING} bytes: the first word's high half and the second word's low bytes. */
     private static int packStrings(MemorySegment views, int[] rows, int n, long[] p, int s, int max) {
         int lenBits = lengthBits(max);
+        long lenMask = (1L << lenBits) - 1;
         long byteMask = (1L << (8 * max)) - 1;
         int longest = 0;
         for (int i = 0; i < n; i++) {
@@ -315,7 +318,7 @@ final class PackedKeys implements AutoCloseable {
             long w1 = views.get(LONG, base + 8);
             int len = (int) w0;
             longest = Math.max(longest, len);
-            p[i] |= ((((w0 >>> 32) | (w1 << 32)) & byteMask) << lenBits | len) << s;
+            p[i] |= ((((w0 >>> 32) | (w1 << 32)) & byteMask) << lenBits | (len & lenMask)) << s;
         }
         return longest;
     }

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ResultSource implements Source {
     private final MaterializedResult result;
+    /**
+     * The result's row order is the answer's (a sort's or a limit's output): one morsel with every
+     * batch in order, so the pipeline above it runs on one worker and its sink keeps that order
+     * (a sink joins its workers' rows in the order they finish).
+     */
+    private final boolean ordered;
     private final AtomicInteger cursor = new AtomicInteger();
     /** Per morsel: its batch and row range ({@code to} -1: the whole batch). */
     private volatile Morsels morsels;
@@ -31,8 +37,13 @@ public final class ResultSource implements Source {
     static final int MIN_MORSEL_ROWS = 1024;
 
     public ResultSource(MaterializedResult result) {
+        this(result, false);
+    }
+
+    public ResultSource(MaterializedResult result, boolean ordered) {
         this.result = result;
-        this.morsels = whole(result.batches().size());
+        this.ordered = ordered;
+        this.morsels = ordered ? new Morsels(new int[1], new int[1], new int[1]) : whole(result.batches().size());
     }
 
     @Override
@@ -40,6 +51,10 @@ public final class ResultSource implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
+        if (ordered) {
+            cursor.set(0);
+            return;
+        }
         morsels = split(result.batches(), step(result.rowCount(), ctx.threads(), ctx.batchRows()));
         cursor.set(0);
     }
@@ -108,6 +123,12 @@ public final class ResultSource implements Source {
 
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
+        if (ordered) {
+            for (Batch b : result.batches()) {
+                downstream.accept(b);
+            }
+            return;
+        }
         Morsels m = morsels;
         Batch b = result.batches().get(m.batch()[morsel]);
         int to = m.to()[morsel];

@@ -357,6 +357,9 @@ final class Functions {
             }
             boolean div = call.function() == Expr.Function.INT_DIV;
             if (type instanceof DataType.Float64Type) {
+                if (div && asDouble(b, r) == 0) {
+                    throw new ArithmeticException("division by zero");   // as DuckDB's //, unlike its /
+                }
                 out.setDouble(r, div ? asDouble(a, r) / asDouble(b, r) : asDouble(a, r) % asDouble(b, r));
                 continue;
             }

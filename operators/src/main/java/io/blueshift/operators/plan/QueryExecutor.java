@@ -244,8 +244,8 @@ public final class QueryExecutor {
                 yield in.mapped(cols);
             }
             case PlanNode.Aggregate a -> materialized(shared == null ? aggregate(a) : shared.get(a, () -> aggregate(a)));
-            case PlanNode.Sort s -> materialized(execute(s));
-            case PlanNode.Limit l -> materialized(execute(l));
+            case PlanNode.Sort s -> ordered(execute(s));
+            case PlanNode.Limit l -> ordered(execute(l));
             case PlanNode.HashJoin j -> join(j, j.probe(), j.build(), j.probeKeys(), j.buildKeys(), j.type(), j.residual(), j.schema());
             case PlanNode.NestedLoopJoin j -> {
                 if (j.type() != PlanNode.JoinType.INNER && j.type() != PlanNode.JoinType.LEFT && j.type() != PlanNode.JoinType.SINGLE) {
@@ -459,6 +459,11 @@ public final class QueryExecutor {
 
     private static Open materialized(MaterializedResult r) {
         return new Open(new ResultSource(r), new ArrayList<>(), r);
+    }
+
+    /** A sort's or limit's result: the pipeline above it keeps its row order (one worker). */
+    private static Open ordered(MaterializedResult r) {
+        return new Open(new ResultSource(r, true), new ArrayList<>(), r);
     }
 
     /** EXPLAIN ANALYZE text: the plan tree with each node's rows out and own time. */
