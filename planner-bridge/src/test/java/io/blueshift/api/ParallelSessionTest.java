@@ -90,6 +90,26 @@ class ParallelSessionTest {
     }
 
     @Test
+    void aProjectionAboveASortKeepsItsOrderOnSeveralThreads() {
+        // the sort's result spans several batches and morsels; the projection above it must not
+        // interleave them (the rows once came back in the order the workers finished)
+        sf01.setThreads(4);
+        // the sort key is not shown: a projection above the sort drops it
+        String sql = "SELECT CAST(o_orderkey AS VARCHAR) || ':' || upper(o_comment) AS x FROM orders WHERE o_orderkey < 200000 ORDER BY o_orderkey DESC";
+        for (int run = 0; run < 3; run++) {
+            try (QueryResult r = sf01.sql(sql)) {
+                List<List<Object>> rows = r.rows();
+                assertTrue(rows.size() > 10_000, "rows: " + rows.size());
+                for (int i = 1; i < rows.size(); i++) {
+                    long before = Long.parseLong(((String) rows.get(i - 1).get(0)).split(":")[0]);
+                    long now = Long.parseLong(((String) rows.get(i).get(0)).split(":")[0]);
+                    assertTrue(before > now, "row " + i + ": " + before + " then " + now);
+                }
+            }
+        }
+    }
+
+    @Test
     void eightQueriesAtOnceOnOneSessionEachGiveTheirAnswer() throws Exception {
         sf01.setThreads(2);
         sf001.setThreads(2);
