@@ -80,7 +80,7 @@ final class Statements {
             }
         } else {
             for (int k = 0; k < ins.columns().size(); k++) {
-                int c = columnIndex(schema, ins.columns().get(k));
+                int c = schema.indexOf(ins.columns().get(k));
                 if (c < 0) {
                     throw error(ins.columnTokens().get(k), "table " + table.name() + " has no column '" + ins.columns().get(k) + "'");
                 }
@@ -106,7 +106,7 @@ final class Statements {
                     .append(" AS ").append(schema.type(c).sqlName()).append(") AS ").append(quoted(schema.fields().get(c).name()));
         }
         select.append(" FROM (").append(ins.query().strip()).append(") AS q(").append(names).append(')');
-        long before = rows(table);
+        long before = table.rowCount();
         InMemoryTable next = materialize(table.name(), table.schema(), List.of(
                 () -> session.sql("SELECT * FROM " + quoted(table.name()), 1), () -> session.sql(select.toString(), 1)));
         replace(table, next);
@@ -116,7 +116,7 @@ final class Statements {
     private QueryResult delete(SqlStatement.Delete d) {
         Table table = target(d.table(), d.at());
         String from = " FROM " + quoted(table.name()) + (d.alias() == null ? "" : " AS " + quoted(d.alias()));
-        long before = rows(table);
+        long before = table.rowCount();
         io.blueshift.sql.Spliced keep = new io.blueshift.sql.Spliced(d.text()).add("SELECT *" + from);
         if (d.where() != null) {
             keep.add(" WHERE (").add(d.where()).add(") IS NOT TRUE");
@@ -132,7 +132,7 @@ final class Statements {
         Schema schema = table.schema();
         SqlStatement.Piece[] values = new SqlStatement.Piece[schema.size()];
         for (SqlStatement.Assignment a : u.set()) {
-            int c = columnIndex(schema, a.column());
+            int c = schema.indexOf(a.column());
             if (c < 0) {
                 throw error(a.at(), "table " + table.name() + " has no column '" + a.column() + "'");
             }
@@ -162,7 +162,7 @@ final class Statements {
         next.add(from);
         long changed;
         if (u.where() == null) {
-            changed = rows(table);
+            changed = table.rowCount();
         } else {
             io.blueshift.sql.Spliced counted = new io.blueshift.sql.Spliced(u.text()).add("SELECT count(*)" + from + " WHERE ").add(u.where());
             try (QueryResult r = runSpliced(counted)) {
@@ -203,23 +203,6 @@ final class Statements {
             }
         }
         return 0;
-    }
-
-    private static long rows(Table t) {
-        long n = 0;
-        for (int b = 0; b < t.blockCount(); b++) {
-            n += t.blockRowCount(b);
-        }
-        return n;
-    }
-
-    private static int columnIndex(Schema schema, String name) {
-        for (int c = 0; c < schema.size(); c++) {
-            if (schema.fields().get(c).name().equalsIgnoreCase(name)) {
-                return c;
-            }
-        }
-        return -1;
     }
 
     private QueryResult setOption(SqlStatement.SetOption o) {
@@ -331,16 +314,15 @@ final class Statements {
         return new Schema(fields);
     }
 
+    /** A new table's columns from a query's: names told apart, every column nullable. */
     private static Schema tableSchema(String name, Schema result) {
-        List<Field> fields = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Field f : result.fields()) {
             if (!seen.add(f.name().toLowerCase())) {
                 throw new SqlException("cannot create table " + name + ": two columns are named " + f.name() + " (give them aliases)");
             }
-            fields.add(new Field(f.name(), f.type(), true));
         }
-        return new Schema(fields);
+        return nullable(result);
     }
 
     private static void copy(io.blueshift.memory.ColumnVector v, int row, TableBuilder b, int c, io.blueshift.memory.DataType type) {

@@ -64,7 +64,7 @@ final class IntegerDivision {
         }
         SqlLexer.Token t = toks.get(i);
         if (t.isSymbol("(")) {
-            return matching(toks, i);
+            return SqlLexer.matching(toks, i);
         }
         if (t.kind() == SqlLexer.Kind.NUMBER) {
             return i;
@@ -82,21 +82,9 @@ final class IntegerDivision {
             i += 2;
         }
         if (i + 1 < toks.size() && toks.get(i + 1).isSymbol("(")) {
-            return matching(toks, i + 1);
+            return SqlLexer.matching(toks, i + 1);
         }
         return i;
-    }
-
-    private static int matching(List<SqlLexer.Token> toks, int open) {
-        int depth = 0;
-        for (int k = open; k < toks.size(); k++) {
-            if (toks.get(k).isSymbol("(")) {
-                depth++;
-            } else if (toks.get(k).isSymbol(")") && --depth == 0) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     /** Each marked division as {@link SqlFunctions#INT_DIV}, and the names taken from the marked text read as written. */

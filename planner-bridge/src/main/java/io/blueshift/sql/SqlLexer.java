@@ -33,6 +33,19 @@ public final class SqlLexer {
 
     private SqlLexer() {}
 
+    /** The index of the ')' that closes the '(' at {@code open}, or -1 when it is not closed. */
+    static int matching(List<Token> toks, int open) {
+        int depth = 0;
+        for (int k = open; k < toks.size(); k++) {
+            if (toks.get(k).isSymbol("(")) {
+                depth++;
+            } else if (toks.get(k).isSymbol(")") && --depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     static List<Token> tokenize(String sql) {
         List<Token> out = new ArrayList<>();
         int i = 0;

@@ -399,12 +399,11 @@ public sealed interface SqlStatement {
     }
 
     private static int matching(List<Token> t, int open) {
-        int depth = 0;
-        for (int k = open; k < t.size(); k++) {
-            if (t.get(k).isSymbol("(")) depth++;
-            if (t.get(k).isSymbol(")") && --depth == 0) return k;
+        int close = SqlLexer.matching(t, open);
+        if (close < 0) {
+            throw FileReferences.error(t.get(open), "unclosed parenthesis");
         }
-        throw FileReferences.error(t.get(open), "unclosed parenthesis");
+        return close;
     }
 
     private static String name(List<Token> t, int i) {
