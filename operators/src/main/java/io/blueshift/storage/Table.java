@@ -65,6 +65,26 @@ public interface Table {
     }
 
     /**
+     * True when {@link #load(int, int, int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
+     * reads only the rows asked for (a file read page by page): a scan may then cut a large
+     * block into row ranges, one morsel each, so that a file of few row groups still keeps every
+     * worker busy. In-memory tables answer false (their scans cut the block's views themselves).
+     */
+    default boolean readsRowRanges() {
+        return false;
+    }
+
+    /**
+     * Rows {@code [from, to)} of a block, as {@link #load(int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
+     * gives the whole block: the table may leave out rows {@code filter} rules out, keeping the
+     * others in order. Only for tables that {@link #readsRowRanges()}.
+     */
+    default LoadedBlock load(int block, int from, int to, int[] columns, io.blueshift.memory.MemoryPool pool,
+                             int[] filterColumns, RowFilter filter) {
+        throw new UnsupportedOperationException("table " + name() + " does not read row ranges");
+    }
+
+    /**
      * Columns whose values are known to be distinct: those stored strictly increasing across
      * the whole table (every block's zone map says so, and each block starts above the
      * previous one's maximum). The optimizer uses them as keys to estimate join sizes.

@@ -114,6 +114,31 @@ public final class FileScanTable implements Table {
         return parts().get(p).load(block - firstBlock[p], columns, pool);
     }
 
+    @Override
+    public io.blueshift.storage.LoadedBlock load(int block, int[] columns, io.blueshift.memory.MemoryPool pool,
+                                                  int[] filterColumns, RowFilter filter) {
+        int p = part(block);
+        return parts().get(p).load(block - firstBlock[p], columns, pool, filterColumns, filter);
+    }
+
+    /** True when every file reads row ranges (Parquet files with an offset index). */
+    @Override
+    public boolean readsRowRanges() {
+        for (Table t : parts()) {
+            if (!t.readsRowRanges()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public io.blueshift.storage.LoadedBlock load(int block, int from, int to, int[] columns, io.blueshift.memory.MemoryPool pool,
+                                                  int[] filterColumns, RowFilter filter) {
+        int p = part(block);
+        return parts().get(p).load(block - firstBlock[p], from, to, columns, pool, filterColumns, filter);
+    }
+
     /** Opens the files (first holder) and counts the holder. */
     public synchronized void acquire() {
         if (holders == 0) {

@@ -41,6 +41,11 @@ public final class TableScan implements Source {
 
     /** Morsels per worker below which an in-memory table's blocks are cut into row ranges. */
     private static final int MORSELS_PER_WORKER = 4;
+    private static final int[] NO_COLUMNS = new int[0];
+    /** {@code -Dblueshift.scan.readRanges=false}: a file's block stays one morsel (for comparisons). */
+    private static final boolean READ_RANGES = !"false".equals(System.getProperty("blueshift.scan.readRanges"));
+    /** A row range read from a file re-reads its pages' dictionaries and the pages it shares with the next: not smaller than this. */
+    public static final int MIN_READ_RANGE_ROWS = 16_384;
 
     public TableScan(Table table, int[] columns, List<ScanPredicate> predicates) {
         this.table = table;
@@ -75,20 +80,26 @@ public final class TableScan implements Source {
         cursor.set(0);
     }
 
-    /** One morsel per block, or for a small in-memory table each block cut into about equal ranges of whole batches. */
+    /**
+     * One morsel per block, or, when there are fewer blocks than the workers want, each block cut
+     * into about equal ranges of whole batches: views of an in-memory table's block, or row
+     * ranges a file reads page by page (at least {@link #MIN_READ_RANGE_ROWS} rows each).
+     */
     private Morsels split(int[] blocks, ExecutionContext ctx) {
         int wanted = ctx.threads() * MORSELS_PER_WORKER;
-        if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !(table instanceof io.blueshift.storage.InMemoryTable)) {
+        boolean ranges = table instanceof io.blueshift.storage.InMemoryTable || (READ_RANGES && table.readsRowRanges());
+        if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !ranges) {
             int[] whole = new int[blocks.length];
             java.util.Arrays.fill(whole, -1);
             return new Morsels(blocks, new int[blocks.length], whole);
         }
         int pieces = (wanted + blocks.length - 1) / blocks.length;
         int step = ctx.batchRows();
+        int least = table instanceof io.blueshift.storage.InMemoryTable ? step : Math.max(step, MIN_READ_RANGE_ROWS);
         List<int[]> out = new ArrayList<>();
         for (int b : blocks) {
             int rows = table.blockRowCount(b);
-            int pieceRows = (int) Math.max(step, ((long) (rows + pieces - 1) / pieces + step - 1) / step * step);
+            int pieceRows = (int) Math.max(least, ((long) (rows + pieces - 1) / pieces + step - 1) / step * step);
             for (int from = 0; from < rows || from == 0; from += pieceRows) {
                 out.add(new int[] {b, from, Math.min(rows, from + pieceRows)});
                 if (rows == 0) {
@@ -146,12 +157,16 @@ public final class TableScan implements Source {
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
         Morsels m = morsels;
         int b = m.block()[morsel];
-        try (LoadedBlock block = predicates.isEmpty() ? table.load(b, columns, ctx.pool())
+        // a range of a file's block is read alone (its rows come first); an in-memory block is viewed
+        boolean read = m.to()[morsel] >= 0 && !(table instanceof io.blueshift.storage.InMemoryTable);
+        int[] filters = predicates.isEmpty() ? NO_COLUMNS : filterColumns;
+        try (LoadedBlock block = read ? table.load(b, m.from()[morsel], m.to()[morsel], columns, ctx.pool(), filters, this::excludes)
+                : predicates.isEmpty() ? table.load(b, columns, ctx.pool())
                 : table.load(b, columns, ctx.pool(), filterColumns, this::excludes)) {
-            int rows = m.to()[morsel] < 0 ? block.rowCount() : Math.min(block.rowCount(), m.to()[morsel]);
+            int rows = read || m.to()[morsel] < 0 ? block.rowCount() : Math.min(block.rowCount(), m.to()[morsel]);
             int step = ctx.batchRows();
             List<ColumnVector> slices = new ArrayList<>(columns.length);
-            for (int offset = m.from()[morsel]; offset < rows; offset += step) {
+            for (int offset = read ? 0 : m.from()[morsel]; offset < rows; offset += step) {
                 int n = Math.min(step, rows - offset);
                 slices.clear();
                 for (int c = 0; c < columns.length; c++) {

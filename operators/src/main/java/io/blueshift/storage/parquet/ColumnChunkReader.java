@@ -85,56 +85,102 @@ final class ColumnChunkReader {
      * of {@code out}, {@code rows} in all. Skipped pages are neither decompressed nor decoded.
      */
     void read(byte[] chunk, int chunkLength, long chunkOffset, int rows, ColumnVector out, java.util.function.LongPredicate decode) {
+        decodedSoFar = 0;
         int pos = 0;
         int done = 0;
         while (done < rows) {
-            long pageOffset = chunkOffset + pos;
             if (pos >= chunkLength) {
-                throw error(pageOffset, "column chunk ends after " + done + " of " + rows + " values");
+                throw error(chunkOffset + pos, "column chunk ends after " + done + " of " + rows + " values");
             }
-            PageHeader header;
-            ByteArrayTransport in;
-            try {
-                in = new ByteArrayTransport(chunk, pos, chunkLength, 64);
-                header = new PageHeader();
-                header.read(new TCompactProtocol(in));
-            } catch (Exception e) {
-                throw error(pageOffset, "cannot decode page header: " + e.getMessage(), e);
-            }
-            int dataStart = in.position();
-            int size = header.getCompressed_page_size();
-            if (size < 0 || size > chunkLength - dataStart) {
-                throw error(pageOffset, "page of " + size + " bytes at offset " + (chunkOffset + dataStart)
-                        + " runs past the end of its column chunk (which ends at offset " + (chunkOffset + chunkLength) + ")");
-            }
-            int uncompressed = header.getUncompressed_page_size();
-            if (uncompressed < 0 || uncompressed > Math.max(MIN_UNCOMPRESSED_CAP, size * MAX_RATIO)) {
-                throw error(pageOffset, "page header claims " + uncompressed + " uncompressed bytes from " + size + " compressed");
-            }
-            try {
-                switch (header.getType()) {
-                    case DICTIONARY_PAGE -> readDictionary(header, chunk, dataStart, size, uncompressed);
-                    case DATA_PAGE -> {
-                        if (decode == null || decode.test(pageOffset)) {
-                            done += readDataPageV1(header.getData_page_header(), chunk, dataStart, size,
-                                    uncompressed, rows - done, done, out);
-                        }
-                    }
-                    case DATA_PAGE_V2 -> {
-                        if (decode == null || decode.test(pageOffset)) {
-                            done += readDataPageV2(header.getData_page_header_v2(), chunk, dataStart, size,
-                                    uncompressed, rows - done, done, out);
-                        }
-                    }
-                    default -> { } // index pages and unknown kinds carry no values
-                }
-            } catch (ParquetException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw error(pageOffset, (header.getType() == null ? "page" : header.getType() + " page") + ": " + e.getMessage(), e);
-            }
-            pos = dataStart + size;
+            pos = page(chunk, chunkLength, chunkOffset, pos, rows, out, decode, true);
+            done = decodedSoFar;
         }
+    }
+
+    /**
+     * Reads the pages in {@code chunk[0, prefix)} (the dictionary page, if any, and index pages:
+     * whatever precedes the first data page), then only the data pages starting at the file
+     * offsets {@code pages} (ascending, from the chunk's offset index), jumping over the others
+     * without reading their headers; their values go to consecutive rows of {@code out},
+     * {@code rows} in all. The chunk array needs to hold only those bytes, at their places.
+     */
+    void readPages(byte[] chunk, int chunkLength, long chunkOffset, int prefix, long[] pages, int rows, ColumnVector out) {
+        decodedSoFar = 0;
+        int pos = 0;
+        while (pos < prefix) {
+            pos = page(chunk, prefix, chunkOffset, pos, rows, out, null, false);
+        }
+        for (long offset : pages) {
+            if (decodedSoFar >= rows) {
+                break;
+            }
+            long at = offset - chunkOffset;
+            if (at < prefix || at >= chunkLength) {
+                throw error(offset, "the offset index places a page outside its column chunk (offsets "
+                        + (chunkOffset + prefix) + " to " + (chunkOffset + chunkLength) + ")");
+            }
+            page(chunk, chunkLength, chunkOffset, (int) at, rows, out, null, true);
+        }
+        if (decodedSoFar < rows) {
+            throw error(chunkOffset, "the column chunk's indexed pages hold " + decodedSoFar + " of the " + rows + " values expected");
+        }
+    }
+
+    // values written to the output so far by page(...)
+    private int decodedSoFar;
+
+    /**
+     * Reads the page whose header starts at {@code chunk[pos]}: a dictionary page is loaded, a
+     * data page decoded (when {@code data} and {@code decode} accepts its offset) into the rows
+     * after {@link #decodedSoFar}. Returns the position after the page.
+     */
+    private int page(byte[] chunk, int chunkLength, long chunkOffset, int pos, int rows, ColumnVector out,
+                     java.util.function.LongPredicate decode, boolean data) {
+        long pageOffset = chunkOffset + pos;
+        PageHeader header;
+        ByteArrayTransport in;
+        try {
+            in = new ByteArrayTransport(chunk, pos, chunkLength, 64);
+            header = new PageHeader();
+            header.read(new TCompactProtocol(in));
+        } catch (Exception e) {
+            throw error(pageOffset, "cannot decode page header: " + e.getMessage(), e);
+        }
+        int dataStart = in.position();
+        int size = header.getCompressed_page_size();
+        if (size < 0 || size > chunkLength - dataStart) {
+            throw error(pageOffset, "page of " + size + " bytes at offset " + (chunkOffset + dataStart)
+                    + " runs past the end of its column chunk (which ends at offset " + (chunkOffset + chunkLength) + ")");
+        }
+        int uncompressed = header.getUncompressed_page_size();
+        if (uncompressed < 0 || uncompressed > Math.max(MIN_UNCOMPRESSED_CAP, size * MAX_RATIO)) {
+            throw error(pageOffset, "page header claims " + uncompressed + " uncompressed bytes from " + size + " compressed");
+        }
+        int done = decodedSoFar;
+        try {
+            switch (header.getType()) {
+                case DICTIONARY_PAGE -> readDictionary(header, chunk, dataStart, size, uncompressed);
+                case DATA_PAGE -> {
+                    if (data && (decode == null || decode.test(pageOffset))) {
+                        done += readDataPageV1(header.getData_page_header(), chunk, dataStart, size,
+                                uncompressed, rows - done, done, out);
+                    }
+                }
+                case DATA_PAGE_V2 -> {
+                    if (data && (decode == null || decode.test(pageOffset))) {
+                        done += readDataPageV2(header.getData_page_header_v2(), chunk, dataStart, size,
+                                uncompressed, rows - done, done, out);
+                    }
+                }
+                default -> { } // index pages and unknown kinds carry no values
+            }
+        } catch (ParquetException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw error(pageOffset, (header.getType() == null ? "page" : header.getType() + " page") + ": " + e.getMessage(), e);
+        }
+        decodedSoFar = done;
+        return dataStart + size;
     }
 
     private void readDictionary(PageHeader header, byte[] chunk, int start, int size, int uncompressed) throws IOException {

@@ -103,6 +103,35 @@ final class PageIndexPruning {
         return n;
     }
 
+    /** The parts of the sorted ranges {@code ranges} inside {@code [from, to)}. */
+    static int[] intersect(int[] ranges, int from, int to) {
+        int[] out = new int[ranges.length];
+        int n = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            int a = Math.max(ranges[i], from);
+            int b = Math.min(ranges[i + 1], to);
+            if (a < b) {
+                out[n++] = a;
+                out[n++] = b;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** Pages (first rows {@code pageRows}, then the row count) with no row in {@code [from, to)}; 0 without an index. */
+    static int pagesOutside(long[] pageRows, int from, int to) {
+        if (pageRows == null) {
+            return 0;
+        }
+        int n = 0;
+        for (int p = 0; p + 1 < pageRows.length; p++) {
+            if (pageRows[p + 1] <= from || pageRows[p] >= to) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Which pages hold at least one kept row. */
     static boolean[] pagesNeeded(long[] pageRows, int[] kept) {
         int pages = pageRows.length - 1;

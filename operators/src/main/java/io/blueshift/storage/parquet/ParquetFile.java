@@ -271,6 +271,44 @@ public final class ParquetFile {
 
     /** The chunk's offset index, or null when absent, outside the file's data, or not decodable. */
     private OffsetIndex offsetIndex(int group, ParquetColumn c) throws IOException {
+        long key = ((long) group << 32) | c.leafIndex();
+        Object cached = offsetIndexes.get(key);
+        if (cached == null) {
+            OffsetIndex oi = readOffsetIndex(group, c);
+            cached = oi == null ? NO_INDEX : oi;
+            offsetIndexes.putIfAbsent(key, cached);
+        }
+        return cached == NO_INDEX ? null : (OffsetIndex) cached;
+    }
+
+    // offset indexes read so far (a scan cut into row ranges asks for each one once per range)
+    private final java.util.concurrent.ConcurrentHashMap<Long, Object> offsetIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object NO_INDEX = new Object();
+
+    /**
+     * True when every chunk of {@code columns} in row group {@code group} has an offset index in
+     * the footer's references (whether it decodes is known when it is read).
+     */
+    public boolean hasOffsetIndexes(int group, List<ParquetColumn> columns) {
+        for (ParquetColumn c : columns) {
+            ColumnChunk cc = chunk(group, c.leafIndex());
+            if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The offset index's first-row positions of every page of {@code c} in {@code group}, then the row count; null without a usable index. */
+    public long[] pageFirstRows(int group, ParquetColumn c) {
+        try {
+            return PageIndexPruning.pageRows(offsetIndex(group, c), rowGroupRows(group));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Parquet file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OffsetIndex readOffsetIndex(int group, ParquetColumn c) throws IOException {
         ColumnChunk cc = chunk(group, c.leafIndex());
         if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
             return null;
@@ -326,27 +364,60 @@ public final class ParquetFile {
                 long[] pageRows = PageIndexPruning.pageRows(oi, rows);
                 int[] decoded = {0, rows};
                 java.util.function.LongPredicate decode = null;
+                long[] pages = null;
+                int prefix = 0;
+                long start = chunkStart(md);
+                int length = (int) md.getTotal_compressed_size();
                 if (pageRows != null) {
                     boolean[] need = PageIndexPruning.pagesNeeded(pageRows, kept);
                     decoded = PageIndexPruning.decodedRows(pageRows, need);
-                    java.util.Set<Long> offsets = new java.util.HashSet<>();
                     List<org.apache.parquet.format.PageLocation> locations = oi.getPage_locations();
+                    int wanted = 0;
+                    for (boolean b : need) {
+                        wanted += b ? 1 : 0;
+                    }
+                    pages = new long[wanted];
+                    int k = 0;
                     for (int p = 0; p < need.length; p++) {
                         if (need[p]) {
-                            offsets.add(locations.get(p).getOffset());
+                            pages[k++] = locations.get(p).getOffset();
                         } else {
                             pagesSkipped[0]++;
                         }
                     }
-                    decode = offsets::contains;
+                    prefix = jumpPrefix(locations, start, length);
+                    if (prefix < 0) {
+                        // locations that do not fit the chunk: read it all, decoding the needed pages
+                        java.util.Set<Long> offsets = new java.util.HashSet<>();
+                        for (long o : pages) {
+                            offsets.add(o);
+                        }
+                        decode = offsets::contains;
+                        pages = null;
+                    } else if (pages.length > 0) {
+                        // only the bytes read: what precedes the first data page, and the needed pages' span
+                        int first = firstNeeded(need);
+                        int last = lastNeeded(need);
+                        org.apache.parquet.format.PageLocation lastPage = locations.get(last);
+                        long from = locations.get(first).getOffset();
+                        long to = lastPage.getOffset() + lastPage.getCompressed_page_size();
+                        byte[] bytes = buffer(length);
+                        readInto(c, start, bytes, 0, prefix);
+                        readInto(c, from, bytes, (int) (from - start), (int) (to - from));
+                        int decodedRows = PageIndexPruning.count(decoded);
+                        String owner = path.getFileName() + "." + c.name();
+                        ColumnVector v = ColumnVector.allocateReusable(pool, c.type(), decodedRows, c.optional(), owner, true);
+                        vectors.add(v);
+                        new ColumnChunkReader(path, c, md.getCodec()).readPages(bytes, length, start, prefix, pages, decodedRows, v);
+                        PageIndexPruning.compact(v, decoded, kept);
+                        continue;
+                    }
                 }
                 int decodedRows = PageIndexPruning.count(decoded);
                 String owner = path.getFileName() + "." + c.name();
                 ColumnVector v = ColumnVector.allocateReusable(pool, c.type(), decodedRows, c.optional(), owner, true);
                 vectors.add(v);
                 if (decodedRows > 0) {
-                    long start = chunkStart(md);
-                    int length = (int) md.getTotal_compressed_size();
                     byte[] bytes = readReusing(c, start, length);
                     new ColumnChunkReader(path, c, md.getCodec()).read(bytes, length, start, decodedRows, v, decode);
                     PageIndexPruning.compact(v, decoded, kept);
@@ -427,7 +498,45 @@ public final class ParquetFile {
     private static final int MAX_KEPT_BUFFER = 64 << 20;
 
     /** Reads into the thread's buffer; valid until this thread's next read. */
-    private byte[] readReusing(ParquetColumn c, long position, int length) throws IOException {
+    /**
+     * Bytes from the chunk's start to its first data page (the dictionary page, if any) when
+     * the offset index's pages lie inside the chunk, in order and without overlap; -1 otherwise
+     * (the index is then not used to jump).
+     */
+    private static int jumpPrefix(List<org.apache.parquet.format.PageLocation> locations, long start, int length) {
+        long end = start + length;
+        long previousEnd = -1;
+        for (org.apache.parquet.format.PageLocation l : locations) {
+            long o = l.getOffset();
+            int size = l.getCompressed_page_size();
+            if (o < start || size <= 0 || o + size > end || o < previousEnd) {
+                return -1;
+            }
+            previousEnd = o + size;
+        }
+        return (int) (locations.get(0).getOffset() - start);
+    }
+
+    private static int firstNeeded(boolean[] need) {
+        for (int p = 0; p < need.length; p++) {
+            if (need[p]) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastNeeded(boolean[] need) {
+        for (int p = need.length - 1; p >= 0; p--) {
+            if (need[p]) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** This thread's chunk buffer, at least {@code length} bytes (contents left as they are). */
+    private static byte[] buffer(int length) {
         byte[] buf = CHUNK_BUFFER.get();
         if (buf == null || buf.length < length) {
             buf = new byte[Math.max(length, 1 << 20)];
@@ -435,6 +544,11 @@ public final class ParquetFile {
                 CHUNK_BUFFER.set(buf);
             }
         }
+        return buf;
+    }
+
+    private byte[] readReusing(ParquetColumn c, long position, int length) throws IOException {
+        byte[] buf = buffer(length);
         readInto(c, position, buf, length);
         return buf;
     }
@@ -472,10 +586,15 @@ public final class ParquetFile {
 
     /** {@code out[0, length)} = the file's bytes from {@code position} (inside the data: checked by callers). */
     private void readInto(ParquetColumn c, long position, byte[] out, int length) throws IOException {
+        readInto(c, position, out, 0, length);
+    }
+
+    /** Copies file bytes {@code [position, position + length)} to {@code out[at, at + length)}. */
+    private void readInto(ParquetColumn c, long position, byte[] out, int at, int length) throws IOException {
         MemorySegment m = mapping();
         if (m != null) {
             try {
-                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, position, out, 0, length);
+                MemorySegment.copy(m, ValueLayout.JAVA_BYTE, position, out, at, length);
             } catch (InternalError e) {
                 // a fault reading the mapping: the file shrank under us
                 throw new ParquetException(path, c == null ? null : c.name(), position,
@@ -484,7 +603,7 @@ public final class ParquetFile {
             return;
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer bb = ByteBuffer.wrap(out, 0, length);
+            ByteBuffer bb = ByteBuffer.wrap(out, at, length).slice();
             while (bb.hasRemaining()) {
                 int n = ch.read(bb, position + bb.position());
                 if (n < 0) {

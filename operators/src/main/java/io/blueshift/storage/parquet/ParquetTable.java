@@ -47,6 +47,8 @@ public final class ParquetTable implements Table, AutoCloseable {
     private final MemoryPool pool;
     private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong pagesSkipped = new java.util.concurrent.atomic.AtomicLong();
+    // lazy tables whose every chunk has an offset index: row ranges are read page by page
+    private final boolean rowRanges;
 
     private ParquetTable(String name, Schema schema, List<TableBlock> blocks) {
         this.name = name;
@@ -57,6 +59,7 @@ public final class ParquetTable implements Table, AutoCloseable {
         this.groups = null;
         this.zones = null;
         this.pool = null;
+        this.rowRanges = false;
     }
 
     private ParquetTable(String name, ParquetFile file, List<ParquetColumn> columns, MemoryPool pool) {
@@ -80,6 +83,11 @@ public final class ParquetTable implements Table, AutoCloseable {
                 zones[b][c] = file.footerZoneMap(groups[b], columns.get(c));
             }
         }
+        boolean indexed = true;
+        for (int b = 0; b < n && indexed; b++) {
+            indexed = file.hasOffsetIndexes(groups[b], this.columns);
+        }
+        this.rowRanges = indexed;
     }
 
     /**
@@ -253,6 +261,61 @@ public final class ParquetTable implements Table, AutoCloseable {
         long[] skipped = {0};
         List<ColumnVector> vectors = file.readColumns(group, wanted, memory, kept, skipped);
         pagesSkipped.addAndGet(skipped[0]);
+        return new LoadedBlock(vectors, PageIndexPruning.count(kept), true);
+    }
+
+    /** A lazy table whose column chunks all have an offset index reads a row range's pages only. */
+    @Override
+    public boolean readsRowRanges() {
+        return rowRanges;
+    }
+
+    /**
+     * Rows {@code [from, to)} of a row group: each column decodes only the pages holding them
+     * (found by its offset index), then, with a filter, only the pages of those the page index
+     * cannot rule out. Pages a range leaves out for being outside it do not count as skipped.
+     */
+    @Override
+    public LoadedBlock load(int block, int from, int to, int[] columnIndexes, MemoryPool memory, int[] filterColumns, RowFilter filter) {
+        int rows = blockRowCount(block);
+        if (from < 0 || from > to || to > rows) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of block " + block + " of " + rows + " rows");
+        }
+        if (file == null || blocks != null) {
+            TableBlock b = blocks().get(block);
+            List<ColumnVector> cols = new ArrayList<>(columnIndexes.length);
+            for (int c : columnIndexes) {
+                cols.add(b.column(c).slice(from, to - from));
+            }
+            return new LoadedBlock(cols, to - from, false);
+        }
+        int group = groups[block];
+        int[] kept = {from, to};
+        boolean pruned = false;
+        if (filterColumns.length > 0) {
+            List<ParquetColumn> filtered = new ArrayList<>(filterColumns.length);
+            for (int c : filterColumns) {
+                filtered.add(columns.get(c));
+            }
+            int[] k = file.keptRows(group, filtered, filterColumns, filter);
+            if (k != null) {
+                kept = PageIndexPruning.intersect(k, from, to);
+                pruned = true;
+            }
+        }
+        List<ParquetColumn> wanted = new ArrayList<>(columnIndexes.length);
+        for (int c : columnIndexes) {
+            wanted.add(columns.get(c));
+        }
+        long[] skipped = {0};
+        List<ColumnVector> vectors = file.readColumns(group, wanted, memory, kept, skipped);
+        if (pruned) {
+            long outside = 0;
+            for (ParquetColumn c : wanted) {
+                outside += PageIndexPruning.pagesOutside(file.pageFirstRows(group, c), from, to);
+            }
+            pagesSkipped.addAndGet(Math.max(0, skipped[0] - outside));
+        }
         return new LoadedBlock(vectors, PageIndexPruning.count(kept), true);
     }
 
