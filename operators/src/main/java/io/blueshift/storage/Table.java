@@ -65,19 +65,22 @@ public interface Table {
     }
 
     /**
-     * True when {@link #load(int, int, int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
-     * reads only the rows asked for (a file read page by page): a scan may then cut a large
-     * block into row ranges, one morsel each, so that a file of few row groups still keeps every
-     * worker busy. In-memory tables answer false (their scans cut the block's views themselves).
+     * Whether {@link #load(int, int, int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
+     * can read a range of the block's rows for these columns at less than the cost of the whole
+     * block (a file read page by page): 0 when it cannot, else the fewest rows a range should hold
+     * (a range of fewer rows than the columns' largest page would decode that page again and
+     * again). A scan then cuts a large block into row ranges, one morsel each, so that a file of
+     * few row groups still keeps every worker busy. In-memory tables answer 0 (their scans cut
+     * the block's views themselves).
      */
-    default boolean readsRowRanges() {
-        return false;
+    default int rowRangeGrain(int block, int[] columns) {
+        return 0;
     }
 
     /**
      * Rows {@code [from, to)} of a block, as {@link #load(int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
      * gives the whole block: the table may leave out rows {@code filter} rules out, keeping the
-     * others in order. Only for tables that {@link #readsRowRanges()}.
+     * others in order. Only for tables with a {@link #rowRangeGrain}.
      */
     default LoadedBlock load(int block, int from, int to, int[] columns, io.blueshift.memory.MemoryPool pool,
                              int[] filterColumns, RowFilter filter) {

@@ -121,15 +121,10 @@ public final class FileScanTable implements Table {
         return parts().get(p).load(block - firstBlock[p], columns, pool, filterColumns, filter);
     }
 
-    /** True when every file reads row ranges (Parquet files with an offset index). */
     @Override
-    public boolean readsRowRanges() {
-        for (Table t : parts()) {
-            if (!t.readsRowRanges()) {
-                return false;
-            }
-        }
-        return true;
+    public int rowRangeGrain(int block, int[] columns) {
+        int p = part(block);
+        return parts().get(p).rowRangeGrain(block - firstBlock[p], columns);
     }
 
     @Override

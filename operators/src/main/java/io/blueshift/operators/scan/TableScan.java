@@ -83,28 +83,33 @@ public final class TableScan implements Source {
     /**
      * One morsel per block, or, when there are fewer blocks than the workers want, each block cut
      * into about equal ranges of whole batches: views of an in-memory table's block, or row
-     * ranges a file reads page by page (at least {@link #MIN_READ_RANGE_ROWS} rows each).
+     * ranges a file reads page by page (at least {@link #MIN_READ_RANGE_ROWS} rows, and not less
+     * than the columns' largest page).
      */
     private Morsels split(int[] blocks, ExecutionContext ctx) {
         int wanted = ctx.threads() * MORSELS_PER_WORKER;
-        boolean ranges = table instanceof io.blueshift.storage.InMemoryTable || (READ_RANGES && table.readsRowRanges());
-        if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !ranges) {
-            int[] whole = new int[blocks.length];
-            java.util.Arrays.fill(whole, -1);
-            return new Morsels(blocks, new int[blocks.length], whole);
+        boolean inMemory = table instanceof io.blueshift.storage.InMemoryTable;
+        if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !(inMemory || READ_RANGES)) {
+            return whole(blocks);
         }
         int pieces = (wanted + blocks.length - 1) / blocks.length;
         int step = ctx.batchRows();
-        int least = table instanceof io.blueshift.storage.InMemoryTable ? step : Math.max(step, MIN_READ_RANGE_ROWS);
         List<int[]> out = new ArrayList<>();
         for (int b : blocks) {
             int rows = table.blockRowCount(b);
-            int pieceRows = (int) Math.max(least, ((long) (rows + pieces - 1) / pieces + step - 1) / step * step);
-            for (int from = 0; from < rows || from == 0; from += pieceRows) {
+            int least = step;
+            if (!inMemory) {
+                int grain = table.rowRangeGrain(b, columns);
+                least = grain <= 0 ? Integer.MAX_VALUE : Math.max(MIN_READ_RANGE_ROWS, grain);
+            }
+            int pieceRows = (int) Math.min(Integer.MAX_VALUE,
+                    Math.max(least, ((long) (rows + pieces - 1) / pieces + step - 1) / step * step));
+            if (pieceRows >= rows) {
+                out.add(new int[] {b, 0, -1}); // whole: read as a block
+                continue;
+            }
+            for (int from = 0; from < rows; from += pieceRows) {
                 out.add(new int[] {b, from, Math.min(rows, from + pieceRows)});
-                if (rows == 0) {
-                    break;
-                }
             }
         }
         int[] block = new int[out.size()];
@@ -116,6 +121,12 @@ public final class TableScan implements Source {
             to[i] = out.get(i)[2];
         }
         return new Morsels(block, from, to);
+    }
+
+    private static Morsels whole(int[] blocks) {
+        int[] none = new int[blocks.length];
+        java.util.Arrays.fill(none, -1);
+        return new Morsels(blocks, new int[blocks.length], none);
     }
 
     /** Whether a range of rows with these bounds of {@code column} fails one of the predicates. */

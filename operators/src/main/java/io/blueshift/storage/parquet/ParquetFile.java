@@ -285,20 +285,6 @@ public final class ParquetFile {
     private final java.util.concurrent.ConcurrentHashMap<Long, Object> offsetIndexes = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Object NO_INDEX = new Object();
 
-    /**
-     * True when every chunk of {@code columns} in row group {@code group} has an offset index in
-     * the footer's references (whether it decodes is known when it is read).
-     */
-    public boolean hasOffsetIndexes(int group, List<ParquetColumn> columns) {
-        for (ParquetColumn c : columns) {
-            ColumnChunk cc = chunk(group, c.leafIndex());
-            if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The offset index's first-row positions of every page of {@code c} in {@code group}, then the row count; null without a usable index. */
     public long[] pageFirstRows(int group, ParquetColumn c) {
         try {
@@ -311,7 +297,7 @@ public final class ParquetFile {
     private OffsetIndex readOffsetIndex(int group, ParquetColumn c) throws IOException {
         ColumnChunk cc = chunk(group, c.leafIndex());
         if (!cc.isSetOffset_index_offset() || !cc.isSetOffset_index_length()) {
-            return null;
+            return walkPages(group, c);
         }
         byte[] b = indexBytes(c, cc.getOffset_index_offset(), cc.getOffset_index_length());
         try {
@@ -319,6 +305,68 @@ public final class ParquetFile {
         } catch (IOException | RuntimeException e) {
             return null; // the page index only speeds reads up: a bad one is ignored
         }
+    }
+
+    /**
+     * An offset index found by reading the chunk's page headers one after another (skipping the
+     * pages' data), for files written without one: each data page's offset, size with its
+     * header and first row. Null when the headers do not read or do not add up to the row
+     * group's rows (the chunk is then read whole, where any error is reported).
+     */
+    private OffsetIndex walkPages(int group, ParquetColumn c) throws IOException {
+        ColumnMetaData md = chunk(group, c.leafIndex()).getMeta_data();
+        if (md == null) {
+            return null;
+        }
+        long start = chunkStart(md);
+        long end = start + md.getTotal_compressed_size();
+        if (start < 4 || end < start || end > footerStart) {
+            return null;
+        }
+        long rows = rowGroupRows(group);
+        List<org.apache.parquet.format.PageLocation> pages = new ArrayList<>();
+        byte[] buf = new byte[512];
+        long pos = start;
+        long row = 0;
+        while (pos < end && row < rows) {
+            org.apache.parquet.format.PageHeader header = null;
+            int headerLength = 0;
+            while (header == null) {
+                int n = (int) Math.min(buf.length, end - pos);
+                readInto(c, pos, buf, 0, n);
+                try {
+                    ByteArrayTransport in = new ByteArrayTransport(buf, 0, n, 64);
+                    org.apache.parquet.format.PageHeader h = new org.apache.parquet.format.PageHeader();
+                    h.read(new shaded.parquet.org.apache.thrift.protocol.TCompactProtocol(in));
+                    header = h;
+                    headerLength = in.position();
+                } catch (Exception e) {
+                    if (n < buf.length || buf.length >= (1 << 20)) {
+                        return null; // a header that does not read within the chunk (or 1 MiB)
+                    }
+                    buf = new byte[buf.length * 4];
+                }
+            }
+            long size = (long) headerLength + header.getCompressed_page_size();
+            if (header.getCompressed_page_size() < 0 || pos + size > end || size > Integer.MAX_VALUE) {
+                return null;
+            }
+            long values = switch (header.getType()) {
+                case DATA_PAGE -> header.isSetData_page_header() ? header.getData_page_header().getNum_values() : -1;
+                case DATA_PAGE_V2 -> header.isSetData_page_header_v2() ? header.getData_page_header_v2().getNum_rows() : -1;
+                default -> 0;
+            };
+            if (values < 0) {
+                return null;
+            }
+            if (values > 0 && (header.getType() == org.apache.parquet.format.PageType.DATA_PAGE
+                    || header.getType() == org.apache.parquet.format.PageType.DATA_PAGE_V2)) {
+                pages.add(new org.apache.parquet.format.PageLocation(pos, (int) size, row));
+                row += values;
+            }
+            pos += size;
+        }
+        return row == rows && !pages.isEmpty() ? new OffsetIndex(pages) : null;
     }
 
     private ColumnIndex columnIndex(int group, ParquetColumn c) throws IOException {

@@ -47,8 +47,6 @@ public final class ParquetTable implements Table, AutoCloseable {
     private final MemoryPool pool;
     private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong pagesSkipped = new java.util.concurrent.atomic.AtomicLong();
-    // lazy tables whose every chunk has an offset index: row ranges are read page by page
-    private final boolean rowRanges;
 
     private ParquetTable(String name, Schema schema, List<TableBlock> blocks) {
         this.name = name;
@@ -59,7 +57,6 @@ public final class ParquetTable implements Table, AutoCloseable {
         this.groups = null;
         this.zones = null;
         this.pool = null;
-        this.rowRanges = false;
     }
 
     private ParquetTable(String name, ParquetFile file, List<ParquetColumn> columns, MemoryPool pool) {
@@ -83,11 +80,6 @@ public final class ParquetTable implements Table, AutoCloseable {
                 zones[b][c] = file.footerZoneMap(groups[b], columns.get(c));
             }
         }
-        boolean indexed = true;
-        for (int b = 0; b < n && indexed; b++) {
-            indexed = file.hasOffsetIndexes(groups[b], this.columns);
-        }
-        this.rowRanges = indexed;
     }
 
     /**
@@ -264,10 +256,27 @@ public final class ParquetTable implements Table, AutoCloseable {
         return new LoadedBlock(vectors, PageIndexPruning.count(kept), true);
     }
 
-    /** A lazy table whose column chunks all have an offset index reads a row range's pages only. */
+    /**
+     * A lazy table reads a row range's pages only, found by each chunk's offset index or, for a
+     * file written without one, by reading the chunk's page headers once (kept while the file is
+     * open): the grain is the largest page of the columns, in rows (0 when a chunk's pages cannot be found).
+     */
     @Override
-    public boolean readsRowRanges() {
-        return rowRanges;
+    public int rowRangeGrain(int block, int[] columnIndexes) {
+        if (file == null || blocks != null) {
+            return 0;
+        }
+        long most = 1;
+        for (int c : columnIndexes) {
+            long[] pages = file.pageFirstRows(groups[block], columns.get(c));
+            if (pages == null) {
+                return 0;
+            }
+            for (int p = 0; p + 1 < pages.length; p++) {
+                most = Math.max(most, pages[p + 1] - pages[p]);
+            }
+        }
+        return (int) Math.min(most, Integer.MAX_VALUE);
     }
 
     /**

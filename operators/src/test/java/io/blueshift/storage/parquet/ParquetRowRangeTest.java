@@ -62,10 +62,14 @@ class ParquetRowRangeTest {
     void everyRangeReadsTheRowsOfAWholeRead() {
         Random random = new Random(42);
         for (ParquetWriterTest.Nulls nulls : ParquetWriterTest.Nulls.values()) {
-            for (boolean dictionary : nulls == ParquetWriterTest.Nulls.SOME ? new boolean[] {true, false} : new boolean[] {true}) {
-                Path file = write(true, dictionary, nulls);
+            for (int layout = 0; layout < (nulls == ParquetWriterTest.Nulls.SOME ? 3 : 1); layout++) {
+                // with an offset index and dictionaries; without dictionaries; without an offset index (headers read)
+                boolean dictionary = layout != 1;
+                boolean pageIndex = layout != 2;
+                Path file = write(pageIndex, dictionary, nulls);
                 try (ParquetTable lazy = ParquetTable.openLazy(file, pool); ParquetTable eager = ParquetTable.open(file, pool)) {
-                    assertTrue(lazy.readsRowRanges(), "a file we wrote with a page index reads row ranges");
+                    int grain = lazy.rowRangeGrain(0, new int[] {3, 10});
+                    assertTrue(grain > 0 && grain <= 3000, "pages of at most 3,000 rows: " + grain);
                     assertEquals(1, lazy.blockCount());
                     int[] columns = new int[COLUMNS.length];
                     for (int c = 0; c < columns.length; c++) {
@@ -82,7 +86,7 @@ class ParquetRowRangeTest {
                     for (int[] r : ranges) {
                         try (MemoryPool q = pool.child("range");
                              LoadedBlock got = lazy.load(0, r[0], r[1], columns, q, new int[0], (c, z) -> false)) {
-                            String what = nulls + ", dictionary " + dictionary + ", rows [" + r[0] + ", " + r[1] + ")";
+                            String what = nulls + ", dictionary " + dictionary + ", page index " + pageIndex + ", rows [" + r[0] + ", " + r[1] + ")";
                             assertEquals(r[1] - r[0], got.rowCount(), what);
                             for (int c = 0; c < columns.length; c++) {
                                 ColumnVector expected = whole.column(c);
@@ -98,11 +102,35 @@ class ParquetRowRangeTest {
         }
     }
 
+    /** DuckDB writes no offset index: its pages are found by their headers; every type, nulls, dictionary and plain pages. */
     @Test
-    void withoutAnOffsetIndexAFileDoesNotReadRanges() {
-        Path file = write(false, true, ParquetWriterTest.Nulls.SOME);
-        try (ParquetTable lazy = ParquetTable.openLazy(file, pool)) {
-            assertFalse(lazy.readsRowRanges());
+    void aFileDuckDbWroteAsOneRowGroupReadsInRangesWithTheSameRows() throws Exception {
+        Path file = dir.resolve("duck.parquet");
+        DuckDbParquetFiles.write(file, 30_000, "snappy", 1_000_000);
+        ParquetFile parquet = ParquetFile.open(file);
+        long[] pages = parquet.pageFirstRows(0, parquet.columns().get(0));
+        assertTrue(pages != null && pages[pages.length - 1] == 30_000, "the id column's pages found by their headers: " + java.util.Arrays.toString(pages));
+        try (ParquetTable lazy = ParquetTable.openLazy(file, pool); ParquetTable eager = ParquetTable.open(file, pool)) {
+            assertEquals(1, lazy.blockCount());
+            assertEquals(pages[pages.length - 1] - pages[pages.length - 2] > 0, lazy.rowRangeGrain(0, new int[] {0}) > 0);
+            int columns = lazy.schema().size();
+            int[] all = new int[columns];
+            for (int c = 0; c < columns; c++) {
+                all[c] = c;
+            }
+            TableBlock whole = eager.blocks().get(0);
+            for (int[] r : new int[][] {{0, 30_000}, {0, 16_384}, {16_384, 30_000}, {12_345, 12_346}, {7, 22_222}}) {
+                try (MemoryPool q = pool.child("range");
+                     LoadedBlock got = lazy.load(0, r[0], r[1], all, q, new int[0], (c, z) -> false)) {
+                    assertEquals(r[1] - r[0], got.rowCount());
+                    for (int c = 0; c < columns; c++) {
+                        for (int i = 0; i < got.rowCount(); i++) {
+                            assertEquals(whole.column(c).getObject(r[0] + i), got.column(c).getObject(i),
+                                    "column " + lazy.schema().field(c).name() + ", row " + (r[0] + i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -139,6 +167,17 @@ class ParquetRowRangeTest {
                 assertEquals(3, scan.morselCount(), "40,000 rows in ranges of at least " + TableScan.MIN_READ_RANGE_ROWS);
                 scan.open(new ExecutionContext(q, Kernels.provider(), 1024, 1));
                 assertEquals(1, scan.morselCount(), "one thread: the row group stays whole");
+            }
+            // a file whose pages are as large as its row group stays one morsel: ranges would decode them again
+            Path onePage = dir.resolve("one-page.parquet");
+            try (InMemoryTable source = ParquetWriterTest.table(pool, ROWS, ParquetWriterTest.Nulls.SOME, 8192)) {
+                ParquetWriteOptions o = ParquetWriteOptions.defaults().withRowGroupRows(ROWS).withPageRows(ROWS).withPageBytes(1 << 30);
+                ParquetWriter.write(source, onePage, o);
+            }
+            try (ParquetTable big = ParquetTable.openLazy(onePage, pool); MemoryPool q = pool.child("one page")) {
+                TableScan whole = new TableScan(big, new int[] {3}, List.of());
+                whole.open(new ExecutionContext(q, Kernels.provider(), 1024, 4));
+                assertEquals(1, whole.morselCount());
             }
         }
     }
