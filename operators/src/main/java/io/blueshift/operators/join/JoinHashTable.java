@@ -405,49 +405,18 @@ final class JoinHashTable implements AutoCloseable {
             MemorySegment data = k.data();
             boolean four = k.type().byteWidth() == 4;
             long min = keyMins[best];
-            boolean nulls = hasNullKey;
-            for (int r = 0; r < n; r++) {
-                if (nulls && JoinKeys.anyNull(keys, r)) {
-                    continue;
-                }
-                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
-                ranked[(int) (off >>> 6) << 1] |= 1L << off;
-                if ((r & 0xFFFF) == 0) {
-                    ctx.checkCancelled();
-                }
-            }
-            int distinct = 0;
-            for (int w = 0; w < words; w++) {
-                ranked[2 * w + 1] = distinct;
-                distinct += Long.bitCount(ranked[2 * w]);
-            }
+            List<ColumnVector> nullKeys = hasNullKey ? keys : null;
+            markRanked(ranked, data, four, min, n, nullKeys, ctx);
+            int distinct = countRanks(ranked, words);
             headsAccount = ctx.pool().reserveExternal((distinct + 1L) * 4, "hash join ranked index");
             int[] heads = new int[distinct + 1];
-            boolean several = keys.size() > 1;
-            boolean dup = false;
-            for (int r = 0; r < n; r++) {
-                if (nulls && JoinKeys.anyNull(keys, r)) {
-                    continue;
-                }
-                long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
-                int w = (int) (off >>> 6) << 1;
-                int rank = (int) ranked[w + 1] + Long.bitCount(ranked[w] & ((1L << off) - 1));
-                int head = heads[rank];
-                if (head != 0) {
-                    if (several) {
-                        wordsAccount.close();
-                        headsAccount.close();
-                        return false;
-                    }
-                    dup = true;
-                }
-                next[r] = head - 1;
-                heads[rank] = r + 1;
-                if ((r & 0xFFFF) == 0) {
-                    ctx.checkCancelled();
-                }
+            int chained = chainRanked(ranked, heads, next, data, four, min, n, nullKeys, keys.size() > 1, ctx);
+            if (chained < 0) {
+                wordsAccount.close();
+                headsAccount.close();
+                return false;
             }
-            unique = !dup;
+            unique = chained == 0;
             direct = heads;
             rankWords = ranked;
             rankAlloc = wordsAccount;
@@ -466,6 +435,62 @@ final class JoinHashTable implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Sets each non-NULL key's bit {@code v - min} in the even words of {@code ranked} (NULL keys looked up only when {@code nullKeys} is given). */
+    private static void markRanked(long[] ranked, MemorySegment data, boolean four, long min, int n,
+                                   List<ColumnVector> nullKeys, ExecutionContext ctx) {
+        for (int r = 0; r < n; r++) {
+            if (nullKeys != null && JoinKeys.anyNull(nullKeys, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            ranked[(int) (off >>> 6) << 1] |= 1L << off;
+            if ((r & 0xFFFF) == 0) {
+                ctx.checkCancelled();
+            }
+        }
+    }
+
+    /** Writes beside each bitmap word the count of bits set before it; returns the count of all. */
+    private static int countRanks(long[] ranked, int words) {
+        int distinct = 0;
+        for (int w = 0; w < words; w++) {
+            ranked[2 * w + 1] = distinct;
+            distinct += Long.bitCount(ranked[2 * w]);
+        }
+        return distinct;
+    }
+
+    /**
+     * Chains the build rows by their key's rank into {@code heads} / {@code next}; 0 when every
+     * key is unique, 1 when some repeats, -1 (stopped, nothing usable) when one repeats and
+     * {@code several} keys need a unique column.
+     */
+    private static int chainRanked(long[] ranked, int[] heads, int[] next, MemorySegment data, boolean four, long min,
+                                   int n, List<ColumnVector> nullKeys, boolean several, ExecutionContext ctx) {
+        int dup = 0;
+        for (int r = 0; r < n; r++) {
+            if (nullKeys != null && JoinKeys.anyNull(nullKeys, r)) {
+                continue;
+            }
+            long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
+            int w = (int) (off >>> 6) << 1;
+            int rank = (int) ranked[w + 1] + Long.bitCount(ranked[w] & ((1L << off) - 1));
+            int head = heads[rank];
+            if (head != 0) {
+                if (several) {
+                    return -1;
+                }
+                dup = 1;
+            }
+            next[r] = head - 1;
+            heads[rank] = r + 1;
+            if ((r & 0xFFFF) == 0) {
+                ctx.checkCancelled();
+            }
+        }
+        return dup;
     }
 
     /**
@@ -641,20 +666,12 @@ final class JoinHashTable implements AutoCloseable {
                 for (int w = 0; w < words; w++) {
                     bits[w] = rankWords[2 * w];
                 }
+            } else if (hashed) {
+                setHashedBits(bits, data, validity, four, shift, n);
             } else {
-                for (int r = 0; r < n; r++) {
-                    if (validity != null && !Validity.isValid(validity, r)) {
-                        continue;
-                    }
-                    long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
-                    long off = hashed ? (v * KEY_HASH) >>> shift : v - min;
-                    bits[(int) (off >>> 6)] |= 1L << off;
-                }
+                setRangeBits(bits, data, validity, four, min, n);
             }
-            long set = 0;
-            for (long w : bits) {
-                set += Long.bitCount(w);
-            }
+            long set = bitCount(bits);
             double density = (double) set / range;
             if (density > 0.5 || (keyBits != null && density >= bestDensity)) {
                 account.close();
@@ -702,6 +719,20 @@ final class JoinHashTable implements AutoCloseable {
         int words = (int) ((range + 63) >>> 6);
         Allocation account = pool.reserveExternal(words * 8L, "hash join key range bitmap");
         long[] bits = new long[words];
+        setRangeBits(bits, data, validity, four, min, n);
+        rangeBitsAlloc = account;
+        rangeBits = bits;
+        rangeMin = min;
+        rangeLen = range;
+    }
+
+    // The passes over all build rows are methods of their own, apart from the set-up around
+    // them: a build runs each once, so the JIT compiles them on stack (OSR) while they run, and
+    // an OSR compile takes in the whole method around its loop; small loop methods keep those
+    // compiles small and let one compile serve every caller (bench/RESULTS.md, session 10 JIT).
+
+    /** Sets bit {@code v - min} of {@code bits} for each non-NULL value {@code v} of rows [0, n). */
+    private static void setRangeBits(long[] bits, MemorySegment data, MemorySegment validity, boolean four, long min, int n) {
         for (int r = 0; r < n; r++) {
             if (validity != null && !Validity.isValid(validity, r)) {
                 continue;
@@ -709,10 +740,26 @@ final class JoinHashTable implements AutoCloseable {
             long off = (four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r)) - min;
             bits[(int) (off >>> 6)] |= 1L << off;
         }
-        rangeBitsAlloc = account;
-        rangeBits = bits;
-        rangeMin = min;
-        rangeLen = range;
+    }
+
+    /** Sets bit {@code (v * KEY_HASH) >>> shift} of {@code bits} for each non-NULL value {@code v} of rows [0, n). */
+    private static void setHashedBits(long[] bits, MemorySegment data, MemorySegment validity, boolean four, int shift, int n) {
+        for (int r = 0; r < n; r++) {
+            if (validity != null && !Validity.isValid(validity, r)) {
+                continue;
+            }
+            long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
+            long off = (v * KEY_HASH) >>> shift;
+            bits[(int) (off >>> 6)] |= 1L << off;
+        }
+    }
+
+    private static long bitCount(long[] bits) {
+        long set = 0;
+        for (long w : bits) {
+            set += Long.bitCount(w);
+        }
+        return set;
     }
 
     /**
