@@ -57,4 +57,20 @@ public interface FilterKernels {
     /** As {@link #compareColumnsInt32} for two INT64 columns. */
     int compareColumnsInt64(CompareOp op, MemorySegment left, MemorySegment leftValidity,
                             MemorySegment right, MemorySegment rightValidity, MemorySegment sel, int count, MemorySegment out);
+
+    /**
+     * Range test of rows {@code [0, count)} of an INT32 column into a bitmap, for a conjunction
+     * of ranges on several columns evaluated in one pass per column (no selection vector
+     * between them): bit {@code r & 63} of long {@code r >>> 6} of {@code bits} is set when row
+     * {@code r} is valid and {@code low <= data[r] <= high} (an Arrow bitmap, read and written
+     * as little-endian 64-bit words). With {@code and} false the words
+     * are overwritten; with {@code and} true they are ANDed into, and a word already zero is
+     * left as it is without reading its rows. Bits at and past {@code count} in the last word
+     * are cleared. {@code bits} holds at least {@code (count + 63) / 64} words;
+     * {@link SelectionKernels#fromBitmap} turns it into row ids.
+     */
+    void rangeBitsInt32(MemorySegment data, MemorySegment validity, int count, int low, int high, MemorySegment bits, boolean and);
+
+    /** As {@link #rangeBitsInt32} for an INT64 column (DECIMAL as unscaled values). */
+    void rangeBitsInt64(MemorySegment data, MemorySegment validity, int count, long low, long high, MemorySegment bits, boolean and);
 }

@@ -404,4 +404,37 @@ public final class ScalarFilterKernels implements FilterKernels {
         }
         return k;
     }
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public void rangeBitsInt32(MemorySegment data, MemorySegment validity, int count, int low, int high, MemorySegment bits, boolean and) {
+        int words = (count + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            long old = and ? bits.getAtIndex(WORD, w) : -1L;
+            int end = Math.min(count, (w + 1) << 6);
+            long word = 0;
+            for (int r = w << 6; r < end; r++) {
+                int v = data.getAtIndex(INT, r);
+                long pass = (v >= low && v <= high ? 1L : 0L) & BitmapWords.bit(validity, r);
+                word |= pass << (r & 63);
+            }
+            bits.setAtIndex(WORD, w, word & old);
+        }
+    }
+
+    @Override
+    public void rangeBitsInt64(MemorySegment data, MemorySegment validity, int count, long low, long high, MemorySegment bits, boolean and) {
+        int words = (count + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            long old = and ? bits.getAtIndex(WORD, w) : -1L;
+            int end = Math.min(count, (w + 1) << 6);
+            long word = 0;
+            for (int r = w << 6; r < end; r++) {
+                long v = data.getAtIndex(LONG, r);
+                long pass = (v >= low && v <= high ? 1L : 0L) & BitmapWords.bit(validity, r);
+                word |= pass << (r & 63);
+            }
+            bits.setAtIndex(WORD, w, word & old);
+        }
+    }
 }

@@ -88,4 +88,22 @@ class ScalarFilterKernelsTest {
         assertArrayEquals(new int[]{1, 3}, run(n, out -> filter.betweenFloat64Selected(d, Segments.validity(valid),
                 Segments.of(0, 1, 2, 3), 4, -0.0, 2, out)));
     }
+    @Test
+    void rangeBitsOfSeveralColumnsAreTheirConjunction() {
+        int n = 1000;
+        int[] dates = random.ints(n, -5, 5).toArray();
+        long[] amounts = random.longs(n, -10, 10).toArray();
+        dates[7] = Integer.MIN_VALUE;
+        amounts[8] = Long.MAX_VALUE;
+        boolean[] valid = randomValidity(n);
+        MemorySegment bits = MemorySegment.ofArray(new long[(n + 63) / 64]);
+        filter.rangeBitsInt32(Segments.of(dates), null, n, -2, 3, bits, false);
+        filter.rangeBitsInt64(Segments.of(amounts), Segments.validity(valid), n, 0, Long.MAX_VALUE, bits, true);
+        int[] expected = naive(n, null, i -> dates[i] >= -2 && dates[i] <= 3 && valid[i] && amounts[i] >= 0);
+        assertArrayEquals(expected, run(n, out -> ScalarSelectionKernels.INSTANCE.fromBitmap(bits, n, out)));
+        // the first column overwrites whatever the words held; bits past the count are cleared
+        MemorySegment words = MemorySegment.ofArray(new long[] {-1L, -1L});
+        filter.rangeBitsInt32(Segments.of(new int[] {1, 5, 2}), null, 3, 1, 2, words, false);
+        assertArrayEquals(new long[] {0b101L, -1L}, words.toArray(java.lang.foreign.ValueLayout.JAVA_LONG));
+    }
 }

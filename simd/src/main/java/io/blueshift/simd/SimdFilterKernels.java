@@ -133,24 +133,24 @@ final class SimdFilterKernels implements FilterKernels {
         }
         IntVector lo = IntVector.broadcast(INT, low);
         IntVector hi = IntVector.broadcast(INT, high);
-        IntVector ids = FIRST_IDS;
+        int full = count >>> 6;
         int k = 0;
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            IntVector v = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER);
-            VectorMask<Integer> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
-            if (validity != null) {
-                pass = pass.and(valid(INT, validity, i));
+        for (int w = 0; w < full; w++) {
+            long base = (long) w << 8;
+            long word = 0;
+            for (int j = 0; j < 64; j += lanes) {
+                IntVector v = IntVector.fromMemorySegment(INT, data, base + ((long) j << 2), ORDER);
+                word |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << j;
             }
-            k = emit(ids, pass, out, k);
-            ids = ids.add(lanes);
+            if (validity != null) {
+                word &= BitmapWords.word(validity, w);
+            }
+            k = emitWord(word, w << 6, out, k);
         }
-        if (i < count) {
-            VectorMask<Integer> inRange = INT.indexInRange(i, count);
-            IntVector v = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange);
-            VectorMask<Integer> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
-                    .and(inRange).and(valid(INT, validity, i));
-            k = emitTail(ids, pass, out, k);
+        for (int r = full << 6; r < count; r++) {
+            int v = data.getAtIndex(I32, r);
+            out.setAtIndex(SEL, k, r);
+            k += (v >= low && v <= high ? 1 : 0) & BitmapWords.bit(validity, r);
         }
         return k;
     }
@@ -201,24 +201,24 @@ final class SimdFilterKernels implements FilterKernels {
         }
         LongVector lo = LongVector.broadcast(LONG, low);
         LongVector hi = LongVector.broadcast(LONG, high);
-        IntVector ids = FIRST_ROW_IDS;
+        int full = count >>> 6;
         int k = 0;
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
-            if (validity != null) {
-                pass = pass.and(valid(LONG, validity, i));
+        for (int w = 0; w < full; w++) {
+            long base = (long) w << 9;
+            long word = 0;
+            for (int j = 0; j < 64; j += lanes) {
+                LongVector v = LongVector.fromMemorySegment(LONG, data, base + ((long) j << 3), ORDER);
+                word |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << j;
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            if (validity != null) {
+                word &= BitmapWords.word(validity, w);
+            }
+            k = emitWord(word, w << 6, out, k);
         }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange);
-            VectorMask<Long> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
-                    .and(inRange).and(valid(LONG, validity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+        for (int r = full << 6; r < count; r++) {
+            long v = data.getAtIndex(I64, r);
+            out.setAtIndex(SEL, k, r);
+            k += (v >= low && v <= high ? 1 : 0) & BitmapWords.bit(validity, r);
         }
         return k;
     }
@@ -283,24 +283,49 @@ final class SimdFilterKernels implements FilterKernels {
         }
         DoubleVector lo = DoubleVector.broadcast(DOUBLE, low);
         DoubleVector hi = DoubleVector.broadcast(DOUBLE, high);
-        IntVector ids = FIRST_ROW_IDS;
+        int full = count >>> 6;
         int k = 0;
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER);
-            VectorMask<Double> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
-            if (validity != null) {
-                pass = pass.and(valid(DOUBLE, validity, i));
+        for (int w = 0; w < full; w++) {
+            long base = (long) w << 9;
+            long word = 0;
+            for (int j = 0; j < 64; j += lanes) {
+                DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, base + ((long) j << 3), ORDER);
+                word |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << j;
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            if (validity != null) {
+                word &= BitmapWords.word(validity, w);
+            }
+            k = emitWord(word, w << 6, out, k);
         }
-        if (i < count) {
-            VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
-            DoubleVector v = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange);
-            VectorMask<Double> pass = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi))
-                    .and(inRange).and(valid(DOUBLE, validity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+        for (int r = full << 6; r < count; r++) {
+            double v = data.getAtIndex(F64, r);
+            out.setAtIndex(SEL, k, r);
+            k += (v >= low && v <= high ? 1 : 0) & BitmapWords.bit(validity, r);
+        }
+        return k;
+    }
+
+    /*
+     * WORDS (session 10): the dense range kernels test 64 rows into one word of mask bits and
+     * then compress the row ids of the word's set bits; compressing straight from each compare's
+     * mask ran 2.3-2.5x slower on this machine (6M INT32 rows: 3.8-4.2 ms against 1.7 ms of
+     * CPU, at 15% and 98% passing). A word with no row passing stores nothing.
+     */
+
+    /** Stores the row ids {@code base + j} of the set bits {@code j} of {@code word} at {@code out[k]}; returns the new {@code k}. */
+    private static int emitWord(long word, int base, MemorySegment out, int k) {
+        if (word == 0) {
+            return k;
+        }
+        int lanes = INT.length();
+        long laneBits = lanes == 64 ? -1L : (1L << lanes) - 1;
+        IntVector ids = FIRST_IDS.add(base);
+        for (int j = 0; j < 64; j += lanes) {
+            long part = (word >>> j) & laneBits;
+            // k <= base + j: the full store stays inside the candidates' room
+            ids.compress(VectorMask.fromLong(INT, part)).intoMemorySegment(out, (long) k << 2, ORDER);
+            k += Long.bitCount(part);
+            ids = ids.add(lanes);
         }
         return k;
     }
@@ -694,5 +719,67 @@ final class SimdFilterKernels implements FilterKernels {
             k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
         }
         return k;
+    }
+    // Range bits: 64 rows per bitmap word, the word's lanes compared a vector at a time and
+    // their masks shifted into place; the rows of a word that an earlier column already
+    // emptied are not read. The last partial word goes to the scalar twin.
+
+    private static final java.lang.foreign.ValueLayout.OfLong WORD =
+            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public void rangeBitsInt32(MemorySegment data, MemorySegment validity, int count, int low, int high, MemorySegment bits, boolean and) {
+        int lanes = INT.length();
+        int full = count >>> 6;
+        IntVector lo = IntVector.broadcast(INT, low);
+        IntVector hi = IntVector.broadcast(INT, high);
+        for (int w = 0; w < full; w++) {
+            long old = and ? bits.getAtIndex(WORD, w) : -1L;
+            if (old == 0) {
+                continue;
+            }
+            long base = (long) w << 8;
+            long word = 0;
+            for (int j = 0; j < 64; j += lanes) {
+                IntVector v = IntVector.fromMemorySegment(INT, data, base + ((long) j << 2), ORDER);
+                word |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << j;
+            }
+            if (validity != null) {
+                word &= BitmapWords.word(validity, w);
+            }
+            bits.setAtIndex(WORD, w, word & old);
+        }
+        if (full << 6 < count) {
+            SCALAR.rangeBitsInt32(data.asSlice((long) full << 8), validity == null ? null : validity.asSlice((long) full << 3),
+                    count - (full << 6), low, high, bits.asSlice((long) full << 3), and);
+        }
+    }
+
+    @Override
+    public void rangeBitsInt64(MemorySegment data, MemorySegment validity, int count, long low, long high, MemorySegment bits, boolean and) {
+        int lanes = LONG.length();
+        int full = count >>> 6;
+        LongVector lo = LongVector.broadcast(LONG, low);
+        LongVector hi = LongVector.broadcast(LONG, high);
+        for (int w = 0; w < full; w++) {
+            long old = and ? bits.getAtIndex(WORD, w) : -1L;
+            if (old == 0) {
+                continue;
+            }
+            long base = (long) w << 9;
+            long word = 0;
+            for (int j = 0; j < 64; j += lanes) {
+                LongVector v = LongVector.fromMemorySegment(LONG, data, base + ((long) j << 3), ORDER);
+                word |= v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)).toLong() << j;
+            }
+            if (validity != null) {
+                word &= BitmapWords.word(validity, w);
+            }
+            bits.setAtIndex(WORD, w, word & old);
+        }
+        if (full << 6 < count) {
+            SCALAR.rangeBitsInt64(data.asSlice((long) full << 9), validity == null ? null : validity.asSlice((long) full << 3),
+                    count - (full << 6), low, high, bits.asSlice((long) full << 3), and);
+        }
     }
 }

@@ -136,4 +136,49 @@ class FilterPropertyTest {
             assertArrayEquals(RandomColumns.ints(expected, k), RandomColumns.ints(sel, j));
         }
     }
+    /** Bitmap words a range-bits call leaves, starting from {@code start} (for the AND form). */
+    private interface RangeBits {
+        void run(FilterKernels kernels, MemorySegment bits);
+    }
+
+    private static void assertSameBits(int n, long[] start, RangeBits call, Arena arena) {
+        int words = (n + 63) / 64;
+        MemorySegment expected = arena.allocate(8L * words, 8);
+        MemorySegment actual = arena.allocate(8L * words, 8);
+        for (int w = 0; w < words; w++) {
+            expected.setAtIndex(ValueLayout.JAVA_LONG, w, start[w]);
+            actual.setAtIndex(ValueLayout.JAVA_LONG, w, start[w]);
+        }
+        call.run(RandomColumns.scalarFilter(), expected);
+        call.run(RandomColumns.simdFilter(), actual);
+        assertArrayEquals(RandomColumns.longs(expected, words), RandomColumns.longs(actual, words));
+    }
+
+    /** A multi-column range conjunction as bitmap words: first column overwrites, later ones AND (zero words skipped). */
+    @Property(tries = 150)
+    void rangeBits(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean and) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment ints = r.ints(n, 20);
+            MemorySegment longs = r.longs(n, 20);
+            MemorySegment validity = r.validity(n, nulls);
+            int words = (n + 63) / 64;
+            long[] start = new long[words];
+            for (int w = 0; w < words; w++) {
+                start[w] = switch (r.random.nextInt(3)) {
+                    case 0 -> 0L;
+                    case 1 -> -1L;
+                    default -> r.random.nextLong();
+                };
+            }
+            int lo = r.nextInt(20);
+            int hi = r.random.nextInt(4) == 0 ? lo - 1 : Math.max(lo, r.nextInt(20));
+            long llo = r.nextLong(20);
+            long lhi = r.random.nextInt(4) == 0 ? llo - 1 : Math.max(llo, r.nextLong(20));
+            assertSameBits(n, start, (f, bits) -> f.rangeBitsInt32(ints, validity, n, lo, hi, bits, and), arena);
+            assertSameBits(n, start, (f, bits) -> f.rangeBitsInt64(longs, validity, n, llo, lhi, bits, and), arena);
+            assertSameBits(n, start, (f, bits) -> f.rangeBitsInt32(ints, validity, n, Integer.MIN_VALUE, Integer.MAX_VALUE, bits, and), arena);
+            assertSameBits(n, start, (f, bits) -> f.rangeBitsInt64(longs, validity, n, Long.MIN_VALUE, Long.MAX_VALUE, bits, and), arena);
+        }
+    }
 }

@@ -75,10 +75,73 @@ public final class PredicateEvaluator {
 
     /** Later terms see only the rows earlier ones kept. */
     private int and(Expr.And and, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        if (in == null) {
+            RangeConjunction ranges = ranges(and);
+            if (ranges != null && matches(ranges, b)) {
+                int n = ranges.empty() ? 0 : rangeRows(ranges, b, inCount, out);
+                return n == 0 || ranges.rest().isEmpty() ? n : terms(ranges.rest(), b, out, n, out);
+            }
+        }
+        return terms(and.terms(), b, in, inCount, out);
+    }
+
+    /** The range analysis of an AND, once per node (absent: fewer than two range terms). */
+    private RangeConjunction ranges(Expr.And and) {
+        if (rangeCache == null) {
+            rangeCache = new java.util.IdentityHashMap<>();
+        }
+        java.util.Optional<RangeConjunction> r = rangeCache.get(and);
+        if (r == null) {
+            r = java.util.Optional.ofNullable(RangeConjunction.of(and));
+            rangeCache.put(and, r);
+        }
+        return r.orElse(null);
+    }
+
+    private java.util.IdentityHashMap<Expr.And, java.util.Optional<RangeConjunction>> rangeCache;
+
+    /** Whether the batch's vectors have the types the ranges were worked out for. */
+    private static boolean matches(RangeConjunction ranges, Batch b) {
+        for (int i = 0; i < ranges.columns().length; i++) {
+            if (!b.column(ranges.columns()[i]).type().equals(ranges.types()[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Rows {@code [0, count)} inside every range: one range is one dense kernel straight into
+     * row ids; several are one bitmap pass per column (a word a column emptied is not read by
+     * the next) and one conversion of the bitmap.
+     */
+    private int rangeRows(RangeConjunction ranges, Batch b, int count, MemorySegment out) {
+        FilterKernels f = kernels.filter();
+        int[] columns = ranges.columns();
+        if (columns.length == 1) {
+            ColumnVector v = b.column(columns[0]);
+            return ranges.wide()[0]
+                    ? f.betweenInt64(v.data(), v.validity(), count, ranges.low()[0], ranges.high()[0], out)
+                    : f.betweenInt32(v.data(), v.validity(), count, (int) ranges.low()[0], (int) ranges.high()[0], out);
+        }
+        MemorySegment bits = values.scratch().take(Math.max(8L, ((count + 63L) >>> 6) << 3));
+        for (int i = 0; i < columns.length; i++) {
+            ColumnVector v = b.column(columns[i]);
+            if (ranges.wide()[i]) {
+                f.rangeBitsInt64(v.data(), v.validity(), count, ranges.low()[i], ranges.high()[i], bits, i > 0);
+            } else {
+                f.rangeBitsInt32(v.data(), v.validity(), count, (int) ranges.low()[i], (int) ranges.high()[i], bits, i > 0);
+            }
+        }
+        return kernels.selection().fromBitmap(bits, count, out);
+    }
+
+    /** The terms of an AND in order over the candidates {@code in}. */
+    private int terms(List<Expr> terms, Batch b, MemorySegment in, int inCount, MemorySegment out) {
         MemorySegment cur = in;
         int n = inCount;
         Batch narrowed = b;
-        for (Expr term : and.terms()) {
+        for (Expr term : terms) {
             if (n < narrowed.liveCount() && computes(term)) {
                 // later terms see only the rows earlier ones kept: no errors from rows already dropped
                 MemorySegment rows = values.scratch().take(Math.max(4L, n * 4L));
