@@ -663,9 +663,7 @@ final class JoinHashTable implements AutoCloseable {
             long[] bits = new long[words];
             if (!hashed && rankWords != null && c == directColumn) {
                 // the ranked index holds this very bitmap (same range): no pass over the rows
-                for (int w = 0; w < words; w++) {
-                    bits[w] = rankWords[2 * w];
-                }
+                copyRankedBits(rankWords, bits, words);
             } else if (hashed) {
                 setHashedBits(bits, data, validity, four, shift, n);
             } else {
@@ -751,6 +749,13 @@ final class JoinHashTable implements AutoCloseable {
             long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
             long off = (v * KEY_HASH) >>> shift;
             bits[(int) (off >>> 6)] |= 1L << off;
+        }
+    }
+
+    /** The bitmap words of a ranked index (its even words) into {@code bits}. */
+    private static void copyRankedBits(long[] ranked, long[] bits, int words) {
+        for (int w = 0; w < words; w++) {
+            bits[w] = ranked[2 * w];
         }
     }
 
