@@ -26,6 +26,9 @@ public final class DistinctCount {
      * from {@code pool} (which may be null for tables that keep their blocks in memory).
      */
     public static long estimate(Table table, int c, io.blueshift.memory.MemoryPool pool) {
+        if (pool != null && SAMPLE_BLOCKS > 0 && table.blockCount() > SAMPLE_BLOCKS) {
+            return estimateSampled(table, c, pool, SAMPLE_BLOCKS);
+        }
         byte[] registers = new byte[M];
         DataType type = table.schema().type(c);
         io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
@@ -37,6 +40,146 @@ public final class DistinctCount {
             }
         }
         return finish(registers);
+    }
+
+    /**
+     * Blocks a table read from files (the estimate is given a pool) reads at most: beyond that,
+     * evenly spaced blocks stand for the others (a sampled ANALYZE), so the first plan over a
+     * large file does not read a whole column per join key. {@code -Dblueshift.stats.sampleBlocks=N}
+     * changes it; 0 reads every block.
+     */
+    public static final int SAMPLE_BLOCKS = Integer.getInteger("blueshift.stats.sampleBlocks", 16);
+
+    /**
+     * Distinct values of column {@code c} from {@code sample} blocks spread over the table (all when the
+     * table has no more), extrapolated to the table's rows by {@link #extrapolate}.
+     */
+    public static long estimateSampled(Table table, int c, io.blueshift.memory.MemoryPool pool, int sample) {
+        int blocks = table.blockCount();
+        int s = Math.min(sample, blocks);
+        byte[] union = new byte[M];
+        byte[] one = new byte[M];
+        DataType type = table.schema().type(c);
+        io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
+        int chunk = 8192;
+        java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new long[chunk]);
+        long sumOfBlocks = 0;
+        long sampledRows = 0;
+        int[] picked = sampleBlocks(blocks, s);
+        for (int b : picked) {
+            java.util.Arrays.fill(one, (byte) 0);
+            try (LoadedBlock block = table.load(b, new int[] {c}, pool)) {
+                addBlock(one, type, hashes, out, chunk, block.column(0), block.rowCount());
+                sampledRows += block.column(0).validity() == null ? block.rowCount() : nonNull(block.column(0), block.rowCount());
+            }
+            if (!empty(one)) {
+                sumOfBlocks += finish(one);
+            }
+            for (int i = 0; i < M; i++) {
+                union[i] = (byte) Math.max(union[i], one[i]);
+            }
+        }
+        if (empty(union)) {
+            return 1;
+        }
+        long d = finish(union);
+        if (s == blocks) {
+            return d;
+        }
+        long total = 0;
+        for (int b = 0; b < blocks; b++) {
+            total += table.blockRowCount(b);
+        }
+        // the sample's share of non-null rows stands for the table's
+        long sampledAll = 0;
+        for (int b : picked) {
+            sampledAll += table.blockRowCount(b);
+        }
+        long nonNullTotal = sampledAll == 0 ? total : Math.round((double) total * sampledRows / sampledAll);
+        return extrapolate(d, sumOfBlocks, sampledRows, s, nonNullTotal);
+    }
+
+    /**
+     * {@code s} of {@code blocks} blocks, one from each of {@code s} equal strides at a position
+     * within it that varies from stride to stride (fixed, so plans are repeatable): data that
+     * repeats with the stride's period is not sampled at the same phase every time.
+     */
+    static int[] sampleBlocks(int blocks, int s) {
+        int[] out = new int[s];
+        for (int k = 0; k < s; k++) {
+            long from = (long) k * blocks / s;
+            long to = (long) (k + 1) * blocks / s;
+            out[k] = (int) (from + Long.remainderUnsigned(mix(k + 0x9E3779B97F4A7C15L), Math.max(1, to - from)));
+        }
+        return out;
+    }
+
+    /**
+     * The table's distinct values from a sample of {@code s} blocks, {@code n} values in all,
+     * showing {@code d} distinct values together and {@code sumOfBlocks} summed block by block,
+     * out of {@code total} values. Two models bound the answer: values drawn uniformly from a
+     * domain (the domain D with {@code D(1 - e^(-n/D)) = d}, of which the table's rows show
+     * {@code D(1 - e^(-total/D))}: a sample this size already shows most of a small domain), and values clustered by block, as in a file sorted or appended by
+     * key (every block brings new values: {@code d * total / n}). Which one holds shows in how
+     * much the blocks overlap: the uniform model predicts the union's share of the per-block
+     * sum; blocks more disjoint than that move the answer toward the clustered model (log-linear
+     * in between). Never below {@code d} nor above {@code total}.
+     */
+    static long extrapolate(long d, long sumOfBlocks, long n, int s, long total) {
+        if (n <= 0 || d <= 0 || n >= total) {
+            return Math.max(1, Math.min(d, Math.max(total, 1)));
+        }
+        double linear = Math.min(total, (double) d * total / n);
+        double domain = uniformDomain(d, n);
+        // the values the table's rows show under the uniform model (not the domain itself)
+        double uniform = Double.isInfinite(domain) ? total : Math.min(total, domain * -Math.expm1(-(double) total / domain));
+        double perBlock = Double.isInfinite(domain) ? (double) n / s : domain * -Math.expm1(-(double) n / s / domain);
+        double predicted = d / (s * perBlock);
+        double observed = sumOfBlocks <= 0 ? 1 : Math.min(1.0, (double) d / sumOfBlocks);
+        double t = predicted >= 1 ? 1 : Math.max(0, Math.min(1, (observed - predicted) / (1 - predicted)));
+        double estimate = Math.exp((1 - t) * Math.log(uniform) + t * Math.log(linear));
+        return Math.max(d, Math.min(total, Math.round(estimate)));
+    }
+
+    /** The domain size D at which {@code n} uniform draws show {@code d} distinct values on average; infinite when {@code d} is about {@code n}. */
+    static double uniformDomain(double d, double n) {
+        if (d >= 0.98 * n) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double lo = d;
+        double hi = d;
+        while (hi * -Math.expm1(-n / hi) < d) {
+            lo = hi;
+            hi *= 2;
+        }
+        for (int i = 0; i < 100 && hi - lo > 0.5; i++) {
+            double mid = (lo + hi) / 2;
+            if (mid * -Math.expm1(-n / mid) < d) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
+    }
+
+    private static boolean empty(byte[] registers) {
+        for (byte r : registers) {
+            if (r != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long nonNull(ColumnVector v, int rows) {
+        long n = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!v.isNull(i)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void addBlock(byte[] registers, DataType type, io.blueshift.kernels.HashKernels hashes,

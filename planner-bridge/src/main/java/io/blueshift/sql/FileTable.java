@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One or more files of one format and schema as a table the planner can validate and cost
  * against without reading data: the schema and row count come from the files' metadata.
  * Queries scan {@link #project projections} of it, which read only their columns, when the
- * query runs ({@link FileScanTable#acquire}). Distinct counts for join ordering are measured
+ * query runs ({@link FileScanTable#acquire}). Distinct counts for join ordering are measured (on up to
+ * {@link io.blueshift.storage.DistinctCount#SAMPLE_BLOCKS} row groups spread over the files, extrapolated)
  * on first request, one column at a time, and kept (like ANALYZE).
  */
 public final class FileTable implements Table {
