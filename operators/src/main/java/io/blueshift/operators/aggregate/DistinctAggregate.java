@@ -14,6 +14,8 @@ import io.blueshift.operators.exec.Sink;
 import io.blueshift.operators.exec.SinkState;
 import io.blueshift.operators.set.UnionAllResult;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +47,8 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
     private final List<DataType> pairTypes = new ArrayList<>();
     private final int[] pairColumns;
     private final Schema schema;
+    /** One distinct column of a fixed-width integer kind: the pairs go to a {@link DistinctPairs} set. */
+    private final boolean packedPairs;
     private final List<Local> locals = new ArrayList<>();
 
     private DistinctAggregate(Schema input, int[] groupColumns, int[] distinctColumns, List<AggregateCall> calls,
@@ -65,6 +69,7 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
         for (int i = 0; i < pairColumns.length; i++) {
             pairColumns[i] = i;
         }
+        packedPairs = distinctColumns.length == 1 && DistinctPairs.supports(input.type(distinctColumns[0]));
     }
 
     /**
@@ -134,7 +139,9 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
     private final class Local implements SinkState {
         final ExecutionContext ctx;
         GroupTable groups;
+        /** The pairs: one of these two (see {@link #packedPairs}). */
         GroupTable pairs;
+        DistinctPairs packed;
         /** One worker: the aggregates are updated as rows come (else only at the finish). */
         final boolean aggregate;
         /** Each row's group id (by row id) for the pair batch. */
@@ -142,13 +149,18 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
         int[] newRows = new int[0];
         int[] newIds = new int[0];
         boolean[] seen = new boolean[0];
+        int[] liveRows = new int[0];
 
         Local(ExecutionContext ctx) {
             this.ctx = ctx;
             this.aggregate = ctx.threads() <= 1;
             try {
                 groups = groupTable(ctx, 0);
-                pairs = pairTable(ctx, 0);
+                if (packedPairs) {
+                    packed = new DistinctPairs(pairTypes.get(1), ctx.pool(), !aggregate, 0);
+                } else {
+                    pairs = pairTable(ctx, 0);
+                }
             } catch (RuntimeException | Error e) {
                 close();
                 throw e;
@@ -161,13 +173,24 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
             this.aggregate = from.aggregate;
             this.groups = from.groups;
             this.pairs = from.pairs;
+            this.packed = from.packed;
             from.groups = null;
             from.pairs = null;
+            from.packed = null;
         }
 
         void add(Batch batch) {
             int n = batch.liveCount();
             if (n == 0) {
+                return;
+            }
+            if (newRows.length < n) {
+                newRows = new int[n];
+                newIds = new int[n];
+                seen = new boolean[n];
+            }
+            if (packed != null) {
+                addPacked(batch, n);
                 return;
             }
             int rowCount = batch.rowCount();
@@ -177,11 +200,6 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                     groupIds = null;
                 }
                 groupIds = ColumnVector.allocate(ctx.pool(), DataType.INT32, Math.max(rowCount, 1024), false, "distinct aggregate group ids");
-            }
-            if (newRows.length < n) {
-                newRows = new int[n];
-                newIds = new int[n];
-                seen = new boolean[n];
             }
             int[] ids = groups.assign(batch);
             ColumnVector gv = groupIds;
@@ -200,6 +218,33 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
             Arrays.fill(seen, 0, pairs.groupCount() - before, false);
             if (aggregate) {
                 groups.updateGroups(pairBatch, newRows, m, newIds);
+            }
+        }
+
+        /** {@link #add} with the pairs in {@link #packed}: the batch's rows that make a new pair update the aggregates. */
+        private void addPacked(Batch batch, int n) {
+            int[] ids = groups.assign(batch);
+            SelectionVector sel = batch.selection();
+            int[] rows = null;
+            if (sel != null) {
+                if (liveRows.length < n) {
+                    liveRows = new int[n];
+                }
+                MemorySegment.copy(sel.segment(), ValueLayout.JAVA_INT_UNALIGNED, 0, liveRows, 0, n);
+                rows = liveRows;
+            }
+            ColumnVector d = batch.column(distinctColumns[0]);
+            int m = packed.add(ids, d, rows, n, newRows);
+            if (aggregate && m > 0) {
+                int[] nr = newRows;
+                int[] ni = newIds;
+                for (int j = 0; j < m; j++) {
+                    int i = nr[j];
+                    ni[j] = ids[i];
+                    nr[j] = rows == null ? i : rows[i];
+                }
+                // the calls read pair batch positions: the distinct column is at 1 (0 is unused)
+                groups.updateGroups(new Batch(List.of(d, d), batch.rowCount()), nr, m, ni);
             }
         }
 
@@ -231,6 +276,10 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
             if (pairs != null) {
                 pairs.close();
                 pairs = null;
+            }
+            if (packed != null) {
+                packed.close();
+                packed = null;
             }
             if (groupIds != null) {
                 groupIds.close();
@@ -272,7 +321,7 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                 int count = t.groupCount();
                 return MaterializedResults.chunked(schema, t.finish(), count, ctx.batchRows());
             }
-            return merge(all, ctx);
+            return packedPairs ? mergePacked(all, ctx) : merge(all, ctx);
         } finally {
             all.forEach(Local::close);
         }
@@ -433,6 +482,138 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                         Arrays.fill(seen, 0, pairs.groupCount() - before, false);
                         into.updateGroups(batch, rows, m, ids);
                     }
+                }
+            }
+            int count = into.groupCount();
+            return MaterializedResults.chunked(schema, into.finish(), count, ctx.batchRows());
+        }
+    }
+
+    /** One worker's tables read by {@link #mergePacked}: its pairs ordered by their group's partition. */
+    private static final class PackedWorker implements AutoCloseable {
+        GroupTable groups;
+        GroupTable.PartitionIndex groupOrder;
+        DistinctPairs pairs;
+        /** The pairs' values as a column (row = pair), the input of the merge's aggregates. */
+        ColumnVector values;
+        int[] pairStart;
+        int[] pairOrder;
+        /** A group's id in its partition's merged table. */
+        int[] mapped;
+
+        @Override
+        public void close() {
+            if (values != null) {
+                values.close();
+                values = null;
+            }
+        }
+    }
+
+    /**
+     * {@link #merge} for pairs in {@link DistinctPairs} sets: one task per hash partition of K;
+     * the workers' groups of the partition go into a new table, then each worker's pairs of
+     * those groups, under the new ids, into a set of the partition: the pairs new there update
+     * the aggregates (read from the worker's pair values).
+     */
+    private MaterializedResult mergePacked(List<Local> all, ExecutionContext ctx) {
+        long groups = 0;
+        for (Local l : all) {
+            groups += l.groups.groupCount();
+        }
+        int bits = HashAggregate.mergeBits(groups, ctx.threads());
+        int partitions = 1 << bits;
+        int shift = 64 - bits;
+        List<PackedWorker> workers = new ArrayList<>();
+        MaterializedResult[] parts = new MaterializedResult[partitions];
+        try {
+            for (Local l : all) {
+                PackedWorker w = new PackedWorker();
+                workers.add(w);
+                w.groups = l.groups;
+                w.pairs = l.packed;
+                w.groupOrder = l.groups.partitionIndex(bits);
+                w.mapped = new int[l.groups.groupCount()];
+                w.values = l.packed.values(ctx.pool(), pairTypes.get(1));
+                int n = l.packed.pairCount();
+                long[] hashes = l.groups.groupHashes();
+                int[] start = new int[partitions + 1];
+                int[] part = new int[n];
+                for (int r = 0; r < n; r++) {
+                    int p = (int) (hashes[l.packed.groupOf(r)] >>> shift);
+                    part[r] = p;
+                    start[p + 1]++;
+                }
+                for (int p = 0; p < partitions; p++) {
+                    start[p + 1] += start[p];
+                }
+                int[] next = Arrays.copyOf(start, partitions);
+                int[] order = new int[n];
+                for (int r = 0; r < n; r++) {
+                    order[next[part[r]]++] = r;
+                }
+                w.pairStart = start;
+                w.pairOrder = order;
+            }
+            ParallelTasks.run(ctx, partitions, p -> parts[p] = mergePackedPartition(p, workers, ctx));
+            List<MaterializedResult> out = new ArrayList<>();
+            for (MaterializedResult r : parts) {
+                if (r.rowCount() > 0 || out.isEmpty()) {
+                    out.add(r);
+                } else {
+                    r.close();
+                }
+            }
+            return UnionAllResult.concat(schema, out);
+        } catch (RuntimeException | Error e) {
+            for (MaterializedResult r : parts) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+            throw e;
+        } finally {
+            workers.forEach(PackedWorker::close);
+        }
+    }
+
+    private MaterializedResult mergePackedPartition(int p, List<PackedWorker> workers, ExecutionContext ctx) {
+        long groupHint = 0;
+        long pairHint = 0;
+        for (PackedWorker w : workers) {
+            int[] gs = w.groupOrder.start();
+            groupHint += gs[p + 1] - gs[p];
+            pairHint += w.pairStart[p + 1] - w.pairStart[p];
+        }
+        try (GroupTable into = groupTable(ctx, (int) Math.min(groupHint, 1 << 29));
+             DistinctPairs pairs = new DistinctPairs(pairTypes.get(1), ctx.pool(), false, pairHint)) {
+            for (PackedWorker w : workers) {
+                int[] gs = w.groupOrder.start();
+                int[] order = w.groupOrder.order();
+                for (int i = gs[p]; i < gs[p + 1]; i++) {
+                    w.mapped[order[i]] = into.insertGroupFrom(w.groups, order[i]);
+                }
+            }
+            int chunk = Math.max(1, ctx.batchRows());
+            int[] rows = new int[chunk];
+            int[] ids = new int[chunk];
+            for (PackedWorker w : workers) {
+                ctx.checkCancelled();
+                Batch batch = new Batch(List.of(w.values, w.values), w.pairs.pairCount());
+                int end = w.pairStart[p + 1];
+                for (int from = w.pairStart[p]; from < end; from += chunk) {
+                    int n = Math.min(chunk, end - from);
+                    int m = 0;
+                    for (int i = 0; i < n; i++) {
+                        int r = w.pairOrder[from + i];
+                        int g = w.mapped[w.pairs.groupOf(r)];
+                        if (pairs.addFrom(w.pairs, r, g)) {
+                            rows[m] = r;
+                            ids[m] = g;
+                            m++;
+                        }
+                    }
+                    into.updateGroups(batch, rows, m, ids);
                 }
             }
             int count = into.groupCount();

@@ -157,6 +157,14 @@ final class GroupTable implements AutoCloseable {
      * view words ({@link GroupKeyColumn.Strings#hashValues}), so {@link #loadKeys} comes first.
      */
     private void hash(ColumnVector[] cols, MemorySegment sel, int n, long[] outArray) {
+        if (sel != null) {
+            // over a selection the kernels take their scalar twin, whose segment reads (data,
+            // selection, a heap output) stay calls; the loaded arrays hash the same way, inline
+            for (int k = 0; k < cols.length; k++) {
+                keys[k].hashLoaded(outArray, n, k == 0);
+            }
+            return;
+        }
         HashKernels h = kernels.hash();
         MemorySegment out = MemorySegment.ofArray(outArray);
         for (int k = 0; k < cols.length; k++) {

@@ -123,6 +123,62 @@ class DistinctAggregateTest extends OperatorTestBase {
         }
     }
 
+    /**
+     * The distinct column's kind picks the pairs' set: INT32, DATE and INT64 take {@link DistinctPairs}
+     * (narrow and wide values), VARCHAR and two distinct columns the generic pair table; each against
+     * the naive counts (distinct rows with NULL, distinct non-null values) on 1 to 4 workers.
+     */
+    @Test
+    void everyDistinctColumnKind() {
+        for (DataType type : List.of(DataType.INT32, DataType.DATE, DataType.INT64, DataType.VARCHAR)) {
+            Schema schema = Schema.of(Field.of("k", DataType.INT64), Field.of("s", DataType.VARCHAR), Field.of("v", type),
+                    Field.of("w", DataType.INT32));
+            for (int groups : new int[] {7, 3000}) {
+                List<Object[]> base = rows(30_000, groups);
+                List<Object[]> rows = new ArrayList<>();
+                for (Object[] r : base) {
+                    Long v = (Long) r[2];
+                    Object value = v == null ? null : switch (type) {
+                        case DataType.VarcharType t -> "value " + v;
+                        case DataType.Int64Type t -> v * 1_000_000_007L;
+                        default -> (int) (v * 100_003);
+                    };
+                    rows.add(new Object[] {r[0], r[1], value, v == null ? 0 : (int) (v & 3)});
+                }
+                Map<List<Object>, Set<Object>> one = new HashMap<>();
+                Map<List<Object>, Set<List<Object>>> two = new HashMap<>();
+                for (Object[] r : rows) {
+                    List<Object> key = Arrays.asList(r[0], r[1]);
+                    one.computeIfAbsent(key, x -> new HashSet<>()).add(r[2] == null ? "NULL" : r[2]);
+                    two.computeIfAbsent(key, x -> new HashSet<>()).add(Arrays.asList(r[2], r[3]));
+                }
+                try (InMemoryTable t = MixedTable.build(pool, "d", schema, rows, 4096)) {
+                    for (int threads = 1; threads <= 4; threads++) {
+                        String where = type + ", " + groups + " groups, " + threads + " threads";
+                        PlanNode p1 = PlanBuilder.scan(t).aggregate(List.of("v", "k", "s"), List.of())
+                                .aggregate(List.of("k", "s"), List.of(b -> b.countStar("n"), b -> b.count(b.col("v"), "nv"))).build();
+                        List<List<Object>> got = run(p1, ctx(threads));
+                        assertEquals(one.size(), got.size(), "groups, " + where);
+                        for (List<Object> row : got) {
+                            Set<Object> want = one.get(Arrays.asList(row.get(0), row.get(1)));
+                            assertNotNull(want, where);
+                            assertEquals(List.of((long) want.size(), (long) want.size() - (want.contains("NULL") ? 1 : 0)),
+                                    row.subList(2, 4), "counts of " + row.subList(0, 2) + ", " + where);
+                        }
+                        PlanNode p2 = PlanBuilder.scan(t).aggregate(List.of("v", "k", "w", "s"), List.of())
+                                .aggregate(List.of("k", "s"), List.of(b -> b.countStar("n"))).build();
+                        got = run(p2, ctx(threads));
+                        assertEquals(two.size(), got.size(), "groups of two distinct columns, " + where);
+                        for (List<Object> row : got) {
+                            assertEquals((long) two.get(Arrays.asList(row.get(0), row.get(1))).size(), row.get(2),
+                                    "two distinct columns " + row.subList(0, 2) + ", " + where);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void emptyInput() {
         try (InMemoryTable t = MixedTable.build(pool, "d", SCHEMA, List.of(), 4096)) {
