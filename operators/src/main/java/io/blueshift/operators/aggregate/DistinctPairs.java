@@ -112,6 +112,9 @@ final class DistinctPairs implements AutoCloseable {
         MemorySegment validity = column.validity();
         int m = 0;
         for (int i = 0; i < n; i++) {
+            if ((i & (TOUCH_ROWS - 1)) == 0 && slotGroups.length >= TOUCH_SLOTS) {
+                touch(groups, vals, i, Math.min(n, i + TOUCH_ROWS));
+            }
             if (validity != null) {
                 int r = rows == null ? i : rows[i];
                 if ((validity.get(ValueLayout.JAVA_BYTE, r >>> 3) & (1 << (r & 7))) == 0) {
@@ -126,6 +129,27 @@ final class DistinctPairs implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /** Slots from which on {@link #add} touches the slots of the rows ahead (past L2 with the values). */
+    private static final int TOUCH_SLOTS = 1 << 16;
+    private static final int TOUCH_ROWS = 64;
+    /** Sum of the touched slots, kept so the JIT keeps the loads. */
+    private long touched;
+
+    /**
+     * Loads the first slot of rows {@code [from, to)}: independent loads whose cache misses the
+     * core has in flight at once, where the inserts would take them one after the other.
+     */
+    private void touch(int[] groups, long[] vals, int from, int to) {
+        int[] sg = slotGroups;
+        long[] sv = slotValues;
+        long acc = 0;
+        for (int i = from; i < to; i++) {
+            int pos = slot(groups[i], vals[i]);
+            acc += sg[pos] + sv[pos];
+        }
+        touched += acc;
     }
 
     private static void loadLongs(MemorySegment data, int[] rows, int n, long[] out) {
@@ -214,7 +238,8 @@ final class DistinctPairs implements AutoCloseable {
     private void grow() {
         long[] oldValues = slotValues;
         int[] oldGroups = slotGroups;
-        allocate(oldGroups.length * 2);
+        // past L2 four times at once: each growth moves every pair through cache misses again
+        allocate(oldGroups.length * (oldGroups.length >= TOUCH_SLOTS ? 4 : 2));
         long[] sv = slotValues;
         int[] sg = slotGroups;
         int m = mask;

@@ -556,6 +556,12 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         void hashValues(long[] out, int n, boolean first) {
             long[] b = batch;
             boolean[] bn = batchNulls;
+            // the last out-of-line string hashed: a row whose view words are the same (same
+            // bytes at the same place of the batch's buffers: a join's build row repeated,
+            // keys clustered) takes its hash without reading the bytes again
+            long lastW0 = 0;
+            long lastW1 = 0;
+            long lastHash = 0;
             for (int i = 0; i < n; i++) {
                 long h;
                 if (bn != null && bn[i]) {
@@ -567,7 +573,14 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
                         h = inlineHash(w0, b[2 * i + 1]);
                     } else {
                         long w1 = b[2 * i + 1];
-                        h = KeyHash.hashBytes(batchBuffers.get((int) w1), w1 >>> 32, len);
+                        if (w0 == lastW0 && w1 == lastW1) {
+                            h = lastHash;
+                        } else {
+                            h = KeyHash.hashBytes(batchBuffers.get((int) w1), w1 >>> 32, len);
+                            lastW0 = w0;
+                            lastW1 = w1;
+                            lastHash = h;
+                        }
                     }
                 }
                 out[i] = first ? h : KeyHash.combine(out[i], h);
@@ -583,16 +596,33 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
         void verifyValues(int n, int[] ids) {
             long[] b = batch;
             long[] st = views;
+            // the last out-of-line string found equal to its group's: the same view words
+            // in the same group again need no byte compare
+            long lastW0 = 0;
+            long lastW1 = 0;
+            int lastGroup = -1;
             for (int i = 0; i < n; i++) {
                 int g = ids[i];
                 if (g < 0) {
                     continue;
                 }
                 long w0 = b[2 * i];
-                boolean eq = w0 == st[2 * g]
-                        && ((int) w0 <= StringViews.INLINE_MAX
-                            ? b[2 * i + 1] == st[2 * g + 1]
-                            : outOfLineEquals(i, (int) w0, g));
+                boolean eq;
+                if ((int) w0 <= StringViews.INLINE_MAX) {
+                    eq = w0 == st[2 * g] && b[2 * i + 1] == st[2 * g + 1];
+                } else {
+                    long w1 = b[2 * i + 1];
+                    if (g == lastGroup && w0 == lastW0 && w1 == lastW1) {
+                        eq = true;
+                    } else {
+                        eq = w0 == st[2 * g] && outOfLineEquals(i, (int) w0, g);
+                        if (eq) {
+                            lastW0 = w0;
+                            lastW1 = w1;
+                            lastGroup = g;
+                        }
+                    }
+                }
                 if (!eq) {
                     ids[i] = -1;
                 }
