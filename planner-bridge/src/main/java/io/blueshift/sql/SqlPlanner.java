@@ -498,12 +498,11 @@ public final class SqlPlanner {
      * recognised as already holding there, and pushed again until the match limit: a LEFT JOIN
      * of two three-row VALUES lists took 46 s to plan.
      */
-    private static final org.apache.calcite.plan.RelOptRule TRANSITIVE_PREDICATES =
+    private static final org.apache.calcite.plan.RelOptRule TRANSITIVE_PREDICATES = new PredicateFields.TransitivePredicates(
             org.apache.calcite.rel.rules.JoinPushTransitivePredicatesRule.Config.DEFAULT
                     .withOperandSupplier(b -> b.operand(org.apache.calcite.rel.core.Join.class)
                             .predicate(j -> !overValues(j.getLeft()) && !overValues(j.getRight())).anyInputs())
-                    .as(org.apache.calcite.rel.rules.JoinPushTransitivePredicatesRule.Config.class)
-                    .toRule();
+                    .as(org.apache.calcite.rel.rules.JoinPushTransitivePredicatesRule.Config.class));
 
     private static boolean overValues(org.apache.calcite.rel.RelNode rel) {
         while (true) {
@@ -524,9 +523,9 @@ public final class SqlPlanner {
             .addMatchLimit(REWRITE_MATCH_LIMIT)
             .addRuleCollection(STRUCTURAL)
             .addRuleCollection(java.util.List.of(
-                    CoreRules.FILTER_REDUCE_EXPRESSIONS,
+                    PredicateFields.FilterReduction.INSTANCE,
                     ProjectReduction.INSTANCE,
-                    CoreRules.JOIN_REDUCE_EXPRESSIONS,
+                    PredicateFields.JoinReduction.INSTANCE,
                     CoreRules.FILTER_INTO_JOIN,
                     CoreRules.JOIN_CONDITION_PUSH,
                     TRANSITIVE_PREDICATES,
