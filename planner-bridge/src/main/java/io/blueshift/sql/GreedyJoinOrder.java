@@ -179,7 +179,12 @@ final class GreedyJoinOrder {
                         return new RexInputRef(ref.getIndex() - shift, ref.getType());
                     }
                 });
-                inputs.set(i, org.apache.calcite.rel.logical.LogicalFilter.create(inputs.get(i), local));
+                // simplified as a RelBuilder's filter would (n1 IN ('A','B')): the field trimmer after
+                // the join order renumbers conditions without simplifying them again
+                RexNode simplified = new org.apache.calcite.rex.RexSimplify(rex, org.apache.calcite.plan.RelOptPredicateList.EMPTY,
+                        org.apache.calcite.util.Util.first(mj.getCluster().getPlanner().getExecutor(), RexUtil.EXECUTOR))
+                        .simplifyFilterPredicates(List.of(local));
+                inputs.set(i, org.apache.calcite.rel.logical.LogicalFilter.create(inputs.get(i), simplified == null ? local : simplified));
             }
         }
     }

@@ -226,7 +226,8 @@ public final class SqlPlanner {
                 rel = hep(rel, AFTER_JOIN_ORDER);
             }
         }
-        rel = new FieldTrimmer(relBuilder).trim(rel);
+        // the rewrite pass left its conditions and expressions simplified: renumbering their fields keeps them so
+        rel = new FieldTrimmer(relBuilder.transform(c -> c.withSimplify(false))).trim(rel);
         rel = AggregateJoinReduction.apply(rel);
         times = new PlanningTimes(t0 - start, t1 - t0, t2 - t1, t3 - t2, System.nanoTime() - t3, 0);
         return rel;
