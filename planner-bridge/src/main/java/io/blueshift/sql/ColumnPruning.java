@@ -17,7 +17,7 @@ import java.util.List;
  * side that carries columns only its own filters or joins used gets a projection to what the
  * join needs, and every node above is rewritten to the narrower rows. Probe columns are not
  * cut (they pass through a probe without a copy); aggregates, windows, scans, unions and
- * nested-loop joins keep their outputs.
+ * nested-loop joins keep their outputs. A scan reads only the columns used above it (at least one).
  */
 final class ColumnPruning {
     private ColumnPruning() {}
@@ -89,8 +89,53 @@ final class ColumnPruning {
             case PlanNode.RecursiveUnion r -> identity(new PlanNode.RecursiveUnion(whole(r.seed()), whole(r.step()), r.working(), r.all(), r.maxIterations()));
             case PlanNode.GroupAggregate g -> identity(new PlanNode.GroupAggregate(whole(g.input()), g.keys(), g.calls()));
             case PlanNode.Window w -> identity(new PlanNode.Window(whole(w.input()), w.partition(), w.order(), w.frame(), w.calls()));
-            case PlanNode.Scan s -> identity(s);
+            case PlanNode.Scan s -> scan(s, need);
             case PlanNode.Values v -> identity(v);
+        };
+    }
+
+    /**
+     * The scan of the columns {@code need} names; when it names none (a count of rows) the
+     * narrowest column, so that a file scan decodes one column rather than every one.
+     */
+    private static Pruned scan(PlanNode.Scan s, BitSet need) {
+        int n = s.columns().length;
+        BitSet keep = new BitSet();
+        for (int c = need.nextSetBit(0); c >= 0 && c < n; c = need.nextSetBit(c + 1)) {
+            keep.set(c);
+        }
+        if (keep.cardinality() == n) {
+            return identity(s);
+        }
+        if (keep.isEmpty()) {
+            if (n == 0) {
+                return identity(s);
+            }
+            int best = 0;
+            for (int c = 1; c < n; c++) {
+                if (width(s.schema().type(c)) < width(s.schema().type(best))) {
+                    best = c;
+                }
+            }
+            keep.set(best);
+        }
+        int[] columns = new int[keep.cardinality()];
+        int[] map = new int[n];
+        java.util.Arrays.fill(map, -1);
+        int k = 0;
+        for (int c = keep.nextSetBit(0); c >= 0; c = keep.nextSetBit(c + 1)) {
+            map[c] = k;
+            columns[k++] = s.columns()[c];
+        }
+        return new Pruned(new PlanNode.Scan(s.table(), columns), map);
+    }
+
+    /** Bytes a value of {@code type} takes in a scan (a boolean an eighth; a string its view and more). */
+    private static double width(io.blueshift.memory.DataType type) {
+        return switch (type) {
+            case io.blueshift.memory.DataType.BooleanType b -> 0.125;
+            case io.blueshift.memory.DataType.VarcharType v -> type.byteWidth() + 16;
+            default -> type.byteWidth();
         };
     }
 

@@ -83,4 +83,40 @@ class ParquetSqlTest {
         }
         return out;
     }
+
+    /**
+     * A count of rows over a file reads one column (the narrowest), not every one; a file of one
+     * large row group gives the same answers at 1, 2 and 4 threads (its rows read in ranges).
+     */
+    @Test
+    void countOfAFileReadsOneColumnAndOneRowGroupAnswersAlikeAtEveryThreadCount() throws Exception {
+        Path file = dir.resolve("big group.parquet");
+        try (Session session = Blueshift.open()) {
+            session.run("COPY (SELECT i AS id, 'name' || (i % 977) AS name, (i % 100)::INTEGER AS small, i % 3 = 0 AS flag"
+                    + " FROM range(100000) t(i)) TO '" + file + "' (FORMAT PARQUET, ROW_GROUP_SIZE 1000000)").close();
+        }
+        String from = "'" + file + "'";
+        String plan;
+        try (Session session = Blueshift.open()) {
+            plan = session.explain("SELECT count(*) FROM " + from);
+        }
+        assertTrue(plan.contains("[flag]"), "the count reads the narrowest column only:\n" + plan);
+        String sql = "SELECT small, count(*), count(DISTINCT name), sum(id) FROM " + from + " WHERE id % 7 <> 3 GROUP BY small ORDER BY small";
+        List<List<Object>> first = null;
+        for (int threads : new int[] {1, 2, 4}) {
+            try (Session session = Blueshift.open(Options.defaults().withThreads(threads)); QueryResult r = session.sql(sql)) {
+                List<List<Object>> rows = r.rows();
+                assertEquals(100, rows.size());
+                if (first == null) {
+                    first = rows;
+                } else {
+                    assertEquals(first, rows, threads + " threads");
+                }
+            }
+            try (Session session = Blueshift.open(Options.defaults().withThreads(threads));
+                 QueryResult r = session.sql("SELECT count(*), count(name) FROM " + from)) {
+                assertEquals(List.of(List.of(100000L, 100000L)), r.rows());
+            }
+        }
+    }
 }
