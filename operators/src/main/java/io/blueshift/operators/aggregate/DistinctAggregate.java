@@ -395,15 +395,7 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                 w.pairOrder = order;
             }
             ParallelTasks.run(ctx, partitions, p -> parts[p] = mergePartition(p, workers, ctx));
-            List<MaterializedResult> out = new ArrayList<>();
-            for (MaterializedResult r : parts) {
-                if (r.rowCount() > 0 || out.isEmpty()) {
-                    out.add(r);
-                } else {
-                    r.close();
-                }
-            }
-            return UnionAllResult.concat(schema, out);
+            return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
         } catch (RuntimeException | Error e) {
             for (MaterializedResult r : parts) {
                 if (r != null) {
@@ -556,15 +548,7 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                 w.pairOrder = order;
             }
             ParallelTasks.run(ctx, partitions, p -> parts[p] = mergePackedPartition(p, workers, ctx));
-            List<MaterializedResult> out = new ArrayList<>();
-            for (MaterializedResult r : parts) {
-                if (r.rowCount() > 0 || out.isEmpty()) {
-                    out.add(r);
-                } else {
-                    r.close();
-                }
-            }
-            return UnionAllResult.concat(schema, out);
+            return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
         } catch (RuntimeException | Error e) {
             for (MaterializedResult r : parts) {
                 if (r != null) {

@@ -407,15 +407,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
                     }
                 }
             });
-            List<MaterializedResult> out = new ArrayList<>();
-            for (MaterializedResult r : parts) {
-                if (r.rowCount() > 0 || out.isEmpty()) {
-                    out.add(r);
-                } else {
-                    r.close();
-                }
-            }
-            return io.blueshift.operators.set.UnionAllResult.concat(schema, out);
+            return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
         } catch (RuntimeException | Error e) {
             for (MaterializedResult r : parts) {
                 if (r != null) {

@@ -49,4 +49,20 @@ public final class UnionAllResult {
         }
         return new MaterializedResult(schema, batches, parts);
     }
+
+    /**
+     * {@link #concat} of the parts that hold rows (the first part when none does), the empty
+     * others closed: the partitions of a parallel merge, in partition order.
+     */
+    public static MaterializedResult concatNonEmpty(Schema schema, MaterializedResult[] parts) {
+        List<MaterializedResult> out = new ArrayList<>();
+        for (MaterializedResult r : parts) {
+            if (r.rowCount() > 0 || out.isEmpty()) {
+                out.add(r);
+            } else {
+                r.close();
+            }
+        }
+        return concat(schema, out);
+    }
 }
