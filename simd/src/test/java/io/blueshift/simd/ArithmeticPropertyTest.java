@@ -24,6 +24,8 @@ class ArithmeticPropertyTest {
     private final ArithmeticKernels scalar = RandomColumns.scalarArithmetic();
     private final ArithmeticKernels simd = RandomColumns.simdArithmetic();
 
+    private static final long[] EXTREMES = {Long.MIN_VALUE, Long.MAX_VALUE, -1, 1L << 32, -(1L << 31) - 7};
+
     @Provide
     Arbitrary<Integer> sizes() {
         return RandomColumns.sizes();
@@ -57,7 +59,7 @@ class ArithmeticPropertyTest {
 
     @Property(tries = 150)
     void int64(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls aNulls, @ForAll Nulls bNulls,
-               @ForAll boolean selected, @ForAll boolean small) {
+               @ForAll boolean selected, @ForAll boolean small, @ForAll boolean extremeConstant) {
         try (Arena arena = Arena.ofConfined()) {
             RandomColumns r = new RandomColumns(seed, arena);
             // small: magnitudes that rarely overflow, so most tries compare whole results
@@ -67,7 +69,8 @@ class ArithmeticPropertyTest {
             MemorySegment bValidity = r.validity(n, bNulls);
             MemorySegment sel = selected ? r.selection(n) : null;
             int count = selected ? RandomColumns.count(sel) : n;
-            long c = r.nextLong(1L << 20);
+            // extreme constants overflow on most rows: each operator's loop and tail must throw for the first valid one
+            long c = extremeConstant ? EXTREMES[r.random.nextInt(EXTREMES.length)] : r.nextLong(1L << 20);
             assertSame(n, sel, count, (k, out) -> k.addInt64(a, b, aValidity, bValidity, sel, count, out), arena);
             assertSame(n, sel, count, (k, out) -> k.subtractInt64(a, b, aValidity, bValidity, sel, count, out), arena);
             assertSame(n, sel, count, (k, out) -> k.multiplyInt64(a, b, aValidity, bValidity, sel, count, out), arena);
