@@ -30,6 +30,8 @@ public final class ExpressionEvaluator implements AutoCloseable {
     private final Functions functions = new Functions(this);
     private final Casts casts = new Casts(this);
     private final Map<Expr, MembershipFilter> compiled = new IdentityHashMap<>();
+    /** NOT of each boolean value's expression, one node across batches (the predicate evaluator keys its plans by node). */
+    private final Map<Expr, Expr> negations = new IdentityHashMap<>();
     private PredicateEvaluator predicates;
 
     public ExpressionEvaluator(KernelProvider kernels, MemoryPool pool) {
@@ -102,7 +104,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
         MemorySegment t = scratch.take(Math.max(4L, rows * 4L));
         int nt = p.select(e, batch, t);
         MemorySegment f = scratch.take(Math.max(4L, rows * 4L));
-        int nf = p.select(new Expr.Not(e), batch, f);
+        int nf = p.select(negations.computeIfAbsent(e, Expr.Not::new), batch, f);
         MemorySegment data = scratch.take(Validity.bytesFor(rows));
         Validity.setAll(data, false);
         for (int i = 0; i < nt; i++) {

@@ -168,6 +168,13 @@ final class Functions {
         MemorySegment validity = eval.allValid(count == null ? new ColumnVector[]{s, start} : new ColumnVector[]{s, start, count}, rows);
         StringOutput out = new StringOutput(eval.scratch(), rows);
         int shared = out.share(s.varBuffers());
+        substringRows(s, start, count, validity, shared, batch, out);
+        return out.finish(validity);
+    }
+
+    /** The row loop of {@link #substring}, a method of its own: C2 compiles it on stack without the setup around it. */
+    private static void substringRows(ColumnVector s, ColumnVector start, ColumnVector count, MemorySegment validity,
+                                      int shared, Batch batch, StringOutput out) {
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
             if (validity != null && !Validity.isValid(validity, r)) {
@@ -211,7 +218,6 @@ final class Functions {
                 out.put(r, seg, off + fromByte, Math.max(pieceLen, 0));
             }
         }
-        return out.finish(validity);
     }
 
     static boolean isAscii(MemorySegment s, long off, int len) {
@@ -304,6 +310,12 @@ final class Functions {
             throw new IllegalArgumentException("EXTRACT needs a DATE or TIMESTAMP, got " + d.type().sqlName());
         }
         ColumnVector out = eval.newVector(call.type(), batch.rowCount(), d.validity());
+        extractRows(d, timestamp, call.function(), batch, out);
+        return out;
+    }
+
+    /** The row loop of {@link #extract}, a method of its own: C2 compiles it on stack without the setup around it. */
+    private static void extractRows(ColumnVector d, boolean timestamp, Expr.Function part, Batch batch, ColumnVector out) {
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
             if (d.isNull(r)) {
@@ -311,13 +323,12 @@ final class Functions {
             }
             long days = timestamp ? Math.floorDiv(d.getLong(r), 86_400_000_000L) : d.getInt(r);
             long ymd = civil(days);
-            setIntegral(out, r, switch (call.function()) {
+            setIntegral(out, r, switch (part) {
                 case EXTRACT_YEAR -> ymd / 10_000;
                 case EXTRACT_MONTH -> Math.abs(ymd / 100 % 100);
                 default -> Math.abs(ymd % 100);
             });
         }
-        return out;
     }
 
     /** DATE + n days or months; n is an integer argument (a constant or a column). */

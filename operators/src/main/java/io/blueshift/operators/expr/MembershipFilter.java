@@ -70,40 +70,56 @@ abstract sealed class MembershipFilter {
                 throw new IllegalArgumentException("LIKE needs a VARCHAR, got " + v.type().sqlName());
             }
             MemorySegment matches = negated ? scratch.take(Math.max(4L, inCount * 4L)) : out;
+            int k;
             if (checked == 0) {
                 // no leading literal: a header pass would keep nearly every row; test the bytes at once
-                int k = 0;
-                MemorySegment validity = v.validity();
-                int min = pattern.minLength;
-                int max = pattern.maxLength;
-                for (int i = 0; i < inCount; i++) {
-                    int r = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
-                    if (validity != null && !Validity.isValid(validity, r)) {
-                        continue;
-                    }
-                    int len = StringOutput.length(v, r);
-                    if (len >= min && len <= max && pattern.matches(kernels.strings(), StringOutput.segment(v, r), StringOutput.offset(v, r), len)) {
-                        matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
-                    }
-                }
-                return negated ? nonNullExcept(v, in, inCount, matches, k, out) : k;
-            }
-            // header pass (SIMD where dense): length range and leading bytes, then the bytes
-            int n = kernels.strings().selectByHeader(v.data(), v.validity(), in, inCount,
-                    pattern.minLength, pattern.maxLength, prefix, prefixMask, matches);
-            boolean whole = pattern.shape == LikePattern.Shape.EXACT || pattern.shape == LikePattern.Shape.PREFIX;
-            int k = 0;
-            if (whole && pattern.literal.length <= checked) {
-                k = n; // the header said it all
+                k = matchRows(v, in, inCount, matches, kernels.strings());
             } else {
-                for (int i = 0; i < n; i++) {
-                    int r = matches.getAtIndex(ValueLayout.JAVA_INT, i);
-                    if (pattern.matchesAfterPrefix(kernels.strings(), StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.length(v, r), checked)) {
-                        matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
-                    }
-                }
+                // header pass (SIMD where dense): length range and leading bytes, then the bytes
+                int n = kernels.strings().selectByHeader(v.data(), v.validity(), in, inCount,
+                        pattern.minLength, pattern.maxLength, prefix, prefixMask, matches);
+                boolean whole = pattern.shape == LikePattern.Shape.EXACT || pattern.shape == LikePattern.Shape.PREFIX;
+                k = whole && pattern.literal.length <= checked
+                        ? n // the header said it all
+                        : matchAfterPrefix(v, matches, n, kernels.strings());
             }
             return negated ? nonNullExcept(v, in, inCount, matches, k, out) : k;
+        }
+
+        /*
+         * The row loops are methods of their own: a batch runs each once, so C2 compiles them on
+         * stack (OSR), and an OSR compile takes in the whole method around its loop.
+         */
+
+        /** Candidates whose whole string matches, written to {@code matches}; returns how many. */
+        private int matchRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
+            MemorySegment validity = v.validity();
+            int min = pattern.minLength;
+            int max = pattern.maxLength;
+            int k = 0;
+            for (int i = 0; i < inCount; i++) {
+                int r = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    continue;
+                }
+                int len = StringOutput.length(v, r);
+                if (len >= min && len <= max && pattern.matches(strings, StringOutput.segment(v, r), StringOutput.offset(v, r), len)) {
+                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
+        }
+
+        /** The {@code n} rows that passed the header, kept in place where the bytes after the prefix match. */
+        private int matchAfterPrefix(ColumnVector v, MemorySegment matches, int n, StringKernels strings) {
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                int r = matches.getAtIndex(ValueLayout.JAVA_INT, i);
+                if (pattern.matchesAfterPrefix(strings, StringOutput.segment(v, r), StringOutput.offset(v, r), StringOutput.length(v, r), checked)) {
+                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
         }
     }
 

@@ -48,7 +48,7 @@ public final class PredicateEvaluator {
         return switch (e) {
             case Expr.And and -> and(and, b, in, inCount, out);
             case Expr.Or or -> or(or, b, in, inCount, out);
-            case Expr.Not not when negatable(not.term()) -> eval(negate(not.term()), b, in, inCount, out);
+            case Expr.Not not when negatable(not.term()) -> eval(negated(not), b, in, inCount, out);
             case Expr.Not not -> booleanValues(values.evaluate(not.term(), b), false, in, inCount, out);
             case Expr.Like like -> values.filterFor(like).select(values.evaluate(like.value(), b), in, inCount, out, kernels, values.scratch());
             case Expr.InList list -> values.filterFor(list).select(values.evaluate(list.value(), b), in, inCount, out, kernels, values.scratch());
@@ -177,11 +177,19 @@ public final class PredicateEvaluator {
     }
 
     private int isNull(Expr.IsNull isNull, Batch b, MemorySegment in, int inCount, MemorySegment out) {
-        ColumnVector v = values.evaluate(isNull.term(), b);
+        MemorySegment validity = values.evaluate(isNull.term(), b).validity();
+        if (validity == null) {
+            return isNull.negated() ? copyCandidates(in, inCount, out) : 0;
+        }
+        return validRows(validity, !isNull.negated(), in, inCount, out);
+    }
+
+    /** Candidates whose validity bit is not {@code nulls}' (valid rows, or null rows); a loop of its own for OSR. */
+    private static int validRows(MemorySegment validity, boolean nulls, MemorySegment in, int inCount, MemorySegment out) {
         int k = 0;
         for (int i = 0; i < inCount; i++) {
             int r = candidate(in, i);
-            if (v.isNull(r) != isNull.negated()) {
+            if (io.blueshift.memory.Validity.isValid(validity, r) != nulls) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
             }
         }
@@ -275,33 +283,95 @@ public final class PredicateEvaluator {
         };
     }
 
+    /*
+     * A comparison or BETWEEN with constants is worked out once per node and column type (the
+     * literal moved to the column's scale, BigDecimal arithmetic, the kernel chosen) and kept
+     * across batches: per batch only the kernel call is left. Redone per batch, these type
+     * tests were compiled for the types seen so far and trapped on the next (class_check).
+     */
+
+    /** What a node with constants runs for a column type: {@code kind} says which fields count. */
+    private record ConstantTest(DataType type, Kind kind, CompareOp op, long low, long high, Boolean always,
+                                double lowDouble, double highDouble, byte[] string) {
+        enum Kind { NEVER, INTEGRAL, STRING, FLOAT64, INT32_RANGE, INT64_RANGE, FLOAT64_RANGE, GENERIC }
+    }
+
+    private final java.util.IdentityHashMap<Expr, ConstantTest> constantTests = new java.util.IdentityHashMap<>();
+    private final java.util.IdentityHashMap<Expr.Not, Expr> negated = new java.util.IdentityHashMap<>();
+
+    /** NOT pushed in, one node per NOT across batches, so that the plans kept by node are found again. */
+    private Expr negated(Expr.Not not) {
+        return negated.computeIfAbsent(not, n -> negate(n.term()));
+    }
+
+    private ConstantTest constantTest(Expr node, DataType t, java.util.function.Function<DataType, ConstantTest> plan) {
+        ConstantTest test = constantTests.get(node);
+        if (test == null || (test.type() != t && !test.type().equals(t))) {
+            if (constantTests.size() >= 4096) {
+                constantTests.clear(); // should nodes be made per batch somewhere, they must not pile up
+            }
+            test = plan.apply(t);
+            constantTests.put(node, test);
+        }
+        return test;
+    }
+
+    private static ConstantTest generic(DataType t) {
+        return new ConstantTest(t, ConstantTest.Kind.GENERIC, null, 0, 0, null, 0, 0, null);
+    }
+
     private int comparison(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
-        if (c.left() instanceof Expr.Literal && !(c.right() instanceof Expr.Literal)) {
-            return comparison(new Expr.Comparison(c.op().flip(), c.right(), c.left()), b, in, inCount, out);
+        Expr column;
+        Expr.Literal lit;
+        CompareOp op;
+        if (c.right() instanceof Expr.Literal r) {
+            column = c.left();
+            lit = r;
+            op = c.op();
+        } else if (c.left() instanceof Expr.Literal l) {
+            column = c.right();
+            lit = l;
+            op = c.op().flip();
+        } else {
+            return genericCompare(c, b, in, inCount, out);
         }
-        if (c.right() instanceof Expr.Literal lit) {
-            if (lit.isNull()) {
-                return 0; // comparison with NULL is never TRUE
-            }
-            ColumnVector v = values.evaluate(c.left(), b);
-            DataType t = v.type();
-            if (isIntegral(t) && (lit.value() instanceof Long || lit.value() instanceof Integer)) {
-                Bound bound = integralBound(c.op(), lit, scaleOf(t), scaleOf(lit.type()));
-                return compareIntegral(bound.op(), bound.value(), bound.always(), v, in, inCount, out);
-            }
-            if (t instanceof DataType.VarcharType && lit.value() instanceof String str) {
-                return compareString(c.op(), v, str.getBytes(java.nio.charset.StandardCharsets.UTF_8), in, inCount, out);
-            }
-            if (t instanceof DataType.Float64Type && lit.value() instanceof Number num) {
-                double constant = lit.type() instanceof DecimalType d
-                        ? BigDecimal.valueOf(num.longValue(), d.scale()).doubleValue() : num.doubleValue();
-                FilterKernels f = kernels.filter();
-                return in == null
-                        ? f.compareFloat64(c.op(), v.data(), v.validity(), inCount, constant, out)
-                        : f.compareFloat64Selected(c.op(), v.data(), v.validity(), in, inCount, constant, out);
-            }
+        if (lit.isNull()) {
+            return 0; // comparison with NULL is never TRUE
         }
-        return genericCompare(c, b, in, inCount, out);
+        if (column instanceof Expr.Literal) {
+            return genericCompare(c, b, in, inCount, out);
+        }
+        ColumnVector v = values.evaluate(column, b);
+        ConstantTest test = constantTest(c, v.type(), t -> comparisonTest(op, lit, t));
+        FilterKernels f = kernels.filter();
+        return switch (test.kind()) {
+            case INTEGRAL -> compareIntegral(test.op(), test.low(), test.always(), v, in, inCount, out);
+            case STRING -> compareString(test.op(), v, test.string(), in, inCount, out);
+            case FLOAT64 -> in == null
+                    ? f.compareFloat64(test.op(), v.data(), v.validity(), inCount, test.lowDouble(), out)
+                    : f.compareFloat64Selected(test.op(), v.data(), v.validity(), in, inCount, test.lowDouble(), out);
+            default -> genericCompare(c, b, in, inCount, out);
+        };
+    }
+
+    private static ConstantTest comparisonTest(CompareOp op, Expr.Literal lit, DataType t) {
+        if (isIntegral(t) && (lit.value() instanceof Long || lit.value() instanceof Integer)) {
+            Bound bound = integralBound(op, lit, scaleOf(t), scaleOf(lit.type()));
+            return new ConstantTest(t, ConstantTest.Kind.INTEGRAL, bound.op(), bound.value(), 0, bound.always(), 0, 0, null);
+        }
+        if (t instanceof DataType.VarcharType && lit.value() instanceof String str) {
+            return new ConstantTest(t, ConstantTest.Kind.STRING, op, 0, 0, null, 0, 0,
+                    str.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (t instanceof DataType.Float64Type && lit.value() instanceof Number) {
+            return new ConstantTest(t, ConstantTest.Kind.FLOAT64, op, 0, 0, null, asDouble(lit), 0, null);
+        }
+        return generic(t);
+    }
+
+    private static double asDouble(Expr.Literal lit) {
+        Number num = (Number) lit.value();
+        return lit.type() instanceof DecimalType d ? BigDecimal.valueOf(num.longValue(), d.scale()).doubleValue() : num.doubleValue();
     }
 
     private static int compareString(CompareOp op, ColumnVector v, byte[] constant,
@@ -470,42 +540,58 @@ public final class PredicateEvaluator {
     private int between(Expr.Between bt, Batch b, MemorySegment in, int inCount, MemorySegment out) {
         if (bt.low() instanceof Expr.Literal lo && bt.high() instanceof Expr.Literal hi && !lo.isNull() && !hi.isNull()) {
             ColumnVector v = values.evaluate(bt.value(), b);
-            DataType t = v.type();
+            ConstantTest test = constantTest(bt, v.type(), t -> rangeTest(lo, hi, t));
             FilterKernels f = kernels.filter();
-            if (isIntegral(t) && lo.value() instanceof Long && hi.value() instanceof Long) {
-                Bound low = integralBound(CompareOp.GE, lo, scaleOf(t), scaleOf(lo.type()));
-                Bound high = integralBound(CompareOp.LE, hi, scaleOf(t), scaleOf(hi.type()));
-                if (low.always() != null || high.always() != null) {
-                    // a bound out of range: evaluate as two comparisons
-                    return eval(new Expr.And(List.of(new Expr.Comparison(CompareOp.GE, bt.value(), lo),
-                            new Expr.Comparison(CompareOp.LE, bt.value(), hi))), b, in, inCount, out);
-                }
-                long l = low.value();
-                long h = high.value();
-                if (t.byteWidth() == 4) {
-                    if (l > Integer.MAX_VALUE || h < Integer.MIN_VALUE || l > h) {
-                        return 0;
-                    }
-                    int li = (int) Math.max(l, Integer.MIN_VALUE);
-                    int hiI = (int) Math.min(h, Integer.MAX_VALUE);
+            switch (test.kind()) {
+                case NEVER -> { return 0; }
+                case INT32_RANGE -> {
                     return in == null
-                            ? f.betweenInt32(v.data(), v.validity(), inCount, li, hiI, out)
-                            : f.betweenInt32Selected(v.data(), v.validity(), in, inCount, li, hiI, out);
+                            ? f.betweenInt32(v.data(), v.validity(), inCount, (int) test.low(), (int) test.high(), out)
+                            : f.betweenInt32Selected(v.data(), v.validity(), in, inCount, (int) test.low(), (int) test.high(), out);
                 }
-                return in == null
-                        ? f.betweenInt64(v.data(), v.validity(), inCount, l, h, out)
-                        : f.betweenInt64Selected(v.data(), v.validity(), in, inCount, l, h, out);
-            }
-            if (t instanceof DataType.Float64Type && lo.value() instanceof Number ln && hi.value() instanceof Number hn) {
-                double l = lo.type() instanceof DecimalType d ? BigDecimal.valueOf(ln.longValue(), d.scale()).doubleValue() : ln.doubleValue();
-                double h = hi.type() instanceof DecimalType d ? BigDecimal.valueOf(hn.longValue(), d.scale()).doubleValue() : hn.doubleValue();
-                return in == null
-                        ? f.betweenFloat64(v.data(), v.validity(), inCount, l, h, out)
-                        : f.betweenFloat64Selected(v.data(), v.validity(), in, inCount, l, h, out);
+                case INT64_RANGE -> {
+                    return in == null
+                            ? f.betweenInt64(v.data(), v.validity(), inCount, test.low(), test.high(), out)
+                            : f.betweenInt64Selected(v.data(), v.validity(), in, inCount, test.low(), test.high(), out);
+                }
+                case FLOAT64_RANGE -> {
+                    return in == null
+                            ? f.betweenFloat64(v.data(), v.validity(), inCount, test.lowDouble(), test.highDouble(), out)
+                            : f.betweenFloat64Selected(v.data(), v.validity(), in, inCount, test.lowDouble(), test.highDouble(), out);
+                }
+                default -> { } // a bound out of the column's range, or no kernel: two comparisons
             }
         }
-        return eval(new Expr.And(List.of(new Expr.Comparison(CompareOp.GE, bt.value(), bt.low()),
-                new Expr.Comparison(CompareOp.LE, bt.value(), bt.high()))), b, in, inCount, out);
+        Expr terms = betweenTerms.computeIfAbsent(bt, x -> new Expr.And(List.of(new Expr.Comparison(CompareOp.GE, x.value(), x.low()),
+                new Expr.Comparison(CompareOp.LE, x.value(), x.high()))));
+        return eval(terms, b, in, inCount, out);
+    }
+
+    /** BETWEEN as an AND of two comparisons, one node across batches. */
+    private final java.util.IdentityHashMap<Expr.Between, Expr> betweenTerms = new java.util.IdentityHashMap<>();
+
+    private static ConstantTest rangeTest(Expr.Literal lo, Expr.Literal hi, DataType t) {
+        if (isIntegral(t) && lo.value() instanceof Long && hi.value() instanceof Long) {
+            Bound low = integralBound(CompareOp.GE, lo, scaleOf(t), scaleOf(lo.type()));
+            Bound high = integralBound(CompareOp.LE, hi, scaleOf(t), scaleOf(hi.type()));
+            if (low.always() != null || high.always() != null) {
+                return generic(t);
+            }
+            long l = low.value();
+            long h = high.value();
+            if (t.byteWidth() == 4) {
+                if (l > Integer.MAX_VALUE || h < Integer.MIN_VALUE || l > h) {
+                    return new ConstantTest(t, ConstantTest.Kind.NEVER, null, 0, 0, null, 0, 0, null);
+                }
+                return new ConstantTest(t, ConstantTest.Kind.INT32_RANGE, null, Math.max(l, Integer.MIN_VALUE),
+                        Math.min(h, Integer.MAX_VALUE), null, 0, 0, null);
+            }
+            return new ConstantTest(t, ConstantTest.Kind.INT64_RANGE, null, l, h, null, 0, 0, null);
+        }
+        if (t instanceof DataType.Float64Type && lo.value() instanceof Number && hi.value() instanceof Number) {
+            return new ConstantTest(t, ConstantTest.Kind.FLOAT64_RANGE, null, 0, 0, null, asDouble(lo), asDouble(hi), null);
+        }
+        return generic(t);
     }
 
     /** Row-at-a-time comparison of two values of comparable types (strings, mixed columns). */
