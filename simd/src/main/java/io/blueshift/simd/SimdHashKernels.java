@@ -39,12 +39,13 @@ final class SimdHashKernels implements HashKernels {
         return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
     }
 
-    /** Keys of rows {@code [i, i + lanes)} widened to longs. */
-    private static LongVector keys(boolean int32, MemorySegment data, int i) {
-        if (int32) {
-            IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER);
-            return (LongVector) v.convertShape(VectorOperators.I2L, LONG, 0);
-        }
+    /** INT32 keys of rows {@code [i, i + lanes)} widened to longs. */
+    private static LongVector ints(MemorySegment data, int i) {
+        IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER);
+        return (LongVector) v.convertShape(VectorOperators.I2L, LONG, 0);
+    }
+
+    private static LongVector longs(MemorySegment data, int i) {
         return LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
     }
 
@@ -57,19 +58,56 @@ final class SimdHashKernels implements HashKernels {
         return h;
     }
 
-    private static void hash(boolean int32, boolean combine, MemorySegment data, MemorySegment validity,
-                             int count, MemorySegment out) {
+    /** A hash already in {@code out} combined with the next key's hash {@code h}, as {@link KeyHash#combine}. */
+    private static LongVector combined(MemorySegment out, int i, LongVector h) {
+        return LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h);
+    }
+
+    /*
+     * One vector loop per key width and per hash/combine, chosen once per call: with the two
+     * choices as flags inside one loop, C2 compiled the loop for the flags seen so far and
+     * trapped on the next (profile_predicate). Each returns the first row it left to the tail.
+     */
+
+    private static int hashLongs(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
         int i = 0;
         for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector h = hashes(keys(int32, data, i), validity, i);
-            if (combine) {
-                h = LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h);
-            }
-            h.intoMemorySegment(out, (long) i << 3, ORDER);
+            hashes(longs(data, i), validity, i).intoMemorySegment(out, (long) i << 3, ORDER);
         }
-        // the last partial vector row by row, as the scalar twin does: masked loads of the
-        // narrower INT32 species ran JDK code shared with the full-width species, whose
-        // profile made C2 guess the wrong class (class_check traps, session 7)
+        return i;
+    }
+
+    private static int hashInts(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            hashes(ints(data, i), validity, i).intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        return i;
+    }
+
+    private static int combineLongs(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            combined(out, i, hashes(longs(data, i), validity, i)).intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        return i;
+    }
+
+    private static int combineInts(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        int i = 0;
+        for (; i <= count - LONG.length(); i += LONG.length()) {
+            combined(out, i, hashes(ints(data, i), validity, i)).intoMemorySegment(out, (long) i << 3, ORDER);
+        }
+        return i;
+    }
+
+    /**
+     * Rows {@code [i, count)}, fewer than a vector, row by row as the scalar twin does: masked
+     * loads of the narrower INT32 species ran JDK code shared with the full-width species,
+     * whose profile made C2 guess the wrong class (class_check traps, session 7).
+     */
+    private static void tail(boolean int32, boolean combine, MemorySegment data, MemorySegment validity,
+                             int i, int count, MemorySegment out) {
         for (; i < count; i++) {
             long key = int32 ? data.getAtIndex(INT_LAYOUT, i) : data.getAtIndex(LONG_LAYOUT, i);
             long h = BitmapWords.bit(validity, i) != 0 ? KeyHash.hashLong(key) : NULL_HASH;
@@ -85,7 +123,7 @@ final class SimdHashKernels implements HashKernels {
         if (sel != null) {
             SCALAR.hashInt64(data, validity, sel, count, out);
         } else {
-            hash(false, false, data, validity, count, out);
+            tail(false, false, data, validity, hashLongs(data, validity, count, out), count, out);
         }
     }
 
@@ -94,7 +132,7 @@ final class SimdHashKernels implements HashKernels {
         if (sel != null) {
             SCALAR.hashInt32(data, validity, sel, count, out);
         } else {
-            hash(true, false, data, validity, count, out);
+            tail(true, false, data, validity, hashInts(data, validity, count, out), count, out);
         }
     }
 
@@ -103,7 +141,7 @@ final class SimdHashKernels implements HashKernels {
         if (sel != null) {
             SCALAR.combineInt64(data, validity, sel, count, out);
         } else {
-            hash(false, true, data, validity, count, out);
+            tail(false, true, data, validity, combineLongs(data, validity, count, out), count, out);
         }
     }
 
@@ -112,7 +150,7 @@ final class SimdHashKernels implements HashKernels {
         if (sel != null) {
             SCALAR.combineInt32(data, validity, sel, count, out);
         } else {
-            hash(true, true, data, validity, count, out);
+            tail(true, true, data, validity, combineInts(data, validity, count, out), count, out);
         }
     }
 
