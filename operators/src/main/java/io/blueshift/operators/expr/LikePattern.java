@@ -148,7 +148,7 @@ final class LikePattern {
         };
     }
 
-    private static boolean equalsAt(MemorySegment s, long off, byte[] lit, int from) {
+    static boolean equalsAt(MemorySegment s, long off, byte[] lit, int from) {
         for (int i = from; i < lit.length; i++) {
             if (s.get(ValueLayout.JAVA_BYTE, off + i) != lit[i]) {
                 return false;

@@ -30,19 +30,47 @@ abstract sealed class MembershipFilter {
         return in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
     }
 
-    /** Non-null rows of {@code in} that are not among the {@code mCount} ascending rows of {@code m}. */
+    /**
+     * Non-null rows of {@code in} that are not among the {@code mCount} ascending rows of {@code m}.
+     * Dense and selected candidates in two loops: with {@code in == null} tested per row, C2
+     * compiled the loop for the case it had seen and trapped on the other (profile_predicate).
+     */
     static int nonNullExcept(ColumnVector v, MemorySegment in, int inCount, MemorySegment m, int mCount, MemorySegment out) {
+        return in == null
+                ? nonNullExceptDense(v.validity(), inCount, m, mCount, out)
+                : nonNullExceptSelected(v.validity(), in, inCount, m, mCount, out);
+    }
+
+    private static int nonNullExceptDense(MemorySegment validity, int count, MemorySegment m, int mCount, MemorySegment out) {
         int k = 0;
         int j = 0;
-        for (int i = 0; i < inCount; i++) {
-            int r = candidate(in, i);
+        for (int r = 0; r < count; r++) {
             while (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) < r) {
                 j++;
             }
             if (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) == r) {
                 continue;
             }
-            if (!v.isNull(r)) {
+            if (validity == null || Validity.isValid(validity, r)) {
+                out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+            }
+        }
+        return k;
+    }
+
+    private static int nonNullExceptSelected(MemorySegment validity, MemorySegment in, int inCount, MemorySegment m, int mCount,
+                                             MemorySegment out) {
+        int k = 0;
+        int j = 0;
+        for (int i = 0; i < inCount; i++) {
+            int r = in.getAtIndex(ValueLayout.JAVA_INT, i);
+            while (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) < r) {
+                j++;
+            }
+            if (j < mCount && m.getAtIndex(ValueLayout.JAVA_INT, j) == r) {
+                continue;
+            }
+            if (validity == null || Validity.isValid(validity, r)) {
                 out.setAtIndex(ValueLayout.JAVA_INT, k++, r);
             }
         }
@@ -91,14 +119,60 @@ abstract sealed class MembershipFilter {
          * stack (OSR), and an OSR compile takes in the whole method around its loop.
          */
 
-        /** Candidates whose whole string matches, written to {@code matches}; returns how many. */
+        /**
+         * Candidates whose whole string matches, written to {@code matches}; returns how many.
+         * One loop per common shape, chosen once per batch: with the shape switch inside the row
+         * loop, C2 trapped on each new shape a query brought and compiled all of them together.
+         */
         private int matchRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
+            return switch (pattern.shape) {
+                case SUFFIX -> suffixRows(v, in, inCount, matches);
+                case CONTAINS -> containsRows(v, in, inCount, matches, strings);
+                default -> patternRows(v, in, inCount, matches, strings);
+            };
+        }
+
+        private int suffixRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches) {
+            MemorySegment validity = v.validity();
+            byte[] literal = pattern.literal;
+            int k = 0;
+            for (int i = 0; i < inCount; i++) {
+                int r = candidate(in, i);
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    continue;
+                }
+                int len = StringOutput.length(v, r);
+                if (len >= literal.length && LikePattern.equalsAt(StringOutput.segment(v, r), StringOutput.offset(v, r) + len - literal.length, literal, 0)) {
+                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
+        }
+
+        private int containsRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
+            MemorySegment validity = v.validity();
+            byte[] literal = pattern.literal;
+            int k = 0;
+            for (int i = 0; i < inCount; i++) {
+                int r = candidate(in, i);
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    continue;
+                }
+                int len = StringOutput.length(v, r);
+                if (len >= literal.length && strings.indexOf(StringOutput.segment(v, r), StringOutput.offset(v, r), len, literal) >= 0) {
+                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                }
+            }
+            return k;
+        }
+
+        private int patternRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
             MemorySegment validity = v.validity();
             int min = pattern.minLength;
             int max = pattern.maxLength;
             int k = 0;
             for (int i = 0; i < inCount; i++) {
-                int r = in == null ? i : in.getAtIndex(ValueLayout.JAVA_INT, i);
+                int r = candidate(in, i);
                 if (validity != null && !Validity.isValid(validity, r)) {
                     continue;
                 }

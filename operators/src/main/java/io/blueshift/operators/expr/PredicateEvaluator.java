@@ -320,27 +320,43 @@ public final class PredicateEvaluator {
         return new ConstantTest(t, ConstantTest.Kind.GENERIC, null, 0, 0, null, 0, 0, null);
     }
 
-    private int comparison(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
-        Expr column;
-        Expr.Literal lit;
-        CompareOp op;
+    /**
+     * A comparison's column side and constant side, the constant moved right (column null: no
+     * constant), once per node: tested per batch, C2 compiled the test for the shapes seen so
+     * far and trapped on the next (class_check).
+     */
+    private record ConstantSide(Expr column, Expr.Literal literal, CompareOp op) {}
+
+    private final java.util.IdentityHashMap<Expr.Comparison, ConstantSide> constantSides = new java.util.IdentityHashMap<>();
+
+    private static ConstantSide constantSide(Expr.Comparison c) {
+        if (c.left() instanceof Expr.Literal l && !(c.right() instanceof Expr.Literal)) {
+            return new ConstantSide(c.right(), l, c.op().flip());
+        }
         if (c.right() instanceof Expr.Literal r) {
-            column = c.left();
-            lit = r;
-            op = c.op();
-        } else if (c.left() instanceof Expr.Literal l) {
-            column = c.right();
-            lit = l;
-            op = c.op().flip();
-        } else {
+            return new ConstantSide(c.left(), r, c.op()); // two literals: the left one as a column
+        }
+        return new ConstantSide(null, null, c.op());
+    }
+
+    private int comparison(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
+        ConstantSide side = constantSides.get(c);
+        if (side == null) {
+            if (constantSides.size() >= 4096) {
+                constantSides.clear();
+            }
+            side = constantSide(c);
+            constantSides.put(c, side);
+        }
+        if (side.column() == null) {
             return genericCompare(c, b, in, inCount, out);
         }
+        Expr.Literal lit = side.literal();
+        CompareOp op = side.op();
         if (lit.isNull()) {
             return 0; // comparison with NULL is never TRUE
         }
-        if (column instanceof Expr.Literal) {
-            return genericCompare(c, b, in, inCount, out);
-        }
+        Expr column = side.column();
         ColumnVector v = values.evaluate(column, b);
         ConstantTest test = constantTest(c, v.type(), t -> comparisonTest(op, lit, t));
         FilterKernels f = kernels.filter();
