@@ -37,197 +37,107 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
 
     private SimdArithmeticKernels() {}
 
-    /*
-     * Dense rows: one loop per operator (and constant side), chosen once per call, so that each
-     * C2 compile holds one operator's vector code and no operator switch (a switch in the loop
-     * made one compile of all three, and a new operator trapped it). Suspect lanes, those whose
-     * result may have overflowed: exact for add and subtract (sign tests), a superset for
-     * multiply, checked exactly by checkMultiply. The masked tail runs the same lane code.
-     */
+    private enum Op {
+        ADD("+"), SUBTRACT("-"), MULTIPLY("*");
 
-    private static LongVector load(MemorySegment a, int i) {
-        return LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+        final String symbol;
+
+        Op(String symbol) { this.symbol = symbol; }
     }
 
-    private static LongVector load(MemorySegment a, int i, VectorMask<Long> inRange) {
-        return LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+    private static LongVector apply(Op op, LongVector x, LongVector y) {
+        return switch (op) {
+            case ADD -> x.add(y);
+            case SUBTRACT -> x.sub(y);
+            case MULTIPLY -> x.mul(y);
+        };
     }
 
-    private static VectorMask<Long> addSuspects(LongVector x, LongVector y, LongVector r) {
-        return x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0);
-    }
-
-    private static VectorMask<Long> subtractSuspects(LongVector x, LongVector y, LongVector r) {
-        return x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0);
-    }
-
-    private static VectorMask<Long> multiplySuspects(LongVector x, LongVector y) {
-        return x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
-                .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
-                .compare(VectorOperators.LT, 65);
-    }
-
-    /** Valid lanes among {@code suspects} (bits of rows {@code i..}). */
-    private static long validLanes(long suspects, int i, MemorySegment aValidity, MemorySegment bValidity) {
-        return suspects & BitmapWords.lanes(aValidity, i, LONG.length()) & BitmapWords.lanes(bValidity, i, LONG.length());
+    /** Lanes whose result may have overflowed: exact for add and subtract, a superset for multiply. */
+    private static VectorMask<Long> suspect(Op op, LongVector x, LongVector y, LongVector r) {
+        return switch (op) {
+            case ADD -> x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case SUBTRACT -> x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r))
+                    .compare(VectorOperators.LT, 0);
+            case MULTIPLY -> x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
+                    .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
+                    .compare(VectorOperators.LT, 65);
+        };
     }
 
     /**
-     * Add or subtract: throws for the first valid suspect lane (the sign test is exact). {@code b}
-     * null reads {@code bConstant}; {@code constantFirst} puts the constant on the left.
+     * Throws for the first valid lane among {@code suspects} (bits of rows {@code i..}) that
+     * truly overflows; returns if none does.
      */
-    private static void checkExact(String symbol, long suspects, int i, MemorySegment a, MemorySegment b, long bConstant,
-                                   boolean constantFirst, MemorySegment aValidity, MemorySegment bValidity) {
-        long lanes = validLanes(suspects, i, aValidity, bValidity);
-        if (lanes != 0) {
+    private static void check(Op op, long suspects, int i, MemorySegment a, MemorySegment b, long bConstant,
+                              boolean constantFirst, MemorySegment aValidity, MemorySegment bValidity) {
+        long lanes = suspects & BitmapWords.lanes(aValidity, i, LONG.length())
+                & BitmapWords.lanes(bValidity, i, LONG.length());
+        for (; lanes != 0; lanes &= lanes - 1) {
             int row = i + Long.numberOfTrailingZeros(lanes);
             long v = a.getAtIndex(LONG_LAYOUT, row);
             long w = b != null ? b.getAtIndex(LONG_LAYOUT, row) : bConstant;
-            throw ScalarArithmeticKernels.overflowAt(symbol, constantFirst ? w : v, constantFirst ? v : w, row);
-        }
-    }
-
-    /** Multiply: throws for the first valid suspect lane that truly overflows; returns if none does. */
-    private static void checkMultiply(long suspects, int i, MemorySegment a, MemorySegment b, long bConstant,
-                                      MemorySegment aValidity, MemorySegment bValidity) {
-        for (long lanes = validLanes(suspects, i, aValidity, bValidity); lanes != 0; lanes &= lanes - 1) {
-            int row = i + Long.numberOfTrailingZeros(lanes);
-            long x = a.getAtIndex(LONG_LAYOUT, row);
-            long y = b != null ? b.getAtIndex(LONG_LAYOUT, row) : bConstant;
-            if (Math.multiplyHigh(x, y) != ((x * y) >> 63)) {
-                throw ScalarArithmeticKernels.overflowAt("*", x, y, row);
+            long x = constantFirst ? w : v;
+            long y = constantFirst ? v : w;
+            boolean overflows = switch (op) {
+                case ADD, SUBTRACT -> true; // the sign test is exact
+                case MULTIPLY -> Math.multiplyHigh(x, y) != ((x * y) >> 63);
+            };
+            if (overflows) {
+                throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, row);
             }
         }
     }
 
-    private static void addDense(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
-                                 int count, MemorySegment out) {
+    private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
+                               MemorySegment bValidity, int count, MemorySegment out) {
+        int lanes = LONG.length();
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            LongVector r = x.add(y);
-            VectorMask<Long> suspects = addSuspects(x, y, r);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER);
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
             if (suspects.anyTrue()) {
-                checkExact("+", suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
+                check(op, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
             }
             r.intoMemorySegment(out, (long) i << 3, ORDER);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = load(a, i, inRange);
-            LongVector y = load(b, i, inRange);
-            LongVector r = x.add(y);
-            checkExact("+", addSuspects(x, y, r).and(inRange).toLong(), i, a, b, 0, false, aValidity, bValidity);
+            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange);
+            LongVector r = apply(op, x, y);
+            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, b, 0, false, aValidity, bValidity);
             r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
         }
     }
 
-    private static void subtractDense(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
-                                      int count, MemorySegment out) {
-        int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            LongVector r = x.sub(y);
-            VectorMask<Long> suspects = subtractSuspects(x, y, r);
-            if (suspects.anyTrue()) {
-                checkExact("-", suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = load(a, i, inRange);
-            LongVector y = load(b, i, inRange);
-            LongVector r = x.sub(y);
-            checkExact("-", subtractSuspects(x, y, r).and(inRange).toLong(), i, a, b, 0, false, aValidity, bValidity);
-            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
-        }
-    }
-
-    private static void multiplyDense(MemorySegment a, MemorySegment b, MemorySegment aValidity, MemorySegment bValidity,
-                                      int count, MemorySegment out) {
-        int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector x = load(a, i);
-            LongVector y = load(b, i);
-            VectorMask<Long> suspects = multiplySuspects(x, y);
-            if (suspects.anyTrue()) {
-                checkMultiply(suspects.toLong(), i, a, b, 0, aValidity, bValidity);
-            }
-            x.mul(y).intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = load(a, i, inRange);
-            LongVector y = load(b, i, inRange);
-            checkMultiply(multiplySuspects(x, y).and(inRange).toLong(), i, a, b, 0, aValidity, bValidity);
-            x.mul(y).intoMemorySegment(out, (long) i << 3, ORDER, inRange);
-        }
-    }
-
-    private static void addConstantDense(MemorySegment a, MemorySegment aValidity, long constant, int count,
-                                         MemorySegment out) {
+    private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
+                                     boolean constantFirst, int count, MemorySegment out) {
+        int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector x = load(a, i);
-            LongVector r = x.add(c);
-            VectorMask<Long> suspects = addSuspects(x, c, r);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
+            LongVector x = constantFirst ? c : v;
+            LongVector y = constantFirst ? v : c;
+            LongVector r = apply(op, x, y);
+            VectorMask<Long> suspects = suspect(op, x, y, r);
             if (suspects.anyTrue()) {
-                checkExact("+", suspects.toLong(), i, a, null, constant, false, aValidity, null);
+                check(op, suspects.toLong(), i, a, null, constant, constantFirst, aValidity, null);
             }
             r.intoMemorySegment(out, (long) i << 3, ORDER);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = load(a, i, inRange);
-            LongVector r = x.add(c);
-            checkExact("+", addSuspects(x, c, r).and(inRange).toLong(), i, a, null, constant, false, aValidity, null);
+            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
+            LongVector x = constantFirst ? c : v;
+            LongVector y = constantFirst ? v : c;
+            LongVector r = apply(op, x, y);
+            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, null, constant, constantFirst, aValidity, null);
             r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
-        }
-    }
-
-    private static void subtractFromConstantDense(long constant, MemorySegment a, MemorySegment aValidity, int count,
-                                                  MemorySegment out) {
-        LongVector c = LongVector.broadcast(LONG, constant);
-        int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector y = load(a, i);
-            LongVector r = c.sub(y);
-            VectorMask<Long> suspects = subtractSuspects(c, y, r);
-            if (suspects.anyTrue()) {
-                checkExact("-", suspects.toLong(), i, a, null, constant, true, aValidity, null);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector y = load(a, i, inRange);
-            LongVector r = c.sub(y);
-            checkExact("-", subtractSuspects(c, y, r).and(inRange).toLong(), i, a, null, constant, true, aValidity, null);
-            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
-        }
-    }
-
-    private static void multiplyConstantDense(MemorySegment a, MemorySegment aValidity, long constant, int count,
-                                              MemorySegment out) {
-        LongVector c = LongVector.broadcast(LONG, constant);
-        int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            LongVector x = load(a, i);
-            VectorMask<Long> suspects = multiplySuspects(x, c);
-            if (suspects.anyTrue()) {
-                checkMultiply(suspects.toLong(), i, a, null, constant, aValidity, null);
-            }
-            x.mul(c).intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = load(a, i, inRange);
-            checkMultiply(multiplySuspects(x, c).and(inRange).toLong(), i, a, null, constant, aValidity, null);
-            x.mul(c).intoMemorySegment(out, (long) i << 3, ORDER, inRange);
         }
     }
 
@@ -344,7 +254,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.addInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
-            addDense(a, b, aValidity, bValidity, count, out);
+            binary(Op.ADD, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -356,7 +266,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.subtractInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
-            subtractDense(a, b, aValidity, bValidity, count, out);
+            binary(Op.SUBTRACT, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -368,7 +278,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.multiplyInt64(a, b, aValidity, bValidity, sel, count, out);
             }
         } else {
-            multiplyDense(a, b, aValidity, bValidity, count, out);
+            binary(Op.MULTIPLY, a, b, aValidity, bValidity, count, out);
         }
     }
 
@@ -380,7 +290,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.addInt64Constant(a, aValidity, constant, sel, count, out);
             }
         } else {
-            addConstantDense(a, aValidity, constant, count, out);
+            withConstant(Op.ADD, a, aValidity, constant, false, count, out);
         }
     }
 
@@ -392,7 +302,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.subtractFromConstantInt64(constant, a, aValidity, sel, count, out);
             }
         } else {
-            subtractFromConstantDense(constant, a, aValidity, count, out);
+            withConstant(Op.SUBTRACT, a, aValidity, constant, true, count, out);
         }
     }
 
@@ -404,7 +314,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.multiplyInt64Constant(a, aValidity, constant, sel, count, out);
             }
         } else {
-            multiplyConstantDense(a, aValidity, constant, count, out);
+            withConstant(Op.MULTIPLY, a, aValidity, constant, false, count, out);
         }
     }
 
@@ -417,7 +327,7 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
                 SCALAR.scaleUpInt64(a, aValidity, digits, sel, count, out);
             }
         } else {
-            multiplyConstantDense(a, aValidity, factor, count, out);
+            withConstant(Op.MULTIPLY, a, aValidity, factor, false, count, out);
         }
     }
 
