@@ -122,6 +122,20 @@ final class PredicateFields {
                 Fields left = of(join.getLeft());
                 Fields right = of(join.getRight());
                 int nLeft = join.getLeft().getRowType().getFieldCount();
+                // an outer or anti join passes up only its preserved side's predicates, as they are
+                // (Calcite infers across the condition only onto the other side, and keeps that for pushing)
+                switch (join.getJoinType()) {
+                    case LEFT, ANTI -> {
+                        return left;
+                    }
+                    case RIGHT -> {
+                        return right == null ? null : right.shift(nLeft);
+                    }
+                    case FULL -> {
+                        return Fields.NONE;
+                    }
+                    default -> { }
+                }
                 Conjuncts own = Conjuncts.of(join.getCondition(), inputTypes(join.getLeft(), join.getRight()));
                 if (left == null || right == null || own == null) {
                     return null;
@@ -365,10 +379,11 @@ final class PredicateFields {
      * column, and infers IS NOT NULL of a column the condition reads: nothing moves when no
      * column the condition reads can be null, each key column is in one equality only, no
      * strong predicate (from the inputs or the condition) names it, and no equality pulled up
-     * from one input names two of them.
+     * from one input names two of them. Inner and left joins only.
      */
     static boolean nothingToInfer(Join join) {
-        if (OFF || join.getJoinType() != JoinRelType.INNER) {
+        // a left join moves only its left input's predicates, onto the right: fewer than an inner join
+        if (OFF || join.getJoinType() != JoinRelType.INNER && join.getJoinType() != JoinRelType.LEFT) {
             return false;
         }
         int nLeft = join.getLeft().getRowType().getFieldCount();
