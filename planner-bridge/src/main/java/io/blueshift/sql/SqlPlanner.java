@@ -460,6 +460,21 @@ public final class SqlPlanner {
 
     // The rewrite programs: immutable (each HepPlanner keeps its own state), so built once.
 
+    /**
+     * Calcite's rules moving filters into and through joins, with a builder that does not simplify
+     * the filters it makes: their conjuncts come from conditions already simplified (by SQL-to-rel's
+     * builder, or the reductions of the pass), and the pass's filter and join reductions simplify
+     * again what they put together. Each push simplified the whole remaining condition once more.
+     */
+    private static final org.apache.calcite.tools.RelBuilderFactory NOT_SIMPLIFYING =
+            RelBuilder.proto(RelBuilder.Config.DEFAULT.withSimplify(false));
+
+    private static final org.apache.calcite.plan.RelOptRule FILTER_INTO_JOIN =
+            CoreRules.FILTER_INTO_JOIN.config.withRelBuilderFactory(NOT_SIMPLIFYING).toRule();
+
+    private static final org.apache.calcite.plan.RelOptRule JOIN_CONDITION_PUSH =
+            CoreRules.JOIN_CONDITION_PUSH.config.withRelBuilderFactory(NOT_SIMPLIFYING).toRule();
+
     private static final HepProgram SUBQUERIES = HepProgram.builder()
             .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
             .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
@@ -472,8 +487,8 @@ public final class SqlPlanner {
      */
     private static final java.util.List<org.apache.calcite.plan.RelOptRule> STRUCTURAL = java.util.List.of(
             ProjectReduction.INSTANCE,
-            CoreRules.FILTER_INTO_JOIN,
-            CoreRules.JOIN_CONDITION_PUSH,
+            FILTER_INTO_JOIN,
+            JOIN_CONDITION_PUSH,
             CoreRules.FILTER_PROJECT_TRANSPOSE,
             CoreRules.FILTER_AGGREGATE_TRANSPOSE,
             CoreRules.FILTER_MERGE,
@@ -527,8 +542,8 @@ public final class SqlPlanner {
                     PredicateFields.FilterReduction.INSTANCE,
                     ProjectReduction.INSTANCE,
                     PredicateFields.JoinReduction.INSTANCE,
-                    CoreRules.FILTER_INTO_JOIN,
-                    CoreRules.JOIN_CONDITION_PUSH,
+                    FILTER_INTO_JOIN,
+                    JOIN_CONDITION_PUSH,
                     TRANSITIVE_PREDICATES,
                     CoreRules.FILTER_PROJECT_TRANSPOSE,
                     CoreRules.FILTER_AGGREGATE_TRANSPOSE,
