@@ -8,12 +8,16 @@ import java.util.Objects;
  * batches down a pipeline; a filter narrows the selection instead of copying columns.
  */
 public final class Batch {
-    private final List<ColumnVector> columns;
+    // an array, not a List: List.copyOf gives one class for one or two columns and another for
+    // more, and column(i) in the kernels' callers then trapped on the class it had not seen
+    private final ColumnVector[] columns;
+    private final List<ColumnVector> columnList;
     private final int rowCount;
     private final SelectionVector selection;
 
     public Batch(List<ColumnVector> columns, int rowCount, SelectionVector selection) {
-        this.columns = List.copyOf(Objects.requireNonNull(columns, "columns is null"));
+        this.columnList = List.copyOf(Objects.requireNonNull(columns, "columns is null"));
+        this.columns = columnList.toArray(new ColumnVector[0]);
         if (rowCount < 0) {
             throw new IllegalArgumentException("row count must be >= 0, got " + rowCount);
         }
@@ -30,9 +34,9 @@ public final class Batch {
         this(columns, rowCount, null);
     }
 
-    public List<ColumnVector> columns() { return columns; }
-    public ColumnVector column(int i) { return columns.get(i); }
-    public int columnCount() { return columns.size(); }
+    public List<ColumnVector> columns() { return columnList; }
+    public ColumnVector column(int i) { return columns[i]; }
+    public int columnCount() { return columns.length; }
     /** Physical rows in each column, selected or not. */
     public int rowCount() { return rowCount; }
     /** The selection, or {@code null} when every row is live. */
@@ -49,7 +53,7 @@ public final class Batch {
     }
 
     public Batch withSelection(SelectionVector newSelection) {
-        return new Batch(columns, rowCount, newSelection);
+        return new Batch(columnList, rowCount, newSelection);
     }
 
     public Batch withColumns(List<ColumnVector> newColumns) {

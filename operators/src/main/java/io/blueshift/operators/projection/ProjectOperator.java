@@ -22,10 +22,23 @@ import java.util.stream.Collectors;
 public final class ProjectOperator implements Operator {
     private final Schema schema;
     private final List<Expr> expressions;
+    /** Per output column: the input column it passes on, or -1 when it is computed. */
+    private final int[] passed;
+    /** The computed expressions by output column (null where passed). */
+    private final Expr[] computed;
 
     public ProjectOperator(Schema schema, List<Expr> expressions) {
         this.schema = schema;
         this.expressions = List.copyOf(expressions);
+        // references are resolved here once, so a batch's work touches the evaluator (and its
+        // switch over expression kinds) only for computed columns
+        this.passed = new int[this.expressions.size()];
+        this.computed = new Expr[passed.length];
+        for (int i = 0; i < passed.length; i++) {
+            Expr e = this.expressions.get(i);
+            passed[i] = e instanceof Expr.ColumnRef r ? r.index() : -1;
+            computed[i] = passed[i] < 0 ? e : null;
+        }
     }
 
     public List<Expr> expressions() { return expressions; }
@@ -49,11 +62,11 @@ public final class ProjectOperator implements Operator {
     public void process(Batch input, OperatorState state, BatchConsumer downstream) {
         ExpressionEvaluator values = ((State) state).values();
         values.reset();
-        List<ColumnVector> out = new ArrayList<>(expressions.size());
-        for (Expr e : expressions) {
-            out.add(values.evaluate(e, input));
+        ColumnVector[] out = new ColumnVector[passed.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = passed[i] >= 0 ? input.column(passed[i]) : values.evaluate(computed[i], input);
         }
-        downstream.accept(input.withColumns(out));
+        downstream.accept(input.withColumns(java.util.Arrays.asList(out)));
     }
 
     @Override
