@@ -203,9 +203,7 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
             }
             int[] ids = groups.assign(batch);
             ColumnVector gv = groupIds;
-            for (int i = 0; i < n; i++) {
-                gv.setInt(batch.liveRow(i), ids[i]);
-            }
+            setByRow(gv, batch, ids, n);
             List<ColumnVector> cols = new ArrayList<>(distinctColumns.length + 1);
             cols.add(gv);
             for (int d : distinctColumns) {
@@ -238,13 +236,29 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
             if (aggregate && m > 0) {
                 int[] nr = newRows;
                 int[] ni = newIds;
-                for (int j = 0; j < m; j++) {
-                    int i = nr[j];
-                    ni[j] = ids[i];
-                    nr[j] = rows == null ? i : rows[i];
-                }
+                toRowsAndGroups(nr, ni, m, ids, rows);
                 // the calls read pair batch positions: the distinct column is at 1 (0 is unused)
                 groups.updateGroups(new Batch(List.of(d, d), batch.rowCount()), nr, m, ni);
+            }
+        }
+
+        // The loops of add and addPacked are methods of their own: a loop between calls into
+        // the group tables would be compiled on stack with those calls inlined (bench/RESULTS.md,
+        // session 11 agg).
+
+        /** Writes {@code ids[i]} at live row {@code i}'s row id in {@code out}, {@code i < n}. */
+        private static void setByRow(ColumnVector out, Batch batch, int[] ids, int n) {
+            for (int i = 0; i < n; i++) {
+                out.setInt(batch.liveRow(i), ids[i]);
+            }
+        }
+
+        /** Live-row indexes {@code nr[0, m)} to their row ids ({@code rows}, null: the same) and their groups into {@code ni}. */
+        private static void toRowsAndGroups(int[] nr, int[] ni, int m, int[] ids, int[] rows) {
+            for (int j = 0; j < m; j++) {
+                int i = nr[j];
+                ni[j] = ids[i];
+                nr[j] = rows == null ? i : rows[i];
             }
         }
 
@@ -321,25 +335,182 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
                 int count = t.groupCount();
                 return MaterializedResults.chunked(schema, t.finish(), count, ctx.batchRows());
             }
-            return packedPairs ? mergePacked(all, ctx) : merge(all, ctx);
+            return merge(all, ctx);
         } finally {
             all.forEach(Local::close);
         }
     }
 
-    /** One worker's tables read by the merge: its pairs as columns and both ordered by partition. */
-    private static final class Worker implements AutoCloseable {
-        GroupTable groups;
-        GroupTable.PartitionIndex groupOrder;
-        List<ColumnVector> pairColumns = List.of();
-        int pairCount;
+    /**
+     * One worker's groups and pairs as the merge reads them, both ordered by their group's
+     * partition (the top bits of its hash), and the group ids of its partition's merged table.
+     * {@code S} is the set that deduplicates a partition's pairs across workers: a pair table
+     * ({@link TableWorker}) or a {@link DistinctPairs} set ({@link PackedWorker}).
+     */
+    private abstract static class Worker<S> implements AutoCloseable {
+        final GroupTable groups;
+        final GroupTable.PartitionIndex groupOrder;
+        /** A group's id in its partition's merged table (written by that partition's task). */
+        final int[] mapped;
         /** Pair rows ordered by their group's partition: {@code pairOrder[pairStart[p] .. pairStart[p + 1])}. */
         int[] pairStart;
         int[] pairOrder;
-        /** A group's id in its partition's merged table. */
-        int[] mapped;
+
+        Worker(GroupTable groups, int bits) {
+            this.groups = groups;
+            this.groupOrder = groups.partitionIndex(bits);
+            this.mapped = new int[groups.groupCount()];
+        }
+
+        @Override
+        public abstract void close();
+
+        abstract int pairCount();
+
+        /** The group (in {@link #groups}) of each pair row into {@code out}. */
+        abstract void pairGroups(int[] out);
+
+        /** A set for the pairs of one partition of all workers, with room for {@code pairs} pairs. */
+        abstract S newSet(long pairs);
+
+        abstract void closeSet(S set);
+
+        /** The pairs as a batch (row = pair row) from which the outer aggregates read their inputs. */
+        abstract Batch pairBatch();
+
+        /**
+         * Adds the pairs {@code pairOrder[from, from + n)}, under their groups' merged ids, to
+         * {@code set}; the pairs new there go to {@code rows} (pair row) and {@code ids}
+         * (merged group id). Returns how many.
+         */
+        abstract int addPairs(S set, int from, int n, int[] rows, int[] ids);
+
+        /** Orders the pair rows by their group's partition of {@code 2^bits} (a counting sort). */
+        final void orderPairs(int bits) {
+            int n = pairCount();
+            int[] part = new int[n];
+            pairGroups(part);
+            pairStart = new int[(1 << bits) + 1];
+            pairOrder = new int[n];
+            partitionOrder(groups.groupHashes(), 64 - bits, part, n, pairStart, pairOrder);
+        }
+    }
+
+    /**
+     * The counting sort of {@link Worker#orderPairs}: {@code part} holds each row's group and
+     * becomes its partition (the hash's bits from {@code shift} on).
+     */
+    private static void partitionOrder(long[] hashes, int shift, int[] part, int n, int[] start, int[] order) {
+        int partitions = start.length - 1;
+        for (int r = 0; r < n; r++) {
+            int p = (int) (hashes[part[r]] >>> shift);
+            part[r] = p;
+            start[p + 1]++;
+        }
+        for (int p = 0; p < partitions; p++) {
+            start[p + 1] += start[p];
+        }
+        int[] next = Arrays.copyOf(start, partitions);
+        for (int r = 0; r < n; r++) {
+            order[next[part[r]]++] = r;
+        }
+    }
+
+    /** A partition's pair table and the scratch of its first-new test. */
+    private static final class PairTable {
+        final GroupTable table;
+        boolean[] seen = new boolean[0];
+
+        PairTable(GroupTable table) { this.table = table; }
+    }
+
+    /** A worker whose pairs are a {@link GroupTable} keyed by (group id, D), read as its columns. */
+    private final class TableWorker extends Worker<PairTable> {
+        final ExecutionContext ctx;
+        final int pairCount;
+        List<ColumnVector> pairColumns;
         /** The pairs' merged group ids (by pair row), written by the partitions' tasks. */
         ColumnVector mergedIds;
+        /** The pair columns with the merged ids in place of the worker's. */
+        final List<ColumnVector> columns;
+
+        TableWorker(Local l, int bits, ExecutionContext ctx) {
+            super(l.groups, bits);
+            this.ctx = ctx;
+            this.pairCount = l.pairs.groupCount();
+            this.pairColumns = l.pairs.finish();
+            try {
+                this.mergedIds = ColumnVector.allocate(ctx.pool(), DataType.INT32, Math.max(pairCount, 1), false,
+                        "distinct aggregate merged group ids");
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            this.columns = new ArrayList<>(pairColumns);
+            columns.set(0, mergedIds);
+        }
+
+        @Override int pairCount() { return pairCount; }
+
+        @Override
+        void pairGroups(int[] out) {
+            ColumnVector local = pairColumns.getFirst();
+            for (int r = 0; r < pairCount; r++) {
+                out[r] = local.getInt(r);
+            }
+        }
+
+        @Override PairTable newSet(long pairs) { return new PairTable(pairTable(ctx, (int) Math.min(pairs, 1 << 29))); }
+
+        @Override void closeSet(PairTable set) { set.table.close(); }
+
+        @Override Batch pairBatch() { return new Batch(columns, pairCount); }
+
+        @Override
+        int addPairs(PairTable set, int from, int n, int[] rows, int[] ids) {
+            if (set.seen.length < n) {
+                set.seen = new boolean[n];
+            }
+            try (SelectionVector sel = new SelectionVector(ctx.pool(), n)) {
+                remap(from, n, sel);
+                Batch batch = new Batch(columns, pairCount, sel);
+                GroupTable pairs = set.table;
+                int before = pairs.groupCount();
+                int[] pids = pairs.assign(batch);
+                int m = firstNew(pids, n, before, sel, set.seen, rows, ids);
+                Arrays.fill(set.seen, 0, pairs.groupCount() - before, false);
+                return m;
+            }
+        }
+
+        /** Writes the merged group id of pairs {@code pairOrder[from, from + n)} and selects their rows. */
+        private void remap(int from, int n, SelectionVector sel) {
+            ColumnVector local = pairColumns.getFirst();
+            ColumnVector merged = mergedIds;
+            for (int i = 0; i < n; i++) {
+                int r = pairOrder[from + i];
+                merged.setInt(r, mapped[local.getInt(r)]);
+                sel.set(i, r);
+            }
+            sel.setCount(n);
+        }
+
+        /** The first row of each pair id {@code before} and up (new in the set) into {@code rows}, its merged group into {@code ids}. */
+        private int firstNew(int[] pids, int n, int before, SelectionVector sel, boolean[] seen, int[] rows, int[] ids) {
+            ColumnVector merged = mergedIds;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int q = pids[i] - before;
+                if (q >= 0 && !seen[q]) {
+                    seen[q] = true;
+                    int r = sel.get(i);
+                    rows[m] = r;
+                    ids[m] = merged.getInt(r);
+                    m++;
+                }
+            }
+            return m;
+        }
 
         @Override
         public void close() {
@@ -352,50 +523,91 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
         }
     }
 
+    /** A worker whose pairs are a {@link DistinctPairs} set; their values as a column (row = pair). */
+    private final class PackedWorker extends Worker<DistinctPairs> {
+        final ExecutionContext ctx;
+        final DistinctPairs pairs;
+        ColumnVector values;
+
+        PackedWorker(Local l, int bits, ExecutionContext ctx) {
+            super(l.groups, bits);
+            this.ctx = ctx;
+            this.pairs = l.packed;
+            this.values = l.packed.values(ctx.pool(), pairTypes.get(1));
+        }
+
+        @Override int pairCount() { return pairs.pairCount(); }
+
+        @Override
+        void pairGroups(int[] out) {
+            DistinctPairs ps = pairs;
+            for (int r = 0; r < out.length; r++) {
+                out[r] = ps.groupOf(r);
+            }
+        }
+
+        @Override DistinctPairs newSet(long n) { return new DistinctPairs(pairTypes.get(1), ctx.pool(), false, n); }
+
+        @Override void closeSet(DistinctPairs set) { set.close(); }
+
+        // the calls read pair batch positions: the distinct column is at 1 (0 is unused)
+        @Override Batch pairBatch() { return new Batch(List.of(values, values), pairs.pairCount()); }
+
+        @Override
+        int addPairs(DistinctPairs set, int from, int n, int[] rows, int[] ids) {
+            int[] order = pairOrder;
+            int[] map = mapped;
+            DistinctPairs ps = pairs;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int r = order[from + i];
+                int g = map[ps.groupOf(r)];
+                if (set.addFrom(ps, r, g)) {
+                    rows[m] = r;
+                    ids[m] = g;
+                    m++;
+                }
+            }
+            return m;
+        }
+
+        @Override
+        public void close() {
+            if (values != null) {
+                values.close();
+                values = null;
+            }
+        }
+    }
+
+    /**
+     * The merge of several workers: one task per hash partition of K (see {@link
+     * #mergePartition}); the workers' pairs are {@link TableWorker}s or {@link PackedWorker}s.
+     */
     private MaterializedResult merge(List<Local> all, ExecutionContext ctx) {
+        return packedPairs
+                ? merge(all, ctx, (l, bits) -> new PackedWorker(l, bits, ctx))
+                : merge(all, ctx, (l, bits) -> new TableWorker(l, bits, ctx));
+    }
+
+    private <S> MaterializedResult merge(List<Local> all, ExecutionContext ctx,
+                                         java.util.function.BiFunction<Local, Integer, Worker<S>> worker) {
         long groups = 0;
         for (Local l : all) {
             groups += l.groups.groupCount();
         }
         int bits = HashAggregate.mergeBits(groups, ctx.threads());
         int partitions = 1 << bits;
-        int shift = 64 - bits;
-        List<Worker> workers = new ArrayList<>();
+        List<Worker<S>> workers = new ArrayList<>();
         MaterializedResult[] parts = new MaterializedResult[partitions];
         try {
             for (Local l : all) {
-                Worker w = new Worker();
+                Worker<S> w = worker.apply(l, bits);
                 workers.add(w);
-                w.groups = l.groups;
-                w.groupOrder = l.groups.partitionIndex(bits);
-                w.mapped = new int[l.groups.groupCount()];
-                w.pairCount = l.pairs.groupCount();
-                w.pairColumns = l.pairs.finish();
-                w.mergedIds = ColumnVector.allocate(ctx.pool(), DataType.INT32, Math.max(w.pairCount, 1), false,
-                        "distinct aggregate merged group ids");
-                // pair rows ordered by their group's partition (a counting sort)
-                ColumnVector local = w.pairColumns.getFirst();
-                long[] hashes = l.groups.groupHashes();
-                int[] start = new int[partitions + 1];
-                int[] part = new int[w.pairCount];
-                for (int r = 0; r < w.pairCount; r++) {
-                    int p = (int) (hashes[local.getInt(r)] >>> shift);
-                    part[r] = p;
-                    start[p + 1]++;
-                }
-                for (int p = 0; p < partitions; p++) {
-                    start[p + 1] += start[p];
-                }
-                int[] next = Arrays.copyOf(start, partitions);
-                int[] order = new int[w.pairCount];
-                for (int r = 0; r < w.pairCount; r++) {
-                    order[next[part[r]]++] = r;
-                }
-                w.pairStart = start;
-                w.pairOrder = order;
+                w.orderPairs(bits);
             }
             ParallelTasks.run(ctx, partitions, p -> parts[p] = mergePartition(p, workers, ctx));
-            return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
+            return UnionAllResult.concatNonEmpty(schema, parts);
         } catch (RuntimeException | Error e) {
             for (MaterializedResult r : parts) {
                 if (r != null) {
@@ -409,196 +621,47 @@ public final class DistinctAggregate implements Sink, AutoCloseable {
     }
 
     /**
-     * Partition {@code p}: the workers' groups of it into a new table, then each worker's pairs
-     * of those groups, re-keyed by the new ids, a batch at a time into the partition's pair
-     * table; the pairs new there update the aggregates.
+     * Partition {@code p}: the workers' groups of it into a new table (their keys copied), then
+     * each worker's pairs of those groups, under the new ids, a chunk at a time into a set of
+     * the partition; the pairs new there update the aggregates. The loops over groups and
+     * pairs are methods of their own ({@link GroupTable#insertGroupsFrom}, {@link
+     * Worker#addPairs}): this task runs once per partition, so a loop here would be compiled on
+     * stack with the tables it calls inlined (bench/RESULTS.md, session 11 agg).
      */
-    private MaterializedResult mergePartition(int p, List<Worker> workers, ExecutionContext ctx) {
+    private <S> MaterializedResult mergePartition(int p, List<Worker<S>> workers, ExecutionContext ctx) {
         // sized for the sum of the workers' groups and pairs of the partition (the most there can
         // be): a key is often in one worker's pairs only, and growing the tables on the way
         // rehashes every pair once more
         long groupHint = 0;
         long pairHint = 0;
-        for (Worker w : workers) {
+        for (Worker<S> w : workers) {
             int[] gs = w.groupOrder.start();
             groupHint += gs[p + 1] - gs[p];
             pairHint += w.pairStart[p + 1] - w.pairStart[p];
         }
-        try (GroupTable into = groupTable(ctx, (int) Math.min(groupHint, 1 << 29));
-             GroupTable pairs = pairTable(ctx, (int) Math.min(pairHint, 1 << 29))) {
-            for (Worker w : workers) {
-                int[] gs = w.groupOrder.start();
-                int[] order = w.groupOrder.order();
-                for (int i = gs[p]; i < gs[p + 1]; i++) {
-                    w.mapped[order[i]] = into.insertGroupFrom(w.groups, order[i]);
+        Worker<S> first = workers.getFirst();
+        try (GroupTable into = groupTable(ctx, (int) Math.min(groupHint, 1 << 29))) {
+            S set = first.newSet(pairHint);
+            try {
+                for (Worker<S> w : workers) {
+                    int[] gs = w.groupOrder.start();
+                    into.insertGroupsFrom(w.groups, w.groupOrder.order(), gs[p], gs[p + 1], w.mapped);
                 }
-            }
-            int chunk = Math.max(1, ctx.batchRows());
-            int[] rows = new int[0];
-            int[] ids = new int[0];
-            boolean[] seen = new boolean[0];
-            for (Worker w : workers) {
-                ctx.checkCancelled();
-                ColumnVector local = w.pairColumns.getFirst();
-                ColumnVector merged = w.mergedIds;
-                List<ColumnVector> cols = new ArrayList<>(w.pairColumns);
-                cols.set(0, merged);
-                for (int from = w.pairStart[p]; from < w.pairStart[p + 1]; from += chunk) {
-                    int n = Math.min(chunk, w.pairStart[p + 1] - from);
-                    if (rows.length < n) {
-                        rows = new int[n];
-                        ids = new int[n];
-                        seen = new boolean[n];
-                    }
-                    try (SelectionVector sel = new SelectionVector(ctx.pool(), n)) {
-                        for (int i = 0; i < n; i++) {
-                            int r = w.pairOrder[from + i];
-                            merged.setInt(r, w.mapped[local.getInt(r)]);
-                            sel.set(i, r);
-                        }
-                        sel.setCount(n);
-                        Batch batch = new Batch(cols, w.pairCount, sel);
-                        int before = pairs.groupCount();
-                        int[] pids = pairs.assign(batch);
-                        int m = 0;
-                        for (int i = 0; i < n; i++) {
-                            int q = pids[i] - before;
-                            if (q >= 0 && !seen[q]) {
-                                seen[q] = true;
-                                int r = sel.get(i);
-                                rows[m] = r;
-                                ids[m] = merged.getInt(r);
-                                m++;
-                            }
-                        }
-                        Arrays.fill(seen, 0, pairs.groupCount() - before, false);
+                int chunk = Math.max(1, ctx.batchRows());
+                int[] rows = new int[chunk];
+                int[] ids = new int[chunk];
+                for (Worker<S> w : workers) {
+                    ctx.checkCancelled();
+                    Batch batch = w.pairBatch();
+                    int end = w.pairStart[p + 1];
+                    for (int from = w.pairStart[p]; from < end; from += chunk) {
+                        int n = Math.min(chunk, end - from);
+                        int m = w.addPairs(set, from, n, rows, ids);
                         into.updateGroups(batch, rows, m, ids);
                     }
                 }
-            }
-            int count = into.groupCount();
-            return MaterializedResults.chunked(schema, into.finish(), count, ctx.batchRows());
-        }
-    }
-
-    /** One worker's tables read by {@link #mergePacked}: its pairs ordered by their group's partition. */
-    private static final class PackedWorker implements AutoCloseable {
-        GroupTable groups;
-        GroupTable.PartitionIndex groupOrder;
-        DistinctPairs pairs;
-        /** The pairs' values as a column (row = pair), the input of the merge's aggregates. */
-        ColumnVector values;
-        int[] pairStart;
-        int[] pairOrder;
-        /** A group's id in its partition's merged table. */
-        int[] mapped;
-
-        @Override
-        public void close() {
-            if (values != null) {
-                values.close();
-                values = null;
-            }
-        }
-    }
-
-    /**
-     * {@link #merge} for pairs in {@link DistinctPairs} sets: one task per hash partition of K;
-     * the workers' groups of the partition go into a new table, then each worker's pairs of
-     * those groups, under the new ids, into a set of the partition: the pairs new there update
-     * the aggregates (read from the worker's pair values).
-     */
-    private MaterializedResult mergePacked(List<Local> all, ExecutionContext ctx) {
-        long groups = 0;
-        for (Local l : all) {
-            groups += l.groups.groupCount();
-        }
-        int bits = HashAggregate.mergeBits(groups, ctx.threads());
-        int partitions = 1 << bits;
-        int shift = 64 - bits;
-        List<PackedWorker> workers = new ArrayList<>();
-        MaterializedResult[] parts = new MaterializedResult[partitions];
-        try {
-            for (Local l : all) {
-                PackedWorker w = new PackedWorker();
-                workers.add(w);
-                w.groups = l.groups;
-                w.pairs = l.packed;
-                w.groupOrder = l.groups.partitionIndex(bits);
-                w.mapped = new int[l.groups.groupCount()];
-                w.values = l.packed.values(ctx.pool(), pairTypes.get(1));
-                int n = l.packed.pairCount();
-                long[] hashes = l.groups.groupHashes();
-                int[] start = new int[partitions + 1];
-                int[] part = new int[n];
-                for (int r = 0; r < n; r++) {
-                    int p = (int) (hashes[l.packed.groupOf(r)] >>> shift);
-                    part[r] = p;
-                    start[p + 1]++;
-                }
-                for (int p = 0; p < partitions; p++) {
-                    start[p + 1] += start[p];
-                }
-                int[] next = Arrays.copyOf(start, partitions);
-                int[] order = new int[n];
-                for (int r = 0; r < n; r++) {
-                    order[next[part[r]]++] = r;
-                }
-                w.pairStart = start;
-                w.pairOrder = order;
-            }
-            ParallelTasks.run(ctx, partitions, p -> parts[p] = mergePackedPartition(p, workers, ctx));
-            return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
-        } catch (RuntimeException | Error e) {
-            for (MaterializedResult r : parts) {
-                if (r != null) {
-                    r.close();
-                }
-            }
-            throw e;
-        } finally {
-            workers.forEach(PackedWorker::close);
-        }
-    }
-
-    private MaterializedResult mergePackedPartition(int p, List<PackedWorker> workers, ExecutionContext ctx) {
-        long groupHint = 0;
-        long pairHint = 0;
-        for (PackedWorker w : workers) {
-            int[] gs = w.groupOrder.start();
-            groupHint += gs[p + 1] - gs[p];
-            pairHint += w.pairStart[p + 1] - w.pairStart[p];
-        }
-        try (GroupTable into = groupTable(ctx, (int) Math.min(groupHint, 1 << 29));
-             DistinctPairs pairs = new DistinctPairs(pairTypes.get(1), ctx.pool(), false, pairHint)) {
-            for (PackedWorker w : workers) {
-                int[] gs = w.groupOrder.start();
-                int[] order = w.groupOrder.order();
-                for (int i = gs[p]; i < gs[p + 1]; i++) {
-                    w.mapped[order[i]] = into.insertGroupFrom(w.groups, order[i]);
-                }
-            }
-            int chunk = Math.max(1, ctx.batchRows());
-            int[] rows = new int[chunk];
-            int[] ids = new int[chunk];
-            for (PackedWorker w : workers) {
-                ctx.checkCancelled();
-                Batch batch = new Batch(List.of(w.values, w.values), w.pairs.pairCount());
-                int end = w.pairStart[p + 1];
-                for (int from = w.pairStart[p]; from < end; from += chunk) {
-                    int n = Math.min(chunk, end - from);
-                    int m = 0;
-                    for (int i = 0; i < n; i++) {
-                        int r = w.pairOrder[from + i];
-                        int g = w.mapped[w.pairs.groupOf(r)];
-                        if (pairs.addFrom(w.pairs, r, g)) {
-                            rows[m] = r;
-                            ids[m] = g;
-                            m++;
-                        }
-                    }
-                    into.updateGroups(batch, rows, m, ids);
-                }
+            } finally {
+                first.closeSet(set);
             }
             int count = into.groupCount();
             return MaterializedResults.chunked(schema, into.finish(), count, ctx.batchRows());

@@ -274,11 +274,6 @@ final class GroupTable implements AutoCloseable {
         update(batch, rows, n, ids);
     }
 
-    /** The group of {@code other}'s group {@code og} in this table (made with its keys, no aggregate, when new). */
-    int insertGroupFrom(GroupTable other, int og) {
-        return findOrInsertGroup(other.groupHashes[og], other, og);
-    }
-
     /** Hashes the keys of a batch's live rows into {@code out} (live-row order) as {@link #add} does. */
     void hashLive(Batch batch, long[] out) {
         int n = batch.liveCount();
@@ -689,19 +684,37 @@ final class GroupTable implements AutoCloseable {
     /** Groups a run copy takes at a time (its index arrays stay in L1). */
     private static final int MERGE_CHUNK = 1024;
 
-    /** Folds the groups {@code [from, to)} of {@code other} into this table. */
-    void mergeRange(GroupTable other, int from, int to) {
-        long[] otherHashes = other.groupHashes;
-        for (int og = from; og < to; og++) {
-            mergeGroup(other, og, otherHashes[og]);
+    /** Folds another worker's table into this one. */
+    void mergeFrom(GroupTable other) {
+        mergeRanges(new GroupTable[] {other}, new int[] {0}, new int[] {other.groupCount}, 1);
+    }
+
+    /**
+     * Folds the groups {@code [from[t], to[t])} of each table {@code tables[t]}, {@code t <
+     * count}, into this table. Every merge of whole tables or of runs' stretches goes through
+     * this one loop: the JIT compiles it (with the probe and the accumulators inlined) once for
+     * all callers, where a caller's own loop over tables would be compiled on stack with all
+     * of it inlined again (bench/RESULTS.md, session 11 agg).
+     */
+    void mergeRanges(GroupTable[] tables, int[] from, int[] to, int count) {
+        for (int t = 0; t < count; t++) {
+            GroupTable other = tables[t];
+            long[] otherHashes = other.groupHashes;
+            for (int og = from[t]; og < to[t]; og++) {
+                mergeGroup(other, og, otherHashes[og]);
+            }
         }
     }
 
-    /** Folds another worker's table into this one. */
-    void mergeFrom(GroupTable other) {
+    /**
+     * Inserts groups {@code order[i]} of {@code other}, {@code from <= i < to}, with their keys
+     * and no aggregate when new, and writes each one's id here to {@code mapped[order[i]]}.
+     */
+    void insertGroupsFrom(GroupTable other, int[] order, int from, int to, int[] mapped) {
         long[] otherHashes = other.groupHashes;
-        for (int g = 0; g < other.groupCount; g++) {
-            mergeGroup(other, g, otherHashes[g]);
+        for (int i = from; i < to; i++) {
+            int og = order[i];
+            mapped[og] = findOrInsertGroup(otherHashes[og], other, og);
         }
     }
 

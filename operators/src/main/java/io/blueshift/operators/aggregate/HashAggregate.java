@@ -371,42 +371,8 @@ public final class HashAggregate implements Sink, AutoCloseable {
         int partitions = 1 << partBits;
         MaterializedResult[] parts = new MaterializedResult[partitions];
         try {
-            io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
-                GroupTable into = null;
-                for (Local l : all) {
-                    if (l.parts != null && (into == null || l.parts[p].groupCount() > into.groupCount())) {
-                        into = l.parts[p];
-                    }
-                }
-                GroupTable fresh = null;
-                try {
-                    if (into == null) {
-                        long n = 0;
-                        for (GroupTable r : runs) {
-                            n += r.runStart(p + 1, partBits) - r.runStart(p, partBits);
-                        }
-                        fresh = newTable(ctx, (int) Math.min(n, 1 << 29));
-                        into = fresh;
-                    }
-                    for (Local l : all) {
-                        if (l.parts != null && l.parts[p] != into) {
-                            ctx.checkCancelled();
-                            into.mergeFrom(l.parts[p]);
-                        }
-                    }
-                    for (GroupTable r : runs) {
-                        ctx.checkCancelled();
-                        into.mergeRange(r, r.runStart(p, partBits), r.runStart(p + 1, partBits));
-                    }
-                    int count = into.groupCount();
-                    List<ColumnVector> columns = into.finish();
-                    parts[p] = MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
-                } finally {
-                    if (fresh != null) {
-                        fresh.close();
-                    }
-                }
-            });
+            io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions,
+                    p -> parts[p] = mergePartition(p, partBits, all, runs, ctx));
             return io.blueshift.operators.set.UnionAllResult.concatNonEmpty(schema, parts);
         } catch (RuntimeException | Error e) {
             for (MaterializedResult r : parts) {
@@ -416,6 +382,83 @@ public final class HashAggregate implements Sink, AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Partition {@code p} of {@link #mergePartitions}: the workers' partition-p tables and
+     * every run's stretch of it folded into the largest of those tables (or a new one), by one
+     * {@link GroupTable#mergeRanges} call (no loop here calls into the table: see there).
+     */
+    private MaterializedResult mergePartition(int p, int partBits, List<Local> all, List<GroupTable> runs,
+                                              ExecutionContext ctx) {
+        GroupTable into = largestPart(all, p);
+        GroupTable[] tables = new GroupTable[all.size() + runs.size()];
+        int[] from = new int[tables.length];
+        int[] to = new int[tables.length];
+        int count = sources(p, partBits, all, runs, into, tables, from, to);
+        GroupTable fresh = null;
+        try {
+            if (into == null) {
+                fresh = newTable(ctx, (int) Math.min(rangeGroups(from, to, count), 1 << 29));
+                into = fresh;
+            }
+            ctx.checkCancelled();
+            into.mergeRanges(tables, from, to, count);
+            int groupCount = into.groupCount();
+            List<ColumnVector> columns = into.finish();
+            return MaterializedResults.chunked(schema, columns, groupCount, ctx.batchRows());
+        } finally {
+            if (fresh != null) {
+                fresh.close();
+            }
+        }
+    }
+
+    // the loops of mergePartition over workers and runs are methods of their own: a task runs
+    // once per partition, so a loop in it would be compiled on stack with the merge inlined
+
+    /** The largest partition-p table of the workers that partitioned (null when none did). */
+    private static GroupTable largestPart(List<Local> all, int p) {
+        GroupTable into = null;
+        for (Local l : all) {
+            if (l.parts != null && (into == null || l.parts[p].groupCount() > into.groupCount())) {
+                into = l.parts[p];
+            }
+        }
+        return into;
+    }
+
+    /**
+     * The groups partition p folds into {@code into}: the other workers' partition-p tables
+     * whole, then each run's stretch of the partition, as {@code tables[t]}'s groups {@code
+     * [from[t], to[t])}; returns how many.
+     */
+    private static int sources(int p, int partBits, List<Local> all, List<GroupTable> runs, GroupTable into,
+                               GroupTable[] tables, int[] from, int[] to) {
+        int count = 0;
+        for (Local l : all) {
+            if (l.parts != null && l.parts[p] != into) {
+                tables[count] = l.parts[p];
+                to[count] = l.parts[p].groupCount();
+                count++;
+            }
+        }
+        for (GroupTable r : runs) {
+            tables[count] = r;
+            from[count] = r.runStart(p, partBits);
+            to[count] = r.runStart(p + 1, partBits);
+            count++;
+        }
+        return count;
+    }
+
+    /** The groups in ranges {@code [from[t], to[t])}, {@code t < count}. */
+    private static long rangeGroups(int[] from, int[] to, int count) {
+        long groups = 0;
+        for (int t = 0; t < count; t++) {
+            groups += to[t] - from[t];
+        }
+        return groups;
     }
 
     /**

@@ -190,19 +190,32 @@ final class PackedKeys implements AutoCloseable {
         }
         if (pending > 0) {
             int[] groups = table.resolveRows(batch, pendingRows, pending);
-            for (int j = 0; j < pending; j++) {
-                values[find(pendingKeys[j])] = groups[j] + 1;
-            }
-            int[] out = ids;
-            for (int i = 0; i < n; i++) {
-                int e = out[i];
-                if (e < 0) {
-                    out[i] = groups[-e - 2];
-                }
-            }
+            storePending(groups);
+            resolvePending(groups, n);
             pending = 0;
         }
         return ids;
+    }
+
+    // the loops after table.resolveRows are methods of their own: in assign, a loop would be
+    // compiled on stack with the table's insert path inlined (bench/RESULTS.md, session 11 agg)
+
+    /** Caches the groups made for the pending keys. */
+    private void storePending(int[] groups) {
+        for (int j = 0; j < pending; j++) {
+            values[find(pendingKeys[j])] = groups[j] + 1;
+        }
+    }
+
+    /** Replaces each row's pending mark ({@code -2 - j}) with the group made for pending key j. */
+    private void resolvePending(int[] groups, int n) {
+        int[] out = ids;
+        for (int i = 0; i < n; i++) {
+            int e = out[i];
+            if (e < 0) {
+                out[i] = groups[-e - 2];
+            }
+        }
     }
 
     private void ensure(int n) {
