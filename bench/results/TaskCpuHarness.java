@@ -17,7 +17,12 @@ public class TaskCpuHarness {
         Map<String, Long> m = new TreeMap<>();
         try (var ds = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path p : ds) {
-                String st = Files.readString(p.resolve("stat"));
+                String st;
+                try {
+                    st = Files.readString(p.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue; // a thread that ended while the list was read (the JIT stops idle compiler threads)
+                }
                 int l = st.indexOf('('), r = st.lastIndexOf(')');
                 String name = st.substring(l + 1, r).replaceAll("[0-9]+$", "#");
                 String[] f = st.substring(r + 2).split(" ");
