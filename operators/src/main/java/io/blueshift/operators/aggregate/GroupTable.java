@@ -73,6 +73,8 @@ final class GroupTable implements AutoCloseable {
     private final List<DataType> keyTypes;
     /** The packed-key cache of {@link #assign} (null: not made yet, or off). */
     private PackedKeys packedKeys;
+    /** The direct-array cache of {@link #assign} for one integer key (null: not made, off, or not such a key). */
+    private DirectKeys directKeys;
     private boolean packedTried;
 
     GroupTable(KernelProvider kernels, MemoryPool pool, int[] keyColumns, List<DataType> keyTypes,
@@ -229,6 +231,20 @@ final class GroupTable implements AutoCloseable {
         }
         if (!packedTried) {
             packedTried = true;
+            directKeys = DirectKeys.create(keyTypes, pool);
+            if (directKeys == null) {
+                packedKeys = PackedKeys.create(keyTypes, pool);
+            }
+        }
+        if (directKeys != null) {
+            keyInputs[0] = batch.column(keyColumns[0]);
+            int[] ids = directKeys.assign(this, batch, keyInputs[0], rows, n);
+            if (ids != null) {
+                return ids;
+            }
+            // keys too sparse for an array: the packed-key map (or the table) from now on
+            directKeys.close();
+            directKeys = null;
             packedKeys = PackedKeys.create(keyTypes, pool);
         }
         if (packedKeys != null) {
@@ -551,12 +567,27 @@ final class GroupTable implements AutoCloseable {
         if (packedKeys != null) {
             packedKeys.clear();
         }
+        if (directKeys != null) {
+            // emptying the array would cost its whole span each time: the tables that reset
+            // (runs of clustered keys, partitioned workers) go without it
+            directKeys.close();
+            directKeys = null;
+        }
+    }
+
+    /** Whether an array indexed by key gives this table's groups ({@link DirectKeys}). */
+    boolean directKeys() {
+        return directKeys != null;
     }
 
     private void closePacked() {
         if (packedKeys != null) {
             packedKeys.close();
             packedKeys = null;
+        }
+        if (directKeys != null) {
+            directKeys.close();
+            directKeys = null;
         }
         packedTried = true;
     }

@@ -275,10 +275,11 @@ public final class HashAggregate implements Sink, AutoCloseable {
         if (l.table.groupCount() >= l.limit) {
             if (l.tableRows >= (long) RUN_ROWS_PER_GROUP * l.table.groupCount()) {
                 l.sealRun();
-            } else if (l.ctx.threads() > 1) {
+            } else if (l.ctx.threads() > 1 && !l.table.directKeys()) {
                 l.partition();
             } else {
-                l.limit = Integer.MAX_VALUE; // one worker, spread keys: its one table takes every group
+                // one worker, or keys an array indexes (no table to outgrow the caches): the one table takes every group
+                l.limit = Integer.MAX_VALUE;
             }
         }
     }
