@@ -16,10 +16,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link KeyBitmapKernels} a vector of keys at a time: the bitmap offsets computed in long
- * lanes, the range tested unsigned, the words gathered from the bitmap by index, the bits
+ * lanes, the range tested unsigned, the words fetched from the bitmap by index, the bits
  * shifted out per lane and the kept row ids compressed into {@code out}. Keys of selected rows
- * are first copied into a small array (the Vector API gathers only from arrays); the rows
- * under a whole vector are tested one at a time.
+ * are first copied into a small array; the rows under a whole vector are tested one at a time.
+ *
+ * <p>Only Vector API calls that are {@code @ForceInline} down to their intrinsic are used, so
+ * that no C2 inlining budget can leave one out of line: the words are fetched lane by lane (the
+ * API's gather looks up its index species with {@code IntVector.species(shape)}, which C2 inlines
+ * only while the compile is small; refused, the gather and every operation after it ran in the
+ * API's Java fallback, boxing each vector, in some processes and not others), and lanes change
+ * width with {@code convertShape} and a constant conversion, not {@code castShape}, whose lookup
+ * of the conversion is such a plain method too.
  */
 final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     static final SimdKeyBitmapKernels INSTANCE = new SimdKeyBitmapKernels();
@@ -72,11 +79,12 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int exactRows64(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = exact(bits, min, range, v, index).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -84,11 +92,13 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int exactRows32(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
-            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER).castShape(LONG, 0);
-            VectorMask<Long> keep = exact(bits, min, range, v, index).and(valid(validity, i, lanes));
+            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
+                    .convertShape(VectorOperators.I2L, LONG, 0);
+            VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -96,11 +106,12 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int hashedRows64(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -108,11 +119,13 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int hashedRows32(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
-            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER).castShape(LONG, 0);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(valid(validity, i, lanes));
+            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
+                    .convertShape(VectorOperators.I2L, LONG, 0);
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -121,7 +134,8 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     private static int exactSelected(long[] bits, long min, long range, MemorySegment data, boolean four,
                                      MemorySegment validity, int[] sel, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         long[] keys = new long[Math.min(CHUNK, whole)];
         int k = 0;
         for (int from = 0; from < whole; from += CHUNK) {
@@ -129,7 +143,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
                 LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = exact(bits, min, range, v, index).and(validSelected(validity, sel, i, lanes));
+                VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(validSelected(validity, sel, i, lanes));
                 // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
                 k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
             }
@@ -140,7 +154,8 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     private static int hashedSelected(long[] bits, long multiplier, int shift, MemorySegment data, boolean four,
                                       MemorySegment validity, int[] sel, int whole, int[] out) {
         int lanes = LONG.length();
-        int[] index = new int[lanes];
+        long[] index = new long[lanes];
+        long[] words = new long[lanes];
         long[] keys = new long[Math.min(CHUNK, whole)];
         int k = 0;
         for (int from = 0; from < whole; from += CHUNK) {
@@ -148,7 +163,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
                 LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index).and(validSelected(validity, sel, i, lanes));
+                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(validSelected(validity, sel, i, lanes));
                 k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
             }
         }
@@ -169,21 +184,26 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     }
 
     /** The lanes of {@code v} whose offset from {@code min} is in range and whose bit is set. */
-    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, int[] index) {
+    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, long[] index, long[] words) {
         LongVector off = v.sub(min);
         VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
-        LongVector word = off.lanewise(VectorOperators.LSHR, 6).blend(0L, in.not());
-        ((IntVector) word.castShape(IDS, 0)).intoArray(index, 0);
-        LongVector words = LongVector.fromArray(LONG, bits, 0, index, 0);
-        return words.lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L).and(in);
+        off.lanewise(VectorOperators.LSHR, 6).blend(0L, in.not()).intoArray(index, 0);
+        return fetch(bits, index, words).lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L).and(in);
     }
 
     /** The lanes of {@code v} whose hashed bit is set. */
-    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, int[] index) {
+    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, long[] index, long[] words) {
         LongVector off = v.mul(multiplier).lanewise(VectorOperators.LSHR, shift);
-        ((IntVector) off.lanewise(VectorOperators.LSHR, 6).castShape(IDS, 0)).intoArray(index, 0);
-        LongVector words = LongVector.fromArray(LONG, bits, 0, index, 0);
-        return words.lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L);
+        off.lanewise(VectorOperators.LSHR, 6).intoArray(index, 0);
+        return fetch(bits, index, words).lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L);
+    }
+
+    /** The words {@code bits[index[j]]} of a vector's lanes, read one lane at a time (see the class comment). */
+    private static LongVector fetch(long[] bits, long[] index, long[] words) {
+        for (int j = 0; j < LONG.length(); j++) {
+            words[j] = bits[(int) index[j]];
+        }
+        return LongVector.fromArray(LONG, words, 0);
     }
 
     /** The validity of rows {@code [i, i + lanes)} as a mask (all set without a bitmap). */
