@@ -16,12 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link KeyBitmapKernels} a vector of keys at a time: the bitmap offsets computed in long
- * lanes, the range tested unsigned, the words fetched from the bitmap by index, the bits
- * shifted out per lane and the kept row ids compressed into {@code out}. Keys of selected rows
- * are first copied into a small array; the rows under a whole vector are tested one at a time.
+ * lanes, the range tested unsigned, the bits read from the bitmap per lane into a mask and the
+ * kept row ids compressed into {@code out}. Keys of selected rows are first copied into a small
+ * array; the rows under a whole vector are tested one at a time.
  *
  * <p>Only Vector API calls that are {@code @ForceInline} down to their intrinsic are used, so
- * that no C2 inlining budget can leave one out of line: the words are fetched lane by lane (the
+ * that no C2 inlining budget can leave one out of line: the bits are read lane by lane (the
  * API's gather looks up its index species with {@code IntVector.species(shape)}, which C2 inlines
  * only while the compile is small; refused, the gather and every operation after it ran in the
  * API's Java fallback, boxing each vector, in some processes and not others), and lanes change
@@ -79,12 +79,11 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int exactRows64(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -92,13 +91,12 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int exactRows32(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
                     .convertShape(VectorOperators.I2L, LONG, 0);
-            VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -106,12 +104,11 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int hashedRows64(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -119,13 +116,12 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
 
     private static int hashedRows32(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
             LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
                     .convertShape(VectorOperators.I2L, LONG, 0);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(valid(validity, i, lanes));
+            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(valid(validity, i, lanes));
             k = store(IOTA.add(i), keep, out, k);
         }
         return k;
@@ -134,8 +130,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     private static int exactSelected(long[] bits, long min, long range, MemorySegment data, boolean four,
                                      MemorySegment validity, int[] sel, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         long[] keys = new long[Math.min(CHUNK, whole)];
         int k = 0;
         for (int from = 0; from < whole; from += CHUNK) {
@@ -143,7 +138,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
                 LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = exact(bits, min, range, v, index, words).and(validSelected(validity, sel, i, lanes));
+                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(validSelected(validity, sel, i, lanes));
                 // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
                 k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
             }
@@ -154,8 +149,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     private static int hashedSelected(long[] bits, long multiplier, int shift, MemorySegment data, boolean four,
                                       MemorySegment validity, int[] sel, int whole, int[] out) {
         int lanes = LONG.length();
-        long[] index = new long[lanes];
-        long[] words = new long[lanes];
+        long[] offsets = new long[lanes];
         long[] keys = new long[Math.min(CHUNK, whole)];
         int k = 0;
         for (int from = 0; from < whole; from += CHUNK) {
@@ -163,7 +157,7 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
                 LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, index, words).and(validSelected(validity, sel, i, lanes));
+                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(validSelected(validity, sel, i, lanes));
                 k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
             }
         }
@@ -184,26 +178,31 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     }
 
     /** The lanes of {@code v} whose offset from {@code min} is in range and whose bit is set. */
-    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, long[] index, long[] words) {
+    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, long[] offsets) {
         LongVector off = v.sub(min);
         VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
-        off.lanewise(VectorOperators.LSHR, 6).blend(0L, in.not()).intoArray(index, 0);
-        return fetch(bits, index, words).lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L).and(in);
+        // lanes out of range read bit 0 of word 0 and are dropped by the mask
+        off.blend(0L, in.not()).intoArray(offsets, 0);
+        return VectorMask.fromLong(LONG, bitsAt(bits, offsets)).and(in);
     }
 
     /** The lanes of {@code v} whose hashed bit is set. */
-    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, long[] index, long[] words) {
-        LongVector off = v.mul(multiplier).lanewise(VectorOperators.LSHR, shift);
-        off.lanewise(VectorOperators.LSHR, 6).intoArray(index, 0);
-        return fetch(bits, index, words).lanewise(VectorOperators.LSHR, off).and(1L).compare(VectorOperators.NE, 0L);
+    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, long[] offsets) {
+        v.mul(multiplier).lanewise(VectorOperators.LSHR, shift).intoArray(offsets, 0);
+        return VectorMask.fromLong(LONG, bitsAt(bits, offsets));
     }
 
-    /** The words {@code bits[index[j]]} of a vector's lanes, read one lane at a time (see the class comment). */
-    private static LongVector fetch(long[] bits, long[] index, long[] words) {
+    /**
+     * The bits at {@code offsets} (one per lane) as a lane mask, read one lane at a time (see the
+     * class comment); a vector store then scalar loads, as scalar stores then a vector load stall.
+     */
+    private static long bitsAt(long[] bits, long[] offsets) {
+        long mask = 0;
         for (int j = 0; j < LONG.length(); j++) {
-            words[j] = bits[(int) index[j]];
+            long offset = offsets[j];
+            mask |= ((bits[(int) (offset >>> 6)] >>> offset) & 1L) << j;
         }
-        return LongVector.fromArray(LONG, words, 0);
+        return mask;
     }
 
     /** The validity of rows {@code [i, i + lanes)} as a mask (all set without a bitmap). */
