@@ -22,6 +22,12 @@ public final class ColumnVector implements AutoCloseable {
     static final int FIRST_STRING_BUFFER_BYTES = 4 << 10;
 
     private final DataType type;
+    /**
+     * {@code type.byteWidth()}, asked once here. Asked of the type at each call site, the
+     * interface call was compiled for the one or two types that site had seen and trapped on
+     * the next (class_check / bimorphic), throwing away the caller's compile.
+     */
+    private final int byteWidth;
     private final int capacity;
     private final MemorySegment data;
     private MemorySegment validity;
@@ -35,6 +41,7 @@ public final class ColumnVector implements AutoCloseable {
     private ColumnVector(DataType type, int capacity, MemorySegment data, MemorySegment validity,
                          List<MemorySegment> varBuffers, List<Allocation> owned, MemoryPool pool, String owner) {
         this.type = Objects.requireNonNull(type, "type is null");
+        this.byteWidth = type.byteWidth();
         this.capacity = capacity;
         this.data = Objects.requireNonNull(data, "data is null");
         this.validity = validity;
@@ -93,6 +100,9 @@ public final class ColumnVector implements AutoCloseable {
     }
 
     public DataType type() { return type; }
+
+    /** Bytes per value in the data buffer ({@link DataType#byteWidth}; 0 for bit-packed BOOLEAN). */
+    public int byteWidth() { return byteWidth; }
     public int capacity() { return capacity; }
     public MemorySegment data() { return data; }
     /** The validity bitmap, or {@code null} when the vector has no nulls. */
@@ -112,7 +122,7 @@ public final class ColumnVector implements AutoCloseable {
             requireByteAligned(offset);
             d = data.asSlice(offset >>> 3);
         } else {
-            d = data.asSlice((long) offset * type.byteWidth(), (long) length * type.byteWidth());
+            d = data.asSlice((long) offset * byteWidth, (long) length * byteWidth);
         }
         if (validity != null) {
             requireByteAligned(offset);
@@ -269,7 +279,7 @@ public final class ColumnVector implements AutoCloseable {
             case DataType.VarcharType t -> StringViews.compare(a.data(), a.varBuffers(), ra, b.data(), b.varBuffers(), rb);
             case DataType.Float64Type t -> Double.compare(a.getDouble(ra), b.getDouble(rb));
             case DataType.BooleanType t -> Boolean.compare(a.getBoolean(ra), b.getBoolean(rb));
-            default -> a.type.byteWidth() == 4 ? Integer.compare(a.getInt(ra), b.getInt(rb)) : Long.compare(a.getLong(ra), b.getLong(rb));
+            default -> a.byteWidth == 4 ? Integer.compare(a.getInt(ra), b.getInt(rb)) : Long.compare(a.getLong(ra), b.getLong(rb));
         };
     }
 

@@ -189,7 +189,7 @@ final class GroupTable implements AutoCloseable {
                     else h.combineInt32(ints, v.validity(), sel, n, out);
                 }
                 default -> {
-                    if (v.type().byteWidth() == 4) {
+                    if (v.byteWidth() == 4) {
                         if (first) h.hashInt32(v.data(), v.validity(), sel, n, out);
                         else h.combineInt32(v.data(), v.validity(), sel, n, out);
                     } else {

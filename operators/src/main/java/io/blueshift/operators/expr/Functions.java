@@ -71,11 +71,11 @@ final class Functions {
 
     /** An integer-like value of a column (INT32, INT64, DATE). */
     static long integral(ColumnVector v, int r) {
-        return v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+        return v.byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
     }
 
     private static void setIntegral(ColumnVector out, int r, long value) {
-        if (out.type().byteWidth() == 4) {
+        if (out.byteWidth() == 4) {
             out.setInt(r, Math.toIntExact(value));
         } else {
             out.setLong(r, value);

@@ -315,7 +315,7 @@ abstract sealed class MembershipFilter {
 
         private boolean contains(ColumnVector v, int r) {
             if (longs != null) {
-                long x = v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+                long x = v.byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
                 if (longs.length <= 8) {
                     for (long c : longs) {
                         if (c == x) return true;
@@ -328,7 +328,7 @@ abstract sealed class MembershipFilter {
                 double x = switch (v.type()) {
                     case DataType.Float64Type f -> v.getDouble(r);
                     case DecimalType d -> BigDecimal.valueOf(v.getLong(r), d.scale()).doubleValue();
-                    default -> v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
+                    default -> v.byteWidth() == 4 ? v.getInt(r) : v.getLong(r);
                 };
                 for (double c : doubles) {
                     if (c == x) return true;

@@ -155,7 +155,7 @@ public final class GroupAggregates {
             case DataType.BooleanType t -> v.getBoolean(r);
             case DataType.Float64Type t -> v.getDouble(r);
             case DataType.VarcharType t -> v.getString(r);
-            default -> v.type().byteWidth() == 4 ? (long) v.getInt(r) : v.getLong(r);
+            default -> v.byteWidth() == 4 ? (long) v.getInt(r) : v.getLong(r);
         };
     }
 

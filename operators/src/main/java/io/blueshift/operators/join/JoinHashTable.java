@@ -338,7 +338,7 @@ final class JoinHashTable implements AutoCloseable {
         int[] index = new int[(int) bestLen];
         ColumnVector k = keys.get(best);
         MemorySegment data = k.data();
-        boolean four = k.type().byteWidth() == 4;
+        boolean four = k.byteWidth() == 4;
         long min = keyMins[best];
         boolean several = keys.size() > 1;
         boolean nulls = hasNullKey;
@@ -403,7 +403,7 @@ final class JoinHashTable implements AutoCloseable {
             long[] ranked = new long[2 * words];
             ColumnVector k = keys.get(best);
             MemorySegment data = k.data();
-            boolean four = k.type().byteWidth() == 4;
+            boolean four = k.byteWidth() == 4;
             long min = keyMins[best];
             List<ColumnVector> nullKeys = hasNullKey ? keys : null;
             markRanked(ranked, data, four, min, n, nullKeys, ctx);
@@ -639,7 +639,7 @@ final class JoinHashTable implements AutoCloseable {
             ColumnVector k = keys.get(c);
             MemorySegment data = k.data();
             MemorySegment validity = k.validity();
-            boolean four = k.type().byteWidth() == 4;
+            boolean four = k.byteWidth() == 4;
             long[] minMax = keyMins != null ? new long[] {keyMins[c], keyMaxs[c]} : valueRange(k, 0, n);
             long min = minMax[0];
             long max = minMax[1];
@@ -713,7 +713,7 @@ final class JoinHashTable implements AutoCloseable {
         }
         MemorySegment data = k.data();
         MemorySegment validity = k.validity();
-        boolean four = k.type().byteWidth() == 4;
+        boolean four = k.byteWidth() == 4;
         int words = (int) ((range + 63) >>> 6);
         Allocation account = pool.reserveExternal(words * 8L, "hash join key range bitmap");
         long[] bits = new long[words];
@@ -793,7 +793,7 @@ final class JoinHashTable implements AutoCloseable {
         }
         MemorySegment data = column.data();
         MemorySegment validity = column.validity();
-        if (validity == null && column.type().byteWidth() == 4) {
+        if (validity == null && column.byteWidth() == 4) {
             for (int r = from; r < to; r++) {
                 long v = data.getAtIndex(INT, r);
                 min = Math.min(min, v);
@@ -806,7 +806,7 @@ final class JoinHashTable implements AutoCloseable {
                 max = Math.max(max, v);
             }
         } else {
-            boolean four = column.type().byteWidth() == 4;
+            boolean four = column.byteWidth() == 4;
             for (int r = from; r < to; r++) {
                 if (Validity.isValid(validity, r)) {
                     long v = four ? data.getAtIndex(INT, r) : data.getAtIndex(LONG, r);
@@ -843,7 +843,7 @@ final class JoinHashTable implements AutoCloseable {
     int keepByKeyBits(ColumnVector probeKey, MemorySegment sel, int n, MemorySegment out) {
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
-        boolean four = probeKey.type().byteWidth() == 4;
+        boolean four = probeKey.byteWidth() == 4;
         if (validity == null && keyHashed && rangeBits != null && n > 0 && clustered(data, four, sel, n)) {
             if (four) {
                 return sel == null ? keep32(rangeBits, rangeMin, rangeLen, data, n, out)
@@ -894,7 +894,7 @@ final class JoinHashTable implements AutoCloseable {
     int keepByKeyBits(ColumnVector probeKey, int[] sel, int n, int[] out) {
         MemorySegment data = probeKey.data();
         MemorySegment validity = probeKey.validity();
-        boolean four = probeKey.type().byteWidth() == 4;
+        boolean four = probeKey.byteWidth() == 4;
         KeyBitmapKernels k = bitmapKernels;
         if (validity == null && keyHashed && rangeBits != null && n > 0 && clustered(data, four, sel, n)) {
             return four ? k.keepExact32(rangeBits, rangeMin, rangeLen, data, null, sel, n, out)
@@ -1115,7 +1115,7 @@ final class JoinHashTable implements AutoCloseable {
         ColumnVector key = probeKeys.get(directColumn);
         MemorySegment data = key.data();
         MemorySegment validity = key.validity();
-        boolean four = key.type().byteWidth() == 4;
+        boolean four = key.byteWidth() == 4;
         if (rankWords != null) {
             if (four) {
                 if (sel == null) {
@@ -1249,8 +1249,8 @@ final class JoinHashTable implements AutoCloseable {
         }
         MemorySegment a = probe.data();
         MemorySegment b = build.data();
-        boolean a4 = probe.type().byteWidth() == 4;
-        boolean b4 = build.type().byteWidth() == 4;
+        boolean a4 = probe.byteWidth() == 4;
+        boolean b4 = build.byteWidth() == 4;
         for (int i = 0; i < n; i++) {
             int c = cand[i];
             if (c < 0) continue;

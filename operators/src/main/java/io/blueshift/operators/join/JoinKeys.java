@@ -56,7 +56,7 @@ final class JoinKeys {
             if (v.type() instanceof DataType.VarcharType) {
                 if (first) h.hashStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
                 else h.combineStringViews(v.data(), v.varBuffers(), v.validity(), sel, n, out);
-            } else if (v.type().byteWidth() == 4) {
+            } else if (v.byteWidth() == 4) {
                 if (first) h.hashInt32(v.data(), v.validity(), sel, n, out);
                 else h.combineInt32(v.data(), v.validity(), sel, n, out);
             } else {
@@ -68,7 +68,7 @@ final class JoinKeys {
 
     /** Value {@code i} of a fixed-width integer-like vector, sign-extended. */
     static long longAt(ColumnVector v, int i) {
-        return v.type().byteWidth() == 4 ? v.getInt(i) : v.getLong(i);
+        return v.byteWidth() == 4 ? v.getInt(i) : v.getLong(i);
     }
 
     /** Non-null equality of probe value {@code a[i]} and build value {@code b[j]}. */

@@ -309,7 +309,7 @@ public final class OrderBy {
                 if (nulls) {
                     copyNulls(src, refs, dst);
                 }
-                if (dst.type().byteWidth() == 4) {
+                if (dst.byteWidth() == 4) {
                     copyInts(src, refs, dst.data());
                 } else {
                     copyLongs(src, refs, dst.data());
@@ -447,7 +447,7 @@ public final class OrderBy {
             case DataType.BooleanType t -> dst.setBoolean(i, src.getBoolean(row));
             case DataType.Float64Type t -> dst.setDouble(i, src.getDouble(row));
             default -> {
-                if (src.type().byteWidth() == 4) dst.setInt(i, src.getInt(row));
+                if (src.byteWidth() == 4) dst.setInt(i, src.getInt(row));
                 else dst.setLong(i, src.getLong(row));
             }
         }

@@ -205,7 +205,7 @@ public final class WindowEvaluator {
                                     if (floating) {
                                         sumDouble += v.getDouble(r);
                                     } else {
-                                        sumLong = Math.addExact(sumLong, v.type().byteWidth() == 4 ? v.getInt(r) : v.getLong(r));
+                                        sumLong = Math.addExact(sumLong, v.byteWidth() == 4 ? v.getInt(r) : v.getLong(r));
                                     }
                                 }
                             }
