@@ -253,17 +253,45 @@ public final class ExpressionEvaluator implements AutoCloseable {
         return out;
     }
 
-    private ColumnVector arithmetic(Expr.Arithmetic a, Batch batch) {
+    /**
+     * An arithmetic node's shape, worked out once per node: which side is a constant, the
+     * constant at the result's scale, each operand's widening and scaling. Tested per batch,
+     * the type and side tests were compiled for the shapes seen so far and trapped on the next
+     * (class_check, unstable_if), throwing away the compile of the operator that inlined them.
+     */
+    private record ArithmeticPlan(Shape shape, Operand left, Operand right, Expr.Literal literal, long constant,
+                                  boolean constantOverflows) {
+        enum Shape { FLOAT64, COLUMN_CONSTANT, CONSTANT_MINUS_COLUMN, COLUMNS }
+    }
+
+    /**
+     * An int64 operand: {@code expr} evaluated, widened from 4 bytes when its type is
+     * {@code type} and {@code widen} (another type, or {@code type} null, goes through
+     * {@link #toInt64}), then scaled up by {@code digits}.
+     */
+    private record Operand(Expr expr, DataType type, boolean widen, int digits) {}
+
+    private final Map<Expr.Arithmetic, ArithmeticPlan> arithmeticPlans = new IdentityHashMap<>();
+
+    private ArithmeticPlan arithmeticPlan(Expr.Arithmetic a) {
+        ArithmeticPlan plan = arithmeticPlans.get(a);
+        if (plan == null) {
+            if (arithmeticPlans.size() >= 4096) {
+                arithmeticPlans.clear(); // should nodes be made per batch somewhere, they must not pile up
+            }
+            plan = planArithmetic(a);
+            arithmeticPlans.put(a, plan);
+        }
+        return plan;
+    }
+
+    private static ArithmeticPlan planArithmetic(Expr.Arithmetic a) {
         DataType type = a.type();
         if (type instanceof DataType.Float64Type) {
-            return floatArithmetic(a, batch);
+            return new ArithmeticPlan(ArithmeticPlan.Shape.FLOAT64, null, null, null, 0, false);
         }
         // INT64 or DECIMAL: operands brought to the result's scale, then int64 kernels.
-        int scale = type instanceof DecimalType d ? d.scale() : 0;
-        ArithmeticKernels k = kernels.arithmetic();
-        int rows = batch.rowCount();
-        MemorySegment sel = sel(batch);
-        int count = batch.liveCount();
+        int scale = scaleOf(type);
         Expr left = a.left();
         Expr right = a.right();
         Expr.ArithmeticOp op = a.op();
@@ -271,45 +299,105 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 && (op == Expr.ArithmeticOp.ADD || op == Expr.ArithmeticOp.MULTIPLY)) {
             Expr t = left; left = right; right = t;
         }
-        try {
-            if (right instanceof Expr.Literal lit && !(left instanceof Expr.Literal)) {
-                ColumnVector l = operandAt(left, batch, op, scale);
-                if (lit.isNull()) {
-                    return broadcast(new Expr.Literal(null, type), rows);
-                }
-                long c = literalAt(lit, op, scale);
-                ColumnVector out = newVector(type, rows, l.validity());
-                long addend = op == Expr.ArithmeticOp.SUBTRACT ? Math.negateExact(c) : c;
-                switch (op) {
-                    case ADD, SUBTRACT -> runLive(batch, (s, n) -> k.addInt64Constant(l.data(), l.validity(), addend, s, n, out.data()));
-                    case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64Constant(l.data(), l.validity(), c, s, n, out.data()));
-                    default -> throw new IllegalStateException(op.name());
-                }
-                return out;
-            }
-            if (left instanceof Expr.Literal lit && op == Expr.ArithmeticOp.SUBTRACT) {
-                ColumnVector r = operandAt(right, batch, op, scale);
-                if (lit.isNull()) {
-                    return broadcast(new Expr.Literal(null, type), rows);
-                }
-                long c = literalAt(lit, op, scale);
-                ColumnVector out = newVector(type, rows, r.validity());
-                runLive(batch, (s, n) -> k.subtractFromConstantInt64(c, r.data(), r.validity(), s, n, out.data()));
-                return out;
-            }
-            ColumnVector l = operandAt(left, batch, op, scale);
-            ColumnVector r = operandAt(right, batch, op, scale);
-            ColumnVector out = newVector(type, rows, mergeValidity(l.validity(), r.validity(), rows));
-            switch (op) {
-                case ADD -> runLive(batch, (s, n) -> k.addInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
-                case SUBTRACT -> runLive(batch, (s, n) -> k.subtractInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
-                case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
-                default -> throw new IllegalStateException(op.name());
-            }
-            return out;
-        } catch (ArithmeticException e) {
-            throw new ArithmeticException("overflow in " + ExprPrinter.print(a) + " (result type " + type.sqlName() + ")");
+        if (right instanceof Expr.Literal lit && !(left instanceof Expr.Literal)) {
+            return constantPlan(ArithmeticPlan.Shape.COLUMN_CONSTANT, operand(left, op, scale), lit, op, scale);
         }
+        if (left instanceof Expr.Literal lit && op == Expr.ArithmeticOp.SUBTRACT) {
+            return constantPlan(ArithmeticPlan.Shape.CONSTANT_MINUS_COLUMN, operand(right, op, scale), lit, op, scale);
+        }
+        return new ArithmeticPlan(ArithmeticPlan.Shape.COLUMNS, operand(left, op, scale), operand(right, op, scale), null, 0, false);
+    }
+
+    private static ArithmeticPlan constantPlan(ArithmeticPlan.Shape shape, Operand column, Expr.Literal lit,
+                                               Expr.ArithmeticOp op, int scale) {
+        long c = 0;
+        boolean overflows = false;
+        if (!lit.isNull()) {
+            try {
+                c = literalAt(lit, op, scale);
+            } catch (ArithmeticException e) {
+                overflows = true;
+            }
+        }
+        return new ArithmeticPlan(shape, column, null, lit, c, overflows);
+    }
+
+    /** For * each operand keeps its own scale; for + and - both are brought to the result's. */
+    private static Operand operand(Expr e, Expr.ArithmeticOp op, int resultScale) {
+        DataType t = e.type();
+        boolean widen = t instanceof DataType.Int32Type || t instanceof DataType.DateType;
+        boolean wide = t instanceof DataType.Int64Type || t instanceof DataType.TimestampType || t instanceof DecimalType;
+        int digits = op == Expr.ArithmeticOp.MULTIPLY ? 0 : resultScale - scaleOf(t);
+        return new Operand(e, widen || wide ? t : null, widen, digits); // another type: toInt64 says why not
+    }
+
+    private ColumnVector arithmetic(Expr.Arithmetic a, Batch batch) {
+        ArithmeticPlan plan = arithmeticPlan(a);
+        try {
+            return switch (plan.shape()) {
+                case FLOAT64 -> floatArithmetic(a, batch);
+                case COLUMN_CONSTANT -> columnConstant(a, plan, batch);
+                case CONSTANT_MINUS_COLUMN -> constantMinusColumn(a, plan, batch);
+                case COLUMNS -> columns(a, plan, batch);
+            };
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("overflow in " + ExprPrinter.print(a) + " (result type " + a.type().sqlName() + ")");
+        }
+    }
+
+    private ColumnVector columnConstant(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
+        ColumnVector l = operandAt(plan.left(), batch);
+        int rows = batch.rowCount();
+        if (plan.literal().isNull()) {
+            return broadcast(new Expr.Literal(null, a.type()), rows);
+        }
+        if (plan.constantOverflows()) {
+            throw new ArithmeticException();
+        }
+        long c = plan.constant();
+        ArithmeticKernels k = kernels.arithmetic();
+        ColumnVector out = newVector(a.type(), rows, l.validity());
+        switch (a.op()) {
+            case ADD -> runLive(batch, (s, n) -> k.addInt64Constant(l.data(), l.validity(), c, s, n, out.data()));
+            case SUBTRACT -> {
+                long addend = Math.negateExact(c);
+                runLive(batch, (s, n) -> k.addInt64Constant(l.data(), l.validity(), addend, s, n, out.data()));
+            }
+            case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64Constant(l.data(), l.validity(), c, s, n, out.data()));
+            default -> throw new IllegalStateException(a.op().name());
+        }
+        return out;
+    }
+
+    private ColumnVector constantMinusColumn(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
+        ColumnVector r = operandAt(plan.left(), batch);
+        int rows = batch.rowCount();
+        if (plan.literal().isNull()) {
+            return broadcast(new Expr.Literal(null, a.type()), rows);
+        }
+        if (plan.constantOverflows()) {
+            throw new ArithmeticException();
+        }
+        long c = plan.constant();
+        ArithmeticKernels k = kernels.arithmetic();
+        ColumnVector out = newVector(a.type(), rows, r.validity());
+        runLive(batch, (s, n) -> k.subtractFromConstantInt64(c, r.data(), r.validity(), s, n, out.data()));
+        return out;
+    }
+
+    private ColumnVector columns(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
+        ColumnVector l = operandAt(plan.left(), batch);
+        ColumnVector r = operandAt(plan.right(), batch);
+        int rows = batch.rowCount();
+        ArithmeticKernels k = kernels.arithmetic();
+        ColumnVector out = newVector(a.type(), rows, mergeValidity(l.validity(), r.validity(), rows));
+        switch (a.op()) {
+            case ADD -> runLive(batch, (s, n) -> k.addInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
+            case SUBTRACT -> runLive(batch, (s, n) -> k.subtractInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
+            case MULTIPLY -> runLive(batch, (s, n) -> k.multiplyInt64(l.data(), r.data(), l.validity(), r.validity(), s, n, out.data()));
+            default -> throw new IllegalStateException(a.op().name());
+        }
+        return out;
     }
 
     /** A kernel call over a set of rows: {@code sel} (null = dense) and how many. */
@@ -346,23 +434,26 @@ public final class ExpressionEvaluator implements AutoCloseable {
     private static final int DENSE_QUARTERS = 3;
 
     /** An operand as int64 values at the scale the operation needs (for * each keeps its own). */
-    private ColumnVector operandAt(Expr e, Batch batch, Expr.ArithmeticOp op, int resultScale) {
-        ColumnVector v = evaluate(e, batch);
-        ColumnVector wide = toInt64(v, batch);
-        if (op == Expr.ArithmeticOp.MULTIPLY) {
-            return wide;
+    private ColumnVector operandAt(Operand o, Batch batch) {
+        ColumnVector v = evaluate(o.expr(), batch);
+        ColumnVector wide;
+        if (v.type() != o.type()) {
+            wide = toInt64(v, batch);
+        } else if (o.widen()) {
+            wide = widen(v, batch);
+        } else {
+            wide = v;
         }
-        int s = scaleOf(e.type());
-        if (s == resultScale) {
+        if (o.digits() == 0) {
             return wide;
         }
         ColumnVector out = newVector(DataType.INT64, batch.rowCount(), wide.validity());
-        int digits = resultScale - s;
+        int digits = o.digits();
         runLive(batch, (rs, n) -> kernels.arithmetic().scaleUpInt64(wide.data(), wide.validity(), digits, rs, n, out.data()));
         return out;
     }
 
-    private long literalAt(Expr.Literal lit, Expr.ArithmeticOp op, int resultScale) {
+    private static long literalAt(Expr.Literal lit, Expr.ArithmeticOp op, int resultScale) {
         long v = lit.longValue();
         if (op == Expr.ArithmeticOp.MULTIPLY) {
             return v;
@@ -380,14 +471,19 @@ public final class ExpressionEvaluator implements AutoCloseable {
             return v;
         }
         if (t instanceof DataType.Int32Type || t instanceof DataType.DateType) {
-            ColumnVector out = newVector(DataType.INT64, batch.rowCount(), v.validity());
-            for (int i = 0, n = batch.liveCount(); i < n; i++) {
-                int r = batch.liveRow(i);
-                out.setLong(r, v.getInt(r));
-            }
-            return out;
+            return widen(v, batch);
         }
         throw new IllegalArgumentException("expected an integer or decimal, got " + t.sqlName());
+    }
+
+    /** A 4-byte integral vector as int64 values at the live rows. */
+    private ColumnVector widen(ColumnVector v, Batch batch) {
+        ColumnVector out = newVector(DataType.INT64, batch.rowCount(), v.validity());
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            out.setLong(r, v.getInt(r));
+        }
+        return out;
     }
 
     ColumnVector toFloat64(ColumnVector v, Batch batch) {
@@ -444,7 +540,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
                 throw e;   // BOOLEAN converts to every type it casts to: not a value's fault
             }
         }
-        long width = v.type().byteWidth();
+        long width = v.byteWidth();
         int rows = batch.rowCount();
         long vbytes = Validity.bytesFor(rows);
         MemorySegment validity = scratch.take(vbytes);

@@ -293,7 +293,7 @@ public final class PredicateEvaluator {
     /** What a node with constants runs for a column type: {@code kind} says which fields count. */
     private record ConstantTest(DataType type, Kind kind, CompareOp op, long low, long high, Boolean always,
                                 double lowDouble, double highDouble, byte[] string) {
-        enum Kind { NEVER, INTEGRAL, STRING, FLOAT64, INT32_RANGE, INT64_RANGE, FLOAT64_RANGE, GENERIC }
+        enum Kind { NEVER, NON_NULL, INT32, INT64, STRING, FLOAT64, INT32_RANGE, INT64_RANGE, FLOAT64_RANGE, GENERIC }
     }
 
     private final java.util.IdentityHashMap<Expr, ConstantTest> constantTests = new java.util.IdentityHashMap<>();
@@ -361,7 +361,10 @@ public final class PredicateEvaluator {
         ConstantTest test = constantTest(c, v.type(), t -> comparisonTest(op, lit, t));
         FilterKernels f = kernels.filter();
         return switch (test.kind()) {
-            case INTEGRAL -> compareIntegral(test.op(), test.low(), test.always(), v, in, inCount, out);
+            case NEVER -> 0;
+            case NON_NULL -> selectNonNull(v, in, inCount, out);
+            case INT32 -> compareIntegral(test.op(), test.low(), true, v, in, inCount, out);
+            case INT64 -> compareIntegral(test.op(), test.low(), false, v, in, inCount, out);
             case STRING -> compareString(test.op(), v, test.string(), in, inCount, out);
             case FLOAT64 -> in == null
                     ? f.compareFloat64(test.op(), v.data(), v.validity(), inCount, test.lowDouble(), out)
@@ -373,7 +376,21 @@ public final class PredicateEvaluator {
     private static ConstantTest comparisonTest(CompareOp op, Expr.Literal lit, DataType t) {
         if (isIntegral(t) && (lit.value() instanceof Long || lit.value() instanceof Integer)) {
             Bound bound = integralBound(op, lit, scaleOf(t), scaleOf(lit.type()));
-            return new ConstantTest(t, ConstantTest.Kind.INTEGRAL, bound.op(), bound.value(), 0, bound.always(), 0, 0, null);
+            Boolean always = bound.always();
+            boolean four = t.byteWidth() == 4;
+            if (always == null && four && (bound.value() > Integer.MAX_VALUE || bound.value() < Integer.MIN_VALUE)) {
+                boolean above = bound.value() > 0;
+                always = switch (bound.op()) {
+                    case EQ -> false;
+                    case NE -> true;
+                    case LT, LE -> above;
+                    case GT, GE -> !above;
+                };
+            }
+            if (always != null) {
+                return new ConstantTest(t, always ? ConstantTest.Kind.NON_NULL : ConstantTest.Kind.NEVER, null, 0, 0, null, 0, 0, null);
+            }
+            return new ConstantTest(t, four ? ConstantTest.Kind.INT32 : ConstantTest.Kind.INT64, bound.op(), bound.value(), 0, null, 0, 0, null);
         }
         if (t instanceof DataType.VarcharType && lit.value() instanceof String str) {
             return new ConstantTest(t, ConstantTest.Kind.STRING, op, 0, 0, null, 0, 0,
@@ -517,22 +534,11 @@ public final class PredicateEvaluator {
         return new Bound(useOp, use.longValueExact(), null);
     }
 
-    private int compareIntegral(CompareOp op, long constant, Boolean always, ColumnVector v,
+    /** An integral column against a constant: the kernel of the column's width (chosen with the plan). */
+    private int compareIntegral(CompareOp op, long constant, boolean four, ColumnVector v,
                                 MemorySegment in, int inCount, MemorySegment out) {
         FilterKernels f = kernels.filter();
-        if (always == null && v.type().byteWidth() == 4 && (constant > Integer.MAX_VALUE || constant < Integer.MIN_VALUE)) {
-            boolean above = constant > 0;
-            always = switch (op) {
-                case EQ -> false;
-                case NE -> true;
-                case LT, LE -> above;
-                case GT, GE -> !above;
-            };
-        }
-        if (always != null) {
-            return always ? selectNonNull(v, in, inCount, out) : 0;
-        }
-        if (v.type().byteWidth() == 4) {
+        if (four) {
             return in == null
                     ? f.compareInt32(op, v.data(), v.validity(), inCount, (int) constant, out)
                     : f.compareInt32Selected(op, v.data(), v.validity(), in, inCount, (int) constant, out);
@@ -610,15 +616,37 @@ public final class PredicateEvaluator {
         return generic(t);
     }
 
+    /**
+     * How a comparison of two computed sides runs for the sides' types, once per node and pair
+     * of types (decided per batch, the type tests were compiled for the types seen so far and
+     * trapped on the next, class_check): {@code width} 4 or 8 for two integral columns of one
+     * width and scale (one filter kernel), 0 for the row-at-a-time comparison.
+     */
+    private record ColumnsTest(DataType left, DataType right, int width) {}
+
+    private final java.util.IdentityHashMap<Expr.Comparison, ColumnsTest> columnsTests = new java.util.IdentityHashMap<>();
+
+    private ColumnsTest columnsTest(Expr.Comparison c, DataType lt, DataType rt) {
+        ColumnsTest test = columnsTests.get(c);
+        if (test == null || test.left() != lt || test.right() != rt) {
+            if (columnsTests.size() >= 4096) {
+                columnsTests.clear();
+            }
+            boolean kernel = isIntegral(lt) && isIntegral(rt) && scaleOf(lt) == scaleOf(rt) && lt.byteWidth() == rt.byteWidth()
+                    && (lt.byteWidth() == 4 || lt.byteWidth() == 8);
+            test = new ColumnsTest(lt, rt, kernel ? lt.byteWidth() : 0);
+            columnsTests.put(c, test);
+        }
+        return test;
+    }
+
     /** Row-at-a-time comparison of two values of comparable types (strings, mixed columns). */
     private int genericCompare(Expr.Comparison c, Batch b, MemorySegment in, int inCount, MemorySegment out) {
         ColumnVector l = values.evaluate(c.left(), b);
         ColumnVector r = values.evaluate(c.right(), b);
-        DataType lt = l.type();
-        DataType rt = r.type();
-        if (isIntegral(lt) && isIntegral(rt) && scaleOf(lt) == scaleOf(rt) && lt.byteWidth() == rt.byteWidth()
-                && (lt.byteWidth() == 4 || lt.byteWidth() == 8)) {
-            return compareIntegralColumns(c.op(), l, r, in, inCount, out);
+        int width = columnsTest(c, l.type(), r.type()).width();
+        if (width != 0) {
+            return compareIntegralColumns(c.op(), width == 8, l, r, in, inCount, out);
         }
         return compareRows(ValueComparator.of(l, r), outcomes(c.op()), l, r, in, inCount, out);
     }
@@ -662,9 +690,9 @@ public final class PredicateEvaluator {
      * {@code l OP r} for two integral columns of one width and scale (TPC-H Q4, Q12, Q21:
      * {@code l_commitdate < l_receiptdate}): one filter kernel, SIMD over dense rows.
      */
-    private int compareIntegralColumns(CompareOp op, ColumnVector l, ColumnVector r, MemorySegment in, int inCount, MemorySegment out) {
+    private int compareIntegralColumns(CompareOp op, boolean eight, ColumnVector l, ColumnVector r, MemorySegment in, int inCount, MemorySegment out) {
         FilterKernels f = kernels.filter();
-        return l.type().byteWidth() == 8
+        return eight
                 ? f.compareColumnsInt64(op, l.data(), l.validity(), r.data(), r.validity(), in, inCount, out)
                 : f.compareColumnsInt32(op, l.data(), l.validity(), r.data(), r.validity(), in, inCount, out);
     }
@@ -706,7 +734,7 @@ public final class PredicateEvaluator {
         }
 
         private static long integral(ColumnVector v, int row) {
-            return v.type().byteWidth() == 4 ? v.getInt(row) : v.getLong(row);
+            return v.byteWidth() == 4 ? v.getInt(row) : v.getLong(row);
         }
 
         private static double asDouble(ColumnVector v, int row) {

@@ -49,6 +49,23 @@ public final class HashJoinProbe implements Operator {
     private final Expr residual;
     /** True for the join types where a probe row without a match produces nothing. */
     private final boolean dropsUnmatched;
+    /*
+     * The join type's answers, worked out once: tested per batch as chains of comparisons of
+     * the type, each comparison was a branch of its own that C2 compiled for the join types
+     * seen so far and trapped on (unstable_if) at the next, throwing away the probe's compile
+     * with the downstream operators inlined in it.
+     */
+    /** RIGHT SEMI / RIGHT ANTI without a residual: matched build chains are marked, nothing is emitted per batch. */
+    private final boolean marksChainsOnly;
+    /** SEMI, ANTI, MARK: a probe row's first match is enough. */
+    private final boolean probeOnly;
+    /** INNER, LEFT, SINGLE, RIGHT: matching pairs are emitted. */
+    private final boolean emitPairs;
+    /** The join marks the build rows that match (RIGHT and RIGHT SEMI / ANTI). */
+    private final boolean markBuild;
+    /** Which probe rows matched is recorded (every type but INNER and those marking build rows). */
+    private final boolean flagsProbeRows;
+    private final boolean single;
     /**
      * The residual when it is one comparison of a probe column with a build column of the
      * same fixed-width integral type (Q21's {@code l_suppkey <> l_suppkey}): tested pair by
@@ -79,6 +96,12 @@ public final class HashJoinProbe implements Operator {
             case INNER, SEMI, RIGHT_SEMI, RIGHT_ANTI, RIGHT -> true;
             case LEFT, ANTI, MARK, SINGLE -> false;
         };
+        this.probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
+        this.marksChainsOnly = (type == JoinType.RIGHT_SEMI || type == JoinType.RIGHT_ANTI) && this.residual == null;
+        this.emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE || type == JoinType.RIGHT;
+        this.markBuild = type.marksBuildRows();
+        this.flagsProbeRows = !markBuild && type != JoinType.INNER;
+        this.single = type == JoinType.SINGLE;
         if (probeKeys.length != build.keyCount()) {
             throw new IllegalArgumentException(probeKeys.length + " probe keys for " + build.keyCount() + " build keys");
         }
@@ -248,7 +271,7 @@ public final class HashJoinProbe implements Operator {
         }
         table.findMatches(keys, sel, n, a.hashes, cand, a.pos);
 
-        if ((type == JoinType.RIGHT_SEMI || type == JoinType.RIGHT_ANTI) && residual == null) {
+        if (marksChainsOnly) {
             // every build row of a matched key matches: mark whole chains, emit nothing now
             for (int i = 0; i < n; i++) {
                 int c = cand[i];
@@ -260,7 +283,6 @@ public final class HashJoinProbe implements Operator {
         }
         byte[] matched = a.matched;
         java.util.Arrays.fill(matched, 0, n, (byte) 0);
-        boolean probeOnly = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
         if (probeOnly && residual == null) {
             for (int i = 0; i < n; i++) {
                 if (cand[i] >= 0) {
@@ -308,10 +330,6 @@ public final class HashJoinProbe implements Operator {
         }
         List<ColumnVector> columns = new ArrayList<>(input.columns());
         columns.addAll(built);
-        boolean emitPairs = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SINGLE || type == JoinType.RIGHT;
-        boolean stopAtMatch = type == JoinType.SEMI || type == JoinType.ANTI || type == JoinType.MARK;
-        boolean markBuild = type.marksBuildRows();
-        boolean single = type == JoinType.SINGLE;
         int[] next = table.next();
         boolean unique = table.unique();
         while (true) {
@@ -331,7 +349,7 @@ public final class HashJoinProbe implements Operator {
                 int k = comparePairs(input.columns(), active, buildRow, m, passed, passIndex);
                 if (markBuild) {
                     markBuildPassed(table, buildRow, passIndex, k);
-                } else if (type != JoinType.INNER) {
+                } else if (flagsProbeRows) {
                     flagPassed(activeIndex, passIndex, k, matched, single);
                 }
                 if (emitPairs && k > 0) {
@@ -359,7 +377,7 @@ public final class HashJoinProbe implements Operator {
                     } else {
                         markBuildSelected(table, out, k, active, buildRow);
                     }
-                } else if (type != JoinType.INNER) {
+                } else if (flagsProbeRows) {
                     flagSelected(out, k, active, activeIndex, matched, single);
                 }
                 if (emitPairs && k > 0) {
@@ -370,7 +388,7 @@ public final class HashJoinProbe implements Operator {
                 // every row had its only candidate: no next round
                 return;
             }
-            if (stopAtMatch) {
+            if (probeOnly) {
                 advanceUnmatched(cand, activeIndex, buildRow, m, next, matched);
             } else {
                 advance(cand, activeIndex, buildRow, m, next);
@@ -510,7 +528,7 @@ public final class HashJoinProbe implements Operator {
             case DataType.BooleanType t -> gatherBits(from, to, active, buildRow, m);
             case DataType.VarcharType t -> gatherViews(from, to, active, buildRow, m);
             default -> {
-                if (src.type().byteWidth() == 4) {
+                if (src.byteWidth() == 4) {
                     gather32(from, to, active, buildRow, m);
                 } else {
                     gather64(from, to, active, buildRow, m);
