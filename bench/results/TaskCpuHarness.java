@@ -6,6 +6,9 @@
  *       -Dthreads=2 -Dwarm=5 -Druns=5 -cp "cli/target/blueshift-cli.jar:cli/target/lib/*" \
  *       bench/results/TaskCpuHarness.java 1,2,6
  * Each query: warm runs untimed, then runs timed; prints wall and CPU per run by thread kind.
+ * The end of the data load and each timed window's start and end are printed as epoch milliseconds
+ * ("=== LOADED", "=== TIMED Qn start", "=== END Qn"), to cut a JFR recording (jdk.Compilation,
+ * jdk.Deoptimization) into load, warm-ups and timed runs (session 12).
  */
 import io.blueshift.api.*;
 import io.blueshift.bench.tpch.*;
@@ -38,15 +41,17 @@ public class TaskCpuHarness {
         int threads = Integer.getInteger("threads", 1);
         Session s = Blueshift.open(Options.defaults().withThreads(threads));
         s.loadTpch(sf, null);
+        System.out.println("=== LOADED " + System.currentTimeMillis());
         for (String qs : a[0].split(",")) {
             int q = Integer.parseInt(qs);
             String sql = TpchQueries.sql(q);
             for (int w = 0; w < warm; w++) s.sql(sql).close();
-            System.out.println("=== TIMED Q" + q); Map<String, Long> before = tasks();
+            System.out.println("=== TIMED Q" + q + " start " + System.currentTimeMillis()); Map<String, Long> before = tasks();
             long t0 = System.nanoTime();
             for (int i = 0; i < runs; i++) s.sql(sql).close();
             double wall = (System.nanoTime() - t0) / 1e6 / runs;
             Map<String, Long> after = tasks();
+            System.out.println("=== END Q" + q + " " + System.currentTimeMillis());
             StringBuilder sb = new StringBuilder();
             long total = 0;
             for (var e : after.entrySet()) {
