@@ -183,6 +183,10 @@ final class DirectKeys implements AutoCloseable {
         if (newBase > newLo) { // wrapped below Long.MIN_VALUE
             newBase = newLo;
         }
+        if (newBase > Long.MAX_VALUE - size + 1) {
+            // keys next to the largest value: the array ends there, so base + span never overflows
+            newBase = Long.MAX_VALUE - size + 1;
+        }
         account.resize(size * 4L + values.length * 20L);
         int[] next = new int[size];
         if (span > 0) {

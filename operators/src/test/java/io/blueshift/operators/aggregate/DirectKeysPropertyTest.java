@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * naive fold.
  */
 class DirectKeysPropertyTest {
-    @Property(tries = 60)
+    @Property(tries = 100)
     void directKeysEqualANaiveFold(@ForAll boolean wide,
                                    @ForAll @IntRange(min = 0, max = 3) int baseKind,
                                    @ForAll @IntRange(min = 1, max = 40000) int distinct,
