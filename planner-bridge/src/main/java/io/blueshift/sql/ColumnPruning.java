@@ -2,6 +2,7 @@ package io.blueshift.sql;
 
 import io.blueshift.memory.Schema;
 import io.blueshift.operators.aggregate.AggregateCall;
+import io.blueshift.operators.aggregate.AggregateFunction;
 import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.order.SortKey;
 import io.blueshift.operators.plan.PlanNode;
@@ -16,8 +17,9 @@ import java.util.List;
  * join's key columns in its output (a join emits all columns of both inputs); here a build
  * side that carries columns only its own filters or joins used gets a projection to what the
  * join needs, and every node above is rewritten to the narrower rows. Probe columns are not
- * cut (they pass through a probe without a copy); aggregates, windows, scans, unions and
- * nested-loop joins keep their outputs. A scan reads only the columns used above it (at least one).
+ * cut (they pass through a probe without a copy); aggregates, windows, scans and unions keep
+ * their outputs, and a nested-loop join emits what its sides keep (each cut to the columns it
+ * and the nodes above use). A scan reads only the columns used above it (at least one).
  */
 final class ColumnPruning {
     private ColumnPruning() {}
@@ -25,13 +27,34 @@ final class ColumnPruning {
     /** A rewritten node and where each of the old node's output columns went (-1: dropped). */
     private record Pruned(PlanNode node, int[] map) {}
 
+    /**
+     * False once a node's input was kept whole (a nested-loop join, a union, a window...) or an
+     * aggregate computes a value nothing above uses or counts a column: there Calcite's field
+     * trimming, before the translation, still changes what this pass leaves.
+     */
+    private boolean complete = true;
+
     static PlanNode apply(PlanNode root) {
+        return new ColumnPruning().run(root);
+    }
+
+    /**
+     * The pruned plan when this pass alone cuts every column nothing uses, so that Calcite's field
+     * trimming of the logical plan could not narrow it further; null otherwise.
+     */
+    static PlanNode applyIfComplete(PlanNode root) {
+        ColumnPruning pass = new ColumnPruning();
+        PlanNode pruned = pass.run(root);
+        return pass.complete ? pruned : null;
+    }
+
+    private PlanNode run(PlanNode root) {
         BitSet all = new BitSet();
         all.set(0, root.schema().size());
         return prune(root, all).node();
     }
 
-    private static Pruned prune(PlanNode node, BitSet need) {
+    private Pruned prune(PlanNode node, BitSet need) {
         return switch (node) {
             case PlanNode.Filter f -> {
                 BitSet in = copy(need);
@@ -54,6 +77,13 @@ final class ColumnPruning {
                 int[] keys = new int[a.keys().length];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = r.map()[a.keys()[i]];
+                }
+                for (int i = 0; i < a.aggregates().size(); i++) {
+                    // a value computed for nothing (the trimmer drops the call), or a COUNT of a
+                    // column (the trimmer's builder counts rows instead where the column has no NULLs)
+                    if (!need.get(a.keys().length + i) || a.aggregates().get(i).function() == AggregateFunction.COUNT) {
+                        complete = false;
+                    }
                 }
                 List<AggregateCall> calls = new ArrayList<>();
                 for (AggregateCall c : a.aggregates()) {
@@ -78,7 +108,7 @@ final class ColumnPruning {
                 yield new Pruned(new PlanNode.Limit(r.node(), l.offset(), l.limit()), r.map());
             }
             case PlanNode.HashJoin j -> hashJoin(j, need);
-            case PlanNode.NestedLoopJoin j -> identity(new PlanNode.NestedLoopJoin(whole(j.left()), whole(j.right()), j.condition(), j.type()));
+            case PlanNode.NestedLoopJoin j -> nestedLoopJoin(j, need);
             case PlanNode.UnionAll u -> {
                 List<PlanNode> inputs = new ArrayList<>();
                 for (PlanNode in : u.inputs()) {
@@ -140,13 +170,14 @@ final class ColumnPruning {
     }
 
     /** {@code node} with every column kept. */
-    private static PlanNode whole(PlanNode node) {
+    private PlanNode whole(PlanNode node) {
+        complete = false;
         BitSet all = new BitSet();
         all.set(0, node.schema().size());
         return prune(node, all).node();
     }
 
-    private static Pruned project(PlanNode.Project p, BitSet need) {
+    private Pruned project(PlanNode.Project p, BitSet need) {
         List<Expr> exprs = p.expressions();
         BitSet keep = copy(need);
         if (keep.isEmpty() && !exprs.isEmpty()) {
@@ -169,10 +200,52 @@ final class ColumnPruning {
                 map[i] = -1;
             }
         }
+        if (isIdentity(out, names, r.node().schema())) {
+            return new Pruned(r.node(), map);   // the same columns under the same names: nothing to project
+        }
         return new Pruned(new PlanNode.Project(r.node(), out, names), map);
     }
 
-    private static Pruned hashJoin(PlanNode.HashJoin j, BitSet need) {
+    private static boolean isIdentity(List<Expr> exprs, List<String> names, Schema input) {
+        if (exprs.size() != input.size()) {
+            return false;
+        }
+        for (int i = 0; i < exprs.size(); i++) {
+            if (!(exprs.get(i) instanceof Expr.ColumnRef ref) || ref.index() != i || !names.get(i).equals(input.field(i).name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each side cut to the columns used above and by the condition; the output is both sides' columns. */
+    private Pruned nestedLoopJoin(PlanNode.NestedLoopJoin j, BitSet need) {
+        int nLeft = j.left().schema().size();
+        int nRight = j.right().schema().size();
+        BitSet used = copy(need);
+        if (j.condition() != null) {
+            refs(j.condition(), used);
+        }
+        BitSet needLeft = new BitSet();
+        BitSet needRight = new BitSet();
+        for (int c = used.nextSetBit(0); c >= 0 && c < nLeft + nRight; c = used.nextSetBit(c + 1)) {
+            (c < nLeft ? needLeft : needRight).set(c < nLeft ? c : c - nLeft);
+        }
+        Pruned l = prune(j.left(), needLeft);
+        Pruned r = prune(j.right(), needRight);
+        int leftWidth = l.node().schema().size();
+        int[] map = new int[nLeft + nRight];
+        for (int c = 0; c < nLeft; c++) {
+            map[c] = l.map()[c];
+        }
+        for (int c = 0; c < nRight; c++) {
+            map[nLeft + c] = r.map()[c] < 0 ? -1 : leftWidth + r.map()[c];
+        }
+        Expr condition = j.condition() == null ? null : remap(j.condition(), map);
+        return new Pruned(new PlanNode.NestedLoopJoin(l.node(), r.node(), condition, j.type()), map);
+    }
+
+    private Pruned hashJoin(PlanNode.HashJoin j, BitSet need) {
         int probeWidth = j.probe().schema().size();
         int buildWidth = j.build().schema().size();
         PlanNode.JoinType type = j.type();
