@@ -118,7 +118,7 @@ final class DirectKeys implements AutoCloseable {
         if (pending > 0) {
             int[] groups = table.resolveRows(batch, pendingRows, pending);
             storePending(groups, v, n);
-            resolvePending(groups, n);
+            PackedKeys.resolvePending(ids, groups, n);
             pending = 0;
             nullPending = -1;
         }
@@ -268,17 +268,6 @@ final class DirectKeys implements AutoCloseable {
         }
         if (nullPending >= 0) {
             nullGroup = groups[nullPending];
-        }
-    }
-
-    /** Replaces each row's pending mark ({@code -2 - j}) with the group made for pending key j. */
-    private void resolvePending(int[] groups, int n) {
-        int[] out = ids;
-        for (int i = 0; i < n; i++) {
-            int e = out[i];
-            if (e < 0) {
-                out[i] = groups[-e - 2];
-            }
         }
     }
 

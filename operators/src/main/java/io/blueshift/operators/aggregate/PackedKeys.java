@@ -191,7 +191,7 @@ final class PackedKeys implements AutoCloseable {
         if (pending > 0) {
             int[] groups = table.resolveRows(batch, pendingRows, pending);
             storePending(groups);
-            resolvePending(groups, n);
+            resolvePending(ids, groups, n);
             pending = 0;
         }
         return ids;
@@ -207,9 +207,8 @@ final class PackedKeys implements AutoCloseable {
         }
     }
 
-    /** Replaces each row's pending mark ({@code -2 - j}) with the group made for pending key j. */
-    private void resolvePending(int[] groups, int n) {
-        int[] out = ids;
+    /** Replaces each row's pending mark ({@code -2 - j}) with the group made for pending key j (also {@link DirectKeys}'). */
+    static void resolvePending(int[] out, int[] groups, int n) {
         for (int i = 0; i < n; i++) {
             int e = out[i];
             if (e < 0) {
