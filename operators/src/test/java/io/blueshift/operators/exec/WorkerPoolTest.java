@@ -114,8 +114,9 @@ class WorkerPoolTest {
 
     @Test
     void theCallerDoesNotWaitForPoolThreadsBusyWithAnotherQuery() throws Exception {
-        // another query holds all four pool threads for about a second
-        SpinSource busy = new SpinSource(4, 1000, -1, null);
+        // another query holds all four pool threads for about three seconds; the quick query's
+        // own 20 ms of spinning, sharing the cores with them, ends far sooner even on a loaded machine
+        SpinSource busy = new SpinSource(4, 3000, -1, null);
         Thread other = Thread.ofPlatform().start(() -> {
             try (MemoryPool query = pool.child("busy");
                  MaterializedResult r = PipelineExecutor.run(new Pipeline(busy, List.of(), new CollectSink(X)),
@@ -136,7 +137,7 @@ class WorkerPoolTest {
         other.join();
         assertEquals(20, quick.scanned.get());
         assertEquals(4, busy.scanned.get());
-        assertTrue(ms < 500, "the caller waited " + ms + " ms for the busy pool");
+        assertTrue(ms < 1500, "the caller waited " + ms + " ms for the busy pool");
     }
 
     /** A {@link SpinSource} that says how many morsels it has. */
