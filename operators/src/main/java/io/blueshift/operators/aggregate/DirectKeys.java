@@ -7,7 +7,6 @@ import io.blueshift.memory.MemoryPool;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,8 +81,6 @@ final class DirectKeys implements AutoCloseable {
             default -> null;
         };
     }
-
-    boolean isOff() { return off; }
 
     /**
      * The group of each live row of the batch (live-row order, valid until the next batch),
@@ -187,7 +184,7 @@ final class DirectKeys implements AutoCloseable {
             // keys next to the largest value: the array ends there, so base + span never overflows
             newBase = Long.MAX_VALUE - size + 1;
         }
-        account.resize(size * 4L + values.length * 20L);
+        account.resize(heapBytes(size, values.length));
         int[] next = new int[size];
         if (span > 0) {
             System.arraycopy(slots, 0, next, (int) (base - newBase), span);
@@ -274,7 +271,7 @@ final class DirectKeys implements AutoCloseable {
     private void ensure(int n) {
         if (values.length < n) {
             int cap = Math.max(n, values.length * 2);
-            account.resize(span * 4L + cap * 20L);
+            account.resize(heapBytes(span, cap));
             values = new long[cap];
             ids = new int[cap];
             iota = new int[cap];
@@ -283,6 +280,11 @@ final class DirectKeys implements AutoCloseable {
                 iota[i] = i;
             }
         }
+    }
+
+    /** Heap bytes of an array spanning {@code span} values and per-batch arrays for {@code rows} rows. */
+    private static long heapBytes(int span, int rows) {
+        return span * 4L + rows * 20L;   // values 8, ids, iota and pending rows 4 each
     }
 
     private void turnOff() {

@@ -345,14 +345,26 @@ public final class ExpressionEvaluator implements AutoCloseable {
         }
     }
 
-    private ColumnVector columnConstant(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
-        ColumnVector l = operandAt(plan.left(), batch);
-        int rows = batch.rowCount();
+    /**
+     * A column and a constant: all NULL when the constant is NULL; an overflow when the constant
+     * does not fit the result's scale; otherwise null (the kernel computes the column).
+     */
+    private ColumnVector constantDecides(Expr.Arithmetic a, ArithmeticPlan plan, int rows) {
         if (plan.literal().isNull()) {
             return broadcast(new Expr.Literal(null, a.type()), rows);
         }
         if (plan.constantOverflows()) {
             throw new ArithmeticException();
+        }
+        return null;
+    }
+
+    private ColumnVector columnConstant(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
+        ColumnVector l = operandAt(plan.left(), batch);
+        int rows = batch.rowCount();
+        ColumnVector decided = constantDecides(a, plan, rows);
+        if (decided != null) {
+            return decided;
         }
         long c = plan.constant();
         ArithmeticKernels k = kernels.arithmetic();
@@ -372,11 +384,9 @@ public final class ExpressionEvaluator implements AutoCloseable {
     private ColumnVector constantMinusColumn(Expr.Arithmetic a, ArithmeticPlan plan, Batch batch) {
         ColumnVector r = operandAt(plan.left(), batch);
         int rows = batch.rowCount();
-        if (plan.literal().isNull()) {
-            return broadcast(new Expr.Literal(null, a.type()), rows);
-        }
-        if (plan.constantOverflows()) {
-            throw new ArithmeticException();
+        ColumnVector decided = constantDecides(a, plan, rows);
+        if (decided != null) {
+            return decided;
         }
         long c = plan.constant();
         ArithmeticKernels k = kernels.arithmetic();
