@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * one long lane, its second 8 bytes the lane after, so the even lanes carry the test and the
  * passing rows are read off the even bits of the mask. Selected rows (no gather from memory
  * segments in the Vector API) and the tail use the scalar twin. The substring search compares
- * a vector of candidate starts at once (first and last byte of the literal, as the scalar twin
- * does eight at a time).
+ * a vector of candidate starts at once (first, second and last byte of the literal; the scalar
+ * twin tests first and last eight at a time).
  */
 final class SimdStringKernels implements StringKernels {
     static final SimdStringKernels INSTANCE = new SimdStringKernels();
@@ -77,13 +77,19 @@ final class SimdStringKernels implements StringKernels {
         // whole vectors while both loads stay inside s (a string's bytes are followed by others
         // in its buffer, so nearly every string is searched this way); the rest by the twin
         long vectorEnd = s.byteSize() - tail - lanes - offset;   // starts i with i <= vectorEnd load safely
+        // the first, second and last bytes: with the first and last only, text of a small
+        // vocabulary ('s' ... 'l' in "slyly", "carefully") gave a false candidate per vector or more
+        int mid = Math.min(1, tail);
         ByteVector firsts = ByteVector.broadcast(BYTE, literal[0]);
+        ByteVector seconds = ByteVector.broadcast(BYTE, literal[mid]);
         ByteVector lasts = ByteVector.broadcast(BYTE, literal[tail]);
         long i = 0;
         for (; i <= last && i <= vectorEnd; i += lanes) {
             ByteVector a = ByteVector.fromMemorySegment(BYTE, s, offset + i, ORDER);
+            ByteVector m = ByteVector.fromMemorySegment(BYTE, s, offset + i + mid, ORDER);
             ByteVector b = ByteVector.fromMemorySegment(BYTE, s, offset + i + tail, ORDER);
-            long hits = a.compare(VectorOperators.EQ, firsts).and(b.compare(VectorOperators.EQ, lasts)).toLong();
+            long hits = a.compare(VectorOperators.EQ, firsts).and(m.compare(VectorOperators.EQ, seconds))
+                    .and(b.compare(VectorOperators.EQ, lasts)).toLong();
             long fit = last - i + 1;   // starts in this vector that leave room for the literal
             if (fit < lanes) {
                 hits &= (1L << fit) - 1;

@@ -194,6 +194,51 @@ final class LikePattern {
         return true;
     }
 
+    /**
+     * The literal a match must contain wherever it starts, searched first, when the pattern is
+     * '%abc%' or '%abc%...' (no leading literal, no '_'); else null. Its leftmost occurrence in a
+     * string decides: {@link #matchesAfterFirst} finishes the test from there.
+     */
+    byte[] unanchoredFirst() {
+        if (shape == Shape.CONTAINS) {
+            return literal;
+        }
+        return shape == Shape.SEGMENTS && !anchoredStart ? segments[0] : null;
+    }
+
+    /**
+     * Whether the {@code len} bytes at {@code s[off..]} match, given that the leftmost occurrence of
+     * {@link #unanchoredFirst} in them ends at {@code pos}.
+     */
+    boolean matchesAfterFirst(StringKernels strings, MemorySegment s, long off, int len, int pos) {
+        if (shape == Shape.CONTAINS) {
+            return true;
+        }
+        byte[][] lits = segments;
+        int to = lits.length;
+        int end = len;
+        if (anchoredEnd) {
+            byte[] l = lits[to - 1];
+            if (len < l.length || !equalsAt(s, off + len - l.length, l, 0)) {
+                return false;
+            }
+            end = len - l.length;
+            to--;
+        }
+        if (pos > end) {
+            return false; // the first literal overlaps the anchored last one, and so would any later occurrence
+        }
+        for (int k = 1; k < to; k++) {
+            byte[] l = lits[k];
+            long at = strings.indexOf(s, off + pos, end - pos, l);
+            if (at < 0) {
+                return false;
+            }
+            pos += (int) at + l.length;
+        }
+        return true;
+    }
+
     private boolean general(MemorySegment s, long off, int len) {
         int[] u = units;
         int p = 0;

@@ -125,11 +125,89 @@ abstract sealed class MembershipFilter {
          * loop, C2 trapped on each new shape a query brought and compiled all of them together.
          */
         private int matchRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
-            return switch (pattern.shape) {
-                case SUFFIX -> suffixRows(v, in, inCount, matches);
-                case CONTAINS -> containsRows(v, in, inCount, matches, strings);
-                default -> patternRows(v, in, inCount, matches, strings);
-            };
+            byte[] first = pattern.unanchoredFirst();
+            if (first != null) {
+                return runRows(v, in, inCount, matches, strings, first);
+            }
+            return pattern.shape == LikePattern.Shape.SUFFIX
+                    ? suffixRows(v, in, inCount, matches)
+                    : patternRows(v, in, inCount, matches, strings);
+        }
+
+        /**
+         * '%abc%' and '%abc%...': rows whose bytes lie back to back in one buffer (a scanned
+         * column's long strings do) are searched as one span, so one substring search covers many
+         * rows and the rows are only walked to place each hit. A hit that crosses into the next
+         * row means no match in its row (a later start there would cross too); the search goes on
+         * from the next row. Short (inline) strings, and rows whose bytes lie elsewhere, are runs
+         * of one row.
+         */
+        private int runRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings, byte[] first) {
+            MemorySegment views = v.data();
+            MemorySegment validity = v.validity();
+            int k = 0;
+            int i = 0;
+            while (i < inCount) {
+                int r = candidate(in, i);
+                long view = (long) r * StringViews.VIEW_BYTES;
+                int len = views.get(ValueLayout.JAVA_INT, view);
+                if (validity != null && !Validity.isValid(validity, r)) {
+                    i++;
+                    continue;
+                }
+                if (len <= StringViews.INLINE_MAX) {
+                    if (len >= pattern.minLength && pattern.matches(strings, views, view + 4, len)) {
+                        matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
+                    }
+                    i++;
+                    continue;
+                }
+                int buffer = views.get(ValueLayout.JAVA_INT, view + 8);
+                long start = views.get(ValueLayout.JAVA_INT, view + 12);
+                long end = start + len;
+                int j = i + 1;
+                for (; j < inCount; j++) {
+                    int r2 = candidate(in, j);
+                    long view2 = (long) r2 * StringViews.VIEW_BYTES;
+                    int len2 = views.get(ValueLayout.JAVA_INT, view2);
+                    if (len2 <= StringViews.INLINE_MAX || views.get(ValueLayout.JAVA_INT, view2 + 8) != buffer
+                            || views.get(ValueLayout.JAVA_INT, view2 + 12) != end
+                            || validity != null && !Validity.isValid(validity, r2)) {
+                        break;
+                    }
+                    end += len2;
+                }
+                k = searchRun(views, v.varBuffers().get(buffer), in, i, j, start, end, matches, k, strings, first);
+                i = j;
+            }
+            return k;
+        }
+
+        /** Candidates {@code [from, to)}, whose bytes are {@code [start, end)} of {@code bytes} in order. */
+        private int searchRun(MemorySegment views, MemorySegment bytes, MemorySegment in, int from, int to, long start, long end,
+                              MemorySegment matches, int k, StringKernels strings, byte[] first) {
+            int row = from;
+            long rowStart = start;
+            long rowEnd = start + views.get(ValueLayout.JAVA_INT, (long) candidate(in, row) * StringViews.VIEW_BYTES);
+            long pos = start;
+            while (pos < end) {
+                long at = strings.indexOf(bytes, pos, (int) (end - pos), first);
+                if (at < 0) {
+                    break;
+                }
+                long hit = pos + at;
+                while (rowEnd <= hit) {
+                    row++;
+                    rowStart = rowEnd;
+                    rowEnd += views.get(ValueLayout.JAVA_INT, (long) candidate(in, row) * StringViews.VIEW_BYTES);
+                }
+                if (hit + first.length <= rowEnd && pattern.matchesAfterFirst(strings, bytes, rowStart, (int) (rowEnd - rowStart),
+                        (int) (hit - rowStart) + first.length)) {
+                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, candidate(in, row));
+                }
+                pos = rowEnd; // at most one match per row: on to the next
+            }
+            return k;
         }
 
         private int suffixRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches) {
@@ -143,23 +221,6 @@ abstract sealed class MembershipFilter {
                 }
                 int len = StringOutput.length(v, r);
                 if (len >= literal.length && LikePattern.equalsAt(StringOutput.segment(v, r), StringOutput.offset(v, r) + len - literal.length, literal, 0)) {
-                    matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
-                }
-            }
-            return k;
-        }
-
-        private int containsRows(ColumnVector v, MemorySegment in, int inCount, MemorySegment matches, StringKernels strings) {
-            MemorySegment validity = v.validity();
-            byte[] literal = pattern.literal;
-            int k = 0;
-            for (int i = 0; i < inCount; i++) {
-                int r = candidate(in, i);
-                if (validity != null && !Validity.isValid(validity, r)) {
-                    continue;
-                }
-                int len = StringOutput.length(v, r);
-                if (len >= literal.length && strings.indexOf(StringOutput.segment(v, r), StringOutput.offset(v, r), len, literal) >= 0) {
                     matches.setAtIndex(ValueLayout.JAVA_INT, k++, r);
                 }
             }
