@@ -28,12 +28,16 @@ final class CalciteCatalog {
     }
 
     /**
-     * Row types by table schema (weakly keyed: an entry goes with its schema; the type holds no
-     * reference to it), so a query no longer builds the row type of every table it reads (types
-     * are interned by Calcite, the same in every query's type factory of our type system).
+     * Row types by table (weakly keyed: an entry goes with its table; the value holds no reference
+     * to it), with the schema they were derived from, so a query no longer builds the row type of
+     * every table it reads (types are interned by Calcite, the same in every query's type factory
+     * of our type system). Keyed by the table rather than its schema, a record whose hash code
+     * hashes every field again at every lookup; a table whose schema object changed derives it again.
      */
-    private static final java.util.Map<io.blueshift.memory.Schema, RelDataType> ROW_TYPES =
+    private static final java.util.Map<Table, Derived> ROW_TYPES =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private record Derived(io.blueshift.memory.Schema schema, RelDataType type) {}
 
     private static CalciteTable of(Table t) {
         return new CalciteTable(t);
@@ -54,12 +58,12 @@ final class CalciteCatalog {
                 return deriveRowType(typeFactory);
             }
             io.blueshift.memory.Schema schema = table.schema();
-            RelDataType cached = ROW_TYPES.get(schema);
-            if (cached != null) {
-                return cached;
+            Derived cached = ROW_TYPES.get(table);
+            if (cached != null && cached.schema() == schema) {
+                return cached.type();
             }
             RelDataType type = deriveRowType(typeFactory);
-            ROW_TYPES.put(schema, type);
+            ROW_TYPES.put(table, new Derived(schema, type));
             return type;
         }
 

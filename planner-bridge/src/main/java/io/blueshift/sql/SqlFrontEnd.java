@@ -48,10 +48,30 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
             .withCaseSensitive(false)
             .withConformance(SqlConformanceEnum.LENIENT);
 
-    /** Calcite's connection defaults with the parser's case sensitivity and conformance, as its own planner sets them. */
-    private static final CalciteConnectionConfig CONNECTION = CalciteConnectionConfigImpl.DEFAULT
-            .set(CalciteConnectionProperty.CASE_SENSITIVE, String.valueOf(PARSER.caseSensitive()))
-            .set(CalciteConnectionProperty.CONFORMANCE, String.valueOf(PARSER.conformance()));
+    /**
+     * Calcite's connection defaults with the parser's case sensitivity and conformance, as its own planner sets them.
+     * The catalog reader made for every query asks for the case sensitivity, which Calcite's config parses from its
+     * properties on every call: answered from the parser's config here.
+     */
+    private static final CalciteConnectionConfig CONNECTION = new FixedCaseConfig();
+
+    private static final class FixedCaseConfig extends CalciteConnectionConfigImpl {
+        FixedCaseConfig() {
+            super(properties());
+        }
+
+        private static java.util.Properties properties() {
+            java.util.Properties p = new java.util.Properties();
+            p.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), String.valueOf(PARSER.caseSensitive()));
+            p.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), String.valueOf(PARSER.conformance()));
+            return p;
+        }
+
+        @Override
+        public boolean caseSensitive() {
+            return PARSER.caseSensitive();
+        }
+    }
 
     private static final SqlValidator.Config VALIDATOR = SqlValidator.Config.DEFAULT
             .withDefaultNullCollation(CONNECTION.defaultNullCollation())
@@ -64,13 +84,24 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
             .withExpand(false)
             .withTrimUnusedFields(false);
 
-    private final JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(BlueshiftTypeSystem.INSTANCE);
+    /**
+     * One type factory and expression builder for every query: types are interned by Calcite in static caches, the
+     * builder holds only its type factory and four literals, and the factory's one map is for Java classes' record
+     * types, which our schemas never use. (A builder made per query spent most of its setup on those literals.)
+     */
+    private static final JavaTypeFactoryImpl TYPE_FACTORY = new JavaTypeFactoryImpl(BlueshiftTypeSystem.INSTANCE);
+    private static final RexBuilder REX_BUILDER = new RexBuilder(TYPE_FACTORY);
+
+    /** The program of the query cluster's planner, which runs no rules (each rewrite pass has its own planner). */
+    private static final HepProgram NO_RULES = HepProgram.builder().build();
+
+    private final JavaTypeFactoryImpl typeFactory = TYPE_FACTORY;
     private final CalciteCatalogReader catalogReader;
     private final RelOptCluster cluster;
 
     SqlFrontEnd(SchemaPlus root) {
         this.catalogReader = new CalciteCatalogReader(CalciteSchema.from(root), List.of(), typeFactory, CONNECTION);
-        this.cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+        this.cluster = RelOptCluster.create(new HepPlanner(NO_RULES), REX_BUILDER);
     }
 
     RelOptCluster cluster() {
