@@ -308,7 +308,10 @@ final class RelTranslator {
                 args = List.of(filtered.get(c));
             }
             AggregateFunction f = switch (c.getAggregation().getKind()) {
-                case COUNT -> args.isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;   // COUNT(*) FILTER counts its CASE column
+                // COUNT(*) FILTER counts its CASE column; a COUNT of a column without NULLs counts rows (as Calcite's
+                // field trimming writes it)
+                case COUNT -> args.isEmpty() || (c.filterArg < 0 && args.size() == 1 && !a.getInput().getRowType().getFieldList()
+                        .get(args.getFirst()).getType().isNullable()) ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
                 case SUM, SUM0 -> AggregateFunction.SUM;
                 case MIN -> AggregateFunction.MIN;
                 case MAX -> AggregateFunction.MAX;

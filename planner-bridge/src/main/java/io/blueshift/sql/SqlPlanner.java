@@ -293,7 +293,8 @@ public final class SqlPlanner {
      * A node whose physical plan our column pruning cuts as Calcite's field trimming would (so
      * that the trimming is not needed first): scans, values, filters, projections without window
      * functions, sorts, joins with equality keys (or inner and left joins, run as nested loops), and
-     * aggregates of SUM, MIN, MAX, AVG and COUNT(*). The translation is then checked again
+     * aggregates of SUM, MIN, MAX, AVG and COUNT(*) (or COUNT of columns without NULLs, which the trimming
+     * writes as COUNT(*) and our translation counts as COUNT(*) too). The translation is then checked again
      * ({@link ColumnPruning#applyIfComplete}): an aggregate value nothing uses is found only there.
      */
     private static boolean prunedWithoutTrimming(RelNode rel) {
@@ -311,7 +312,8 @@ public final class SqlPlanner {
             case org.apache.calcite.rel.core.Aggregate a -> a.getGroupType() == org.apache.calcite.rel.core.Aggregate.Group.SIMPLE
                     && a.getAggCallList().stream().allMatch(c -> !c.isDistinct() && !c.hasFilter() && switch (c.getAggregation().getKind()) {
                         case SUM, SUM0, MIN, MAX, AVG -> true;
-                        case COUNT -> c.getArgList().isEmpty();
+                        // COUNT(*), or of columns without NULLs, which our translation counts as COUNT(*)
+                        case COUNT -> c.getArgList().stream().noneMatch(i -> a.getInput().getRowType().getFieldList().get(i).getType().isNullable());
                         default -> false;
                     });
             default -> false;
