@@ -1,0 +1,86 @@
+/*
+ * Planning at the benchmark's state (issue 6, session 13): SplitCpuHarness's per-query figures (planning CPU and
+ * allocation of the calling thread, execution CPU and allocation of the caller and the pool's workers, JIT threads'
+ * CPU per timed run), then the geometric mean of the queries' median planning CPU and the sum of their planning KiB.
+ * Queries run in the order given, each with warm untimed runs then timed runs (plan + execute), as `bench tpch` does.
+ * -Djfr=FILE -Djfc=SETTINGS records the whole run (from the first query's timed runs on) with JFR.
+ *   java -XX:+UseParallelGC -Xmx4g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+ *       -Dsf=1 -Dthreads=2 -Dwarm=5 -Druns=5 -cp "cli/target/blueshift-cli.jar:cli/target/lib/*" \
+ *       bench/results/PlanStateHarness.java 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22
+ */
+import io.blueshift.api.*;
+import io.blueshift.bench.tpch.*;
+import java.lang.management.*;
+import java.nio.file.*;
+import java.util.*;
+
+public class PlanStateHarness {
+    static final com.sun.management.ThreadMXBean MX = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    static long compilerTicks() throws Exception {
+        long sum = 0;
+        try (var ds = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path p : ds) {
+                String st;
+                try { st = Files.readString(p.resolve("stat")); } catch (java.io.IOException gone) { continue; }
+                int l = st.indexOf('('), r = st.lastIndexOf(')');
+                if (!st.substring(l + 1, r).startsWith("C")) continue;
+                String[] f = st.substring(r + 2).split(" ");
+                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+        }
+        return sum;
+    }
+
+    /** [cpu ns, allocated bytes] of the caller and the pool's workers. */
+    static long[] engine() {
+        long cpu = 0, alloc = 0;
+        for (ThreadInfo ti : MX.getThreadInfo(MX.getAllThreadIds())) {
+            if (ti == null) continue;
+            long id = ti.getThreadId();
+            if (id == Thread.currentThread().threadId() || ti.getThreadName().startsWith("blueshift-worke")) {
+                cpu += Math.max(0, MX.getThreadCpuTime(id));
+                alloc += Math.max(0, MX.getThreadAllocatedBytes(id));
+            }
+        }
+        return new long[] {cpu, alloc};
+    }
+
+    public static void main(String[] a) throws Exception {
+        int runs = Integer.getInteger("runs", 5), warm = Integer.getInteger("warm", 5), threads = Integer.getInteger("threads", 1);
+        Session s = Blueshift.open(Options.defaults().withThreads(threads));
+        s.loadTpch(Double.parseDouble(System.getProperty("sf", "1")), null);
+        for (String qs : a[0].split(",")) {
+            // a query number, or 0 for the SQL of -Dsql
+            int q = Integer.parseInt(qs);
+            String sql = q == 0 ? System.getProperty("sql") : TpchQueries.sql(q);
+            for (int w = 0; w < warm; w++) s.sql(sql).close();
+            double[] planCpu = new double[runs], planKib = new double[runs], execCpu = new double[runs], execKib = new double[runs];
+            // -Djfr=FILE: a JFR recording (-Djfc=settings) from the first query's timed runs to the end
+            if (System.getProperty("jfr") != null && ALL == null) {
+                ALL = new jdk.jfr.Recording(jdk.jfr.Configuration.create(Path.of(System.getProperty("jfc"))));
+                ALL.start();
+            }
+            long c0 = compilerTicks();
+            for (int i = 0; i < runs; i++) {
+                long[] e0 = engine();
+                var plan = s.plan(sql);
+                long[] e1 = engine();
+                s.execute(plan).close();
+                long[] e2 = engine();
+                planCpu[i] = (e1[0] - e0[0]) / 1e6; planKib[i] = (e1[1] - e0[1]) / 1024.0;
+                execCpu[i] = (e2[0] - e1[0]) / 1e6; execKib[i] = (e2[1] - e1[1]) / 1024.0;
+            }
+            double jit = (compilerTicks() - c0) * 10.0 / runs;
+            logSum += Math.log(median(planCpu)); nq++; kibSum += median(planKib);
+            System.out.printf(Locale.ROOT, "Q%02d %dt plan %.2f ms %.0f KiB | exec %.2f ms %.0f KiB | jit %.1f ms/run%n",
+                    q, threads, median(planCpu), median(planKib), median(execCpu), median(execKib), jit);
+        }
+        if (ALL != null) { ALL.stop(); ALL.dump(Path.of(System.getProperty("jfr"))); }
+        System.out.printf(Locale.ROOT, "planning geomean %.2f ms, KiB sum %.0f%n", Math.exp(logSum / nq), kibSum);
+        s.close();
+    }
+
+    static jdk.jfr.Recording ALL; static double logSum; static int nq; static double kibSum;
+    static double median(double[] v) { double[] c = v.clone(); Arrays.sort(c); return c[c.length / 2]; }
+}
