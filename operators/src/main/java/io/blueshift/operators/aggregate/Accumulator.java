@@ -453,54 +453,122 @@ final class Accumulator implements AutoCloseable {
         }
     }
 
-    /** Writes each group's final value into {@code out} (rows {@code [0, groups)}). */
+    /**
+     * Writes each group's final value into {@code out} (rows {@code [0, groups)}). One small
+     * loop per shape (strings, COUNT(*), COUNT, AVG, the value as it is): a single loop that
+     * tested the function per group was compiled for the shapes the queries so far had used
+     * and trapped (unstable_if) and was compiled again at each new one.
+     */
     void finish(AggregateFunction f, ColumnVector out, int groups, long[] groupRows) {
         if (strings != null) {
-            for (int g = 0; g < groups; g++) {
-                if (strings[g] == null) {
-                    out.setNull(g);
+            finishStrings(strings, out, groups);
+        } else if (f == AggregateFunction.COUNT_STAR) {
+            finishLongs(groupRows, out, groups);
+        } else if (f == AggregateFunction.COUNT) {
+            finishLongs(values, out, groups);
+        } else {
+            long[] nonNull = counts != null ? counts : groupRows;
+            if (f == AggregateFunction.AVG) {
+                if (floating) {
+                    finishFloatingAvg(doubles, nonNull, out, groups);
                 } else {
-                    out.setString(g, strings[g]);
+                    int scale = call.inputType() instanceof DecimalType d ? d.scale() : 0;
+                    finishDecimalAvg(values, scale, nonNull, out, groups);
+                }
+            } else {
+                DataType t = out.type();
+                if (t instanceof DataType.Float64Type) {
+                    if (floating) {
+                        finishDoubles(doubles, nonNull, out, groups);
+                    } else {
+                        finishDoubleBits(values, nonNull, out, groups);
+                    }
+                } else if (t.byteWidth() == 4) {
+                    finishInts(values, nonNull, out, groups);
+                } else {
+                    finishLongs(values, nonNull, out, groups);
                 }
             }
-            return;
         }
+    }
+
+    private static void finishStrings(byte[][] strings, ColumnVector out, int groups) {
         for (int g = 0; g < groups; g++) {
-            if (f == AggregateFunction.COUNT_STAR) {
-                out.setLong(g, groupRows[g]);
-                continue;
+            if (strings[g] == null) {
+                out.setNull(g);
+            } else {
+                out.setString(g, strings[g]);
             }
-            if (f == AggregateFunction.COUNT) {
-                out.setLong(g, values[g]);
-                continue;
-            }
-            long n = nonNull(g, groupRows);
+        }
+    }
+
+    /** COUNT(*) and COUNT: never NULL. */
+    private static void finishLongs(long[] values, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            out.setLong(g, values[g]);
+        }
+    }
+
+    private static void finishFloatingAvg(double[] sums, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            long n = nonNull[g];
             if (n == 0) {
                 out.setNull(g);
-                continue;
+            } else {
+                out.setDouble(g, sums[g] / n);
             }
-            switch (f) {
-                case AVG -> {
-                    double avg;
-                    if (floating) {
-                        avg = doubles[g] / n;
-                    } else {
-                        int scale = call.inputType() instanceof DecimalType d ? d.scale() : 0;
-                        avg = BigDecimal.valueOf(values[g], scale)
-                                .divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
-                    }
-                    out.setDouble(g, avg);
-                }
-                default -> {
-                    DataType t = out.type();
-                    if (t instanceof DataType.Float64Type) {
-                        out.setDouble(g, floating ? doubles[g] : Double.longBitsToDouble(values[g]));
-                    } else if (t.byteWidth() == 4) {
-                        out.setInt(g, (int) values[g]);
-                    } else {
-                        out.setLong(g, values[g]);
-                    }
-                }
+        }
+    }
+
+    private static void finishDecimalAvg(long[] sums, int scale, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            long n = nonNull[g];
+            if (n == 0) {
+                out.setNull(g);
+            } else {
+                out.setDouble(g, BigDecimal.valueOf(sums[g], scale)
+                        .divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue());
+            }
+        }
+    }
+
+    private static void finishDoubles(double[] values, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            if (nonNull[g] == 0) {
+                out.setNull(g);
+            } else {
+                out.setDouble(g, values[g]);
+            }
+        }
+    }
+
+    /** A floating result kept as the bits of a double in the integer slots. */
+    private static void finishDoubleBits(long[] values, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            if (nonNull[g] == 0) {
+                out.setNull(g);
+            } else {
+                out.setDouble(g, Double.longBitsToDouble(values[g]));
+            }
+        }
+    }
+
+    private static void finishInts(long[] values, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            if (nonNull[g] == 0) {
+                out.setNull(g);
+            } else {
+                out.setInt(g, (int) values[g]);
+            }
+        }
+    }
+
+    private static void finishLongs(long[] values, long[] nonNull, ColumnVector out, int groups) {
+        for (int g = 0; g < groups; g++) {
+            if (nonNull[g] == 0) {
+                out.setNull(g);
+            } else {
+                out.setLong(g, values[g]);
             }
         }
     }

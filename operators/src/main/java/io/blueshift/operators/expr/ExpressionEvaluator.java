@@ -186,7 +186,9 @@ public final class ExpressionEvaluator implements AutoCloseable {
     }
 
     ColumnVector newVector(DataType type, int rows, MemorySegment validity) {
-        long bytes = type instanceof DataType.BooleanType ? Validity.bytesFor(rows) : (long) rows * type.byteWidth();
+        // BOOLEAN (width 0) takes the bitmap's bytes; no test of the type's class, which C2
+        // speculated on and trapped at each type not seen before
+        long bytes = Math.max(Validity.bytesFor(rows), (long) rows * type.byteWidth());
         MemorySegment data = scratch.take(Math.max(8, bytes));
         return ColumnVector.wrap(type, rows, data, validity, null);
     }

@@ -5,7 +5,6 @@ import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
 import io.blueshift.memory.Schema;
 import io.blueshift.memory.SelectionVector;
-import io.blueshift.memory.StringViews;
 import io.blueshift.memory.Validity;
 import io.blueshift.operators.exec.BatchConsumer;
 import io.blueshift.operators.exec.ExecutionContext;
@@ -519,21 +518,18 @@ public final class HashJoinProbe implements Operator {
 
     /**
      * {@code dst[active[j]] = src[buildRow[j]]} for the first {@code m} pairs, NULLs included;
-     * one small method per value width (each compiled on its own, tight).
+     * one small method per value width (each compiled on its own, tight). Chosen by the width,
+     * a number: a switch on the column's type class speculated on the classes seen so far and
+     * trapped (and recompiled the probe) at each new one.
      */
     private static void gatherInto(ColumnVector src, ColumnVector dst, MemorySegment active, int[] buildRow, int m) {
         MemorySegment from = src.data();
         MemorySegment to = dst.data();
-        switch (src.type()) {
-            case DataType.BooleanType t -> gatherBits(from, to, active, buildRow, m);
-            case DataType.VarcharType t -> gatherViews(from, to, active, buildRow, m);
-            default -> {
-                if (src.byteWidth() == 4) {
-                    gather32(from, to, active, buildRow, m);
-                } else {
-                    gather64(from, to, active, buildRow, m);
-                }
-            }
+        switch (src.byteWidth()) {
+            case 0 -> gatherBits(from, to, active, buildRow, m);      // bit-packed BOOLEAN
+            case 4 -> gather32(from, to, active, buildRow, m);
+            case 8 -> gather64(from, to, active, buildRow, m);
+            default -> gather128(from, to, active, buildRow, m);     // string views
         }
         MemorySegment validity = src.validity();
         if (validity != null) {
@@ -550,10 +546,11 @@ public final class HashJoinProbe implements Operator {
         }
     }
 
-    private static void gatherViews(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
+    /** 16-byte values (string views). */
+    private static void gather128(MemorySegment from, MemorySegment to, MemorySegment active, int[] buildRow, int m) {
         for (int j = 0; j < m; j++) {
-            long a = (long) active.get(INT, (long) j << 2) * StringViews.VIEW_BYTES;
-            long b = (long) buildRow[j] * StringViews.VIEW_BYTES;
+            long a = (long) active.get(INT, (long) j << 2) << 4;
+            long b = (long) buildRow[j] << 4;
             to.set(LONG, a, from.get(LONG, b));
             to.set(LONG, a + 8, from.get(LONG, b + 8));
         }
