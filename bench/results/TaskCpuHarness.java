@@ -8,7 +8,8 @@
  * Each query: warm runs untimed, then runs timed; prints wall and CPU per run by thread kind.
  * The end of the data load and each timed window's start and end are printed as epoch milliseconds
  * ("=== LOADED", "=== TIMED Qn start", "=== END Qn"), to cut a JFR recording (jdk.Compilation,
- * jdk.Deoptimization) into load, warm-ups and timed runs (session 12).
+ * jdk.Deoptimization) into load, warm-ups and timed runs (session 12). At the end, "=== TOTAL ms since
+ * load" gives each thread kind's CPU from the end of the load on (session 13).
  */
 import io.blueshift.api.*;
 import io.blueshift.bench.tpch.*;
@@ -42,6 +43,7 @@ public class TaskCpuHarness {
         Session s = Blueshift.open(Options.defaults().withThreads(threads));
         s.loadTpch(sf, null);
         System.out.println("=== LOADED " + System.currentTimeMillis());
+        Map<String, Long> atLoad = tasks();
         for (String qs : a[0].split(",")) {
             int q = Integer.parseInt(qs);
             String sql = TpchQueries.sql(q);
@@ -61,5 +63,14 @@ public class TaskCpuHarness {
             }
             System.out.printf(Locale.ROOT, "Q%02d %dt wall %.1f ms/run, cpu %.1f ms/run:%s%n", q, threads, wall, total * 10.0 / runs, sb);
         }
+        // each thread kind's CPU from the end of the load to the end (warm-ups included): the
+        // compiler threads' share does not depend on the machine's load, unlike JFR compile times
+        Map<String, Long> end = tasks();
+        StringBuilder tot = new StringBuilder();
+        for (var e : end.entrySet()) {
+            long d = e.getValue() - atLoad.getOrDefault(e.getKey(), 0L);
+            if (d > 0) tot.append(String.format(Locale.ROOT, " %s=%d", e.getKey(), d * 10));
+        }
+        System.out.println("=== TOTAL ms since load:" + tot);
     }
 }
