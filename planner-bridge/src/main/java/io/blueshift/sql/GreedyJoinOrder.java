@@ -25,6 +25,8 @@ import java.util.List;
  * Orders the inputs of each inner {@link MultiJoin} greedily by estimated intermediate size:
  * start from the connected pair with the smallest estimated join, then add the connected input
  * that keeps the running result smallest (a cross product only when nothing is connected).
+ * The same greedy runs from every other connected pair too, and an order whose estimated
+ * intermediate results sum to less than half of the first one's replaces it.
  * A join of {@code A.x = B.y} is estimated as {@code |A| * |B| / max(ndv(A.x), ndv(B.y))} (with
  * several keys, the largest such divisor),
  * with distinct counts from the tables' statistics (capped by the inputs' estimated rows).
@@ -96,29 +98,54 @@ final class GreedyJoinOrder {
             }
             return mj; // nothing to order by; keep Calcite's
         }
-        // greedy
-        boolean[] in = new boolean[n];
-        List<Integer> sequence = new ArrayList<>();
-        double best = Double.MAX_VALUE;
-        int bestA = -1;
-        int bestB = -1;
+        // each edge's distinct counts, once: a metadata query per look-up otherwise
+        double[][] ndv = new double[edges.size()][];
+        for (int i = 0; i < edges.size(); i++) {
+            Edge e = edges.get(i);
+            ndv[i] = new double[]{ndv(inputs.get(e.a()), e.colA(), rows[e.a()], mq), ndv(inputs.get(e.b()), e.colB(), rows[e.b()], mq)};
+        }
+        // the greedy order from the connected pair with the smallest estimated join, then from
+        // every other connected pair: a small pair first (supplier and nation) can force the
+        // largest input through a join that filters nothing before a selective one; the order
+        // whose intermediate results sum to clearly less wins
+        Order best = null;
         for (Edge e : edges) {
-            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, inputs, mq);
-            if (est < best || (est == best && Math.min(rows[e.a()], rows[e.b()]) < Math.min(rows[bestA], rows[bestB]))) {
-                best = est;
-                bestA = e.a();
-                bestB = e.b();
+            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, ndv);
+            if (best == null || est < best.first
+                    || (est == best.first && Math.min(rows[e.a()], rows[e.b()]) < best.smaller)) {
+                best = new Order(est, Math.min(rows[e.a()], rows[e.b()]), e.a(), e.b());
             }
         }
-        // the smaller of the pair first: it becomes the build side of the first join
-        int first = rows[bestA] >= rows[bestB] ? bestA : bestB;
-        int second = first == bestA ? bestB : bestA;
-        sequence.add(first);
-        sequence.add(second);
+        Greedy chosen = greedy(best.a, best.b, best.first, n, rows, edges, ndv);
+        for (Edge e : edges) {
+            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, ndv);
+            Greedy other = greedy(e.a(), e.b(), est, n, rows, edges, ndv);
+            if (other.cost < 0.5 * chosen.cost) {
+                chosen = other;
+            }
+        }
+        List<Integer> sequence = chosen.sequence;
+        return build(mj, inputs, sequence, offset, conjuncts, rex);
+    }
+
+    private record Order(double first, double smaller, int a, int b) {}
+
+    /** A join order and the sum of its estimated intermediate results (the last, the same for every order, left out). */
+    private record Greedy(List<Integer> sequence, double cost) {}
+
+    /** Starting with inputs {@code a} and {@code b} (estimated join {@code pairRows}), adds the connected input that keeps the result smallest. */
+    private static Greedy greedy(int a, int b, double pairRows, int n, double[] rows, List<Edge> edges, double[][] ndv) {
+        // the larger of the pair first: the smaller becomes the build side of the first join
+        int first = rows[a] >= rows[b] ? a : b;
+        int second = first == a ? b : a;
+        List<Integer> sequence = new ArrayList<>(List.of(first, second));
+        boolean[] in = new boolean[n];
         in[first] = true;
         in[second] = true;
-        double current = best;
+        double current = pairRows;
+        double cost = 0;
         while (sequence.size() < n) {
+            cost += current;
             int pick = -1;
             double pickRows = Double.MAX_VALUE;
             boolean pickConnected = false;
@@ -127,7 +154,7 @@ final class GreedyJoinOrder {
                     continue;
                 }
                 boolean connected = connected(sequence, k, edges);
-                double est = connected ? joinRows(sequence, current, k, rows, edges, inputs, mq) : current * rows[k];
+                double est = connected ? joinRows(sequence, current, k, rows, edges, ndv) : current * rows[k];
                 if ((connected && !pickConnected) || (connected == pickConnected && est < pickRows)) {
                     pick = k;
                     pickRows = est;
@@ -138,7 +165,7 @@ final class GreedyJoinOrder {
             in[pick] = true;
             current = pickRows;
         }
-        return build(mj, inputs, sequence, offset, conjuncts, rex);
+        return new Greedy(sequence, cost);
     }
 
     /**
@@ -208,30 +235,25 @@ final class GreedyJoinOrder {
     }
 
     /** Estimated rows of (set, with {@code setRows}) joined with input k over the edges between them. */
-    private static double joinRows(List<Integer> set, double setRows, int k, double[] rows, List<Edge> edges,
-                                   List<RelNode> inputs, RelMetadataQuery mq) {
+    private static double joinRows(List<Integer> set, double setRows, int k, double[] rows, List<Edge> edges, double[][] ndv) {
         // keys between the same inputs are usually correlated (a composite foreign key), so
         // only the most selective one divides: multiplying their selectivities would
         // underestimate such joins by orders of magnitude
         double divisor = 1;
-        for (Edge e : edges) {
-            int mine;
-            int myCol;
-            int theirCol;
+        for (int i = 0; i < edges.size(); i++) {
+            Edge e = edges.get(i);
+            double ndvMine;
+            double ndvTheirs;
             if (e.b() == k && set.contains(e.a())) {
-                mine = e.a();
-                myCol = e.colA();
-                theirCol = e.colB();
+                ndvMine = ndv[i][0];
+                ndvTheirs = ndv[i][1];
             } else if (e.a() == k && set.contains(e.b())) {
-                mine = e.b();
-                myCol = e.colB();
-                theirCol = e.colA();
+                ndvMine = ndv[i][1];
+                ndvTheirs = ndv[i][0];
             } else {
                 continue;
             }
-            double ndvMine = Math.min(setRows, ndv(inputs.get(mine), myCol, rows[mine], mq));
-            double ndvTheirs = ndv(inputs.get(k), theirCol, rows[k], mq);
-            divisor = Math.max(divisor, Math.max(ndvMine, ndvTheirs));
+            divisor = Math.max(divisor, Math.max(Math.min(setRows, ndvMine), ndvTheirs));
         }
         return Math.max(1, setRows * rows[k] / divisor);
     }
