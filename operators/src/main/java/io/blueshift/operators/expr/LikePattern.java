@@ -183,6 +183,11 @@ final class LikePattern {
             end = len - l.length;
             to--;
         }
+        return inOrder(strings, s, off, lits, from, to, pos, end);
+    }
+
+    /** Whether {@code lits[from..to)} occur one after another in the bytes {@code [pos, end)} at {@code s[off..]}. */
+    private static boolean inOrder(StringKernels strings, MemorySegment s, long off, byte[][] lits, int from, int to, int pos, int end) {
         for (int k = from; k < to; k++) {
             byte[] l = lits[k];
             long at = strings.indexOf(s, off + pos, end - pos, l);
@@ -228,15 +233,7 @@ final class LikePattern {
         if (pos > end) {
             return false; // the first literal overlaps the anchored last one, and so would any later occurrence
         }
-        for (int k = 1; k < to; k++) {
-            byte[] l = lits[k];
-            long at = strings.indexOf(s, off + pos, end - pos, l);
-            if (at < 0) {
-                return false;
-            }
-            pos += (int) at + l.length;
-        }
-        return true;
+        return inOrder(strings, s, off, lits, 1, to, pos, end);
     }
 
     private boolean general(MemorySegment s, long off, int len) {
