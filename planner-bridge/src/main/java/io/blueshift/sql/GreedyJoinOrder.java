@@ -108,18 +108,22 @@ final class GreedyJoinOrder {
         // every other connected pair: a small pair first (supplier and nation) can force the
         // largest input through a join that filters nothing before a selective one; the order
         // whose intermediate results sum to clearly less wins
-        Order best = null;
-        for (Edge e : edges) {
-            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, ndv);
-            if (best == null || est < best.first
-                    || (est == best.first && Math.min(rows[e.a()], rows[e.b()]) < best.smaller)) {
-                best = new Order(est, Math.min(rows[e.a()], rows[e.b()]), e.a(), e.b());
+        double[] pairRows = new double[edges.size()];
+        int best = -1;
+        for (int i = 0; i < edges.size(); i++) {
+            Edge e = edges.get(i);
+            pairRows[i] = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, ndv);
+            if (best < 0 || pairRows[i] < pairRows[best] || (pairRows[i] == pairRows[best]
+                    && Math.min(rows[e.a()], rows[e.b()]) < Math.min(rows[edges.get(best).a()], rows[edges.get(best).b()]))) {
+                best = i;
             }
         }
-        Greedy chosen = greedy(best.a, best.b, best.first, n, rows, edges, ndv);
-        for (Edge e : edges) {
-            double est = joinRows(List.of(e.a()), rows[e.a()], e.b(), rows, edges, ndv);
-            Greedy other = greedy(e.a(), e.b(), est, n, rows, edges, ndv);
+        Greedy chosen = greedy(edges.get(best).a(), edges.get(best).b(), pairRows[best], n, rows, edges, ndv);
+        for (int i = 0; i < edges.size(); i++) {
+            if (i == best) {
+                continue;
+            }
+            Greedy other = greedy(edges.get(i).a(), edges.get(i).b(), pairRows[i], n, rows, edges, ndv);
             if (other.cost < 0.5 * chosen.cost) {
                 chosen = other;
             }
@@ -127,8 +131,6 @@ final class GreedyJoinOrder {
         List<Integer> sequence = chosen.sequence;
         return build(mj, inputs, sequence, offset, conjuncts, rex);
     }
-
-    private record Order(double first, double smaller, int a, int b) {}
 
     /** A join order and the sum of its estimated intermediate results (the last, the same for every order, left out). */
     private record Greedy(List<Integer> sequence, double cost) {}
