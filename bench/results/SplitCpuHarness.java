@@ -6,7 +6,9 @@
  *   java -XX:+UseParallelGC -Xmx4g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *       -Dthreads=1 -Dwarm=5 -Druns=5 -cp "cli/target/blueshift-cli.jar:cli/target/lib/*" \
  *       bench/results/SplitCpuHarness.java 1,2,11
- * -Djfr=FILE -Djfc=SETTINGS records the last query's timed runs with JFR; query 0 is the SQL of -Dsql.
+ * -Djfr=FILE -Djfc=SETTINGS records the last query's timed runs with JFR (-Djfr.all=true: from the first query's
+ * timed runs to the end); query 0 is the SQL of -Dsql. The last line: the geometric mean of the queries' median
+ * planning CPU and the sum of their median planning KiB (session 13).
  */
 import io.blueshift.api.*;
 import io.blueshift.bench.tpch.*;
@@ -50,15 +52,20 @@ public class SplitCpuHarness {
         int runs = Integer.getInteger("runs", 5), warm = Integer.getInteger("warm", 5), threads = Integer.getInteger("threads", 1);
         Session s = Blueshift.open(Options.defaults().withThreads(threads));
         s.loadTpch(Double.parseDouble(System.getProperty("sf", "1")), null);
+        jdk.jfr.Recording rec = null;
+        double logPlan = 0;
+        double planKibSum = 0;
+        int queries = 0;
         for (String qs : a[0].split(",")) {
             // a query number, or 0 for the SQL of -Dsql
             int q = Integer.parseInt(qs);
             String sql = q == 0 ? System.getProperty("sql") : TpchQueries.sql(q);
             for (int w = 0; w < warm; w++) s.sql(sql).close();
             double[] planCpu = new double[runs], planKib = new double[runs], execCpu = new double[runs], execKib = new double[runs];
-            // -Djfr=FILE: a JFR recording (-Djfc=settings) of the timed runs of the last query only
-            jdk.jfr.Recording rec = null;
-            if (System.getProperty("jfr") != null && qs.equals(a[0].substring(a[0].lastIndexOf(',') + 1))) {
+            // -Djfr=FILE: a JFR recording (-Djfc=settings) of the timed runs of the last query, or with
+            // -Djfr.all=true from the first query's timed runs to the end
+            boolean last = qs.equals(a[0].substring(a[0].lastIndexOf(',') + 1));
+            if (System.getProperty("jfr") != null && rec == null && (last || Boolean.getBoolean("jfr.all"))) {
                 rec = new jdk.jfr.Recording(jdk.jfr.Configuration.create(Path.of(System.getProperty("jfc"))));
                 rec.start();
             }
@@ -73,13 +80,17 @@ public class SplitCpuHarness {
                 execCpu[i] = (e2[0] - e1[0]) / 1e6; execKib[i] = (e2[1] - e1[1]) / 1024.0;
             }
             double jit = (compilerTicks() - c0) * 10.0 / runs;
-            if (rec != null) {
+            if (rec != null && last) {
                 rec.stop();
                 rec.dump(Path.of(System.getProperty("jfr")));
             }
             System.out.printf(Locale.ROOT, "Q%02d %dt plan %.2f ms %.0f KiB | exec %.2f ms %.0f KiB | jit %.1f ms/run%n",
                     q, threads, median(planCpu), median(planKib), median(execCpu), median(execKib), jit);
+            logPlan += Math.log(median(planCpu));
+            planKibSum += median(planKib);
+            queries++;
         }
+        System.out.printf(Locale.ROOT, "planning geomean %.2f ms, KiB sum %.0f%n", Math.exp(logPlan / queries), planKibSum);
         s.close();
     }
 
