@@ -749,21 +749,6 @@ final class GroupTable implements AutoCloseable {
         }
     }
 
-    /**
-     * Folds the groups of {@code other} whose hash has top bits equal to {@code partition} of
-     * {@code 1 << bits}.
-     */
-    void mergePartition(GroupTable other, int partition, int bits) {
-        int shift = 64 - bits;
-        long[] otherHashes = other.groupHashes;
-        for (int g = 0; g < other.groupCount; g++) {
-            long h = otherHashes[g];
-            if ((int) (h >>> shift) == partition) {
-                mergeGroup(other, g, h);
-            }
-        }
-    }
-
     private void mergeGroup(GroupTable other, int og, long hash) {
         int to = findOrInsertGroup(hash, other, og);
         for (int a = 0; a < accumulators.size(); a++) {

@@ -24,8 +24,9 @@ import java.util.List;
  * {@code 2^}{@link #partitionBits} partition tables and from then on each batch's rows are
  * routed there (one worker keeps one table).
  * <p>
- * Finish: with neither runs nor partitions, the tables fold into the largest on one thread (or
- * merge by partition when many workers hold many groups, see {@link #mergeInParallel}).
+ * Finish: with neither runs nor partitions, the tables fold into the largest on one thread,
+ * unless many groups lie outside it (see {@link #foldIntoLargest}): then they are sealed as
+ * runs and merged as below.
  * Otherwise every partition is a task on the query's workers: it folds the other workers'
  * tables of that partition and the partition's stretch of every run into the largest table of
  * the partition (or a new one sized for it), and the partitions' columns, concatenated, are
@@ -37,7 +38,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
     private final List<AggregateCall> calls;
     private final Schema schema;
     private final List<Local> locals = new ArrayList<>();
-    /** Below this many groups in all, one thread folds the tables together. */
+    /** Below this many groups outside the largest table, one thread folds the tables together. */
     private static final int PARALLEL_MERGE_GROUPS = 1 << 15;
     /** The fewest groups a worker's table holds before it is partitioned. */
     static final int MIN_PARTITION_AFTER_GROUPS = 256;
@@ -318,18 +319,18 @@ public final class HashAggregate implements Sink, AutoCloseable {
                     largest = t;
                 }
             }
-            if (!mergeInParallel(groups, largest.groupCount(), tables.size(), ctx.threads())) {
-                for (GroupTable t : tables) {
-                    if (t != largest) {
-                        ctx.checkCancelled();
-                        largest.mergeFrom(t);
-                    }
-                }
-                int count = largest.groupCount();
-                List<ColumnVector> columns = largest.finish();
-                return MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
+            if (!foldIntoLargest(groups, largest.groupCount(), tables.size())) {
+                return mergePartitions(all, ctx);
             }
-            return mergeByPartition(tables, ctx);
+            for (GroupTable t : tables) {
+                if (t != largest) {
+                    ctx.checkCancelled();
+                    largest.mergeFrom(t);
+                }
+            }
+            int count = largest.groupCount();
+            List<ColumnVector> columns = largest.finish();
+            return MaterializedResults.chunked(schema, columns, count, ctx.batchRows());
         } finally {
             all.forEach(Local::close);
         }
@@ -474,50 +475,15 @@ public final class HashAggregate implements Sink, AutoCloseable {
     }
 
     /**
-     * Whether merging by partition on all workers beats folding the other tables into the
-     * largest on one thread. The fold inserts only the groups outside the largest table; the
-     * partition merge inserts every group again, {@code threads} at a time, into fresh tables
-     * (about 1.5 times the cost per group). So with two workers the fold is never slower
-     * (the largest table holds at least half the groups), and with more it wins unless one
-     * table holds most groups.
+     * Whether folding the other tables into the largest (on one thread) beats the partitioned
+     * merge ({@link #mergePartitions}): when the groups outside the largest are few. Past
+     * that the fold is the slower one even in CPU, not only in wall time: the largest table
+     * has outgrown L2, so each group folded in costs cache misses (TPC-H Q13's 150K groups:
+     * about 25 ms on one thread, where sealing the tables as runs and merging them into
+     * L2-sized partition tables costs about 7 ms of CPU over all workers).
      */
-    static boolean mergeInParallel(long groups, long largest, int tables, int threads) {
-        if (tables == 1 || threads == 1 || groups < PARALLEL_MERGE_GROUPS) {
-            return false;
-        }
-        return (groups - largest) * threads > groups * 3 / 2;
-    }
-
-    private MaterializedResult mergeByPartition(List<GroupTable> tables, ExecutionContext ctx) {
-        int bits = 32 - Integer.numberOfLeadingZeros(ctx.threads() * 2 - 1);
-        int partitions = 1 << bits;
-        GroupTable[] merged = new GroupTable[partitions];
-        List<MaterializedResult> parts = new ArrayList<>();
-        try {
-            io.blueshift.operators.exec.ParallelTasks.run(ctx, partitions, p -> {
-                GroupTable into = newTable(ctx);
-                merged[p] = into;
-                for (GroupTable t : tables) {
-                    ctx.checkCancelled();
-                    into.mergePartition(t, p, bits);
-                }
-            });
-            for (int p = 0; p < partitions; p++) {
-                int count = merged[p].groupCount();
-                List<ColumnVector> columns = merged[p].finish();
-                parts.add(MaterializedResults.chunked(schema, columns, count, ctx.batchRows()));
-            }
-            return io.blueshift.operators.set.UnionAllResult.concat(schema, parts);
-        } catch (RuntimeException | Error e) {
-            parts.forEach(MaterializedResult::close);
-            throw e;
-        } finally {
-            for (GroupTable t : merged) {
-                if (t != null) {
-                    t.close();
-                }
-            }
-        }
+    static boolean foldIntoLargest(long groups, long largest, int tables) {
+        return tables == 1 || groups - largest < PARALLEL_MERGE_GROUPS;
     }
 
     private GroupTable newTable(ExecutionContext ctx) {

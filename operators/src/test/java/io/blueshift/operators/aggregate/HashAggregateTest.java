@@ -326,11 +326,10 @@ class HashAggregateTest extends OperatorTestBase {
     }
 
     @Test
-    void twoWorkersFoldIntoTheLargestTableMoreMergeByPartition() {
-        assertTrue(!HashAggregate.mergeInParallel(100_000, 50_000, 2, 2), "two even tables: fold");
-        assertTrue(!HashAggregate.mergeInParallel(100_000, 70_000, 2, 4), "two uneven tables on four workers: fold");
-        assertTrue(HashAggregate.mergeInParallel(100_000, 25_000, 4, 4), "four even tables: by partition");
-        assertTrue(!HashAggregate.mergeInParallel(100_000, 80_000, 4, 4), "one table holds most groups: fold");
-        assertTrue(!HashAggregate.mergeInParallel(20_000, 5_000, 4, 4), "few groups: fold");
+    void manyGroupsOutsideTheLargestTableMergeByPartition() {
+        assertTrue(HashAggregate.foldIntoLargest(100_000, 100_000, 1), "one table: nothing to merge");
+        assertTrue(HashAggregate.foldIntoLargest(40_000, 20_000, 2), "few groups outside the largest: fold");
+        assertTrue(!HashAggregate.foldIntoLargest(250_000, 100_000, 4), "many groups outside the largest: by partition");
+        assertTrue(!HashAggregate.foldIntoLargest(100_000, 50_000, 2), "two even tables of many groups: by partition");
     }
 }
