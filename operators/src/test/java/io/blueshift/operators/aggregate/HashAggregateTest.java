@@ -215,6 +215,34 @@ class HashAggregateTest extends OperatorTestBase {
     }
 
     /**
+     * Dense keys (the direct-key cache, so no worker partitions its table) with every key in
+     * both halves of the input: each worker's table holds most keys, the groups outside the
+     * largest are over the fold's limit, and the tables are sealed as runs and merged by partition.
+     */
+    @Test
+    void denseKeysInEveryWorkersTableMergeByPartition() {
+        Schema schema = Schema.of(Field.of("k", DataType.INT64), Field.of("v", DataType.INT32));
+        int groups = 80_000;
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 2 * groups; i++) {
+            rows.add(new Object[] {(long) (i % groups), i});
+        }
+        try (InMemoryTable t = MixedTable.build(pool, "dense", schema, rows, 4096)) {
+            PlanNode plan = PlanBuilder.scan(t).aggregate(List.of("k"),
+                    List.of(b -> b.countStar("n"), b -> b.sum(b.col("v"), "s"))).build();
+            for (int threads : new int[] {1, 2, 4}) {
+                List<List<Object>> got = run(plan, ctx(threads));
+                assertEquals(groups, got.size(), "groups on " + threads + " threads");
+                for (List<Object> row : got) {
+                    long k = (Long) row.get(0);
+                    assertEquals(2L, row.get(1), "count for " + k + " on " + threads + " threads");
+                    assertEquals(2 * k + groups, row.get(2), "sum for " + k + " on " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    /**
      * Two keys, one a string past the 12 inline bytes and both sometimes NULL, over enough
      * groups that four workers merge by partition: NULL keys form their own groups, strings
      * equal in length and prefix but not in their tail stay apart, MIN/MAX of strings merge.
