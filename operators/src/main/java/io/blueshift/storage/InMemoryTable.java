@@ -34,6 +34,11 @@ public final class InMemoryTable implements Table, AutoCloseable {
         return rowCount;
     }
 
+    @Override
+    public boolean inMemory() {
+        return true;
+    }
+
     private final java.util.Map<Integer, Long> distinct = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Estimated distinct values of a column, computed once on first request (like ANALYZE). */

@@ -65,6 +65,15 @@ public interface Table {
     }
 
     /**
+     * Whether the blocks are held in memory, so that a scan can cut a block into views of whole
+     * batches at no cost (one morsel each) and keep every worker busy on a table of few blocks.
+     * A table that stands for another (a lazily made one) answers for it.
+     */
+    default boolean inMemory() {
+        return false;
+    }
+
+    /**
      * Whether {@link #load(int, int, int, int[], io.blueshift.memory.MemoryPool, int[], RowFilter)}
      * can read a range of the block's rows for these columns at less than the cost of the whole
      * block (a file read page by page): 0 when it cannot, else the fewest rows a range should hold

@@ -104,6 +104,7 @@ public final class OnDemandTpch {
         @Override public List<Integer> uniqueColumns() { return table().uniqueColumns(); }
         @Override public long distinctValues(int column) { return table().distinctValues(column); }
         @Override public long rowCount() { return table().rowCount(); }
+        @Override public boolean inMemory() { return table().inMemory(); }
 
         @Override
         public void close() {

@@ -88,7 +88,7 @@ public final class TableScan implements Source {
      */
     private Morsels split(int[] blocks, ExecutionContext ctx) {
         int wanted = ctx.threads() * MORSELS_PER_WORKER;
-        boolean inMemory = table instanceof io.blueshift.storage.InMemoryTable;
+        boolean inMemory = table.inMemory();
         if (ctx.threads() == 1 || blocks.length == 0 || blocks.length >= wanted || !(inMemory || READ_RANGES)) {
             return whole(blocks);
         }
@@ -169,7 +169,7 @@ public final class TableScan implements Source {
         Morsels m = morsels;
         int b = m.block()[morsel];
         // a range of a file's block is read alone (its rows come first); an in-memory block is viewed
-        boolean read = m.to()[morsel] >= 0 && !(table instanceof io.blueshift.storage.InMemoryTable);
+        boolean read = m.to()[morsel] >= 0 && !table.inMemory();
         int[] filters = predicates.isEmpty() ? NO_COLUMNS : filterColumns;
         try (LoadedBlock block = read ? table.load(b, m.from()[morsel], m.to()[morsel], columns, ctx.pool(), filters, this::excludes)
                 : predicates.isEmpty() ? table.load(b, columns, ctx.pool())
