@@ -8,7 +8,8 @@
  *       bench/results/SplitCpuHarness.java 1,2,11
  * -Djfr=FILE -Djfc=SETTINGS records the last query's timed runs with JFR (-Djfr.all=true: from the first query's
  * timed runs to the end); query 0 is the SQL of -Dsql. The last line: the geometric mean of the queries' median
- * planning CPU and the sum of their median planning KiB (session 13).
+ * planning CPU and the sum of their median planning KiB (session 13). -Dprewarm=N plans N rounds of ten generic
+ * SQL shapes (not the benchmark's texts) before the first query: the planner warm (session 14).
  */
 import io.blueshift.api.*;
 import io.blueshift.bench.tpch.*;
@@ -48,10 +49,31 @@ public class SplitCpuHarness {
         return new long[] {cpu, alloc};
     }
 
+    /** Generic shapes (not the benchmark's texts): joins, grouping, subqueries, CASE, LIKE, dates, ORDER BY/LIMIT. */
+    static final String[] SHAPES = {
+        "select n_name, count(*) from nation join region on n_regionkey = r_regionkey where r_name like 'A%' group by n_name order by 2 desc",
+        "select c_mktsegment, sum(o_totalprice) from customer, orders where c_custkey = o_custkey and o_orderdate < date '1995-01-01' group by c_mktsegment",
+        "select s_name from supplier where s_suppkey in (select ps_suppkey from partsupp where ps_availqty > 100) and s_acctbal > 0 order by s_name limit 10",
+        "select p_brand, avg(p_retailprice) from part where exists (select * from partsupp where ps_partkey = p_partkey and ps_supplycost < 10) group by p_brand",
+        "select o_orderpriority, count(*) from orders where not exists (select * from lineitem where l_orderkey = o_orderkey and l_quantity > 49) group by o_orderpriority",
+        "select l_returnflag, sum(case when l_discount > 0.05 then l_extendedprice * (1 - l_discount) else 0 end) from lineitem where l_shipdate between date '1994-01-01' and date '1994-03-01' group by l_returnflag",
+        "select c_name, o_orderkey from customer, orders, nation where c_custkey = o_custkey and c_nationkey = n_nationkey and n_name = 'FRANCE' and o_totalprice > (select avg(o_totalprice) from orders) order by o_orderkey limit 5",
+        "select s_nationkey, count(distinct s_suppkey) from supplier, partsupp, part where s_suppkey = ps_suppkey and ps_partkey = p_partkey and (p_size = 5 or p_size = 10 and p_container like 'SM%') group by s_nationkey",
+        "with t as (select l_suppkey k, sum(l_quantity) q from lineitem group by l_suppkey) select s_name, q from supplier join t on s_suppkey = k where q > (select max(q) / 2 from t)",
+        "select extract(year from o_orderdate) y, count(*) from orders left join customer on o_custkey = c_custkey and c_acctbal < 0 group by extract(year from o_orderdate)",
+    };
     public static void main(String[] a) throws Exception {
         int runs = Integer.getInteger("runs", 5), warm = Integer.getInteger("warm", 5), threads = Integer.getInteger("threads", 1);
         Session s = Blueshift.open(Options.defaults().withThreads(threads));
         s.loadTpch(Double.parseDouble(System.getProperty("sf", "1")), null);
+        // -Dprewarm=N: N rounds of planning the SHAPES first (a warm planner, session 14)
+        long pw0 = MX.getCurrentThreadCpuTime();
+        for (int r = 0; r < Integer.getInteger("prewarm", 0); r++) {
+            for (String sh : SHAPES) s.plan(sh);
+        }
+        if (Integer.getInteger("prewarm", 0) > 0) {
+            System.out.printf(Locale.ROOT, "prewarm %d rounds: %.0f ms CPU%n", Integer.getInteger("prewarm", 0), (MX.getCurrentThreadCpuTime() - pw0) / 1e6);
+        }
         jdk.jfr.Recording rec = null;
         double logPlan = 0;
         double planKibSum = 0;
