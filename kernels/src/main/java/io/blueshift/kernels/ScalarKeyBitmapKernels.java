@@ -22,6 +22,34 @@ public final class ScalarKeyBitmapKernels implements KeyBitmapKernels {
         return (int) ((bits[(int) ((off & in) >>> 6)] >>> off) & in & 1);
     }
 
+    /**
+     * True when no key value in {@code [lo, hi]} has its bit set in the exact bitmap of {@code
+     * [min, min + range)} (values outside it have none), found from at most {@code maxWords}
+     * words of it; false when the part inside spans more words than that (not looked at).
+     */
+    public static boolean noBitBetween(long[] bits, long min, long range, long lo, long hi, int maxWords) {
+        long last = min + range - 1;
+        if (hi < min || lo > last) {
+            return true;
+        }
+        long from = Math.max(lo, min) - min;
+        long to = Math.min(hi, last) - min;
+        int first = (int) (from >>> 6);
+        int end = (int) (to >>> 6);
+        if (end - first >= maxWords) {
+            return false;
+        }
+        long upTo = -1L >>> (63 - (to & 63));
+        if (first == end) {
+            return (bits[first] & (-1L << from) & upTo) == 0;
+        }
+        long any = bits[first] & (-1L << from);
+        for (int w = first + 1; w < end; w++) {
+            any |= bits[w];
+        }
+        return (any | (bits[end] & upTo)) == 0;
+    }
+
     /** 1 when the hashed bitmap's bit for {@code key} is set, else 0. */
     public static int hashedBit(long[] bits, long key, long multiplier, int shift) {
         long off = (key * multiplier) >>> shift;

@@ -77,14 +77,48 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
     // One loop per bitmap kind and key access, each with straight-line vector code: a vector or
     // mask that merges with another at a branch (or with null) is kept boxed by the JIT, on the heap.
 
+    /*
+     * Runs of RUN rows whose keys all miss the bitmap are dropped whole: the run's lowest and
+     * highest key (vector min and max) bound its keys, and when the bitmap has no bit between
+     * them (read from a few words) no row of the run is kept. That pays where probe keys are
+     * clustered (a table stored in key order, several rows per key) and the bitmap is sparse:
+     * most runs then fall between build keys. Where runs keep failing the test (keys spread
+     * out, a dense bitmap) it is tried on ever fewer runs, so it costs little there.
+     */
+
+    /** Rows of a run tested as a whole (a multiple of any lane count). */
+    private static final int RUN = 64;
+    /** The most bitmap words read to rule a run out. */
+    private static final int RUN_WORDS = 4;
+    /** After failures (each doubles the wait, each success halves it) the test waits up to this many runs. */
+    private static final int RUN_MAX_WAIT = 63;
+
     private static int exactRows64(long[] bits, long min, long range, MemorySegment data, MemorySegment validity, int whole, int[] out) {
         int lanes = LONG.length();
         long[] offsets = new long[lanes];
         int k = 0;
-        for (int i = 0; i < whole; i += lanes) {
-            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
-            k = store(IOTA.add(i), keep, out, k);
+        int fails = 0;
+        int wait = 0;
+        for (int run = 0, end; run < whole; run = end) {
+            if (wait == 0 && whole - run >= RUN) {
+                if (runMisses64(bits, min, range, data, run)) {
+                    fails >>>= 1;
+                    end = run + RUN;
+                    continue;
+                }
+                fails = Math.min(2 * fails + 1, RUN_MAX_WAIT);
+                wait = fails;
+                end = run + RUN;
+            } else {
+                // the runs the test waits out (or the last, short one) in one loop
+                end = (int) Math.min(whole, run + (long) Math.max(wait, 1) * RUN);
+                wait = 0;
+            }
+            for (int i = run; i < end; i += lanes) {
+                LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
+                k = store(IOTA.add(i), keep, out, k);
+            }
         }
         return k;
     }
@@ -93,13 +127,58 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
         int lanes = LONG.length();
         long[] offsets = new long[lanes];
         int k = 0;
-        for (int i = 0; i < whole; i += lanes) {
-            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
-                    .convertShape(VectorOperators.I2L, LONG, 0);
-            VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
-            k = store(IOTA.add(i), keep, out, k);
+        int fails = 0;
+        int wait = 0;
+        for (int run = 0, end; run < whole; run = end) {
+            if (wait == 0 && whole - run >= RUN) {
+                if (runMisses32(bits, min, range, data, run)) {
+                    fails >>>= 1;
+                    end = run + RUN;
+                    continue;
+                }
+                fails = Math.min(2 * fails + 1, RUN_MAX_WAIT);
+                wait = fails;
+                end = run + RUN;
+            } else {
+                // the runs the test waits out (or the last, short one) in one loop
+                end = (int) Math.min(whole, run + (long) Math.max(wait, 1) * RUN);
+                wait = 0;
+            }
+            for (int i = run; i < end; i += lanes) {
+                LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
+                        .convertShape(VectorOperators.I2L, LONG, 0);
+                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
+                k = store(IOTA.add(i), keep, out, k);
+            }
         }
         return k;
+    }
+
+    /** True when no key of rows {@code [i, i + RUN)} can have its bit set (see above). */
+    private static boolean runMisses64(long[] bits, long min, long range, MemorySegment data, int i) {
+        int lanes = LONG.length();
+        LongVector lo = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+        LongVector hi = lo;
+        for (int j = lanes; j < RUN; j += lanes) {
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) (i + j) << 3, ORDER);
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        return ScalarKeyBitmapKernels.noBitBetween(bits, min, range, lo.reduceLanes(VectorOperators.MIN),
+                hi.reduceLanes(VectorOperators.MAX), RUN_WORDS);
+    }
+
+    private static boolean runMisses32(long[] bits, long min, long range, MemorySegment data, int i) {
+        int lanes = IDS.length();
+        IntVector lo = IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER);
+        IntVector hi = lo;
+        for (int j = lanes; j < RUN; j += lanes) {
+            IntVector v = IntVector.fromMemorySegment(IDS, data, (long) (i + j) << 2, ORDER);
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        return ScalarKeyBitmapKernels.noBitBetween(bits, min, range, lo.reduceLanes(VectorOperators.MIN),
+                hi.reduceLanes(VectorOperators.MAX), RUN_WORDS);
     }
 
     private static int hashedRows64(long[] bits, long multiplier, int shift, MemorySegment data, MemorySegment validity, int whole, int[] out) {
