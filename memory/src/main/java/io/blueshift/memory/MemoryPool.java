@@ -32,7 +32,7 @@ public final class MemoryPool implements AutoCloseable {
     // freed reusable buffers kept (still reserved) for the next allocation of the same size; guarded by itself
     private final java.util.ArrayDeque<Allocation> reusable = new java.util.ArrayDeque<>();
     private long reusableBytes;
-    /** Reusable buffers are kept only from this size up (smaller ones are cheap to get from malloc). */
+    /** Reusable buffers are kept only from this size up (smaller ones are cheap to get from malloc; but see {@link #allocateScratch}). */
     static final long REUSE_MIN_BYTES = 64 << 10;
     /** At most this much freed memory is kept per pool. */
     static final long REUSE_MAX_BYTES = 64L << 20;
@@ -114,8 +114,23 @@ public final class MemoryPool implements AutoCloseable {
      * Memory used after its allocation was closed is not caught for such buffers.
      */
     public Allocation allocateReusable(long bytes, String owner, boolean zeroed) {
+        return allocateReusable(bytes, owner, zeroed, REUSE_MIN_BYTES);
+    }
+
+    /**
+     * {@link #allocateReusable} whatever the size, for the scratch buffers every query makes and
+     * frees (an operator's row ids and gathered columns, per thread): a small buffer is cheap to
+     * get, but freeing any buffer closes its shared arena, a handshake with every thread (tens of
+     * microseconds, more on a busy machine; TPC-H Q2 made about 170 a run). Kept buffers are
+     * taken back only at the same size, so callers should ask for few sizes (powers of two).
+     */
+    public Allocation allocateScratch(long bytes, String owner, boolean zeroed) {
+        return allocateReusable(bytes, owner, zeroed, 0);
+    }
+
+    private Allocation allocateReusable(long bytes, String owner, boolean zeroed, long minBytes) {
         checkOpen();
-        if (bytes >= REUSE_MIN_BYTES) {
+        if (bytes >= minBytes) {
             Allocation kept = takeReusable(bytes);
             if (kept != null) {
                 Allocation a = new Allocation(this, kept.arena(), kept.rawSegment(), owner, bytes, true);
@@ -126,7 +141,7 @@ public final class MemoryPool implements AutoCloseable {
                 return a;
             }
         }
-        return allocate(bytes, owner, bytes >= REUSE_MIN_BYTES);
+        return allocate(bytes, owner, bytes >= minBytes);
     }
 
     /**

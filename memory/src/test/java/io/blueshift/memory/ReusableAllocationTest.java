@@ -49,6 +49,21 @@ class ReusableAllocationTest {
     }
 
     @Test
+    void smallScratchBuffersAreKeptAndTakenBack() {
+        try (MemoryPool q = MemoryPool.unbounded("q")) {
+            Allocation a = q.allocateScratch(1024, "row ids", false);
+            long address = a.segment().address();
+            a.segment().fill((byte) 7);
+            a.close();
+            assertEquals(1024, q.reserved(), "kept, though small: freeing it would cost a handshake with every thread");
+            Allocation b = q.allocateScratch(1024, "row ids", true);
+            assertEquals(address, b.segment().address(), "same memory handed back");
+            assertEquals(0, b.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1023), "zeroed on request");
+            b.close();
+        }
+    }
+
+    @Test
     void smallAndPlainAllocationsAreNotKept() {
         try (MemoryPool q = MemoryPool.unbounded("q")) {
             q.allocateReusable(100, "small", true).close();

@@ -31,9 +31,20 @@ public final class Scratch implements AutoCloseable {
         this.heap = heap;
     }
 
+    /**
+     * Off-heap slots are kept by the pool when freed ({@link MemoryPool#allocateScratch}), in
+     * power-of-two sizes so that the next query's slots find them.
+     */
     private Allocation allocate(long bytes) {
-        return heap ? pool.allocateHeap(bytes, owner) : pool.allocate(bytes, owner);
+        if (heap) {
+            return pool.allocateHeap(bytes, owner);
+        }
+        long size = Math.max(MIN_SLOT_BYTES, Long.highestOneBit(Math.max(bytes, 1) - 1) << 1);
+        return pool.allocateScratch(size, owner, true);
     }
+
+    /** The smallest off-heap slot. */
+    private static final long MIN_SLOT_BYTES = 1 << 10;
 
     public void reset() {
         next = 0;
@@ -55,7 +66,7 @@ public final class Scratch implements AutoCloseable {
         Allocation a = allocate(bytes);
         slots.add(a);
         next++;
-        return a.segment();
+        return a.segment().asSlice(0, bytes);
     }
 
     @Override

@@ -94,7 +94,8 @@ public final class JoinKeyFilter implements Operator {
                 if (selection != null) {
                     selection.close();
                 }
-                selection = ctx.pool().allocate(Math.max(rows, ctx.batchRows()) * 4L, "join key filter selection");
+                // kept when freed: the next query's filter takes it back (MemoryPool.allocateScratch)
+                selection = ctx.pool().allocateScratch(Math.max(rows, ctx.batchRows()) * 4L, "join key filter selection", false);
             }
             return selection.segment();
         }
