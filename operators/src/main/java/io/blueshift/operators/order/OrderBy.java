@@ -17,7 +17,8 @@ import java.util.List;
  * Sorts a materialized result by several keys (stable) and returns it densely in the new
  * order, optionally keeping only {@code limit} rows after {@code offset}. Meant for the
  * results at the top of a plan. From {@link #PARALLEL_MIN_ROWS} rows the sort runs on the
- * query's workers (runs sorted in parallel, then merged); top-N and the copy stay on one thread.
+ * query's workers (runs sorted in parallel, then merged), and so does the copy (a column per
+ * task); top-N stays on one thread.
  */
 public final class OrderBy {
     private OrderBy() {}
@@ -104,17 +105,25 @@ public final class OrderBy {
         return picked;
     }
 
-    /** The rows {@code picked} of every column, densely in that order. */
+    /**
+     * The rows {@code picked} of every column, densely in that order; from {@link
+     * #PARALLEL_MIN_ROWS} rows the columns are copied on the query's workers, one task each.
+     */
     private static MaterializedResult copyRows(List<Batch> batches, Schema schema, long[] picked, ExecutionContext ctx) {
         int n = picked.length;
         List<ColumnVector> out = new ArrayList<>();
         try {
             for (int c = 0; c < schema.size(); c++) {
                 DataType type = schema.type(c);
-                ColumnVector v = ColumnVector.allocate(ctx.pool(), type, Math.max(n, 1), false, "sorted " + schema.field(c).name());
-                out.add(v);
-                ctx.checkCancelled();
-                copyColumn(batches, c, picked, v);
+                out.add(ColumnVector.allocate(ctx.pool(), type, Math.max(n, 1), false, "sorted " + schema.field(c).name()));
+            }
+            if (ctx.threads() > 1 && out.size() > 1 && n >= PARALLEL_MIN_ROWS) {
+                io.blueshift.operators.exec.ParallelTasks.run(ctx, out.size(), c -> copyColumn(batches, c, picked, out.get(c)));
+            } else {
+                for (int c = 0; c < out.size(); c++) {
+                    ctx.checkCancelled();
+                    copyColumn(batches, c, picked, out.get(c));
+                }
             }
         } catch (RuntimeException e) {
             out.forEach(ColumnVector::close);
@@ -123,8 +132,12 @@ public final class OrderBy {
         return MaterializedResults.chunked(schema, out, n, ctx.batchRows());
     }
 
-    /** Below this many rows one thread sorts: splitting and merging would cost more than it saves. */
-    static final int PARALLEL_MIN_ROWS = 1 << 17;
+    /**
+     * Below this many rows one thread sorts and copies: splitting and merging would cost more
+     * than it saves. At 16K rows a sort on several string keys takes milliseconds (TPC-H Q16's
+     * 18K result rows), far more than a hand-off to a worker.
+     */
+    static final int PARALLEL_MIN_ROWS = 1 << 14;
 
     /**
      * Stable sort on the query's workers: each sorts one contiguous run (in input order), then
