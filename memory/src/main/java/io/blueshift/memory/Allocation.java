@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 public final class Allocation implements AutoCloseable {
     private final MemoryPool pool;
     private final Arena arena;
+    private final MemorySegment raw;
     private final MemorySegment segment;
     private final String owner;
     private final long accounted;
@@ -27,8 +28,14 @@ public final class Allocation implements AutoCloseable {
 
     /** {@code reusable}: on close the pool may keep the memory for its next allocation of this size. */
     Allocation(MemoryPool pool, Arena arena, MemorySegment segment, String owner, long accounted, boolean reusable) {
+        this(pool, arena, segment, segment, owner, accounted, reusable);
+    }
+
+    /** {@code segment}: the caller's bytes at the start of {@code raw}, the buffer the pool holds (a size class). */
+    Allocation(MemoryPool pool, Arena arena, MemorySegment raw, MemorySegment segment, String owner, long accounted, boolean reusable) {
         this.pool = pool;
         this.arena = arena;
+        this.raw = raw;
         this.segment = segment;
         this.owner = owner;
         this.accounted = accounted;
@@ -41,8 +48,8 @@ public final class Allocation implements AutoCloseable {
 
     void freedBy(Thread t) { freedBy = t; }
 
-    /** The segment whether or not the allocation is closed (for the pool's reuse list). */
-    MemorySegment rawSegment() { return segment; }
+    /** The whole buffer, whether or not the allocation is closed (for the pool's reuse list). */
+    MemorySegment rawSegment() { return raw; }
 
     /** Bytes this allocation holds against its pool. */
     long accountedBytes() { return accounted; }

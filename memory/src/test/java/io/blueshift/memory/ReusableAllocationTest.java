@@ -166,4 +166,61 @@ class ReusableAllocationTest {
             assertEquals(0, root.reusableBytes());
         }
     }
+
+    @Test
+    void aPoolThatReusesEveryBufferKeepsPlainAllocationsBySizeClass() {
+        try (MemoryPool root = MemoryPool.unbounded("session").keepReusableOfChildren(1 << 20)) {
+            MemoryPool q = root.child("query").reuseEveryBuffer();
+            Allocation a = q.allocate(900, "result column");
+            long address = a.segment().address();
+            assertEquals(900, a.byteSize());
+            assertEquals(1024, q.reserved(), "the size class is what the pool holds and counts");
+            a.segment().fill((byte) 7);
+            a.close();
+            assertEquals(1024, q.reserved(), "kept");
+            Allocation b = q.allocate(1000, "result column");
+            assertEquals(address, b.segment().address(), "a nearby size takes the same buffer back");
+            assertEquals(1000, b.byteSize());
+            assertEquals(0, b.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 999), "allocate's memory is zeroed");
+            assertThrows(IndexOutOfBoundsException.class, () -> b.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 1000));
+            MemoryPool op = q.child("operator");
+            Allocation c = op.allocateReusable(100, "build rows", false);
+            c.close();
+            assertEquals(1024 + 112, q.reserved(), "children reuse every buffer too, small reusable ones included");
+            b.close();
+            op.close();
+            q.close();
+            assertEquals(1024 + 112, root.reusableBytes(), "handed to the session when the query ends");
+            MemoryPool next = root.child("next query").reuseEveryBuffer();
+            Allocation d = next.allocate(1024, "result column");
+            assertEquals(address, d.segment().address(), "the next query takes it back");
+            assertEquals(112, root.reusableBytes());
+            d.close();
+            next.close();
+        }
+        try (MemoryPool plain = MemoryPool.unbounded("plain")) {
+            try (MemoryPool child = plain.child("child")) {
+                child.allocate(900, "x").close();
+                assertEquals(0, plain.reserved(), "other pools free at once, as before");
+            }
+        }
+    }
+
+    @Test
+    void sizeClassesWasteAtMostAQuarter() {
+        assertEquals(64, MemoryPool.sizeClass(0));
+        assertEquals(64, MemoryPool.sizeClass(64));
+        assertEquals(80, MemoryPool.sizeClass(65));
+        assertEquals(1024, MemoryPool.sizeClass(1024));
+        assertEquals(1280, MemoryPool.sizeClass(1025));
+        assertEquals(SIZE + 64, MemoryPool.sizeClass(SIZE + 64), "large buffers are kept at their own size");
+        long previous = 0;
+        for (long bytes = 1; bytes < MemoryPool.REUSE_MIN_BYTES + 100; bytes++) {
+            long c = MemoryPool.sizeClass(bytes);
+            assertTrue(c >= bytes && c >= previous, "class of " + bytes);
+            assertTrue(bytes <= 64 || c <= bytes * 1.25, "class of " + bytes + ": " + c);
+            assertTrue(bytes >= MemoryPool.REUSE_MIN_BYTES || c % 16 == 0, "class of " + bytes);
+            previous = c;
+        }
+    }
 }

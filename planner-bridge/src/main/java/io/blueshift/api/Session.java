@@ -162,7 +162,7 @@ public final class Session implements AutoCloseable {
         PlanNode plan = planned.plan();
         io.blueshift.operators.exec.QueryProfile profile = new io.blueshift.operators.exec.QueryProfile();
         Options o = options;
-        try (MemoryPool pool = root.child("query " + queryCounter.incrementAndGet(), o.queryMemoryLimit())) {
+        try (MemoryPool pool = queryPool(queryCounter.incrementAndGet(), o)) {
             ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), o.threads(), workers)
                     .hashPartitionBits(o.hashPartitionBits());
             long rows;
@@ -183,6 +183,11 @@ public final class Session implements AutoCloseable {
                     + String.format("%,d rows in %.1f ms (times are each operator's own, summed over threads)%n",
                             rows, (System.nanoTime() - t0) / 1e6);
         }
+    }
+
+    /** A query's pool: what it frees stays for its next allocations and, when it ends, for the next query. */
+    private MemoryPool queryPool(int id, Options o) {
+        return root.child("query " + id, o.queryMemoryLimit()).reuseEveryBuffer();
     }
 
     public QueryResult sql(String sql) {
@@ -248,7 +253,7 @@ public final class Session implements AutoCloseable {
         if (handle != null && handle.isCancelled()) {
             throw new QueryCancelledException();
         }
-        MemoryPool pool = root.child("query " + id, o.queryMemoryLimit());
+        MemoryPool pool = queryPool(id, o);
         ExecutionContext ctx = new ExecutionContext(pool, kernels, o.batchRows(), threads, workers)
                 .hashPartitionBits(o.hashPartitionBits());
         running.add(ctx);
