@@ -223,4 +223,46 @@ class ReusableAllocationTest {
             previous = c;
         }
     }
+
+    @Test
+    void concurrentReuseKeepsExactAccountingAndNeverHandsABufferOutTwice() throws Exception {
+        int threads = 4;
+        try (MemoryPool root = MemoryPool.root("session", 1L << 30).keepReusableOfChildren(1 << 20)) {
+            MemoryPool q = root.child("query", 2 << 20).reuseEveryBuffer();
+            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.List<java.util.concurrent.Future<java.util.List<Allocation>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = 7 + t;
+                results.add(executor.submit(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                    java.util.List<Allocation> mine = new java.util.ArrayList<>();
+                    for (int i = 0; i < 5_000; i++) {
+                        if (!mine.isEmpty() && random.nextInt(3) == 0) {
+                            mine.remove(random.nextInt(mine.size())).close();
+                        } else {
+                            try {
+                                mine.add(q.allocate(random.nextInt(3) == 0 ? 1 + random.nextInt(200_000) : 1 + random.nextInt(4096), "worker"));
+                            } catch (MemoryLimitExceededException e) {
+                                // the limit refuses some: the kept buffers gave way first
+                            }
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            java.util.List<Allocation> left = new java.util.ArrayList<>();
+            for (var f : results) {
+                left.addAll(f.get());
+            }
+            executor.shutdown();
+            long live = left.stream().mapToLong(a -> MemoryPool.sizeClass(a.byteSize())).sum();
+            assertEquals(live + q.reusableBytes(), q.reserved(), "live size classes plus kept buffers");
+            assertEquals(left.size(), left.stream().mapToLong(a -> a.segment().address()).distinct().count(),
+                    "no buffer is held twice");
+            left.forEach(Allocation::close);
+            q.close();
+            assertEquals(root.reusableBytes(), root.reserved());
+            assertTrue(root.reusableBytes() <= 1 << 20);
+        }
+    }
 }
