@@ -54,7 +54,7 @@ public final class PipelineExecutor {
             if (profile != null) {
                 long end = System.nanoTime();
                 profile.addPipeline(last.source().name(), last.sink().name() + " (then " + tail.source().name() + ")",
-                        end - t0, 0, stats);
+                        end - t0, 0, 0, stats);
                 t0 = end;
             }
             List<Operator> ops = pipeline.operators();
@@ -62,6 +62,7 @@ public final class PipelineExecutor {
             stats = runPhase(last, ctx, profile);
         }
         long finishStart = System.nanoTime();
+        long finishCpu = profile == null ? 0 : QueryProfile.threadCpuNanos();
         try {
             return pipeline.sink().finish(ctx);
         } catch (MemoryLimitExceededException e) {
@@ -69,7 +70,8 @@ public final class PipelineExecutor {
         } finally {
             if (profile != null) {
                 long end = System.nanoTime();
-                profile.addPipeline(last.source().name(), pipeline.sink().name(), end - t0, end - finishStart, stats);
+                profile.addPipeline(last.source().name(), pipeline.sink().name(), end - t0, end - finishStart,
+                        finishCpu < 0 ? -1 : QueryProfile.threadCpuNanos() - finishCpu, stats);
             }
         }
     }
@@ -84,7 +86,8 @@ public final class PipelineExecutor {
         }
         int workers = workers(pipeline.source(), ctx.threads());
         QueryProfile.WorkerStats[] stats = profile == null ? null : new QueryProfile.WorkerStats[workers];
-        ParallelTasks.run(ctx, workers, w -> runWorker(pipeline, ctx, stats, w));
+        long handOff = System.nanoTime();
+        ParallelTasks.run(ctx, workers, w -> runWorker(pipeline, ctx, stats, w, handOff));
         return stats;
     }
 
@@ -103,7 +106,7 @@ public final class PipelineExecutor {
         return false;
     }
 
-    private static void runWorker(Pipeline pipeline, ExecutionContext ctx, QueryProfile.WorkerStats[] stats, int worker) {
+    private static void runWorker(Pipeline pipeline, ExecutionContext ctx, QueryProfile.WorkerStats[] stats, int worker, long handOff) {
         long start = System.nanoTime();
         long cpuStart = stats == null ? 0 : QueryProfile.threadCpuNanos();
         int morsels = 0;
@@ -166,7 +169,7 @@ public final class PipelineExecutor {
             }
             if (stats != null) {
                 stats[worker] = new QueryProfile.WorkerStats(Thread.currentThread().getName(), morsels,
-                        System.nanoTime() - start, cpuStart < 0 ? -1 : QueryProfile.threadCpuNanos() - cpuStart);
+                        System.nanoTime() - start, cpuStart < 0 ? -1 : QueryProfile.threadCpuNanos() - cpuStart, start - handOff);
             }
         }
     }

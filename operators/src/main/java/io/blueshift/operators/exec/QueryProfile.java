@@ -29,21 +29,26 @@ public final class QueryProfile {
 
     /**
      * One worker's share of a pipeline: the thread it ran on, the morsels it took, the time
-     * from its start to the end of its combine, and its thread's CPU time in that span (-1
-     * where the JVM does not measure thread CPU time).
+     * from its start to the end of its combine, its thread's CPU time in that span (-1 where
+     * the JVM does not measure thread CPU time), and when it started, counted from the hand-off
+     * of the pipeline's tasks (a pool thread's wake-up, or the caller's turn after its own
+     * task).
      */
-    public record WorkerStats(String thread, int morsels, long busyNanos, long cpuNanos) {}
+    public record WorkerStats(String thread, int morsels, long busyNanos, long cpuNanos, long startNanos) {}
 
     /**
      * One pipeline run: its source and sink, its wall time (source open to sink finish), the
-     * sink's finish time (on the calling thread, after the workers), and each worker's share
-     * (null for a worker whose task was skipped because the query stopped).
+     * sink's finish time and CPU time (on the calling thread, after the workers; CPU -1 where not
+     * measured), and each worker's share (null for a worker whose task was skipped because the
+     * query stopped).
      */
-    public record PipelineStats(String source, String sink, long wallNanos, long finishNanos, java.util.List<WorkerStats> workers) {
-        /** One line: wall, finish, then per worker morsels, busy and CPU ms. */
+    public record PipelineStats(String source, String sink, long wallNanos, long finishNanos, long finishCpuNanos,
+                                java.util.List<WorkerStats> workers) {
+        /** One line: wall, finish, then per worker morsels, busy and CPU ms, and its start. */
         public String describe() {
-            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%s -> %s: %.1f ms (finish %.1f ms);",
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%s -> %s: %.1f ms (finish %.1f ms",
                     source, sink, wallNanos / 1e6, finishNanos / 1e6));
+            sb.append(finishCpuNanos >= 0 ? String.format(java.util.Locale.ROOT, ", cpu %.1f);", finishCpuNanos / 1e6) : ");");
             for (int i = 0; i < workers.size(); i++) {
                 WorkerStats w = workers.get(i);
                 if (w == null) {
@@ -53,6 +58,7 @@ public final class QueryProfile {
                     if (w.cpuNanos() >= 0) {
                         sb.append(String.format(java.util.Locale.ROOT, " (cpu %.1f)", w.cpuNanos() / 1e6));
                     }
+                    sb.append(String.format(java.util.Locale.ROOT, " from %.1f", w.startNanos() / 1e6));
                 }
                 sb.append(i + 1 < workers.size() ? "," : "");
             }
@@ -61,8 +67,9 @@ public final class QueryProfile {
     }
 
     /** Records a pipeline run (see {@link PipelineStats}); {@code workers} may hold nulls. */
-    public synchronized void addPipeline(String source, String sink, long wallNanos, long finishNanos, WorkerStats[] workers) {
-        pipelines.add(new PipelineStats(source, sink, wallNanos, finishNanos,
+    public synchronized void addPipeline(String source, String sink, long wallNanos, long finishNanos, long finishCpuNanos,
+                                         WorkerStats[] workers) {
+        pipelines.add(new PipelineStats(source, sink, wallNanos, finishNanos, finishCpuNanos,
                 workers == null ? java.util.List.of() : java.util.Collections.unmodifiableList(java.util.Arrays.asList(workers.clone()))));
     }
 
