@@ -482,7 +482,7 @@ public final class QueryExecutor {
         }
         List<io.blueshift.operators.exec.QueryProfile.PipelineStats> pipelines = profile.pipelines();
         if (!pipelines.isEmpty()) {
-            sb.append("pipelines (wall ms; per worker: morsels taken, busy ms, cpu ms):\n");
+            sb.append("pipelines (wall ms, the finish on the caller; per worker: morsels taken, busy ms, cpu ms, from: ms after the hand-off):\n");
             for (int i = 0; i < pipelines.size(); i++) {
                 sb.append(String.format("  %d. ", i + 1)).append(pipelines.get(i).describe()).append('\n');
             }
