@@ -3,6 +3,7 @@ package io.blueshift.sql;
 import io.blueshift.memory.Schema;
 import io.blueshift.operators.aggregate.AggregateCall;
 import io.blueshift.operators.aggregate.AggregateFunction;
+import io.blueshift.operators.expr.ColumnRefs;
 import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.order.SortKey;
 import io.blueshift.operators.plan.PlanNode;
@@ -58,9 +59,9 @@ final class ColumnPruning {
         return switch (node) {
             case PlanNode.Filter f -> {
                 BitSet in = copy(need);
-                refs(f.predicate(), in);
+                ColumnRefs.collect(f.predicate(), in);
                 Pruned r = prune(f.input(), in);
-                yield new Pruned(new PlanNode.Filter(r.node(), remap(f.predicate(), r.map())), r.map());
+                yield new Pruned(new PlanNode.Filter(r.node(), ColumnRefs.remap(f.predicate(), r.map())), r.map());
             }
             case PlanNode.Project p -> project(p, need);
             case PlanNode.Aggregate a -> {
@@ -185,7 +186,7 @@ final class ColumnPruning {
         }
         BitSet in = new BitSet();
         for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
-            refs(exprs.get(i), in);
+            ColumnRefs.collect(exprs.get(i), in);
         }
         Pruned r = prune(p.input(), in);
         int[] map = new int[exprs.size()];
@@ -194,7 +195,7 @@ final class ColumnPruning {
         for (int i = 0; i < exprs.size(); i++) {
             if (keep.get(i)) {
                 map[i] = out.size();
-                out.add(remap(exprs.get(i), r.map()));
+                out.add(ColumnRefs.remap(exprs.get(i), r.map()));
                 names.add(p.names().get(i));
             } else {
                 map[i] = -1;
@@ -224,7 +225,7 @@ final class ColumnPruning {
         int nRight = j.right().schema().size();
         BitSet used = copy(need);
         if (j.condition() != null) {
-            refs(j.condition(), used);
+            ColumnRefs.collect(j.condition(), used);
         }
         BitSet needLeft = new BitSet();
         BitSet needRight = new BitSet();
@@ -241,7 +242,7 @@ final class ColumnPruning {
         for (int c = 0; c < nRight; c++) {
             map[nLeft + c] = r.map()[c] < 0 ? -1 : leftWidth + r.map()[c];
         }
-        Expr condition = j.condition() == null ? null : remap(j.condition(), map);
+        Expr condition = j.condition() == null ? null : ColumnRefs.remap(j.condition(), map);
         return new Pruned(new PlanNode.NestedLoopJoin(l.node(), r.node(), condition, j.type()), map);
     }
 
@@ -275,7 +276,7 @@ final class ColumnPruning {
         }
         if (j.residual() != null) {
             BitSet r = new BitSet();
-            refs(j.residual(), r);
+            ColumnRefs.collect(j.residual(), r);
             needProbe.or(r.get(0, probeWidth));
             for (int c = r.nextSetBit(probeWidth); c >= 0; c = r.nextSetBit(c + 1)) {
                 needBuild.set(c - probeWidth);
@@ -303,7 +304,7 @@ final class ColumnPruning {
             probeKeys[i] = probe.map()[j.probeKeys()[i]];
             buildKeys[i] = build.map()[j.buildKeys()[i]];
         }
-        Expr residual = j.residual() == null ? null : remap(j.residual(), pairMap);
+        Expr residual = j.residual() == null ? null : ColumnRefs.remap(j.residual(), pairMap);
         PlanNode joined = new PlanNode.HashJoin(probe.node(), build.node(), probeKeys, buildKeys, type, residual);
         int oldWidth = j.schema().size();
         int[] map = new int[oldWidth];
@@ -358,74 +359,5 @@ final class ColumnPruning {
 
     private static BitSet copy(BitSet b) {
         return (BitSet) b.clone();
-    }
-
-    /** Adds the columns {@code e} reads to {@code out}. */
-    private static void refs(Expr e, BitSet out) {
-        switch (e) {
-            case Expr.ColumnRef c -> out.set(c.index());
-            case Expr.Literal l -> { }
-            case Expr.Arithmetic a -> {
-                refs(a.left(), out);
-                refs(a.right(), out);
-            }
-            case Expr.Comparison c -> {
-                refs(c.left(), out);
-                refs(c.right(), out);
-            }
-            case Expr.Between b -> {
-                refs(b.value(), out);
-                refs(b.low(), out);
-                refs(b.high(), out);
-            }
-            case Expr.And a -> a.terms().forEach(t -> refs(t, out));
-            case Expr.Or o -> o.terms().forEach(t -> refs(t, out));
-            case Expr.Not n -> refs(n.term(), out);
-            case Expr.IsNull n -> refs(n.term(), out);
-            case Expr.Cast c -> refs(c.term(), out);
-            case Expr.Case c -> {
-                c.conditions().forEach(t -> refs(t, out));
-                c.results().forEach(t -> refs(t, out));
-                refs(c.elseResult(), out);
-            }
-            case Expr.Like l -> refs(l.value(), out);
-            case Expr.InList i -> refs(i.value(), out);
-            case Expr.Call c -> c.args().forEach(t -> refs(t, out));
-        }
-    }
-
-    /** {@code e} with column i read from column {@code map[i]}. */
-    private static Expr remap(Expr e, int[] map) {
-        return switch (e) {
-            case Expr.ColumnRef c -> {
-                int to = map[c.index()];
-                if (to < 0) {
-                    throw new IllegalStateException("column " + c.name() + " was pruned but is read");
-                }
-                yield to == c.index() ? c : new Expr.ColumnRef(to, c.type(), c.name());
-            }
-            case Expr.Literal l -> l;
-            case Expr.Arithmetic a -> new Expr.Arithmetic(a.op(), remap(a.left(), map), remap(a.right(), map), a.type());
-            case Expr.Comparison c -> new Expr.Comparison(c.op(), remap(c.left(), map), remap(c.right(), map));
-            case Expr.Between b -> new Expr.Between(remap(b.value(), map), remap(b.low(), map), remap(b.high(), map));
-            case Expr.And a -> new Expr.And(remapAll(a.terms(), map));
-            case Expr.Or o -> new Expr.Or(remapAll(o.terms(), map));
-            case Expr.Not n -> new Expr.Not(remap(n.term(), map));
-            case Expr.IsNull n -> new Expr.IsNull(remap(n.term(), map), n.negated());
-            case Expr.Cast c -> new Expr.Cast(remap(c.term(), map), c.type());
-            case Expr.Case c -> new Expr.Case(remapAll(c.conditions(), map), remapAll(c.results(), map),
-                    remap(c.elseResult(), map), c.type());
-            case Expr.Like l -> new Expr.Like(remap(l.value(), map), l.pattern(), l.escape(), l.negated());
-            case Expr.InList i -> new Expr.InList(remap(i.value(), map), i.values(), i.negated());
-            case Expr.Call c -> new Expr.Call(c.function(), remapAll(c.args(), map), c.type());
-        };
-    }
-
-    private static List<Expr> remapAll(List<Expr> exprs, int[] map) {
-        List<Expr> out = new ArrayList<>(exprs.size());
-        for (Expr e : exprs) {
-            out.add(remap(e, map));
-        }
-        return out;
     }
 }
