@@ -380,6 +380,8 @@ public final class SqlPlanner {
         if (plan == null) {
             plan = ColumnPruning.apply(new RelTranslator(catalog).translate(trimmed(rel)));
         }
+        // a table's filter that the plan evaluates twice (a subquery's, a self-join's): evaluated once
+        plan = io.blueshift.operators.plan.CommonSubplans.unify(plan);
         plan = named(plan, outputNames);
         times = new PlanningTimes(times.setupNanos(), times.parseNanos(), times.validateNanos(), times.toRelNanos(), times.rewriteNanos(),
                 System.nanoTime() - t0);

@@ -97,7 +97,7 @@ public final class QueryExecutor {
     private final java.util.Set<Operator> cheapScanFilters = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     /** Comparisons, ranges and null tests of non-string columns and constants, combined with AND, OR and NOT. */
-    private static boolean cheap(Expr e) {
+    static boolean cheap(Expr e) {
         return switch (e) {
             case Expr.ColumnRef c -> !(c.type() instanceof DataType.VarcharType);
             case Expr.Literal l -> true;
@@ -212,6 +212,16 @@ public final class QueryExecutor {
     }
 
     private Open open(PlanNode node) {
+        if (shared != null && !(node instanceof PlanNode.Aggregate)) {
+            MaterializedResult rows = shared.getOrNull(node, () -> run(openNode(node), new CollectSink(node.schema())));
+            if (rows != null) {
+                return materialized(rows);
+            }
+        }
+        return openNode(node);
+    }
+
+    private Open openNode(PlanNode node) {
         NodeOffload.Offloaded off = offload == null ? null : offload.offload(node, ctx, this::execute);
         if (off != null) {
             MaterializedResult resources = off.resources() == null ? null

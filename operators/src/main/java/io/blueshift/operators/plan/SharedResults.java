@@ -1,5 +1,6 @@
 package io.blueshift.operators.plan;
 
+import io.blueshift.memory.MemoryLimitExceededException;
 import io.blueshift.operators.exec.MaterializedResult;
 
 import java.lang.reflect.Array;
@@ -13,7 +14,9 @@ import java.util.function.Supplier;
  * Q15's revenue view: the same GROUP BY over lineitem feeds both the join and the MAX) becomes
  * two equal subtrees of the physical plan. Aggregates are the shared unit: their results are
  * materialized anyway, so every reference after the first reads the same rows, and the memory is
- * freed when the last reader closes them. Plans are deterministic (no volatile functions), so two
+ * freed when the last reader closes them. So are the filtered scans {@link CommonSubplans} made
+ * equal: their rows are collected once (when that runs out of memory, each reference runs its
+ * own pipeline again, as without sharing). Plans are deterministic (no volatile functions), so two
  * structurally equal subtrees give the same rows.
  */
 final class SharedResults {
@@ -23,6 +26,7 @@ final class SharedResults {
         final int references;
         int handedOut;
         int open;
+        boolean failed;
         MaterializedResult result;
 
         Entry(PlanNode node, int references) {
@@ -33,7 +37,7 @@ final class SharedResults {
 
     private final List<Entry> entries = new ArrayList<>();
 
-    /** Finds the aggregates that occur more than once in {@code plan}. */
+    /** Finds the aggregates and the filtered scans worth sharing that occur more than once in {@code plan}. */
     SharedResults(PlanNode plan) {
         List<PlanNode> aggregates = new ArrayList<>();
         collect(plan, aggregates);
@@ -65,6 +69,9 @@ final class SharedResults {
         }
         if (node instanceof PlanNode.Aggregate) {
             out.add(node);
+        } else if (CommonSubplans.shareable(node)) {
+            out.add(node);
+            return;
         }
         for (PlanNode in : node.inputs()) {
             collect(in, out);
@@ -85,6 +92,32 @@ final class SharedResults {
             e.result = compute.get();
             e.open = e.references;
         }
+        return handOut(e);
+    }
+
+    /**
+     * As {@link #get}, for a subtree whose references could each run their own pipeline: null
+     * when {@code node} is not shared, or when collecting its rows once ran out of memory (then
+     * no reference shares them).
+     */
+    MaterializedResult getOrNull(PlanNode node, Supplier<MaterializedResult> compute) {
+        Entry e = find(node);
+        if (e == null) {
+            return null;
+        }
+        if (e.result == null) {
+            try {
+                e.result = compute.get();
+            } catch (MemoryLimitExceededException ex) {
+                e.failed = true;
+                return null;
+            }
+            e.open = e.references;
+        }
+        return handOut(e);
+    }
+
+    private static MaterializedResult handOut(Entry e) {
         e.handedOut++;
         boolean[] closed = new boolean[1];
         AutoCloseable release = () -> {
@@ -98,7 +131,7 @@ final class SharedResults {
 
     private Entry find(PlanNode node) {
         for (Entry e : entries) {
-            if (e.handedOut < e.references && (e.node == node || same(e.node, node))) {
+            if (!e.failed && e.handedOut < e.references && (e.node == node || same(e.node, node))) {
                 return e;
             }
         }
