@@ -27,14 +27,8 @@ import java.util.Map;
 public final class CommonSubplans {
     private CommonSubplans() {}
 
-    /**
-     * A filtered scan worth computing once where it occurs twice: {@code Filter(Scan)} or a
-     * projection of one, its predicate not cheap and its table not small.
-     */
+    /** A filtered scan worth computing once where it occurs twice: its predicate costly on every row, its table not small. */
     static boolean shareable(PlanNode node) {
-        if (node instanceof PlanNode.Project p) {
-            node = p.input();
-        }
         return node instanceof PlanNode.Filter f && f.input() instanceof PlanNode.Scan s && costlyOnEveryRow(f.predicate())
                 && s.table().rowCount() >= MIN_ROWS;
     }
@@ -128,7 +122,7 @@ public final class CommonSubplans {
         if (node instanceof PlanNode.RecursiveUnion) {
             return;   // its step runs again on each iteration's new rows
         }
-        if (shareable(node)) {
+        if (shareable(node) || node instanceof PlanNode.Project p && shareable(p.input())) {
             out.add(Site.of(node));
             return;
         }

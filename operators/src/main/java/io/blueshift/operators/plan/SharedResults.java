@@ -40,42 +40,74 @@ final class SharedResults {
     /** Finds the aggregates and the filtered scans worth sharing that occur more than once in {@code plan}. */
     SharedResults(PlanNode plan) {
         List<PlanNode> aggregates = new ArrayList<>();
-        collect(plan, aggregates);
-        boolean[] taken = new boolean[aggregates.size()];
-        for (int i = 0; i < aggregates.size(); i++) {
-            if (taken[i]) {
-                continue;
+        List<PlanNode> projected = new ArrayList<>();
+        List<PlanNode> filters = new ArrayList<>();
+        collect(plan, aggregates, projected, filters);
+        share(aggregates);
+        // a shared projection of a filtered scan reads its filter once (a projection that is not
+        // shared occurs once): the projections of one shared filter may differ
+        for (List<PlanNode> group : groups(projected)) {
+            if (group.size() > 1) {
+                entries.add(new Entry(group.getFirst(), group.size()));
             }
-            int count = 1;
-            for (int j = i + 1; j < aggregates.size(); j++) {
-                if (!taken[j] && same(aggregates.get(i), aggregates.get(j))) {
-                    taken[j] = true;
-                    count++;
-                }
-            }
-            if (count > 1) {
-                entries.add(new Entry(aggregates.get(i), count));
-            }
+            filters.add(group.getFirst().inputs().getFirst());
         }
+        share(filters);
     }
 
     boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    private static void collect(PlanNode node, List<PlanNode> out) {
+    /**
+     * Aggregates, projections of filtered scans worth sharing ({@link CommonSubplans#shareable}),
+     * and such filtered scans with no projection above.
+     */
+    private static void collect(PlanNode node, List<PlanNode> aggregates, List<PlanNode> projected, List<PlanNode> filters) {
         if (node instanceof PlanNode.RecursiveUnion) {
             return;   // its step runs again on each iteration's new rows
         }
         if (node instanceof PlanNode.Aggregate) {
-            out.add(node);
+            aggregates.add(node);
+        } else if (node instanceof PlanNode.Project p && CommonSubplans.shareable(p.input())) {
+            projected.add(node);
+            return;
         } else if (CommonSubplans.shareable(node)) {
-            out.add(node);
+            filters.add(node);
             return;
         }
         for (PlanNode in : node.inputs()) {
-            collect(in, out);
+            collect(in, aggregates, projected, filters);
         }
+    }
+
+    private void share(List<PlanNode> nodes) {
+        for (List<PlanNode> group : groups(nodes)) {
+            if (group.size() > 1) {
+                entries.add(new Entry(group.getFirst(), group.size()));
+            }
+        }
+    }
+
+    /** {@code nodes} grouped by structural equality, in order of first occurrence. */
+    private static List<List<PlanNode>> groups(List<PlanNode> nodes) {
+        List<List<PlanNode>> out = new ArrayList<>();
+        boolean[] taken = new boolean[nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            if (taken[i]) {
+                continue;
+            }
+            List<PlanNode> group = new ArrayList<>();
+            group.add(nodes.get(i));
+            for (int j = i + 1; j < nodes.size(); j++) {
+                if (!taken[j] && same(nodes.get(i), nodes.get(j))) {
+                    taken[j] = true;
+                    group.add(nodes.get(j));
+                }
+            }
+            out.add(group);
+        }
+        return out;
     }
 
     /**
