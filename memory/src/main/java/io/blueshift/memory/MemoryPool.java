@@ -167,11 +167,8 @@ public final class MemoryPool implements AutoCloseable {
 
     private Allocation allocateReusable(long bytes, String owner, boolean zeroed, long minBytes) {
         checkOpen();
-        if (bytes < minBytes) {
+        if (bytes < minBytes) {   // also every negative size: allocate names it
             return allocate(bytes, Math.max(bytes, 1), owner, false);
-        }
-        if (bytes < 0) {
-            throw new IllegalArgumentException("negative allocation: " + bytes);
         }
         long size = sizeClass(bytes);
         Allocation kept = takeReusable(size);

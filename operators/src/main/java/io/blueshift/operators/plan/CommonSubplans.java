@@ -50,19 +50,7 @@ public final class CommonSubplans {
         List<Site> sites = new ArrayList<>();
         collect(root, sites);
         Map<PlanNode, PlanNode> replace = new IdentityHashMap<>();
-        boolean[] done = new boolean[sites.size()];
-        for (int i = 0; i < sites.size(); i++) {
-            if (done[i]) {
-                continue;
-            }
-            List<Site> group = new ArrayList<>();
-            group.add(sites.get(i));
-            for (int j = i + 1; j < sites.size(); j++) {
-                if (!done[j] && sites.get(i).sameFilter(sites.get(j))) {
-                    done[j] = true;
-                    group.add(sites.get(j));
-                }
-            }
+        for (List<Site> group : SharedResults.groups(sites, Site::sameFilter)) {
             if (group.size() > 1) {
                 merge(group, replace);
             }

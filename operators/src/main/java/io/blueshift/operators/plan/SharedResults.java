@@ -91,18 +91,23 @@ final class SharedResults {
 
     /** {@code nodes} grouped by structural equality, in order of first occurrence. */
     private static List<List<PlanNode>> groups(List<PlanNode> nodes) {
-        List<List<PlanNode>> out = new ArrayList<>();
-        boolean[] taken = new boolean[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
+        return groups(nodes, SharedResults::same);
+    }
+
+    /** {@code items} grouped by {@code same}, each group in order and the groups in order of first occurrence. */
+    static <T> List<List<T>> groups(List<T> items, java.util.function.BiPredicate<? super T, ? super T> same) {
+        List<List<T>> out = new ArrayList<>();
+        boolean[] taken = new boolean[items.size()];
+        for (int i = 0; i < items.size(); i++) {
             if (taken[i]) {
                 continue;
             }
-            List<PlanNode> group = new ArrayList<>();
-            group.add(nodes.get(i));
-            for (int j = i + 1; j < nodes.size(); j++) {
-                if (!taken[j] && same(nodes.get(i), nodes.get(j))) {
+            List<T> group = new ArrayList<>();
+            group.add(items.get(i));
+            for (int j = i + 1; j < items.size(); j++) {
+                if (!taken[j] && same.test(items.get(i), items.get(j))) {
                     taken[j] = true;
-                    group.add(nodes.get(j));
+                    group.add(items.get(j));
                 }
             }
             out.add(group);
