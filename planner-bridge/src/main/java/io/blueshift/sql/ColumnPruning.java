@@ -7,6 +7,7 @@ import io.blueshift.operators.expr.ColumnRefs;
 import io.blueshift.operators.expr.Expr;
 import io.blueshift.operators.order.SortKey;
 import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.operators.window.WindowCall;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,8 +20,9 @@ import java.util.List;
  * side that carries columns only its own filters or joins used gets a projection to what the
  * join needs, and every node above is rewritten to the narrower rows. Probe columns are not
  * cut (they pass through a probe without a copy); aggregates, windows, scans and unions keep
- * their outputs, and a nested-loop join emits what its sides keep (each cut to the columns it
- * and the nodes above use). A scan reads only the columns used above it (at least one).
+ * their outputs (a window's input is cut to the columns it and the nodes above use), and a
+ * nested-loop join emits what its sides keep (each cut to the columns it and the nodes above
+ * use). A scan reads only the columns used above it (at least one).
  */
 final class ColumnPruning {
     private ColumnPruning() {}
@@ -119,7 +121,7 @@ final class ColumnPruning {
             }
             case PlanNode.RecursiveUnion r -> identity(new PlanNode.RecursiveUnion(whole(r.seed()), whole(r.step()), r.working(), r.all(), r.maxIterations()));
             case PlanNode.GroupAggregate g -> identity(new PlanNode.GroupAggregate(whole(g.input()), g.keys(), g.calls()));
-            case PlanNode.Window w -> identity(new PlanNode.Window(whole(w.input()), w.partition(), w.order(), w.frame(), w.calls()));
+            case PlanNode.Window w -> window(w, need);
             case PlanNode.Scan s -> scan(s, need);
             case PlanNode.Values v -> identity(v);
         };
@@ -319,6 +321,52 @@ final class ColumnPruning {
             }
         }
         return new Pruned(joined, map);
+    }
+
+    /**
+     * The window's input cut to the columns used above and by its partition, order and calls (it
+     * keeps every row it buffers whole); its calls' columns follow the input's, all kept.
+     */
+    private Pruned window(PlanNode.Window w, BitSet need) {
+        int width = w.input().schema().size();
+        BitSet in = need.get(0, width);
+        for (int k : w.partition()) {
+            in.set(k);
+        }
+        for (SortKey k : w.order()) {
+            in.set(k.column());
+        }
+        for (WindowCall c : w.calls()) {
+            if (c.argument() >= 0) {
+                in.set(c.argument());
+            }
+            if (c.defaultColumn() >= 0) {
+                in.set(c.defaultColumn());
+            }
+        }
+        Pruned r = narrowed(prune(w.input(), in), in);
+        int[] partition = new int[w.partition().length];
+        for (int i = 0; i < partition.length; i++) {
+            partition[i] = r.map()[w.partition()[i]];
+        }
+        List<SortKey> order = new ArrayList<>();
+        for (SortKey k : w.order()) {
+            order.add(new SortKey(r.map()[k.column()], k.ascending(), k.nullsFirst()));
+        }
+        List<WindowCall> calls = new ArrayList<>();
+        for (WindowCall c : w.calls()) {
+            calls.add(new WindowCall(c.function(), c.argument() < 0 ? -1 : r.map()[c.argument()], c.constant(),
+                    c.defaultColumn() < 0 ? -1 : r.map()[c.defaultColumn()], c.name(), c.type()));
+        }
+        int newWidth = r.node().schema().size();
+        int[] map = new int[width + calls.size()];
+        for (int c = 0; c < width; c++) {
+            map[c] = r.map()[c];
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            map[width + i] = newWidth + i;
+        }
+        return new Pruned(new PlanNode.Window(r.node(), partition, order, w.frame(), calls), map);
     }
 
     /** {@code p} cut to the columns in {@code need} with a projection, where it has more. */

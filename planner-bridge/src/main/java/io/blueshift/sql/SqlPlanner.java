@@ -196,6 +196,8 @@ public final class SqlPlanner {
         // (without a Correlate the decorrelator returns the plan as it is, after a walk of every
         // expression; correlations come only from the subqueries removed above)
         if (any(rel, SqlPlanner::isCorrelate)) {
+            // MIN/MAX subqueries over the outer block's own tables and predicates: a window over its rows
+            rel = SubqueryCoalescing.apply(rel);
             rel = ExistsToSemiJoin.apply(rel, relBuilder);
             // scalar aggregates correlated by equalities: LEFT joins with grouped aggregates
             // (-Dblueshift.planner.calciteDecorrelation=true leaves them to Calcite, for comparisons)

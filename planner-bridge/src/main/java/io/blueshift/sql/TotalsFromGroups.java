@@ -169,7 +169,7 @@ final class TotalsFromGroups {
     }
 
     /** Whether no expression anywhere in the tree calls a non-deterministic function. */
-    private static boolean deterministicTree(RelNode rel) {
+    static boolean deterministicTree(RelNode rel) {
         boolean[] ok = {true};
         RexShuttle check = new RexShuttle() {
             @Override
