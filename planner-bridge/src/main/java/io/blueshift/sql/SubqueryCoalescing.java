@@ -36,6 +36,7 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -198,6 +199,16 @@ final class SubqueryCoalescing {
         Map<RelNode, String> digests = new IdentityHashMap<>();
         for (RelNode leaf : outer.leaves()) {
             if (!TotalsFromGroups.deterministicTree(leaf)) {
+                return null;
+            }
+        }
+        // every inner leaf has an outer one (so the search below never backtracks without a complete mapping)
+        Map<String, Integer> unmatched = new HashMap<>();
+        for (RelNode leaf : outer.leaves()) {
+            unmatched.merge(digest(leaf, digests), 1, Integer::sum);
+        }
+        for (RelNode leaf : inner.leaves()) {
+            if (unmatched.merge(digest(leaf, digests), -1, Integer::sum) < 0) {
                 return null;
             }
         }

@@ -36,6 +36,8 @@ class SubqueryCoalescingPlanTest {
                     + "WHERE p.pk = ps2.pk AND s2.sk = ps2.sk AND s2.nk = n2.nk AND n2.rk = 0)");
             assertEquals(1, count(plan, "Window partition="), plan);
             assertEquals(1, count(plan, "Scan q_ps"), plan);
+            // the window's input cut to the columns used (bal is not)
+            assertEquals(1, count(plan, "Scan q_s [sk, nk]"), plan);
             assertEquals(1, count(plan, "Scan q_s "), plan);
             assertEquals(0, count(plan, "HashAggregate"), plan);
         }
