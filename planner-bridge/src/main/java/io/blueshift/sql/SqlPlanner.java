@@ -306,6 +306,8 @@ public final class SqlPlanner {
             case org.apache.calcite.rel.core.Filter f -> true;
             case org.apache.calcite.rel.core.Sort s -> true;
             case org.apache.calcite.rel.core.Project p -> !org.apache.calcite.rex.RexOver.containsOver(p.getProjects(), null);
+            // the trimming keeps a window and its input whole; our pruning cuts the input
+            case org.apache.calcite.rel.core.Window w -> true;
             case org.apache.calcite.rel.core.Join j -> switch (j.getJoinType()) {
                 case INNER, LEFT -> true;
                 case RIGHT, SEMI, ANTI -> !j.analyzeCondition().leftKeys.isEmpty();
