@@ -293,7 +293,7 @@ public final class SqlPlanner {
 
     /**
      * A node whose physical plan our column pruning cuts as Calcite's field trimming would (so
-     * that the trimming is not needed first): scans, values, filters, projections without window
+     * that the trimming is not needed first): scans, values, filters, windows, projections without window
      * functions, sorts, joins with equality keys (or inner and left joins, run as nested loops), and
      * aggregates of SUM, MIN, MAX, AVG and COUNT(*) (or COUNT of columns without NULLs, which the trimming
      * writes as COUNT(*) and our translation counts as COUNT(*) too). The translation is then checked again
