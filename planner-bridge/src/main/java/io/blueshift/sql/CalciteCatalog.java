@@ -19,8 +19,23 @@ import java.util.List;
 final class CalciteCatalog {
     private CalciteCatalog() {}
 
+    /**
+     * The schema under every query's root: it has no tables or schemas of its own (each query's root
+     * holds the catalog's tables and the query's files), and Calcite caches the case-insensitive name
+     * index of its (empty) tables and sub-schemas in it, which a root schema made per query built again
+     * at the query's first table lookup. Its lazily built indexes are safe to share between threads.
+     */
+    private static final org.apache.calcite.schema.Schema EMPTY = new org.apache.calcite.schema.impl.AbstractSchema() {
+        @Override
+        public org.apache.calcite.linq4j.tree.Expression getExpression(SchemaPlus parentSchema, String name) {
+            // as Calcite's own root schema (code generation only, which we never run)
+            return org.apache.calcite.linq4j.tree.Expressions.call(org.apache.calcite.DataContext.ROOT,
+                    org.apache.calcite.util.BuiltInMethod.DATA_CONTEXT_GET_ROOT_SCHEMA.method);
+        }
+    };
+
     static SchemaPlus rootSchema(Catalog catalog) {
-        SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+        SchemaPlus root = CalciteSchema.createRootSchema(false, false, "", EMPTY).plus();
         for (Table t : catalog.tables()) {
             root.add(t.name().toLowerCase(), of(t));
         }

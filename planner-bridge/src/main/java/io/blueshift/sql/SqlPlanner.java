@@ -546,8 +546,43 @@ public final class SqlPlanner {
     private static final org.apache.calcite.plan.RelOptRule JOIN_CONDITION_PUSH =
             CoreRules.JOIN_CONDITION_PUSH.config.withRelBuilderFactory(NOT_SIMPLIFYING).toRule();
 
+    /**
+     * A filter's scalar subqueries, when it has no other kind, are removed with a builder that
+     * does not simplify: each becomes a field of a join below, and the rule's filter simplified
+     * the whole condition again (already simplified by SQL-to-rel's builder) for that one
+     * reference; the rewrite pass's reductions see the filter later. (EXISTS and IN leave
+     * expressions that our semi-join rewrite finds only simplified.)
+     */
+    private static final org.apache.calcite.plan.RelOptRule FILTER_SCALAR_SUB_QUERIES = CoreRules.FILTER_SUB_QUERY_TO_CORRELATE.config
+            .withRelBuilderFactory(NOT_SIMPLIFYING)
+            .withDescription("SubQueryRemoveRule:Filter(scalar)")
+            .withOperandSupplier(b -> b.operand(org.apache.calcite.rel.core.Filter.class)
+                    .predicate(f -> scalarSubQueriesOnly(f.getCondition())).anyInputs())
+            .as(org.apache.calcite.rel.rules.SubQueryRemoveRule.Config.class).toRule();
+
+    private static final org.apache.calcite.plan.RelOptRule FILTER_OTHER_SUB_QUERIES = CoreRules.FILTER_SUB_QUERY_TO_CORRELATE.config
+            .withOperandSupplier(b -> b.operand(org.apache.calcite.rel.core.Filter.class)
+                    .predicate(f -> org.apache.calcite.rex.RexUtil.SubQueryFinder.containsSubQuery(f) && !scalarSubQueriesOnly(f.getCondition()))
+                    .anyInputs())
+            .as(org.apache.calcite.rel.rules.SubQueryRemoveRule.Config.class).toRule();
+
+    /** Whether {@code condition} has subqueries and all of them are scalar queries. */
+    private static boolean scalarSubQueriesOnly(org.apache.calcite.rex.RexNode condition) {
+        boolean[] found = {false, true}; // any subquery, all scalar
+        condition.accept(new org.apache.calcite.rex.RexVisitorImpl<Void>(true) {
+            @Override
+            public Void visitSubQuery(org.apache.calcite.rex.RexSubQuery subQuery) {
+                found[0] = true;
+                found[1] &= subQuery.getKind() == org.apache.calcite.sql.SqlKind.SCALAR_QUERY;
+                return super.visitSubQuery(subQuery);
+            }
+        });
+        return found[0] && found[1];
+    }
+
     private static final HepProgram SUBQUERIES = HepProgram.builder()
-            .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+            // one collection: a filter's removal can bring up a subquery's filter with subqueries of the other kind
+            .addRuleCollection(java.util.List.of(FILTER_SCALAR_SUB_QUERIES, FILTER_OTHER_SUB_QUERIES))
             .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
             .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
             .build();
