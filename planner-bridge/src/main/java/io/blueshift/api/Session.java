@@ -57,6 +57,7 @@ public final class Session implements AutoCloseable {
         this.data = root.child("data");
         this.workers = new WorkerPool(options.threads());
         this.files = new io.blueshift.sql.FileResolver(data);
+        EngineWarmup.start();
     }
 
     public Options options() { return options; }

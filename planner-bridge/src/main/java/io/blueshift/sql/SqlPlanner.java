@@ -40,6 +40,7 @@ public final class SqlPlanner {
      * ({@code FROM 'x.parquet'}, {@code read_csv(...)}), or null to refuse them.
      */
     public SqlPlanner(Catalog catalog, java.util.Map<String, String> views, FileResolver files) {
+        PlannerActivity.planning();
         this.catalog = catalog;
         this.views = views;
         this.files = files;
