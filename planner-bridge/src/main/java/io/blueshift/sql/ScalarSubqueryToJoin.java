@@ -197,9 +197,22 @@ final class ScalarSubqueryToJoin {
             }
             values.add(rex.ensureType(was, ref, true));
         }
+        return correlateRow(c, join, nLeft, top, values);
+    }
+
+    /**
+     * The correlate's row over {@code input} (whose first {@code nLeft} fields are the correlate's
+     * left side): those fields, then {@code top}'s expressions over the subquery's {@code values}
+     * (or the values themselves), each cast to the correlate's type where it differs (its parents'
+     * references carry it, nullability included); null when the widths do not agree. Shared with
+     * {@link SubqueryCoalescing}.
+     */
+    static RelNode correlateRow(org.apache.calcite.rel.core.Correlate c, RelNode input, int nLeft, Project top, List<RexNode> values) {
+        RexBuilder rex = c.getCluster().getRexBuilder();
+        var inputFields = input.getRowType().getFieldList();
         List<RexNode> out = new ArrayList<>();
         for (int i = 0; i < nLeft; i++) {
-            out.add(new RexInputRef(i, joinFields.get(i).getType()));
+            out.add(new RexInputRef(i, inputFields.get(i).getType()));
         }
         if (top == null) {
             out.addAll(values);
@@ -214,13 +227,15 @@ final class ScalarSubqueryToJoin {
             }
         }
         var fields = c.getRowType().getFieldList();
+        if (out.size() != fields.size()) {
+            return null;
+        }
         for (int i = nLeft; i < out.size(); i++) {
-            // the correlate's type exactly, nullability included (its parents' references carry it)
             if (!out.get(i).getType().equals(fields.get(i).getType())) {
                 out.set(i, rex.makeAbstractCast(fields.get(i).getType(), out.get(i), false));
             }
         }
-        return LogicalProject.create(join, List.of(), out, c.getRowType(), Set.of());
+        return LogicalProject.create(input, List.of(), out, c.getRowType(), Set.of());
     }
 
     /** {@code e} with the correlated row's fields as input references, or null when it reads anything else. */

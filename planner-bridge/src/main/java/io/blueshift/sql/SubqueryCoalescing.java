@@ -403,32 +403,10 @@ final class SubqueryCoalescing {
         for (int i = 0; i < calls.size(); i++) {
             values.add(new RexInputRef(width + i, windowFields.get(width + i).getType()));
         }
-        List<RexNode> out = new ArrayList<>();
-        for (int i = 0; i < nLeft; i++) {
-            out.add(new RexInputRef(i, windowFields.get(i).getType()));
-        }
-        if (top == null) {
-            out.addAll(values);
-        } else {
-            for (RexNode e : top.getProjects()) {
-                out.add(e.accept(new RexShuttle() {
-                    @Override
-                    public RexNode visitInputRef(RexInputRef ref) {
-                        return values.get(ref.getIndex());
-                    }
-                }));
-            }
-        }
-        var fields = c.getRowType().getFieldList();
-        if (out.size() != fields.size()) {
+        RelNode projected = ScalarSubqueryToJoin.correlateRow(c, window, nLeft, top, values);
+        if (projected == null) {
             return null;
         }
-        for (int i = nLeft; i < out.size(); i++) {
-            if (!out.get(i).getType().equals(fields.get(i).getType())) {
-                out.set(i, rex.makeAbstractCast(fields.get(i).getType(), out.get(i), false));
-            }
-        }
-        RelNode projected = LogicalProject.create(window, List.of(), out, c.getRowType(), Set.of());
         return LogicalFilter.create(projected, RexUtil.composeConjunction(rex, valueTerms));
     }
 }
