@@ -77,8 +77,18 @@ final class ScalarSubqueryToJoin {
         }
     }
 
-    private static RelNode rewrite(LogicalCorrelate c) {
-        CorrelationId id = c.getCorrelationId();
+    /**
+     * The right side of a correlate that computes one row of aggregates: {@code [Project top] <-
+     * Aggregate({}; calls) <- [Projects, composed into mid] <- Filter <- R}, where only the filter's
+     * condition reads the correlation and {@code top} is deterministic. {@code midDeterministic}:
+     * every expression of every projection between the aggregate and the filter is (the composed
+     * {@code mid} may have dropped some). Shared with {@link SubqueryCoalescing}.
+     */
+    record AggregateSubquery(Project top, Aggregate agg, List<RexNode> mid, List<String> midNames, boolean midDeterministic,
+                             Filter filter) {}
+
+    /** {@code c}'s right side as an {@link AggregateSubquery}, or null when it has another shape. */
+    static AggregateSubquery aggregateSubquery(LogicalCorrelate c) {
         RelNode right = c.getRight();
         Project top = null;
         if (right instanceof Project p) {
@@ -89,20 +99,16 @@ final class ScalarSubqueryToJoin {
                 || agg.getAggCallList().isEmpty()) {
             return null;
         }
-        for (AggregateCall call : agg.getAggCallList()) {
-            SqlKind kind = call.getAggregation().getKind();
-            if (!NULL_WHEN_EMPTY.contains(kind) && !ZERO_WHEN_EMPTY.contains(kind)) {
-                return null;
-            }
-        }
         // the projections between the aggregate and the filter, composed into one
         RelNode below = agg.getInput();
         List<RexNode> mid = null;
         List<String> midNames = null;
+        boolean midDeterministic = true;
         while (below instanceof Project p) {
             if (p.getProjects().stream().anyMatch(RexUtil::containsCorrelation)) {
                 return null;
             }
+            midDeterministic &= p.getProjects().stream().allMatch(RexUtil::isDeterministic);
             if (mid == null) {
                 mid = new ArrayList<>(p.getProjects());
                 midNames = p.getRowType().getFieldNames();
@@ -111,14 +117,31 @@ final class ScalarSubqueryToJoin {
             }
             below = p.getInput();
         }
-        if (!(below instanceof Filter filter)) {
-            return null;
-        }
-        RelNode inner = filter.getInput();
-        if (!RelOptUtil.getVariablesUsed(inner).isEmpty()
+        if (!(below instanceof Filter filter) || !RelOptUtil.getVariablesUsed(filter.getInput()).isEmpty()
                 || (top != null && top.getProjects().stream().anyMatch(e -> RexUtil.containsCorrelation(e) || !RexUtil.isDeterministic(e)))) {
             return null;
         }
+        return new AggregateSubquery(top, agg, mid, midNames, midDeterministic, filter);
+    }
+
+    private static RelNode rewrite(LogicalCorrelate c) {
+        CorrelationId id = c.getCorrelationId();
+        AggregateSubquery sub = aggregateSubquery(c);
+        if (sub == null) {
+            return null;
+        }
+        Project top = sub.top();
+        Aggregate agg = sub.agg();
+        for (AggregateCall call : agg.getAggCallList()) {
+            SqlKind kind = call.getAggregation().getKind();
+            if (!NULL_WHEN_EMPTY.contains(kind) && !ZERO_WHEN_EMPTY.contains(kind)) {
+                return null;
+            }
+        }
+        List<RexNode> mid = sub.mid();
+        List<String> midNames = sub.midNames();
+        Filter filter = sub.filter();
+        RelNode inner = filter.getInput();
         int nLeft = c.getLeft().getRowType().getFieldCount();
         List<RexNode> innerKeys = new ArrayList<>();
         List<RexNode> outerKeys = new ArrayList<>();

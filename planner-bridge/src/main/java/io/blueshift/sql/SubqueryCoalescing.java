@@ -131,16 +131,12 @@ final class SubqueryCoalescing {
 
     private static RelNode rewrite(LogicalFilter filter, LogicalCorrelate c) {
         CorrelationId id = c.getCorrelationId();
-        RelNode right = c.getRight();
-        Project top = null;
-        if (right instanceof Project p) {
-            top = p;
-            right = p.getInput();
-        }
-        if (!(right instanceof Aggregate agg) || agg.getGroupCount() != 0 || agg.getGroupSets().size() != 1
-                || agg.getAggCallList().isEmpty()) {
+        ScalarSubqueryToJoin.AggregateSubquery sub = ScalarSubqueryToJoin.aggregateSubquery(c);
+        if (sub == null || !sub.midDeterministic()) {
             return null;
         }
+        Project top = sub.top();
+        Aggregate agg = sub.agg();
         for (AggregateCall call : agg.getAggCallList()) {
             SqlKind kind = call.getAggregation().getKind();
             if ((kind != SqlKind.MIN && kind != SqlKind.MAX) || call.hasFilter() || call.getArgList().size() != 1
@@ -148,22 +144,8 @@ final class SubqueryCoalescing {
                 return null;
             }
         }
-        if (top != null && top.getProjects().stream().anyMatch(e -> RexUtil.containsCorrelation(e) || !RexUtil.isDeterministic(e))) {
-            return null;
-        }
-        // the projections between the aggregate and the filter, composed into one
-        RelNode below = agg.getInput();
-        List<RexNode> mid = null;
-        while (below instanceof Project p) {
-            if (p.getProjects().stream().anyMatch(e -> RexUtil.containsCorrelation(e) || !RexUtil.isDeterministic(e))) {
-                return null;
-            }
-            mid = mid == null ? new ArrayList<>(p.getProjects()) : RelOptUtil.pushPastProject(mid, p);
-            below = p.getInput();
-        }
-        if (!(below instanceof Filter innerFilter) || !RelOptUtil.getVariablesUsed(innerFilter.getInput()).isEmpty()) {
-            return null;
-        }
+        List<RexNode> mid = sub.mid();
+        Filter innerFilter = sub.filter();
         RelNode outerInput = c.getLeft();
         int nLeft = outerInput.getRowType().getFieldCount();
         // the filter's conjuncts: on L alone, or reading the subquery's value
