@@ -15,7 +15,8 @@ import java.util.List;
  * the smallest value seen gives the group id, so a row costs a load of its key and one load
  * of the array, with no hashing and no probing (the "perfect hash" aggregation of analytic
  * engines, here learned from the data rather than from statistics). The range grows as
- * batches show smaller or larger keys; only the first row of each key new to the array goes
+ * batches show smaller or larger keys, by pages added at either end (the array is paged, so
+ * growing never copies it); only the first row of each key new to the array goes
  * through the table (hashed and found or inserted as usual), so the group ids are the
  * table's and the merge, partitions and finish do not know the cache exists. NULL keys have a
  * group of their own beside the array.
@@ -45,10 +46,20 @@ final class DirectKeys implements AutoCloseable {
     private final HeapAccount account;
     private boolean off;
 
-    /** Group id + 1 of value {@code base + i} (0: not seen), or {@code -(pending index) - 1} while pending. */
-    private int[] slots = new int[0];
+    /**
+     * The array in pages of {@link #PAGE} entries: entry {@code i} (value {@code base + i}) is
+     * {@code pages[i >>> PAGE_BITS][i & PAGE_MASK]}, the group id + 1 (0: not seen), or
+     * {@code -(pending index) - 1} while pending. Widening adds pages on either side and keeps the
+     * old ones where they are: keys that drift (a table stored in key order) cost one new page per
+     * {@link #PAGE} values instead of a copy of the whole array each time it grows.
+     */
+    private int[][] pages = new int[0][];
     private long base;
+    /** Values covered: {@code pages.length * PAGE}. */
     private int span;
+    static final int PAGE_BITS = 12;
+    static final int PAGE = 1 << PAGE_BITS;
+    private static final int PAGE_MASK = PAGE - 1;
     /** Distinct keys in the array. */
     private int count;
     /** Group id of the NULL key (-1: none yet). */
@@ -174,47 +185,101 @@ final class DirectKeys implements AutoCloseable {
             return false;
         }
         int need = (int) width + 1;
-        // a quarter more than needed, on the side the keys grew to, so that a slow drift does not copy every batch
+        // a quarter more than needed, on the side the keys grew to, so that a slow drift does not add pages every batch
         int size = (int) Math.min(allowed, Math.max(need + need / 4L, MIN_SPAN));
-        long newBase = span > 0 && lo < base ? newLo - (size - need) : newLo;
+        int total = (size + PAGE_MASK) >>> PAGE_BITS;
+        if (span > 0 && keepPages(lo, hi, newLo, newHi, total)) {
+            return true;
+        }
+        int sizeInPages = total << PAGE_BITS;
+        long newBase = span > 0 && lo < base ? newLo - (sizeInPages - need) : newLo;
         if (newBase > newLo) { // wrapped below Long.MIN_VALUE
             newBase = newLo;
         }
-        if (newBase > Long.MAX_VALUE - size + 1) {
+        if (newBase > Long.MAX_VALUE - sizeInPages + 1) {
             // keys next to the largest value: the array ends there, so base + span never overflows
-            newBase = Long.MAX_VALUE - size + 1;
+            newBase = Long.MAX_VALUE - sizeInPages + 1;
         }
-        account.resize(heapBytes(size, values.length));
-        int[] next = new int[size];
-        if (span > 0) {
-            System.arraycopy(slots, 0, next, (int) (base - newBase), span);
-        }
-        slots = next;
-        base = newBase;
-        span = size;
+        regrid(newBase, total);
         return true;
+    }
+
+    /**
+     * Widens by whole pages below and above the old ones ({@code total} pages at least, the slack
+     * on the side the keys grew to), keeping the old pages; false when the new range would pass
+     * either end of the long values (then {@link #regrid} places the array anew).
+     */
+    private boolean keepPages(long lo, long hi, long newLo, long newHi, int total) {
+        int old = pages.length;
+        long top = base + span - 1;
+        long below = lo < base ? Long.divideUnsigned(base - newLo + PAGE_MASK, PAGE) : 0;
+        long above = hi > top ? Long.divideUnsigned(newHi - top + PAGE_MASK, PAGE) : 0;
+        long slack = Math.max(0, total - (old + below + above));
+        if (lo < base) {
+            below += slack;
+        } else {
+            above += slack;
+        }
+        long newBase = base - (below << PAGE_BITS);
+        long newTop = top + (above << PAGE_BITS);
+        if (newBase > base || newTop < top) { // wrapped past either end
+            return false;
+        }
+        int[][] next = new int[(int) (old + below + above)][];
+        account.resize(heapBytes(next.length << PAGE_BITS, values.length));
+        System.arraycopy(pages, 0, next, (int) below, old);
+        for (int p = 0; p < next.length; p++) {
+            if (next[p] == null) {
+                next[p] = new int[PAGE];
+            }
+        }
+        pages = next;
+        base = newBase;
+        span = next.length << PAGE_BITS;
+        return true;
+    }
+
+    /** Places the array at {@code newBase} over {@code total} new pages, copying the entries it had. */
+    private void regrid(long newBase, int total) {
+        account.resize(heapBytes(total << PAGE_BITS, values.length));
+        int[][] next = new int[total][];
+        for (int p = 0; p < total; p++) {
+            next[p] = new int[PAGE];
+        }
+        int shift = (int) (base - newBase);   // the old range lies within the new one
+        for (int i = 0; i < span; i++) {
+            int e = pages[i >>> PAGE_BITS][i & PAGE_MASK];
+            if (e != 0) {
+                int at = i + shift;
+                next[at >>> PAGE_BITS][at & PAGE_MASK] = e;
+            }
+        }
+        pages = next;
+        base = newBase;
+        span = total << PAGE_BITS;
     }
 
     /** Each row's group id, or {@code -(pending index) - 2} for a key new to the array (its first row noted). */
     private void lookup(long[] v, int[] rows, int n) {
-        int[] s = slots;
+        int[][] s = pages;
         long b = base;
         int[] out = ids;
         for (int i = 0; i < n; i++) {
             int at = (int) (v[i] - b);
-            int e = s[at];
+            int[] page = s[at >>> PAGE_BITS];
+            int e = page[at & PAGE_MASK];
             if (e == 0) {
                 int j = pending++;
                 pendingRows[j] = rows[i];
                 e = -(j + 1);
-                s[at] = e;
+                page[at & PAGE_MASK] = e;
             }
             out[i] = e - 1;
         }
     }
 
     private void lookupNullable(long[] v, MemorySegment validity, int[] rows, int n) {
-        int[] s = slots;
+        int[][] s = pages;
         long b = base;
         int[] out = ids;
         for (int i = 0; i < n; i++) {
@@ -232,12 +297,13 @@ final class DirectKeys implements AutoCloseable {
                 continue;
             }
             int at = (int) (v[i] - b);
-            int e = s[at];
+            int[] page = s[at >>> PAGE_BITS];
+            int e = page[at & PAGE_MASK];
             if (e == 0) {
                 int j = pending++;
                 pendingRows[j] = r;
                 e = -(j + 1);
-                s[at] = e;
+                page[at & PAGE_MASK] = e;
             }
             out[i] = e - 1;
         }
@@ -245,7 +311,7 @@ final class DirectKeys implements AutoCloseable {
 
     /** Stores the groups made for the pending keys in the array (and the NULL key's group). */
     private void storePending(int[] groups, long[] v, int n) {
-        int[] s = slots;
+        int[][] s = pages;
         long b = base;
         int[] out = ids;
         for (int i = 0; i < n; i++) {
@@ -258,8 +324,9 @@ final class DirectKeys implements AutoCloseable {
                 continue;
             }
             int at = (int) (v[i] - b);
-            if (s[at] < 0) {
-                s[at] = groups[j] + 1;
+            int[] page = s[at >>> PAGE_BITS];
+            if (page[at & PAGE_MASK] < 0) {
+                page[at & PAGE_MASK] = groups[j] + 1;
                 count++;
             }
         }
@@ -289,7 +356,7 @@ final class DirectKeys implements AutoCloseable {
 
     private void turnOff() {
         off = true;
-        slots = new int[0];
+        pages = new int[0][];
         values = new long[0];
         ids = new int[0];
         iota = new int[0];
