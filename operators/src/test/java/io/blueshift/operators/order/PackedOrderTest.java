@@ -58,6 +58,30 @@ class PackedOrderTest extends OperatorTestBase {
         }
     }
 
+    /** Strings sharing 4-, 8-, 12- and 16-byte prefixes, of lengths around the inline limit, with zero and high bytes. */
+    private static final String[] STRINGS = {"", "a", "a\0", "abcd", "abcdefgh", "abcdefghi", "abcdefgh\0", "abcdefgh1234",
+            "abcdefgh1234\0", "abcdefgh12345", "abcdefgh12345678", "abcdefgh12345678x", "abcdefgh12345679",
+            "abcdefgh12345678ABCDEFGH", "abcdefgh12345678ABCDEFGI", "abcdefgh12345678ABCDEFGH\0", "abcdefgh\u00ff",
+            "\u00ff", "Ünïcödé", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzy"};
+
+    @Test
+    void stringRanksFollowByteOrder() {
+        Schema schema = Schema.of(Field.of("id", DataType.INT64), Field.of("s", DataType.VARCHAR), Field.of("k", DataType.INT32));
+        Random rnd = new Random(9);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            rows.add(new Object[] {(long) i, rnd.nextInt(9) == 0 ? null : STRINGS[rnd.nextInt(STRINGS.length)], rnd.nextInt(3)});
+        }
+        try (InMemoryTable table = MixedTable.build(pool, "t", schema, rows, 64)) {
+            for (boolean asc : new boolean[] {true, false}) {
+                for (boolean nullsFirst : new boolean[] {true, false}) {
+                    List<SortKey> keys = List.of(new SortKey(1, asc, nullsFirst), SortKey.desc(2));
+                    check(table, rows, keys, column(keys.get(0)).thenComparing(column(keys.get(1))), 1);
+                }
+            }
+        }
+    }
+
     @Test
     void packsNarrowKeysAndGivesUpOnWideOnes() {
         Schema schema = Schema.of(Field.of("i", DataType.INT32), Field.of("big", DataType.INT64), Field.of("s", DataType.VARCHAR));
