@@ -77,6 +77,13 @@ public final class OrderBy {
         if (keys.isEmpty()) {
             return identity((int) Math.min(total, wanted));
         }
+        if (wanted >= total / 4 && PackedOrder.enabled()) {
+            // a full sort: one long per row when the keys pack (PackedOrder), else the row sort
+            int[] packed = PackedOrder.order(batches, refs, keys, schema, ctx);
+            if (packed != null) {
+                return packed;
+            }
+        }
         // rows are sorted as their positions in refs, compared through RowOrder's arrays
         RowOrder rows = new RowOrder(batches, refs, keys, schema);
         if (wanted < total / 4) {

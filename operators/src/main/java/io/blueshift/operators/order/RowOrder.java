@@ -127,27 +127,27 @@ final class RowOrder {
     // Fixed-width keys: a NULL row's value is read too (whatever its slot holds) and never used,
     // since compare() settles NULLs first.
 
-    private static void ints(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+    static void ints(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
         for (int i = 0; i < v.length; i++) {
             v[i] = cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, rowOf[i]);
         }
     }
 
-    private static void longs(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+    static void longs(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
         for (int i = 0; i < v.length; i++) {
             v[i] = cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, rowOf[i]);
         }
     }
 
     /** Double.compare's order (-0.0 before 0.0, NaN last) as a signed long. */
-    private static void doubles(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+    static void doubles(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
         for (int i = 0; i < v.length; i++) {
             long bits = Double.doubleToLongBits(cols[batchOf[i]].data().getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, rowOf[i]));
             v[i] = bits ^ ((bits >> 63) & Long.MAX_VALUE);
         }
     }
 
-    private static void booleans(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
+    static void booleans(ColumnVector[] cols, int[] batchOf, int[] rowOf, long[] v) {
         for (int i = 0; i < v.length; i++) {
             v[i] = cols[batchOf[i]].getBoolean(rowOf[i]) ? 1 : 0;
         }
