@@ -64,7 +64,7 @@ final class PackedOrder {
                 cols[b] = batches.get(b).column(key.column());
                 mayHaveNulls |= cols[b].mayHaveNulls();
             }
-            boolean[] isNull = mayHaveNulls ? nullRows(cols, batchOf, rowOf) : null;
+            boolean[] isNull = mayHaveNulls ? RowOrder.nullRows(cols, batchOf, rowOf) : null;
             long[] v = new long[n];
             DataType type = schema.type(key.column());
             switch (type) {
@@ -112,18 +112,6 @@ final class PackedOrder {
         for (int i = 0; i < packed.length; i++) {
             packed[i] = (packed[i] << bits) | codes[i];
         }
-    }
-
-    /** Which rows are NULL, or null when none is. */
-    private static boolean[] nullRows(ColumnVector[] cols, int[] batchOf, int[] rowOf) {
-        boolean[] isNull = new boolean[batchOf.length];
-        boolean any = false;
-        for (int i = 0; i < isNull.length; i++) {
-            boolean x = cols[batchOf[i]].isNull(rowOf[i]);
-            isNull[i] = x;
-            any |= x;
-        }
-        return any ? isNull : null;
     }
 
     /**

@@ -112,8 +112,8 @@ final class RowOrder {
         }
     }
 
-    /** Which rows are NULL, or null when none is. */
-    private static boolean[] nullRows(ColumnVector[] cols, int[] batchOf, int[] rowOf) {
+    /** Which rows are NULL, or null when none is (PackedOrder's codes too). */
+    static boolean[] nullRows(ColumnVector[] cols, int[] batchOf, int[] rowOf) {
         boolean[] isNull = new boolean[batchOf.length];
         boolean any = false;
         for (int i = 0; i < isNull.length; i++) {
