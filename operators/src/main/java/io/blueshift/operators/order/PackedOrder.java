@@ -9,8 +9,6 @@ import io.blueshift.memory.StringViews;
 import io.blueshift.operators.exec.ExecutionContext;
 import io.blueshift.operators.exec.ParallelTasks;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,9 +32,6 @@ final class PackedOrder {
     /** From this many rows the packed longs are sorted in runs on the query's workers, then merged. */
     static final int PARALLEL_ROWS = 1 << 17;
 
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-
     /** Whether the packed path is tried ({@code -Dblueshift.order.packed=false}: the row sort always; read per sort, for A/B runs). */
     static boolean enabled() {
         return !"false".equals(System.getProperty("blueshift.order.packed"));
@@ -52,10 +47,7 @@ final class PackedOrder {
         int room = 63 - positionBits;
         int[] batchOf = new int[n];
         int[] rowOf = new int[n];
-        for (int i = 0; i < n; i++) {
-            batchOf[i] = (int) (refs[i] >>> 32);
-            rowOf[i] = (int) refs[i];
-        }
+        RowOrder.split(refs, batchOf, rowOf);
         long[] packed = new long[n];
         for (SortKey key : keys) {
             ColumnVector[] cols = new ColumnVector[batches.size()];
@@ -207,8 +199,7 @@ final class PackedOrder {
     }
 
     /**
-     * A string key's distinct values, found by hashing (a string of up to 12 bytes by its two
-     * view words, which hold all of it zero padded; a longer one by its bytes), then sorted,
+     * A string key's distinct values, found by hashing (KeyHash's string hash, as joins use), then sorted,
      * so each row's string becomes its rank.
      */
     static final class StringRanks {
@@ -250,17 +241,7 @@ final class PackedOrder {
 
         private long hash(int i) {
             ColumnVector c = cols[batchOf[i]];
-            MemorySegment views = c.data();
-            long base = (long) rowOf[i] * StringViews.VIEW_BYTES;
-            long w0 = views.get(LONG, base);
-            int len = (int) w0;
-            if (len <= StringViews.INLINE_MAX) {
-                long h = (w0 * 0x9E3779B97F4A7C15L) ^ views.get(LONG, base + 8);
-                h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L;
-                return h ^ (h >>> 29);
-            }
-            MemorySegment buf = c.varBuffers().get(views.get(INT, base + 8));
-            return KeyHash.hashBytes(buf, Integer.toUnsignedLong(views.get(INT, base + 12)), len);
+            return KeyHash.hashStringView(c.data(), c.varBuffers(), rowOf[i]);
         }
 
         private boolean same(int i, int j) {

@@ -105,7 +105,8 @@ final class RowOrder {
         }
     }
 
-    private static void split(long[] refs, int[] batchOf, int[] rowOf) {
+    /** Rows as batch index and row (see {@link OrderBy}) into the two arrays; PackedOrder's too. */
+    static void split(long[] refs, int[] batchOf, int[] rowOf) {
         for (int i = 0; i < refs.length; i++) {
             batchOf[i] = (int) (refs[i] >>> 32);
             rowOf[i] = (int) refs[i];
