@@ -33,6 +33,14 @@ final class SimdFilterKernels implements FilterKernels {
      * JDK code shared by both species, whose profile made C2 guess the other species' class
      * (class_check traps and a recompile of the kernel, session 7).
      */
+    /*
+     * NO_CARRIED_VECTOR: each iteration makes its row ids as FIRST_IDS.add(i), never as the last
+     * iteration's ids plus the lane count. A vector carried from one iteration to the next that
+     * starts as a static final constant stays boxed in C2's code: a 96-byte allocation per 16 rows
+     * (49 KB per 8192-row call), and, depending on the compile, 0.7 or 9-18 ns a row where the
+     * uncarried form runs 0.1-0.2 with no allocation (bench/results/FilterKernelAlloc.java;
+     * TPC-H Q4 and Q21 ran 3-9x slow for all runs of a thread count in some processes, session 18).
+     */
     private static final IntVector FIRST_IDS = IntVector.zero(INT).addIndex(1);
     private static final IntVector FIRST_ROW_IDS = IntVector.zero(ROW_IDS).addIndex(1);
 
@@ -105,7 +113,6 @@ final class SimdFilterKernels implements FilterKernels {
     private static int notEqualInt32(MemorySegment data, MemorySegment validity, int count, int constant, MemorySegment out) {
         int lanes = INT.length();
         IntVector c = IntVector.broadcast(INT, constant);
-        IntVector ids = FIRST_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -113,14 +120,13 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(INT, validity, i));
             }
-            k = emit(ids, pass, out, k);
-            ids = ids.add(lanes);
+            k = emit(FIRST_IDS.add(i), pass, out, k);
         }
         if (i < count) {
             VectorMask<Integer> inRange = INT.indexInRange(i, count);
             VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, data, (long) i << 2, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(INT, validity, i));
-            k = emitTail(ids, pass, out, k);
+            k = emitTail(FIRST_IDS.add(i), pass, out, k);
         }
         return k;
     }
@@ -173,7 +179,6 @@ final class SimdFilterKernels implements FilterKernels {
     private static int notEqualInt64(MemorySegment data, MemorySegment validity, int count, long constant, MemorySegment out) {
         int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
-        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -181,14 +186,13 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(LONG, validity, i));
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            k = emitRows(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(LONG, validity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -255,7 +259,6 @@ final class SimdFilterKernels implements FilterKernels {
     private static int notEqualFloat64(MemorySegment data, MemorySegment validity, int count, double constant, MemorySegment out) {
         int lanes = DOUBLE.length();
         DoubleVector c = DoubleVector.broadcast(DOUBLE, constant);
-        IntVector ids = FIRST_ROW_IDS;
         int k = 0;
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
@@ -263,14 +266,13 @@ final class SimdFilterKernels implements FilterKernels {
             if (validity != null) {
                 pass = pass.and(valid(DOUBLE, validity, i));
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            k = emitRows(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         if (i < count) {
             VectorMask<Double> inRange = DOUBLE.indexInRange(i, count);
             VectorMask<Double> pass = DoubleVector.fromMemorySegment(DOUBLE, data, (long) i << 3, ORDER, inRange).compare(VectorOperators.NE, c)
                     .and(inRange).and(valid(DOUBLE, validity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -319,13 +321,11 @@ final class SimdFilterKernels implements FilterKernels {
         }
         int lanes = INT.length();
         long laneBits = lanes == 64 ? -1L : (1L << lanes) - 1;
-        IntVector ids = FIRST_IDS.add(base);
         for (int j = 0; j < 64; j += lanes) {
             long part = (word >>> j) & laneBits;
             // k <= base + j: the full store stays inside the candidates' room
-            ids.compress(VectorMask.fromLong(INT, part)).intoMemorySegment(out, (long) k << 2, ORDER);
+            FIRST_IDS.add(base + j).compress(VectorMask.fromLong(INT, part)).intoMemorySegment(out, (long) k << 2, ORDER);
             k += Long.bitCount(part);
-            ids = ids.add(lanes);
         }
         return k;
     }
@@ -597,7 +597,6 @@ final class SimdFilterKernels implements FilterKernels {
                                    int count, boolean negate, MemorySegment out) {
         int lanes = INT.length();
         VectorMask<Integer> flip = INT.maskAll(negate);
-        IntVector ids = FIRST_IDS;
         boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
@@ -607,15 +606,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (nulls) {
                 pass = pass.and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
             }
-            k = emit(ids, pass, out, k);
-            ids = ids.add(lanes);
+            k = emit(FIRST_IDS.add(i), pass, out, k);
         }
         if (i < count) {
             VectorMask<Integer> inRange = INT.indexInRange(i, count);
             VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER, inRange)
                     .compare(VectorOperators.LT, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER, inRange)).xor(flip)
                     .and(inRange).and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
-            k = emitTail(ids, pass, out, k);
+            k = emitTail(FIRST_IDS.add(i), pass, out, k);
         }
         return k;
     }
@@ -625,7 +623,6 @@ final class SimdFilterKernels implements FilterKernels {
                                    int count, boolean negate, MemorySegment out) {
         int lanes = INT.length();
         VectorMask<Integer> flip = INT.maskAll(negate);
-        IntVector ids = FIRST_IDS;
         boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
@@ -635,15 +632,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (nulls) {
                 pass = pass.and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
             }
-            k = emit(ids, pass, out, k);
-            ids = ids.add(lanes);
+            k = emit(FIRST_IDS.add(i), pass, out, k);
         }
         if (i < count) {
             VectorMask<Integer> inRange = INT.indexInRange(i, count);
             VectorMask<Integer> pass = IntVector.fromMemorySegment(INT, a, (long) i << 2, ORDER, inRange)
                     .compare(VectorOperators.EQ, IntVector.fromMemorySegment(INT, b, (long) i << 2, ORDER, inRange)).xor(flip)
                     .and(inRange).and(valid(INT, aValidity, i)).and(valid(INT, bValidity, i));
-            k = emitTail(ids, pass, out, k);
+            k = emitTail(FIRST_IDS.add(i), pass, out, k);
         }
         return k;
     }
@@ -670,7 +666,6 @@ final class SimdFilterKernels implements FilterKernels {
                                    int count, boolean negate, MemorySegment out) {
         int lanes = LONG.length();
         VectorMask<Long> flip = LONG.maskAll(negate);
-        IntVector ids = FIRST_ROW_IDS;
         boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
@@ -680,15 +675,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (nulls) {
                 pass = pass.and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            k = emitRows(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange)
                     .compare(VectorOperators.LT, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange)).xor(flip)
                     .and(inRange).and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         return k;
     }
@@ -698,7 +692,6 @@ final class SimdFilterKernels implements FilterKernels {
                                    int count, boolean negate, MemorySegment out) {
         int lanes = LONG.length();
         VectorMask<Long> flip = LONG.maskAll(negate);
-        IntVector ids = FIRST_ROW_IDS;
         boolean nulls = aValidity != null || bValidity != null;
         int k = 0;
         int i = 0;
@@ -708,15 +701,14 @@ final class SimdFilterKernels implements FilterKernels {
             if (nulls) {
                 pass = pass.and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
             }
-            k = emitRows(ids, pass.cast(ROW_IDS), out, k);
-            ids = ids.add(lanes);
+            k = emitRows(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         if (i < count) {
             VectorMask<Long> inRange = LONG.indexInRange(i, count);
             VectorMask<Long> pass = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange)
                     .compare(VectorOperators.EQ, LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange)).xor(flip)
                     .and(inRange).and(valid(LONG, aValidity, i)).and(valid(LONG, bValidity, i));
-            k = emitRowsTail(ids, pass.cast(ROW_IDS), out, k);
+            k = emitRowsTail(FIRST_ROW_IDS.add(i), pass.cast(ROW_IDS), out, k);
         }
         return k;
     }

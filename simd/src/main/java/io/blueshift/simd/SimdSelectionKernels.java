@@ -53,13 +53,12 @@ final class SimdSelectionKernels implements SelectionKernels {
             if (word == 0) {
                 continue;
             }
-            IntVector ids = iota.add(w << 6);
             for (int j = 0; j < 64; j += lanes) {
                 VectorMask<Integer> set = VectorMask.fromLong(INT, (word >>> j) & laneBits);
                 // k <= row id, so a full store stays inside the room for count ids
-                ids.compress(set).intoMemorySegment(out, (long) k << 2, ORDER);
+                // ids made afresh, not carried over from the last j (see SimdFilterKernels NO_CARRIED_VECTOR)
+                iota.add((w << 6) + j).compress(set).intoMemorySegment(out, (long) k << 2, ORDER);
                 k += set.trueCount();
-                ids = ids.add(lanes);
             }
         }
         int rest = count - (fullWords << 6);
