@@ -314,7 +314,7 @@ final class GroupTable implements AutoCloseable {
             packedTried = true;
             directKeys = DirectKeys.create(keyTypes, pool);
             if (directKeys == null) {
-                packedKeys = PackedKeys.create(keyTypes, pool, kernels.strings());
+                packedKeys = PackedKeys.create(keyTypes, pool, kernels);
             }
         }
         if (directKeys != null) {
@@ -326,7 +326,7 @@ final class GroupTable implements AutoCloseable {
             // keys too sparse for an array: the packed-key map (or the table) from now on
             directKeys.close();
             directKeys = null;
-            packedKeys = PackedKeys.create(keyTypes, pool, kernels.strings());
+            packedKeys = PackedKeys.create(keyTypes, pool, kernels);
         }
         if (packedKeys != null) {
             for (int k = 0; k < keyColumns.length; k++) {

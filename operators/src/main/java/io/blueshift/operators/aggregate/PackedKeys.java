@@ -1,5 +1,7 @@
 package io.blueshift.operators.aggregate;
 
+import io.blueshift.kernels.HashKernels;
+import io.blueshift.kernels.KernelProvider;
 import io.blueshift.kernels.StringKernels;
 import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
@@ -59,7 +61,15 @@ final class PackedKeys implements AutoCloseable {
     private boolean off;
 
     private final StringKernels strings;
-    /** Whether dense rows are packed by the kernels (off: -Dblueshift.aggregate.densePack=false, for A/B). */
+    private final HashKernels hash;
+    /** At most this many keys in the map: a batch is first matched against them all ({@link HashKernels#matchKeys}). */
+    static final int FEW_KEYS = 8;
+    private final long[] fewKeys = new long[FEW_KEYS];
+    private final int[] fewIds = new int[FEW_KEYS];
+    /**
+     * Whether dense rows are packed by the kernels and few keys matched by them (off:
+     * -Dblueshift.aggregate.densePack=false, for A/B).
+     */
     private final boolean densePack = !"false".equals(System.getProperty("blueshift.aggregate.densePack"));
     private long[] packed = new long[0];
     /** Over a dense selection: the keys of every row up to the last live one, before the live rows are picked. */
@@ -77,9 +87,10 @@ final class PackedKeys implements AutoCloseable {
     private int slotShift;
     private int count;
 
-    private PackedKeys(int[] kind, MemoryPool pool, StringKernels strings) {
+    private PackedKeys(int[] kind, MemoryPool pool, KernelProvider kernels) {
         this.kind = kind;
-        this.strings = strings;
+        this.strings = kernels.strings();
+        this.hash = kernels.hash();
         int n = kind.length;
         this.stringMax = new int[n];
         this.nullable = new boolean[n];
@@ -91,7 +102,7 @@ final class PackedKeys implements AutoCloseable {
     }
 
     /** A cache for keys of these types, or null when one of them never packs. */
-    static PackedKeys create(List<DataType> keyTypes, MemoryPool pool, StringKernels strings) {
+    static PackedKeys create(List<DataType> keyTypes, MemoryPool pool, KernelProvider kernels) {
         if (keyTypes.isEmpty() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             return null;
         }
@@ -107,7 +118,7 @@ final class PackedKeys implements AutoCloseable {
                 return null;
             }
         }
-        PackedKeys p = new PackedKeys(kind, pool, strings);
+        PackedKeys p = new PackedKeys(kind, pool, kernels);
         if (p.off) {
             p.close();
             return null;
@@ -421,7 +432,25 @@ final class PackedKeys implements AutoCloseable {
     private boolean lookup(int[] rows, int n) {
         long[] p = packed;
         int[] out = ids;
+        boolean onlyMissing = false;
+        if (densePack && count > 0 && count <= FEW_KEYS) {
+            // every key in the map has its group (pending keys were resolved after the last batch)
+            int k = 0;
+            for (int slot = 0; slot <= mask; slot++) {
+                if (values[slot] > 0) {
+                    fewKeys[k] = keys[slot];
+                    fewIds[k++] = values[slot] - 1;
+                }
+            }
+            if (hash.matchKeys(p, n, fewKeys, fewIds, k, out) == 0) {
+                return true;
+            }
+            onlyMissing = true;
+        }
         for (int i = 0; i < n; i++) {
+            if (onlyMissing && out[i] >= 0) {
+                continue;
+            }
             long key = p[i];
             long[] ks = keys;
             int[] vs = values;
