@@ -55,6 +55,21 @@ public interface AggregateKernels {
     void countGrouped(MemorySegment validity, int[] rows, int count,
                       int[] groupIds, long[] acc);
 
+    /**
+     * Sums of few groups over a span of rows: {@code rowGroups[r]} is row {@code r}'s group, in
+     * {@code [0, groups)}, or negative for a row that does not count (not live), for rows
+     * {@code [0, span)} (a row-space map, not one entry per candidate). Adds each group's sum of
+     * its valid rows to {@code acc[g]}. Exact, checked once per call: throws
+     * {@link ArithmeticException} when {@code acc[g]} plus the group's total does not fit in 64
+     * bits; partial sums on the way may pass the range. For a GROUP BY with a handful of groups,
+     * where a scatter by group id waits on the previous update of the same slot.
+     */
+    void sumInt64FewGroups(MemorySegment data, MemorySegment validity, int[] rowGroups, int span,
+                           int groups, long[] acc);
+
+    /** {@code acc[g] += } the valid rows {@code r < span} with {@code rowGroups[r] == g} ({@code validity == null}: every such row). */
+    void countFewGroups(MemorySegment validity, int[] rowGroups, int span, int groups, long[] acc);
+
     void minInt64Grouped(MemorySegment data, MemorySegment validity, int[] rows, int count,
                          int[] groupIds, long[] acc);
 

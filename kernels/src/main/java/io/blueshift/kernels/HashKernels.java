@@ -29,4 +29,13 @@ public interface HashKernels {
 
     void combineStringViews(MemorySegment views, List<MemorySegment> buffers, MemorySegment validity,
                             MemorySegment sel, int count, MemorySegment out);
+
+    /**
+     * Looks keys up among a few known ones, without hashing: for each {@code i < n},
+     * {@code out[i] = ids[j]} where {@code keys[i] == known[j]} ({@code j < k}; the known keys
+     * are distinct), or -1 when no known key equals it. Returns how many got -1. For GROUP BY
+     * keys packed into longs when the groups are few (a probe of a hash map costs a hash, a
+     * dependent load and a branch per row).
+     */
+    int matchKeys(long[] keys, int n, long[] known, int[] ids, int k, int[] out);
 }

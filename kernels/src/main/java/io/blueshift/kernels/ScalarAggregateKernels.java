@@ -220,4 +220,84 @@ public final class ScalarAggregateKernels implements AggregateKernels {
             acc[g] = Math.max(acc[g], v);
         }
     }
+
+    /**
+     * Plain (wrapping) sums per group and lane, with an OR of every added value's magnitude: when
+     * that bound times the rows cannot reach 2^63, no partial sum wrapped and the sums are exact;
+     * otherwise the rows are summed again in high and low halves ({@link #sumFewGroupsExact}).
+     * Four lanes by row index, so consecutive rows of one group update different slots.
+     */
+    @Override
+    public void sumInt64FewGroups(MemorySegment data, MemorySegment validity, int[] rowGroups, int span,
+                                  int groups, long[] acc) {
+        long[] lanes = new long[groups * 4];
+        long magnitude = 0;
+        for (int r = 0; r < span; r++) {
+            int g = rowGroups[r];
+            if (g >= 0 && BitmapWords.bit(validity, r) != 0) {
+                long v = data.getAtIndex(LONG, r);
+                magnitude |= v ^ (v >> 63);
+                lanes[g * 4 + (r & 3)] += v;
+            }
+        }
+        if (!fewGroupSumsExact(magnitude, span)) {
+            sumFewGroupsExact(data, validity, rowGroups, span, groups, acc);
+            return;
+        }
+        for (int g = 0; g < groups; g++) {
+            long sum = lanes[g * 4] + lanes[g * 4 + 1] + lanes[g * 4 + 2] + lanes[g * 4 + 3];
+            acc[g] = addSum(acc[g], sum);
+        }
+    }
+
+    /**
+     * Whether sums of at most {@code rows} values, each {@code v} with {@code v ^ (v >> 63)} (or
+     * {@code |v|}) among the bits of {@code magnitude}, stay inside 64 bits: each value is at most
+     * 2^b in magnitude (b the bit length of {@code magnitude}) and {@code rows < 2^k}, so any
+     * partial sum is below 2^(b + k). A negative {@code magnitude} (|Long.MIN_VALUE|) never is.
+     */
+    public static boolean fewGroupSumsExact(long magnitude, int rows) {
+        return magnitude >= 0 && (64 - Long.numberOfLeadingZeros(magnitude)) + (32 - Integer.numberOfLeadingZeros(rows)) <= 63;
+    }
+
+    /** {@code acc + sum}, or the SUM overflow error. */
+    public static long addSum(long acc, long sum) {
+        long r = acc + sum;
+        if (((acc ^ r) & (sum ^ r)) < 0) {
+            throw new ArithmeticException("BIGINT overflow in SUM: the total does not fit in 64 bits");
+        }
+        return r;
+    }
+
+    /** {@link #sumInt64FewGroups} in high (signed) and low (unsigned) halves per group: exact for any values. */
+    public static void sumFewGroupsExact(MemorySegment data, MemorySegment validity, int[] rowGroups, int span,
+                                         int groups, long[] acc) {
+        long[] halves = new long[groups * 2];
+        for (int r = 0; r < span; r++) {
+            int g = rowGroups[r];
+            if (g >= 0 && BitmapWords.bit(validity, r) != 0) {
+                long v = data.getAtIndex(LONG, r);
+                halves[2 * g] += v >> 32;
+                halves[2 * g + 1] += v & 0xFFFF_FFFFL;
+            }
+        }
+        for (int g = 0; g < groups; g++) {
+            // acc's halves join the batch's: the high halves stay far inside 64 bits (< 2^31 rows)
+            acc[g] = exactSum(halves[2 * g] + (acc[g] >> 32), halves[2 * g + 1] + (acc[g] & 0xFFFF_FFFFL));
+        }
+    }
+
+    @Override
+    public void countFewGroups(MemorySegment validity, int[] rowGroups, int span, int groups, long[] acc) {
+        long[] lanes = new long[groups * 4];
+        for (int r = 0; r < span; r++) {
+            int g = rowGroups[r];
+            if (g >= 0) {
+                lanes[g * 4 + (r & 3)] += BitmapWords.bit(validity, r);
+            }
+        }
+        for (int g = 0; g < groups; g++) {
+            acc[g] += lanes[g * 4] + lanes[g * 4 + 1] + lanes[g * 4 + 2] + lanes[g * 4 + 3];
+        }
+    }
 }

@@ -74,4 +74,19 @@ public final class ScalarHashKernels implements HashKernels {
             out.setAtIndex(LONG, i, KeyHash.combine(out.getAtIndex(LONG, i), h));
         }
     }
+
+    @Override
+    public int matchKeys(long[] keys, int n, long[] known, int[] ids, int k, int[] out) {
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            long key = keys[i];
+            int id = -1;
+            for (int j = 0; j < k; j++) {
+                id = key == known[j] ? ids[j] : id;
+            }
+            out[i] = id;
+            missing += id >>> 31;
+        }
+        return missing;
+    }
 }

@@ -14,6 +14,18 @@ public final class ScalarStringKernels implements StringKernels {
     private ScalarStringKernels() {}
 
     @Override
+    public int packHeaders(MemorySegment views, int count, long[] packed, int shift, int lengthBits, long byteMask) {
+        long lengthMask = (1L << lengthBits) - 1;
+        int longest = 0;
+        for (int i = 0; i < count; i++) {
+            long w = views.get(LITTLE_LONG, (long) i << 4);
+            longest = Math.max(longest, (int) w);
+            packed[i] |= ((((w >>> 32) & byteMask) << lengthBits) | (w & lengthMask)) << shift;
+        }
+        return longest;
+    }
+
+    @Override
     public int selectByHeader(MemorySegment views, MemorySegment validity, MemorySegment sel, int count,
                               int minLength, int maxLength, int prefix, int prefixMask, MemorySegment out) {
         int k = 0;

@@ -25,6 +25,16 @@ public interface StringKernels {
      */
     long indexOf(MemorySegment s, long offset, int length, byte[] literal);
 
+    /**
+     * Packs the header of each view {@code i < count} (dense rows) into {@code packed[i]}: with
+     * {@code w} the view's first 8 bytes read as a little-endian long (length in the low half,
+     * the first four bytes in the high half), ORs in
+     * {@code ((((w >>> 32) & byteMask) << lengthBits) | (w & (2^lengthBits - 1))) << shift}.
+     * Returns the largest length (the low half as a signed int) among the rows, or 0 for none.
+     * For GROUP BY keys of short strings packed, several columns together, into one long.
+     */
+    int packHeaders(MemorySegment views, int count, long[] packed, int shift, int lengthBits, long byteMask);
+
     /** The first {@code min(4, bytes.length)} bytes as the view header stores them, for {@code prefix}. */
     static int prefixWord(byte[] bytes) {
         MemorySegment word = MemorySegment.ofArray(new byte[4]);

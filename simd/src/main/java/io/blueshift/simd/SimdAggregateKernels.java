@@ -293,4 +293,100 @@ final class SimdAggregateKernels implements AggregateKernels {
                                 int[] groupIds, long[] acc) {
         SCALAR.maxInt64Grouped(data, validity, rows, count, groupIds, acc);
     }
+
+    // few groups: per group, the rows of that group as a lane mask, summed lane-wise; four
+    // groups per pass over the rows, so a value is loaded once for four groups
+
+    @Override
+    public void sumInt64FewGroups(MemorySegment data, MemorySegment validity, int[] rowGroups, int span,
+                                  int groups, long[] acc) {
+        long[] sums = new long[(groups + 3) & ~3];
+        long magnitude = 0;
+        for (int base = 0; base < groups; base += 4) {
+            magnitude |= sumFour(data, validity, rowGroups, span, base, sums);
+        }
+        if (!ScalarAggregateKernels.fewGroupSumsExact(magnitude, span)) {
+            ScalarAggregateKernels.sumFewGroupsExact(data, validity, rowGroups, span, groups, acc);
+            return;
+        }
+        for (int g = 0; g < groups; g++) {
+            acc[g] = ScalarAggregateKernels.addSum(acc[g], sums[g]);
+        }
+    }
+
+    /**
+     * Wrapping lane sums of groups {@code base .. base + 3} into {@code sums}; returns the OR of
+     * the counted values' magnitudes ({@link VectorOperators#ABS}: negative for Long.MIN_VALUE).
+     */
+    private static long sumFour(MemorySegment data, MemorySegment validity, int[] rowGroups, int span,
+                                int base, long[] sums) {
+        int lanes = LONG.length();
+        LongVector zero = LongVector.zero(LONG);
+        LongVector s0 = zero, s1 = zero, s2 = zero, s3 = zero, mag = zero;
+        int i = 0;
+        for (; i <= span - lanes; i += lanes) {
+            IntVector ids = IntVector.fromArray(INT_PER_LONG, rowGroups, i).sub(base);
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
+            VectorMask<Long> live = ids.compare(VectorOperators.ULT, 4).cast(LONG);
+            if (validity != null) {
+                live = live.and(valid(LONG, validity, i));
+            }
+            v = zero.blend(v, live);
+            mag = mag.or(v.lanewise(VectorOperators.ABS));
+            s0 = s0.add(v, ids.eq(0).cast(LONG));
+            s1 = s1.add(v, ids.eq(1).cast(LONG));
+            s2 = s2.add(v, ids.eq(2).cast(LONG));
+            s3 = s3.add(v, ids.eq(3).cast(LONG));
+        }
+        if (i < span) {
+            VectorMask<Integer> in = INT_PER_LONG.indexInRange(i, span);
+            IntVector ids = IntVector.fromArray(INT_PER_LONG, rowGroups, i, in).sub(base);
+            VectorMask<Long> live = ids.compare(VectorOperators.ULT, 4).and(in).cast(LONG)
+                    .and(valid(LONG, validity, i));
+            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER, live);
+            mag = mag.or(v.lanewise(VectorOperators.ABS));
+            s0 = s0.add(v, ids.eq(0).cast(LONG));
+            s1 = s1.add(v, ids.eq(1).cast(LONG));
+            s2 = s2.add(v, ids.eq(2).cast(LONG));
+            s3 = s3.add(v, ids.eq(3).cast(LONG));
+        }
+        sums[base] = s0.reduceLanes(VectorOperators.ADD);
+        sums[base + 1] = s1.reduceLanes(VectorOperators.ADD);
+        sums[base + 2] = s2.reduceLanes(VectorOperators.ADD);
+        sums[base + 3] = s3.reduceLanes(VectorOperators.ADD);
+        return mag.reduceLanes(VectorOperators.OR);
+    }
+
+    @Override
+    public void countFewGroups(MemorySegment validity, int[] rowGroups, int span, int groups, long[] acc) {
+        int lanes = INT.length();
+        for (int base = 0; base < groups; base += 4) {
+            long c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+            int i = 0;
+            for (; i <= span - lanes; i += lanes) {
+                IntVector ids = IntVector.fromArray(INT, rowGroups, i).sub(base);
+                if (validity != null) {
+                    // a null row counts in no group
+                    ids = ids.blend(-1, valid(INT, validity, i).not());
+                }
+                c0 += ids.eq(0).trueCount();
+                c1 += ids.eq(1).trueCount();
+                c2 += ids.eq(2).trueCount();
+                c3 += ids.eq(3).trueCount();
+            }
+            for (; i < span; i++) {
+                int g = rowGroups[i] - base;
+                if (BitmapWords.bit(validity, i) != 0) {
+                    c0 += g == 0 ? 1 : 0;
+                    c1 += g == 1 ? 1 : 0;
+                    c2 += g == 2 ? 1 : 0;
+                    c3 += g == 3 ? 1 : 0;
+                }
+            }
+            acc[base] += c0;
+            if (base + 1 < groups) acc[base + 1] += c1;
+            if (base + 2 < groups) acc[base + 2] += c2;
+            if (base + 3 < groups) acc[base + 3] += c3;
+        }
+    }
 }

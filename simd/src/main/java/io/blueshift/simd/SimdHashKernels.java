@@ -165,4 +165,37 @@ final class SimdHashKernels implements HashKernels {
                                    MemorySegment sel, int count, MemorySegment out) {
         SCALAR.combineStringViews(views, buffers, validity, sel, count, out);
     }
+
+    /**
+     * A vector of keys against each known key in turn (a compare and a blend of the id per known
+     * key); group ids as int lanes as many as the long lanes; the tail as the scalar twin.
+     */
+    @Override
+    public int matchKeys(long[] keys, int n, long[] known, int[] ids, int k, int[] out) {
+        VectorSpecies<Long> longs = SimdSpecies.LONG;
+        VectorSpecies<Integer> ints = SimdSpecies.INT_PER_LONG;
+        int lanes = longs.length();
+        IntVector none = IntVector.broadcast(ints, -1);
+        int missing = 0;
+        int i = 0;
+        for (; i <= n - lanes; i += lanes) {
+            LongVector v = LongVector.fromArray(longs, keys, i);
+            IntVector id = none;
+            for (int j = 0; j < k; j++) {
+                id = id.blend(ids[j], v.eq(known[j]).cast(ints));
+            }
+            id.intoArray(out, i);
+            missing += id.lt(0).trueCount();
+        }
+        for (; i < n; i++) {
+            long key = keys[i];
+            int id = -1;
+            for (int j = 0; j < k; j++) {
+                id = key == known[j] ? ids[j] : id;
+            }
+            out[i] = id;
+            missing += id >>> 31;
+        }
+        return missing;
+    }
 }

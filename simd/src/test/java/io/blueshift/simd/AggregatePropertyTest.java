@@ -142,6 +142,59 @@ class AggregatePropertyTest {
         }
     }
 
+    /**
+     * Few-group sums and counts: both twins equal a BigInteger reference (or both throw when a
+     * group's total leaves 64 bits), over extremes (Long.MIN_VALUE, MAX_VALUE, so the exact
+     * fallback runs), bounded values, nulls, rows of no group (-1) and every tail.
+     */
+    @Property(tries = 200)
+    void fewGroups(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean extremes) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment longs = extremes ? r.longs(n, 1000) : r.boundedLongs(n);
+            MemorySegment validity = r.validity(n, nulls);
+            int groups = 1 + r.random.nextInt(9);
+            int[] rowGroups = new int[n];
+            for (int i = 0; i < n; i++) {
+                rowGroups[i] = r.random.nextInt(5) == 0 ? -1 : r.random.nextInt(groups);
+            }
+            long[] start = new long[groups];
+            for (int g = 0; g < groups; g++) {
+                start[g] = r.random.nextInt(4) == 0 ? r.random.nextLong() : r.random.nextInt(1000);
+            }
+            java.math.BigInteger[] expected = new java.math.BigInteger[groups];
+            long[] counts = new long[groups];
+            for (int g = 0; g < groups; g++) {
+                expected[g] = java.math.BigInteger.valueOf(start[g]);
+            }
+            for (int i = 0; i < n; i++) {
+                boolean valid = validity == null || (validity.get(ValueLayout.JAVA_BYTE, i >>> 3) >>> (i & 7) & 1) != 0;
+                if (rowGroups[i] >= 0 && valid) {
+                    expected[rowGroups[i]] = expected[rowGroups[i]].add(java.math.BigInteger.valueOf(longs.getAtIndex(ValueLayout.JAVA_LONG, i)));
+                    counts[rowGroups[i]]++;
+                }
+            }
+            boolean fits = true;
+            for (java.math.BigInteger e : expected) {
+                fits &= e.bitLength() <= 63;
+            }
+            for (AggregateKernels k : new AggregateKernels[] {scalar, simd}) {
+                long[] acc = start.clone();
+                if (fits) {
+                    k.sumInt64FewGroups(longs, validity, rowGroups, n, groups, acc);
+                    for (int g = 0; g < groups; g++) {
+                        assertEquals(expected[g].longValueExact(), acc[g], "group " + g);
+                    }
+                } else {
+                    assertThrows(ArithmeticException.class, () -> k.sumInt64FewGroups(longs, validity, rowGroups, n, groups, acc));
+                }
+                long[] c = new long[groups];
+                k.countFewGroups(validity, rowGroups, n, groups, c);
+                assertArrayEquals(counts, c);
+            }
+        }
+    }
+
     @Example
     void int64SumIsExactWhenPartialSumsOverflow() {
         try (Arena arena = Arena.ofConfined()) {

@@ -54,6 +54,50 @@ class HashPropertyTest {
         }
     }
 
+    /**
+     * Few-key matching: both providers equal a per-row reference, for 0..9 known keys (extremes
+     * such as Long.MIN_VALUE and 0 among them), keys mostly known and some not, every tail.
+     */
+    @Property(tries = 200)
+    void matchKeys(@ForAll("sizes") int n, @ForAll long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        int k = r.nextInt(10);
+        long[] pool = {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1, 1, 0x4100_0000_0001L, 0x4200_0000_0001L};
+        java.util.LinkedHashSet<Long> distinct = new java.util.LinkedHashSet<>();
+        while (distinct.size() < k) {
+            distinct.add(r.nextBoolean() ? pool[r.nextInt(pool.length)] : r.nextLong());
+        }
+        long[] known = distinct.stream().mapToLong(Long::longValue).toArray();
+        int[] ids = new int[k];
+        for (int j = 0; j < k; j++) {
+            ids[j] = r.nextInt(1 << 20);
+        }
+        long[] keys = new long[n];
+        int[] expected = new int[n];
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            if (k > 0 && r.nextInt(8) != 0) {
+                int j = r.nextInt(k);
+                keys[i] = known[j];
+                expected[i] = ids[j];
+            } else {
+                keys[i] = r.nextBoolean() ? pool[r.nextInt(pool.length)] : r.nextLong();
+                expected[i] = -1;
+                for (int j = 0; j < k; j++) {
+                    expected[i] = keys[i] == known[j] ? ids[j] : expected[i];
+                }
+            }
+            missing += expected[i] < 0 ? 1 : 0;
+        }
+        for (HashKernels h : new HashKernels[] {scalar, simd}) {
+            int[] out = new int[n + 3];
+            out[n] = 7;
+            org.junit.jupiter.api.Assertions.assertEquals(missing, h.matchKeys(keys, n, known, ids, k, out), "missing");
+            assertArrayEquals(expected, java.util.Arrays.copyOf(out, n));
+            org.junit.jupiter.api.Assertions.assertEquals(7, out[n], "wrote past n");
+        }
+    }
+
     @Property(tries = 100)
     void strings(@ForAll("sizes") int n, @ForAll long seed, @ForAll Nulls nulls, @ForAll boolean selected) {
         try (Arena arena = Arena.ofConfined()) {

@@ -65,6 +65,45 @@ class StringPropertyTest {
     }
 
     /**
+     * Header packing: the same packed words and longest length as the scalar twin and a
+     * per-row reference, over lengths 0..20 (beyond the field's bits), random words (negative
+     * and huge lengths, as a NULL row's slot may hold), every tail, shifts up to the top bits,
+     * and words already holding other columns' fields.
+     */
+    @Property(tries = 300)
+    void packHeaders(@ForAll("sizes") int n, @ForAll long seed, @ForAll boolean junk) {
+        try (Arena arena = Arena.ofConfined()) {
+            RandomColumns r = new RandomColumns(seed, arena);
+            MemorySegment views = views(r, n);
+            if (junk) {
+                for (int i = 0; i < n; i += 1 + r.random.nextInt(4)) {
+                    views.set(ValueLayout.JAVA_LONG_UNALIGNED, 16L * i, r.random.nextLong());
+                }
+            }
+            int max = 1 + r.random.nextInt(4);
+            int lengthBits = 32 - Integer.numberOfLeadingZeros(max);
+            long byteMask = max == 4 ? 0xFFFF_FFFFL : (1L << (8 * max)) - 1;
+            int shift = r.random.nextInt(64 - 8 * max - lengthBits + 1);
+            long[] start = new long[n];
+            for (int i = 0; i < n; i++) {
+                start[i] = r.random.nextBoolean() ? 0 : r.random.nextLong() & ((1L << shift) - 1);
+            }
+            long[] expected = start.clone();
+            int longest = 0;
+            for (int i = 0; i < n; i++) {
+                long w = views.get(ValueLayout.JAVA_LONG_UNALIGNED, 16L * i);
+                longest = Math.max(longest, (int) w);
+                expected[i] |= ((((w >>> 32) & byteMask) << lengthBits) | (w & ((1L << lengthBits) - 1))) << shift;
+            }
+            for (StringKernels k : new StringKernels[] {RandomColumns.scalar().strings(), RandomColumns.simd().strings()}) {
+                long[] actual = start.clone();
+                assertEquals(longest, k.packHeaders(views, n, actual, shift, lengthBits, byteMask), "longest");
+                assertArrayEquals(expected, actual);
+            }
+        }
+    }
+
+    /**
      * Texts of every length up to past two vectors over a tiny alphabet (literals occur, nearly
      * occur and overlap), extreme bytes, the text at the end of its segment (the vector loads
      * must stop short of it) or followed by bytes that would complete a match, heap and native.

@@ -248,6 +248,39 @@ final class Accumulator implements AutoCloseable {
                 : call.function() == AggregateFunction.MAX ? Double.NEGATIVE_INFINITY : 0.0;
     }
 
+    /**
+     * Folds one batch in with the few-group kernels when this is an integer SUM, AVG or COUNT:
+     * {@code rowGroups[r]} is row r's group (-1: not live) for rows {@code [0, span)}. Returns
+     * false, having done nothing, for the other aggregates.
+     */
+    boolean updateFew(AggregateKernels k, ColumnVector input, int[] rowGroups, int span, int groups, long[] groupRows) {
+        AggregateFunction f = call.function();
+        if (f == AggregateFunction.COUNT_STAR) {
+            return true; // the table's per-group row counts are the answer
+        }
+        boolean sum = (f == AggregateFunction.SUM || f == AggregateFunction.AVG) && wideInput && !floating;
+        if (strings != null || !(sum || f == AggregateFunction.COUNT)) {
+            return false;
+        }
+        MemorySegment validity = input.validity();
+        if (f == AggregateFunction.COUNT) {
+            k.countFewGroups(validity, rowGroups, span, groups, values);
+            return true;
+        }
+        if (validity != null && counts == null) {
+            startCounts(groupRows);
+        }
+        if (counts != null) {
+            k.countFewGroups(validity, rowGroups, span, groups, counts);
+        }
+        try {
+            k.sumInt64FewGroups(input.data(), validity, rowGroups, span, groups, values);
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("overflow in " + call.name() + ": the sum does not fit in 64 bits");
+        }
+        return true;
+    }
+
     private void updateDirect(AggregateKernels k, ColumnVector input, int[] rows, int n, int[] groupIds, long[] groupRows) {
         AggregateFunction f = call.function();
         if (f == AggregateFunction.COUNT_STAR) {

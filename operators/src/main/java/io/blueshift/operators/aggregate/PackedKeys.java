@@ -1,5 +1,8 @@
 package io.blueshift.operators.aggregate;
 
+import io.blueshift.kernels.HashKernels;
+import io.blueshift.kernels.KernelProvider;
+import io.blueshift.kernels.StringKernels;
 import io.blueshift.memory.Batch;
 import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.DataType;
@@ -57,7 +60,20 @@ final class PackedKeys implements AutoCloseable {
     private final HeapAccount account;
     private boolean off;
 
+    private final StringKernels strings;
+    private final HashKernels hash;
+    /** At most this many keys in the map: a batch is first matched against them all ({@link HashKernels#matchKeys}). */
+    static final int FEW_KEYS = 8;
+    private final long[] fewKeys = new long[FEW_KEYS];
+    private final int[] fewIds = new int[FEW_KEYS];
+    /**
+     * Whether dense rows are packed by the kernels and few keys matched by them (off:
+     * -Dblueshift.aggregate.densePack=false, for A/B).
+     */
+    private final boolean densePack = !"false".equals(System.getProperty("blueshift.aggregate.densePack"));
     private long[] packed = new long[0];
+    /** Over a dense selection: the keys of every row up to the last live one, before the live rows are picked. */
+    private long[] densePacked = new long[0];
     private int[] ids = new int[0];
     private int[] iota = new int[0];
     /** The first row (row id) and packed key of each key new to the map in this batch. */
@@ -71,8 +87,10 @@ final class PackedKeys implements AutoCloseable {
     private int slotShift;
     private int count;
 
-    private PackedKeys(int[] kind, MemoryPool pool) {
+    private PackedKeys(int[] kind, MemoryPool pool, KernelProvider kernels) {
         this.kind = kind;
+        this.strings = kernels.strings();
+        this.hash = kernels.hash();
         int n = kind.length;
         this.stringMax = new int[n];
         this.nullable = new boolean[n];
@@ -84,7 +102,7 @@ final class PackedKeys implements AutoCloseable {
     }
 
     /** A cache for keys of these types, or null when one of them never packs. */
-    static PackedKeys create(List<DataType> keyTypes, MemoryPool pool) {
+    static PackedKeys create(List<DataType> keyTypes, MemoryPool pool, KernelProvider kernels) {
         if (keyTypes.isEmpty() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             return null;
         }
@@ -100,7 +118,7 @@ final class PackedKeys implements AutoCloseable {
                 return null;
             }
         }
-        PackedKeys p = new PackedKeys(kind, pool);
+        PackedKeys p = new PackedKeys(kind, pool, kernels);
         if (p.off) {
             p.close();
             return null;
@@ -159,7 +177,7 @@ final class PackedKeys implements AutoCloseable {
 
     private void accountArrays() {
         account.resize(keys.length * 12L + packed.length * 8L + ids.length * 4L + iota.length * 4L
-                + pendingRows.length * 12L);
+                + pendingRows.length * 12L + densePacked.length * 8L);
     }
 
     /** Forgets every key (the table's groups were reset). */
@@ -176,13 +194,13 @@ final class PackedKeys implements AutoCloseable {
      */
     int[] assign(GroupTable table, Batch batch, ColumnVector[] columns, int[] rows, int n) {
         ensure(n);
-        if (rows == null) {
-            rows = iota;
-        }
         while (!pack(columns, rows, n)) {
             if (off) {
                 return null;
             }
+        }
+        if (rows == null) {
+            rows = iota;
         }
         if (!lookup(rows, n)) {
             turnOff();
@@ -222,9 +240,8 @@ final class PackedKeys implements AutoCloseable {
             int cap = Math.max(n, packed.length * 2);
             packed = new long[cap];
             ids = new int[cap];
-            iota = new int[cap];
-            for (int i = 0; i < cap; i++) {
-                iota[i] = i;
+            if (iota.length < cap) {
+                iota = iota(cap);
             }
             pendingRows = new int[Math.min(cap, MAX_GROUPS + 1)];
             pendingKeys = new long[pendingRows.length];
@@ -232,19 +249,75 @@ final class PackedKeys implements AutoCloseable {
         }
     }
 
+    private static int[] iota(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** {@link #densePacked} and {@link #iota} for rows {@code [0, span)}. */
+    private void ensureDense(int span) {
+        if (densePacked.length < span) {
+            int cap = Math.max(span, densePacked.length * 2);
+            densePacked = new long[cap];
+            if (iota.length < cap) {
+                iota = iota(cap);
+            }
+            accountArrays();
+        }
+    }
+
+    private static final int PACKED = 0;
+    /** The layout changed (wider, the map emptied) or the cache turned off. */
+    private static final int CHANGED = 1;
+    /** A string longer than the layout holds, among rows that may not be live: pack the live rows alone. */
+    private static final int LIVE_ONLY = 2;
+
     /**
-     * Packs the rows' keys into {@link #packed}; false when the batch needed a wider layout
-     * (then changed, the map emptied, or the cache turned off): the caller packs again.
+     * Packs the keys of the live rows ({@code sel}, null for all {@code n}) into {@link #packed};
+     * false when the batch needed a wider layout (then changed, the map emptied, or the cache
+     * turned off): the caller packs again. Dense rows go through the kernels (a string header is
+     * packed eight rows at a time); a selection that leaves at least half of the rows up to its
+     * last is packed as the dense rows up to there, then the live rows' words picked out.
      */
-    private boolean pack(ColumnVector[] columns, int[] rows, int n) {
-        long[] p = packed;
+    private boolean pack(ColumnVector[] columns, int[] sel, int n) {
+        if (sel == null) {
+            return packRows(columns, iota, n, packed, densePack, false) == PACKED;
+        }
+        int span = sel[n - 1] + 1;
+        if (densePack && span <= 2 * n) {
+            ensureDense(span);
+            int r = packRows(columns, iota, span, densePacked, true, true);
+            if (r == CHANGED) {
+                return false;
+            }
+            if (r == PACKED) {
+                long[] d = densePacked;
+                long[] p = packed;
+                for (int i = 0; i < n; i++) {
+                    p[i] = d[sel[i]];
+                }
+                return true;
+            }
+        }
+        return packRows(columns, sel, n, packed, false, false) == PACKED;
+    }
+
+    /**
+     * Packs rows {@code rows[0, n)} into {@code p[0, n)}: {@link #PACKED}, {@link #CHANGED}, or
+     * (when {@code someNotLive}) {@link #LIVE_ONLY}. {@code dense}: {@code rows} is 0..n-1.
+     */
+    private int packRows(ColumnVector[] columns, int[] rows, int n, long[] p, boolean dense, boolean someNotLive) {
         Arrays.fill(p, 0, n, 0L);
         for (int k = 0; k < kind.length; k++) {
             ColumnVector c = columns[k];
             MemorySegment validity = c.validity();
             if (validity != null && !nullable[k]) {
                 nullable[k] = true;
-                return widen();
+                widen();
+                return CHANGED;
             }
             MemorySegment data = c.data();
             int s = shift[k];
@@ -254,16 +327,20 @@ final class PackedKeys implements AutoCloseable {
                 case BOOL -> packBools(data, rows, n, p, s);
                 default -> {
                     int max = stringMax[k];
-                    int seen = max <= 4
-                            ? packShortStrings(data, rows, n, p, s, max)
-                            : packStrings(data, rows, n, p, s, max);
+                    int seen = max > 4 ? packStrings(data, rows, n, p, s, max)
+                            : dense ? strings.packHeaders(data, n, p, s, lengthBits(max), max == 4 ? 0xFFFF_FFFFL : (1L << (8 * max)) - 1)
+                            : packShortStrings(data, rows, n, p, s, max);
                     if (seen > max) {
+                        if (someNotLive) {
+                            return LIVE_ONLY;
+                        }
                         if (seen > MAX_STRING) {
                             turnOff();
-                            return false;
+                            return CHANGED;
                         }
                         stringMax[k] = seen;
-                        return widen();
+                        widen();
+                        return CHANGED;
                     }
                 }
             }
@@ -271,7 +348,7 @@ final class PackedKeys implements AutoCloseable {
                 markNulls(validity, rows, n, p, s, valueBits[k]);
             }
         }
-        return true;
+        return PACKED;
     }
 
     private boolean widen() {
@@ -355,7 +432,25 @@ final class PackedKeys implements AutoCloseable {
     private boolean lookup(int[] rows, int n) {
         long[] p = packed;
         int[] out = ids;
+        boolean onlyMissing = false;
+        if (densePack && count > 0 && count <= FEW_KEYS) {
+            // every key in the map has its group (pending keys were resolved after the last batch)
+            int k = 0;
+            for (int slot = 0; slot <= mask; slot++) {
+                if (values[slot] > 0) {
+                    fewKeys[k] = keys[slot];
+                    fewIds[k++] = values[slot] - 1;
+                }
+            }
+            if (hash.matchKeys(p, n, fewKeys, fewIds, k, out) == 0) {
+                return true;
+            }
+            onlyMissing = true;
+        }
         for (int i = 0; i < n; i++) {
+            if (onlyMissing && out[i] >= 0) {
+                continue;
+            }
             long key = p[i];
             long[] ks = keys;
             int[] vs = values;

@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -41,7 +42,23 @@ public final class ExpressionEvaluator implements AutoCloseable {
 
     public void reset() {
         scratch.reset();
+        shared.clear();
+        sharedBatch = null;
     }
+
+    /**
+     * Arithmetic values computed for {@link #sharedBatch}, by expression (structural equality):
+     * an operand that several expressions of one batch share, such as
+     * {@code price * (1 - discount)} in both {@code SUM(price * (1 - discount))} and
+     * {@code SUM(price * (1 - discount) * (1 + tax))}, is computed once. Only for the very batch
+     * object it was computed on (a CASE branch's batch with fewer rows starts afresh), and only
+     * until {@link #reset} (the scratch it lives in is reused). Computed vectors are never
+     * written again, so a shared one stays right.
+     */
+    private final Map<Expr, ColumnVector> shared = new HashMap<>();
+    private Batch sharedBatch;
+    /** Whether arithmetic values are shared (off: -Dblueshift.expr.shared=false, for A/B). */
+    private final boolean share = !"false".equals(System.getProperty("blueshift.expr.shared"));
 
     Scratch scratch() { return scratch; }
 
@@ -73,7 +90,7 @@ public final class ExpressionEvaluator implements AutoCloseable {
         return switch (expr) {
             case Expr.ColumnRef ref -> batch.column(ref.index());
             case Expr.Literal lit -> broadcast(lit, batch.rowCount());
-            case Expr.Arithmetic a -> arithmetic(a, batch);
+            case Expr.Arithmetic a -> share ? sharedArithmetic(a, batch) : arithmetic(a, batch);
             case Expr.Cast c -> cast(evaluate(c.term(), batch), c.type(), batch);
             case Expr.Comparison c -> booleanValue(c, batch);
             case Expr.Between b -> booleanValue(b, batch);
@@ -86,6 +103,21 @@ public final class ExpressionEvaluator implements AutoCloseable {
             case Expr.Case c -> caseValue(c, batch);
             case Expr.Call c -> functions.evaluate(c, batch);
         };
+    }
+
+    private ColumnVector sharedArithmetic(Expr.Arithmetic a, Batch batch) {
+        if (sharedBatch != batch) {
+            shared.clear();
+            sharedBatch = batch;
+        }
+        ColumnVector v = shared.get(a);
+        if (v == null) {
+            v = arithmetic(a, batch);
+            if (sharedBatch == batch) { // not cleared by a nested evaluation on another batch
+                shared.put(a, v);
+            }
+        }
+        return v;
     }
 
     /** {@code expr} evaluated and cast to {@code type} when its own type differs. */
