@@ -37,6 +37,8 @@ public final class ColumnVector implements AutoCloseable {
     private final String owner;
     // write position in the last string buffer, for setString on an owned vector
     private long stringFill;
+    /** Set on views only ({@link #asAscending}): the values never decrease from row to row and none is NULL. */
+    private boolean ascending;
 
     private ColumnVector(DataType type, int capacity, MemorySegment data, MemorySegment validity,
                          List<MemorySegment> varBuffers, List<Allocation> owned, MemoryPool pool, String owner) {
@@ -128,7 +130,27 @@ public final class ColumnVector implements AutoCloseable {
             requireByteAligned(offset);
             v = validity.asSlice(offset >>> 3);
         }
-        return new ColumnVector(type, length, d, v, varBuffers, List.of(), null, "view");
+        ColumnVector view = new ColumnVector(type, length, d, v, varBuffers, List.of(), null, "view");
+        view.ascending = ascending;
+        return view;
+    }
+
+    /**
+     * True when the storage this view reads says its values never decrease from row to row and
+     * none is NULL (a table block's zone map, {@link #asAscending}); false when not known. Slices
+     * keep it. Kernels may then find rows by binary search instead of reading every value.
+     */
+    public boolean ascending() { return ascending; }
+
+    /**
+     * A view of the same values marked {@link #ascending}: only for values that never decrease
+     * (ties allowed) and have no NULLs, as a table's zone map records; they must not change while
+     * the view is used.
+     */
+    public ColumnVector asAscending() {
+        ColumnVector view = new ColumnVector(type, capacity, data, validity, varBuffers, List.of(), null, "view");
+        view.ascending = true;
+        return view;
     }
 
     private static void requireByteAligned(int offset) {

@@ -8,13 +8,24 @@ import io.blueshift.memory.DataType;
  * Min and max of one column in one block, so a scan can skip blocks a predicate rules out.
  * Integer-like types (INT32, INT64, DATE, TIMESTAMP, DECIMAL unscaled) use the long bounds,
  * FLOAT64 the double bounds; other types keep no bounds and are never skipped.
+ * {@code ascending}: an integer-like column without NULLs whose values never decrease along the
+ * block (ties allowed), so a scan can tell its consumers the rows come in key order.
  */
 public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
-                      int nullCount, int rowCount, boolean strictlyIncreasing) {
+                      int nullCount, int rowCount, boolean strictlyIncreasing, boolean ascending) {
 
     public ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
                    int nullCount, int rowCount) {
         this(hasBounds, minLong, maxLong, minDouble, maxDouble, nullCount, rowCount, false);
+    }
+
+    /**
+     * Bounds from statistics (a file footer, a series): not {@link #ascending}, which is set only
+     * by {@link #compute} from the values themselves, as kernels rely on it for their results.
+     */
+    public ZoneMap(boolean hasBounds, long minLong, long maxLong, double minDouble, double maxDouble,
+                   int nullCount, int rowCount, boolean strictlyIncreasing) {
+        this(hasBounds, minLong, maxLong, minDouble, maxDouble, nullCount, rowCount, strictlyIncreasing, false);
     }
 
     public static ZoneMap compute(ColumnVector column, int rows) {
@@ -28,16 +39,19 @@ public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minD
         boolean floating = type instanceof DataType.Float64Type;
         boolean sawNaN = false;
         boolean increasing = integral;
+        boolean ascending = integral;
         long prev = Long.MIN_VALUE;
         for (int i = 0; i < rows; i++) {
             if (column.isNull(i)) {
                 nulls++;
                 increasing = false;
+                ascending = false;
                 continue;
             }
             if (integral) {
                 long v = type.byteWidth() == 4 ? column.getInt(i) : column.getLong(i);
                 increasing &= i == 0 || v > prev;
+                ascending &= i == 0 || v >= prev;
                 prev = v;
                 minL = Math.min(minL, v);
                 maxL = Math.max(maxL, v);
@@ -52,7 +66,7 @@ public record ZoneMap(boolean hasBounds, long minLong, long maxLong, double minD
             }
         }
         boolean bounds = (integral || (floating && !sawNaN)) && nulls < rows;
-        return new ZoneMap(bounds, minL, maxL, minD, maxD, nulls, rows, increasing && rows > 0);
+        return new ZoneMap(bounds, minL, maxL, minD, maxD, nulls, rows, increasing && rows > 0, ascending && rows > 0);
     }
 
     static boolean isIntegral(DataType type) {

@@ -176,12 +176,22 @@ public final class TableScan implements Source {
                 : table.load(b, columns, ctx.pool(), filterColumns, this::excludes)) {
             int rows = read || m.to()[morsel] < 0 ? block.rowCount() : Math.min(block.rowCount(), m.to()[morsel]);
             int step = ctx.batchRows();
+            ColumnVector[] whole = new ColumnVector[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                whole[c] = block.column(c);
+                // rows the block keeps in ascending order stay so in any part of it (a load leaves
+                // rows out only in order): kernels may then search them (AscendingKeyBitmapKernels)
+                io.blueshift.storage.ZoneMap zone = table.zoneMap(b, columns[c]);
+                if (zone != null && zone.ascending() && whole[c].validity() == null) {
+                    whole[c] = whole[c].asAscending();
+                }
+            }
             List<ColumnVector> slices = new ArrayList<>(columns.length);
             for (int offset = read ? 0 : m.from()[morsel]; offset < rows; offset += step) {
                 int n = Math.min(step, rows - offset);
                 slices.clear();
                 for (int c = 0; c < columns.length; c++) {
-                    slices.add(block.column(c).slice(offset, n));
+                    slices.add(whole[c].slice(offset, n));
                 }
                 downstream.accept(new Batch(slices, n));
             }
