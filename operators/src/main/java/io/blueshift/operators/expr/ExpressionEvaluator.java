@@ -47,7 +47,8 @@ public final class ExpressionEvaluator implements AutoCloseable {
     }
 
     /**
-     * Arithmetic values computed for {@link #sharedBatch}, by expression (structural equality):
+     * Arithmetic values computed for {@link #sharedBatch}, by canonical node (see
+     * {@link #canonical}):
      * an operand that several expressions of one batch share, such as
      * {@code price * (1 - discount)} in both {@code SUM(price * (1 - discount))} and
      * {@code SUM(price * (1 - discount) * (1 + tax))}, is computed once. Only for the very batch
@@ -55,7 +56,14 @@ public final class ExpressionEvaluator implements AutoCloseable {
      * until {@link #reset} (the scratch it lives in is reused). Computed vectors are never
      * written again, so a shared one stays right.
      */
-    private final Map<Expr, ColumnVector> shared = new HashMap<>();
+    private final Map<Expr, ColumnVector> shared = new IdentityHashMap<>();
+    /**
+     * Each arithmetic node met so far, mapped to the first structurally equal node met: the one
+     * deep equality lookup per node is paid once across batches, and each batch's lookups are by
+     * identity.
+     */
+    private final Map<Expr, Expr> canonical = new IdentityHashMap<>();
+    private final Map<Expr, Expr> canonicalByValue = new HashMap<>();
     private Batch sharedBatch;
     /** Whether arithmetic values are shared (off: -Dblueshift.expr.shared=false, for A/B). */
     private final boolean share = !"false".equals(System.getProperty("blueshift.expr.shared"));
@@ -110,11 +118,16 @@ public final class ExpressionEvaluator implements AutoCloseable {
             shared.clear();
             sharedBatch = batch;
         }
-        ColumnVector v = shared.get(a);
+        Expr key = canonical.get(a);
+        if (key == null) {
+            key = canonicalByValue.computeIfAbsent(a, x -> x);
+            canonical.put(a, key);
+        }
+        ColumnVector v = shared.get(key);
         if (v == null) {
             v = arithmetic(a, batch);
             if (sharedBatch == batch) { // not cleared by a nested evaluation on another batch
-                shared.put(a, v);
+                shared.put(key, v);
             }
         }
         return v;
