@@ -41,6 +41,7 @@ public class RunLogHarness {
             else qs.add(Integer.parseInt(x));
         }
         System.out.println("start " + up());
+        long sumCpu = 0, sumFlt = 0, sumGc = 0, sumAlloc = 0;
         for (int q : qs) {
             String sql = TpchQueries.sql(q);
             for (int t : ths) {
@@ -52,6 +53,7 @@ public class RunLogHarness {
                     long t0 = System.nanoTime(), c0 = pcpu(), m0 = TM.getCurrentThreadCpuTime(), j0 = CM.getTotalCompilationTime(), f0 = minflt(), g0 = gcms(), a0 = alloc();
                     try (QueryResult r = s.execute(s.plan(sql))) { r.rows(); }
                     sb.append(String.format(Locale.ROOT, " %.1f", (System.nanoTime() - t0) / 1e6));
+                    sumCpu += pcpu() - c0; sumFlt += minflt() - f0; sumGc += gcms() - g0; sumAlloc += alloc() - a0;
                     cpu.append(String.format(Locale.ROOT, " %.0f/%.0f/%d/f%d/g%d/a%d", (pcpu() - c0) / 1e6, (TM.getCurrentThreadCpuTime() - m0) / 1e6, CM.getTotalCompilationTime() - j0, (minflt() - f0) / 1000, gcms() - g0, (alloc() - a0) >> 20));
                 }
                 sb.append(cpu);
@@ -66,6 +68,8 @@ public class RunLogHarness {
             }
         }
         System.out.println("end " + up());
+        System.out.printf(Locale.ROOT, "timed runs in all: process cpu %.0f ms, minor faults %d, gc %d ms, heap %d MiB%n",
+                sumCpu / 1e6, sumFlt, sumGc, sumAlloc >> 20);
         if (d != null) d.close();
         s.close();
     }
