@@ -97,16 +97,16 @@ public final class Session implements AutoCloseable {
     public MemoryPool dataPool() { return data; }
 
     /**
-     * Off-heap bytes held by queries (running, or results not yet closed): the session's total
-     * less its tables and the freed buffers kept for the next query.
+     * Bytes held by queries (running, or results not yet closed): the session's total less its
+     * tables and the freed buffers and heap arrays kept for the next query.
      */
     public long queryMemoryInUse() {
-        return root.reserved() - data.reserved() - root.reusableBytes();
+        return root.reserved() - data.reserved() - root.reusableBytes() - root.keptArrayBytes();
     }
 
-    /** Freed query buffers the session keeps for its next queries (counted against its memory limit). */
+    /** Freed query buffers and heap arrays the session keeps for its next queries (counted against its memory limit). */
     public long memoryKeptForReuse() {
-        return root.reusableBytes();
+        return root.reusableBytes() + root.keptArrayBytes();
     }
 
     public void register(Table table) {
