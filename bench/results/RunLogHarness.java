@@ -3,7 +3,7 @@
  * our engine, then, with -Dduck=true, the same on DuckDB) with one line per query and thread count:
  * each timed run's wall ms, then "cpu" per run as P/C/J/fF/gG/aA: process CPU ms, the calling thread's
  * CPU ms (at one thread: the query's own work), JIT compile ms, thousands of minor page faults, GC ms,
- * MiB the calling thread allocated on the Java heap. Written to find why a query ran 3-9x slow for all
+ * MiB all threads allocated on the Java heap. Written to find why a query ran 3-9x slow for all
  * runs of one thread count in some processes (session 18: page faults on freshly grown young
  * generation, f10 and more per run, while a kernel boxed a vector per iteration; -Dexplain=true prints
  * an EXPLAIN ANALYZE after each timed set). Queries as "1-22" or "4,21". Run from the repository root:
@@ -23,6 +23,8 @@ public class RunLogHarness {
     static long pcpu() { return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(); }
     static long minflt() { try { String st = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat")); String[] f = st.substring(st.lastIndexOf(')') + 2).split(" "); return Long.parseLong(f[7]); } catch (Exception e) { return -1; } }
     static long gcms() { long t = 0; for (var g : ManagementFactory.getGarbageCollectorMXBeans()) t += g.getCollectionTime(); return t; }
+    /** Bytes allocated on the Java heap by all threads (the caller and the pool's workers). */
+    static long alloc() { return ((com.sun.management.ThreadMXBean) TM).getTotalThreadAllocatedBytes(); }
     static long up() { return ManagementFactory.getRuntimeMXBean().getUptime(); }
     public static void main(String[] a) throws Exception {
         int warm = Integer.getInteger("warm", 5), runs = Integer.getInteger("runs", 5);
@@ -39,6 +41,7 @@ public class RunLogHarness {
             else qs.add(Integer.parseInt(x));
         }
         System.out.println("start " + up());
+        long sumCpu = 0, sumFlt = 0, sumGc = 0, sumAlloc = 0;
         for (int q : qs) {
             String sql = TpchQueries.sql(q);
             for (int t : ths) {
@@ -47,10 +50,11 @@ public class RunLogHarness {
                 StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "q%02d %dt @%d:", q, t, up()));
                 StringBuilder cpu = new StringBuilder(" | cpu");
                 for (int i = 0; i < runs; i++) {
-                    long t0 = System.nanoTime(), c0 = pcpu(), m0 = TM.getCurrentThreadCpuTime(), j0 = CM.getTotalCompilationTime(), f0 = minflt(), g0 = gcms(), a0 = ((com.sun.management.ThreadMXBean) TM).getCurrentThreadAllocatedBytes();
+                    long t0 = System.nanoTime(), c0 = pcpu(), m0 = TM.getCurrentThreadCpuTime(), j0 = CM.getTotalCompilationTime(), f0 = minflt(), g0 = gcms(), a0 = alloc();
                     try (QueryResult r = s.execute(s.plan(sql))) { r.rows(); }
                     sb.append(String.format(Locale.ROOT, " %.1f", (System.nanoTime() - t0) / 1e6));
-                    cpu.append(String.format(Locale.ROOT, " %.0f/%.0f/%d/f%d/g%d/a%d", (pcpu() - c0) / 1e6, (TM.getCurrentThreadCpuTime() - m0) / 1e6, CM.getTotalCompilationTime() - j0, (minflt() - f0) / 1000, gcms() - g0, (((com.sun.management.ThreadMXBean) TM).getCurrentThreadAllocatedBytes() - a0) >> 20));
+                    sumCpu += pcpu() - c0; sumFlt += minflt() - f0; sumGc += gcms() - g0; sumAlloc += alloc() - a0;
+                    cpu.append(String.format(Locale.ROOT, " %.0f/%.0f/%d/f%d/g%d/a%d", (pcpu() - c0) / 1e6, (TM.getCurrentThreadCpuTime() - m0) / 1e6, CM.getTotalCompilationTime() - j0, (minflt() - f0) / 1000, gcms() - g0, (alloc() - a0) >> 20));
                 }
                 sb.append(cpu);
                 if (explain) System.out.println(s.explainAnalyze(sql));
@@ -64,6 +68,8 @@ public class RunLogHarness {
             }
         }
         System.out.println("end " + up());
+        System.out.printf(Locale.ROOT, "timed runs in all: process cpu %.0f ms, minor faults %d, gc %d ms, heap %d MiB%n",
+                sumCpu / 1e6, sumFlt, sumGc, sumAlloc >> 20);
         if (d != null) d.close();
         s.close();
     }

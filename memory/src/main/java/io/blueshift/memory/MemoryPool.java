@@ -42,6 +42,12 @@ public final class MemoryPool implements AutoCloseable {
      * they are freed); see {@link #keepReusableOfChildren}. Guarded by {@link #reusable}.
      */
     private long inheritedReuseMaxBytes;
+    /** Freed Java-heap arrays kept for reuse ({@link #keepHeapArrays}); guarded by itself. */
+    private final KeptArrays keptArrays = new KeptArrays();
+    /** At most this many bytes of freed heap arrays kept (0: none); guarded by {@link #keptArrays}. */
+    private long keptArraysMaxBytes;
+    /** Heap arrays are kept only from this size up (smaller ones come cheaply from a thread's allocation buffer). */
+    static final long KEEP_ARRAY_MIN_BYTES = 16 << 10;
 
     private MemoryPool(String name, MemoryPool parent, long limit) {
         if (limit <= 0) {
@@ -257,6 +263,204 @@ public final class MemoryPool implements AutoCloseable {
         return this;
     }
 
+    /**
+     * From now on, large Java-heap arrays that this pool's descendants hand back ({@link
+     * #recycle}) are kept here, up to {@code maxBytes} in all (oldest evicted first), and
+     * {@link #newLongs}, {@link #newInts} and {@link #newDoubles} anywhere under this pool take
+     * them back before allocating. Operators' heap state (group tables, their keys and sums) is
+     * made and dropped at the same sizes run after run; a fresh array of megabytes lands on
+     * young-generation pages the JVM may have just grown or given back, a page fault per 4 KiB
+     * page (session 18: thousands per run and 3-6x slow processes), and makes the collector run
+     * sooner. Kept arrays are counted against this pool and its ancestors ({@link
+     * #keptArrayBytes}) and given up when this pool closes or a reservation under it needs the room.
+     */
+    public MemoryPool keepHeapArrays(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative size: " + maxBytes);
+        }
+        synchronized (keptArrays) {
+            keptArraysMaxBytes = maxBytes;
+        }
+        return this;
+    }
+
+    /** Bytes of freed heap arrays this pool keeps for reuse (counted in {@link #reserved}). */
+    public long keptArrayBytes() {
+        synchronized (keptArrays) {
+            return keptArrays.bytes();
+        }
+    }
+
+    /**
+     * The nearest pool from this one up that keeps heap arrays, or null (always null with
+     * -Dblueshift.memory.keepHeapArrays=false, read at each call: for A/B measurements in one process).
+     */
+    private MemoryPool arrayKeeper() {
+        if ("false".equals(System.getProperty("blueshift.memory.keepHeapArrays"))) {
+            return null;
+        }
+        for (MemoryPool p = this; p != null; p = p.parent) {
+            if (p.keptArraysMaxBytes > 0) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A zeroed {@code long[length]}: a kept one ({@link #keepHeapArrays}) when there is one of
+     * that length, else a new one. The caller accounts its bytes as before (a {@link
+     * #reserveExternal} reservation) and may hand it back with {@link #recycle} when done.
+     */
+    public long[] newLongs(int length) {
+        Object kept = takeKept(0, length, length * 8L);
+        if (kept == null) {
+            return new long[length];
+        }
+        long[] a = (long[]) kept;
+        java.util.Arrays.fill(a, 0L);
+        return a;
+    }
+
+    /** {@link #newLongs} for {@code int[]}. */
+    public int[] newInts(int length) {
+        Object kept = takeKept(1, length, length * 4L);
+        if (kept == null) {
+            return new int[length];
+        }
+        int[] a = (int[]) kept;
+        java.util.Arrays.fill(a, 0);
+        return a;
+    }
+
+    /** {@link #newLongs} for {@code double[]}. */
+    public double[] newDoubles(int length) {
+        Object kept = takeKept(2, length, length * 8L);
+        if (kept == null) {
+            return new double[length];
+        }
+        double[] a = (double[]) kept;
+        java.util.Arrays.fill(a, 0.0);
+        return a;
+    }
+
+    /**
+     * {@code Arrays.copyOf(old, length)} into a kept array when there is one ({@link
+     * #newLongs}), handing {@code old} back ({@link #recycle}): the caller must drop every other
+     * reference to it.
+     */
+    public long[] resizeLongs(long[] old, int length) {
+        Object kept = takeKept(0, length, length * 8L);
+        long[] a;
+        if (kept == null) {
+            a = java.util.Arrays.copyOf(old, length);
+        } else {
+            a = (long[]) kept;
+            int n = Math.min(old.length, length);
+            System.arraycopy(old, 0, a, 0, n);
+            java.util.Arrays.fill(a, n, length, 0L);
+        }
+        recycle(old);
+        return a;
+    }
+
+    /** {@link #resizeLongs} for {@code int[]}. */
+    public int[] resizeInts(int[] old, int length) {
+        Object kept = takeKept(1, length, length * 4L);
+        int[] a;
+        if (kept == null) {
+            a = java.util.Arrays.copyOf(old, length);
+        } else {
+            a = (int[]) kept;
+            int n = Math.min(old.length, length);
+            System.arraycopy(old, 0, a, 0, n);
+            java.util.Arrays.fill(a, n, length, 0);
+        }
+        recycle(old);
+        return a;
+    }
+
+    /** {@link #resizeLongs} for {@code double[]}. */
+    public double[] resizeDoubles(double[] old, int length) {
+        Object kept = takeKept(2, length, length * 8L);
+        double[] a;
+        if (kept == null) {
+            a = java.util.Arrays.copyOf(old, length);
+        } else {
+            a = (double[]) kept;
+            int n = Math.min(old.length, length);
+            System.arraycopy(old, 0, a, 0, n);
+            java.util.Arrays.fill(a, n, length, 0.0);
+        }
+        recycle(old);
+        return a;
+    }
+
+    private Object takeKept(int kind, int length, long bytes) {
+        if (bytes < KEEP_ARRAY_MIN_BYTES) {
+            return null;
+        }
+        MemoryPool keeper = arrayKeeper();
+        if (keeper == null) {
+            return null;
+        }
+        Object a;
+        synchronized (keeper.keptArrays) {
+            a = keeper.keptArrays.take(kind, length);
+        }
+        if (a != null) {
+            keeper.unreserve(bytes);
+        }
+        return a;
+    }
+
+    /**
+     * Hands back a {@code long[]}, {@code int[]} or {@code double[]} the caller no longer uses
+     * (no reference to it may remain anywhere): kept by the nearest pool up that {@link
+     * #keepHeapArrays keeps arrays}, while it has room, for a later {@link #newLongs} (or
+     * another kind) of the same length. Others, small ones and null are left to the collector.
+     */
+    public void recycle(Object array) {
+        if (array == null) {
+            return;
+        }
+        long bytes = KeptArrays.bytes(array);
+        if (bytes < KEEP_ARRAY_MIN_BYTES) {
+            return;
+        }
+        MemoryPool keeper = arrayKeeper();
+        if (keeper == null || bytes > keeper.keptArraysMaxBytes) {
+            return;
+        }
+        long evictedBytes = 0;
+        synchronized (keeper.keptArrays) {
+            if (keeper.closed) {
+                return;
+            }
+            while (keeper.keptArrays.bytes() + bytes > keeper.keptArraysMaxBytes) {
+                evictedBytes += KeptArrays.bytes(keeper.keptArrays.removeOldest());
+            }
+            if (keeper.reserveOrRefuse(bytes) == null) {
+                keeper.keptArrays.add(array);
+            }
+        }
+        if (evictedBytes > 0) {
+            keeper.unreserve(evictedBytes);
+        }
+    }
+
+    /** Gives up the kept heap arrays; returns whether there were any. */
+    private boolean dropKeptArrays() {
+        long bytes;
+        synchronized (keptArrays) {
+            bytes = keptArrays.clear();
+        }
+        if (bytes > 0) {
+            unreserve(bytes);
+        }
+        return bytes > 0;
+    }
+
     /** Bytes of freed buffers this pool keeps for reuse (counted in {@link #reserved}). */
     public long reusableBytes() {
         synchronized (reusable) {
@@ -331,6 +535,7 @@ public final class MemoryPool implements AutoCloseable {
         boolean dropped = false;
         for (MemoryPool p = this; p != refused.parent; p = p.parent) {
             dropped |= p.dropReusable();
+            dropped |= p.dropKeptArrays();
         }
         if (!dropped) {
             throw MemoryLimitExceededException.overLimit(owner, size, refused.name, refused.limit, refused.reserved.get());
@@ -496,9 +701,12 @@ public final class MemoryPool implements AutoCloseable {
                     + " bytes still allocated:" + leaks);
         }
         synchronized (reusable) {
-            closed = true;
+            synchronized (keptArrays) {
+                closed = true;
+            }
         }
         handUpReusable(); // anything freed into the list while closing
+        dropKeptArrays();
         if (parent != null) {
             synchronized (parent) {
                 parent.children.remove(this);

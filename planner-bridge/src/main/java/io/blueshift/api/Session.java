@@ -33,6 +33,13 @@ public final class Session implements AutoCloseable {
      * accounted against the session's limit and given up whenever a reservation needs it.
      */
     private static final long REUSE_MAX_BYTES = 64L << 20;
+    /**
+     * At most this much of the large Java-heap arrays queries drop (group tables, their keys and
+     * sums) is kept for the next ones ({@link MemoryPool#keepHeapArrays}), and no more than an
+     * eighth of the JVM's heap or a sixteenth of the session's limit. TPC-H Q18 at SF 1 made
+     * about 240 MB of such arrays a run, of which at most about 100 MB live at once.
+     */
+    private static final long KEEP_ARRAYS_MAX_BYTES = 256L << 20;
 
     private volatile Options options;
     private final MemoryPool root;
@@ -53,7 +60,9 @@ public final class Session implements AutoCloseable {
         this.kernels = Kernels.provider();
         // buffers a query's scans decode into outlive it for the next query (bounded, freed on close)
         this.root = MemoryPool.root("blueshift", options.memoryLimit())
-                .keepReusableOfChildren(Math.min(REUSE_MAX_BYTES, options.memoryLimit() / 16));
+                .keepReusableOfChildren(Math.min(REUSE_MAX_BYTES, options.memoryLimit() / 16))
+                .keepHeapArrays(Math.min(KEEP_ARRAYS_MAX_BYTES,
+                        Math.min(options.memoryLimit() / 16, Runtime.getRuntime().maxMemory() / 8)));
         this.data = root.child("data");
         this.workers = new WorkerPool(options.threads());
         this.files = new io.blueshift.sql.FileResolver(data);
@@ -88,16 +97,16 @@ public final class Session implements AutoCloseable {
     public MemoryPool dataPool() { return data; }
 
     /**
-     * Off-heap bytes held by queries (running, or results not yet closed): the session's total
-     * less its tables and the freed buffers kept for the next query.
+     * Bytes held by queries (running, or results not yet closed): the session's total less its
+     * tables and the freed buffers and heap arrays kept for the next query.
      */
     public long queryMemoryInUse() {
-        return root.reserved() - data.reserved() - root.reusableBytes();
+        return root.reserved() - data.reserved() - root.reusableBytes() - root.keptArrayBytes();
     }
 
-    /** Freed query buffers the session keeps for its next queries (counted against its memory limit). */
+    /** Freed query buffers and heap arrays the session keeps for its next queries (counted against its memory limit). */
     public long memoryKeptForReuse() {
-        return root.reusableBytes();
+        return root.reusableBytes() + root.keptArrayBytes();
     }
 
     public void register(Table table) {

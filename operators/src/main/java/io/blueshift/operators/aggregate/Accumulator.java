@@ -23,6 +23,8 @@ final class Accumulator implements AutoCloseable {
 
     private final AggregateCall call;
     private final HeapAccount account;
+    /** Where the state arrays are taken from and handed back to ({@link MemoryPool#newLongs}). */
+    private final MemoryPool pool;
     private final boolean floating;     // value slots hold doubles
     private final boolean wideInput;    // input values are 8-byte integers
     private long[] values;              // integer state (null when floating)
@@ -34,6 +36,7 @@ final class Accumulator implements AutoCloseable {
 
     Accumulator(AggregateCall call, MemoryPool pool, int capacity) {
         this.call = call;
+        this.pool = pool;
         this.account = new HeapAccount(pool, "aggregate " + call.name());
         DataType in = call.inputType();
         this.floating = in instanceof DataType.Float64Type
@@ -91,17 +94,17 @@ final class Accumulator implements AutoCloseable {
         }
         if (call.function() != AggregateFunction.COUNT_STAR) {
             if (floating) {
-                doubles = doubles == null ? new double[newCapacity] : Arrays.copyOf(doubles, newCapacity);
+                doubles = doubles == null ? pool.newDoubles(newCapacity) : pool.resizeDoubles(doubles, newCapacity);
                 double id = call.function() == AggregateFunction.MIN ? Double.POSITIVE_INFINITY
                         : call.function() == AggregateFunction.MAX ? Double.NEGATIVE_INFINITY : 0.0;
                 Arrays.fill(doubles, capacity, newCapacity, id);
             } else {
-                values = values == null ? new long[newCapacity] : Arrays.copyOf(values, newCapacity);
+                values = values == null ? pool.newLongs(newCapacity) : pool.resizeLongs(values, newCapacity);
                 Arrays.fill(values, capacity, newCapacity, identity());
             }
         }
         if (counts != null) {
-            counts = Arrays.copyOf(counts, newCapacity);
+            counts = pool.resizeLongs(counts, newCapacity);
         }
         capacity = newCapacity;
     }
@@ -128,7 +131,9 @@ final class Accumulator implements AutoCloseable {
     /** Starts counting non-null inputs per group: until now every row of a group counted. */
     private void startCounts(long[] groupRows) {
         account.resize((bytesPerGroup() + 8) * capacity + laneBytes());
-        counts = Arrays.copyOf(groupRows, capacity);
+        long[] c = pool.newLongs(capacity);
+        System.arraycopy(groupRows, 0, c, 0, Math.min(groupRows.length, capacity));
+        counts = c;
     }
 
     /** Slots per group while the table has few groups (see {@code GroupTable.update}); a power of two. */
@@ -609,5 +614,13 @@ final class Accumulator implements AutoCloseable {
     @Override
     public void close() {
         account.close();
+        // the state arrays never leave the accumulator (finish copies them into vectors)
+        pool.recycle(values);
+        pool.recycle(doubles);
+        pool.recycle(counts);
+        values = null;
+        doubles = null;
+        counts = null;
+        capacity = 0;
     }
 }

@@ -29,6 +29,8 @@ final class DistinctPairs implements AutoCloseable {
     private final boolean wide;
     private final boolean keepOrder;
     private final HeapAccount account;
+    /** Where the slot and pair arrays are taken from and handed back to ({@link MemoryPool#newLongs}). */
+    private final MemoryPool pool;
 
     private long[] slotValues;
     private int[] slotGroups;     // group id + 1; 0 = empty
@@ -63,6 +65,7 @@ final class DistinctPairs implements AutoCloseable {
     DistinctPairs(DataType type, MemoryPool pool, boolean keepOrder, long expected) {
         this.wide = type.byteWidth() == 8;
         this.keepOrder = keepOrder;
+        this.pool = pool;
         this.account = new HeapAccount(pool, "distinct aggregate pairs");
         long want = Math.max(INITIAL_SLOTS, Long.highestOneBit(Math.clamp(expected, 1, 1L << 29)) << 2);
         allocate((int) want);
@@ -70,8 +73,8 @@ final class DistinctPairs implements AutoCloseable {
 
     private void allocate(int slots) {
         account.resize(slots * 12L + (long) pairGroups.length * 13 + batchValues.length * 8L + nullSeen.length);
-        slotValues = new long[slots];
-        slotGroups = new int[slots];
+        slotValues = pool.newLongs(slots);
+        slotGroups = pool.newInts(slots);
         mask = slots - 1;
         shift = 64 - Integer.numberOfTrailingZeros(slots);
     }
@@ -217,8 +220,8 @@ final class DistinctPairs implements AutoCloseable {
         int i = pairs;
         if (i == pairGroups.length) {
             int cap = Math.max(1024, i * 2);
-            pairGroups = Arrays.copyOf(pairGroups, cap);
-            pairValues = Arrays.copyOf(pairValues, cap);
+            pairGroups = pool.resizeInts(pairGroups, cap);
+            pairValues = pool.resizeLongs(pairValues, cap);
             if (pairNulls != null) {
                 pairNulls = Arrays.copyOf(pairNulls, cap);
             }
@@ -255,6 +258,8 @@ final class DistinctPairs implements AutoCloseable {
                 sv[pos] = v;
             }
         }
+        pool.recycle(oldValues);
+        pool.recycle(oldGroups);
     }
 
     /**
@@ -298,6 +303,11 @@ final class DistinctPairs implements AutoCloseable {
     @Override
     public void close() {
         account.close();
+        // none of these arrays leaves the set (values() copies into a vector)
+        pool.recycle(slotValues);
+        pool.recycle(slotGroups);
+        pool.recycle(pairGroups);
+        pool.recycle(pairValues);
         slotValues = new long[0];
         slotGroups = new int[0];
         pairGroups = new int[0];

@@ -30,12 +30,15 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
     final DataType type;
     final HeapAccount account;
+    /** The pool the arrays are accounted in, taken from and handed back to ({@link MemoryPool#newLongs}). */
+    final MemoryPool pool;
     int capacity;
     /** NULL keys by group, from the first NULL stored on (null before). */
     boolean[] nulls;
 
     GroupKeyColumn(DataType type, MemoryPool pool, String owner) {
         this.type = type;
+        this.pool = pool;
         this.account = new HeapAccount(pool, owner);
     }
 
@@ -241,7 +244,11 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
     @Override
     public void close() {
         account.close();
+        recycleValues();
     }
+
+    /** Hands the values array back to the pool ({@link MemoryPool#recycle}); the column holds none after. */
+    void recycleValues() {}
 
     /** INT32 and DATE keys. */
     static final class Ints extends GroupKeyColumn {
@@ -249,9 +256,14 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         Ints(DataType type, MemoryPool pool, String owner) { super(type, pool, owner); }
 
+        @Override void recycleValues() {
+            pool.recycle(values);
+            values = new int[0];
+        }
+
         @Override long valueBytes(int capacity) { return capacity * 4L; }
 
-        @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
+        @Override void growValues(int capacity) { values = pool.resizeInts(values, capacity); }
 
         int[] batch = new int[0];
 
@@ -321,9 +333,14 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
 
         Longs(DataType type, MemoryPool pool, String owner) { super(type, pool, owner); }
 
+        @Override void recycleValues() {
+            pool.recycle(values);
+            values = new long[0];
+        }
+
         @Override long valueBytes(int capacity) { return capacity * 8L; }
 
-        @Override void growValues(int capacity) { values = Arrays.copyOf(values, capacity); }
+        @Override void growValues(int capacity) { values = pool.resizeLongs(values, capacity); }
 
         long[] batch = new long[0];
 
@@ -475,11 +492,16 @@ abstract sealed class GroupKeyColumn implements AutoCloseable
             this.heapAccount = new HeapAccount(pool, owner + " string data");
         }
 
+        @Override void recycleValues() {
+            pool.recycle(views);
+            views = new long[0];
+        }
+
         @Override long valueBytes(int capacity) { return capacity * 16L; }
 
         @Override long batchBytes() { return batch.length * 8L + batch.length / 2; }
 
-        @Override void growValues(int capacity) { views = Arrays.copyOf(views, capacity * 2); }
+        @Override void growValues(int capacity) { views = pool.resizeLongs(views, capacity * 2); }
 
         private void reserveHeap(int bytes) {
             if (heap.length - fill >= bytes) {

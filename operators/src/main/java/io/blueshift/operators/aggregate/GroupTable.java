@@ -131,8 +131,8 @@ final class GroupTable implements AutoCloseable {
                 callState[i] = at;
             }
             groupAccount.resize(initial * 16L);
-            groupHashes = new long[initial];
-            groupRows = new long[initial];
+            groupHashes = pool.newLongs(initial);
+            groupRows = pool.newLongs(initial);
             groupCapacity = initial;
             rehash(initial * 2);
         } catch (RuntimeException e) {
@@ -153,7 +153,7 @@ final class GroupTable implements AutoCloseable {
     /** Rebuilds the slots at {@code size} (a power of two) from the groups' hashes. */
     private void rehash(int size) {
         slotAccount.resize(size * 8L);
-        long[] s = new long[size];
+        long[] s = pool.newLongs(size);
         int mask = size - 1;
         long[] h = groupHashes;
         for (int g = 0; g < groupCount; g++) {
@@ -163,6 +163,7 @@ final class GroupTable implements AutoCloseable {
             }
             s[pos] = (h[g] & TAG) | (g + 1);
         }
+        pool.recycle(slots);
         slots = s;
         slotMask = mask;
     }
@@ -596,8 +597,8 @@ final class GroupTable implements AutoCloseable {
 
     private void growGroups(int capacity) {
         groupAccount.resize(capacity * 16L);
-        groupHashes = Arrays.copyOf(groupHashes, capacity);
-        groupRows = Arrays.copyOf(groupRows, capacity);
+        groupHashes = pool.resizeLongs(groupHashes, capacity);
+        groupRows = pool.resizeLongs(groupRows, capacity);
         for (GroupKeyColumn k : keys) {
             k.grow(capacity);
         }
@@ -673,6 +674,7 @@ final class GroupTable implements AutoCloseable {
      */
     void seal() {
         closePacked();
+        pool.recycle(slots);
         slots = new long[0];
         slotMask = 0;
         slotAccount.close();
@@ -906,6 +908,10 @@ final class GroupTable implements AutoCloseable {
         indexAccount.close();
         rowMapAccount.close();
         scratch.close();
+        // no reference to these arrays leaves the table (finish copies them into vectors)
+        pool.recycle(slots);
+        pool.recycle(groupHashes);
+        pool.recycle(groupRows);
         slots = new long[0];
         groupHashes = new long[0];
         groupRows = new long[0];

@@ -36,6 +36,11 @@ final class JoinHashTable implements AutoCloseable {
     private final List<ColumnVector> keys = new ArrayList<>();
     private Allocation slotAlloc;
     /**
+     * The query's pool: the table's arrays (slots, chains, indexes, bitmaps) come from it and go
+     * back to it on close ({@link MemoryPool#newLongs}, {@link MemoryPool#recycle}).
+     */
+    private MemoryPool pool;
+    /**
      * The direct index, when one integral key's values span few enough values (a dense key,
      * such as a primary key): {@code direct[key - directMin]} is the first build row with that
      * key + 1 (0 = none); it replaces the slots, and probes read it without hashing. With
@@ -149,9 +154,10 @@ final class JoinHashTable implements AutoCloseable {
 
     private void build(ExecutionContext ctx) {
         MemoryPool pool = ctx.pool();
+        this.pool = pool;
         int n = rows.size();
         nextAlloc = pool.reserveExternal(Math.max(n, 1) * 4L, "hash join chains");
-        next = new int[Math.max(n, 1)];
+        next = pool.newInts(Math.max(n, 1));
         if (keys.isEmpty()) {
             for (int r = 0; r < n; r++) {
                 next[r] = r + 1 < n ? r + 1 : -1;
@@ -180,7 +186,7 @@ final class JoinHashTable implements AutoCloseable {
         try (Allocation hashAccount = pool.reserveExternal(Math.max(n, 1) * 8L, "hash join build hashes");
              Allocation orderAccount = pool.reserveExternal(partitions == 1 ? 0 : (long) n * 4 + (long) chunks * partitions * 4,
                      "hash join build partitions")) {
-            long[] hashes = new long[Math.max(n, 1)];
+            long[] hashes = pool.newLongs(Math.max(n, 1));
             int[][] counts = new int[chunks][partitions];
             MemorySegment hashSegment = MemorySegment.ofArray(hashes);
             boolean nulls = hasNullKey;
@@ -212,7 +218,7 @@ final class JoinHashTable implements AutoCloseable {
                 }
                 start[p + 1] = at;
             }
-            int[] order = partitions == 1 ? null : new int[start[partitions]];
+            int[] order = partitions == 1 ? null : pool.newInts(start[partitions]);
             if (order != null) {
                 run(ctx, chunks, c -> {
                     int[] at = offset[c];
@@ -240,7 +246,7 @@ final class JoinHashTable implements AutoCloseable {
             int tasks = partitions == 1 ? 1 : Math.min(partitions, ctx.threads() * 4);
             run(ctx, tasks, t -> {
                 for (int p = t; p < partitions; p += tasks) {
-                    long[] slots = new long[caps[p]];
+                    long[] slots = pool.newLongs(caps[p]);
                     int mask = caps[p] - 1;
                     boolean dup = false;
                     if (order == null) {
@@ -268,6 +274,9 @@ final class JoinHashTable implements AutoCloseable {
             for (boolean d : duplicates) {
                 unique &= !d;
             }
+            // every task has ended (run waits for them): nothing refers to these any more
+            pool.recycle(hashes);
+            pool.recycle(order);
         }
     }
 
@@ -350,7 +359,7 @@ final class JoinHashTable implements AutoCloseable {
 
     private boolean fillDirect(ExecutionContext ctx, int best, long bestLen, Allocation account) {
         int n = rows.size();
-        int[] index = new int[(int) bestLen];
+        int[] index = pool.newInts((int) bestLen);
         ColumnVector k = keys.get(best);
         MemorySegment data = k.data();
         boolean four = k.byteWidth() == 4;
@@ -369,6 +378,7 @@ final class JoinHashTable implements AutoCloseable {
             if (head != 0) {
                 if (several) {
                     account.close();
+                    pool.recycle(index);
                     return false;
                 }
                 dup = true;
@@ -415,7 +425,7 @@ final class JoinHashTable implements AutoCloseable {
         Allocation wordsAccount = ctx.pool().reserveExternal(words * 16L, "hash join ranked index");
         Allocation headsAccount = null;
         try {
-            long[] ranked = new long[2 * words];
+            long[] ranked = pool.newLongs(2 * words);
             ColumnVector k = keys.get(best);
             MemorySegment data = k.data();
             boolean four = k.byteWidth() == 4;
@@ -424,11 +434,13 @@ final class JoinHashTable implements AutoCloseable {
             markRanked(ranked, data, four, min, n, nullKeys, ctx);
             int distinct = countRanks(ranked, words);
             headsAccount = ctx.pool().reserveExternal((distinct + 1L) * 4, "hash join ranked index");
-            int[] heads = new int[distinct + 1];
+            int[] heads = pool.newInts(distinct + 1);
             int chained = chainRanked(ranked, heads, next, data, four, min, n, nullKeys, keys.size() > 1, ctx);
             if (chained < 0) {
                 wordsAccount.close();
                 headsAccount.close();
+                pool.recycle(ranked);
+                pool.recycle(heads);
                 return false;
             }
             unique = chained == 0;
@@ -675,7 +687,7 @@ final class JoinHashTable implements AutoCloseable {
             }
             int words = (int) ((range + 63) >>> 6);
             Allocation account = pool.reserveExternal(words * 8L, "hash join key bitmap");
-            long[] bits = new long[words];
+            long[] bits = pool.newLongs(words);
             if (!hashed && rankWords != null && c == directColumn) {
                 // the ranked index holds this very bitmap (same range): no pass over the rows
                 copyRankedBits(rankWords, bits, words);
@@ -688,10 +700,12 @@ final class JoinHashTable implements AutoCloseable {
             double density = (double) set / range;
             if (density > 0.5 || (keyBits != null && density >= bestDensity)) {
                 account.close();
+                pool.recycle(bits);
                 continue;
             }
             if (keyBitsAlloc != null) {
                 keyBitsAlloc.close();
+                pool.recycle(keyBits);
             }
             bestDensity = density;
             keyBitsAlloc = account;
@@ -731,7 +745,7 @@ final class JoinHashTable implements AutoCloseable {
         boolean four = k.byteWidth() == 4;
         int words = (int) ((range + 63) >>> 6);
         Allocation account = pool.reserveExternal(words * 8L, "hash join key range bitmap");
-        long[] bits = new long[words];
+        long[] bits = pool.newLongs(words);
         setRangeBits(bits, data, validity, four, min, n);
         rangeBitsAlloc = account;
         rangeBits = bits;
@@ -1310,6 +1324,21 @@ final class JoinHashTable implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) {
+            // no reference to these leaves the table once its probes are done
+            if (parts != null) {
+                for (long[] slots : parts) {
+                    pool.recycle(slots);
+                }
+            }
+            pool.recycle(next);
+            pool.recycle(direct);
+            pool.recycle(rankWords);
+            pool.recycle(keyBits);
+            pool.recycle(rangeBits);
+            next = null;
+            pool = null; // a second close hands nothing back twice
+        }
         if (slotAlloc != null) slotAlloc.close();
         if (directAlloc != null) directAlloc.close();
         if (rankAlloc != null) rankAlloc.close();
