@@ -20,9 +20,10 @@ import java.util.List;
  * (Q1's four) cost nothing more. When it reaches {@link #partitionAfterGroups} groups, the rows
  * it took per group decide: at {@link #RUN_ROWS_PER_GROUP} or more (clustered keys) its groups
  * are copied out as a run ordered by hash partition and the table starts over at
- * {@link #RUN_GROUPS} groups; under that, with several workers, its groups move into
- * {@code 2^}{@link #partitionBits} partition tables and from then on each batch's rows are
- * routed there (one worker keeps one table).
+ * {@link #RUN_GROUPS} groups; with several workers and keys all but distinct (see
+ * {@link #ROUTE_ROWS_NUM}), its groups move into {@code 2^}{@link #partitionBits} partition
+ * tables and from then on each batch's rows are routed there; otherwise (and always with one
+ * worker) the one table takes every group.
  * <p>
  * Finish: with neither runs nor partitions, the tables fold into the largest on one thread,
  * unless many groups lie outside it (see {@link #foldIntoLargest}): then they are sealed as
@@ -57,6 +58,25 @@ public final class HashAggregate implements Sink, AutoCloseable {
     static final int RUN_GROUPS = 1 << 14;
     /** Groups per partition of a merge into new tables (see {@link #mergeBits}). */
     static final int MERGE_PARTITION_GROUPS = 1 << 14;
+    /**
+     * With several workers, a full table whose keys repeat (at least {@code NUM / DEN} rows
+     * per group) is not partitioned: it takes every group, and the finish merges the workers'
+     * tables in parallel ({@link #mergePartitions}). Routing each row to partition tables costs
+     * more than that merge unless nearly every row is a new group: the partition tables
+     * together are as large as the one table, but each is under the size from which a table
+     * {@link GroupTable touches slots ahead}, so their cache misses come one at a time (TPC-H
+     * Q13 at two threads, 150K groups of about five rows a worker: 26% less CPU unrouted;
+     * 1.5M distinct strings: 26% more).
+     */
+    static final int ROUTE_ROWS_NUM = 9, ROUTE_ROWS_DEN = 8;
+    /**
+     * Nearly distinct keys at {@link #partitionAfterGroups} may still repeat later (random keys
+     * of a large domain): they are routed only when still nearly distinct at this many times
+     * that size (at 256K groups, a domain of 800K random keys has had 1.2 rows a group).
+     */
+    static final int ROUTE_CHECK_FACTOR = 4;
+    /** Under {@code NUM / DEN} rows a group at the first limit (all but distinct keys), the table is routed at once. */
+    static final int ALL_DISTINCT_NUM = 65, ALL_DISTINCT_DEN = 64;
     /** When positive, replaces {@link #partitionAfterGroups} (tests and A/B measurements; 0 = the rule). */
     static volatile int partitionAfterOverride;
 
@@ -114,6 +134,10 @@ public final class HashAggregate implements Sink, AutoCloseable {
         final int partitionAfter;
         /** Groups at which the table is sealed as a run or partitioned: {@link #partitionAfter}, smaller once sealing. */
         int limit;
+        /** The table passed {@link #partitionAfter} with nearly distinct keys: at {@link #limit} it is routed or kept whole. */
+        boolean routeCheck;
+        /** {@code -Dblueshift.agg.routeEarly=true}: route at the first limit unless clustered (A/B measurements). */
+        final boolean routeEarly;
         final int bits;
         final ExecutionContext ctx;
 
@@ -122,6 +146,7 @@ public final class HashAggregate implements Sink, AutoCloseable {
             this.partitionAfter = partitionAfterGroups(ctx);
             this.limit = partitionAfter;
             this.bits = partitionBits(ctx);
+            this.routeEarly = Boolean.getBoolean("blueshift.agg.routeEarly");
             this.table = newTable(ctx);
         }
 
@@ -130,6 +155,8 @@ public final class HashAggregate implements Sink, AutoCloseable {
             this.ctx = from.ctx;
             this.partitionAfter = from.partitionAfter;
             this.limit = from.limit;
+            this.routeCheck = from.routeCheck;
+            this.routeEarly = from.routeEarly;
             this.bits = from.bits;
             this.table = from.table;
             this.parts = from.parts;
@@ -157,7 +184,15 @@ public final class HashAggregate implements Sink, AutoCloseable {
             runs.add(run);
             table.reset();
             tableRows = 0;
+            routeCheck = false;
             limit = Math.min(partitionAfter, RUN_GROUPS);
+        }
+
+        /** Seals the table as the last run and frees it (the finish). */
+        void sealLast() {
+            sealRun();
+            table.close();
+            table = null;
         }
 
         /** Moves the table's groups into new partition tables; the table stays, empty. */
@@ -274,15 +309,38 @@ public final class HashAggregate implements Sink, AutoCloseable {
         l.table.add(batch);
         l.tableRows += batch.liveCount();
         if (l.table.groupCount() >= l.limit) {
-            if (l.tableRows >= (long) RUN_ROWS_PER_GROUP * l.table.groupCount()) {
-                l.sealRun();
-            } else if (l.ctx.threads() > 1 && !l.table.directKeys()) {
-                l.partition();
-            } else {
-                // one worker, or keys an array indexes (no table to outgrow the caches): the one table takes every group
-                l.limit = Integer.MAX_VALUE;
-            }
+            full(l);
         }
+    }
+
+    /**
+     * A worker's table reached its limit: seal it as a run (clustered keys), route from now on
+     * (keys all but distinct, or nearly distinct still at {@link #ROUTE_CHECK_FACTOR} times the
+     * first limit), look again at that size (keys nearly distinct so far), or let the one table
+     * take every group.
+     */
+    private static void full(Local l) {
+        long groups = l.table.groupCount();
+        if (!l.routeCheck && l.tableRows >= (long) RUN_ROWS_PER_GROUP * groups) {
+            l.sealRun();
+            return;
+        }
+        boolean distinct = l.tableRows * ROUTE_ROWS_DEN < groups * ROUTE_ROWS_NUM;
+        if (l.routeEarly && l.ctx.threads() > 1 && !l.table.directKeys()) {
+            l.partition(); // the rule before session 19 (A/B measurements)
+            return;
+        }
+        if (l.ctx.threads() > 1 && !l.table.directKeys() && distinct) {
+            if (l.routeCheck || l.tableRows * ALL_DISTINCT_DEN < groups * ALL_DISTINCT_NUM) {
+                l.partition();
+                return;
+            }
+            l.routeCheck = true;
+            l.limit = (int) Math.min(Integer.MAX_VALUE, (long) l.partitionAfter * ROUTE_CHECK_FACTOR);
+            return;
+        }
+        // one worker, keys an array indexes, or keys that repeat: the one table takes every group
+        l.limit = Integer.MAX_VALUE;
     }
 
     @Override
@@ -352,7 +410,8 @@ public final class HashAggregate implements Sink, AutoCloseable {
             }
         }
         if (!unsealed.isEmpty()) {
-            io.blueshift.operators.exec.ParallelTasks.run(ctx, unsealed.size(), i -> unsealed.get(i).sealRun());
+            // a sealed table is freed at once: its groups are in the run
+            io.blueshift.operators.exec.ParallelTasks.run(ctx, unsealed.size(), i -> unsealed.get(i).sealLast());
         }
         int bits = -1;
         long groups = 0;

@@ -116,6 +116,36 @@ class HashAggregateMergeTest extends OperatorTestBase {
         checkAllThreadCounts(rows(60_000, 0, 25_000), new int[] {300});
     }
 
+    /** Row i's key drawn at random (a fixed mix of i) from {@code groups} keys: repeats at any rate, in no order. */
+    private static List<Object[]> randomRows(int n, int groups) {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long x = (i + 1) * 0x9E3779B97F4A7C15L;
+            x ^= x >>> 31;
+            long g = 2_000_000 + Math.floorMod(x * 0xBF58476D1CE4E5B9L >>> 1, groups);
+            Long k = g % 89 == 0 ? null : g;
+            String s = g % 2 == 0 ? "a key string longer than twelve bytes " + g : "k" + g;
+            Long v = i % 7 == 0 ? null : (long) (i % 1000 - 500);
+            rows.add(new Object[] {k, s, v, "t" + (i % 613)});
+        }
+        return rows;
+    }
+
+    /**
+     * Random keys past a worker's first limit (300 groups): repeating (1,000 keys: about 1.2 rows
+     * a group there, one table each, merged at the finish), nearly distinct at first and
+     * repeating by four times the limit (3,000 keys: looked at again, then one table), nearly
+     * distinct still then (20,000 keys: routed after the second look), and distinct (routed at
+     * once): the same groups on every thread count.
+     */
+    @Test
+    void randomKeysRoutedOrNotMergeOnEveryThreadCount() {
+        for (int groups : new int[] {1000, 3000, 20_000}) {
+            checkAllThreadCounts(randomRows(40_000, groups), new int[] {300});
+        }
+        checkAllThreadCounts(rows(30_000, 0, 30_000), new int[] {300});
+    }
+
     /**
      * Under a query limit the aggregation may run out anywhere (a worker's table, a run, a
      * merge table, the result): each limit either gives the full answer or fails with the
