@@ -45,27 +45,6 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
         Op(String symbol) { this.symbol = symbol; }
     }
 
-    private static LongVector apply(Op op, LongVector x, LongVector y) {
-        return switch (op) {
-            case ADD -> x.add(y);
-            case SUBTRACT -> x.sub(y);
-            case MULTIPLY -> x.mul(y);
-        };
-    }
-
-    /** Lanes whose result may have overflowed: exact for add and subtract, a superset for multiply. */
-    private static VectorMask<Long> suspect(Op op, LongVector x, LongVector y, LongVector r) {
-        return switch (op) {
-            case ADD -> x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r))
-                    .compare(VectorOperators.LT, 0);
-            case SUBTRACT -> x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r))
-                    .compare(VectorOperators.LT, 0);
-            case MULTIPLY -> x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
-                    .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
-                    .compare(VectorOperators.LT, 65);
-        };
-    }
-
     /**
      * Throws for the first valid lane among {@code suspects} (bits of rows {@code i..}) that
      * truly overflows; returns if none does.
@@ -92,52 +71,60 @@ final class SimdArithmeticKernels implements ArithmeticKernels {
 
     private static void binary(Op op, MemorySegment a, MemorySegment b, MemorySegment aValidity,
                                MemorySegment bValidity, int count, MemorySegment out) {
-        int lanes = LONG.length();
-        int i = 0;
-        for (; i <= count - lanes; i += lanes) {
-            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
-            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER);
-            LongVector r = apply(op, x, y);
-            VectorMask<Long> suspects = suspect(op, x, y, r);
-            if (suspects.anyTrue()) {
-                check(op, suspects.toLong(), i, a, b, 0, false, aValidity, bValidity);
-            }
-            r.intoMemorySegment(out, (long) i << 3, ORDER);
-        }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector x = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
-            LongVector y = LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER, inRange);
-            LongVector r = apply(op, x, y);
-            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, b, 0, false, aValidity, bValidity);
-            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
-        }
+        dense(op, a, b, 0, false, aValidity, bValidity, count, out);
     }
 
     private static void withConstant(Op op, MemorySegment a, MemorySegment aValidity, long constant,
                                      boolean constantFirst, int count, MemorySegment out) {
+        dense(op, a, null, constant, constantFirst, aValidity, null, count, out);
+    }
+
+    /**
+     * {@code a OP b}, or {@code a OP constant} ({@code constant OP a} when {@code constantFirst})
+     * when {@code b} is null, over {@code count} rows. The operation and its overflow test are
+     * written out in this one loop, with no helper method that takes or returns a vector: a
+     * helper the JIT had compiled on its own (called from C1 code first) could later be too big
+     * to inline into the loop's C2 code, and every call then boxed its vectors. That happened in
+     * one process in four (Q1 at one thread: 336 MiB allocated a run, 3-5x the CPU;
+     * bench/RESULTS.md, session 19). The tail runs the same test a row at a time.
+     */
+    private static void dense(Op op, MemorySegment a, MemorySegment b, long constant, boolean constantFirst,
+                              MemorySegment aValidity, MemorySegment bValidity, int count, MemorySegment out) {
         int lanes = LONG.length();
         LongVector c = LongVector.broadcast(LONG, constant);
         int i = 0;
         for (; i <= count - lanes; i += lanes) {
             LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER);
-            LongVector x = constantFirst ? c : v;
-            LongVector y = constantFirst ? v : c;
-            LongVector r = apply(op, x, y);
-            VectorMask<Long> suspects = suspect(op, x, y, r);
+            LongVector w = b != null ? LongVector.fromMemorySegment(LONG, b, (long) i << 3, ORDER) : c;
+            LongVector x = constantFirst ? w : v;
+            LongVector y = constantFirst ? v : w;
+            LongVector r = op == Op.ADD ? x.add(y) : op == Op.SUBTRACT ? x.sub(y) : x.mul(y);
+            // lanes whose result may have overflowed: exact for add and subtract, a superset for multiply
+            VectorMask<Long> suspects = op == Op.ADD
+                    ? x.lanewise(VectorOperators.XOR, r).and(y.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0)
+                    : op == Op.SUBTRACT
+                    ? x.lanewise(VectorOperators.XOR, y).and(x.lanewise(VectorOperators.XOR, r)).compare(VectorOperators.LT, 0)
+                    : x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT)
+                            .add(y.lanewise(VectorOperators.ABS).lanewise(VectorOperators.LEADING_ZEROS_COUNT))
+                            .compare(VectorOperators.LT, 65);
             if (suspects.anyTrue()) {
-                check(op, suspects.toLong(), i, a, null, constant, constantFirst, aValidity, null);
+                check(op, suspects.toLong(), i, a, b, constant, constantFirst, aValidity, bValidity);
             }
             r.intoMemorySegment(out, (long) i << 3, ORDER);
         }
-        if (i < count) {
-            VectorMask<Long> inRange = LONG.indexInRange(i, count);
-            LongVector v = LongVector.fromMemorySegment(LONG, a, (long) i << 3, ORDER, inRange);
-            LongVector x = constantFirst ? c : v;
-            LongVector y = constantFirst ? v : c;
-            LongVector r = apply(op, x, y);
-            check(op, suspect(op, x, y, r).and(inRange).toLong(), i, a, null, constant, constantFirst, aValidity, null);
-            r.intoMemorySegment(out, (long) i << 3, ORDER, inRange);
+        for (; i < count; i++) {
+            long v = a.getAtIndex(LONG_LAYOUT, i);
+            long w = b != null ? b.getAtIndex(LONG_LAYOUT, i) : constant;
+            long x = constantFirst ? w : v;
+            long y = constantFirst ? v : w;
+            long r = op == Op.ADD ? x + y : op == Op.SUBTRACT ? x - y : x * y;
+            boolean overflows = op == Op.ADD ? ((x ^ r) & (y ^ r)) < 0
+                    : op == Op.SUBTRACT ? ((x ^ y) & (x ^ r)) < 0
+                    : Math.multiplyHigh(x, y) != (r >> 63);
+            if (overflows && BitmapWords.bit(aValidity, i) != 0 && (b == null || BitmapWords.bit(bValidity, i) != 0)) {
+                throw ScalarArithmeticKernels.overflowAt(op.symbol, x, y, i);
+            }
+            out.setAtIndex(LONG_LAYOUT, i, r);
         }
     }
 
