@@ -77,8 +77,16 @@ public final class ScalarHashKernels implements HashKernels {
 
     @Override
     public int matchKeys(long[] keys, int n, long[] known, int[] ids, int k, int[] out) {
+        return matchKeys(keys, 0, n, known, ids, k, out);
+    }
+
+    /**
+     * {@link #matchKeys(long[], int, long[], int[], int, int[])} over rows {@code [from, n)} only,
+     * returning how many of them matched no known key (the SIMD kernel's tail).
+     */
+    public static int matchKeys(long[] keys, int from, int n, long[] known, int[] ids, int k, int[] out) {
         int missing = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < n; i++) {
             long key = keys[i];
             int id = -1;
             for (int j = 0; j < k; j++) {

@@ -187,15 +187,6 @@ final class SimdHashKernels implements HashKernels {
             id.intoArray(out, i);
             missing += id.lt(0).trueCount();
         }
-        for (; i < n; i++) {
-            long key = keys[i];
-            int id = -1;
-            for (int j = 0; j < k; j++) {
-                id = key == known[j] ? ids[j] : id;
-            }
-            out[i] = id;
-            missing += id >>> 31;
-        }
-        return missing;
+        return missing + ScalarHashKernels.matchKeys(keys, i, n, known, ids, k, out);
     }
 }
