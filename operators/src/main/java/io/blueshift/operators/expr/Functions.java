@@ -314,21 +314,45 @@ final class Functions {
         return out;
     }
 
-    /** The row loop of {@link #extract}, a method of its own: C2 compiles it on stack without the setup around it. */
+    /**
+     * The row loop of {@link #extract}, a method of its own: C2 compiles it on stack without the
+     * setup around it. One loop for DATE and one for TIMESTAMP, and the part picked by
+     * multiplying by 0 or 1: with the part's switch and the input type tested in the loop, C2
+     * compiled a copy of the loop for each (29 KB of code, 0.7 s; session 20).
+     */
     private static void extractRows(ColumnVector d, boolean timestamp, Expr.Function part, Batch batch, ColumnVector out) {
+        long years = part == Expr.Function.EXTRACT_YEAR ? 1 : 0;
+        long months = part == Expr.Function.EXTRACT_MONTH ? 1 : 0;
+        long days = years + months == 0 ? 1 : 0;
+        if (timestamp) {
+            extractFromTimestamps(d, years, months, days, batch, out);
+        } else {
+            extractFromDates(d, years, months, days, batch, out);
+        }
+    }
+
+    private static void extractFromDates(ColumnVector d, long years, long months, long days, Batch batch, ColumnVector out) {
         for (int i = 0, n = batch.liveCount(); i < n; i++) {
             int r = batch.liveRow(i);
-            if (d.isNull(r)) {
-                continue;
+            if (!d.isNull(r)) {
+                setIntegral(out, r, datePart(civil(d.getInt(r)), years, months, days));
             }
-            long days = timestamp ? Math.floorDiv(d.getLong(r), 86_400_000_000L) : d.getInt(r);
-            long ymd = civil(days);
-            setIntegral(out, r, switch (part) {
-                case EXTRACT_YEAR -> ymd / 10_000;
-                case EXTRACT_MONTH -> Math.abs(ymd / 100 % 100);
-                default -> Math.abs(ymd % 100);
-            });
         }
+    }
+
+    private static void extractFromTimestamps(ColumnVector d, long years, long months, long days, Batch batch, ColumnVector out) {
+        for (int i = 0, n = batch.liveCount(); i < n; i++) {
+            int r = batch.liveRow(i);
+            if (!d.isNull(r)) {
+                setIntegral(out, r, datePart(civil(Math.floorDiv(d.getLong(r), 86_400_000_000L)), years, months, days));
+            }
+        }
+    }
+
+    /** The year, month or day of a {@link #civil} value, as the one of the three factors that is 1 says. */
+    private static long datePart(long ymd, long years, long months, long days) {
+        long monthDay = Math.abs(ymd % 10_000);
+        return ymd / 10_000 * years + monthDay / 100 * months + monthDay % 100 * days;
     }
 
     /** DATE + n days or months; n is an integer argument (a constant or a column). */

@@ -75,6 +75,30 @@ class FunctionsTest extends ExprTestBase {
             assertEquals(want.getYear(), ymd / 10_000, want.toString());
             assertEquals(want.getMonthValue() * 100 + want.getDayOfMonth(), Math.abs(ymd % 10_000), want.toString());
         }
+        // through the row loops: DATE and TIMESTAMP (microseconds), negative years and times before 1970 included
+        Object[] dates = new Object[300];
+        Object[] micros = new Object[300];
+        for (int i = 0; i < dates.length; i++) {
+            dates[i] = LocalDate.ofEpochDay(r.nextInt(2_000_000) - 1_000_000);
+            micros[i] = r.nextLong(-200_000L * 86_400_000_000L, 200_000L * 86_400_000_000L);
+        }
+        dates[7] = null;
+        micros[9] = null;
+        Batch many = batch(column(DataType.DATE, dates), column(DataType.TIMESTAMP, micros));
+        for (Expr.Function part : new Expr.Function[] {Expr.Function.EXTRACT_YEAR, Expr.Function.EXTRACT_MONTH, Expr.Function.EXTRACT_DAY}) {
+            List<Object> fromDates = values(ev, call(part, DataType.INT64, col(0, DataType.DATE)), many);
+            List<Object> fromTimestamps = values(ev, call(part, DataType.INT64, col(1, DataType.TIMESTAMP)), many);
+            for (int i = 0; i < dates.length; i++) {
+                LocalDate day = (LocalDate) dates[i];
+                LocalDate tsDay = micros[i] == null ? null : LocalDate.ofEpochDay(Math.floorDiv((Long) micros[i], 86_400_000_000L));
+                assertEquals(day == null ? null : (long) partOf(part, day), fromDates.get(i), part + " of " + day);
+                assertEquals(tsDay == null ? null : (long) partOf(part, tsDay), fromTimestamps.get(i), part + " of " + micros[i]);
+            }
+        }
+    }
+
+    private static int partOf(Expr.Function part, LocalDate d) {
+        return part == Expr.Function.EXTRACT_YEAR ? d.getYear() : part == Expr.Function.EXTRACT_MONTH ? d.getMonthValue() : d.getDayOfMonth();
     }
 
     @Test
