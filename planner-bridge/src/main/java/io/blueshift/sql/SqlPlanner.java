@@ -541,7 +541,7 @@ public final class SqlPlanner {
     private static final org.apache.calcite.tools.RelBuilderFactory NOT_SIMPLIFYING =
             RelBuilder.proto(RelBuilder.Config.DEFAULT.withSimplify(false));
 
-    private static final org.apache.calcite.plan.RelOptRule FILTER_INTO_JOIN =
+    static final org.apache.calcite.plan.RelOptRule FILTER_INTO_JOIN =
             CoreRules.FILTER_INTO_JOIN.config.withRelBuilderFactory(NOT_SIMPLIFYING).toRule();
 
     private static final org.apache.calcite.plan.RelOptRule JOIN_CONDITION_PUSH =
