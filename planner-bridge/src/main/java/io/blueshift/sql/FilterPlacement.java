@@ -27,8 +27,8 @@ final class FilterPlacement {
     /**
      * The rewrite pass's rule, which does not simplify the filters it makes: the WHERE clause was
      * simplified by SQL-to-rel's builder, and each level of a comma join simplified all of its
-     * remaining conjuncts again (a tenth of Q8's planning); the pass's filter and join reductions
-     * simplify what ends up where.
+     * remaining conjuncts again (8% of Q2's planning samples, 2.5% after); the pass's filter and
+     * join reductions simplify what ends up where.
      */
     private static final RelOptRule RULE = SqlPlanner.FILTER_INTO_JOIN;
 
