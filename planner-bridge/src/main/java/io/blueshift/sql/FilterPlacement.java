@@ -9,7 +9,6 @@ import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
-import org.apache.calcite.rel.rules.CoreRules;
 
 import java.util.Map;
 
@@ -25,7 +24,13 @@ import java.util.Map;
 final class FilterPlacement {
     private FilterPlacement() {}
 
-    private static final RelOptRule RULE = CoreRules.FILTER_INTO_JOIN;
+    /**
+     * The rewrite pass's rule, which does not simplify the filters it makes: the WHERE clause was
+     * simplified by SQL-to-rel's builder, and each level of a comma join simplified all of its
+     * remaining conjuncts again (8% of Q2's planning samples, 2.5% after); the pass's filter and
+     * join reductions simplify what ends up where.
+     */
+    private static final RelOptRule RULE = SqlPlanner.FILTER_INTO_JOIN;
 
     /** Firings per plan before the rest is left to the pass (the pass's own limit is far above what a query needs). */
     private static final int LIMIT = 500;

@@ -220,7 +220,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         SqlValidator validator = validator();
         SqlNode parsed = parse(sql);
         OutputNames.name(parsed, sql);
-        rewriteParsed(parsed);
+        rewriteParsed(parsed, sql);
         SqlNode validated = validator.validate(parsed);
         return validator.getValidatedNodeType(validated);
     }
@@ -231,16 +231,35 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
      * their microseconds), CORR and REGR_* written with the aggregates we run, {@code GROUP BY ALL} / {@code ORDER BY ALL}
      * expanded, star modifiers turned into Calcite's star nodes.
      */
-    static void rewriteParsed(SqlNode parsed) {
-        ourMod(parsed);
-        IntegerDivision.rewrite(parsed);
-        ValuesNames.rewrite(parsed);
+    static void rewriteParsed(SqlNode parsed, String sql) {
+        // each rewrite walks the whole tree; one whose nodes need a word the text {@code parsed} came from lacks
+        // (its name, a keyword, a marker of the text rewrites) cannot change anything and is skipped
+        String text = sql.toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("mod") || text.indexOf('%') >= 0) {
+            ourMod(parsed);
+        }
+        if (text.contains("$intdiv")) {
+            IntegerDivision.rewrite(parsed);
+        }
+        if (text.contains("values")) {
+            ValuesNames.rewrite(parsed);
+        }
         TimestampCasts.fold(parsed);
-        Regressions.expand(parsed);
-        DateAddCalls.rewrite(parsed);
-        IntervalResults.widen(parsed);
-        ByAll.expand(parsed);
-        StarModifiers.expand(parsed);
+        if (text.contains("corr") || text.contains("regr_")) {
+            Regressions.expand(parsed);
+        }
+        if (text.contains("date_add")) {
+            DateAddCalls.rewrite(parsed);
+        }
+        if (text.contains("interval")) {
+            IntervalResults.widen(parsed);
+        }
+        if (text.contains(ByAll.MARKER)) {
+            ByAll.expand(parsed);
+        }
+        if (text.contains("$star_")) {
+            StarModifiers.expand(parsed);
+        }
     }
 
     /** Every {@code MOD(a, b)} and {@code a % b} typed as ours ({@link SqlFunctions#MOD}), before validation copies any call. */
@@ -292,7 +311,7 @@ final class SqlFrontEnd implements RelOptTable.ViewExpander {
         } catch (SqlParseException e) {
             throw new RuntimeException("parse failed", e);
         }
-        rewriteParsed(parsed);
+        rewriteParsed(parsed, queryString);
         CalciteCatalogReader reader = catalogReader.withSchemaPath(schemaPath);
         SqlValidator validator = newValidator(reader);
         SqlToRelConverter converter = new SqlToRelConverter(this, validator, reader, cluster,

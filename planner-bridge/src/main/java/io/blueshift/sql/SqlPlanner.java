@@ -155,9 +155,11 @@ public final class SqlPlanner {
             throw new SqlException("error at line " + pos.getLineNum() + ", column " + pos.getColumnNum() + ": not supported: "
                     + parsed.getKind().lowerName.replace('_', ' ') + " statements", pos.getLineNum(), pos.getColumnNum(), null);
         }
-        checkLikeEscapes(parsed);
+        if (containsIgnoreCase(sql, "escape")) {
+            checkLikeEscapes(parsed);
+        }
         OutputNames.name(parsed, sql);
-        SqlFrontEnd.rewriteParsed(parsed);
+        SqlFrontEnd.rewriteParsed(parsed, sql);
         long t1 = System.nanoTime();
         SqlNode validated;
         SqlValidator validator = front.validator();
@@ -541,7 +543,7 @@ public final class SqlPlanner {
     private static final org.apache.calcite.tools.RelBuilderFactory NOT_SIMPLIFYING =
             RelBuilder.proto(RelBuilder.Config.DEFAULT.withSimplify(false));
 
-    private static final org.apache.calcite.plan.RelOptRule FILTER_INTO_JOIN =
+    static final org.apache.calcite.plan.RelOptRule FILTER_INTO_JOIN =
             CoreRules.FILTER_INTO_JOIN.config.withRelBuilderFactory(NOT_SIMPLIFYING).toRule();
 
     private static final org.apache.calcite.plan.RelOptRule JOIN_CONDITION_PUSH =
@@ -689,6 +691,16 @@ public final class SqlPlanner {
 
     private static final HepProgram WINDOWS = HepProgram.builder()
             .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW).build();
+
+    /** Whether {@code text} has {@code word} in any case (without a lower-case copy of the text). */
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** ESCAPE must be one character (Calcite's simplifier fails on an empty one with an index error). */
     private static void checkLikeEscapes(SqlNode parsed) {
