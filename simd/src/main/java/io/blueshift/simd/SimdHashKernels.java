@@ -32,71 +32,75 @@ final class SimdHashKernels implements HashKernels {
 
     private SimdHashKernels() {}
 
-    private static LongVector mix(LongVector v) {
-        LongVector k = v.lanewise(VectorOperators.XOR, KeyHash.SEED);
-        k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
-        k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
-        return k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
-    }
-
-    /** INT32 keys of rows {@code [i, i + lanes)} widened to longs. */
-    private static LongVector ints(MemorySegment data, int i) {
-        IntVector v = IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER);
-        return (LongVector) v.convertShape(VectorOperators.I2L, LONG, 0);
-    }
-
-    private static LongVector longs(MemorySegment data, int i) {
-        return LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-    }
-
-    private static LongVector hashes(LongVector keys, MemorySegment validity, int i) {
-        LongVector h = mix(keys);
-        if (validity != null) {
-            VectorMask<Long> valid = VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, LONG.length()));
-            h = LongVector.broadcast(LONG, NULL_HASH).blend(h, valid);
-        }
-        return h;
-    }
-
-    /** A hash already in {@code out} combined with the next key's hash {@code h}, as {@link KeyHash#combine}. */
-    private static LongVector combined(MemorySegment out, int i, LongVector h) {
-        return LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h);
-    }
-
     /*
      * One vector loop per key width and per hash/combine, chosen once per call: with the two
      * choices as flags inside one loop, C2 compiled the loop for the flags seen so far and
      * trapped on the next (profile_predicate). Each returns the first row it left to the tail.
+     * The hash is written out in each loop: helpers that took and returned vectors (mix,
+     * hashes, combined) were compiled on their own in some processes and then boxed every
+     * vector of every call (session 20, Q16). Rows without a validity bitmap blend with an
+     * all-set mask rather than skip the blend: a vector that merges at a branch is boxed too.
      */
 
     private static int hashLongs(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        LongVector nulls = LongVector.broadcast(LONG, NULL_HASH);
+        int lanes = LONG.length();
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            hashes(longs(data, i), validity, i).intoMemorySegment(out, (long) i << 3, ORDER);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector k = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER).lanewise(VectorOperators.XOR, KeyHash.SEED);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
+            nulls.blend(k, VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes))).intoMemorySegment(out, (long) i << 3, ORDER);
         }
         return i;
     }
 
     private static int hashInts(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        LongVector nulls = LongVector.broadcast(LONG, NULL_HASH);
+        int lanes = LONG.length();
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            hashes(ints(data, i), validity, i).intoMemorySegment(out, (long) i << 3, ORDER);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector k = ((LongVector) IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER)
+                    .convertShape(VectorOperators.I2L, LONG, 0)).lanewise(VectorOperators.XOR, KeyHash.SEED);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
+            nulls.blend(k, VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes))).intoMemorySegment(out, (long) i << 3, ORDER);
         }
         return i;
     }
 
+    /** As {@link #hashLongs}, each hash combined with the one already in {@code out}, as {@link KeyHash#combine}. */
     private static int combineLongs(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        LongVector nulls = LongVector.broadcast(LONG, NULL_HASH);
+        int lanes = LONG.length();
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            combined(out, i, hashes(longs(data, i), validity, i)).intoMemorySegment(out, (long) i << 3, ORDER);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector k = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER).lanewise(VectorOperators.XOR, KeyHash.SEED);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
+            LongVector h = nulls.blend(k, VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes)));
+            LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h)
+                    .intoMemorySegment(out, (long) i << 3, ORDER);
         }
         return i;
     }
 
     private static int combineInts(MemorySegment data, MemorySegment validity, int count, MemorySegment out) {
+        LongVector nulls = LongVector.broadcast(LONG, NULL_HASH);
+        int lanes = LONG.length();
         int i = 0;
-        for (; i <= count - LONG.length(); i += LONG.length()) {
-            combined(out, i, hashes(ints(data, i), validity, i)).intoMemorySegment(out, (long) i << 3, ORDER);
+        for (; i <= count - lanes; i += lanes) {
+            LongVector k = ((LongVector) IntVector.fromMemorySegment(INT_PER_LONG, data, (long) i << 2, ORDER)
+                    .convertShape(VectorOperators.I2L, LONG, 0)).lanewise(VectorOperators.XOR, KeyHash.SEED);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M1);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33)).mul(KeyHash.M2);
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.LSHR, 33));
+            LongVector h = nulls.blend(k, VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes)));
+            LongVector.fromMemorySegment(LONG, out, (long) i << 3, ORDER).mul(KeyHash.P1).add(h)
+                    .intoMemorySegment(out, (long) i << 3, ORDER);
         }
         return i;
     }

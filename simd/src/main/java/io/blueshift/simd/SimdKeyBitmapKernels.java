@@ -115,9 +115,11 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
                 wait = 0;
             }
             for (int i = run; i < end; i += lanes) {
-                LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
-                k = store(IOTA.add(i), keep, out, k);
+                LongVector off = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER).sub(min);
+                VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
+                // lanes out of range read bit 0 of word 0 and are dropped by the mask
+                off.blend(0L, in.not()).intoArray(offsets, 0);
+                k = storeRows(i, bitsAt(bits, offsets) & in.toLong() & BitmapWords.lanes(validity, i, lanes), out, k);
             }
         }
         return k;
@@ -145,10 +147,11 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
                 wait = 0;
             }
             for (int i = run; i < end; i += lanes) {
-                LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
-                        .convertShape(VectorOperators.I2L, LONG, 0);
-                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(valid(validity, i, lanes));
-                k = store(IOTA.add(i), keep, out, k);
+                LongVector off = ((LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
+                        .convertShape(VectorOperators.I2L, LONG, 0)).sub(min);
+                VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
+                off.blend(0L, in.not()).intoArray(offsets, 0);
+                k = storeRows(i, bitsAt(bits, offsets) & in.toLong() & BitmapWords.lanes(validity, i, lanes), out, k);
             }
         }
         return k;
@@ -186,9 +189,9 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
         long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
-            LongVector v = LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(valid(validity, i, lanes));
-            k = store(IOTA.add(i), keep, out, k);
+            LongVector.fromMemorySegment(LONG, data, (long) i << 3, ORDER)
+                    .mul(multiplier).lanewise(VectorOperators.LSHR, shift).intoArray(offsets, 0);
+            k = storeRows(i, bitsAt(bits, offsets) & BitmapWords.lanes(validity, i, lanes), out, k);
         }
         return k;
     }
@@ -198,10 +201,10 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
         long[] offsets = new long[lanes];
         int k = 0;
         for (int i = 0; i < whole; i += lanes) {
-            LongVector v = (LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
-                    .convertShape(VectorOperators.I2L, LONG, 0);
-            VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(valid(validity, i, lanes));
-            k = store(IOTA.add(i), keep, out, k);
+            ((LongVector) IntVector.fromMemorySegment(IDS, data, (long) i << 2, ORDER)
+                    .convertShape(VectorOperators.I2L, LONG, 0))
+                    .mul(multiplier).lanewise(VectorOperators.LSHR, shift).intoArray(offsets, 0);
+            k = storeRows(i, bitsAt(bits, offsets) & BitmapWords.lanes(validity, i, lanes), out, k);
         }
         return k;
     }
@@ -216,10 +219,10 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             int to = Math.min(whole, from + CHUNK);
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
-                LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = exact(bits, min, range, v, offsets).and(validSelected(validity, sel, i, lanes));
-                // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
-                k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
+                LongVector off = LongVector.fromArray(LONG, keys, i - from).sub(min);
+                VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
+                off.blend(0L, in.not()).intoArray(offsets, 0);
+                k = storeIds(sel, i, bitsAt(bits, offsets) & in.toLong() & validSelected(validity, sel, i, lanes), out, k);
             }
         }
         return k;
@@ -235,9 +238,9 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
             int to = Math.min(whole, from + CHUNK);
             copyKeys(data, four, sel, from, to, keys);
             for (int i = from; i < to; i += lanes) {
-                LongVector v = LongVector.fromArray(LONG, keys, i - from);
-                VectorMask<Long> keep = hashed(bits, multiplier, shift, v, offsets).and(validSelected(validity, sel, i, lanes));
-                k = store(IntVector.fromArray(IDS, sel, i), keep, out, k);
+                LongVector.fromArray(LONG, keys, i - from)
+                        .mul(multiplier).lanewise(VectorOperators.LSHR, shift).intoArray(offsets, 0);
+                k = storeIds(sel, i, bitsAt(bits, offsets) & validSelected(validity, sel, i, lanes), out, k);
             }
         }
         return k;
@@ -256,21 +259,6 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
         }
     }
 
-    /** The lanes of {@code v} whose offset from {@code min} is in range and whose bit is set. */
-    private static VectorMask<Long> exact(long[] bits, long min, long range, LongVector v, long[] offsets) {
-        LongVector off = v.sub(min);
-        VectorMask<Long> in = off.compare(VectorOperators.ULT, range);
-        // lanes out of range read bit 0 of word 0 and are dropped by the mask
-        off.blend(0L, in.not()).intoArray(offsets, 0);
-        return VectorMask.fromLong(LONG, bitsAt(bits, offsets)).and(in);
-    }
-
-    /** The lanes of {@code v} whose hashed bit is set. */
-    private static VectorMask<Long> hashed(long[] bits, long multiplier, int shift, LongVector v, long[] offsets) {
-        v.mul(multiplier).lanewise(VectorOperators.LSHR, shift).intoArray(offsets, 0);
-        return VectorMask.fromLong(LONG, bitsAt(bits, offsets));
-    }
-
     /**
      * The bits at {@code offsets} (one per lane) as a lane mask, read one lane at a time (see the
      * class comment); a vector store then scalar loads, as scalar stores then a vector load stall.
@@ -284,12 +272,8 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
         return mask;
     }
 
-    /** The validity of rows {@code [i, i + lanes)} as a mask (all set without a bitmap). */
-    private static VectorMask<Long> valid(MemorySegment validity, int i, int lanes) {
-        return VectorMask.fromLong(LONG, BitmapWords.lanes(validity, i, lanes));
-    }
-
-    private static VectorMask<Long> validSelected(MemorySegment validity, int[] sel, int i, int lanes) {
+    /** The validity of rows {@code sel[i, i + lanes)} as lane bits (all set without a bitmap). */
+    private static long validSelected(MemorySegment validity, int[] sel, int i, int lanes) {
         long valid = -1L;
         if (validity != null) {
             valid = 0;
@@ -297,15 +281,29 @@ final class SimdKeyBitmapKernels implements KeyBitmapKernels {
                 valid |= (long) BitmapWords.bit(validity, sel[i + j]) << j;
             }
         }
-        return VectorMask.fromLong(LONG, valid);
+        return valid;
     }
 
-    /** Stores the {@code ids} of the kept lanes at {@code out[k..)}; returns the new count. */
-    private static int store(IntVector ids, VectorMask<Long> keep, int[] out, int k) {
-        VectorMask<Integer> kept = keep.cast(IDS);
-        // k <= the first id's position: the whole vector stored at k stays inside the n rows of out
-        ids.compress(kept).intoArray(out, k);
-        return k + kept.trueCount();
+    /*
+     * The kept lanes leave the loops as lane bits (a long), and the stores below make their
+     * vectors themselves: no helper here takes or returns a vector or mask. A helper that does is
+     * compiled on its own once its caller's compile has grown large, and then every call boxes
+     * its vectors on the heap and runs the API's Java fallback (session 20: Q16 at one thread
+     * allocated 72 MiB a run in exact/valid/store, at twice the CPU, in some processes).
+     */
+
+    /** Stores rows {@code base + lane} of the lanes set in {@code keep} at {@code out[k..)}; returns the new count. */
+    private static int storeRows(int base, long keep, int[] out, int k) {
+        // k <= base: the whole vector stored at k stays inside the n rows of out
+        IOTA.add(base).compress(VectorMask.fromLong(IDS, keep)).intoArray(out, k);
+        return k + Long.bitCount(keep);
+    }
+
+    /** Stores ids {@code sel[i + lane]} of the lanes set in {@code keep} at {@code out[k..)}; returns the new count. */
+    private static int storeIds(int[] sel, int i, long keep, int[] out, int k) {
+        // the ids at i are loaded before the store at k <= i may overwrite them (out may be sel)
+        IntVector.fromArray(IDS, sel, i).compress(VectorMask.fromLong(IDS, keep)).intoArray(out, k);
+        return k + Long.bitCount(keep);
     }
 
     /** Rows {@code [from, n)} (under a whole vector) one at a time, after the {@code k} kept so far. */
