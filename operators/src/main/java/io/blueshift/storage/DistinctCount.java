@@ -16,6 +16,15 @@ public final class DistinctCount {
 
     private DistinctCount() {}
 
+    /*
+     * The scalar hash kernels, not the provider's: an estimate runs once per column, at the first
+     * plan that asks, when the SIMD kernels are usually still interpreted or C1 code, where every
+     * Vector API call runs its Java fallback and boxes its vectors (session 20: the first plan of
+     * TPC-H Q9 at SF 1 took 2.5 s, nearly all in SimdHashKernels under addBlock). The scalar
+     * twin hashes the same values to the same hashes.
+     */
+    private static final io.blueshift.kernels.HashKernels STATS_HASHES = io.blueshift.kernels.ScalarHashKernels.INSTANCE;
+
     /** Distinct non-null values of column {@code c} over all blocks of an in-memory table. */
     public static long estimate(Table table, int c) {
         return estimate(table, c, null);
@@ -31,7 +40,7 @@ public final class DistinctCount {
         }
         byte[] registers = new byte[M];
         DataType type = table.schema().type(c);
-        io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
+        io.blueshift.kernels.HashKernels hashes = STATS_HASHES;
         int chunk = 8192;
         java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new long[chunk]);
         for (int blockIndex = 0; blockIndex < table.blockCount(); blockIndex++) {
@@ -60,7 +69,7 @@ public final class DistinctCount {
         byte[] union = new byte[M];
         byte[] one = new byte[M];
         DataType type = table.schema().type(c);
-        io.blueshift.kernels.HashKernels hashes = io.blueshift.kernels.Kernels.provider().hash();
+        io.blueshift.kernels.HashKernels hashes = STATS_HASHES;
         int chunk = 8192;
         java.lang.foreign.MemorySegment out = java.lang.foreign.MemorySegment.ofArray(new long[chunk]);
         long sumOfBlocks = 0;
@@ -195,7 +204,7 @@ public final class DistinctCount {
                 continue;
             }
             ColumnVector v = whole.slice(from, n);
-            // kernel hashes (SIMD where available); NULL rows hash to NULL_HASH and are skipped
+            // the scalar kernel hashes; NULL rows hash to NULL_HASH and are skipped
             switch (type) {
                 case DataType.VarcharType t -> hashes.hashStringViews(v.data(), v.varBuffers(), v.validity(), null, n, out);
                 default -> {
