@@ -797,11 +797,6 @@ final class JoinHashTable implements AutoCloseable {
     }
 
     /**
-     * True when the batch's keys look clustered: its first and last keys lie within 64 bits per
-     * row of each other, so the exact bitmap's words they read are few and consecutive. Only
-     * the choice of bitmap depends on it, never the result (both keep every build key).
-     */
-    /**
      * Whether the search of ascending keys pays on these {@code n} rows: the build keys expected
      * within the rows' key span (the bitmap's share of set bits times the span) leave at least
      * {@link #ASCENDING_MIN_GAP_ROWS} rows between one another on average. Each key found costs
@@ -820,6 +815,11 @@ final class JoinHashTable implements AutoCloseable {
     /** Average probe rows between build keys below which the search of ascending keys is not used. */
     private static final double ASCENDING_MIN_GAP_ROWS = 256;
 
+    /**
+     * True when the batch's keys look clustered: its first and last keys lie within 64 bits per
+     * row of each other, so the exact bitmap's words they read are few and consecutive. Only
+     * the choice of bitmap depends on it, never the result (both keep every build key).
+     */
     private static boolean clustered(MemorySegment data, boolean four, MemorySegment sel, int n) {
         int first = sel == null ? 0 : sel.getAtIndex(INT, 0);
         int last = sel == null ? n - 1 : sel.getAtIndex(INT, n - 1);
