@@ -59,14 +59,33 @@ final class NativeLibrary {
         }
     }
 
-    /** Files matching {@code prefix*} in the CUDA toolkit folders, newest toolkit first. */
+    /** Files matching {@code prefix*} in the folder of the library file {@code path}, newest name first. */
+    static List<String> siblingFiles(String path, String prefix) {
+        List<String> out = new ArrayList<>();
+        Path dir = Path.of(path).toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) return out;
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+                    .forEach(p -> out.add(p.toString()));
+        } catch (Exception e) {
+            // an unreadable folder is one place less to look
+        }
+        return out;
+    }
+
+    /** Files matching {@code prefix*} in the CUDA toolkit folders ($CUDA_HOME, $CUDA_PATH, then /usr/local/cuda*, newest first). */
     static List<String> toolkitFiles(String prefix) {
         List<String> out = new ArrayList<>();
         List<Path> roots = new ArrayList<>();
+        for (String env : List.of("CUDA_HOME", "CUDA_PATH")) {
+            String v = System.getenv(env);
+            if (v != null && !v.isBlank()) roots.add(Path.of(v));
+        }
         try (Stream<Path> s = Files.list(Path.of("/usr/local"))) {
             s.filter(p -> p.getFileName().toString().startsWith("cuda")).sorted((a, b) -> b.compareTo(a)).forEach(roots::add);
         } catch (Exception e) {
-            return out;
+            // no /usr/local: the environment's roots only
         }
         for (Path root : roots) {
             for (Path dir : List.of(root.resolve("lib64"), root.resolve("targets/x86_64-linux/lib"), root.resolve("lib"))) {

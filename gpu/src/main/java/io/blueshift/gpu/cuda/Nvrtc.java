@@ -48,15 +48,24 @@ public final class Nvrtc {
     }
 
     public static Nvrtc load() throws NativeLibrary.Unavailable {
-        for (String builtins : NativeLibrary.toolkitFiles("libnvrtc-builtins.so")) {
+        List<String> candidates = candidates();
+        List<String> builtins = new ArrayList<>();
+        // NVRTC opens its builtins library by name when it compiles: a copy already loaded (by
+        // path, from the folder of the libnvrtc we open, or from the toolkit) is found by its
+        // soname, so no LD_LIBRARY_PATH is needed
+        for (String c : candidates) {
+            if (c.startsWith("/")) builtins.addAll(NativeLibrary.siblingFiles(c, "libnvrtc-builtins.so"));
+        }
+        builtins.addAll(NativeLibrary.toolkitFiles("libnvrtc-builtins.so"));
+        for (String b : builtins) {
             try {
-                NativeLibrary.open(List.of(builtins));
+                NativeLibrary.open(List.of(b));
                 break;
             } catch (NativeLibrary.Unavailable e) {
                 // NVRTC may still find its builtins by itself
             }
         }
-        return new Nvrtc(NativeLibrary.open(candidates()));
+        return new Nvrtc(NativeLibrary.open(candidates));
     }
 
     public String library() { return library; }
