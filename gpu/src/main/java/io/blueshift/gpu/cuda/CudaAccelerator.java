@@ -28,7 +28,9 @@ import java.util.Map;
  */
 public final class CudaAccelerator implements Accelerator {
     private static final int BLOCK = 256;
-    private static final String[] KERNELS = {"bs_term_i32", "bs_term_i64", "bs_term_f64", "bs_term_in", "bs_count_flags",
+    /** Rows per filter tile: a block of {@link #BLOCK} threads, 32 rows per thread (BS_TILE in the kernels). */
+    private static final int TILE = 8192;
+    static final String[] KERNELS = {"bs_pred_i32", "bs_pred_i64", "bs_pred_f64", "bs_pred_in",
             "bs_scan_counts", "bs_write_selection", "bs_hash_build", "bs_hash_probe", "bs_group_slots", "bs_group_update",
             "bs_fill_i64"};
 
@@ -236,43 +238,49 @@ public final class CudaAccelerator implements Accelerator {
         };
     }
 
+    /**
+     * Three steps on the stream: each term sets (the first) or ANDs (the rest) a bit mask of the
+     * passing rows, the last one also counting each tile's rows; the tile counts become offsets;
+     * the set bits become row ids, ascending. Only the total comes back to the host.
+     */
     @Override
     public synchronized int filter(List<DeviceColumn> columns, DevicePredicate predicate, int rows, DeviceBuffer selection,
                                    MemoryPool pool) {
         current();
         if (rows == 0) return 0;
-        int blocks = (rows + BLOCK - 1) / BLOCK;
+        int tiles = (rows + TILE - 1) / TILE;
         List<DeviceBuffer> temps = new ArrayList<>();
         try {
-            DeviceBuffer flags = allocate(rows, pool, "filter flags");
-            temps.add(flags);
-            int first = 1;
-            for (DevicePredicate.Term t : predicate.terms()) {
+            DeviceBuffer mask = allocate(tiles * (TILE / 8L), pool, "filter mask");
+            temps.add(mask);
+            DeviceBuffer counts = allocate((tiles + 1L) * 4, pool, "filter tile counts");
+            temps.add(counts);
+            List<DevicePredicate.Term> terms = predicate.terms();
+            for (int i = 0; i < terms.size(); i++) {
+                DevicePredicate.Term t = terms.get(i);
+                int first = i == 0 ? 1 : 0;
+                int last = i == terms.size() - 1 ? 1 : 0;
                 DeviceColumn c = columns.get(t.column());
                 long data = c.data().address();
                 long valid = addr(c.validity());
                 switch (t) {
-                    case DevicePredicate.Compare cmp -> termLaunch(c.kind(), data, valid, rows, opCode(cmp.op()),
-                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), flags, first);
-                    case DevicePredicate.Between b -> termLaunch(c.kind(), data, valid, rows, 6,
-                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), flags, first);
+                    case DevicePredicate.Compare cmp -> termLaunch(c.kind(), tiles, data, valid, rows, opCode(cmp.op()),
+                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), mask, first, counts, last);
+                    case DevicePredicate.Between b -> termLaunch(c.kind(), tiles, data, valid, rows, 6,
+                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), mask, first, counts, last);
                     case DevicePredicate.In in -> {
                         if (c.kind() == ValueKind.FLOAT64) throw new IllegalArgumentException("IN over a FLOAT64 column");
                         DeviceBuffer values = allocate(Math.max(8L, in.values().length * 8L), pool, "IN list");
                         temps.add(values);
                         copyToDevice(MemorySegment.ofArray(in.values()), values, 0);
-                        launch("bs_term_in", rows, data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows,
-                                values.address(), in.values().length, flags.address(), first);
+                        tileLaunch("bs_pred_in", tiles, data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows,
+                                values.address(), in.values().length, mask.address(), first, counts.address(), last);
                     }
                 }
-                first = 0;
             }
-            DeviceBuffer counts = allocate((blocks + 1L) * 4, pool, "filter block counts");
-            temps.add(counts);
-            launch("bs_count_flags", rows, flags.address(), rows, counts.address());
-            long total = counts.address() + blocks * 4L;
-            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, counts.address(), blocks, total);
-            launch("bs_write_selection", rows, flags.address(), rows, counts.address(), selection.address());
+            long total = counts.address() + tiles * 4L;
+            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, counts.address(), tiles, total);
+            tileLaunch("bs_write_selection", tiles, mask.address(), rows, counts.address(), selection.address());
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
                 cu.copyDtoHAsync(n, total, 4, stream);
@@ -284,12 +292,16 @@ public final class CudaAccelerator implements Accelerator {
         }
     }
 
-    private void termLaunch(ValueKind kind, long data, long valid, int rows, int op, long a, long b, double da, double db,
-                            DeviceBuffer flags, int first) {
+    private void tileLaunch(String kernel, int tiles, Object... args) {
+        cu.launch(kernel, functions.get(kernel), tiles, BLOCK, 0, stream, args);
+    }
+
+    private void termLaunch(ValueKind kind, int tiles, long data, long valid, int rows, int op, long a, long b, double da,
+                            double db, DeviceBuffer mask, int first, DeviceBuffer counts, int last) {
         switch (kind) {
-            case INT32 -> launch("bs_term_i32", rows, data, valid, rows, op, a, b, flags.address(), first);
-            case INT64 -> launch("bs_term_i64", rows, data, valid, rows, op, a, b, flags.address(), first);
-            case FLOAT64 -> launch("bs_term_f64", rows, data, valid, rows, op, da, db, flags.address(), first);
+            case INT32 -> tileLaunch("bs_pred_i32", tiles, data, valid, rows, op, a, b, mask.address(), first, counts.address(), last);
+            case INT64 -> tileLaunch("bs_pred_i64", tiles, data, valid, rows, op, a, b, mask.address(), first, counts.address(), last);
+            case FLOAT64 -> tileLaunch("bs_pred_f64", tiles, data, valid, rows, op, da, db, mask.address(), first, counts.address(), last);
         }
     }
 

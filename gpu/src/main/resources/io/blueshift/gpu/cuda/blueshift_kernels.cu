@@ -17,46 +17,45 @@ __device__ __forceinline__ bool bs_valid(const unsigned char* validity, int row)
     return validity == 0 || ((validity[row >> 3] >> (row & 7)) & 1);
 }
 
-template <typename T>
-__device__ __forceinline__ bool bs_test(int op, T v, T a, T b) {
-    switch (op) {
-        case OP_EQ: return v == a;
-        case OP_NE: return v != a;
-        case OP_LT: return v < a;
-        case OP_LE: return v <= a;
-        case OP_GT: return v > a;
-        case OP_GE: return v >= a;
-        default: return v >= a && v <= b;
+// A filter runs in three launches over tiles of BS_TILE rows (a block of 256 threads, each
+// warp 1024 rows): (1) one launch per predicate term writes (first term) or ANDs into a bit
+// mask of the rows that pass, 32 rows per word, and the last term also writes each tile's
+// count; (2) bs_scan_counts turns the counts into offsets; (3) bs_write_selection writes the
+// row ids of the set bits, ascending. Device memory traffic per row: the column once, a few
+// bits of mask, and the selection itself.
+#define BS_TILE 8192
+
+struct BsCompare {
+    int op;
+    long long a, b;
+    __device__ __forceinline__ bool operator()(long long v) const {
+        switch (op) {
+            case OP_EQ: return v == a;
+            case OP_NE: return v != a;
+            case OP_LT: return v < a;
+            case OP_LE: return v <= a;
+            case OP_GT: return v > a;
+            case OP_GE: return v >= a;
+            default: return v >= a && v <= b;
+        }
     }
-}
+};
 
-// flags[i] = (first ? 1 : flags[i]) && valid(i) && (col[i] OP a [, b])
-extern "C" __global__ void bs_term_i32(const int* col, const unsigned char* validity, int n, int op,
-                                       long long a, long long b, unsigned char* flags, int first) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    bool keep = first ? true : flags[i] != 0;
-    keep = keep && bs_valid(validity, i) && bs_test<long long>(op, (long long) col[i], a, b);
-    flags[i] = keep ? 1 : 0;
-}
-
-extern "C" __global__ void bs_term_i64(const long long* col, const unsigned char* validity, int n, int op,
-                                       long long a, long long b, unsigned char* flags, int first) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    bool keep = first ? true : flags[i] != 0;
-    keep = keep && bs_valid(validity, i) && bs_test<long long>(op, col[i], a, b);
-    flags[i] = keep ? 1 : 0;
-}
-
-extern "C" __global__ void bs_term_f64(const double* col, const unsigned char* validity, int n, int op,
-                                       double a, double b, unsigned char* flags, int first) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    bool keep = first ? true : flags[i] != 0;
-    keep = keep && bs_valid(validity, i) && bs_test<double>(op, col[i], a, b);
-    flags[i] = keep ? 1 : 0;
-}
+struct BsCompareF64 {
+    int op;
+    double a, b;
+    __device__ __forceinline__ bool operator()(double v) const {
+        switch (op) {
+            case OP_EQ: return v == a;
+            case OP_NE: return v != a;
+            case OP_LT: return v < a;
+            case OP_LE: return v <= a;
+            case OP_GT: return v > a;
+            case OP_GE: return v >= a;
+            default: return v >= a && v <= b;
+        }
+    }
+};
 
 __device__ __forceinline__ bool bs_in_sorted(const long long* values, int count, long long v) {
     int lo = 0, hi = count - 1;
@@ -69,35 +68,92 @@ __device__ __forceinline__ bool bs_in_sorted(const long long* values, int count,
     return false;
 }
 
-// IN over sorted constants; is64 says whether col holds int64 (else int32)
-extern "C" __global__ void bs_term_in(const void* col, int is64, const unsigned char* validity, int n,
-                                      const long long* values, int count, unsigned char* flags, int first) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    bool keep = first ? true : flags[i] != 0;
-    if (keep && bs_valid(validity, i)) {
-        long long v = is64 ? ((const long long*) col)[i] : (long long) ((const int*) col)[i];
-        keep = bs_in_sorted(values, count, v);
+struct BsIn {
+    const long long* values;
+    int count;
+    __device__ __forceinline__ bool operator()(long long v) const { return bs_in_sorted(values, count, v); }
+};
+
+// One predicate term over this block's tile. T is the column's storage type, W the type the
+// predicate compares in (int32 columns compare as int64, as on the CPU). Every lane of every
+// warp runs the same ballots: no thread returns early.
+template <typename T, typename W, typename P>
+__device__ __forceinline__ void bs_pred_tile(const T* col, const unsigned char* validity, int n, P pred,
+                                             unsigned int* mask, int first, int* tileCounts, int last) {
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const long long base = (long long) blockIdx.x * BS_TILE + (long long) warp * 1024;
+    const long long word = base / 32 + lane;
+    const long long words = ((long long) n + 31) / 32;
+    unsigned int mine = 0;
+    if (base + 1024 <= n && validity == 0) {
+        T v[32];
+#pragma unroll
+        for (int j = 0; j < 32; j++) v[j] = col[base + j * 32 + lane];
+#pragma unroll
+        for (int j = 0; j < 32; j++) {
+            unsigned int bits = __ballot_sync(0xffffffffu, pred((W) v[j]));
+            if (lane == j) mine = bits;
+        }
     } else {
-        keep = false;
+        for (int j = 0; j < 32; j++) {
+            long long row = base + j * 32 + lane;
+            bool keep = row < n && bs_valid(validity, (int) row) && pred((W) col[row]);
+            unsigned int bits = __ballot_sync(0xffffffffu, keep);
+            if (lane == j) mine = bits;
+        }
     }
-    flags[i] = keep ? 1 : 0;
+    if (word < words) {
+        if (!first) mine &= mask[word];
+        mask[word] = mine;
+    } else {
+        mine = 0;
+    }
+    if (last) {
+        __shared__ int warpCounts[32];
+        int c = __popc(mine);
+        for (int off = 16; off > 0; off >>= 1) c += __shfl_down_sync(0xffffffffu, c, off);
+        if (lane == 0) warpCounts[warp] = c;
+        __syncthreads();
+        if (threadIdx.x == 0) {
+            int total = 0;
+            for (int w = 0; w < (int) (blockDim.x >> 5); w++) total += warpCounts[w];
+            tileCounts[blockIdx.x] = total;
+        }
+    }
 }
 
-// Stable compaction, pass 1: how many flags are set in each block's tile of blockDim.x rows.
-extern "C" __global__ void bs_count_flags(const unsigned char* flags, int n, int* blockCounts) {
-    __shared__ int total;
-    if (threadIdx.x == 0) total = 0;
-    __syncthreads();
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    bool f = i < n && flags[i] != 0;
-    unsigned int ballot = __ballot_sync(0xffffffffu, f);
-    if ((threadIdx.x & 31) == 0 && ballot != 0) atomicAdd(&total, __popc(ballot));
-    __syncthreads();
-    if (threadIdx.x == 0) blockCounts[blockIdx.x] = total;
+extern "C" __global__ void bs_pred_i32(const int* col, const unsigned char* validity, int n, int op, long long a,
+                                       long long b, unsigned int* mask, int first, int* tileCounts, int last) {
+    BsCompare p = {op, a, b};
+    bs_pred_tile<int, long long>(col, validity, n, p, mask, first, tileCounts, last);
 }
 
-// Pass 2 (one block of 1024 threads): exclusive prefix sums of the block counts, in place;
+extern "C" __global__ void bs_pred_i64(const long long* col, const unsigned char* validity, int n, int op, long long a,
+                                       long long b, unsigned int* mask, int first, int* tileCounts, int last) {
+    BsCompare p = {op, a, b};
+    bs_pred_tile<long long, long long>(col, validity, n, p, mask, first, tileCounts, last);
+}
+
+extern "C" __global__ void bs_pred_f64(const double* col, const unsigned char* validity, int n, int op, double a,
+                                       double b, unsigned int* mask, int first, int* tileCounts, int last) {
+    BsCompareF64 p = {op, a, b};
+    bs_pred_tile<double, double>(col, validity, n, p, mask, first, tileCounts, last);
+}
+
+// IN over sorted constants; is64 says whether col holds int64 (else int32)
+extern "C" __global__ void bs_pred_in(const void* col, int is64, const unsigned char* validity, int n,
+                                      const long long* values, int count, unsigned int* mask, int first,
+                                      int* tileCounts, int last) {
+    BsIn p = {values, count};
+    if (is64) {
+        bs_pred_tile<long long, long long>((const long long*) col, validity, n, p, mask, first, tileCounts, last);
+    } else {
+        bs_pred_tile<int, long long>((const int*) col, validity, n, p, mask, first, tileCounts, last);
+    }
+}
+
+// Pass 2 (one block of 1024 threads): exclusive prefix sums of the tile counts, in place;
 // the grand total goes to *total.
 extern "C" __global__ void bs_scan_counts(int* counts, int blocks, int* total) {
     __shared__ int sums[1024];
@@ -124,21 +180,35 @@ extern "C" __global__ void bs_scan_counts(int* counts, int blocks, int* total) {
     if (t == blockDim.x - 1) *total = sums[t];
 }
 
-// Pass 3: each block writes its selected row ids, ascending, from its offset on.
-extern "C" __global__ void bs_write_selection(const unsigned char* flags, int n, const int* blockOffsets, int* selection) {
-    __shared__ int warpCounts[32];
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    bool f = i < n && flags[i] != 0;
-    unsigned int ballot = __ballot_sync(0xffffffffu, f);
-    int lane = threadIdx.x & 31;
-    int warp = threadIdx.x >> 5;
-    if (lane == 0) warpCounts[warp] = __popc(ballot);
+// Pass 3: each tile writes the row ids of its set mask bits, ascending, from its offset on.
+// A warp owns 32 mask words (1024 rows); for each word in turn every lane writes the row of its
+// bit, so consecutive lanes write consecutive positions.
+extern "C" __global__ void bs_write_selection(const unsigned int* mask, int n, const int* tileOffsets, int* selection) {
+    __shared__ int warpTotals[32];
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const long long base = (long long) blockIdx.x * BS_TILE + (long long) warp * 1024;
+    const long long word = base / 32 + lane;
+    const long long words = ((long long) n + 31) / 32;
+    unsigned int mine = word < words ? mask[word] : 0u;
+    int c = __popc(mine);
+    int inclusive = c;
+    for (int off = 1; off < 32; off <<= 1) {
+        int t = __shfl_up_sync(0xffffffffu, inclusive, off);
+        if (lane >= off) inclusive += t;
+    }
+    if (lane == 31) warpTotals[warp] = inclusive;
     __syncthreads();
-    int before = 0;
-    for (int w = 0; w < warp; w++) before += warpCounts[w];
-    if (f) {
-        int pos = blockOffsets[blockIdx.x] + before + __popc(ballot & ((1u << lane) - 1u));
-        selection[pos] = i;
+    int before = tileOffsets[blockIdx.x];
+    for (int w = 0; w < warp; w++) before += warpTotals[w];
+    const int start = before + inclusive - c;
+    const unsigned int below = (1u << lane) - 1u;
+    for (int j = 0; j < 32; j++) {
+        unsigned int bits = __shfl_sync(0xffffffffu, mine, j);
+        int at = __shfl_sync(0xffffffffu, start, j);
+        if ((bits >> lane) & 1u) {
+            selection[at + __popc(bits & below)] = (int) (base + j * 32 + lane);
+        }
     }
 }
 
@@ -164,25 +234,44 @@ extern "C" __global__ void bs_hash_build(const long long* keys, const unsigned c
 }
 
 // Hash join probe: every match as a (probe row, build row) pair; *count may pass capacity.
+// The lanes of a warp walk their chains in lock step (the loop runs while any lane still
+// probes), so each round's matches take their output positions with one atomic per warp.
 extern "C" __global__ void bs_hash_probe(const long long* keys, const unsigned char* validity, int n,
                                          const long long* slotKeys, const int* slotRows, int bits,
                                          int* outProbe, int* outBuild, unsigned long long capacity,
                                          unsigned long long* count) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n || !bs_valid(validity, i)) return;
-    long long key = keys[i];
-    unsigned int mask = (1u << bits) - 1u;
-    unsigned int slot = bs_slot(key, bits);
-    int b;
-    while ((b = slotRows[slot]) != -1) {
-        if (slotKeys[slot] == key) {
-            unsigned long long pos = atomicAdd(count, 1ULL);
-            if (pos < capacity) {
-                outProbe[pos] = i;
-                outBuild[pos] = b;
+    const int i = blockIdx.x * blockDim.x + threadIdx.x;
+    const int lane = threadIdx.x & 31;
+    bool active = i < n && bs_valid(validity, i);
+    const long long key = active ? keys[i] : 0;
+    const unsigned int mask = (1u << bits) - 1u;
+    unsigned int slot = active ? bs_slot(key, bits) : 0u;
+    const unsigned int below = (1u << lane) - 1u;
+    while (__any_sync(0xffffffffu, active)) {
+        bool match = false;
+        int b = -1;
+        if (active) {
+            b = slotRows[slot];
+            if (b == -1) {
+                active = false;
+            } else {
+                match = slotKeys[slot] == key;
+                slot = (slot + 1) & mask;
             }
         }
-        slot = (slot + 1) & mask;
+        unsigned int hits = __ballot_sync(0xffffffffu, match);
+        if (hits != 0) {
+            unsigned long long first = 0;
+            if (lane == 0) first = atomicAdd(count, (unsigned long long) __popc(hits));
+            first = __shfl_sync(0xffffffffu, first, 0);
+            if (match) {
+                unsigned long long pos = first + __popc(hits & below);
+                if (pos < capacity) {
+                    outProbe[pos] = i;
+                    outBuild[pos] = b;
+                }
+            }
+        }
     }
 }
 

@@ -80,10 +80,25 @@ class CudaErrorsTest {
     @Test
     void kernelSourceShipsWithEveryKernel() {
         String src = KernelImage.kernelSource();
-        for (String k : new String[] {"bs_term_i32", "bs_term_i64", "bs_term_f64", "bs_term_in", "bs_count_flags",
-                "bs_scan_counts", "bs_write_selection", "bs_hash_build", "bs_hash_probe", "bs_group_slots", "bs_group_update",
-                "bs_fill_i64"}) {
+        for (String k : CudaAccelerator.KERNELS) {
             assertTrue(src.contains("extern \"C\" __global__ void " + k + "("), k);
+        }
+    }
+
+    /** Where an NVRTC is installed (no device needed), the shipped kernels compile with it, for Hopper. */
+    @Test
+    void kernelsCompileWhereNvrtcIsInstalled() {
+        Nvrtc nvrtc;
+        try {
+            nvrtc = Nvrtc.load();
+        } catch (NativeLibrary.Unavailable e) {
+            org.junit.jupiter.api.Assumptions.abort("no NVRTC here: " + e.getMessage());
+            return;
+        }
+        byte[] ptx = nvrtc.compile(KernelImage.kernelSource(), KernelImage.CU, java.util.List.of("--gpu-architecture=compute_90", "-default-device"));
+        String text = new String(ptx, java.nio.charset.StandardCharsets.US_ASCII);
+        for (String k : CudaAccelerator.KERNELS) {
+            assertTrue(text.contains(".entry " + k + "("), k);
         }
     }
 }
