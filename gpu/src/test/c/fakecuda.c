@@ -46,6 +46,10 @@ CUresult cuMemcpyHtoD_v2(uint64_t dst, const void* src, size_t n) { memcpy((void
 CUresult cuMemcpyDtoH_v2(void* dst, uint64_t src, size_t n) { memcpy(dst, (void*) (uintptr_t) src, n); return 0; }
 CUresult cuMemcpyHtoDAsync_v2(uint64_t dst, const void* src, size_t n, void* s) { return cuMemcpyHtoD_v2(dst, src, n); }
 CUresult cuMemcpyDtoHAsync_v2(void* dst, uint64_t src, size_t n, void* s) { return cuMemcpyDtoH_v2(dst, src, n); }
+CUresult cuMemcpyDtoDAsync_v2(uint64_t dst, uint64_t src, size_t n, void* s) {
+    memmove((void*) (uintptr_t) dst, (void*) (uintptr_t) src, n);
+    return 0;
+}
 CUresult cuMemsetD8Async(uint64_t dst, unsigned char v, size_t n, void* s) { memset((void*) (uintptr_t) dst, v, n); return 0; }
 CUresult cuMemsetD32Async(uint64_t dst, unsigned int v, size_t n, void* s) {
     unsigned int* p = (unsigned int*) (uintptr_t) dst;

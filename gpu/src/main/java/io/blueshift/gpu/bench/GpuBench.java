@@ -8,6 +8,7 @@ import io.blueshift.gpu.DeviceColumns;
 import io.blueshift.gpu.DeviceHashTable;
 import io.blueshift.gpu.DevicePredicate;
 import io.blueshift.gpu.Discovery;
+import io.blueshift.gpu.cuda.CudaAccelerator;
 import io.blueshift.kernels.CompareOp;
 import io.blueshift.kernels.KernelProvider;
 import io.blueshift.kernels.Kernels;
@@ -22,10 +23,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /**
  * {@code blueshift bench gpu}: filter scan and hash join on the CPU and on the device at
@@ -64,8 +65,17 @@ public final class GpuBench {
         return (long) (Double.parseDouble(t) * mult);
     }
 
-    /** Runs and prints the table; returns the exit status. */
+    /** Runs and prints the table; returns the exit status. The CPU side stops at 256M rows. */
     public static int run(long maxRows, int runs, int threads, PrintStream out, PrintStream err) {
+        return run(maxRows, runs, threads, 256_000_000L, out, err);
+    }
+
+    /**
+     * Runs and prints the table; returns the exit status. Sizes grow 4x from 1M, and
+     * {@code maxRows} itself is the last point. Above {@code cpuMaxRows} only the device side
+     * runs (the CPU join alone would take minutes a point).
+     */
+    public static int run(long maxRows, int runs, int threads, long cpuMaxRows, PrintStream out, PrintStream err) {
         if (maxRows < 1_000_000) throw new IllegalArgumentException("--max-rows must be at least 1M, got " + maxRows);
         if (maxRows > Integer.MAX_VALUE) {
             err.println("bench gpu: --max-rows capped at 2^31-1 (one column per device buffer)");
@@ -76,32 +86,60 @@ public final class GpuBench {
         KernelProvider kernels = Kernels.provider();
         err.println("bench gpu: CPU " + threads + " thread(s), kernels " + kernels.name() + "; device: "
                 + (acc == null ? "none (" + d.reason() + ")" : acc.device().name() + " [" + acc.backend() + "]"));
+        List<Long> sizes = new ArrayList<>();
+        for (long n = 1_000_000; n <= maxRows; n *= 4) sizes.add(n);
+        if (sizes.getLast() < maxRows) sizes.add(maxRows);
         List<Row> rows = new ArrayList<>();
+        Double copyGBs = null;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (MemoryPool mem = MemoryPool.unbounded("bench gpu")) {
-            for (long n = 1_000_000; n <= maxRows; n *= 4) {
-                err.printf(Locale.ROOT, "bench gpu: %,d rows...%n", n);
-                rows.add(filter((int) n, runs, threads, kernels, acc, mem, pool));
-                rows.add(join((int) n, runs, threads, acc, mem, pool));
+            if (acc != null) {
+                out.println("device: " + acc.device());
+                if (acc instanceof CudaAccelerator cuda) {
+                    out.println("kernels: " + cuda.kernelSource());
+                    copyGBs = cuda.measureDeviceCopyGBs(1L << 30, mem);
+                    out.printf(Locale.ROOT, "device memory: %.0f GB/s from clock and bus width; a 1 GiB device-to-device copy moves "
+                            + "%.0f GB/s (read + write); host-to-device link (pinned) %.1f GB/s%n",
+                            acc.device().memoryGBs(), copyGBs, acc.device().pcieGBs());
+                }
+            }
+            for (long n : sizes) {
+                boolean cpu = n <= cpuMaxRows;
+                err.printf(Locale.ROOT, "bench gpu: %,d rows%s...%n", n, cpu ? "" : " (device only)");
+                rows.add(filter((int) n, runs, threads, cpu, kernels, acc, mem, pool));
+                rows.add(join((int) n, runs, threads, cpu, acc, mem, pool));
             }
         } finally {
             pool.shutdownNow();
         }
-        print(rows, acc == null ? null : acc.device().memoryGBs(), out);
+        print(rows, acc == null ? null : acc.device().memoryGBs(), copyGBs, out);
         if (acc == null) {
             out.println("GPU side needs a device: " + d.reason());
         }
         return 0;
     }
 
-    static Row filter(int n, int runs, int threads, KernelProvider kernels, Accelerator acc, MemoryPool mem, ExecutorService pool) {
+    /** A well-mixed 64-bit value of {@code i} (data generation in parallel, the same at any thread count). */
+    static long mix(long i) {
+        long z = (i + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    static Row filter(int n, int runs, int threads, boolean cpuSide, KernelProvider kernels, Accelerator acc, MemoryPool mem,
+                      ExecutorService pool) {
         try (ColumnVector col = ColumnVector.allocate(mem, DataType.INT32, n, false, "bench column");
              ColumnVector sel = ColumnVector.allocate(mem, DataType.INT32, n, false, "bench selection")) {
-            SplittableRandom rnd = new SplittableRandom(1);
-            for (int i = 0; i < n; i++) col.setInt(i, rnd.nextInt(1000));
+            MemorySegment data = col.data();
+            IntStream.range(0, (n + 65535) >>> 16).parallel().forEach(c -> {
+                for (int i = c << 16, end = Math.min(n, i + 65536); i < end; i++) {
+                    data.setAtIndex(ValueLayout.JAVA_INT, i, (int) Long.remainderUnsigned(mix(i), 1000));
+                }
+            });
             int chunk = 1 << 16;
             int chunks = (n + chunk - 1) / chunk;
-            double cpu = best(runs, () -> {
+            double cpu = !cpuSide ? -1 : best(runs, () -> {
                 List<Future<Integer>> parts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     int first = t;
@@ -122,6 +160,12 @@ public final class GpuBench {
             DevicePredicate p = new DevicePredicate(List.of(DevicePredicate.Compare.ofLong(0, CompareOp.LT, 100)));
             try (DeviceColumn dc = DeviceColumns.upload(acc, col, n, mem, "bench column");
                  DeviceBuffer ds = acc.allocate(n * 4L, mem, "bench selection")) {
+                int expected = 0;
+                for (int i = 0; i < n; i++) if (data.getAtIndex(ValueLayout.JAVA_INT, i) < 100) expected++;
+                int kept = acc.filter(List.of(dc), p, n, ds, mem);
+                if (kept != expected) {
+                    throw new IllegalStateException("device filter kept " + kept + " rows, the CPU " + expected);
+                }
                 double resident = best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem));
                 double moved = best(runs, () -> {
                     try (DeviceColumn up = DeviceColumns.upload(acc, col, n, mem, "bench column")) {
@@ -135,38 +179,56 @@ public final class GpuBench {
         }
     }
 
-    static Row join(int n, int runs, int threads, Accelerator acc, MemoryPool mem, ExecutorService pool) {
+    static Row join(int n, int runs, int threads, boolean cpuSide, Accelerator acc, MemoryPool mem, ExecutorService pool) {
         int buildRows = Math.max(1, n / 4);
-        long[] build = new long[buildRows];
-        for (int i = 0; i < buildRows; i++) build[i] = i * 7L + 3;
-        SplittableRandom rnd = new SplittableRandom(2);
-        long[] probe = new long[n];
-        for (int i = 0; i < n; i++) probe[i] = build[rnd.nextInt(buildRows)];
-        double cpu = best(runs, () -> cpuJoin(build, probe, threads, pool));
-        if (acc == null) return new Row("hash join (build n/4, all match)", n, cpu, -1, -1, "");
-        try (ColumnVector bv = ColumnVector.wrap(DataType.INT64, buildRows, MemorySegment.ofArray(build), null, null).slice(0, buildRows);
-             ColumnVector pv = ColumnVector.wrap(DataType.INT64, n, MemorySegment.ofArray(probe), null, null)) {
+        try (ColumnVector bv = ColumnVector.allocate(mem, DataType.INT64, buildRows, false, "bench build keys");
+             ColumnVector pv = ColumnVector.allocate(mem, DataType.INT64, n, false, "bench probe keys")) {
+            MemorySegment b = bv.data();
+            MemorySegment pk = pv.data();
+            IntStream.range(0, (n + 65535) >>> 16).parallel().forEach(c -> {
+                for (int i = c << 16, end = Math.min(n, i + 65536); i < end; i++) {
+                    if (i < buildRows) b.setAtIndex(ValueLayout.JAVA_LONG, i, i * 7L + 3);
+                    pk.setAtIndex(ValueLayout.JAVA_LONG, i, Long.remainderUnsigned(mix(i), buildRows) * 7L + 3);
+                }
+            });
+            double cpu = -1;
+            if (cpuSide) {
+                long[] build = b.toArray(ValueLayout.JAVA_LONG);
+                long[] probe = pk.toArray(ValueLayout.JAVA_LONG);
+                cpu = best(runs, () -> cpuJoin(build, probe, threads, pool));
+            }
+            if (acc == null) return new Row("hash join (build n/4, all match)", n, cpu, -1, -1, "");
             try (DeviceColumn bk = DeviceColumns.upload(acc, bv, buildRows, mem, "bench build keys");
-                 DeviceColumn pk = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
+                 DeviceColumn dk = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
                  DeviceBuffer pr = acc.allocate(n * 4L, mem, "bench probe rows");
                  DeviceBuffer br = acc.allocate(n * 4L, mem, "bench build rows")) {
+                try (DeviceHashTable t = acc.buildHashTable(bk, buildRows, mem)) {
+                    long k = acc.probe(t, dk, n, pr, br, n, mem);
+                    if (k != n) throw new IllegalStateException("device join found " + k + " pairs, expected " + n);
+                }
                 double resident = best(runs, () -> {
                     try (DeviceHashTable t = acc.buildHashTable(bk, buildRows, mem)) {
-                        acc.probe(t, pk, n, pr, br, n, mem);
+                        acc.probe(t, dk, n, pr, br, n, mem);
                     }
                 });
-                int[] pairs = new int[n];
-                double moved = best(runs, () -> {
-                    try (DeviceColumn b2 = DeviceColumns.upload(acc, bv, buildRows, mem, "bench build keys");
-                         DeviceColumn p2 = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
-                         DeviceHashTable t = acc.buildHashTable(b2, buildRows, mem)) {
-                        long k = acc.probe(t, p2, n, pr, br, n, mem);
-                        acc.copyToHost(pr, 0, MemorySegment.ofArray(pairs).asSlice(0, k * 4));
-                        acc.copyToHost(br, 0, MemorySegment.ofArray(pairs).asSlice(0, k * 4));
-                    }
-                });
-                return new Row("hash join (build n/4, all match)", n, cpu, resident, moved,
-                        String.format(Locale.ROOT, "%.2f G probe rows/s on device", n / (resident * 1e6)));
+                double probeOnly;
+                try (DeviceHashTable t = acc.buildHashTable(bk, buildRows, mem)) {
+                    probeOnly = best(runs, () -> acc.probe(t, dk, n, pr, br, n, mem));
+                }
+                try (ColumnVector pairs = ColumnVector.allocate(mem, DataType.INT32, n, false, "bench pairs")) {
+                    double moved = best(runs, () -> {
+                        try (DeviceColumn b2 = DeviceColumns.upload(acc, bv, buildRows, mem, "bench build keys");
+                             DeviceColumn p2 = DeviceColumns.upload(acc, pv, n, mem, "bench probe keys");
+                             DeviceHashTable t = acc.buildHashTable(b2, buildRows, mem)) {
+                            long k = acc.probe(t, p2, n, pr, br, n, mem);
+                            acc.copyToHost(pr, 0, pairs.data().asSlice(0, k * 4));
+                            acc.copyToHost(br, 0, pairs.data().asSlice(0, k * 4));
+                        }
+                    });
+                    return new Row("hash join (build n/4, all match)", n, cpu, resident, moved,
+                            String.format(Locale.ROOT, "%.2f G probe rows/s with the build, %.2f G/s probe alone (%.2f ms)",
+                                    n / (resident * 1e6), n / (probeOnly * 1e6), probeOnly));
+                }
             }
         }
     }
@@ -216,7 +278,7 @@ public final class GpuBench {
         double best = Double.MAX_VALUE;
         try {
             long warm = System.nanoTime(); // warm-up: the JIT compiles the loops on the first points
-            for (int i = 0; i < 200 && (i < 2 || System.nanoTime() - warm < 1_000_000_000L); i++) {
+            for (int i = 0; i < 200 && (i < 1 || System.nanoTime() - warm < 1_000_000_000L); i++) {
                 w.run();
             }
             for (int i = 0; i < runs; i++) {
@@ -232,18 +294,24 @@ public final class GpuBench {
         return best;
     }
 
-    static void print(List<Row> rows, Double deviceGBs, PrintStream out) {
+    static void print(List<Row> rows, Double deviceGBs, Double copyGBs, PrintStream out) {
         out.printf(Locale.ROOT, "%-34s %14s %10s %12s %16s %9s  %s%n", "operation", "rows", "cpu ms", "gpu ms", "gpu+transfer ms",
                 "speedup", "note");
         for (Row r : rows) {
+            String cpu = r.cpuMs() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.cpuMs());
             String gpu = r.gpuMs() < 0 ? "needs device" : String.format(Locale.ROOT, "%.2f", r.gpuMs());
             String moved = r.gpuWithTransferMs() < 0 ? "needs device" : String.format(Locale.ROOT, "%.2f", r.gpuWithTransferMs());
-            String speed = r.gpuMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1fx", r.cpuMs() / r.gpuMs());
+            String speed = r.gpuMs() < 0 || r.cpuMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1fx", r.cpuMs() / r.gpuMs());
             String note = r.note();
             if (deviceGBs != null && deviceGBs > 0 && r.op().startsWith("filter") && r.gpuMs() > 0) {
-                note += String.format(Locale.ROOT, " (%.0f%% of %.0f GB/s)", 100 * r.rows() * 4.0 / (r.gpuMs() * 1e6) / deviceGBs, deviceGBs);
+                double gbs = r.rows() * 4.0 / (r.gpuMs() * 1e6);
+                note += String.format(Locale.ROOT, " (%.0f%% of %.0f GB/s", 100 * gbs / deviceGBs, deviceGBs);
+                if (copyGBs != null && copyGBs > 0) {
+                    note += String.format(Locale.ROOT, ", %.0f%% of the copy's %.0f GB/s", 100 * gbs / copyGBs, copyGBs);
+                }
+                note += ")";
             }
-            out.printf(Locale.ROOT, "%-34s %,14d %10.2f %12s %16s %9s  %s%n", r.op(), r.rows(), r.cpuMs(), gpu, moved, speed, note);
+            out.printf(Locale.ROOT, "%-34s %,14d %10s %12s %16s %9s  %s%n", r.op(), r.rows(), cpu, gpu, moved, speed, note);
         }
     }
 }

@@ -462,6 +462,23 @@ public final class CudaAccelerator implements Accelerator {
         }
     }
 
+    /**
+     * Device memory bandwidth as a large device-to-device copy moves it (bytes read plus bytes
+     * written, GB/s, best of 5 timed with events): the ceiling the bench sets the filter beside.
+     */
+    public synchronized double measureDeviceCopyGBs(long bytes, MemoryPool pool) {
+        current();
+        try (DeviceBuffer a = allocate(bytes, pool, "copy probe"); DeviceBuffer b = allocate(bytes, pool, "copy probe")) {
+            cu.memset8(a.address(), (byte) 1, bytes, stream);
+            cu.copyDtoDAsync(b.address(), a.address(), bytes, stream);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                best = Math.min(best, timeMillis(() -> cu.copyDtoDAsync(b.address(), a.address(), bytes, stream)));
+            }
+            return 2.0 * bytes / (best * 1e6);
+        }
+    }
+
     /** Device-side milliseconds of {@code work} (events on the stream). */
     public synchronized double timeMillis(Runnable work) {
         current();

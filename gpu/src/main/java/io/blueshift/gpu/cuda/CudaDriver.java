@@ -29,7 +29,7 @@ public final class CudaDriver {
     private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
             cuDeviceGetAttribute, cuDeviceTotalMem, cuDevicePrimaryCtxRetain, cuDevicePrimaryCtxRelease,
             cuCtxSetCurrent, cuCtxSynchronize, cuMemAlloc, cuMemFree, cuMemcpyHtoD, cuMemcpyDtoH,
-            cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemsetD8, cuMemsetD32, cuMemHostAlloc, cuMemFreeHost,
+            cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync, cuMemsetD8, cuMemsetD32, cuMemHostAlloc, cuMemFreeHost,
             cuModuleLoadData, cuModuleGetFunction, cuModuleUnload, cuLaunchKernel, cuStreamCreate,
             cuStreamSynchronize, cuStreamDestroy, cuEventCreate, cuEventRecord, cuEventSynchronize,
             cuEventElapsedTime, cuEventDestroy, cuGetErrorName;
@@ -53,6 +53,7 @@ public final class CudaDriver {
         cuMemcpyDtoH = lib.function("cuMemcpyDtoH_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
         cuMemcpyHtoDAsync = lib.function("cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         cuMemcpyDtoHAsync = lib.function("cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        cuMemcpyDtoDAsync = lib.function("cuMemcpyDtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
         // async on our stream: the plain memsets run on the legacy stream, which a non-blocking stream does not wait for
         cuMemsetD8 = lib.function("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ValueLayout.JAVA_BYTE, JAVA_LONG, ADDRESS));
         cuMemsetD32 = lib.function("cuMemsetD32Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
@@ -229,6 +230,10 @@ public final class CudaDriver {
 
     public void copyDtoHAsync(MemorySegment dst, long src, long bytes, MemorySegment stream) {
         check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync, dst, src, bytes, stream);
+    }
+
+    public void copyDtoDAsync(long dst, long src, long bytes, MemorySegment stream) {
+        check("cuMemcpyDtoDAsync", cuMemcpyDtoDAsync, dst, src, bytes, stream);
     }
 
     public void memset8(long dst, byte value, long count, MemorySegment stream) {
