@@ -41,6 +41,13 @@ public final class CudaAccelerator implements Accelerator {
     private final MemorySegment module;
     private final Map<String, MemorySegment> functions = new HashMap<>();
     private DeviceInfo info; // set once in the constructor, after the link is measured
+    /**
+     * Device scratch kept between operations (a filter's mask and tile counts; the probe's match
+     * counter): cuMemFree waits for the whole device, which costs more than a filter over
+     * millions of rows. Each use is still accounted against the caller's pool while it runs.
+     */
+    private long scratch;
+    private long scratchBytes;
     private final String kernelSource;
     private boolean closed;
 
@@ -223,6 +230,21 @@ public final class CudaAccelerator implements Accelerator {
         cu.launch(kernel, functions.get(kernel), grid, BLOCK, 0, stream, args);
     }
 
+    /** At least {@code bytes} of device scratch, valid until the next call (the caller holds the lock). */
+    private long scratch(long bytes) {
+        if (bytes > scratchBytes) {
+            if (scratch != 0) {
+                cu.free(scratch);
+                scratch = 0;
+                scratchBytes = 0;
+            }
+            long want = Math.max(bytes, 1L << 20);
+            scratch = cu.malloc(want);
+            scratchBytes = want;
+        }
+        return scratch;
+    }
+
     private static long addr(DeviceBuffer b) {
         return b == null ? 0L : b.address();
     }
@@ -249,12 +271,12 @@ public final class CudaAccelerator implements Accelerator {
         current();
         if (rows == 0) return 0;
         int tiles = (rows + TILE - 1) / TILE;
+        long maskBytes = tiles * (TILE / 8L);
+        long countBytes = (tiles + 1L) * 4;
         List<DeviceBuffer> temps = new ArrayList<>();
-        try {
-            DeviceBuffer mask = allocate(tiles * (TILE / 8L), pool, "filter mask");
-            temps.add(mask);
-            DeviceBuffer counts = allocate((tiles + 1L) * 4, pool, "filter tile counts");
-            temps.add(counts);
+        try (Allocation accounting = pool.reserveExternal(maskBytes + countBytes, "filter mask and tile counts (device)")) {
+            long maskAt = scratch(maskBytes + countBytes);
+            long countsAt = maskAt + maskBytes; // maskBytes is a multiple of 1024: counts stay aligned
             List<DevicePredicate.Term> terms = predicate.terms();
             for (int i = 0; i < terms.size(); i++) {
                 DevicePredicate.Term t = terms.get(i);
@@ -265,22 +287,22 @@ public final class CudaAccelerator implements Accelerator {
                 long valid = addr(c.validity());
                 switch (t) {
                     case DevicePredicate.Compare cmp -> termLaunch(c.kind(), tiles, data, valid, rows, opCode(cmp.op()),
-                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), mask, first, counts, last);
+                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), maskAt, first, countsAt, last);
                     case DevicePredicate.Between b -> termLaunch(c.kind(), tiles, data, valid, rows, 6,
-                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), mask, first, counts, last);
+                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), maskAt, first, countsAt, last);
                     case DevicePredicate.In in -> {
                         if (c.kind() == ValueKind.FLOAT64) throw new IllegalArgumentException("IN over a FLOAT64 column");
                         DeviceBuffer values = allocate(Math.max(8L, in.values().length * 8L), pool, "IN list");
                         temps.add(values);
                         copyToDevice(MemorySegment.ofArray(in.values()), values, 0);
                         tileLaunch("bs_pred_in", tiles, data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows,
-                                values.address(), in.values().length, mask.address(), first, counts.address(), last);
+                                values.address(), in.values().length, maskAt, first, countsAt, last);
                     }
                 }
             }
-            long total = counts.address() + tiles * 4L;
-            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, counts.address(), tiles, total);
-            tileLaunch("bs_write_selection", tiles, mask.address(), rows, counts.address(), selection.address());
+            long total = countsAt + tiles * 4L;
+            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, countsAt, tiles, total);
+            tileLaunch("bs_write_selection", tiles, maskAt, rows, countsAt, selection.address());
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
                 cu.copyDtoHAsync(n, total, 4, stream);
@@ -297,11 +319,11 @@ public final class CudaAccelerator implements Accelerator {
     }
 
     private void termLaunch(ValueKind kind, int tiles, long data, long valid, int rows, int op, long a, long b, double da,
-                            double db, DeviceBuffer mask, int first, DeviceBuffer counts, int last) {
+                            double db, long mask, int first, long counts, int last) {
         switch (kind) {
-            case INT32 -> tileLaunch("bs_pred_i32", tiles, data, valid, rows, op, a, b, mask.address(), first, counts.address(), last);
-            case INT64 -> tileLaunch("bs_pred_i64", tiles, data, valid, rows, op, a, b, mask.address(), first, counts.address(), last);
-            case FLOAT64 -> tileLaunch("bs_pred_f64", tiles, data, valid, rows, op, da, db, mask.address(), first, counts.address(), last);
+            case INT32 -> tileLaunch("bs_pred_i32", tiles, data, valid, rows, op, a, b, mask, first, counts, last);
+            case INT64 -> tileLaunch("bs_pred_i64", tiles, data, valid, rows, op, a, b, mask, first, counts, last);
+            case FLOAT64 -> tileLaunch("bs_pred_f64", tiles, data, valid, rows, op, da, db, mask, first, counts, last);
         }
     }
 
@@ -341,13 +363,14 @@ public final class CudaAccelerator implements Accelerator {
         current();
         requireInt64(keys);
         if (rows == 0) return 0;
-        try (DeviceBuffer counter = allocate(8, pool, "probe match count"); Arena a = Arena.ofConfined()) {
-            cu.memset32(counter.address(), 0, 2, stream);
+        try (Arena a = Arena.ofConfined()) {
+            long counter = scratch(8);
+            cu.memset32(counter, 0, 2, stream);
             launch("bs_hash_probe", rows, keys.data().address(), addr(keys.validity()), rows, table.keys().address(),
                     table.rows().address(), table.capacityBits(), probeRows.address(), buildRows.address(), capacity,
-                    counter.address());
+                    counter);
             MemorySegment n = a.allocate(ValueLayout.JAVA_LONG);
-            cu.copyDtoHAsync(n, counter.address(), 8, stream);
+            cu.copyDtoHAsync(n, counter, 8, stream);
             cu.synchronize(stream);
             return n.get(ValueLayout.JAVA_LONG, 0);
         }
@@ -501,6 +524,7 @@ public final class CudaAccelerator implements Accelerator {
         cu.setCurrent(context);
         try {
             cu.synchronize(stream);
+            if (scratch != 0) cu.free(scratch);
             cu.unloadModule(module);
             cu.destroyStream(stream);
         } finally {
