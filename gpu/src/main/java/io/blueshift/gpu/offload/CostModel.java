@@ -74,7 +74,8 @@ public record CostModel(DeviceInfo device, int cpuThreads) {
     public Estimate filterScan(long rows, long predicateBytes, double selectivity, int morsels, boolean resident) {
         double in = resident ? 0 : predicateBytes / linkGBs() / 1e6;
         double out = rows * selectivity * 4 / linkGBs() / 1e6;
-        double dev = (predicateBytes + 2.0 * rows) / deviceGBs() / 1e6; // columns, then the flags written and read
+        // the columns, then a bit mask written and read (a quarter byte a row) and the selection written
+        double dev = (predicateBytes + rows * (0.25 + 4 * selectivity)) / deviceGBs() / 1e6;
         double launches = Math.max(1, morsels) * LAUNCH_MICROS / 1e3;
         double cpu = predicateBytes / cpuScanGBs() / 1e6;
         return new Estimate(in + out + dev + launches, cpu);
