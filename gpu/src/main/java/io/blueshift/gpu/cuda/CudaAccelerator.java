@@ -30,7 +30,8 @@ public final class CudaAccelerator implements Accelerator {
     private static final int BLOCK = 256;
     /** Rows per filter tile: a block of {@link #BLOCK} threads, 32 rows per thread (BS_TILE in the kernels). */
     private static final int TILE = 8192;
-    static final String[] KERNELS = {"bs_pred_i32", "bs_pred_i64", "bs_pred_f64", "bs_pred_in",
+    static final String[] KERNELS = {"bs_pred_i32", "bs_pred_i64", "bs_pred_f64", "bs_pred_in", "bs_select_i32",
+            "bs_select_i64", "bs_select_f64", "bs_select_in",
             "bs_scan_counts", "bs_write_selection", "bs_hash_build", "bs_hash_probe", "bs_group_slots", "bs_group_update",
             "bs_fill_i64"};
 
@@ -48,6 +49,8 @@ public final class CudaAccelerator implements Accelerator {
      */
     private long scratch;
     private long scratchBytes;
+    /** One-pass filters (the default; {@code -Dblueshift.gpu.filter=three-step} for the three-step kernels). */
+    private boolean onePassFilter = !"three-step".equals(System.getProperty("blueshift.gpu.filter"));
     private final String kernelSource;
     private boolean closed;
 
@@ -260,10 +263,21 @@ public final class CudaAccelerator implements Accelerator {
         };
     }
 
+    /** Chooses the one-pass filter (true) or the three-step one (false), for tests and the bench. */
+    public synchronized void onePassFilter(boolean onePass) {
+        this.onePassFilter = onePass;
+    }
+
+    public synchronized boolean onePassFilter() {
+        return onePassFilter;
+    }
+
     /**
-     * Three steps on the stream: each term sets (the first) or ANDs (the rest) a bit mask of the
-     * passing rows, the last one also counting each tile's rows; the tile counts become offsets;
-     * the set bits become row ids, ascending. Only the total comes back to the host.
+     * Every term but the last sets (the first) or ANDs (the rest) a bit mask of the passing rows.
+     * One pass (the default): the last term ANDs the mask and writes the selection at once, the
+     * tiles chaining their offsets by look-back. Three steps: the last term also writes the mask
+     * and counts each tile, the counts become offsets, and the set bits become row ids. Either
+     * way the row ids are ascending, and only the total comes back to the host.
      */
     @Override
     public synchronized int filter(List<DeviceColumn> columns, DevicePredicate predicate, int rows, DeviceBuffer selection,
@@ -271,41 +285,39 @@ public final class CudaAccelerator implements Accelerator {
         current();
         if (rows == 0) return 0;
         int tiles = (rows + TILE - 1) / TILE;
-        long maskBytes = tiles * (TILE / 8L);
-        long countBytes = (tiles + 1L) * 4;
+        List<DevicePredicate.Term> terms = predicate.terms();
+        boolean onePass = onePassFilter;
+        long maskBytes = onePass && terms.size() == 1 ? 0 : tiles * (TILE / 8L);
+        long extraBytes = onePass ? tiles * 8L + 8 : (tiles + 1L) * 4;
         List<DeviceBuffer> temps = new ArrayList<>();
-        try (Allocation accounting = pool.reserveExternal(maskBytes + countBytes, "filter mask and tile counts (device)")) {
-            long maskAt = scratch(maskBytes + countBytes);
-            long countsAt = maskAt + maskBytes; // maskBytes is a multiple of 1024: counts stay aligned
-            List<DevicePredicate.Term> terms = predicate.terms();
-            for (int i = 0; i < terms.size(); i++) {
-                DevicePredicate.Term t = terms.get(i);
-                int first = i == 0 ? 1 : 0;
-                int last = i == terms.size() - 1 ? 1 : 0;
-                DeviceColumn c = columns.get(t.column());
-                long data = c.data().address();
-                long valid = addr(c.validity());
-                switch (t) {
-                    case DevicePredicate.Compare cmp -> termLaunch(c.kind(), tiles, data, valid, rows, opCode(cmp.op()),
-                            cmp.value(), cmp.value(), cmp.doubleValue(), cmp.doubleValue(), maskAt, first, countsAt, last);
-                    case DevicePredicate.Between b -> termLaunch(c.kind(), tiles, data, valid, rows, 6,
-                            b.low(), b.high(), b.doubleLow(), b.doubleHigh(), maskAt, first, countsAt, last);
-                    case DevicePredicate.In in -> {
-                        if (c.kind() == ValueKind.FLOAT64) throw new IllegalArgumentException("IN over a FLOAT64 column");
-                        DeviceBuffer values = allocate(Math.max(8L, in.values().length * 8L), pool, "IN list");
-                        temps.add(values);
-                        copyToDevice(MemorySegment.ofArray(in.values()), values, 0);
-                        tileLaunch("bs_pred_in", tiles, data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows,
-                                values.address(), in.values().length, maskAt, first, countsAt, last);
-                    }
+        try (Allocation accounting = pool.reserveExternal(maskBytes + extraBytes, "filter mask and tile counts (device)")) {
+            long maskAt = scratch(maskBytes + extraBytes);
+            long extraAt = maskAt + maskBytes; // maskBytes is a multiple of 1024: what follows stays aligned
+            long totalAt;
+            if (onePass) {
+                long ticketAt = extraAt + tiles * 8L;
+                totalAt = ticketAt + 4;
+                cu.memset32(extraAt, 0, tiles * 2L + 2, stream); // tile states, ticket, total
+                for (int i = 0; i < terms.size(); i++) {
+                    boolean lastTerm = i == terms.size() - 1;
+                    Object[] tail = lastTerm
+                            ? new Object[] {maskAt, i == 0 ? 1 : 0, extraAt, ticketAt, selection.address(), totalAt}
+                            : new Object[] {maskAt, i == 0 ? 1 : 0, 0L, 0};
+                    launchTerm(lastTerm ? "bs_select_" : "bs_pred_", terms.get(i), columns, rows, tiles, tail, temps, pool);
                 }
+            } else {
+                for (int i = 0; i < terms.size(); i++) {
+                    int last = i == terms.size() - 1 ? 1 : 0;
+                    launchTerm("bs_pred_", terms.get(i), columns, rows, tiles, new Object[] {maskAt, i == 0 ? 1 : 0, extraAt, last},
+                            temps, pool);
+                }
+                totalAt = extraAt + tiles * 4L;
+                cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, extraAt, tiles, totalAt);
+                tileLaunch("bs_write_selection", tiles, maskAt, rows, extraAt, selection.address());
             }
-            long total = countsAt + tiles * 4L;
-            cu.launch("bs_scan_counts", functions.get("bs_scan_counts"), 1, 1024, 0, stream, countsAt, tiles, total);
-            tileLaunch("bs_write_selection", tiles, maskAt, rows, countsAt, selection.address());
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment n = a.allocate(ValueLayout.JAVA_INT);
-                cu.copyDtoHAsync(n, total, 4, stream);
+                cu.copyDtoHAsync(n, totalAt, 4, stream);
                 cu.synchronize(stream);
                 return n.get(ValueLayout.JAVA_INT, 0);
             }
@@ -314,17 +326,62 @@ public final class CudaAccelerator implements Accelerator {
         }
     }
 
-    private void tileLaunch(String kernel, int tiles, Object... args) {
-        cu.launch(kernel, functions.get(kernel), tiles, BLOCK, 0, stream, args);
+    /**
+     * Launches one term's kernel, {@code prefix} + i32/i64/f64/in, over {@code tiles} tiles:
+     * the column, the term's constants, then {@code tail} (mask and counts, or mask, tile
+     * states, ticket, selection and total).
+     */
+    private void launchTerm(String prefix, DevicePredicate.Term t, List<DeviceColumn> columns, int rows, int tiles, Object[] tail,
+                            List<DeviceBuffer> temps, MemoryPool pool) {
+        DeviceColumn c = columns.get(t.column());
+        long data = c.data().address();
+        long valid = addr(c.validity());
+        List<Object> args = new ArrayList<>();
+        String kernel;
+        if (t instanceof DevicePredicate.In in) {
+            if (c.kind() == ValueKind.FLOAT64) throw new IllegalArgumentException("IN over a FLOAT64 column");
+            DeviceBuffer values = allocate(Math.max(8L, in.values().length * 8L), pool, "IN list");
+            temps.add(values);
+            copyToDevice(MemorySegment.ofArray(in.values()), values, 0);
+            kernel = prefix + "in";
+            args.addAll(List.of(data, c.kind() == ValueKind.INT64 ? 1 : 0, valid, rows, values.address(), in.values().length));
+        } else {
+            int op;
+            long a, b;
+            double da, db;
+            switch (t) {
+                case DevicePredicate.Compare cmp -> {
+                    op = opCode(cmp.op());
+                    a = b = cmp.value();
+                    da = db = cmp.doubleValue();
+                }
+                case DevicePredicate.Between btw -> {
+                    op = 6;
+                    a = btw.low();
+                    b = btw.high();
+                    da = btw.doubleLow();
+                    db = btw.doubleHigh();
+                }
+                default -> throw new IllegalArgumentException("unknown term " + t);
+            }
+            kernel = prefix + switch (c.kind()) {
+                case INT32 -> "i32";
+                case INT64 -> "i64";
+                case FLOAT64 -> "f64";
+            };
+            args.addAll(List.of(data, valid, rows, op));
+            if (c.kind() == ValueKind.FLOAT64) {
+                args.addAll(List.of(da, db));
+            } else {
+                args.addAll(List.of(a, b));
+            }
+        }
+        args.addAll(List.of(tail));
+        tileLaunch(kernel, tiles, args.toArray());
     }
 
-    private void termLaunch(ValueKind kind, int tiles, long data, long valid, int rows, int op, long a, long b, double da,
-                            double db, long mask, int first, long counts, int last) {
-        switch (kind) {
-            case INT32 -> tileLaunch("bs_pred_i32", tiles, data, valid, rows, op, a, b, mask, first, counts, last);
-            case INT64 -> tileLaunch("bs_pred_i64", tiles, data, valid, rows, op, a, b, mask, first, counts, last);
-            case FLOAT64 -> tileLaunch("bs_pred_f64", tiles, data, valid, rows, op, da, db, mask, first, counts, last);
-        }
+    private void tileLaunch(String kernel, int tiles, Object... args) {
+        cu.launch(kernel, functions.get(kernel), tiles, BLOCK, 0, stream, args);
     }
 
     @Override

@@ -17,12 +17,13 @@ __device__ __forceinline__ bool bs_valid(const unsigned char* validity, int row)
     return validity == 0 || ((validity[row >> 3] >> (row & 7)) & 1);
 }
 
-// A filter runs in three launches over tiles of BS_TILE rows (a block of 256 threads, each
-// warp 1024 rows): (1) one launch per predicate term writes (first term) or ANDs into a bit
-// mask of the rows that pass, 32 rows per word, and the last term also writes each tile's
-// count; (2) bs_scan_counts turns the counts into offsets; (3) bs_write_selection writes the
-// row ids of the set bits, ascending. Device memory traffic per row: the column once, a few
-// bits of mask, and the selection itself.
+// Filters work on tiles of BS_TILE rows (a block of 256 threads, each warp 1024 rows). Every
+// predicate term but the last writes (first term) or ANDs into a bit mask of the rows that
+// pass, 32 rows a word. The last term then either (one pass, the default) ANDs the mask and
+// writes the selection at once, tiles chaining their offsets by look-back (bs_select_*), or
+// (three steps) also writes the mask and each tile's count (bs_pred_* with last = 1),
+// bs_scan_counts turns the counts into offsets and bs_write_selection writes the row ids.
+// Device memory traffic per row for one term, one pass: the column once and the selection.
 #define BS_TILE 8192
 
 struct BsCompare {
@@ -74,9 +75,85 @@ struct BsIn {
     __device__ __forceinline__ bool operator()(long long v) const { return bs_in_sorted(values, count, v); }
 };
 
-// One predicate term over this block's tile. T is the column's storage type, W the type the
-// predicate compares in (int32 columns compare as int64, as on the CPU). Every lane of every
-// warp runs the same ballots: no thread returns early.
+#define BS_FULL 0xffffffffu
+
+// Lane j's mask word (rows base + 32j .. base + 32j + 31) for the warp's 1024 rows, by 32
+// ballots. T is the column's storage type, W the type the predicate compares in (int32 columns
+// compare as int64, as on the CPU). Every lane runs the same ballots: no lane may have left.
+template <typename T, typename W, typename P>
+__device__ __forceinline__ unsigned int bs_warp_words(const T* col, const unsigned char* validity, int n, P pred,
+                                                      long long base, int lane) {
+    unsigned int mine = 0;
+    if (base + 1024 <= n && validity == 0) {
+        T v[32];
+#pragma unroll
+        for (int j = 0; j < 32; j++) v[j] = col[base + j * 32 + lane];
+#pragma unroll
+        for (int j = 0; j < 32; j++) {
+            unsigned int bits = __ballot_sync(BS_FULL, pred((W) v[j]));
+            if (lane == j) mine = bits;
+        }
+    } else {
+        for (int j = 0; j < 32; j++) {
+            long long row = base + j * 32 + lane;
+            bool keep = row < n && bs_valid(validity, (int) row) && pred((W) col[row]);
+            unsigned int bits = __ballot_sync(BS_FULL, keep);
+            if (lane == j) mine = bits;
+        }
+    }
+    return mine;
+}
+
+// Bits 0..7 of x to bits 0, 4, 8, ..., 28.
+__device__ __forceinline__ unsigned int bs_spread8(unsigned int x) {
+    x &= 0xFFu;
+    x = (x | (x << 12)) & 0x000F000Fu;
+    x = (x | (x << 6)) & 0x03030303u;
+    x = (x | (x << 3)) & 0x11111111u;
+    return x;
+}
+
+// int32 columns without nulls: 16-byte loads, lane l of chunk k reading rows base + 128k + 4l ..
+// + 3. Ballot c of chunk k has bit l for row base + 128k + 4l + c, so word 4k + m (rows
+// base + 128k + 32m ..) takes bits 8m .. 8m + 7 of each of the four ballots, interleaved.
+template <typename T, typename W, typename P>
+struct BsWords {
+    static __device__ __forceinline__ unsigned int get(const T* col, const unsigned char* validity, int n, P pred,
+                                                       long long base, int lane) {
+        return bs_warp_words<T, W, P>(col, validity, n, pred, base, lane);
+    }
+};
+
+template <typename P>
+struct BsWords<int, long long, P> {
+    static __device__ __forceinline__ unsigned int get(const int* col, const unsigned char* validity, int n, P pred,
+                                                       long long base, int lane) {
+        if (base + 1024 > n || validity != 0 || (((unsigned long long) col) & 15) != 0) {
+            return bs_warp_words<int, long long, P>(col, validity, n, pred, base, lane);
+        }
+        const int4* c4 = (const int4*) (col + base);
+        int4 v[8];
+#pragma unroll
+        for (int k = 0; k < 8; k++) v[k] = c4[k * 32 + lane];
+        const int shift = 8 * (lane & 3);
+        unsigned int mine = 0;
+#pragma unroll
+        for (int k = 0; k < 8; k++) {
+            unsigned int b0 = __ballot_sync(BS_FULL, pred((long long) v[k].x));
+            unsigned int b1 = __ballot_sync(BS_FULL, pred((long long) v[k].y));
+            unsigned int b2 = __ballot_sync(BS_FULL, pred((long long) v[k].z));
+            unsigned int b3 = __ballot_sync(BS_FULL, pred((long long) v[k].w));
+            if ((lane >> 2) == k) {
+                mine = bs_spread8(b0 >> shift) | (bs_spread8(b1 >> shift) << 1) | (bs_spread8(b2 >> shift) << 2)
+                        | (bs_spread8(b3 >> shift) << 3);
+            }
+        }
+        return mine;
+    }
+};
+
+// One predicate term over this block's tile into the mask (three-step filter, and every term
+// but the last of the one-pass filter).
 template <typename T, typename W, typename P>
 __device__ __forceinline__ void bs_pred_tile(const T* col, const unsigned char* validity, int n, P pred,
                                              unsigned int* mask, int first, int* tileCounts, int last) {
@@ -85,24 +162,7 @@ __device__ __forceinline__ void bs_pred_tile(const T* col, const unsigned char* 
     const long long base = (long long) blockIdx.x * BS_TILE + (long long) warp * 1024;
     const long long word = base / 32 + lane;
     const long long words = ((long long) n + 31) / 32;
-    unsigned int mine = 0;
-    if (base + 1024 <= n && validity == 0) {
-        T v[32];
-#pragma unroll
-        for (int j = 0; j < 32; j++) v[j] = col[base + j * 32 + lane];
-#pragma unroll
-        for (int j = 0; j < 32; j++) {
-            unsigned int bits = __ballot_sync(0xffffffffu, pred((W) v[j]));
-            if (lane == j) mine = bits;
-        }
-    } else {
-        for (int j = 0; j < 32; j++) {
-            long long row = base + j * 32 + lane;
-            bool keep = row < n && bs_valid(validity, (int) row) && pred((W) col[row]);
-            unsigned int bits = __ballot_sync(0xffffffffu, keep);
-            if (lane == j) mine = bits;
-        }
-    }
+    unsigned int mine = BsWords<T, W, P>::get(col, validity, n, pred, base, lane);
     if (word < words) {
         if (!first) mine &= mask[word];
         mask[word] = mine;
@@ -112,7 +172,7 @@ __device__ __forceinline__ void bs_pred_tile(const T* col, const unsigned char* 
     if (last) {
         __shared__ int warpCounts[32];
         int c = __popc(mine);
-        for (int off = 16; off > 0; off >>= 1) c += __shfl_down_sync(0xffffffffu, c, off);
+        for (int off = 16; off > 0; off >>= 1) c += __shfl_down_sync(BS_FULL, c, off);
         if (lane == 0) warpCounts[warp] = c;
         __syncthreads();
         if (threadIdx.x == 0) {
@@ -120,6 +180,120 @@ __device__ __forceinline__ void bs_pred_tile(const T* col, const unsigned char* 
             for (int w = 0; w < (int) (blockDim.x >> 5); w++) total += warpCounts[w];
             tileCounts[blockIdx.x] = total;
         }
+    }
+}
+
+// Writes the rows of the warp's 32 mask words (lane j holds word j) from position start(lane j):
+// for each word in turn every lane writes the row of its bit, consecutive lanes to consecutive
+// positions.
+__device__ __forceinline__ void bs_write_rows(unsigned int mine, int start, long long base, int lane, int* selection) {
+    const unsigned int below = (1u << lane) - 1u;
+    for (int j = 0; j < 32; j++) {
+        unsigned int bits = __shfl_sync(BS_FULL, mine, j);
+        int at = __shfl_sync(BS_FULL, start, j);
+        if ((bits >> lane) & 1u) {
+            selection[at + __popc(bits & below)] = (int) (base + j * 32 + lane);
+        }
+    }
+}
+
+// The one-pass filter: the last term, ANDed with the mask of the others (unless first), and the
+// selection written at once. Tiles take their ids in the order their blocks start; each
+// publishes its count (flag 1), looks back over its predecessors' published counts until one
+// carries its inclusive prefix (flag 2), then publishes its own inclusive prefix. A tile waits
+// only on tiles whose blocks already run, so the look-back cannot deadlock. status (tiles
+// int64 words) and *ticket start at zero; the last tile writes the total.
+template <typename T, typename W, typename P>
+__device__ __forceinline__ void bs_select_tile(const T* col, const unsigned char* validity, int n, P pred,
+                                               const unsigned int* mask, int first, unsigned long long* status,
+                                               int* ticket, int* selection, int* total) {
+    __shared__ int tileId;
+    __shared__ int tileBase;
+    __shared__ int warpTotals[32];
+    if (threadIdx.x == 0) tileId = atomicAdd(ticket, 1);
+    __syncthreads();
+    const int tile = tileId;
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const long long base = (long long) tile * BS_TILE + (long long) warp * 1024;
+    const long long word = base / 32 + lane;
+    const long long words = ((long long) n + 31) / 32;
+    unsigned int mine = BsWords<T, W, P>::get(col, validity, n, pred, base, lane);
+    if (word < words) {
+        if (!first) mine &= mask[word];
+    } else {
+        mine = 0;
+    }
+    const int c = __popc(mine);
+    int inclusive = c;
+    for (int off = 1; off < 32; off <<= 1) {
+        int t = __shfl_up_sync(BS_FULL, inclusive, off);
+        if (lane >= off) inclusive += t;
+    }
+    if (lane == 31) warpTotals[warp] = inclusive;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int count = 0;
+        for (int w = 0; w < (int) (blockDim.x >> 5); w++) {
+            int t = warpTotals[w];
+            warpTotals[w] = count;
+            count += t;
+        }
+        int exclusive = 0;
+        if (tile == 0) {
+            atomicExch(&status[0], (2ull << 32) | (unsigned int) count);
+        } else {
+            atomicExch(&status[tile], (1ull << 32) | (unsigned int) count);
+            int p = tile - 1;
+            while (true) {
+                unsigned long long s = ((volatile unsigned long long*) status)[p];
+                unsigned int flag = (unsigned int) (s >> 32);
+                if (flag == 0) {
+                    __nanosleep(20);
+                    continue;
+                }
+                exclusive += (int) (unsigned int) (s & 0xffffffffull);
+                if (flag == 2) break;
+                p--;
+            }
+            atomicExch(&status[tile], (2ull << 32) | (unsigned int) (exclusive + count));
+        }
+        tileBase = exclusive;
+        if (tile == (int) (((long long) n + BS_TILE - 1) / BS_TILE) - 1) *total = exclusive + count;
+    }
+    __syncthreads();
+    bs_write_rows(mine, tileBase + warpTotals[warp] + inclusive - c, base, lane, selection);
+}
+
+extern "C" __global__ void bs_select_i32(const int* col, const unsigned char* validity, int n, int op, long long a,
+                                         long long b, const unsigned int* mask, int first, unsigned long long* status,
+                                         int* ticket, int* selection, int* total) {
+    BsCompare p = {op, a, b};
+    bs_select_tile<int, long long>(col, validity, n, p, mask, first, status, ticket, selection, total);
+}
+
+extern "C" __global__ void bs_select_i64(const long long* col, const unsigned char* validity, int n, int op, long long a,
+                                         long long b, const unsigned int* mask, int first, unsigned long long* status,
+                                         int* ticket, int* selection, int* total) {
+    BsCompare p = {op, a, b};
+    bs_select_tile<long long, long long>(col, validity, n, p, mask, first, status, ticket, selection, total);
+}
+
+extern "C" __global__ void bs_select_f64(const double* col, const unsigned char* validity, int n, int op, double a,
+                                         double b, const unsigned int* mask, int first, unsigned long long* status,
+                                         int* ticket, int* selection, int* total) {
+    BsCompareF64 p = {op, a, b};
+    bs_select_tile<double, double>(col, validity, n, p, mask, first, status, ticket, selection, total);
+}
+
+extern "C" __global__ void bs_select_in(const void* col, int is64, const unsigned char* validity, int n,
+                                        const long long* values, int count, const unsigned int* mask, int first,
+                                        unsigned long long* status, int* ticket, int* selection, int* total) {
+    BsIn p = {values, count};
+    if (is64) {
+        bs_select_tile<long long, long long>((const long long*) col, validity, n, p, mask, first, status, ticket, selection, total);
+    } else {
+        bs_select_tile<int, long long>((const int*) col, validity, n, p, mask, first, status, ticket, selection, total);
     }
 }
 
@@ -201,15 +375,7 @@ extern "C" __global__ void bs_write_selection(const unsigned int* mask, int n, c
     __syncthreads();
     int before = tileOffsets[blockIdx.x];
     for (int w = 0; w < warp; w++) before += warpTotals[w];
-    const int start = before + inclusive - c;
-    const unsigned int below = (1u << lane) - 1u;
-    for (int j = 0; j < 32; j++) {
-        unsigned int bits = __shfl_sync(0xffffffffu, mine, j);
-        int at = __shfl_sync(0xffffffffu, start, j);
-        if ((bits >> lane) & 1u) {
-            selection[at + __popc(bits & below)] = (int) (base + j * 32 + lane);
-        }
-    }
+    bs_write_rows(mine, before + inclusive - c, base, lane, selection);
 }
 
 __device__ __forceinline__ unsigned int bs_slot(long long key, int bits) {
