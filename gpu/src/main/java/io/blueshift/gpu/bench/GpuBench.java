@@ -37,7 +37,11 @@ import java.util.stream.IntStream;
  * device only the CPU side runs.
  */
 public final class GpuBench {
-    public record Row(String op, long rows, double cpuMs, double gpuMs, double gpuWithTransferMs, String note) { }
+    public record Row(String op, long rows, double cpuMs, double gpuMs, double gpuWithTransferMs, String note, String after) {
+        Row(String op, long rows, double cpuMs, double gpuMs, double gpuWithTransferMs, String note) {
+            this(op, rows, cpuMs, gpuMs, gpuWithTransferMs, note, "");
+        }
+    }
 
     private GpuBench() { }
 
@@ -167,6 +171,17 @@ public final class GpuBench {
                     throw new IllegalStateException("device filter kept " + kept + " rows, the CPU " + expected);
                 }
                 double resident = best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem));
+                String threeStep = "";
+                if (acc instanceof CudaAccelerator cuda) { // the other filter mode, for comparison
+                    cuda.onePassFilter(false);
+                    try {
+                        int k3 = acc.filter(List.of(dc), p, n, ds, mem);
+                        if (k3 != expected) throw new IllegalStateException("three-step filter kept " + k3 + ", the CPU " + expected);
+                        threeStep = String.format(Locale.ROOT, "; three-step filter %.2f ms", best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem)));
+                    } finally {
+                        cuda.onePassFilter(true);
+                    }
+                }
                 double moved = best(runs, () -> {
                     try (DeviceColumn up = DeviceColumns.upload(acc, col, n, mem, "bench column")) {
                         int k = acc.filter(List.of(up), p, n, ds, mem);
@@ -174,7 +189,8 @@ public final class GpuBench {
                     }
                 });
                 double gbs = n * 4.0 / (resident * 1e6);
-                return new Row("filter scan (x < 100, 10%)", n, cpu, resident, moved, String.format(Locale.ROOT, "%.0f GB/s on device", gbs));
+                return new Row("filter scan (x < 100, 10%)", n, cpu, resident, moved, String.format(Locale.ROOT, "%.0f GB/s on device", gbs),
+                        threeStep);
             }
         }
     }
@@ -311,6 +327,7 @@ public final class GpuBench {
                 }
                 note += ")";
             }
+            note += r.after();
             out.printf(Locale.ROOT, "%-34s %,14d %10s %12s %16s %9s  %s%n", r.op(), r.rows(), cpu, gpu, moved, speed, note);
         }
     }

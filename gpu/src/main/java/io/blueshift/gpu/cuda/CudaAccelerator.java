@@ -49,6 +49,16 @@ public final class CudaAccelerator implements Accelerator {
      */
     private long scratch;
     private long scratchBytes;
+    /**
+     * Host-device copies from {@link #STAGE_MIN} bytes go through two pinned buffers of
+     * {@link #STAGE_CHUNK} bytes: the host copies one chunk (on several threads) while the
+     * device's copy engine moves the other. A copy straight from pageable memory ran at about
+     * 5.5 GB/s on an H100 over a 50 GB/s link.
+     */
+    static final long STAGE_CHUNK = 16L << 20;
+    static final long STAGE_MIN = 4L << 20;
+    private MemorySegment[] stage;
+    private MemorySegment[] stageDone;
     /** One-pass filters (the default; {@code -Dblueshift.gpu.filter=three-step} for the three-step kernels). */
     private boolean onePassFilter = !"three-step".equals(System.getProperty("blueshift.gpu.filter"));
     private final String kernelSource;
@@ -191,7 +201,9 @@ public final class CudaAccelerator implements Accelerator {
     public synchronized void copyToDevice(MemorySegment src, DeviceBuffer dst, long dstOffset) {
         current();
         checkRange(dst, dstOffset, src.byteSize());
-        if (src.isNative()) {
+        if (src.byteSize() >= STAGE_MIN) {
+            stagedToDevice(src, dst.address() + dstOffset);
+        } else if (src.isNative()) {
             cu.copyHtoDAsync(dst.address() + dstOffset, src, src.byteSize(), stream);
             cu.synchronize(stream);
         } else {
@@ -208,7 +220,9 @@ public final class CudaAccelerator implements Accelerator {
     public synchronized void copyToHost(DeviceBuffer src, long srcOffset, MemorySegment dst) {
         current();
         checkRange(src, srcOffset, dst.byteSize());
-        if (dst.isNative()) {
+        if (dst.byteSize() >= STAGE_MIN) {
+            stagedToHost(src.address() + srcOffset, dst);
+        } else if (dst.isNative()) {
             cu.copyDtoHAsync(dst, src.address() + srcOffset, dst.byteSize(), stream);
             cu.synchronize(stream);
         } else {
@@ -219,6 +233,86 @@ public final class CudaAccelerator implements Accelerator {
                 dst.copyFrom(tmp);
             }
         }
+    }
+
+    private void ensureStage() {
+        if (stage != null) return;
+        MemorySegment[] buffers = new MemorySegment[2];
+        MemorySegment[] events = new MemorySegment[2];
+        try {
+            for (int i = 0; i < 2; i++) {
+                buffers[i] = cu.hostAlloc(STAGE_CHUNK);
+                events[i] = cu.createEvent();
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < 2; i++) {
+                if (buffers[i] != null) cu.hostFree(buffers[i]);
+                if (events[i] != null) cu.destroyEvent(events[i]);
+            }
+            throw e;
+        }
+        stage = buffers;
+        stageDone = events;
+    }
+
+    /** A thread that never runs: a segment it may access is one any thread may (not confined). */
+    private static final Thread OTHER = new Thread(() -> { });
+
+    /** Host memory to or from pinned memory, on several threads for a whole chunk unless a segment is confined. */
+    private static void hostCopy(MemorySegment from, MemorySegment to) {
+        long len = from.byteSize();
+        int parts = (int) Math.min(8, Math.max(1, len >> 21));
+        if (parts == 1 || !from.isAccessibleBy(OTHER) || !to.isAccessibleBy(OTHER)) {
+            MemorySegment.copy(from, 0, to, 0, len);
+            return;
+        }
+        long per = (len + parts - 1) / parts;
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(i -> {
+            long at = i * per;
+            long n = Math.min(per, len - at);
+            if (n > 0) MemorySegment.copy(from, at, to, at, n);
+        });
+    }
+
+    private void stagedToDevice(MemorySegment src, long dst) {
+        ensureStage();
+        long size = src.byteSize();
+        int i = 0;
+        for (long done = 0; done < size; done += STAGE_CHUNK, i++) {
+            long len = Math.min(STAGE_CHUNK, size - done);
+            int b = i & 1;
+            if (i >= 2) cu.synchronizeEvent(stageDone[b]); // the copy engine is done with this buffer
+            hostCopy(src.asSlice(done, len), stage[b]);
+            cu.copyHtoDAsync(dst + done, stage[b], len, stream);
+            cu.record(stageDone[b], stream);
+        }
+        cu.synchronize(stream);
+    }
+
+    private void stagedToHost(long src, MemorySegment dst) {
+        ensureStage();
+        long size = dst.byteSize();
+        long chunks = (size + STAGE_CHUNK - 1) / STAGE_CHUNK;
+        for (long i = 0; i < Math.min(2, chunks); i++) {
+            issueToStage(src, size, i);
+        }
+        for (long i = 0; i < chunks; i++) {
+            int b = (int) (i & 1);
+            cu.synchronizeEvent(stageDone[b]);
+            long at = i * STAGE_CHUNK;
+            long len = Math.min(STAGE_CHUNK, size - at);
+            hostCopy(stage[b].asSlice(0, len), dst.asSlice(at, len));
+            if (i + 2 < chunks) issueToStage(src, size, i + 2); // this buffer is free again
+        }
+        cu.synchronize(stream);
+    }
+
+    private void issueToStage(long src, long size, long chunk) {
+        int b = (int) (chunk & 1);
+        long at = chunk * STAGE_CHUNK;
+        long len = Math.min(STAGE_CHUNK, size - at);
+        cu.copyDtoHAsync(stage[b], src + at, len, stream);
+        cu.record(stageDone[b], stream);
     }
 
     private static void checkRange(DeviceBuffer b, long offset, long bytes) {
@@ -582,6 +676,12 @@ public final class CudaAccelerator implements Accelerator {
         try {
             cu.synchronize(stream);
             if (scratch != 0) cu.free(scratch);
+            if (stage != null) {
+                for (int i = 0; i < 2; i++) {
+                    cu.hostFree(stage[i]);
+                    cu.destroyEvent(stageDone[i]);
+                }
+            }
             cu.unloadModule(module);
             cu.destroyStream(stream);
         } finally {

@@ -338,6 +338,11 @@ public final class CudaDriver {
         }
     }
 
+    /** Waits for the work recorded before {@code event}. */
+    public void synchronizeEvent(MemorySegment event) {
+        check("cuEventSynchronize", cuEventSynchronize, event);
+    }
+
     public void destroyEvent(MemorySegment event) {
         check("cuEventDestroy", cuEventDestroy, event);
     }

@@ -108,6 +108,33 @@ class FakeDriverTest {
         }
     }
 
+    /** Copies over the staging buffers' size go through them chunk by chunk, both ways, heap or native. */
+    @Test
+    void largeCopiesGoThroughPinnedStaging() {
+        try (MemoryPool pool = MemoryPool.unbounded("fake")) {
+            for (long bytes : new long[] {CudaAccelerator.STAGE_MIN, CudaAccelerator.STAGE_CHUNK * 3 + 12_344, CudaAccelerator.STAGE_CHUNK * 2}) {
+                int n = (int) (bytes / 8);
+                long[] data = new long[n];
+                for (int i = 0; i < n; i++) data[i] = i * 0x9E3779B97F4A7C15L;
+                try (var dev = acc().allocate(n * 8L, pool, "staged");
+                     java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    acc().copyToDevice(java.lang.foreign.MemorySegment.ofArray(data), dev, 0);
+                    long[] back = new long[n];
+                    acc().copyToHost(dev, 0, java.lang.foreign.MemorySegment.ofArray(back));
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(data, back, "heap, " + bytes + " bytes");
+                    var nativeCopy = arena.allocate(n * 8L, 8);
+                    acc().copyToHost(dev, 0, nativeCopy);
+                    try (var dev2 = acc().allocate(n * 8L, pool, "staged 2")) {
+                        acc().copyToDevice(nativeCopy, dev2, 0);
+                        long[] again = new long[n];
+                        acc().copyToHost(dev2, 0, java.lang.foreign.MemorySegment.ofArray(again));
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(data, again, "native, " + bytes + " bytes");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void driverErrorsAreNamed() {
         try (MemoryPool pool = MemoryPool.unbounded("fake")) {
