@@ -24,8 +24,14 @@ public record DeviceHashTable(DeviceBuffer keys, DeviceBuffer rows, int capacity
         return (int) ((key * MULTIPLIER) >>> (64 - capacityBits));
     }
 
-    /** Slots for {@code rows} build rows: at least twice as many, a power of two, at least 1024. */
+    /**
+     * Slots for {@code rows} build rows: at least twice as many, a power of two, at least 1024;
+     * at most 2^31 (the kernels' slot numbers are 32-bit), so more than 2^30 rows are refused.
+     */
     public static int capacityBitsFor(long rows) {
+        if (rows > 1L << 30) {
+            throw new IllegalArgumentException(rows + " rows is more than a device hash table holds (2^30)");
+        }
         long want = Math.max(1024, rows * 2);
         return 64 - Long.numberOfLeadingZeros(want - 1);
     }

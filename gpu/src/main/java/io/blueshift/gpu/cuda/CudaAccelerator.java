@@ -76,9 +76,15 @@ public final class CudaAccelerator implements Accelerator {
             int major = cu.attribute(device, CudaDriver.ATTR_COMPUTE_CAPABILITY_MAJOR);
             int minor = cu.attribute(device, CudaDriver.ATTR_COMPUTE_CAPABILITY_MINOR);
             KernelImage image = KernelImage.forDevice(major, minor);
-            MemorySegment ptx = Arena.global().allocate(image.ptx().length + 1L);
-            MemorySegment.copy(image.ptx(), 0, ptx, ValueLayout.JAVA_BYTE, 0, image.ptx().length);
-            m = cu.loadModule(ptx);
+            try {
+                m = cu.loadModule(image.nulTerminated());
+            } catch (CudaException e) {
+                // e.g. an NVRTC newer than the driver writes a PTX version the driver cannot read
+                KernelImage bundled = KernelImage.bundled().orElseThrow(() -> e);
+                m = cu.loadModule(bundled.nulTerminated());
+                image = new KernelImage(bundled.ptx(), bundled.source() + " after " + image.source() + " failed to load: "
+                        + e.getMessage());
+            }
             for (String k : KERNELS) {
                 functions.put(k, cu.function(m, k));
             }
@@ -113,13 +119,22 @@ public final class CudaAccelerator implements Accelerator {
     /** What the driver says about a device, without opening a context. */
     static DeviceInfo describe(CudaDriver cu, int ordinal, int device, int major, int minor) {
         int sms = cu.attribute(device, CudaDriver.ATTR_MULTIPROCESSOR_COUNT);
-        double clockKHz = cu.attribute(device, CudaDriver.ATTR_MEMORY_CLOCK_RATE);
-        double busBits = cu.attribute(device, CudaDriver.ATTR_GLOBAL_MEMORY_BUS_WIDTH);
+        double clockKHz = optionalAttribute(cu, device, CudaDriver.ATTR_MEMORY_CLOCK_RATE);
+        double busBits = optionalAttribute(cu, device, CudaDriver.ATTR_GLOBAL_MEMORY_BUS_WIDTH);
         double memGBs = clockKHz > 0 && busBits > 0 ? 2 * clockKHz * 1e3 * busBits / 8 / 1e9 : -1;
         // the driver API does not report the link: PCIe by generation of the part (Hopper: Gen5 x16)
         // until open() measures it
         double pcie = major >= 9 ? 50 : major == 8 ? 25 : 12;
         return new DeviceInfo(ordinal, cu.deviceName(device), cu.totalMemory(device), sms, major, minor, pcie, memGBs);
+    }
+
+    /** An attribute the description can do without (the memory clock and bus width): -1 when the driver refuses it. */
+    private static int optionalAttribute(CudaDriver cu, int device, int attribute) {
+        try {
+            return cu.attribute(device, attribute);
+        } catch (CudaException e) {
+            return -1;
+        }
     }
 
     public static DeviceInfo describe(CudaDriver cu, int ordinal) {
@@ -378,7 +393,7 @@ public final class CudaAccelerator implements Accelerator {
                                    MemoryPool pool) {
         current();
         if (rows == 0) return 0;
-        int tiles = (rows + TILE - 1) / TILE;
+        int tiles = (int) ((rows + (long) TILE - 1) / TILE);
         List<DevicePredicate.Term> terms = predicate.terms();
         boolean onePass = onePassFilter;
         long maskBytes = onePass && terms.size() == 1 ? 0 : tiles * (TILE / 8L);

@@ -81,6 +81,18 @@ public record KernelImage(byte[] ptx, String source) {
         throw new IllegalStateException("cannot compile the GPU kernels: " + String.join("; ", failures));
     }
 
+    /** The PTX built with the bundle ({@code blueshift_kernels.ptx}), where there is one. */
+    static java.util.Optional<KernelImage> bundled() {
+        return resource(PTX).map(t -> new KernelImage(t.getBytes(StandardCharsets.UTF_8), "bundled PTX"));
+    }
+
+    /** The PTX as the driver reads it: in native memory, NUL-terminated. */
+    java.lang.foreign.MemorySegment nulTerminated() {
+        var seg = java.lang.foreign.Arena.ofAuto().allocate(ptx.length + 1L);
+        java.lang.foreign.MemorySegment.copy(ptx, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, ptx.length);
+        return seg;
+    }
+
     /** {@code -Dblueshift.gpu.ptxcache=DIR}, else {@code $XDG_CACHE_HOME/blueshift/ptx}, else {@code ~/.cache/blueshift/ptx}. */
     static Path cacheDir() {
         String override = System.getProperty("blueshift.gpu.ptxcache");

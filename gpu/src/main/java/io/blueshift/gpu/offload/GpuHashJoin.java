@@ -247,6 +247,9 @@ final class GpuHashJoin implements Source, AutoCloseable {
                      DeviceBuffer b = a.allocate(capacity * 4, pool, "gpu build rows")) {
                     long n = a.probe(t, dk, rows, p, b, capacity, pool);
                     if (n > capacity) {
+                        if (n > Integer.MAX_VALUE - 8) { // more pairs than one array holds: the CPU join takes this batch
+                            throw new IllegalStateException("a probe batch matched " + n + " pairs, more than 2^31");
+                        }
                         capacity = n;
                         continue;
                     }
@@ -343,15 +346,17 @@ final class GpuHashJoin implements Source, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            table.close();
-            deviceKeys.close();
-            if (hostTable != null) hostTable.close();
-            if (hostKeyColumn != null) hostKeyColumn.close();
-        } finally {
-            hostKeys.close();
-            probe.close();
-            build.close();
+        // each in its own step: after a device error a free can throw, and the rest must still be released
+        RuntimeException failure = null;
+        for (AutoCloseable c : new AutoCloseable[] {table, deviceKeys, hostTable, hostKeyColumn, hostKeys, probe, build}) {
+            if (c == null) continue;
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                else failure.addSuppressed(e);
+            }
         }
+        if (failure != null) throw failure;
     }
 }

@@ -25,6 +25,7 @@ __device__ __forceinline__ bool bs_valid(const unsigned char* validity, int row)
 // bs_scan_counts turns the counts into offsets and bs_write_selection writes the row ids.
 // Device memory traffic per row for one term, one pass: the column once and the selection.
 #define BS_TILE 8192
+#define BS_FULL 0xffffffffu
 
 struct BsCompare {
     int op;
@@ -75,7 +76,16 @@ struct BsIn {
     __device__ __forceinline__ bool operator()(long long v) const { return bs_in_sorted(values, count, v); }
 };
 
-#define BS_FULL 0xffffffffu
+// A full warp's rows take the validity bitmap a 32-bit word per lane (Arrow's bit order is the
+// little-endian word's): the values are read and tested regardless, and the nulls masked out
+// after, so no load waits on another.
+__device__ __forceinline__ bool bs_words_aligned(const unsigned char* validity) {
+    return validity == 0 || (((unsigned long long) validity) & 3) == 0;
+}
+
+__device__ __forceinline__ unsigned int bs_valid_word(const unsigned char* validity, long long base, int lane) {
+    return validity == 0 ? BS_FULL : ((const unsigned int*) validity)[(base >> 5) + lane];
+}
 
 // Lane j's mask word (rows base + 32j .. base + 32j + 31) for the warp's 1024 rows, by 32
 // ballots. T is the column's storage type, W the type the predicate compares in (int32 columns
@@ -84,7 +94,7 @@ template <typename T, typename W, typename P>
 __device__ __forceinline__ unsigned int bs_warp_words(const T* col, const unsigned char* validity, int n, P pred,
                                                       long long base, int lane) {
     unsigned int mine = 0;
-    if (base + 1024 <= n && validity == 0) {
+    if (base + 1024 <= n && bs_words_aligned(validity)) {
         T v[32];
 #pragma unroll
         for (int j = 0; j < 32; j++) v[j] = col[base + j * 32 + lane];
@@ -93,6 +103,7 @@ __device__ __forceinline__ unsigned int bs_warp_words(const T* col, const unsign
             unsigned int bits = __ballot_sync(BS_FULL, pred((W) v[j]));
             if (lane == j) mine = bits;
         }
+        mine &= bs_valid_word(validity, base, lane);
     } else {
         for (int j = 0; j < 32; j++) {
             long long row = base + j * 32 + lane;
@@ -128,7 +139,7 @@ template <typename P>
 struct BsWords<int, long long, P> {
     static __device__ __forceinline__ unsigned int get(const int* col, const unsigned char* validity, int n, P pred,
                                                        long long base, int lane) {
-        if (base + 1024 > n || validity != 0 || (((unsigned long long) col) & 15) != 0) {
+        if (base + 1024 > n || !bs_words_aligned(validity) || (((unsigned long long) col) & 15) != 0) {
             return bs_warp_words<int, long long, P>(col, validity, n, pred, base, lane);
         }
         const int4* c4 = (const int4*) (col + base);
@@ -148,7 +159,7 @@ struct BsWords<int, long long, P> {
                         | (bs_spread8(b3 >> shift) << 3);
             }
         }
-        return mine;
+        return mine & bs_valid_word(validity, base, lane);
     }
 };
 

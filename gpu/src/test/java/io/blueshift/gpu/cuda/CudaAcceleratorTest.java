@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The CUDA backend against plain loops, on a real device; skipped (with the reason) without one. */
+/**
+ * The CUDA backend against plain loops, on a real device; skipped (with the reason) without one,
+ * failed instead when BLUESHIFT_GPU_REQUIRED is set (the device script sets it).
+ */
 @Tag("gpu")
 class CudaAcceleratorTest {
     static Discovery discovery;
@@ -50,6 +53,9 @@ class CudaAcceleratorTest {
 
     @BeforeEach
     void open() {
+        if (System.getenv("BLUESHIFT_GPU_REQUIRED") != null) { // the device script: a skip would hide a broken backend
+            assertTrue(discovery.available(), () -> "BLUESHIFT_GPU_REQUIRED is set but no CUDA device: " + discovery.reason());
+        }
         assumeTrue(discovery.available(), () -> "no CUDA device: " + discovery.reason());
         pool = MemoryPool.unbounded("cuda");
     }
