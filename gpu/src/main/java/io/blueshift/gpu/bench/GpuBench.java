@@ -173,13 +173,15 @@ public final class GpuBench {
                 double resident = best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem));
                 String threeStep = "";
                 if (acc instanceof CudaAccelerator cuda) { // the other filter mode, for comparison
-                    cuda.onePassFilter(false);
+                    boolean mode = cuda.onePassFilter();
+                    cuda.onePassFilter(!mode);
                     try {
                         int k3 = acc.filter(List.of(dc), p, n, ds, mem);
-                        if (k3 != expected) throw new IllegalStateException("three-step filter kept " + k3 + ", the CPU " + expected);
-                        threeStep = String.format(Locale.ROOT, "; three-step filter %.2f ms", best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem)));
+                        if (k3 != expected) throw new IllegalStateException("other filter mode kept " + k3 + ", the CPU " + expected);
+                        threeStep = String.format(Locale.ROOT, "; %s filter %.2f ms", mode ? "three-step" : "one-pass",
+                                best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem)));
                     } finally {
-                        cuda.onePassFilter(true);
+                        cuda.onePassFilter(mode);
                     }
                 }
                 double moved = best(runs, () -> {

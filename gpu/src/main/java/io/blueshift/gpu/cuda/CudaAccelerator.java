@@ -59,8 +59,13 @@ public final class CudaAccelerator implements Accelerator {
     static final long STAGE_MIN = 4L << 20;
     private MemorySegment[] stage;
     private MemorySegment[] stageDone;
-    /** One-pass filters (the default; {@code -Dblueshift.gpu.filter=three-step} for the three-step kernels). */
-    private boolean onePassFilter = !"three-step".equals(System.getProperty("blueshift.gpu.filter"));
+    /**
+     * One-pass filters with {@code -Dblueshift.gpu.filter=one-pass}; three steps by default. On an
+     * H100 (bench gpu, 1e9 int32 rows, 10% kept) the three steps took 2.11 ms and one pass 2.38:
+     * its look-back walks the predecessors one tile at a time from one thread
+     * (bench/RESULTS.md, "Session 21: the GPU path on an H100").
+     */
+    private boolean onePassFilter = "one-pass".equals(System.getProperty("blueshift.gpu.filter"));
     private final String kernelSource;
     private boolean closed;
 
@@ -372,7 +377,7 @@ public final class CudaAccelerator implements Accelerator {
         };
     }
 
-    /** Chooses the one-pass filter (true) or the three-step one (false), for tests and the bench. */
+    /** Chooses the one-pass filter (true) or the three-step one (false, the default), for tests and the bench. */
     public synchronized void onePassFilter(boolean onePass) {
         this.onePassFilter = onePass;
     }
@@ -383,7 +388,7 @@ public final class CudaAccelerator implements Accelerator {
 
     /**
      * Every term but the last sets (the first) or ANDs (the rest) a bit mask of the passing rows.
-     * One pass (the default): the last term ANDs the mask and writes the selection at once, the
+     * One pass: the last term ANDs the mask and writes the selection at once, the
      * tiles chaining their offsets by look-back. Three steps: the last term also writes the mask
      * and counts each tile, the counts become offsets, and the set bits become row ids. Either
      * way the row ids are ascending, and only the total comes back to the host.

@@ -77,13 +77,14 @@ class CudaAcceleratorTest {
     void filter() { AcceleratorContract.filterMatchesLoops(acc(), pool, 21); }
 
     @Test
-    void filterThreeStep() {
+    void filterOtherMode() {
         CudaAccelerator cuda = (CudaAccelerator) acc();
-        cuda.onePassFilter(false);
+        boolean mode = cuda.onePassFilter();
+        cuda.onePassFilter(!mode);
         try {
             AcceleratorContract.filterMatchesLoops(acc(), pool, 24);
         } finally {
-            cuda.onePassFilter(true);
+            cuda.onePassFilter(mode);
         }
     }
 
@@ -94,6 +95,7 @@ class CudaAcceleratorTest {
     @Test
     void largeFilterWithoutNulls() {
         CudaAccelerator cuda = (CudaAccelerator) acc();
+        boolean mode = cuda.onePassFilter();
         int n = 3_000_017;
         SplittableRandom rnd = new SplittableRandom(25);
         try (var i32 = ColumnVector.allocate(pool, DataType.INT32, n, false, "i32");
@@ -125,7 +127,7 @@ class CudaAcceleratorTest {
                     }
                 }
             } finally {
-                cuda.onePassFilter(true);
+                cuda.onePassFilter(mode);
             }
         }
     }

@@ -147,7 +147,7 @@ class FakeDriverTest {
                 CudaException launch = assertThrows(CudaException.class, () -> acc().filter(List.of(dc),
                         new DevicePredicate(List.of(DevicePredicate.Compare.ofLong(0, CompareOp.LT, 5))), 1000, sel, pool));
                 assertEquals("CUDA_ERROR_LAUNCH_FAILED", launch.errorName());
-                assertEquals("cuLaunchKernel(bs_select_i64)", launch.function());
+                assertEquals("cuLaunchKernel(bs_pred_i64)", launch.function());
             }
             assertEquals(0, pool.reserved(), "temporaries freed after the error");
         }
