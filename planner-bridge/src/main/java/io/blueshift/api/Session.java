@@ -52,7 +52,7 @@ public final class Session implements AutoCloseable {
     private final Set<QueryHandle> submitted = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, String> views = new ConcurrentHashMap<>();
     private final io.blueshift.sql.FileResolver files;
-    private final io.blueshift.gpu.offload.OffloadPlanner offloads;
+    private volatile io.blueshift.gpu.offload.OffloadPlanner offloads;
 
     Session(Options options) {
         this.options = options;
@@ -89,6 +89,21 @@ public final class Session implements AutoCloseable {
     /** Sets the hash partition bits of the queries that start from now on (0..12). */
     public synchronized void setHashPartitionBits(int bits) {
         options = options.withHashPartitionBits(bits);
+    }
+
+    /**
+     * Sets the GPU offload mode of the queries planned from now on (gpu=on without a device is an
+     * error and changes nothing); bench gpu compares off and auto on one set of tables this way.
+     */
+    public synchronized void setGpu(io.blueshift.gpu.offload.GpuMode mode) {
+        var next = io.blueshift.gpu.offload.OffloadPlanner.forSession(mode, options.threads());
+        options = options.withGpu(mode);
+        offloads = next;
+    }
+
+    /** How many of the plan's operators (filters, joins) the offload pass would run on the device now. */
+    public long offloadedOperators(PlanNode plan) {
+        return offloads.plan(plan).offloaded();
     }
     public Catalog catalog() { return catalog; }
     public KernelProvider kernels() { return kernels; }
