@@ -28,10 +28,12 @@ __device__ __forceinline__ bool bs_valid(const unsigned char* validity, int row)
 #define BS_TILE 8192
 #define BS_FULL 0xffffffffu
 
-struct BsCompare {
+// column OP a (BETWEEN: a <= column <= b), compared as V: int64 for integer columns, double for FLOAT64.
+template <typename V>
+struct BsCompareAs {
     int op;
-    long long a, b;
-    __device__ __forceinline__ bool operator()(long long v) const {
+    V a, b;
+    __device__ __forceinline__ bool operator()(V v) const {
         switch (op) {
             case OP_EQ: return v == a;
             case OP_NE: return v != a;
@@ -43,22 +45,8 @@ struct BsCompare {
         }
     }
 };
-
-struct BsCompareF64 {
-    int op;
-    double a, b;
-    __device__ __forceinline__ bool operator()(double v) const {
-        switch (op) {
-            case OP_EQ: return v == a;
-            case OP_NE: return v != a;
-            case OP_LT: return v < a;
-            case OP_LE: return v <= a;
-            case OP_GT: return v > a;
-            case OP_GE: return v >= a;
-            default: return v >= a && v <= b;
-        }
-    }
-};
+typedef BsCompareAs<long long> BsCompare;
+typedef BsCompareAs<double> BsCompareF64;
 
 __device__ __forceinline__ bool bs_in_sorted(const long long* values, int count, long long v) {
     int lo = 0, hi = count - 1;
