@@ -24,7 +24,8 @@ __device__ __forceinline__ bool bs_valid(const unsigned char* validity, int row)
 // offsets and bs_write_selection writes the row ids, or (one pass) ANDs the mask and writes the
 // selection at once, tiles chaining their offsets by look-back (bs_select_*). Device memory
 // traffic per row for one term: the column once, a quarter byte of mask (three steps only) and
-// the selection. On an H100 the three steps ran faster (the look-back is one thread's walk).
+// the selection. On an H100 the three steps ran faster than one pass whose look-back was one
+// thread's walk, tile by tile; the warp-wide look-back here has not run on a device yet.
 #define BS_TILE 8192
 #define BS_FULL 0xffffffffu
 
@@ -199,10 +200,10 @@ __device__ __forceinline__ void bs_write_rows(unsigned int mine, int start, long
 
 // The one-pass filter: the last term, ANDed with the mask of the others (unless first), and the
 // selection written at once. Tiles take their ids in the order their blocks start; each
-// publishes its count (flag 1), looks back over its predecessors' published counts until one
-// carries its inclusive prefix (flag 2), then publishes its own inclusive prefix. A tile waits
-// only on tiles whose blocks already run, so the look-back cannot deadlock. status (tiles
-// int64 words) and *ticket start at zero; the last tile writes the total.
+// publishes its count (flag 1), then its first warp looks back over the predecessors' published
+// counts, 32 a step, until one carries its inclusive prefix (flag 2), and publishes its own
+// inclusive prefix. A tile waits only on tiles whose blocks already run, so the look-back cannot
+// deadlock. status (tiles int64 words) and *ticket start at zero; the last tile writes the total.
 template <typename T, typename W, typename P>
 __device__ __forceinline__ void bs_select_tile(const T* col, const unsigned char* validity, int n, P pred,
                                                const unsigned int* mask, int first, unsigned long long* status,
@@ -232,34 +233,45 @@ __device__ __forceinline__ void bs_select_tile(const T* col, const unsigned char
     }
     if (lane == 31) warpTotals[warp] = inclusive;
     __syncthreads();
-    if (threadIdx.x == 0) {
-        int count = 0;
-        for (int w = 0; w < (int) (blockDim.x >> 5); w++) {
-            int t = warpTotals[w];
-            warpTotals[w] = count;
-            count += t;
+    if (warp == 0) {
+        // the tile's count and each warp's offset in it
+        const int warps = (int) (blockDim.x >> 5);
+        const int own = lane < warps ? warpTotals[lane] : 0;
+        int before = own;
+        for (int off = 1; off < 32; off <<= 1) {
+            int t = __shfl_up_sync(BS_FULL, before, off);
+            if (lane >= off) before += t;
         }
+        const int count = __shfl_sync(BS_FULL, before, 31);
+        __syncwarp();
+        if (lane < warps) warpTotals[lane] = before - own;
+        if (lane == 0) atomicExch(&status[tile], ((tile == 0 ? 2ull : 1ull) << 32) | (unsigned int) count);
+        // look back 32 predecessors a step (lane l at tile - 1 - l - 32k), until the nearest one
+        // with its inclusive prefix; before tile 0 reads as an inclusive zero
         int exclusive = 0;
-        if (tile == 0) {
-            atomicExch(&status[0], (2ull << 32) | (unsigned int) count);
-        } else {
-            atomicExch(&status[tile], (1ull << 32) | (unsigned int) count);
-            int p = tile - 1;
+        if (tile > 0) {
+            long long p = (long long) tile - 1 - lane;
             while (true) {
-                unsigned long long s = ((volatile unsigned long long*) status)[p];
+                unsigned long long s = p >= 0 ? ((volatile unsigned long long*) status)[p] : (2ull << 32);
                 unsigned int flag = (unsigned int) (s >> 32);
-                if (flag == 0) {
+                if (__any_sync(BS_FULL, flag == 0)) {
                     __nanosleep(20);
                     continue;
                 }
-                exclusive += (int) (unsigned int) (s & 0xffffffffull);
-                if (flag == 2) break;
-                p--;
+                unsigned int inclusiveLanes = __ballot_sync(BS_FULL, flag == 2);
+                int stop = inclusiveLanes != 0 ? __ffs(inclusiveLanes) - 1 : 31;
+                int v = lane <= stop ? (int) (unsigned int) (s & 0xffffffffull) : 0;
+                for (int off = 16; off > 0; off >>= 1) v += __shfl_xor_sync(BS_FULL, v, off);
+                exclusive += v;
+                if (inclusiveLanes != 0) break;
+                p -= 32;
             }
-            atomicExch(&status[tile], (2ull << 32) | (unsigned int) (exclusive + count));
+            if (lane == 0) atomicExch(&status[tile], (2ull << 32) | (unsigned int) (exclusive + count));
         }
-        tileBase = exclusive;
-        if (tile == (int) (((long long) n + BS_TILE - 1) / BS_TILE) - 1) *total = exclusive + count;
+        if (lane == 0) {
+            tileBase = exclusive;
+            if (tile == (int) (((long long) n + BS_TILE - 1) / BS_TILE) - 1) *total = exclusive + count;
+        }
     }
     __syncthreads();
     bs_write_rows(mine, tileBase + warpTotals[warp] + inclusive - c, base, lane, selection);
