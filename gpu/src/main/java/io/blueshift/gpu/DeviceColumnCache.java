@@ -26,10 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * it closes after the queries that use it. Thread-safe.
  */
 public final class DeviceColumnCache implements AutoCloseable {
-    /** One block of one column. */
-    public record Key(ColumnIdentity column, int block) {
+    /** Blocks {@code block .. block + blocks - 1} of one column, one after the other. */
+    public record Key(ColumnIdentity column, int block, int blocks) {
         public Key {
             Objects.requireNonNull(column, "column is null");
+            if (blocks < 1) throw new IllegalArgumentException("blocks must be at least 1, got " + blocks);
+        }
+
+        /** One block. */
+        public Key(ColumnIdentity column, int block) {
+            this(column, block, 1);
         }
     }
 
@@ -150,9 +156,25 @@ public final class DeviceColumnCache implements AutoCloseable {
      * (nothing copied) when it cannot fit. A column another thread put first is returned instead.
      */
     public Lease put(Key key, ColumnVector v, int rows) {
-        ValueKind kind = ValueKind.of(v.type())
-                .orElseThrow(() -> new IllegalArgumentException(v.type().sqlName() + " columns cannot go to the device"));
-        long need = bytesFor(kind, rows, v.validity() != null);
+        return put(key, List.of(v), new int[] {rows});
+    }
+
+    /** As {@link #put(Key, ColumnVector, int)} for a key of several blocks: {@code rows[i]} rows of {@code parts.get(i)}, in order. */
+    public Lease put(Key key, List<ColumnVector> parts, int[] partRows) {
+        if (parts.size() != key.blocks() || partRows.length != parts.size()) {
+            throw new IllegalArgumentException(key.blocks() + " blocks but " + parts.size() + " pieces");
+        }
+        ValueKind kind = ValueKind.of(parts.getFirst().type())
+                .orElseThrow(() -> new IllegalArgumentException(parts.getFirst().type().sqlName() + " columns cannot go to the device"));
+        long total = 0;
+        boolean nulls = false;
+        for (int i = 0; i < parts.size(); i++) {
+            total += partRows[i];
+            nulls |= parts.get(i).validity() != null;
+        }
+        if (total > Integer.MAX_VALUE) return null;
+        int rows = (int) total;
+        long need = bytesFor(kind, rows, nulls);
         List<Entry> free = new ArrayList<>();
         synchronized (this) {
             if (closed) return null;
@@ -171,7 +193,7 @@ public final class DeviceColumnCache implements AutoCloseable {
         freeAll(free);
         DeviceColumn column;
         try {
-            column = DeviceColumns.upload(acc, v, rows, pool, "gpu column cache");
+            column = DeviceColumns.uploadParts(acc, parts, partRows, pool, "gpu column cache");
         } catch (RuntimeException e) {
             synchronized (this) {
                 bytes -= need;

@@ -23,12 +23,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A filter over a table scan, run on the device: one morsel per table block; the predicate's
- * columns go over, the kernels select, the selection comes back, and the block's scanned
- * columns go on with it (no copy). With the session's {@link DeviceColumnCache}, predicate
+ * A filter over a table scan, run on the device: one morsel per {@link BlockSegments segment}
+ * of consecutive table blocks; the predicate's columns go over (the segment's blocks one after
+ * the other), the kernels select, the selection comes back, and each block's scanned columns
+ * go on with its part of it (no copy). With the session's {@link DeviceColumnCache}, predicate
  * columns found there are not copied, missing ones go into it when the decision admits them,
- * and when all are there the block is loaded only if some row passes. A device error in a
- * morsel runs that morsel through the CPU filter instead, so the result is the same.
+ * and when all are there a block is loaded only if some row of it passes. A device error in a
+ * morsel runs that morsel's blocks through the CPU filter instead, so the result is the same.
  */
 final class GpuFilterScan implements Source {
     private final Accelerator acc;
@@ -38,15 +39,17 @@ final class GpuFilterScan implements Source {
     private final GpuOffload offload;
     private final DeviceColumnCache cache;
     private final Decision.CacheUse cacheUse;
+    private final int segmentRows;
     private final AtomicInteger cursor = new AtomicInteger();
+    private volatile BlockSegments segments;
 
     GpuFilterScan(Accelerator acc, PlanNode.Filter filter, PlanNode.Scan scan, PredicateTranslation predicate, GpuOffload offload) {
-        this(acc, filter, scan, predicate, offload, null, null);
+        this(acc, filter, scan, predicate, offload, null, null, BlockSegments.DEFAULT_SEGMENT_ROWS);
     }
 
     /** {@code cache} and {@code cacheUse} both null, or both set (the columns' identities in the translation's order). */
     GpuFilterScan(Accelerator acc, PlanNode.Filter filter, PlanNode.Scan scan, PredicateTranslation predicate, GpuOffload offload,
-                  DeviceColumnCache cache, Decision.CacheUse cacheUse) {
+                  DeviceColumnCache cache, Decision.CacheUse cacheUse, int segmentRows) {
         if (!predicate.supported()) throw new IllegalArgumentException(predicate.unsupported());
         if ((cache == null) != (cacheUse == null)) throw new IllegalArgumentException("cache and cacheUse go together");
         if (cacheUse != null && cacheUse.columns().size() != predicate.columns().length) {
@@ -59,6 +62,7 @@ final class GpuFilterScan implements Source {
         this.offload = offload;
         this.cache = cache;
         this.cacheUse = cacheUse;
+        this.segmentRows = segmentRows;
     }
 
     @Override
@@ -66,46 +70,64 @@ final class GpuFilterScan implements Source {
 
     @Override
     public void open(ExecutionContext ctx) {
+        segments = BlockSegments.of(scan.table(), segmentRows);
         cursor.set(0);
     }
 
     @Override
     public int nextMorsel() {
         int i = cursor.getAndIncrement();
-        return i < scan.table().blockCount() ? i : -1;
+        return i < segments.count() ? i : -1;
     }
 
     @Override
     public void scan(int morsel, ExecutionContext ctx, BatchConsumer downstream) {
         ctx.checkCancelled();
-        List<DeviceColumnCache.Lease> resident = cache == null ? null : allResident(morsel);
+        int from = segments.start(morsel);
+        int to = segments.end(morsel);
+        List<DeviceColumnCache.Lease> resident = cache == null ? null : allResident(from, to - from);
         if (resident != null) {
             try {
-                scanResident(morsel, resident, ctx, downstream);
+                scanResident(from, to, resident, ctx, downstream);
             } finally {
                 resident.forEach(DeviceColumnCache.Lease::close);
             }
             return;
         }
-        try (LoadedBlock block = scan.table().load(morsel, scan.columns(), ctx.pool())) {
-            int rows = block.rowCount();
-            if (rows == 0) return;
+        List<LoadedBlock> blocks = new ArrayList<>();
+        try {
+            for (int b = from; b < to; b++) blocks.add(scan.table().load(b, scan.columns(), ctx.pool()));
+            int[] rows = new int[blocks.size()];
+            long total = 0;
+            for (int i = 0; i < rows.length; i++) total += rows[i] = blocks.get(i).rowCount();
+            if (total == 0) return;
             SelectionVector selection;
             try {
-                selection = select(morsel, block, rows, ctx.pool());
+                selection = select(from, blocks, rows, (int) total, ctx.pool());
             } catch (RuntimeException e) {
-                cpuFilter(morsel, block, e, ctx, downstream);
+                cpuFilter(from, to, blocks, e, ctx, downstream);
                 return;
             }
-            emit(block, selection, downstream);
+            try {
+                int offset = 0;
+                int at = 0;
+                for (LoadedBlock block : blocks) {
+                    at = emit(block, offset, selection, at, ctx.pool(), downstream);
+                    offset += block.rowCount();
+                }
+            } finally {
+                selection.close();
+            }
+        } finally {
+            blocks.forEach(LoadedBlock::close);
         }
     }
 
-    /** Every predicate column of the block from the cache, pinned; null (nothing pinned) when one is missing. */
-    private List<DeviceColumnCache.Lease> allResident(int morsel) {
+    /** Every predicate column of the segment from the cache, pinned; null (nothing pinned) when one is missing. */
+    private List<DeviceColumnCache.Lease> allResident(int from, int blocks) {
         List<DeviceColumnCache.Lease> out = new ArrayList<>();
         for (var column : cacheUse.columns()) {
-            DeviceColumnCache.Lease l = cache.get(new DeviceColumnCache.Key(column, morsel));
+            DeviceColumnCache.Lease l = cache.get(new DeviceColumnCache.Key(column, from, blocks));
             if (l == null || !out.isEmpty() && l.rows() != out.getFirst().rows()) {
                 if (l != null) l.close();
                 out.forEach(DeviceColumnCache.Lease::close);
@@ -116,86 +138,113 @@ final class GpuFilterScan implements Source {
         return out;
     }
 
-    /** The predicate over resident columns first; the block is loaded only when some row passes. */
-    private void scanResident(int morsel, List<DeviceColumnCache.Lease> resident, ExecutionContext ctx, BatchConsumer downstream) {
+    /** The predicate over resident columns first; a block is loaded only when some row of it passes. */
+    private void scanResident(int from, int to, List<DeviceColumnCache.Lease> resident, ExecutionContext ctx, BatchConsumer downstream) {
         int rows = resident.getFirst().rows();
         List<DeviceColumn> device = new ArrayList<>();
         for (DeviceColumnCache.Lease l : resident) device.add(l.column());
+        long expected = 0;
+        for (int b = from; b < to; b++) expected += scan.table().blockRowCount(b);
         SelectionVector selection = null;
-        RuntimeException failure = null;
-        try {
-            selection = run(device, rows, ctx.pool());
-        } catch (RuntimeException e) {
-            failure = e;
+        RuntimeException failure = expected == rows ? null
+                : new IllegalStateException("cached columns of blocks " + from + ".." + (to - 1) + " have " + rows + " rows, the blocks " + expected);
+        if (failure == null) {
+            try {
+                selection = run(device, rows, ctx.pool());
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
-        if (selection != null && selection.count() == 0) {
-            selection.close();
+        if (failure != null) {
+            List<LoadedBlock> blocks = new ArrayList<>();
+            try {
+                for (int b = from; b < to; b++) blocks.add(scan.table().load(b, scan.columns(), ctx.pool()));
+                cpuFilter(from, to, blocks, failure, ctx, downstream);
+            } finally {
+                blocks.forEach(LoadedBlock::close);
+            }
             return;
         }
-        try (LoadedBlock block = scan.table().load(morsel, scan.columns(), ctx.pool())) {
-            if (failure == null && block.rowCount() != rows) {
-                selection.close();
-                failure = new IllegalStateException("cached columns of block " + morsel + " have " + rows + " rows, the block "
-                        + block.rowCount());
-            }
-            if (failure != null) {
-                cpuFilter(morsel, block, failure, ctx, downstream);
-                return;
-            }
-            emit(block, selection, downstream);
-        }
-    }
-
-    private void cpuFilter(int morsel, LoadedBlock block, RuntimeException e, ExecutionContext ctx, BatchConsumer downstream) {
-        offload.fellBack("filter on " + scan.table().name() + " block " + morsel, e);
-        if (block.rowCount() == 0) return;
-        FilterOperator cpu = new FilterOperator(filter.schema(), filter.predicate());
-        try (OperatorState state = cpu.createState(ctx)) {
-            cpu.process(new Batch(block.columns(), block.rowCount()), state, downstream);
-        }
-    }
-
-    private static void emit(LoadedBlock block, SelectionVector selection, BatchConsumer downstream) {
-        int rows = block.rowCount();
-        Batch all = new Batch(block.columns(), rows);
         try {
-            if (selection.count() == rows) {
-                downstream.accept(all);
-            } else if (selection.count() > 0) {
-                downstream.accept(all.withSelection(selection));
+            int offset = 0;
+            int at = 0;
+            for (int b = from; b < to && at < selection.count(); b++) {
+                int n = scan.table().blockRowCount(b);
+                if (selection.get(at) < offset + n) {
+                    try (LoadedBlock block = scan.table().load(b, scan.columns(), ctx.pool())) {
+                        at = emit(block, offset, selection, at, ctx.pool(), downstream);
+                    }
+                }
+                offset += n;
             }
         } finally {
             selection.close();
         }
     }
 
+    private void cpuFilter(int from, int to, List<LoadedBlock> blocks, RuntimeException e, ExecutionContext ctx, BatchConsumer downstream) {
+        offload.fellBack("filter on " + scan.table().name() + (to - from == 1 ? " block " + from : " blocks " + from + ".." + (to - 1)), e);
+        FilterOperator cpu = new FilterOperator(filter.schema(), filter.predicate());
+        try (OperatorState state = cpu.createState(ctx)) {
+            for (LoadedBlock block : blocks) {
+                if (block.rowCount() > 0) cpu.process(new Batch(block.columns(), block.rowCount()), state, downstream);
+            }
+        }
+    }
+
+    /**
+     * Pushes the rows of {@code block} (rows {@code offset..} of the segment) that the segment's
+     * ascending {@code selection} holds from position {@code at} on; returns the position after them.
+     */
+    private static int emit(LoadedBlock block, int offset, SelectionVector selection, int at, MemoryPool pool, BatchConsumer downstream) {
+        int rows = block.rowCount();
+        int end = at;
+        while (end < selection.count() && selection.get(end) < offset + rows) end++;
+        int n = end - at;
+        if (n == 0) return end;
+        Batch all = new Batch(block.columns(), rows);
+        if (n == rows) {
+            downstream.accept(all);
+        } else if (offset == 0 && at == 0 && end == selection.count()) {
+            downstream.accept(all.withSelection(selection)); // the segment's only block with rows: as it came back
+        } else {
+            try (SelectionVector mine = new SelectionVector(pool, rows)) {
+                for (int i = 0; i < n; i++) mine.set(i, selection.get(at + i) - offset);
+                mine.setCount(n);
+                downstream.accept(all.withSelection(mine));
+            }
+        }
+        return end;
+    }
+
     /** Predicate columns from the cache where they are (or go in when admitted), else copied for this morsel. */
-    private SelectionVector select(int morsel, LoadedBlock block, int rows, MemoryPool pool) {
+    private SelectionVector select(int from, List<LoadedBlock> blocks, int[] rows, int total, MemoryPool pool) {
         List<DeviceColumn> device = new ArrayList<>();
         List<AutoCloseable> release = new ArrayList<>();
         try {
             for (int i = 0; i < predicate.columns().length; i++) {
-                ColumnVector v = block.column(predicate.columns()[i]);
+                List<ColumnVector> parts = new ArrayList<>(blocks.size());
+                for (LoadedBlock b : blocks) parts.add(b.column(predicate.columns()[i]));
                 DeviceColumnCache.Lease l = null;
                 if (cache != null) {
-                    var key = new DeviceColumnCache.Key(cacheUse.columns().get(i), morsel);
+                    var key = new DeviceColumnCache.Key(cacheUse.columns().get(i), from, blocks.size());
                     l = cache.get(key);
-                    if (l != null && l.rows() != rows) {
+                    if (l != null && l.rows() != total) {
                         l.close();
                         l = null;
                     }
-                    if (l == null && cacheUse.admit()) l = cache.put(key, v, rows);
+                    if (l == null && cacheUse.admit()) l = cache.put(key, parts, rows);
                 }
                 if (l != null) {
                     release.add(l);
                     device.add(l.column());
                 } else {
-                    DeviceColumn c = DeviceColumns.upload(acc, v, rows, pool, "gpu filter column");
+                    DeviceColumn c = DeviceColumns.uploadParts(acc, parts, rows, pool, "gpu filter column");
                     release.add(c);
                     device.add(c);
                 }
             }
-            return run(device, rows, pool);
+            return run(device, total, pool);
         } finally {
             RuntimeException failure = null;
             for (AutoCloseable c : release) {
@@ -226,6 +275,6 @@ final class GpuFilterScan implements Source {
 
     @Override
     public String describe() {
-        return cache == null ? "GpuFilterScan " + scan.table().name() : "GpuFilterScan " + scan.table().name() + " (column cache)";
+        return "GpuFilterScan " + scan.table().name();
     }
 }

@@ -38,7 +38,7 @@ public final class GpuOffload implements NodeOffload {
             return switch (node) {
                 case PlanNode.Filter f when f.input() instanceof PlanNode.Scan s ->
                         new Offloaded(new GpuFilterScan(plan.accelerator(), f, s, PredicateTranslation.of(f.predicate()), this,
-                                d.cache() == null ? null : plan.cache(), d.cache()), null);
+                                d.cache() == null ? null : plan.cache(), d.cache(), plan.segmentRows()), null);
                 case PlanNode.HashJoin j -> GpuHashJoin.open(plan.accelerator(), j, ctx, execute, this);
                 default -> null;
             };

@@ -12,17 +12,23 @@ import java.util.Map;
 
 /**
  * A plan with the offload pass's decisions: EXPLAIN text that shows them, and the executor's
- * hook. {@code cache}: the session's device column cache, or null.
+ * hook. {@code cache}: the session's device column cache, or null; {@code segmentRows}: the
+ * most rows of consecutive table blocks a device filter takes in one pass.
  */
 public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache,
-                          java.util.concurrent.atomic.AtomicReference<GpuOffload> lastHook) {
+                          int segmentRows, java.util.concurrent.atomic.AtomicReference<GpuOffload> lastHook) {
 
     public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator) {
         this(plan, decisions, accelerator, null);
     }
 
     public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache) {
-        this(plan, decisions, accelerator, cache, new java.util.concurrent.atomic.AtomicReference<>());
+        this(plan, decisions, accelerator, cache, BlockSegments.DEFAULT_SEGMENT_ROWS);
+    }
+
+    /** {@code segmentRows}: the most rows of consecutive blocks a device filter takes in one pass. */
+    public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache, int segmentRows) {
+        this(plan, decisions, accelerator, cache, segmentRows, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     public Decision decision(PlanNode node) {

@@ -38,6 +38,7 @@ public final class OffloadPlanner implements AutoCloseable {
     private final String noDeviceReason;
     private final CostModel model;
     private final DeviceColumnCache cache;
+    private volatile int segmentRows = BlockSegments.DEFAULT_SEGMENT_ROWS;
 
     /** Without a column cache. */
     public OffloadPlanner(GpuMode mode, Discovery discovery, int cpuThreads) {
@@ -80,6 +81,13 @@ public final class OffloadPlanner implements AutoCloseable {
 
     public Optional<Accelerator> accelerator() { return accelerator; }
 
+    /** The most rows of consecutive table blocks a device filter takes in one pass (tests: 1 for a pass per block). */
+    OffloadPlanner segmentRows(int rows) {
+        if (rows < 1) throw new IllegalArgumentException("segment rows must be at least 1, got " + rows);
+        this.segmentRows = rows;
+        return this;
+    }
+
     /** The device column cache, when there is one. */
     public Optional<DeviceColumnCache> cache() { return Optional.ofNullable(cache); }
 
@@ -91,7 +99,7 @@ public final class OffloadPlanner implements AutoCloseable {
     public OffloadPlan plan(PlanNode plan) {
         Map<PlanNode, Decision> decisions = new IdentityHashMap<>();
         visit(plan, decisions);
-        return new OffloadPlan(plan, decisions, accelerator.orElse(null), cache);
+        return new OffloadPlan(plan, decisions, accelerator.orElse(null), cache, segmentRows);
     }
 
     /** Frees the column cache (after the session's queries have ended). */
@@ -122,15 +130,15 @@ public final class OffloadPlanner implements AutoCloseable {
         long bytes = 0;
         for (var type : t.types()) bytes += rows * ValueKind.of(type).orElseThrow().bytes();
         double selectivity = Math.pow(0.3, t.predicate().terms().size());
-        int blocks = scan.table().blockCount();
+        int blocks = BlockSegments.estimate(scan.table(), segmentRows); // one pass each
         List<ColumnIdentity> ids = cacheable(scan, t);
         if (ids == null) {
             CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, blocks, false);
             if (mode == GpuMode.ON) return Decision.gpu(forced(e, ""));
             return e.gpuWins() ? Decision.gpu(e.phrase()) : Decision.cpu(e.phrase());
         }
-        // validity bitmaps: an eighth of a byte a row per column, at most
-        boolean fits = bytes + ids.size() * (rows / 8 + blocks) <= cache.budget();
+        // validity bitmaps: an eighth of a byte a row per column, rounded up to 8 bytes a segment
+        boolean fits = bytes + ids.size() * (rows / 8 + 8L * blocks) <= cache.budget();
         long resident = Math.min(bytes, cache.residentBytes(ids));
         String where = resident == 0 ? "" : resident >= bytes ? "resident, " : Math.max(1, resident * 100 / bytes) + "% resident, ";
         CostModel.Estimate now = model.filterScan(rows, bytes, selectivity, blocks, resident);

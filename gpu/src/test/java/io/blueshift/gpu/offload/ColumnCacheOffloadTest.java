@@ -19,6 +19,8 @@ import io.blueshift.storage.InMemoryTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,10 +79,12 @@ class ColumnCacheOffloadTest {
         }
     }
 
-    @Test
-    void aSecondRunCopiesNothingAndGivesTheCpuAnswer() {
+    /** A pass per block, per two blocks (3000 rows of 1024-row blocks), and over the whole table. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3000, 1 << 20})
+    void aSecondRunCopiesNothingAndGivesTheCpuAnswer(int segmentRows) {
         CountingDevice dev = new CountingDevice(CostModelTest.H100);
-        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 2, -1)) {
+        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 2, -1).segmentRows(segmentRows)) {
             DeviceColumnCache cache = planner.cache().orElseThrow();
             for (PlanNode q : queries()) {
                 List<String> cpu = run(q, null, 2);
@@ -106,7 +110,7 @@ class ColumnCacheOffloadTest {
     void aSmallBudgetEvictsAndTheAnswersStayRight() {
         CountingDevice dev = new CountingDevice(CostModelTest.H100);
         // room for the columns of any one filter but the four-column one, not for all of them together
-        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 3, 100_000)) {
+        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 3, 100_000).segmentRows(3000)) {
             DeviceColumnCache cache = planner.cache().orElseThrow();
             for (int round = 0; round < 3; round++) {
                 for (PlanNode q : queries()) {
@@ -128,7 +132,7 @@ class ColumnCacheOffloadTest {
         for (PlanNode q : qs) expected.add(run(q, null, 1));
         ExecutorService threads = Executors.newFixedThreadPool(4);
         // a budget that holds some but not all: hits, misses, evictions and pins at once
-        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 2, 100_000)) {
+        try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, dev.discovery(), 2, 100_000).segmentRows(2048)) {
             List<Future<Boolean>> runs = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 int n = i % qs.size();
@@ -183,6 +187,63 @@ class ColumnCacheOffloadTest {
             }
         } finally {
             big.close();
+        }
+    }
+
+    /** Blocks of 1001 rows: a two-block pass starts its second block inside a byte of the validity bitmap. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3000, 1 << 20})
+    void blocksOfOddSizesKeepTheirNulls(int segmentRows) {
+        // a table builder cuts blocks of a multiple of 8 rows; files need not: seven one-block tables of 1001 rows as one
+        List<InMemoryTable> pieces = new ArrayList<>();
+        List<io.blueshift.storage.TableBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            pieces.add(TestTables.facts(pool, 1001, 1024, 17 + i));
+            blocks.addAll(pieces.getLast().blocks());
+        }
+        InMemoryTable odd = new InMemoryTable("odd", TestTables.FACTS, blocks); // views: the pieces own the memory
+        try {
+            List<PlanNode> qs = List.of(
+                    PlanBuilder.scan(odd, "id", "k").filter(b -> b.lt(b.col("k"), Exprs.integer(50))).build(),
+                    PlanBuilder.scan(odd, "id", "price", "x").filter(b -> b.and(b.gt(b.col("price"), Exprs.decimal("100")),
+                            b.lt(b.col("x"), Exprs.float64(40)))).build());
+            try (OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, new CountingDevice(CostModelTest.H100).discovery(), 2, -1)
+                    .segmentRows(segmentRows)) {
+                for (PlanNode q : qs) {
+                    List<String> cpu = run(q, null, 2);
+                    assertEquals(cpu, run(q, planner.plan(q).executorHook(), 2));
+                    assertEquals(cpu, run(q, planner.plan(q).executorHook(), 2));
+                }
+            }
+        } finally {
+            pieces.forEach(InMemoryTable::close);
+        }
+    }
+
+    @Test
+    void piecesConcatenateTheirValidity() {
+        int[] rows = {5, 13, 64, 7, 0, 9};
+        List<ColumnVector> parts = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(5);
+        List<Boolean> expected = new ArrayList<>();
+        try {
+            for (int i = 0; i < rows.length; i++) {
+                ColumnVector v = ColumnVector.allocate(pool, DataType.INT32, Math.max(rows[i], 1), i % 3 != 1, "piece");
+                parts.add(v);
+                for (int r = 0; r < rows[i]; r++) {
+                    boolean isNull = i % 3 != 1 && rnd.nextInt(3) == 0;
+                    if (isNull) v.setNull(r); else v.setInt(r, r);
+                    expected.add(!isNull);
+                }
+            }
+            try (io.blueshift.memory.Allocation out = pool.allocate(io.blueshift.memory.Validity.bytesFor(expected.size()), "out")) {
+                io.blueshift.gpu.DeviceColumnsAccess.concatValidity(parts, rows, out.segment());
+                for (int r = 0; r < expected.size(); r++) {
+                    assertEquals(expected.get(r), io.blueshift.memory.Validity.isValid(out.segment(), r), "row " + r);
+                }
+            }
+        } finally {
+            parts.forEach(ColumnVector::close);
         }
     }
 
