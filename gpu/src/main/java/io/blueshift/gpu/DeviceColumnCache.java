@@ -176,6 +176,7 @@ public final class DeviceColumnCache implements AutoCloseable {
         int rows = (int) total;
         long need = bytesFor(kind, rows, nulls);
         List<Entry> free = new ArrayList<>();
+        boolean fits;
         synchronized (this) {
             if (closed) return null;
             Entry present = entries.get(key);
@@ -183,20 +184,21 @@ public final class DeviceColumnCache implements AutoCloseable {
                 present.pins++;
                 return new Lease(present);
             }
-            if (!makeRoom(need, free)) {
+            fits = makeRoom(need, free);
+            if (fits) {
+                bytes += need; // reserved while copying outside the lock
+            } else {
                 refused.incrementAndGet();
-                freeAll(free);
-                return null;
             }
-            bytes += need; // reserved while copying outside the lock
         }
         freeAll(free);
+        if (!fits) return null;
         DeviceColumn column;
         try {
             column = DeviceColumns.uploadParts(acc, parts, partRows, pool, "gpu column cache");
         } catch (RuntimeException e) {
             synchronized (this) {
-                bytes -= need;
+                if (!closed) bytes -= need; // close counted it out already
             }
             throw e;
         }
@@ -213,7 +215,7 @@ public final class DeviceColumnCache implements AutoCloseable {
                 residentByColumn.merge(key.column(), e.dataBytes, Long::sum);
                 return new Lease(e);
             }
-            bytes -= need;
+            if (!closed) bytes -= need;
             if (present != null) present.pins++;
         }
         column.close(); // closed meanwhile, or another thread's copy is in: ours goes
