@@ -45,6 +45,11 @@ final class EngineOptions {
                     + "on (whatever can run there; an error without a device) or off.")
     String gpu;
 
+    @Option(names = "--gpu-cache", paramLabel = "SIZE",
+            description = "Device memory for keeping table columns on the GPU across queries (e.g. 8g; 0 = off); "
+                    + "the default is half the device's memory.")
+    String gpuCache;
+
     private TuningParameters tuning;
 
     /** The chosen profile's tuning, resolved once. */
@@ -97,7 +102,8 @@ final class EngineOptions {
         long limit = probe.limit();
         probe.close();
         long queryLimit = queryMemoryLimit == null ? limit : MemoryPool.parseSize(queryMemoryLimit);
-        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit, gpuMode(), hashPartitionBits());
+        return new io.blueshift.api.Options(threads(), batchRows(), limit, queryLimit, gpuMode(), hashPartitionBits(),
+                gpuCache == null ? -1 : MemoryPool.parseSize(gpuCache));
     }
 
     int hashPartitionBits() {

@@ -4,6 +4,9 @@ import io.blueshift.memory.ColumnVector;
 import io.blueshift.memory.MemoryPool;
 import io.blueshift.memory.Validity;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
 /** Host-to-device copies of our column vectors. */
 public final class DeviceColumns {
     private DeviceColumns() { }
@@ -42,6 +45,65 @@ public final class DeviceColumns {
             data.close();
             if (validity != null) validity.close();
             throw e;
+        }
+    }
+
+    /**
+     * Consecutive pieces of one column (table blocks) as one device column: {@code rows[i]}
+     * values of {@code parts.get(i)} after those before it; a validity bitmap when any piece has one.
+     */
+    public static DeviceColumn uploadParts(Accelerator acc, List<ColumnVector> parts, int[] rows, MemoryPool pool, String owner) {
+        if (parts.size() == 1) return upload(acc, parts.getFirst(), rows[0], pool, owner);
+        ValueKind kind = ValueKind.of(parts.getFirst().type())
+                .orElseThrow(() -> new IllegalArgumentException(parts.getFirst().type().sqlName() + " columns cannot go to the device"));
+        long total = 0;
+        boolean nulls = false;
+        for (int i = 0; i < parts.size(); i++) {
+            total += rows[i];
+            nulls |= parts.get(i).validity() != null;
+        }
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31 rows in one device column");
+        DeviceBuffer data = acc.allocate(Math.max(total, 1) * kind.bytes(), pool, owner);
+        DeviceBuffer validity = null;
+        try {
+            long at = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                if (rows[i] > 0) acc.copyToDevice(parts.get(i).data().asSlice(0, (long) rows[i] * kind.bytes()), data, at * kind.bytes());
+                at += rows[i];
+            }
+            if (nulls) {
+                long vb = Validity.bytesFor((int) total);
+                validity = acc.allocate(vb, pool, owner + " validity");
+                try (io.blueshift.memory.Allocation host = pool.allocate(vb, owner + " validity (host)")) {
+                    concatValidity(parts, rows, host.segment());
+                    acc.copyToDevice(host.segment(), validity, 0);
+                }
+            }
+            return new DeviceColumn(kind, data, validity);
+        } catch (RuntimeException e) {
+            data.close();
+            if (validity != null) validity.close();
+            throw e;
+        }
+    }
+
+    /** The pieces' bitmaps one after the other (a piece without one is all valid); whole bytes where a piece starts on one. */
+    static void concatValidity(List<ColumnVector> parts, int[] rows, MemorySegment out) {
+        int at = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            MemorySegment v = parts.get(i).validity();
+            int n = rows[i];
+            if ((at & 7) == 0) {
+                long bytes = (n + 7L) >>> 3; // the rest of a last partial byte is the next piece's, set bit by bit
+                if (v == null) {
+                    out.asSlice(at >>> 3, bytes).fill((byte) 0xFF);
+                } else {
+                    MemorySegment.copy(v, 0, out, at >>> 3, Math.min(bytes, v.byteSize()));
+                }
+            } else {
+                for (int r = 0; r < n; r++) Validity.set(out, at + r, v == null || Validity.isValid(v, r));
+            }
+            at += n;
         }
     }
 }

@@ -47,6 +47,12 @@ public final class InMemoryTable implements Table, AutoCloseable {
         return distinct.computeIfAbsent(column, c -> DistinctCount.estimate(this, c));
     }
 
+    /** The table object itself: its blocks never change (INSERT, UPDATE, DELETE and CREATE OR REPLACE make a new table). */
+    @Override
+    public ColumnIdentity columnIdentity(int column) {
+        return new ColumnIdentity(this, column);
+    }
+
     @Override public String name() { return name; }
     @Override public Schema schema() { return schema; }
     @Override public List<TableBlock> blocks() { return blocks; }

@@ -127,6 +127,16 @@ public interface Table {
         return DistinctCount.estimate(this, column);
     }
 
+    /**
+     * What names the values of {@code column} (a schema index) while they stay as they are, so that
+     * a copy kept across queries (the GPU's column cache, per block) is never served after they
+     * change: equal identities mean equal values in equal blocks. Null (the default) when the
+     * table cannot promise that; such a table is never cached.
+     */
+    default ColumnIdentity columnIdentity(int column) {
+        return null;
+    }
+
     default long rowCount() {
         long rows = 0;
         for (int b = 0; b < blockCount(); b++) {

@@ -105,6 +105,7 @@ public final class OnDemandTpch {
         @Override public long distinctValues(int column) { return table().distinctValues(column); }
         @Override public long rowCount() { return table().rowCount(); }
         @Override public boolean inMemory() { return table().inMemory(); }
+        @Override public io.blueshift.storage.ColumnIdentity columnIdentity(int column) { return table().columnIdentity(column); }
 
         @Override
         public void close() {

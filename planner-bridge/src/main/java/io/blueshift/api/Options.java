@@ -10,10 +10,15 @@ import io.blueshift.hwprofiles.TuningParameters;
  * {@link TuningParameters}), memory limit = 75% of the memory available to the process.
  * {@code hashPartitionBits} goes to each query's {@code ExecutionContext}: the radix bits of a
  * hash join's build for a table of about a million rows (0..12; the join scales it by size).
+ * {@code gpuCacheBytes}: device memory the session keeps table columns in across queries
+ * (the GPU column cache): 0 for none, -1 (the default) for half the device's memory.
  */
 public record Options(int threads, int batchRows, long memoryLimit, long queryMemoryLimit, GpuMode gpu,
-                      int hashPartitionBits) {
+                      int hashPartitionBits, long gpuCacheBytes) {
     public Options {
+        if (gpuCacheBytes < -1) {
+            throw new IllegalArgumentException("gpu cache bytes must be 0 or more (or -1 for the default), got " + gpuCacheBytes);
+        }
         java.util.Objects.requireNonNull(gpu, "gpu is null");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -27,6 +32,11 @@ public record Options(int threads, int batchRows, long memoryLimit, long queryMe
         if (hashPartitionBits < 0 || hashPartitionBits > 12) {
             throw new IllegalArgumentException("hash partition bits must be 0..12, got " + hashPartitionBits);
         }
+    }
+
+    /** The default GPU column cache (half the device's memory). */
+    public Options(int threads, int batchRows, long memoryLimit, long queryMemoryLimit, GpuMode gpu, int hashPartitionBits) {
+        this(threads, batchRows, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits, -1);
     }
 
     /** Hash partition bits by the detected machine's rule. */
@@ -56,12 +66,14 @@ public record Options(int threads, int batchRows, long memoryLimit, long queryMe
         return new Options(t.threads(), t.batchRows(), memoryLimit, memoryLimit, GpuMode.AUTO, t.hashPartitionBits());
     }
 
-    public Options withThreads(int n) { return new Options(n, batchRows, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits); }
-    public Options withBatchRows(int n) { return new Options(threads, n, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits); }
-    public Options withMemoryLimit(long bytes) { return new Options(threads, batchRows, bytes, Math.min(queryMemoryLimit, bytes), gpu, hashPartitionBits); }
-    public Options withQueryMemoryLimit(long bytes) { return new Options(threads, batchRows, memoryLimit, bytes, gpu, hashPartitionBits); }
+    public Options withThreads(int n) { return new Options(n, batchRows, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits, gpuCacheBytes); }
+    public Options withBatchRows(int n) { return new Options(threads, n, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits, gpuCacheBytes); }
+    public Options withMemoryLimit(long bytes) { return new Options(threads, batchRows, bytes, Math.min(queryMemoryLimit, bytes), gpu, hashPartitionBits, gpuCacheBytes); }
+    public Options withQueryMemoryLimit(long bytes) { return new Options(threads, batchRows, memoryLimit, bytes, gpu, hashPartitionBits, gpuCacheBytes); }
     /** gpu=on (offload all that can run there; an error without a device), off, or auto. */
-    public Options withGpu(GpuMode mode) { return new Options(threads, batchRows, memoryLimit, queryMemoryLimit, mode, hashPartitionBits); }
+    public Options withGpu(GpuMode mode) { return new Options(threads, batchRows, memoryLimit, queryMemoryLimit, mode, hashPartitionBits, gpuCacheBytes); }
     /** Radix bits of hash join builds (0..12), for a table of about a million rows. */
-    public Options withHashPartitionBits(int bits) { return new Options(threads, batchRows, memoryLimit, queryMemoryLimit, gpu, bits); }
+    public Options withHashPartitionBits(int bits) { return new Options(threads, batchRows, memoryLimit, queryMemoryLimit, gpu, bits, gpuCacheBytes); }
+    /** Device memory for the GPU column cache: 0 for none, -1 for half the device's memory. */
+    public Options withGpuCacheBytes(long bytes) { return new Options(threads, batchRows, memoryLimit, queryMemoryLimit, gpu, hashPartitionBits, bytes); }
 }

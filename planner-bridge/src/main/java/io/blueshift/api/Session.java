@@ -55,8 +55,15 @@ public final class Session implements AutoCloseable {
     private volatile io.blueshift.gpu.offload.OffloadPlanner offloads;
 
     Session(Options options) {
+        this(options, null);
+    }
+
+    /** On a given device ({@code gpu}; null: the process's), for tests and tools. */
+    Session(Options options, io.blueshift.gpu.Discovery gpu) {
         this.options = options;
-        this.offloads = io.blueshift.gpu.offload.OffloadPlanner.forSession(options.gpu(), options.threads());
+        this.offloads = gpu == null
+                ? io.blueshift.gpu.offload.OffloadPlanner.forSession(options.gpu(), options.threads(), options.gpuCacheBytes())
+                : io.blueshift.gpu.offload.OffloadPlanner.forSession(options.gpu(), gpu, options.threads(), options.gpuCacheBytes());
         this.kernels = Kernels.provider();
         // buffers a query's scans decode into outlive it for the next query (bounded, freed on close)
         this.root = MemoryPool.root("blueshift", options.memoryLimit())
@@ -126,6 +133,16 @@ public final class Session implements AutoCloseable {
 
     public void register(Table table) {
         catalog.register(table);
+    }
+
+    /** The GPU column cache (device copies of table columns kept across queries), when there is one. */
+    public java.util.Optional<io.blueshift.gpu.DeviceColumnCache> gpuCache() {
+        return offloads.cache();
+    }
+
+    /** A table taken out of the catalog (dropped or replaced): its device copies go now. */
+    void dropped(Table table) {
+        if (table != null) offloads.forget(table);
     }
 
     /**
@@ -326,8 +343,12 @@ public final class Session implements AutoCloseable {
             h.closeUnclaimed(CLOSE_WAIT_MILLIS);
         }
         workers.close();
-        catalog.close();
-        data.close();
-        root.close();
+        try {
+            offloads.close();
+        } finally {
+            catalog.close();
+            data.close();
+            root.close();
+        }
     }
 }

@@ -193,6 +193,7 @@ final class Statements {
     private void replace(Table old, InMemoryTable next) {
         session.catalog().remove(old.name().toLowerCase());
         session.register(next);
+        session.dropped(old);
         close(old);
     }
 
@@ -266,6 +267,7 @@ final class Statements {
         InMemoryTable table = materialize(t.name(), null, List.of(() -> session.sql(t.query())));
         Table old = session.catalog().remove(name);
         session.register(table);
+        session.dropped(old);
         close(old);
         return count(table.rowCount());
     }
@@ -409,6 +411,7 @@ final class Statements {
                     throw new SqlException("no table named " + d.name());
                 }
             }
+            session.dropped(t);
             close(t);
         }
         return nothing();

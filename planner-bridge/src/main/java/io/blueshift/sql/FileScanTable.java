@@ -25,6 +25,8 @@ public final class FileScanTable implements Table {
     private int holders;
     private List<Table> parts;
     private int[] firstBlock;
+    /** The files' signature taken as they were opened (see {@link #columnIdentity}). */
+    private String heldSignature;
 
     FileScanTable(FileTable source, Schema schema) {
         this.source = source;
@@ -134,9 +136,42 @@ public final class FileScanTable implements Table {
         return parts().get(p).load(block - firstBlock[p], from, to, columns, pool, filterColumns, filter);
     }
 
+    /**
+     * The files' format, options, paths, sizes and modification times (the same files as another
+     * table's give the same values), the one taken when they were opened while a query holds
+     * them, so a file changed after that is not mistaken for what was read; null when a file
+     * cannot be stat'ed. Columns by name and type: projections number them differently.
+     */
+    @Override
+    public io.blueshift.storage.ColumnIdentity columnIdentity(int column) {
+        String signature;
+        synchronized (this) {
+            signature = holders > 0 ? heldSignature : signature();
+        }
+        if (signature == null) {
+            return null;
+        }
+        Field f = schema.field(column);
+        return new io.blueshift.storage.ColumnIdentity(signature, f.name() + " " + f.type().sqlName());
+    }
+
+    private String signature() {
+        StringBuilder sb = new StringBuilder(source.format().name()).append(new java.util.TreeMap<>(source.options()));
+        try {
+            for (Path f : source.files()) {
+                sb.append('|').append(f.toAbsolutePath()).append(':').append(java.nio.file.Files.size(f))
+                        .append(':').append(java.nio.file.Files.getLastModifiedTime(f).toMillis());
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return sb.toString();
+    }
+
     /** Opens the files (first holder) and counts the holder. */
     public synchronized void acquire() {
         if (holders == 0) {
+            heldSignature = signature(); // before opening: a file changed after this differs next time
             List<String> names = schema.fields().stream().map(Field::name).toList();
             List<Table> tables = new ArrayList<>();
             try {
@@ -167,6 +202,7 @@ public final class FileScanTable implements Table {
         if (--holders == 0) {
             List<Table> tables = parts;
             parts = null;
+            heldSignature = null;
             closeAll(tables, null);
         }
     }

@@ -72,7 +72,12 @@ public record CostModel(DeviceInfo device, int cpuThreads) {
      * columns are on the device already (no transfer in).
      */
     public Estimate filterScan(long rows, long predicateBytes, double selectivity, int morsels, boolean resident) {
-        double in = resident ? 0 : predicateBytes / linkGBs() / 1e6;
+        return filterScan(rows, predicateBytes, selectivity, morsels, resident ? predicateBytes : 0);
+    }
+
+    /** As above, with {@code residentBytes} of the predicate columns on the device already (the rest goes over). */
+    public Estimate filterScan(long rows, long predicateBytes, double selectivity, int morsels, long residentBytes) {
+        double in = Math.max(0, predicateBytes - residentBytes) / linkGBs() / 1e6;
         double out = rows * selectivity * 4 / linkGBs() / 1e6;
         // the columns, then a bit mask written and read (a quarter byte a row) and the selection written
         double dev = (predicateBytes + rows * (0.25 + 4 * selectivity)) / deviceGBs() / 1e6;

@@ -37,7 +37,8 @@ public final class GpuOffload implements NodeOffload {
         try {
             return switch (node) {
                 case PlanNode.Filter f when f.input() instanceof PlanNode.Scan s ->
-                        new Offloaded(new GpuFilterScan(plan.accelerator(), f, s, PredicateTranslation.of(f.predicate()), this), null);
+                        new Offloaded(new GpuFilterScan(plan.accelerator(), f, s, PredicateTranslation.of(f.predicate()), this,
+                                d.cache() == null ? null : plan.cache(), d.cache(), plan.segmentRows()), null);
                 case PlanNode.HashJoin j -> GpuHashJoin.open(plan.accelerator(), j, ctx, execute, this);
                 default -> null;
             };

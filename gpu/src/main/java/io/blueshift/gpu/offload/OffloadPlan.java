@@ -1,6 +1,7 @@
 package io.blueshift.gpu.offload;
 
 import io.blueshift.gpu.Accelerator;
+import io.blueshift.gpu.DeviceColumnCache;
 import io.blueshift.operators.plan.NodeOffload;
 import io.blueshift.operators.plan.PlanNode;
 import io.blueshift.operators.plan.QueryExecutor;
@@ -9,12 +10,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A plan with the offload pass's decisions: EXPLAIN text that shows them, and the executor's hook. */
-public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator,
-                          java.util.concurrent.atomic.AtomicReference<GpuOffload> lastHook) {
+/**
+ * A plan with the offload pass's decisions: EXPLAIN text that shows them, and the executor's
+ * hook. {@code cache}: the session's device column cache, or null; {@code segmentRows}: the
+ * most rows of consecutive table blocks a device filter takes in one pass.
+ */
+public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache,
+                          int segmentRows, java.util.concurrent.atomic.AtomicReference<GpuOffload> lastHook) {
 
     public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator) {
-        this(plan, decisions, accelerator, new java.util.concurrent.atomic.AtomicReference<>());
+        this(plan, decisions, accelerator, null);
+    }
+
+    public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache) {
+        this(plan, decisions, accelerator, cache, BlockSegments.DEFAULT_SEGMENT_ROWS);
+    }
+
+    /** {@code segmentRows}: the most rows of consecutive blocks a device filter takes in one pass. */
+    public OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Accelerator accelerator, DeviceColumnCache cache, int segmentRows) {
+        this(plan, decisions, accelerator, cache, segmentRows, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     public Decision decision(PlanNode node) {
@@ -26,8 +40,16 @@ public record OffloadPlan(PlanNode plan, Map<PlanNode, Decision> decisions, Acce
         return decisions.values().stream().filter(Decision::gpu).count();
     }
 
-    /** The hook for {@link QueryExecutor}; null when nothing runs on the device. */
+    /**
+     * The hook for {@link QueryExecutor}, once per run: null when nothing runs on the device.
+     * Counts the run as a use of every cacheable filter's columns (the cache's admission rule).
+     */
     public NodeOffload executorHook() {
+        if (cache != null) {
+            for (Decision d : decisions.values()) {
+                if (d.cache() != null) cache.recordUse(d.cache().columns());
+            }
+        }
         if (accelerator == null || offloaded() == 0) return null;
         GpuOffload hook = new GpuOffload(this);
         lastHook.set(hook);

@@ -2,11 +2,15 @@ package io.blueshift.gpu.offload;
 
 import io.blueshift.gpu.Accelerator;
 import io.blueshift.gpu.Accelerators;
+import io.blueshift.gpu.DeviceColumnCache;
 import io.blueshift.gpu.Discovery;
 import io.blueshift.gpu.ValueKind;
 import io.blueshift.operators.plan.PlanNode;
+import io.blueshift.storage.ColumnIdentity;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,14 +20,36 @@ import java.util.Optional;
  * filter directly over a table scan whose predicate translates ({@link PredicateTranslation});
  * an INNER hash join on integer keys without a residual condition. Everything else, and
  * everything when there is no device, stays on the CPU, with the reason.
+ *
+ * <p>With a {@link DeviceColumnCache}, a filter's estimate counts the predicate columns
+ * resident now as not transferred. Columns not resident go into the cache when the filter runs
+ * on the device and: with gpu=on, they fit the budget; with gpu=auto, the filter wins on the
+ * device now, or (the admission rule) they fit the budget, resident they would beat the CPU,
+ * an earlier run of the session already filtered on them, and the time {@value #PAYBACK_RUNS}
+ * resident runs save pays for this run's transfer. A join's inputs are materialized before
+ * they go over, so joins do not use the cache.
  */
-public final class OffloadPlanner {
+public final class OffloadPlanner implements AutoCloseable {
+    /** Resident runs whose saving must repay the run that copies the columns in. */
+    static final int PAYBACK_RUNS = 3;
+
     private final GpuMode mode;
     private final Optional<Accelerator> accelerator;
     private final String noDeviceReason;
     private final CostModel model;
+    private final DeviceColumnCache cache;
+    private volatile int segmentRows = BlockSegments.DEFAULT_SEGMENT_ROWS;
 
+    /** Without a column cache. */
     public OffloadPlanner(GpuMode mode, Discovery discovery, int cpuThreads) {
+        this(mode, discovery, cpuThreads, 0);
+    }
+
+    /**
+     * {@code cacheBytes}: the device column cache's budget, 0 for none, negative for the default
+     * ({@link DeviceColumnCache#defaultBudget}: half the device's memory).
+     */
+    public OffloadPlanner(GpuMode mode, Discovery discovery, int cpuThreads, long cacheBytes) {
         this.mode = mode;
         this.accelerator = discovery.accelerator();
         this.noDeviceReason = discovery.reason();
@@ -31,22 +57,55 @@ public final class OffloadPlanner {
         if (mode == GpuMode.ON && accelerator.isEmpty()) {
             throw new IllegalArgumentException("gpu=on but no CUDA device: " + discovery.reason());
         }
+        long budget = cacheBytes < 0 && accelerator.isPresent() ? DeviceColumnCache.defaultBudget(accelerator.get()) : cacheBytes;
+        this.cache = mode == GpuMode.OFF || accelerator.isEmpty() || budget <= 0 ? null
+                : new DeviceColumnCache(accelerator.get(), budget);
     }
 
-    /** For a session: finds the process's device unless the mode is off; gpu=on without one is an error. */
+    /** For a session: finds the process's device unless the mode is off; gpu=on without one is an error. No column cache. */
     public static OffloadPlanner forSession(GpuMode mode, int cpuThreads) {
-        Discovery d = mode == GpuMode.OFF ? Discovery.none("gpu=off") : Accelerators.get();
-        return new OffloadPlanner(mode, d, cpuThreads);
+        return forSession(mode, cpuThreads, 0);
+    }
+
+    /** For a session, with a column cache of {@code cacheBytes} (0: none; negative: half the device's memory). */
+    public static OffloadPlanner forSession(GpuMode mode, int cpuThreads, long cacheBytes) {
+        return forSession(mode, mode == GpuMode.OFF ? Discovery.none("gpu=off") : Accelerators.get(), cpuThreads, cacheBytes);
+    }
+
+    /** For a session on a given device (tests, tools). */
+    public static OffloadPlanner forSession(GpuMode mode, Discovery discovery, int cpuThreads, long cacheBytes) {
+        return new OffloadPlanner(mode, mode == GpuMode.OFF ? Discovery.none("gpu=off") : discovery, cpuThreads, cacheBytes);
     }
 
     public GpuMode mode() { return mode; }
 
     public Optional<Accelerator> accelerator() { return accelerator; }
 
+    /** The most rows of consecutive table blocks a device filter takes in one pass (tests: 1 for a pass per block). */
+    OffloadPlanner segmentRows(int rows) {
+        if (rows < 1) throw new IllegalArgumentException("segment rows must be at least 1, got " + rows);
+        this.segmentRows = rows;
+        return this;
+    }
+
+    /** The device column cache, when there is one. */
+    public Optional<DeviceColumnCache> cache() { return Optional.ofNullable(cache); }
+
+    /** Gives up the cached columns of a dropped or replaced table. */
+    public void forget(io.blueshift.storage.Table table) {
+        if (cache != null) cache.invalidate(table);
+    }
+
     public OffloadPlan plan(PlanNode plan) {
         Map<PlanNode, Decision> decisions = new IdentityHashMap<>();
         visit(plan, decisions);
-        return new OffloadPlan(plan, decisions, accelerator.orElse(null));
+        return new OffloadPlan(plan, decisions, accelerator.orElse(null), cache, segmentRows);
+    }
+
+    /** Frees the column cache (after the session's queries have ended). */
+    @Override
+    public void close() {
+        if (cache != null) cache.close();
     }
 
     private void visit(PlanNode node, Map<PlanNode, Decision> out) {
@@ -71,13 +130,62 @@ public final class OffloadPlanner {
         long bytes = 0;
         for (var type : t.types()) bytes += rows * ValueKind.of(type).orElseThrow().bytes();
         double selectivity = Math.pow(0.3, t.predicate().terms().size());
-        CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, scan.table().blockCount(), false);
-        if (mode == GpuMode.ON) return Decision.gpu(forced(e));
-        return e.gpuWins() ? Decision.gpu(e.phrase()) : Decision.cpu(e.phrase());
+        int blocks = BlockSegments.estimate(scan.table(), segmentRows); // one pass each
+        List<ColumnIdentity> ids = cacheable(scan, t);
+        if (ids == null) {
+            CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, blocks, false);
+            if (mode == GpuMode.ON) return Decision.gpu(forced(e, ""));
+            return e.gpuWins() ? Decision.gpu(e.phrase()) : Decision.cpu(e.phrase());
+        }
+        // validity bitmaps: an eighth of a byte a row per column, rounded up to 8 bytes a segment
+        boolean fits = bytes + ids.size() * (rows / 8 + 8L * blocks) <= cache.budget();
+        long resident = Math.min(bytes, cache.residentBytes(ids));
+        String where = resident == 0 ? "" : resident >= bytes ? "resident, " : Math.max(1, resident * 100 / bytes) + "% resident, ";
+        CostModel.Estimate now = model.filterScan(rows, bytes, selectivity, blocks, resident);
+        if (mode == GpuMode.ON) return Decision.gpu(forced(now, where), new Decision.CacheUse(ids, fits));
+        if (now.gpuWins()) {
+            String caching = fits && resident < bytes ? ", caching" : "";
+            return Decision.gpu(fmt("gpu: %sest %.1f ms vs cpu %.1f ms%s", where, now.gpuMillis(), now.cpuMillis(), caching),
+                    new Decision.CacheUse(ids, fits));
+        }
+        Decision.CacheUse noAdmit = new Decision.CacheUse(ids, false);
+        if (!fits) return Decision.cpu(now.phrase() + "; columns over the gpu cache budget", noAdmit);
+        CostModel.Estimate warm = model.filterScan(rows, bytes, selectivity, blocks, true);
+        if (!warm.gpuWins()) return Decision.cpu(now.phrase(), noAdmit);
+        boolean repays = PAYBACK_RUNS * (warm.cpuMillis() - warm.gpuMillis()) >= now.gpuMillis() - now.cpuMillis();
+        if (!repays) {
+            return Decision.cpu(fmt("%s; gpu %.1f ms once resident, but %d runs would not repay the transfer",
+                    now.phrase(), warm.gpuMillis(), PAYBACK_RUNS), noAdmit);
+        }
+        if (cache.uses(ids) < 1) {
+            return Decision.cpu(fmt("%s; gpu %.1f ms once resident: cached on its next use", now.phrase(), warm.gpuMillis()), noAdmit);
+        }
+        return Decision.gpu(fmt("gpu: caching (used before), est %.1f ms now, %.1f ms resident vs cpu %.1f ms",
+                now.gpuMillis(), warm.gpuMillis(), now.cpuMillis()), new Decision.CacheUse(ids, true));
+    }
+
+    /** The predicate columns' identities (translation order), or null without a cache or when the table cannot name one. */
+    private List<ColumnIdentity> cacheable(PlanNode.Scan scan, PredicateTranslation t) {
+        if (cache == null) return null;
+        List<ColumnIdentity> ids = new ArrayList<>();
+        for (int c : t.columns()) {
+            ColumnIdentity id = scan.table().columnIdentity(scan.columns()[c]);
+            if (id == null) return null;
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(java.util.Locale.ROOT, format, args);
     }
 
     private static String forced(CostModel.Estimate e) {
-        return String.format(java.util.Locale.ROOT, "gpu: gpu=on (est %.1f ms vs cpu %.1f ms)", e.gpuMillis(), e.cpuMillis());
+        return forced(e, "");
+    }
+
+    private static String forced(CostModel.Estimate e, String where) {
+        return fmt("gpu: gpu=on (%sest %.1f ms vs cpu %.1f ms)", where, e.gpuMillis(), e.cpuMillis());
     }
 
     /** Why a join cannot run on the device, or null when it can. */

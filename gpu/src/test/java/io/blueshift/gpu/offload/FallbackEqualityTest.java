@@ -162,7 +162,8 @@ class FallbackEqualityTest {
     @Test
     void deviceErrorsFallBackToTheSameAnswer() {
         FlakyDevice flaky = new FlakyDevice();
-        OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, Discovery.found(flaky, List.of(flaky.device())), 2);
+        // a pass per block, so that every query's filter makes several device calls
+        OffloadPlanner planner = new OffloadPlanner(GpuMode.ON, Discovery.found(flaky, List.of(flaky.device())), 2).segmentRows(1);
         for (PlanNode q : queries()) {
             OffloadPlan plan = planner.plan(q);
             GpuOffload hook = (GpuOffload) plan.executorHook();
