@@ -49,6 +49,16 @@ public final class MaterializedResult implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Hands over what this result owns (the caller closes it from now on): for an operator whose
+     * output keeps these batches' vectors. Closing this result afterwards closes nothing.
+     */
+    public List<AutoCloseable> release() {
+        List<AutoCloseable> taken = new ArrayList<>(owned);
+        owned.clear();
+        return taken;
+    }
+
     @Override
     public void close() {
         RuntimeException failure = null;

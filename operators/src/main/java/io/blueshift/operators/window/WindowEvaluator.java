@@ -27,6 +27,12 @@ public final class WindowEvaluator {
 
     public static MaterializedResult evaluate(MaterializedResult input, int[] partition, List<SortKey> order, WindowFrame frame,
                                               List<WindowCall> calls, Schema outSchema, ExecutionContext ctx) {
+        if (narrowEnabled() && input.rowCount() > 0) {
+            MaterializedResult narrow = narrow(input, partition, order, frame, calls, outSchema, ctx);
+            if (narrow != null) {
+                return narrow;
+            }
+        }
         List<SortKey> keys = new ArrayList<>();
         for (int p : partition) {
             keys.add(SortKey.asc(p));
@@ -64,6 +70,148 @@ public final class WindowEvaluator {
             made.forEach(ColumnVector::close);
             sorted.close();
             throw e;
+        }
+    }
+
+    /** {@code -Dblueshift.window.narrow=false} sorts every column of the input, as before the narrow sort. */
+    static boolean narrowEnabled() {
+        return !"false".equals(System.getProperty("blueshift.window.narrow"));
+    }
+
+    /**
+     * The window functions computed over a sort of only the columns they read (partition and
+     * ORDER BY keys, arguments, LAG/LEAD defaults) and a reference to each row, their values
+     * then written back to the rows' places: the other columns (a decorrelated subquery's
+     * outer strings, say) are neither sorted nor copied, and the result keeps the input's
+     * batches, in the input's row order, with the function columns added. Null when every
+     * column is read (the whole-row sort costs the same).
+     */
+    private static MaterializedResult narrow(MaterializedResult input, int[] partition, List<SortKey> order, WindowFrame frame,
+                                             List<WindowCall> calls, Schema outSchema, ExecutionContext ctx) {
+        int width = input.schema().size();
+        int[] map = new int[width];
+        java.util.Arrays.fill(map, -1);
+        List<Integer> read = new ArrayList<>();
+        java.util.function.IntUnaryOperator use = c -> {
+            if (c < 0) {
+                return -1;
+            }
+            if (map[c] < 0) {
+                map[c] = read.size();
+                read.add(c);
+            }
+            return map[c];
+        };
+        int[] narrowPartition = new int[partition.length];
+        for (int i = 0; i < partition.length; i++) {
+            narrowPartition[i] = use.applyAsInt(partition[i]);
+        }
+        List<SortKey> narrowOrder = new ArrayList<>();
+        for (SortKey k : order) {
+            narrowOrder.add(new SortKey(use.applyAsInt(k.column()), k.ascending(), k.nullsFirst()));
+        }
+        List<WindowCall> narrowCalls = new ArrayList<>();
+        for (WindowCall c : calls) {
+            narrowCalls.add(new WindowCall(c.function(), use.applyAsInt(c.argument()), c.constant(),
+                    use.applyAsInt(c.defaultColumn()), c.name(), c.type()));
+        }
+        if (read.size() >= width) {
+            return null;
+        }
+        int refColumn = read.size();
+        List<io.blueshift.memory.Field> fields = new ArrayList<>();
+        for (int c : read) {
+            fields.add(input.schema().field(c));
+        }
+        fields.add(new io.blueshift.memory.Field("$row", DataType.INT64, false));
+        Schema narrowSchema = new Schema(fields);
+        List<Batch> inBatches = input.batches();
+        List<ColumnVector> refs = new ArrayList<>();
+        List<ColumnVector> made = new ArrayList<>();
+        MaterializedResult sorted = null;
+        try {
+            List<Batch> narrowBatches = new ArrayList<>();
+            for (int b = 0; b < inBatches.size(); b++) {
+                Batch batch = inBatches.get(b);
+                ColumnVector ref = ColumnVector.allocate(ctx.pool(), DataType.INT64, Math.max(batch.rowCount(), 1), false, "window row");
+                refs.add(ref);
+                writeRefs(ref, (long) b << 32, batch.rowCount());
+                List<ColumnVector> cols = new ArrayList<>();
+                for (int c : read) {
+                    cols.add(batch.column(c));
+                }
+                cols.add(ref);
+                narrowBatches.add(new Batch(cols, batch.rowCount(), batch.selection()));
+            }
+            List<SortKey> keys = new ArrayList<>();
+            for (int p : narrowPartition) {
+                keys.add(SortKey.asc(p));
+            }
+            keys.addAll(narrowOrder);
+            sorted = OrderBy.sort(new MaterializedResult(narrowSchema, narrowBatches, List.of()), keys, 0, Long.MAX_VALUE, ctx);
+            Rows rows = new Rows(sorted.batches());
+            int n = rows.count;
+            int[] partitionStart = new int[n];
+            int[] peerStart = new int[n];
+            int[] peerEnd = new int[n];
+            int[] partitionEnd = new int[n];
+            boundaries(rows, narrowPartition, narrowOrder, partitionStart, partitionEnd, peerStart, peerEnd, ctx);
+            // per call, one vector per input batch, filled at each row's own place
+            List<List<ColumnVector>> outs = new ArrayList<>();
+            for (WindowCall call : narrowCalls) {
+                List<ColumnVector> perBatch = new ArrayList<>();
+                for (Batch batch : inBatches) {
+                    ColumnVector v = ColumnVector.allocate(ctx.pool(), call.type(), Math.max(batch.rowCount(), 1), true, "window " + call.name());
+                    made.add(v);
+                    perBatch.add(v);
+                }
+                outs.add(perBatch);
+                try (ColumnVector inOrder = ColumnVector.allocate(ctx.pool(), call.type(), Math.max(n, 1), true, "window " + call.name())) {
+                    compute(call, frame, rows, partitionStart, partitionEnd, peerStart, peerEnd, inOrder, ctx);
+                    scatter(rows, refColumn, inOrder, perBatch, ctx);
+                }
+            }
+            List<Batch> batches = new ArrayList<>();
+            for (int b = 0; b < inBatches.size(); b++) {
+                Batch batch = inBatches.get(b);
+                List<ColumnVector> cols = new ArrayList<>(batch.columns());
+                for (List<ColumnVector> perBatch : outs) {
+                    cols.add(perBatch.get(b));
+                }
+                batches.add(new Batch(cols, batch.rowCount(), batch.selection()));
+            }
+            List<AutoCloseable> owned = new ArrayList<>(input.release());
+            owned.addAll(made);
+            return new MaterializedResult(outSchema, batches, owned);
+        } catch (RuntimeException e) {
+            made.forEach(ColumnVector::close);
+            throw e;
+        } finally {
+            refs.forEach(ColumnVector::close);
+            if (sorted != null) {
+                sorted.close();
+            }
+        }
+    }
+
+    private static void writeRefs(ColumnVector ref, long batchBits, int rows) {
+        for (int i = 0; i < rows; i++) {
+            ref.setLong(i, batchBits | i);
+        }
+    }
+
+    /** Row i of {@code inOrder} (the sorted rows' order) to its row's place in the input's batches. */
+    private static void scatter(Rows rows, int refColumn, ColumnVector inOrder, List<ColumnVector> perBatch, ExecutionContext ctx) {
+        int b = 0;
+        for (int i = 0; i < rows.count; i++) {
+            if ((i & CHECK_MASK) == 0) {
+                ctx.checkCancelled();
+            }
+            while (i >= rows.start[b + 1]) {
+                b++;
+            }
+            long ref = rows.column(b, refColumn).getLong(i - rows.start[b]);
+            OrderBy.copyValue(inOrder, i, perBatch.get((int) (ref >>> 32)), (int) ref);
         }
     }
 
