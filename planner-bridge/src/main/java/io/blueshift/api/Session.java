@@ -103,9 +103,15 @@ public final class Session implements AutoCloseable {
      * error and changes nothing); bench gpu compares off and auto on one set of tables this way.
      */
     public synchronized void setGpu(io.blueshift.gpu.offload.GpuMode mode) {
-        var next = io.blueshift.gpu.offload.OffloadPlanner.forSession(mode, options.threads());
+        var current = offloads;
+        // the same device and column cache under the new mode; a new planner only when this one has no device
+        var next = current.withMode(mode).orElseGet(() -> io.blueshift.gpu.offload.OffloadPlanner.forSession(mode,
+                options.threads(), options.gpuCacheBytes()));
         options = options.withGpu(mode);
         offloads = next;
+        if (current.cache().isPresent() && next.cache().orElse(null) != current.cache().get()) {
+            current.close();
+        }
     }
 
     /** How many of the plan's operators (filters, joins) the offload pass would run on the device now. */
@@ -209,10 +215,12 @@ public final class Session implements AutoCloseable {
                     .hashPartitionBits(o.hashPartitionBits());
             long rows;
             running.add(ctx);
-            var offloaded = offloads.plan(plan);
-            try (AutoCloseable held = io.blueshift.sql.FileScanTable.acquireAll(plan);
-                 MaterializedResult r = new QueryExecutor(ctx, profile, offloaded.executorHook()).execute(plan)) {
-                rows = r.rowCount();
+            io.blueshift.gpu.offload.OffloadPlan offloaded;
+            try (AutoCloseable held = io.blueshift.sql.FileScanTable.acquireAll(plan)) {
+                offloaded = offloads.plan(plan); // once the files are held, as execute does (their identity for the GPU cache)
+                try (MaterializedResult r = new QueryExecutor(ctx, profile, offloaded.executorHook()).execute(plan)) {
+                    rows = r.rowCount();
+                }
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

@@ -181,14 +181,14 @@ public final class GpuBench {
                     throw new IllegalStateException("device filter kept " + kept + " rows, the CPU " + expected);
                 }
                 double resident = best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem));
-                String threeStep = "";
+                String otherMode = "";
                 if (acc instanceof CudaAccelerator cuda) { // the other filter mode, for comparison
                     boolean mode = cuda.onePassFilter();
                     cuda.onePassFilter(!mode);
                     try {
                         int k3 = acc.filter(List.of(dc), p, n, ds, mem);
                         if (k3 != expected) throw new IllegalStateException("other filter mode kept " + k3 + ", the CPU " + expected);
-                        threeStep = String.format(Locale.ROOT, "; %s filter %.2f ms", mode ? "three-step" : "one-pass",
+                        otherMode = String.format(Locale.ROOT, "; %s filter %.2f ms", mode ? "three-step" : "one-pass",
                                 best(runs, () -> acc.filter(List.of(dc), p, n, ds, mem)));
                     } finally {
                         cuda.onePassFilter(mode);
@@ -202,7 +202,7 @@ public final class GpuBench {
                 });
                 double gbs = n * 4.0 / (resident * 1e6);
                 return new Row("filter scan (x < 100, 10%)", n, cpu, resident, moved, String.format(Locale.ROOT, "%.0f GB/s on device", gbs),
-                        threeStep);
+                        otherMode);
             }
         }
     }

@@ -61,9 +61,9 @@ public final class CudaAccelerator implements Accelerator {
     private MemorySegment[] stageDone;
     /**
      * One-pass filters with {@code -Dblueshift.gpu.filter=one-pass}; three steps by default. On an
-     * H100 (bench gpu, 1e9 int32 rows, 10% kept) the three steps took 2.11 ms and one pass 2.38:
-     * its look-back walks the predecessors one tile at a time from one thread
-     * (bench/RESULTS.md, "Session 21: the GPU path on an H100").
+     * H100 (bench gpu, 1e9 int32 rows, 10% kept) the three steps took 2.11 ms and one pass 2.38
+     * when its look-back was one thread walking the predecessors tile by tile (bench/RESULTS.md,
+     * "Session 21: the GPU path on an H100"); the warp-wide look-back since has not run on a device.
      */
     private boolean onePassFilter = "one-pass".equals(System.getProperty("blueshift.gpu.filter"));
     private final String kernelSource;
@@ -85,8 +85,16 @@ public final class CudaAccelerator implements Accelerator {
                 m = cu.loadModule(image.nulTerminated());
             } catch (CudaException e) {
                 // e.g. an NVRTC newer than the driver writes a PTX version the driver cannot read
-                KernelImage bundled = KernelImage.bundled().orElseThrow(() -> e);
-                m = cu.loadModule(bundled.nulTerminated());
+                String failed = image.source();
+                KernelImage bundled = KernelImage.bundled()
+                        .filter(b -> !failed.startsWith(b.source())) // not the one that just failed
+                        .orElseThrow(() -> e);
+                try {
+                    m = cu.loadModule(bundled.nulTerminated());
+                } catch (CudaException again) {
+                    again.addSuppressed(e);
+                    throw again;
+                }
                 image = new KernelImage(bundled.ptx(), bundled.source() + " after " + image.source() + " failed to load: "
                         + e.getMessage());
             }

@@ -48,14 +48,12 @@ public final class Nvrtc {
     }
 
     public static Nvrtc load() throws NativeLibrary.Unavailable {
-        List<String> candidates = candidates();
-        List<String> builtins = new ArrayList<>();
+        NativeLibrary lib = NativeLibrary.open(candidates());
         // NVRTC opens its builtins library by name when it compiles: a copy already loaded (by
-        // path, from the folder of the libnvrtc we open, or from the toolkit) is found by its
+        // path, from the folder of the libnvrtc opened, else from the toolkit) is found by its
         // soname, so no LD_LIBRARY_PATH is needed
-        for (String c : candidates) {
-            if (c.startsWith("/")) builtins.addAll(NativeLibrary.siblingFiles(c, "libnvrtc-builtins.so"));
-        }
+        List<String> builtins = new ArrayList<>();
+        if (lib.name().startsWith("/")) builtins.addAll(NativeLibrary.siblingFiles(lib.name(), "libnvrtc-builtins.so"));
         builtins.addAll(NativeLibrary.toolkitFiles("libnvrtc-builtins.so"));
         for (String b : builtins) {
             try {
@@ -65,7 +63,7 @@ public final class Nvrtc {
                 // NVRTC may still find its builtins by itself
             }
         }
-        return new Nvrtc(NativeLibrary.open(candidates));
+        return new Nvrtc(lib);
     }
 
     public String library() { return library; }

@@ -221,6 +221,8 @@ final class GpuFilterScan implements Source {
     private SelectionVector select(int from, List<LoadedBlock> blocks, int[] rows, int total, MemoryPool pool) {
         List<DeviceColumn> device = new ArrayList<>();
         List<AutoCloseable> release = new ArrayList<>();
+        SelectionVector result = null;
+        Throwable primary = null;
         try {
             for (int i = 0; i < predicate.columns().length; i++) {
                 List<ColumnVector> parts = new ArrayList<>(blocks.size());
@@ -233,7 +235,13 @@ final class GpuFilterScan implements Source {
                         l.close();
                         l = null;
                     }
-                    if (l == null && cacheUse.admit()) l = cache.put(key, parts, rows);
+                    if (l == null && cacheUse.admit()) {
+                        l = cache.put(key, parts, rows);
+                        if (l != null && l.rows() != total) { // an entry put meanwhile under this key, of other data
+                            l.close();
+                            l = null;
+                        }
+                    }
                 }
                 if (l != null) {
                     release.add(l);
@@ -244,18 +252,27 @@ final class GpuFilterScan implements Source {
                     device.add(c);
                 }
             }
-            return run(device, total, pool);
+            result = run(device, total, pool);
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
         } finally {
             RuntimeException failure = null;
             for (AutoCloseable c : release) {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    if (failure == null) failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    if (primary != null) primary.addSuppressed(e); // the device's own error is the one to report
+                    else if (failure == null) failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    else failure.addSuppressed(e);
                 }
             }
-            if (failure != null) throw failure;
+            if (failure != null) {
+                if (result != null) result.close(); // the caller falls back to the CPU: the selection is not handed over
+                throw failure;
+            }
         }
+        return result;
     }
 
     /** The kernels over columns on the device; the selection back on the host. */

@@ -77,6 +77,24 @@ public final class OffloadPlanner implements AutoCloseable {
         return new OffloadPlanner(mode, mode == GpuMode.OFF ? Discovery.none("gpu=off") : discovery, cpuThreads, cacheBytes);
     }
 
+    private OffloadPlanner(GpuMode mode, OffloadPlanner same) {
+        this.mode = mode;
+        this.accelerator = same.accelerator;
+        this.noDeviceReason = same.noDeviceReason;
+        this.model = same.model;
+        this.cache = same.cache;
+        this.segmentRows = same.segmentRows;
+    }
+
+    /**
+     * The same device and column cache under another mode (the cache is shared: close only one of
+     * the two planners), or empty when this planner has no device and {@code mode} wants one.
+     */
+    public Optional<OffloadPlanner> withMode(GpuMode mode) {
+        if (accelerator.isEmpty() && mode != GpuMode.OFF) return Optional.empty();
+        return Optional.of(new OffloadPlanner(mode, this));
+    }
+
     public GpuMode mode() { return mode; }
 
     public Optional<Accelerator> accelerator() { return accelerator; }
@@ -130,18 +148,18 @@ public final class OffloadPlanner implements AutoCloseable {
         long bytes = 0;
         for (var type : t.types()) bytes += rows * ValueKind.of(type).orElseThrow().bytes();
         double selectivity = Math.pow(0.3, t.predicate().terms().size());
-        int blocks = BlockSegments.estimate(scan.table(), segmentRows); // one pass each
+        int passes = BlockSegments.estimate(scan.table(), segmentRows); // one pass each
         List<ColumnIdentity> ids = cacheable(scan, t);
         if (ids == null) {
-            CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, blocks, false);
+            CostModel.Estimate e = model.filterScan(rows, bytes, selectivity, passes, false);
             if (mode == GpuMode.ON) return Decision.gpu(forced(e, ""));
             return e.gpuWins() ? Decision.gpu(e.phrase()) : Decision.cpu(e.phrase());
         }
         // validity bitmaps: an eighth of a byte a row per column, rounded up to 8 bytes a segment
-        boolean fits = bytes + ids.size() * (rows / 8 + 8L * blocks) <= cache.budget();
+        boolean fits = bytes + ids.size() * (rows / 8 + 8L * passes) <= cache.budget();
         long resident = Math.min(bytes, cache.residentBytes(ids));
         String where = resident == 0 ? "" : resident >= bytes ? "resident, " : Math.max(1, resident * 100 / bytes) + "% resident, ";
-        CostModel.Estimate now = model.filterScan(rows, bytes, selectivity, blocks, resident);
+        CostModel.Estimate now = model.filterScan(rows, bytes, selectivity, passes, resident);
         if (mode == GpuMode.ON) return Decision.gpu(forced(now, where), new Decision.CacheUse(ids, fits));
         if (now.gpuWins()) {
             String caching = fits && resident < bytes ? ", caching" : "";
@@ -150,7 +168,7 @@ public final class OffloadPlanner implements AutoCloseable {
         }
         Decision.CacheUse noAdmit = new Decision.CacheUse(ids, false);
         if (!fits) return Decision.cpu(now.phrase() + "; columns over the gpu cache budget", noAdmit);
-        CostModel.Estimate warm = model.filterScan(rows, bytes, selectivity, blocks, true);
+        CostModel.Estimate warm = model.filterScan(rows, bytes, selectivity, passes, true);
         if (!warm.gpuWins()) return Decision.cpu(now.phrase(), noAdmit);
         boolean repays = PAYBACK_RUNS * (warm.cpuMillis() - warm.gpuMillis()) >= now.gpuMillis() - now.cpuMillis();
         if (!repays) {

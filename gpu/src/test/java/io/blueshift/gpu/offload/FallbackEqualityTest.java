@@ -193,7 +193,7 @@ class FallbackEqualityTest {
 
         @Override
         public int filter(List<DeviceColumn> columns, DevicePredicate p, int rows, DeviceBuffer sel, MemoryPool pool) {
-            maybeFail("cuLaunchKernel(bs_term_i64)", 3);
+            maybeFail("cuLaunchKernel(bs_pred_i64)", 3);
             return ref.filter(columns, p, rows, sel, pool);
         }
 
