@@ -43,15 +43,11 @@ public final class WindowEvaluator {
         try {
             Rows rows = new Rows(sorted.batches());
             int n = rows.count;
-            int[] partitionStart = new int[n];
-            int[] peerStart = new int[n];
-            int[] peerEnd = new int[n];
-            int[] partitionEnd = new int[n];
-            boundaries(rows, partition, order, partitionStart, partitionEnd, peerStart, peerEnd, ctx);
+            Bounds bounds = Bounds.of(rows, partition, order, ctx);
             for (WindowCall call : calls) {
                 ColumnVector out = ColumnVector.allocate(ctx.pool(), call.type(), Math.max(n, 1), true, "window " + call.name());
                 made.add(out);
-                compute(call, frame, rows, partitionStart, partitionEnd, peerStart, peerEnd, out, ctx);
+                compute(call, frame, rows, bounds.partitionStart(), bounds.partitionEnd(), bounds.peerStart(), bounds.peerEnd(), out, ctx);
             }
             List<Batch> batches = new ArrayList<>();
             int offset = 0;
@@ -151,11 +147,7 @@ public final class WindowEvaluator {
             sorted = OrderBy.sort(new MaterializedResult(narrowSchema, narrowBatches, List.of()), keys, 0, Long.MAX_VALUE, ctx);
             Rows rows = new Rows(sorted.batches());
             int n = rows.count;
-            int[] partitionStart = new int[n];
-            int[] peerStart = new int[n];
-            int[] peerEnd = new int[n];
-            int[] partitionEnd = new int[n];
-            boundaries(rows, narrowPartition, narrowOrder, partitionStart, partitionEnd, peerStart, peerEnd, ctx);
+            Bounds bounds = Bounds.of(rows, narrowPartition, narrowOrder, ctx);
             // per call, one vector per input batch, filled at each row's own place
             List<List<ColumnVector>> outs = new ArrayList<>();
             for (WindowCall call : narrowCalls) {
@@ -167,7 +159,7 @@ public final class WindowEvaluator {
                 }
                 outs.add(perBatch);
                 try (ColumnVector inOrder = ColumnVector.allocate(ctx.pool(), call.type(), Math.max(n, 1), true, "window " + call.name())) {
-                    compute(call, frame, rows, partitionStart, partitionEnd, peerStart, peerEnd, inOrder, ctx);
+                    compute(call, frame, rows, bounds.partitionStart(), bounds.partitionEnd(), bounds.peerStart(), bounds.peerEnd(), inOrder, ctx);
                     scatter(rows, refColumn, inOrder, perBatch, ctx);
                 }
             }
@@ -243,6 +235,16 @@ public final class WindowEvaluator {
 
         ColumnVector column(int b, int c) {
             return batches.get(b).column(c);
+        }
+    }
+
+    /** Each sorted row's partition and peer group, as first and past-the-end row numbers. */
+    private record Bounds(int[] partitionStart, int[] partitionEnd, int[] peerStart, int[] peerEnd) {
+        static Bounds of(Rows rows, int[] partition, List<SortKey> order, ExecutionContext ctx) {
+            int n = rows.count;
+            Bounds b = new Bounds(new int[n], new int[n], new int[n], new int[n]);
+            boundaries(rows, partition, order, b.partitionStart, b.partitionEnd, b.peerStart, b.peerEnd, ctx);
+            return b;
         }
     }
 
