@@ -3,13 +3,13 @@ package io.blueshift.cli;
 import io.blueshift.api.QueryResult;
 import io.blueshift.api.Session;
 import io.blueshift.bench.duckdb.ResultComparator;
+import io.blueshift.bench.tpch.TpchBenchHarness;
 import io.blueshift.bench.tpch.TpchQueries;
 import io.blueshift.gpu.Discovery;
 import io.blueshift.gpu.offload.GpuMode;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -97,7 +97,7 @@ final class GpuTpchBench {
         if (mismatch != null) {
             err.println("bench gpu: Q" + q + " MISMATCH between gpu=auto and gpu=off: " + mismatch);
         }
-        return new Outcome(q, median(off), median(auto), gpuOps, mismatch, null);
+        return new Outcome(q, TpchBenchHarness.median(off), TpchBenchHarness.median(auto), gpuOps, mismatch, null);
     }
 
     private record Timed(double ms, List<List<Object>> rows) {}
@@ -114,13 +114,6 @@ final class GpuTpchBench {
         if (earlier != null) return earlier;
         ResultComparator.Result r = ResultComparator.compare(reference, actual, ordered);
         return r.matched() ? null : r.message();
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     static int print(List<Outcome> outcomes, double sf, int runs, int threads, String deviceNote, PrintStream out) {

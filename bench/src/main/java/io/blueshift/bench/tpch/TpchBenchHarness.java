@@ -208,7 +208,8 @@ public final class TpchBenchHarness {
         return Math.exp(logs / values.length);
     }
 
-    static double median(double[] values) {
+    /** The median (of an even count, the mean of the middle two). */
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
