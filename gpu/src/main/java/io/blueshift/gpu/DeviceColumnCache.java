@@ -164,17 +164,11 @@ public final class DeviceColumnCache implements AutoCloseable {
         if (parts.size() != key.blocks() || partRows.length != parts.size()) {
             throw new IllegalArgumentException(key.blocks() + " blocks but " + parts.size() + " pieces");
         }
-        ValueKind kind = ValueKind.of(parts.getFirst().type())
-                .orElseThrow(() -> new IllegalArgumentException(parts.getFirst().type().sqlName() + " columns cannot go to the device"));
-        long total = 0;
-        boolean nulls = false;
-        for (int i = 0; i < parts.size(); i++) {
-            total += partRows[i];
-            nulls |= parts.get(i).validity() != null;
-        }
-        if (total > Integer.MAX_VALUE) return null;
-        int rows = (int) total;
-        long need = bytesFor(kind, rows, nulls);
+        DeviceColumns.Shape shape = DeviceColumns.Shape.of(parts, partRows);
+        if (shape.rows() > Integer.MAX_VALUE) return null;
+        ValueKind kind = shape.kind();
+        int rows = (int) shape.rows();
+        long need = bytesFor(kind, rows, shape.nulls());
         List<Entry> free = new ArrayList<>();
         boolean fits;
         synchronized (this) {

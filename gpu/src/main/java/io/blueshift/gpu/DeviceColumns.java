@@ -54,14 +54,10 @@ public final class DeviceColumns {
      */
     public static DeviceColumn uploadParts(Accelerator acc, List<ColumnVector> parts, int[] rows, MemoryPool pool, String owner) {
         if (parts.size() == 1) return upload(acc, parts.getFirst(), rows[0], pool, owner);
-        ValueKind kind = ValueKind.of(parts.getFirst().type())
-                .orElseThrow(() -> new IllegalArgumentException(parts.getFirst().type().sqlName() + " columns cannot go to the device"));
-        long total = 0;
-        boolean nulls = false;
-        for (int i = 0; i < parts.size(); i++) {
-            total += rows[i];
-            nulls |= parts.get(i).validity() != null;
-        }
+        Shape shape = Shape.of(parts, rows);
+        ValueKind kind = shape.kind();
+        long total = shape.rows();
+        boolean nulls = shape.nulls();
         if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("more than 2^31 rows in one device column");
         DeviceBuffer data = acc.allocate(Math.max(total, 1) * kind.bytes(), pool, owner);
         DeviceBuffer validity = null;
@@ -84,6 +80,21 @@ public final class DeviceColumns {
             data.close();
             if (validity != null) validity.close();
             throw e;
+        }
+    }
+
+    /** What consecutive pieces of one column make on the device: their kind, their rows in all, and whether any has nulls. */
+    record Shape(ValueKind kind, long rows, boolean nulls) {
+        static Shape of(List<ColumnVector> parts, int[] rows) {
+            ValueKind kind = ValueKind.of(parts.getFirst().type())
+                    .orElseThrow(() -> new IllegalArgumentException(parts.getFirst().type().sqlName() + " columns cannot go to the device"));
+            long total = 0;
+            boolean nulls = false;
+            for (int i = 0; i < parts.size(); i++) {
+                total += rows[i];
+                nulls |= parts.get(i).validity() != null;
+            }
+            return new Shape(kind, total, nulls);
         }
     }
 

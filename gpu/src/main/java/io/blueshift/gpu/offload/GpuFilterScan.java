@@ -230,17 +230,9 @@ final class GpuFilterScan implements Source {
                 DeviceColumnCache.Lease l = null;
                 if (cache != null) {
                     var key = new DeviceColumnCache.Key(cacheUse.columns().get(i), from, blocks.size());
-                    l = cache.get(key);
-                    if (l != null && l.rows() != total) {
-                        l.close();
-                        l = null;
-                    }
+                    l = ofRows(cache.get(key), total);
                     if (l == null && cacheUse.admit()) {
-                        l = cache.put(key, parts, rows);
-                        if (l != null && l.rows() != total) { // an entry put meanwhile under this key, of other data
-                            l.close();
-                            l = null;
-                        }
+                        l = ofRows(cache.put(key, parts, rows), total); // put returns an entry another thread put first
                     }
                 }
                 if (l != null) {
@@ -273,6 +265,13 @@ final class GpuFilterScan implements Source {
             }
         }
         return result;
+    }
+
+    /** {@code lease} when its column has {@code rows} rows; else null, the lease closed (a copy of other data). */
+    private static DeviceColumnCache.Lease ofRows(DeviceColumnCache.Lease lease, int rows) {
+        if (lease == null || lease.rows() == rows) return lease;
+        lease.close();
+        return null;
     }
 
     /** The kernels over columns on the device; the selection back on the host. */
